@@ -1,0 +1,32 @@
+import { fail, invalid } from "../domain/errors.ts";
+import type { Customer, Dispute, Person } from "../domain/types.ts";
+import type { Repos } from "./ports.ts";
+
+// Loading the acting person and the dispute a command is about, with the coded errors every adapter expects.
+
+export async function actor(tx: Repos, email: string | undefined, field = "byEmail"): Promise<Person> {
+  if (!email) return invalid(field, `${field} is required: who is acting?`);
+  const p = await tx.people.byEmail(email.trim().toLowerCase());
+  if (!p) return fail("forbidden", `${email} is not a known Accord user: ask an admin to add them`, { field });
+  return p;
+}
+
+export async function person(tx: Repos, email: string, field: string): Promise<Person> {
+  const p = await tx.people.byEmail(email.trim().toLowerCase());
+  if (!p) return invalid(field, `${email} is not a known Accord user`);
+  return p;
+}
+
+/** Accepts a numeric id or a number such as D-2026-0042. */
+export async function findDispute(tx: Repos, idOrNumber: string | number): Promise<Dispute> {
+  const key = String(idOrNumber).trim();
+  const d = /^\d+$/.test(key) ? await tx.disputes.byId(Number(key)) : await tx.disputes.byNumber(key.toUpperCase());
+  if (!d) return fail("not_found", `No dispute ${key}`);
+  return d;
+}
+
+export async function customerOf(tx: Repos, d: Pick<Dispute, "customerId">): Promise<Customer> {
+  const c = await tx.customers.byId(d.customerId);
+  if (!c) return fail("not_found", `Customer ${d.customerId} not found`);
+  return c;
+}

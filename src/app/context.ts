@@ -1,0 +1,37 @@
+import type { Settings } from "../domain/settings.ts";
+import type { Dispute, Person, TimelineEvent } from "../domain/types.ts";
+import type { Store } from "./ports.ts";
+
+/** What happened, told to the adapters (Slack cards, Teams cards) after the transaction committed. */
+export interface DisputeChanged {
+  kind: "dispute.changed";
+  dispute: Dispute;
+  before: Dispute | null;
+  events: TimelineEvent[];
+  actor: Person | null;
+}
+
+export type Listener = (change: DisputeChanged) => void | Promise<void>;
+
+export interface Deps {
+  store: Store;
+  clock: () => Date;
+  newId: () => string;
+  collectionsMode: "embedded" | "webhook";
+  publicUrl: string;
+  /** Called after each committed dispute change; failures are logged, never undo the change. */
+  listeners: Listener[];
+  log: { warn(obj: object, msg: string): void; error(obj: object, msg: string): void; info(obj: object, msg: string): void };
+}
+
+export async function emit(deps: Deps, change: DisputeChanged): Promise<void> {
+  for (const l of deps.listeners) {
+    try {
+      await l(change);
+    } catch (err) {
+      deps.log.error({ err, dispute: change.dispute.number }, "listener failed");
+    }
+  }
+}
+
+export type { Settings };

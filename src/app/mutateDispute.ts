@@ -1,0 +1,62 @@
+import type { Change } from "../domain/lifecycle.ts";
+import { assertVersion } from "../domain/lifecycle.ts";
+import { assertCan, type Action } from "../domain/permissions.ts";
+import type { Customer, Dispute, Person } from "../domain/types.ts";
+import { actor, customerOf, findDispute } from "./actors.ts";
+import { emit, type Deps } from "./context.ts";
+import { queueMessage, syncHolds } from "./holdsSync.ts";
+import type { Repos } from "./ports.ts";
+
+// The one path every change of an existing dispute takes, whatever the adapter:
+// load actor + dispute, check who may do what and the version, apply the pure domain command,
+// persist the dispute and its timeline, recompute holds (and the outbox) — all in one transaction —
+// then tell the listeners (chat cards) after the commit.
+
+export interface MutationInput {
+  dispute: string | number;
+  byEmail: string | undefined;
+  version?: number | undefined;
+}
+
+export interface MutationContext {
+  tx: Repos;
+  dispute: Dispute;
+  customer: Customer;
+  actor: Person;
+  now: Date;
+}
+
+export async function mutateDispute(
+  deps: Deps,
+  input: MutationInput,
+  action: Action,
+  apply: (ctx: MutationContext) => Promise<Change> | Change,
+): Promise<Dispute> {
+  const now = deps.clock();
+  const result = await deps.store.transaction(async (tx) => {
+    const who = await actor(tx, input.byEmail);
+    const dispute = await findDispute(tx, input.dispute);
+    const customer = await customerOf(tx, dispute);
+    assertCan(who, action, dispute, customer);
+    assertVersion(dispute, input.version);
+    const change = await apply({ tx, dispute, customer, actor: who, now });
+    await persistChange(tx, deps, dispute, change, now);
+    return { change, before: dispute, who };
+  });
+  await emit(deps, { kind: "dispute.changed", dispute: result.change.dispute, before: result.before, events: result.change.events, actor: result.who });
+  return result.change.dispute;
+}
+
+/** Persists a change computed by the domain, inside the caller's transaction. */
+/** `before` is null for a dispute just created. */
+export async function persistChange(tx: Repos, deps: Deps, before: Dispute | null, change: Change, now: Date): Promise<void> {
+  const after = change.dispute;
+  if (before && after.version !== before.version) await tx.disputes.update(after, before.version);
+  if (change.events.length) await tx.disputes.appendEvents(after.id, change.events);
+  const wasOpen = before?.status === "open";
+  const isOpen = after.status === "open";
+  if (after.scope === "customer" && wasOpen !== isOpen) {
+    await queueMessage(tx, deps, after, isOpen ? "customer.flagged" : "customer.unflagged", [], now);
+  }
+  await syncHolds(tx, deps, [after.customerId], now);
+}

@@ -1,0 +1,98 @@
+import { addDays, todayIn, yearIn } from "../domain/dates.ts";
+import { fail, invalid } from "../domain/errors.ts";
+import { openDispute as open } from "../domain/lifecycle.ts";
+import { assertCan } from "../domain/permissions.ts";
+import type { Dispute, Priority } from "../domain/types.ts";
+import { actor, person } from "./actors.ts";
+import { emit, type Deps } from "./context.ts";
+import { persistChange } from "./mutateDispute.ts";
+import { selectItems } from "./selectItems.ts";
+
+export interface OpenDisputeInput {
+  customerRef: string;
+  /** Item-level when given (amount in minor units; default: the item's undisputed remainder); customer-level otherwise. */
+  items?: { ref: string; amount?: number | undefined }[] | undefined;
+  reasonCode: string;
+  statement: string;
+  ownerEmail?: string | undefined;
+  openedByEmail: string;
+  followUpOn?: string | undefined;
+  priority?: Priority | undefined;
+  /** Replays of the same key return the dispute created the first time. */
+  idempotency?: { key: string; hash: string } | undefined;
+}
+
+export interface OpenDisputeResult {
+  dispute: Dispute;
+  replayed: boolean;
+}
+
+const SCOPE = "POST /disputes";
+
+export async function openDispute(deps: Deps, input: OpenDisputeInput): Promise<OpenDisputeResult> {
+  const now = deps.clock();
+  const result = await deps.store.transaction(async (tx) => {
+    if (input.idempotency) {
+      const seen = await tx.idempotency.get(input.idempotency.key, SCOPE);
+      if (seen) {
+        if (seen.requestHash !== input.idempotency.hash) {
+          fail("idempotency_mismatch", "This Idempotency-Key was used with a different request", { field: "Idempotency-Key" });
+        }
+        const d = await tx.disputes.byId((JSON.parse(seen.body) as { disputeId: number }).disputeId);
+        if (d) return { dispute: d, replayed: true, events: [], who: null };
+      }
+    }
+    const who = await actor(tx, input.openedByEmail, "openedByEmail");
+    assertCan(who, "open");
+    const customer = await tx.customers.byRef(input.customerRef.trim());
+    if (!customer) return invalid("customerRef", `Unknown customer ${input.customerRef}`);
+    const reason = await tx.reasons.byCode(input.reasonCode);
+    if (!reason) return invalid("reasonCode", `Unknown reason ${input.reasonCode}`);
+    const ownerEmail = input.ownerEmail?.trim() || customer.salesRepEmail;
+    if (!ownerEmail) return invalid("ownerEmail", `Customer ${customer.ref} has no sales rep: name the resolution owner`);
+    const owner = await person(tx, ownerEmail, "ownerEmail");
+    const settings = await tx.settings.get();
+    const today = todayIn(settings.timezone, now);
+    if (input.followUpOn && input.followUpOn < today) invalid("followUpOn", `The follow-up date ${input.followUpOn} is in the past`);
+
+    const scope = input.items && input.items.length ? "items" : "customer";
+    let items: Dispute["items"] = [];
+    if (scope === "items") {
+      items = await selectItems(tx, customer, input.items!);
+    } else {
+      const existing = await tx.disputes.openCustomerLevel(customer.id);
+      if (existing) fail("conflict", `Customer ${customer.ref} is already flagged by ${existing.number}`, { field: "customerRef", disputes: [existing.number] });
+    }
+
+    const year = yearIn(settings.timezone, now);
+    const seq = await tx.counters.next(`dispute-${year}`);
+    const number = `D-${year}-${String(seq).padStart(4, "0")}`;
+    const change = open(
+      {
+        id: 0,
+        number,
+        customer,
+        scope,
+        reason,
+        ...(input.priority ? { priority: input.priority } : {}),
+        statement: input.statement,
+        ownerEmail: owner.email,
+        openedByEmail: who.email,
+        followUpOn: input.followUpOn ?? addDays(today, reason.followUpDays),
+        slaDueOn: addDays(today, reason.slaDays),
+        items,
+      },
+      now,
+    );
+    const created = await tx.disputes.create(change.dispute);
+    const stored = { ...change, dispute: created };
+    await persistChange(tx, deps, null, stored, now);
+    if (input.idempotency) {
+      await tx.idempotency.put({ key: input.idempotency.key, scope: SCOPE, requestHash: input.idempotency.hash, status: 201, body: JSON.stringify({ disputeId: created.id }), createdAt: now });
+    }
+    return { dispute: created, replayed: false, events: change.events, who };
+  });
+  if (!result.replayed) await emit(deps, { kind: "dispute.changed", dispute: result.dispute, before: null, events: result.events, actor: result.who });
+  return { dispute: result.dispute, replayed: result.replayed };
+}
+

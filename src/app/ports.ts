@@ -1,0 +1,243 @@
+import type { HoldKind, HoldRow } from "../domain/holds.ts";
+import type { Settings } from "../domain/settings.ts";
+import type {
+  Customer,
+  Dispute,
+  DisputeStatus,
+  DunningLevel,
+  Item,
+  ItemKind,
+  Locale,
+  Person,
+  Priority,
+  Reason,
+  Role,
+  TimelineEvent,
+} from "../domain/types.ts";
+
+// Ports, named after the collections. Adapters: src/db/prisma/* (Prisma on SQLite) and
+// src/db/memory/* (in-memory fakes for tests). One contract suite runs against both.
+
+export interface PersonInput {
+  email: string;
+  name: string;
+  role: Role;
+  managerEmail?: string | null;
+  locale?: Locale;
+  timezone?: string;
+  slackUserId?: string | null;
+  teamsUserId?: string | null;
+}
+
+export interface People {
+  byEmail(email: string): Promise<Person | null>;
+  byEmails(emails: string[]): Promise<Person[]>;
+  bySlackId(slackUserId: string): Promise<Person | null>;
+  list(filter?: { role?: Role }): Promise<Person[]>;
+  /** Upsert by email; fields not given keep their value. */
+  upsertMany(people: PersonInput[]): Promise<Person[]>;
+}
+
+export interface CustomerInput {
+  ref: string;
+  name: string;
+  currency?: string;
+  salesRepEmail?: string | null;
+  controllerEmail?: string | null;
+}
+
+export interface Customers {
+  byRef(ref: string): Promise<Customer | null>;
+  byId(id: number): Promise<Customer | null>;
+  byIds(ids: number[]): Promise<Customer[]>;
+  byRefs(refs: string[]): Promise<Customer[]>;
+  /** Type-ahead: ref or name contains q (case-insensitive), by name. */
+  search(q: string, limit: number): Promise<Customer[]>;
+  list(): Promise<Customer[]>;
+  upsertMany(customers: CustomerInput[]): Promise<Customer[]>;
+}
+
+export interface ItemInput {
+  customerId: number;
+  ref: string;
+  kind: ItemKind;
+  issuedOn: string;
+  dueOn: string;
+  amount: number;
+  openAmount: number;
+  currency: string;
+  dunningLevel?: DunningLevel;
+  lastDunnedOn?: string | null;
+}
+
+export interface Items {
+  byIds(ids: number[]): Promise<Item[]>;
+  byRefs(customerId: number, refs: string[]): Promise<Item[]>;
+  ofCustomer(customerId: number, filter?: { openOnly?: boolean }): Promise<Item[]>;
+  ofCustomers(customerIds: number[], filter?: { openOnly?: boolean }): Promise<Item[]>;
+  /** All items with a non-zero open amount (the dunning run's input). */
+  allOpen(filter?: { customerIds?: number[] }): Promise<Item[]>;
+  upsertMany(items: ItemInput[]): Promise<Item[]>;
+  setDunning(updates: { itemId: number; level: DunningLevel; lastDunnedOn: string }[]): Promise<void>;
+}
+
+export interface ReasonInput {
+  code: string;
+  labelFr: string;
+  labelEn: string;
+  active?: boolean;
+  sortOrder?: number;
+  followUpDays?: number;
+  slaDays?: number;
+  priority?: Priority;
+  holdsDunning?: boolean;
+}
+
+export interface Reasons {
+  list(filter?: { activeOnly?: boolean }): Promise<Reason[]>;
+  byCode(code: string): Promise<Reason | null>;
+  byId(id: number): Promise<Reason | null>;
+  create(input: ReasonInput): Promise<Reason>;
+  update(code: string, patch: Partial<Omit<ReasonInput, "code">>): Promise<Reason>;
+  inUse(reasonId: number): Promise<boolean>;
+}
+
+export interface DisputeFilter {
+  status?: DisputeStatus;
+  reasonId?: number;
+  ownerEmail?: string;
+  customerId?: number;
+  /** follow-up date before this ISO date (open disputes only) */
+  followUpBefore?: string;
+  /** only disputes of customers whose sales rep is this email (sales reps' view) */
+  salesRepEmail?: string;
+  limit?: number;
+}
+
+export interface ItemClaim {
+  itemId: number;
+  disputeId: number;
+  number: string;
+  amount: number;
+}
+
+export interface Disputes {
+  byId(id: number): Promise<Dispute | null>;
+  byNumber(number: string): Promise<Dispute | null>;
+  list(filter: DisputeFilter): Promise<Dispute[]>;
+  /** Amounts that open disputes (other than `exceptDisputeId`) claim on these items. */
+  openClaims(itemIds: number[], exceptDisputeId?: number): Promise<ItemClaim[]>;
+  openCustomerLevel(customerId: number): Promise<Dispute | null>;
+  /** Disputes that may hold something (domain `mayHold`) for these customers. */
+  holdingFor(customerIds: number[]): Promise<Dispute[]>;
+  /** Customers that have at least one dispute that may hold something. */
+  customersWithHoldingDisputes(): Promise<number[]>;
+  /** Resolved credit_note disputes of this customer waiting for a credit note with one of these refs. */
+  awaitingCreditNotes(customerId: number, refs: string[]): Promise<Dispute[]>;
+  /** Inserts; the id given is ignored and the stored dispute (with its id) returned. */
+  create(d: Dispute): Promise<Dispute>;
+  /** Optimistic update: fails with stale_version if the stored version is not `expectedVersion`. */
+  update(d: Dispute, expectedVersion: number): Promise<void>;
+  appendEvents(disputeId: number, events: TimelineEvent[]): Promise<void>;
+  timeline(disputeId: number): Promise<TimelineEvent[]>;
+}
+
+export interface HoldRecord {
+  itemId: number;
+  disputeId: number;
+  amount: number;
+  kind: HoldKind;
+  since: Date;
+}
+
+export interface HoldChange {
+  itemId: number;
+  disputeId: number;
+  before: number;
+  after: number;
+}
+
+export interface Holds {
+  /** Replaces the holds of these customers' items by `rows`, keeping `since` of holds that stay; returns what changed. */
+  replaceForCustomers(customerIds: number[], rows: HoldRow[], now: Date): Promise<HoldChange[]>;
+  list(filter?: { customerIds?: number[]; disputeIds?: number[] }): Promise<HoldRecord[]>;
+}
+
+export interface SettingsStore {
+  get(): Promise<Settings>;
+  save(settings: Settings): Promise<void>;
+}
+
+export interface OutboxMessage {
+  id: string;
+  type: string;
+  orderKey: string;
+  payload: string;
+  status: "pending" | "delivered" | "dead";
+  attempts: number;
+  nextAttemptAt: Date;
+  lastError: string | null;
+  createdAt: Date;
+  deliveredAt: Date | null;
+}
+
+export interface Outbox {
+  add(messages: { id: string; type: string; orderKey: string; payload: string; createdAt: Date }[]): Promise<void>;
+  /** The first undelivered message of each order key whose attempt time has come. */
+  due(now: Date, limit: number): Promise<OutboxMessage[]>;
+  markDelivered(id: string, at: Date): Promise<void>;
+  markFailed(id: string, error: string, nextAttemptAt: Date | null): Promise<void>;
+  list(filter: { status?: "pending" | "delivered" | "failed" | "dead"; limit?: number }): Promise<OutboxMessage[]>;
+}
+
+export interface StoredResponse {
+  key: string;
+  scope: string;
+  requestHash: string;
+  status: number;
+  body: string;
+  createdAt: Date;
+}
+
+export interface IdempotencyKeys {
+  get(key: string, scope: string): Promise<StoredResponse | null>;
+  put(r: StoredResponse): Promise<void>;
+}
+
+export interface Counters {
+  next(name: string): Promise<number>;
+}
+
+export interface DunningRunRecord {
+  id: number;
+  on: string;
+  mode: string;
+  createdAt: Date;
+  byEmail: string | null;
+  letters: string;
+}
+
+export interface DunningRuns {
+  add(run: Omit<DunningRunRecord, "id">): Promise<DunningRunRecord>;
+  list(limit: number): Promise<DunningRunRecord[]>;
+}
+
+export interface Repos {
+  people: People;
+  customers: Customers;
+  items: Items;
+  reasons: Reasons;
+  disputes: Disputes;
+  holds: Holds;
+  settings: SettingsStore;
+  outbox: Outbox;
+  idempotency: IdempotencyKeys;
+  counters: Counters;
+  runs: DunningRuns;
+}
+
+/** The unit of work: everything inside `transaction` is written whole or not at all. */
+export interface Store extends Repos {
+  transaction<T>(fn: (tx: Repos) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,16 @@
+import { reassignDispute as reassign } from "../domain/lifecycle.ts";
+import { person } from "./actors.ts";
+import type { Deps } from "./context.ts";
+import { mutateDispute, type MutationInput } from "./mutateDispute.ts";
+
+export interface ReassignDisputeInput extends MutationInput {
+  toEmail: string;
+  note?: string | undefined;
+}
+
+export function reassignDispute(deps: Deps, input: ReassignDisputeInput) {
+  return mutateDispute(deps, input, "reassign", async ({ tx, dispute, actor, now }) => {
+    const to = await person(tx, input.toEmail, "toEmail");
+    return reassign(dispute, { byEmail: actor.email, toEmail: to.email, ...(input.note ? { note: input.note } : {}) }, now);
+  });
+}

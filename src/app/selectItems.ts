@@ -1,0 +1,26 @@
+import { invalid } from "../domain/errors.ts";
+import { validateSelection } from "../domain/lifecycle.ts";
+import type { Customer, DisputedItem } from "../domain/types.ts";
+import type { Repos } from "./ports.ts";
+
+export type Selection = { ref: string; amount?: number | undefined }[];
+
+/**
+ * Resolves item refs of a customer and checks the selection against what other open disputes claim.
+ * An amount left out means the item's undisputed remainder.
+ */
+export async function selectItems(tx: Repos, customer: Customer, selection: Selection, exceptDisputeId?: number): Promise<DisputedItem[]> {
+  const refs = selection.map((i) => i.ref.trim());
+  const found = new Map((await tx.items.byRefs(customer.id, refs)).map((i) => [i.ref, i]));
+  const missing = refs.findIndex((r) => !found.has(r));
+  if (missing >= 0) invalid(`items[${missing}].ref`, `Customer ${customer.ref} has no item ${refs[missing]}`);
+  const claims = await tx.disputes.openClaims([...found.values()].map((i) => i.id), exceptDisputeId);
+  return validateSelection(
+    customer,
+    selection.map((sel, i) => {
+      const item = found.get(refs[i]!)!;
+      const others = claims.filter((c) => c.itemId === item.id).map((c) => ({ number: c.number, amount: c.amount }));
+      return { claims: { item, others }, amount: sel.amount ?? item.openAmount - others.reduce((s, o) => s + o.amount, 0) };
+    }),
+  );
+}

@@ -1,0 +1,36 @@
+import { z } from "zod";
+import { fail } from "../domain/errors.ts";
+import { assertCan } from "../domain/permissions.ts";
+import { settingsSchema, type Settings } from "../domain/settings.ts";
+import { actor } from "./actors.ts";
+import type { Deps } from "./context.ts";
+import { syncHolds } from "./holdsSync.ts";
+
+export function getSettings(deps: Deps): Promise<Settings> {
+  return deps.store.settings.get();
+}
+
+/** Admins change company settings; a change of the customer-level policy re-derives every hold. */
+export async function updateSettings(deps: Deps, input: { byEmail?: string | undefined; patch: Record<string, unknown> }): Promise<Settings> {
+  const now = deps.clock();
+  return deps.store.transaction(async (tx) => {
+    assertCan(await actor(tx, input.byEmail), "admin");
+    const current = await tx.settings.get();
+    const parsed = settingsSchema.safeParse({ ...current, ...input.patch });
+    if (!parsed.success) {
+      const first = parsed.error.issues[0]!;
+      fail("validation", `${first.path.join(".")}: ${first.message}`, { field: first.path.join("."), issues: z.treeifyError(parsed.error) });
+    }
+    const next = parsed.data!;
+    if (next.timezone !== current.timezone) {
+      try {
+        new Intl.DateTimeFormat("en", { timeZone: next.timezone });
+      } catch {
+        fail("validation", `timezone: ${next.timezone} is not a time zone`, { field: "timezone" });
+      }
+    }
+    await tx.settings.save(next);
+    if (next.customerPolicy !== current.customerPolicy) await syncHolds(tx, deps, await tx.disputes.customersWithHoldingDisputes(), now);
+    return next;
+  });
+}

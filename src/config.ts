@@ -1,0 +1,125 @@
+import path from "node:path";
+import { z } from "zod";
+
+// The one place that reads process.env. Every problem is reported at once at start.
+// The environment holds infrastructure and secrets only; company settings live in the database.
+
+const bool = z
+  .enum(["true", "false", "1", "0", "yes", "no", ""])
+  .optional()
+  .transform((v) => v === "true" || v === "1" || v === "yes");
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v && v.trim() ? v.trim() : undefined));
+
+const envSchema = z
+  .object({
+    NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    HOST: z.string().min(1).default("127.0.0.1"),
+    PUBLIC_URL: z.url().optional(),
+    LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+    DATABASE_URL: z
+      .string()
+      .default("file:./data/accord.db")
+      .refine((v) => v.startsWith("file:"), "must be a SQLite file URL such as file:./data/accord.db"),
+    ACCORD_API_TOKENS: optionalString,
+    COLLECTIONS_MODE: z.enum(["embedded", "webhook"]).default("embedded"),
+    COLLECTIONS_WEBHOOK_URL: z.url().optional(),
+    COLLECTIONS_WEBHOOK_SECRET: optionalString,
+    OUTBOX_POLL_MS: z.coerce.number().int().min(50).max(60000).default(1000),
+    SLACK_SIGNING_SECRET: optionalString,
+    SLACK_BOT_TOKEN: optionalString,
+    SLACK_APP_TOKEN: optionalString,
+    SLACK_API_URL: z.url().optional(),
+    SLACK_DISPUTES_CHANNEL: optionalString,
+    ACCORD_SANDBOX: bool,
+  })
+  .superRefine((e, ctx) => {
+    if (e.COLLECTIONS_MODE === "webhook") {
+      if (!e.COLLECTIONS_WEBHOOK_URL) ctx.addIssue({ code: "custom", path: ["COLLECTIONS_WEBHOOK_URL"], message: "required when COLLECTIONS_MODE=webhook" });
+      if (!e.COLLECTIONS_WEBHOOK_SECRET) ctx.addIssue({ code: "custom", path: ["COLLECTIONS_WEBHOOK_SECRET"], message: "required when COLLECTIONS_MODE=webhook" });
+    }
+    const slack = [e.SLACK_SIGNING_SECRET, e.SLACK_BOT_TOKEN];
+    if (slack.some(Boolean) && !slack.every(Boolean)) {
+      ctx.addIssue({ code: "custom", path: [e.SLACK_BOT_TOKEN ? "SLACK_SIGNING_SECRET" : "SLACK_BOT_TOKEN"], message: "SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN go together" });
+    }
+    if (e.SLACK_APP_TOKEN && !e.SLACK_BOT_TOKEN) ctx.addIssue({ code: "custom", path: ["SLACK_BOT_TOKEN"], message: "required with SLACK_APP_TOKEN (Socket Mode)" });
+    if (e.SLACK_APP_TOKEN && !e.SLACK_APP_TOKEN.startsWith("xapp-")) ctx.addIssue({ code: "custom", path: ["SLACK_APP_TOKEN"], message: "an app-level token starts with xapp-" });
+  });
+
+export interface ApiToken {
+  name: string;
+  token: string;
+}
+
+export interface Config {
+  env: "development" | "production" | "test";
+  port: number;
+  host: string;
+  publicUrl: string;
+  logLevel: string;
+  /** Absolute path of the SQLite database file, resolved once. */
+  databaseFile: string;
+  apiTokens: ApiToken[];
+  collections: { mode: "embedded" | "webhook"; webhookUrl?: string; webhookSecret?: string; pollMs: number };
+  slack?: { signingSecret: string; botToken: string; appToken?: string; apiUrl?: string; disputesChannel?: string };
+  sandbox: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+  }
+}
+
+/** `ACCORD_API_TOKENS`: comma-separated `name:token` pairs (or bare tokens, named token1, token2...). */
+function parseTokens(raw: string | undefined): ApiToken[] {
+  if (!raw) return [];
+  return raw
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((s, i) => {
+      const at = s.indexOf(":");
+      return at > 0 ? { name: s.slice(0, at), token: s.slice(at + 1) } : { name: `token${i + 1}`, token: s };
+    });
+}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env, cwd = process.cwd()): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join(".") || "environment"}: ${i.message}`));
+  }
+  const e = parsed.data;
+  const tokens = parseTokens(e.ACCORD_API_TOKENS);
+  const short = tokens.filter((t) => t.token.length < 16);
+  if (short.length) throw new ConfigError(short.map((t) => `ACCORD_API_TOKENS: token "${t.name}" is shorter than 16 characters`));
+  const slack = e.SLACK_BOT_TOKEN && e.SLACK_SIGNING_SECRET
+    ? {
+        signingSecret: e.SLACK_SIGNING_SECRET,
+        botToken: e.SLACK_BOT_TOKEN,
+        ...(e.SLACK_APP_TOKEN ? { appToken: e.SLACK_APP_TOKEN } : {}),
+        ...(e.SLACK_API_URL ? { apiUrl: e.SLACK_API_URL } : {}),
+        ...(e.SLACK_DISPUTES_CHANNEL ? { disputesChannel: e.SLACK_DISPUTES_CHANNEL } : {}),
+      }
+    : undefined;
+  return {
+    env: e.NODE_ENV,
+    port: e.PORT,
+    host: e.HOST,
+    publicUrl: (e.PUBLIC_URL ?? `http://${e.HOST === "0.0.0.0" ? "localhost" : e.HOST}:${e.PORT}`).replace(/\/$/, ""),
+    logLevel: e.LOG_LEVEL,
+    databaseFile: path.resolve(cwd, e.DATABASE_URL.slice("file:".length)),
+    apiTokens: tokens,
+    collections: {
+      mode: e.COLLECTIONS_MODE,
+      ...(e.COLLECTIONS_WEBHOOK_URL ? { webhookUrl: e.COLLECTIONS_WEBHOOK_URL } : {}),
+      ...(e.COLLECTIONS_WEBHOOK_SECRET ? { webhookSecret: e.COLLECTIONS_WEBHOOK_SECRET } : {}),
+      pollMs: e.OUTBOX_POLL_MS,
+    },
+    ...(slack ? { slack } : {}),
+    sandbox: e.ACCORD_SANDBOX,
+  };
+}

@@ -1,0 +1,314 @@
+import { AccordError, fail, invalid } from "./errors.ts";
+import type {
+  Customer,
+  Dispute,
+  DisputeStatus,
+  DisputedItem,
+  Item,
+  Outcome,
+  Priority,
+  Reason,
+  Resolution,
+  TimelineEvent,
+} from "./types.ts";
+
+// The dispute lifecycle as data: which command may run in which status, and the status it leads to.
+// Every command returns the next dispute and the timeline events it produced; time is an argument.
+
+export type Command =
+  | "edit"
+  | "comment"
+  | "reassign"
+  | "follow_up"
+  | "resolve"
+  | "withdraw"
+  | "reopen"
+  | "release_holds"
+  | "remind";
+
+export const TRANSITIONS: Record<Command, { from: readonly DisputeStatus[]; to: DisputeStatus | null }> = {
+  edit: { from: ["open"], to: null },
+  comment: { from: ["open", "resolved", "withdrawn"], to: null },
+  reassign: { from: ["open"], to: null },
+  follow_up: { from: ["open"], to: null },
+  remind: { from: ["open"], to: null },
+  resolve: { from: ["open"], to: "resolved" },
+  withdraw: { from: ["open"], to: "withdrawn" },
+  reopen: { from: ["resolved", "withdrawn"], to: "open" },
+  release_holds: { from: ["resolved"], to: null },
+};
+
+export function assertTransition(dispute: Pick<Dispute, "status" | "number">, command: Command): void {
+  const t = TRANSITIONS[command];
+  if (!t.from.includes(dispute.status)) {
+    fail("illegal_transition", `Dispute ${dispute.number} is ${dispute.status}: cannot ${command.replace("_", " ")}`, {
+      status: dispute.status,
+      command,
+    });
+  }
+}
+
+export function assertVersion(dispute: Dispute, version: number | undefined): void {
+  if (version !== undefined && version !== dispute.version) {
+    fail("stale_version", `Dispute ${dispute.number} changed meanwhile (version ${dispute.version}, you sent ${version})`, {
+      currentVersion: dispute.version,
+    });
+  }
+}
+
+export interface Change {
+  dispute: Dispute;
+  events: TimelineEvent[];
+}
+
+const ev = (type: TimelineEvent["type"], at: Date, byEmail: string | null, text: string | null, data?: Record<string, unknown>): TimelineEvent =>
+  data ? { type, at, byEmail, text, data } : { type, at, byEmail, text };
+
+const bump = (d: Dispute, patch: Partial<Dispute>, now: Date): Dispute => ({ ...d, ...patch, version: d.version + 1, updatedAt: now });
+
+// ---- item selection rules --------------------------------------------------------------------------
+
+/** What other open disputes already claim on an item, to check a new amount against its open amount. */
+export interface ItemClaims {
+  item: Item;
+  /** amounts claimed by other open disputes, with their numbers */
+  others: { number: string; amount: number }[];
+}
+
+export function validateSelection(customer: Customer, selection: { claims: ItemClaims; amount: number }[]): DisputedItem[] {
+  if (selection.length === 0) invalid("items", "Select at least one item to dispute");
+  const seen = new Set<number>();
+  return selection.map(({ claims, amount }, i) => {
+    const { item, others } = claims;
+    const field = `items[${i}]`;
+    if (seen.has(item.id)) invalid(field, `Item ${item.ref} is selected twice`);
+    seen.add(item.id);
+    if (item.customerId !== customer.id) invalid(`${field}.ref`, `Item ${item.ref} does not belong to customer ${customer.ref}`);
+    if (item.kind !== "invoice") {
+      fail("unprocessable", `Item ${item.ref} is a ${item.kind === "credit_note" ? "credit note" : "payment"}: only invoices can be disputed`, {
+        field: `${field}.ref`,
+      });
+    }
+    if (item.openAmount <= 0) fail("unprocessable", `Invoice ${item.ref} has nothing left to pay`, { field: `${field}.ref` });
+    if (!Number.isSafeInteger(amount) || amount <= 0) invalid(`${field}.amount`, `The disputed amount of ${item.ref} must be positive`);
+    const claimed = others.reduce((s, o) => s + o.amount, 0);
+    const remainder = item.openAmount - claimed;
+    if (amount > remainder) {
+      fail(
+        "conflict",
+        others.length
+          ? `Item ${item.ref}: only ${remainder} of its open ${item.openAmount} is not already disputed (${others.map((o) => o.number).join(", ")})`
+          : `Item ${item.ref}: the disputed amount exceeds its open amount`,
+        { field: `${field}.amount`, itemRef: item.ref, openAmount: item.openAmount, undisputed: remainder, disputes: others.map((o) => o.number) },
+      );
+    }
+    return { itemId: item.id, amount };
+  });
+}
+
+// ---- commands ---------------------------------------------------------------------------------------
+
+export interface OpenInput {
+  id: number;
+  number: string;
+  customer: Customer;
+  scope: Dispute["scope"];
+  reason: Reason;
+  priority?: Priority;
+  statement: string;
+  ownerEmail: string;
+  openedByEmail: string;
+  followUpOn: string | null;
+  slaDueOn: string | null;
+  items: DisputedItem[];
+}
+
+export function openDispute(input: OpenInput, now: Date): Change {
+  if (!input.reason.active) invalid("reasonCode", `Reason ${input.reason.code} is deactivated`);
+  const statement = input.statement.trim();
+  if (!statement) invalid("statement", "The customer's own words are required");
+  if (input.scope === "customer" && input.items.length) invalid("items", "A customer-level dispute has no items");
+  if (input.scope === "items" && !input.items.length) invalid("items", "Select at least one item to dispute");
+  const dispute: Dispute = {
+    id: input.id,
+    number: input.number,
+    customerId: input.customer.id,
+    scope: input.scope,
+    reasonId: input.reason.id,
+    priority: input.priority ?? input.reason.priority,
+    status: "open",
+    statement,
+    ownerEmail: input.ownerEmail,
+    openedByEmail: input.openedByEmail,
+    followUpOn: input.followUpOn,
+    slaDueOn: input.slaDueOn,
+    currency: input.customer.currency,
+    items: input.items,
+    resolution: null,
+    creditNoteSeenAt: null,
+    holdsReleasedAt: null,
+    closedAt: null,
+    closedByEmail: null,
+    version: 1,
+    openedAt: now,
+    updatedAt: now,
+  };
+  return { dispute, events: [ev("opened", now, input.openedByEmail, statement, { ownerEmail: input.ownerEmail })] };
+}
+
+export interface EditInput {
+  byEmail: string;
+  reason?: Reason;
+  priority?: Priority;
+  statement?: string;
+  items?: DisputedItem[];
+  note?: string;
+}
+
+export function editDispute(d: Dispute, input: EditInput, now: Date): Change {
+  assertTransition(d, "edit");
+  const patch: Partial<Dispute> = {};
+  const changes: string[] = [];
+  if (input.reason && input.reason.id !== d.reasonId) {
+    if (!input.reason.active) invalid("reasonCode", `Reason ${input.reason.code} is deactivated`);
+    patch.reasonId = input.reason.id;
+    changes.push(`reason → ${input.reason.code}`);
+  }
+  if (input.priority && input.priority !== d.priority) {
+    patch.priority = input.priority;
+    changes.push(`priority → ${input.priority}`);
+  }
+  if (input.statement !== undefined && input.statement.trim() !== d.statement) {
+    if (!input.statement.trim()) invalid("statement", "The customer's own words are required");
+    patch.statement = input.statement.trim();
+    changes.push("statement");
+  }
+  if (input.items) {
+    if (d.scope === "customer") invalid("items", "A customer-level dispute has no items");
+    const before = new Map(d.items.map((i) => [i.itemId, i.amount]));
+    const after = new Map(input.items.map((i) => [i.itemId, i.amount]));
+    const same = before.size === after.size && [...after].every(([k, v]) => before.get(k) === v);
+    if (!same) {
+      patch.items = input.items;
+      changes.push("items");
+    }
+  }
+  if (!changes.length) return { dispute: d, events: [] };
+  return {
+    dispute: bump(d, patch, now),
+    events: [ev("edited", now, input.byEmail, input.note?.trim() || null, { changes })],
+  };
+}
+
+export function commentDispute(d: Dispute, input: { byEmail: string; text: string }, now: Date): Change {
+  assertTransition(d, "comment");
+  const text = input.text.trim();
+  if (!text) invalid("text", "A comment cannot be empty");
+  if (text.length > 3000) invalid("text", "A comment is at most 3,000 characters");
+  return { dispute: d, events: [ev("commented", now, input.byEmail, text)] };
+}
+
+export function reassignDispute(d: Dispute, input: { byEmail: string; toEmail: string; note?: string }, now: Date): Change {
+  assertTransition(d, "reassign");
+  if (input.toEmail === d.ownerEmail) invalid("toEmail", `${input.toEmail} already owns ${d.number}`);
+  return {
+    dispute: bump(d, { ownerEmail: input.toEmail }, now),
+    events: [ev("reassigned", now, input.byEmail, input.note?.trim() || null, { from: d.ownerEmail, to: input.toEmail })],
+  };
+}
+
+export function setFollowUp(d: Dispute, input: { byEmail: string; on: string; note?: string; today: string }, now: Date): Change {
+  assertTransition(d, "follow_up");
+  if (input.on < input.today) invalid("on", `The follow-up date ${input.on} is in the past`);
+  return {
+    dispute: bump(d, { followUpOn: input.on }, now),
+    events: [ev("follow_up_set", now, input.byEmail, input.note?.trim() || null, { from: d.followUpOn, on: input.on })],
+  };
+}
+
+export interface ResolveInput {
+  byEmail: string;
+  outcome: Outcome;
+  note: string;
+  creditNoteRef?: string | null;
+  concededAmount?: number | null;
+  rootCause?: string | null;
+}
+
+export function disputedTotal(d: Pick<Dispute, "items">): number {
+  return d.items.reduce((s, i) => s + i.amount, 0);
+}
+
+export function resolveDispute(d: Dispute, input: ResolveInput, now: Date): Change {
+  assertTransition(d, "resolve");
+  const note = input.note.trim();
+  if (!note) invalid("note", "Say how the dispute was resolved");
+  let conceded = input.concededAmount ?? null;
+  const creditNoteRef = input.creditNoteRef?.trim() || null;
+  if (conceded !== null && (!Number.isSafeInteger(conceded) || conceded < 0)) invalid("concededAmount", "The conceded amount cannot be negative");
+  if (input.outcome === "credit_note") {
+    if (!creditNoteRef) invalid("creditNoteRef", "A credit-note resolution needs the credit note's reference");
+    if (conceded === null) conceded = d.scope === "items" ? disputedTotal(d) : null;
+    if (d.scope === "items" && conceded !== null && conceded > disputedTotal(d)) {
+      invalid("concededAmount", `The conceded amount cannot exceed the disputed amount (${disputedTotal(d)})`);
+    }
+  }
+  const resolution: Resolution = {
+    outcome: input.outcome,
+    note,
+    creditNoteRef,
+    concededAmount: conceded,
+    rootCause: input.rootCause?.trim() || null,
+  };
+  return {
+    dispute: bump(d, { status: "resolved", resolution, closedAt: now, closedByEmail: input.byEmail, creditNoteSeenAt: null, holdsReleasedAt: null }, now),
+    events: [ev("resolved", now, input.byEmail, note, { outcome: input.outcome, creditNoteRef, concededAmount: conceded })],
+  };
+}
+
+export function withdrawDispute(d: Dispute, input: { byEmail: string; note: string }, now: Date): Change {
+  assertTransition(d, "withdraw");
+  const note = input.note.trim();
+  if (!note) invalid("note", "Say why the dispute is withdrawn");
+  return {
+    dispute: bump(d, { status: "withdrawn", closedAt: now, closedByEmail: input.byEmail }, now),
+    events: [ev("withdrawn", now, input.byEmail, note)],
+  };
+}
+
+export function reopenDispute(d: Dispute, input: { byEmail: string; note: string }, now: Date): Change {
+  assertTransition(d, "reopen");
+  const note = input.note.trim();
+  if (!note) invalid("note", "Say why the dispute is reopened");
+  return {
+    dispute: bump(
+      d,
+      { status: "open", resolution: null, closedAt: null, closedByEmail: null, creditNoteSeenAt: null, holdsReleasedAt: null },
+      now,
+    ),
+    events: [ev("reopened", now, input.byEmail, note)],
+  };
+}
+
+/** Litigation keeps the holds after resolution until someone releases them explicitly. */
+export function releaseHolds(d: Dispute, input: { byEmail: string; note: string }, now: Date): Change {
+  assertTransition(d, "release_holds");
+  if (d.resolution?.outcome !== "litigation" || d.holdsReleasedAt) {
+    fail("illegal_transition", `Dispute ${d.number} keeps no holds to release`, {});
+  }
+  return {
+    dispute: bump(d, { holdsReleasedAt: now }, now),
+    events: [ev("holds_released", now, input.byEmail, input.note.trim() || null)],
+  };
+}
+
+/** The credit note of a credit_note resolution reached the ledger: the conceded amount is released. */
+export function creditNoteReceived(d: Dispute, now: Date): Change {
+  if (d.status !== "resolved" || d.resolution?.outcome !== "credit_note" || d.creditNoteSeenAt) return { dispute: d, events: [] };
+  return {
+    dispute: bump(d, { creditNoteSeenAt: now }, now),
+    events: [ev("credit_note_received", now, null, d.resolution.creditNoteRef)],
+  };
+}
+
+export const isAccordError = (e: unknown): e is AccordError => e instanceof AccordError;

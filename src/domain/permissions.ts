@@ -1,0 +1,74 @@
+import { fail } from "./errors.ts";
+import type { Customer, Dispute, Person } from "./types.ts";
+
+// DESIGN.md "Who may do what", as data. The same check serves Slack, Teams and the REST API.
+export const ACTIONS = [
+  "open",
+  "view",
+  "edit",
+  "comment",
+  "follow_up",
+  "reassign",
+  "resolve",
+  "withdraw",
+  "reopen",
+  "release_holds",
+  "nudge",
+  "subscribe_digest",
+  "admin",
+] as const;
+export type Action = (typeof ACTIONS)[number];
+
+type Actor = "controller" | "owner" | "manager" | "admin";
+
+const TABLE: Record<Action, readonly Actor[]> = {
+  open: ["controller", "admin"],
+  view: ["controller", "owner", "manager", "admin"],
+  edit: ["controller", "admin"],
+  comment: ["controller", "owner", "manager", "admin"],
+  follow_up: ["controller", "owner", "admin"],
+  reassign: ["controller", "owner", "manager", "admin"],
+  resolve: ["controller", "owner", "admin"],
+  withdraw: ["controller", "admin"],
+  reopen: ["controller", "admin"],
+  release_holds: ["controller", "admin"],
+  nudge: ["controller", "manager", "admin"],
+  subscribe_digest: ["controller", "manager", "admin"],
+  admin: ["admin"],
+};
+
+function actorsOf(person: Person, dispute?: Pick<Dispute, "ownerEmail">): Actor[] {
+  const a: Actor[] = [];
+  if (person.role === "controller" || person.role === "admin" || person.role === "manager") a.push(person.role);
+  if (dispute && dispute.ownerEmail === person.email) a.push("owner");
+  return a;
+}
+
+export function can(person: Person, action: Action, dispute?: Pick<Dispute, "ownerEmail">, customer?: Pick<Customer, "salesRepEmail">): boolean {
+  const allowed = TABLE[action];
+  if (actorsOf(person, dispute).some((a) => allowed.includes(a))) return true;
+  // Sales reps see the disputes of their own customers.
+  return action === "view" && person.role === "sales" && !!customer && customer.salesRepEmail === person.email;
+}
+
+export function assertCan(person: Person, action: Action, dispute?: Pick<Dispute, "ownerEmail" | "number">, customer?: Pick<Customer, "salesRepEmail">): void {
+  if (!can(person, action, dispute, customer)) {
+    fail("forbidden", `${person.email} (${person.role}) may not ${action.replace("_", " ")}${dispute ? ` ${dispute.number}` : ""}`, {
+      action,
+      role: person.role,
+    });
+  }
+}
+
+/** The actions a viewer may take on a dispute in its current status: what a card shows them. */
+export function allowedActions(person: Person, dispute: Dispute, customer: Pick<Customer, "salesRepEmail">): Action[] {
+  const byStatus: Record<Dispute["status"], Action[]> = {
+    open: ["comment", "reassign", "follow_up", "resolve", "edit", "withdraw"],
+    resolved: ["comment", "reopen", "release_holds"],
+    withdrawn: ["comment", "reopen"],
+  };
+  return byStatus[dispute.status].filter((a) => {
+    if (a === "release_holds" && (dispute.resolution?.outcome !== "litigation" || dispute.holdsReleasedAt)) return false;
+    return can(person, a, dispute, customer);
+  });
+}

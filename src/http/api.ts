@@ -1,0 +1,275 @@
+import crypto from "node:crypto";
+import express, { type Request, type Response, type Router } from "express";
+import type { z } from "zod";
+import { commentDispute } from "../app/commentDispute.ts";
+import type { Deps } from "../app/context.ts";
+import { previewDunning, runDunning, listHolds } from "../app/dunning.ts";
+import { editDispute } from "../app/editDispute.ts";
+import { getDispute } from "../app/getDispute.ts";
+import { ledgerChanged } from "../app/ledgerChanged.ts";
+import { listDisputes, type ListDisputesInput } from "../app/listDisputes.ts";
+import { openDispute } from "../app/openDispute.ts";
+import { createReason, listReasons, updateReason } from "../app/reasons.ts";
+import { reassignDispute } from "../app/reassignDispute.ts";
+import { releaseHolds } from "../app/releaseHolds.ts";
+import { reopenDispute } from "../app/reopenDispute.ts";
+import { agedBalance, customerStatement } from "../app/reports.ts";
+import { resolveDispute } from "../app/resolveDispute.ts";
+import { getSettings, updateSettings } from "../app/settings.ts";
+import { setFollowUp } from "../app/setFollowUp.ts";
+import { withdrawDispute } from "../app/withdrawDispute.ts";
+import type { ApiToken } from "../config.ts";
+import { formatAmount, parseAmount } from "../domain/money.ts";
+import type { Dispute } from "../domain/types.ts";
+import { BadRequest, zodDetails } from "./errors.ts";
+import { disputesCsv, disputesXlsx } from "./export.ts";
+import { openApiDocument } from "./openapi.ts";
+import * as S from "./schemas.ts";
+import { disputeJson, holdJson, planJson, reasonJson } from "./serialize.ts";
+
+// The REST API under /api/v1: parse with zod, call the same use cases as Slack and Teams, serialise.
+
+export type LedgerKind = "people" | "customers" | "items";
+export interface LedgerSummary {
+  rows: number;
+  inserted: number;
+  updated: number;
+  unchanged: number;
+  closed: number;
+  customerIds: number[];
+  creditNotes: { customerId: number; ref: string }[];
+}
+/** The ledger import (raw SQL in a worker thread), shared with `accord import`. */
+export type LedgerImporter = (input: { text: string; format: "json" | "csv"; kind: LedgerKind; snapshot?: boolean }) => Promise<LedgerSummary>;
+
+function parse<T extends z.ZodType>(schema: T, value: unknown, prefix = ""): z.infer<T> {
+  const r = schema.safeParse(value);
+  if (!r.success) {
+    const d = zodDetails(r.error, prefix);
+    throw new BadRequest(`${d.field || "body"}: ${d.issues[0]?.message ?? "invalid"}`, d);
+  }
+  return r.data;
+}
+
+function authenticate(tokens: ApiToken[]) {
+  const hashed = tokens.map((t) => ({ name: t.name, digest: crypto.createHash("sha256").update(t.token).digest() }));
+  return (req: Request, res: Response, next: () => void) => {
+    const m = /^Bearer\s+(.+)$/i.exec(req.header("authorization") ?? "");
+    const digest = m ? crypto.createHash("sha256").update(m[1]!.trim()).digest() : null;
+    const who = digest && hashed.find((t) => crypto.timingSafeEqual(t.digest, digest));
+    if (!who) {
+      res.status(401).set("WWW-Authenticate", "Bearer").json({
+        error: { code: "unauthorized", message: tokens.length ? "Missing or unknown API token" : "The REST API is off: set ACCORD_API_TOKENS", details: {} },
+      });
+      return;
+    }
+    res.locals.apiClient = who.name;
+    next();
+  };
+}
+
+async function currencyOfCustomer(deps: Deps, ref: string): Promise<string> {
+  return (await deps.store.customers.byRef(ref))?.currency ?? "EUR";
+}
+
+async function currencyOfDispute(deps: Deps, id: string): Promise<string> {
+  return (await getDispute(deps, { dispute: id })).dispute.currency;
+}
+
+const amounts = (items: { ref: string; amount?: string | undefined }[] | undefined, currency: string) =>
+  items?.map((i, n) => ({ ref: i.ref, amount: i.amount === undefined ? undefined : parseAmount(i.amount, currency, `items[${n}].amount`) }));
+
+export function apiRouter(deps: Deps, tokens: ApiToken[], ledger: LedgerImporter): Router {
+  const r = express.Router();
+  r.get("/openapi.json", (_req, res) => {
+    res.json(openApiDocument());
+  });
+  r.use(authenticate(tokens));
+
+  const reply = async (res: Response, d: Dispute, status = 200) => {
+    res.status(status).json({ dispute: disputeJson(await getDispute(deps, { dispute: d.id })) });
+  };
+
+  // ---- ledger ----
+  for (const kind of ["people", "customers", "items"] as const) {
+    r.post(`/${kind}`, async (req, res) => {
+      const rows = parse(S.peopleBody, req.body);
+      const result = await ledger({ text: JSON.stringify(rows), format: "json", kind });
+      await ledgerChanged(deps, result);
+      res.json({ result: { rows: result.rows, inserted: result.inserted, updated: result.updated, unchanged: result.unchanged } });
+    });
+  }
+
+  // ---- reasons & settings ----
+  r.get("/reasons", async (_req, res) => {
+    res.json({ reasons: (await listReasons(deps)).map(reasonJson) });
+  });
+  r.post("/reasons", async (req, res) => {
+    const b = parse(S.createReasonBody, req.body);
+    res.status(201).json({ reason: reasonJson(await createReason(deps, b)) });
+  });
+  r.patch("/reasons/:code", async (req, res) => {
+    const { byEmail, ...patch } = parse(S.patchReasonBody, req.body);
+    const clean = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
+    res.json({ reason: reasonJson(await updateReason(deps, { code: req.params.code!, byEmail, patch: clean })) });
+  });
+  r.get("/settings", async (_req, res) => {
+    res.json({ settings: await getSettings(deps) });
+  });
+  r.patch("/settings", async (req, res) => {
+    const { byEmail, ...patch } = parse(S.patchSettingsBody, req.body);
+    res.json({ settings: await updateSettings(deps, { byEmail, patch }) });
+  });
+
+  // ---- disputes ----
+  r.post("/disputes", async (req, res) => {
+    const b = parse(S.openDisputeBody, req.body);
+    const key = req.header("idempotency-key")?.trim();
+    const currency = await currencyOfCustomer(deps, b.customerRef);
+    const { dispute } = await openDispute(deps, {
+      ...b,
+      items: amounts(b.items, currency),
+      ...(key ? { idempotency: { key, hash: crypto.createHash("sha256").update(JSON.stringify(b)).digest("hex") } } : {}),
+    });
+    await reply(res, dispute, 201);
+  });
+
+  const listInput = (q: unknown): ListDisputesInput => {
+    const f = parse(S.listDisputesQuery, q);
+    return { status: f.status, reasonCode: f.reason, ownerEmail: f.owner, customerRef: f.customer, overdue: f.overdue === "true" };
+  };
+  r.get("/disputes", async (req, res) => {
+    res.json({ disputes: (await listDisputes(deps, listInput(req.query))).map(disputeJson) });
+  });
+  r.get("/disputes/export.csv", async (req, res) => {
+    const locale = req.query.locale === "fr" ? "fr" : "en";
+    res
+      .type("text/csv; charset=utf-8")
+      .attachment("disputes.csv")
+      .send(disputesCsv(await listDisputes(deps, listInput({ ...req.query, locale: undefined })), deps.clock(), locale));
+  });
+  r.get("/disputes/export.xlsx", async (req, res) => {
+    res
+      .type("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+      .attachment("disputes.xlsx")
+      .send(await disputesXlsx(await listDisputes(deps, listInput(req.query)), deps.clock()));
+  });
+  r.get("/disputes/:id", async (req, res) => {
+    res.json({ dispute: disputeJson(await getDispute(deps, { dispute: req.params.id! })) });
+  });
+  r.patch("/disputes/:id", async (req, res) => {
+    const b = parse(S.editDisputeBody, req.body);
+    const currency = b.items ? await currencyOfDispute(deps, req.params.id!) : "EUR";
+    await reply(res, await editDispute(deps, { ...b, dispute: req.params.id!, items: amounts(b.items, currency) }));
+  });
+  r.post("/disputes/:id/comments", async (req, res) => {
+    await reply(res, await commentDispute(deps, { ...parse(S.commentBody, req.body), dispute: req.params.id! }));
+  });
+  r.post("/disputes/:id/reassign", async (req, res) => {
+    await reply(res, await reassignDispute(deps, { ...parse(S.reassignBody, req.body), dispute: req.params.id! }));
+  });
+  r.post("/disputes/:id/follow-up", async (req, res) => {
+    await reply(res, await setFollowUp(deps, { ...parse(S.followUpBody, req.body), dispute: req.params.id! }));
+  });
+  r.post("/disputes/:id/withdraw", async (req, res) => {
+    await reply(res, await withdrawDispute(deps, { ...parse(S.noteBody, req.body), dispute: req.params.id! }));
+  });
+  r.post("/disputes/:id/reopen", async (req, res) => {
+    await reply(res, await reopenDispute(deps, { ...parse(S.noteBody, req.body), dispute: req.params.id! }));
+  });
+  r.post("/disputes/:id/release-holds", async (req, res) => {
+    await reply(res, await releaseHolds(deps, { ...parse(S.noteBody, req.body), dispute: req.params.id! }));
+  });
+  r.post("/disputes/:id/resolve", async (req, res) => {
+    const b = parse(S.resolveBody, req.body);
+    const conceded = b.concededAmount === undefined ? undefined : parseAmount(b.concededAmount, await currencyOfDispute(deps, req.params.id!), "concededAmount");
+    await reply(res, await resolveDispute(deps, { ...b, concededAmount: conceded, dispute: req.params.id! }));
+  });
+
+  // ---- collections module ----
+  r.get("/dunning/holds", async (req, res) => {
+    const customer = typeof req.query.customer === "string" ? req.query.customer : undefined;
+    res.json({ holds: (await listHolds(deps, { customerRef: customer })).map(holdJson) });
+  });
+  r.get("/dunning/preview", async (req, res) => {
+    const q = parse(S.previewQuery, req.query);
+    res.json(planJson(await previewDunning(deps, { on: q.on, mode: q.mode, customerRefs: q.customer ? [q.customer] : undefined })));
+  });
+  r.post("/dunning/runs", async (req, res) => {
+    const b = parse(S.runBody, req.body ?? {});
+    const run = await runDunning(deps, b);
+    res.status(201).json({ runId: run.runId, ...planJson(run) });
+  });
+
+  // ---- reports ----
+  r.get("/customers/:ref/statement", async (req, res) => {
+    const s = await customerStatement(deps, { customerRef: req.params.ref! });
+    const cur = (v: number, c: string) => formatAmount(v, c);
+    res.json({
+      customer: { ref: s.customer.ref, name: s.customer.name, currency: s.customer.currency, salesRepEmail: s.customer.salesRepEmail },
+      flaggedBy: s.flaggedBy,
+      items: s.lines.map((l) => ({
+        ref: l.item.ref,
+        kind: l.item.kind,
+        issuedOn: l.item.issuedOn,
+        dueOn: l.item.dueOn,
+        amount: cur(l.item.amount, l.item.currency),
+        openAmount: cur(l.item.openAmount, l.item.currency),
+        disputedAmount: cur(l.disputed, l.item.currency),
+        heldAmount: cur(l.held, l.item.currency),
+        dunnableAmount: cur(l.item.kind === "invoice" ? Math.max(l.item.openAmount - l.held, 0) : l.item.openAmount, l.item.currency),
+        currency: l.item.currency,
+        level: l.item.dunningLevel,
+        lastDunnedOn: l.item.lastDunnedOn,
+        disputeStatus: l.disputeStatus,
+        disputes: l.disputeNumbers,
+      })),
+    });
+  });
+  r.get("/aged-balance", async (req, res) => {
+    const on = typeof req.query.on === "string" ? parse(S.isoDate, req.query.on, "on") : undefined;
+    const a = await agedBalance(deps, { on });
+    const fmtBuckets = (b: Record<string, number>, c: string) => Object.fromEntries(Object.entries(b).map(([k, v]) => [k, formatAmount(v, c)]));
+    res.json({
+      on: a.on,
+      customers: a.rows.map((r) => ({
+        customerRef: r.customer.ref,
+        name: r.customer.name,
+        currency: r.currency,
+        flagged: r.flagged,
+        buckets: fmtBuckets(r.buckets, r.currency),
+        total: formatAmount(r.total, r.currency),
+        disputed: formatAmount(r.disputed, r.currency),
+        held: formatAmount(r.held, r.currency),
+      })),
+      totals: Object.fromEntries(
+        Object.entries(a.totals).map(([c, t]) => [c, { buckets: fmtBuckets(t.buckets, c), total: formatAmount(t.total, c), disputed: formatAmount(t.disputed, c), held: formatAmount(t.held, c) }]),
+      ),
+    });
+  });
+
+  // ---- outbox ----
+  r.get("/outbox", async (req, res) => {
+    const q = parse(S.outboxQuery, req.query);
+    const list = await deps.store.outbox.list({ ...(q.status ? { status: q.status } : {}) });
+    res.json({
+      messages: list.map((m) => ({
+        id: m.id,
+        type: m.type,
+        orderKey: m.orderKey,
+        status: m.status,
+        attempts: m.attempts,
+        nextAttemptAt: m.status === "pending" ? m.nextAttemptAt.toISOString() : null,
+        lastError: m.lastError,
+        createdAt: m.createdAt.toISOString(),
+        deliveredAt: m.deliveredAt?.toISOString() ?? null,
+        payload: JSON.parse(m.payload) as unknown,
+      })),
+    });
+  });
+
+  r.use((req, res) => {
+    res.status(404).json({ error: { code: "not_found", message: `No route ${req.method} ${req.baseUrl}${req.path}`, details: {} } });
+  });
+  return r;
+}

@@ -1,0 +1,96 @@
+import { z } from "zod";
+import { OUTCOMES, PRIORITIES, DISPUTE_STATUSES } from "../domain/types.ts";
+
+// Request schemas of the REST API. The same objects parse requests and generate /api/v1/openapi.json.
+
+export const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "expected a date YYYY-MM-DD").meta({ format: "date" });
+export const decimal = z.string().regex(/^-?\d{1,15}(\.\d{1,3})?$/, 'expected a decimal string such as "1234.56"');
+const email = z.email().transform((s) => s.toLowerCase());
+const version = z.number().int().positive().optional().meta({ description: "the version you last read; stale -> 409" });
+
+export const openDisputeBody = z
+  .object({
+    customerRef: z.string().min(1),
+    items: z
+      .array(z.object({ ref: z.string().min(1), amount: decimal.optional().meta({ description: "disputed part; default: the undisputed remainder" }) }))
+      .max(500)
+      .optional()
+      .meta({ description: "items of the customer's statement; leave out for a customer-level dispute (flag the customer)" }),
+    reasonCode: z.string().min(1),
+    statement: z.string().min(1, "the customer's own words are required").max(3000),
+    ownerEmail: email.optional(),
+    openedByEmail: email,
+    followUpOn: isoDate.optional(),
+    priority: z.enum(PRIORITIES).optional(),
+  })
+  .strict();
+
+export const editDisputeBody = z
+  .object({
+    byEmail: email,
+    version,
+    reasonCode: z.string().min(1).optional(),
+    priority: z.enum(PRIORITIES).optional(),
+    statement: z.string().min(1).max(3000).optional(),
+    items: z.array(z.object({ ref: z.string().min(1), amount: decimal.optional() })).min(1).max(500).optional(),
+    note: z.string().max(3000).optional(),
+  })
+  .strict();
+
+export const commentBody = z.object({ byEmail: email, text: z.string().min(1).max(3000), version }).strict();
+export const reassignBody = z.object({ byEmail: email, toEmail: email, note: z.string().max(3000).optional(), version }).strict();
+export const followUpBody = z.object({ byEmail: email, on: isoDate, note: z.string().max(3000).optional(), version }).strict();
+export const noteBody = z.object({ byEmail: email, note: z.string().min(1, "say why").max(3000), version }).strict();
+export const resolveBody = z
+  .object({
+    byEmail: email,
+    outcome: z.enum(OUTCOMES),
+    note: z.string().min(1, "say how it was resolved").max(3000),
+    creditNoteRef: z.string().min(1).max(100).optional(),
+    concededAmount: decimal.optional(),
+    rootCause: z.string().max(500).optional(),
+    version,
+  })
+  .strict();
+
+export const listDisputesQuery = z.object({
+  status: z.enum(DISPUTE_STATUSES).optional(),
+  reason: z.string().optional(),
+  owner: z.string().optional(),
+  customer: z.string().optional(),
+  overdue: z.enum(["true", "false"]).optional(),
+});
+
+const reasonFields = {
+  labelFr: z.string().min(1).max(75),
+  labelEn: z.string().min(1).max(75),
+  active: z.boolean(),
+  sortOrder: z.number().int(),
+  followUpDays: z.number().int().min(0).max(365),
+  slaDays: z.number().int().min(1).max(730),
+  priority: z.enum(PRIORITIES),
+  holdsDunning: z.boolean(),
+};
+const optionalReasonFields = {
+  labelFr: reasonFields.labelFr.optional(),
+  labelEn: reasonFields.labelEn.optional(),
+  active: reasonFields.active.optional(),
+  sortOrder: reasonFields.sortOrder.optional(),
+  followUpDays: reasonFields.followUpDays.optional(),
+  slaDays: reasonFields.slaDays.optional(),
+  priority: reasonFields.priority.optional(),
+  holdsDunning: reasonFields.holdsDunning.optional(),
+};
+export const createReasonBody = z
+  .object({ byEmail: email, code: z.string().min(2).max(40), ...optionalReasonFields, labelFr: reasonFields.labelFr, labelEn: reasonFields.labelEn })
+  .strict();
+export const patchReasonBody = z.object({ byEmail: email, ...optionalReasonFields }).strict();
+export const patchSettingsBody = z.object({ byEmail: email }).catchall(z.unknown());
+
+export const previewQuery = z.object({ on: isoDate.optional(), mode: z.enum(["item", "account"]).optional(), customer: z.string().optional() });
+export const runBody = z
+  .object({ on: isoDate.optional(), mode: z.enum(["item", "account"]).optional(), customerRefs: z.array(z.string().min(1)).optional(), byEmail: email.optional() })
+  .strict();
+
+export const peopleBody = z.array(z.record(z.string(), z.unknown())).min(1).max(100_000);
+export const outboxQuery = z.object({ status: z.enum(["pending", "delivered", "failed", "dead"]).optional() });

@@ -1,0 +1,88 @@
+import type { DisputeDetails } from "../app/disputeDetails.ts";
+import type { HoldView } from "../app/dunning.ts";
+import type { DunningPlan } from "../domain/dunning.ts";
+import { formatAmount } from "../domain/money.ts";
+import type { Reason } from "../domain/types.ts";
+
+// Domain -> the JSON contract of the REST API. Amounts are decimal strings; dates YYYY-MM-DD.
+
+export function disputeJson(x: DisputeDetails) {
+  const { dispute: d, customer, reason } = x;
+  const money = (v: number) => formatAmount(v, d.currency);
+  return {
+    id: d.id,
+    number: d.number,
+    status: d.status,
+    scope: d.scope,
+    customerRef: customer.ref,
+    customerName: customer.name,
+    reasonCode: reason.code,
+    priority: d.priority,
+    statement: d.statement,
+    ownerEmail: d.ownerEmail,
+    openedByEmail: d.openedByEmail,
+    followUpOn: d.followUpOn,
+    slaDueOn: d.slaDueOn,
+    items: x.items.map((i) => ({ ref: i.item.ref, amount: money(i.amount), heldAmount: money(i.held), openAmount: money(i.item.openAmount) })),
+    disputedAmount: money(x.disputedAmount),
+    heldAmount: money(x.heldAmount),
+    currency: d.currency,
+    version: d.version,
+    openedAt: d.openedAt.toISOString(),
+    updatedAt: d.updatedAt.toISOString(),
+    ...(x.allPaid ? { suggestion: "customer_paid" } : {}),
+    ...(d.resolution
+      ? {
+          outcome: d.resolution.outcome,
+          resolution: {
+            outcome: d.resolution.outcome,
+            note: d.resolution.note,
+            creditNoteRef: d.resolution.creditNoteRef,
+            concededAmount: d.resolution.concededAmount === null ? null : money(d.resolution.concededAmount),
+            rootCause: d.resolution.rootCause,
+            creditNoteReceivedAt: d.creditNoteSeenAt?.toISOString() ?? null,
+            holdsReleasedAt: d.holdsReleasedAt?.toISOString() ?? null,
+          },
+        }
+      : {}),
+    ...(d.closedAt ? { closedAt: d.closedAt.toISOString(), closedByEmail: d.closedByEmail } : {}),
+    ...(x.timeline
+      ? { timeline: x.timeline.map((e) => ({ type: e.type, at: e.at.toISOString(), byEmail: e.byEmail, ...(e.text ? { text: e.text } : {}) })) }
+      : {}),
+  };
+}
+
+export function reasonJson(r: Reason) {
+  const { id: _id, ...rest } = r;
+  return rest;
+}
+
+export function holdJson(h: HoldView) {
+  return { itemRef: h.itemRef, customerRef: h.customerRef, disputeNumber: h.disputeNumber, heldAmount: formatAmount(h.amount, h.currency), kind: h.kind, since: h.since.toISOString() };
+}
+
+export function planJson(p: DunningPlan) {
+  return {
+    on: p.on,
+    mode: p.mode,
+    letters: p.letters.map((l) => ({
+      customerRef: l.customerRef,
+      currency: l.currency,
+      level: l.level,
+      flagged: l.flagged,
+      items: l.lines.map((x) => ({
+        ref: x.ref,
+        kind: x.kind,
+        dueOn: x.dueOn,
+        amount: formatAmount(x.amount, l.currency),
+        heldAmount: formatAmount(x.heldAmount, l.currency),
+        openAmount: formatAmount(x.openAmount, l.currency),
+        fromLevel: x.fromLevel,
+        level: x.level,
+      })),
+      total: formatAmount(l.total, l.currency),
+      heldTotal: formatAmount(l.heldTotal, l.currency),
+    })),
+    notSent: p.skipped.map((s) => ({ ...s, total: formatAmount(s.total, s.currency) })),
+  };
+}

@@ -1,0 +1,112 @@
+import crypto from "node:crypto";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import express from "express";
+import type { Deps, Listener } from "./app/context.ts";
+import { reconcileHolds } from "./app/ledgerChanged.ts";
+import { ensureDefaultReasons } from "./app/reasons.ts";
+import type { Config } from "./config.ts";
+import { importLedger } from "./db/ledger.ts";
+import { createPrismaClient, prismaStore } from "./db/prismaStore.ts";
+import { migrate, openSqlite } from "./db/sqlite.ts";
+import { apiRouter } from "./http/api.ts";
+import { errorHandler } from "./http/errors.ts";
+import { startOutboxLoop } from "./jobs/outboxDelivery.ts";
+import { createLogger, type Logger } from "./logger.ts";
+
+// Builds a whole Accord (database, use cases, HTTP server, jobs) from a Config. main.ts runs it;
+// tests run it in-process on a random port with a temporary database and a fixed clock.
+
+export interface AccordOptions {
+  clock?: () => Date;
+  logger?: Logger;
+  listeners?: Listener[];
+}
+
+export interface Accord {
+  config: Config;
+  deps: Deps;
+  app: express.Express;
+  server: http.Server;
+  url: string;
+  stop(): Promise<void>;
+}
+
+export async function startAccord(config: Config, opts: AccordOptions = {}): Promise<Accord> {
+  const log = opts.logger ?? createLogger(config.logLevel);
+  const raw = openSqlite(config.databaseFile);
+  const applied = migrate(raw);
+  raw.close();
+  if (applied.length) log.info({ applied }, "database migrated");
+
+  const client = createPrismaClient(config.databaseFile);
+  await client.$queryRawUnsafe("PRAGMA busy_timeout = 5000");
+  const store = prismaStore(client);
+  const loaded = await ensureDefaultReasons(store.reasons);
+  if (loaded) log.info({ reasons: loaded }, "default dispute reasons loaded");
+
+  const listeners: Listener[] = [...(opts.listeners ?? [])];
+  const deps: Deps = {
+    store,
+    clock: opts.clock ?? (() => new Date()),
+    newId: () => crypto.randomUUID(),
+    collectionsMode: config.collections.mode,
+    publicUrl: config.publicUrl,
+    listeners,
+    log,
+  };
+  const healed = await reconcileHolds(deps);
+  if (healed) log.warn({ holdChanges: healed }, "holds re-derived at start");
+
+  let outbox: ReturnType<typeof startOutboxLoop> | null = null;
+  if (config.collections.mode === "webhook") {
+    outbox = startOutboxLoop(deps, { url: config.collections.webhookUrl!, secret: config.collections.webhookSecret!, pollMs: config.collections.pollMs });
+    listeners.push(() => outbox?.kick());
+    outbox.kick();
+  }
+
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("trust proxy", "loopback");
+  app.get("/healthz", async (_req, res) => {
+    try {
+      await client.$queryRawUnsafe("SELECT 1");
+      res.json({ status: "ok", collections: config.collections.mode, slack: Boolean(config.slack) });
+    } catch {
+      res.status(503).json({ status: "unavailable" });
+    }
+  });
+  const ledger = (input: Parameters<typeof importLedger>[0] extends infer I ? Omit<I, "databaseFile"> : never) =>
+    importLedger({ ...input, databaseFile: config.databaseFile, now: deps.clock() });
+  app.use("/api/v1", express.json({ limit: "50mb" }), apiRouter(deps, config.apiTokens, ledger));
+  app.use(errorHandler(log));
+
+  const server = http.createServer(app);
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const addr = server.address() as AddressInfo;
+  const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${addr.port}`;
+  log.info({ url, collections: config.collections.mode, api: config.apiTokens.length > 0 }, "Accord is listening");
+
+  let stopping: Promise<void> | null = null;
+  return {
+    config,
+    deps,
+    app,
+    server,
+    url,
+    stop() {
+      stopping ??= (async () => {
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeIdleConnections();
+        });
+        await outbox?.stop();
+        await store.close();
+      })();
+      return stopping;
+    },
+  };
+}
