@@ -21,6 +21,8 @@ export interface AccordOptions {
   clock?: () => Date;
   logger?: Logger;
   listeners?: Listener[];
+  /** Background jobs (outbox delivery loop); tests that drive them by hand turn them off. */
+  startJobs?: boolean;
 }
 
 export interface Accord {
@@ -59,7 +61,7 @@ export async function startAccord(config: Config, opts: AccordOptions = {}): Pro
   if (healed) log.warn({ holdChanges: healed }, "holds re-derived at start");
 
   let outbox: ReturnType<typeof startOutboxLoop> | null = null;
-  if (config.collections.mode === "webhook") {
+  if (config.collections.mode === "webhook" && opts.startJobs !== false) {
     outbox = startOutboxLoop(deps, { url: config.collections.webhookUrl!, secret: config.collections.webhookSecret!, pollMs: config.collections.pollMs });
     listeners.push(() => outbox?.kick());
     outbox.kick();

@@ -35,7 +35,8 @@ async function queueHoldChanges(tx: Repos, deps: Deps, changes: HoldChange[], no
     const resumed = list.filter((c) => c.after < c.before);
     for (const [type, group] of [["dunning.paused", paused], ["dunning.resumed", resumed]] as const) {
       if (!group.length) continue;
-      await queueMessage(tx, deps, d, type, group.map((c) => ({ ref: items.get(c.itemId)?.ref ?? String(c.itemId), heldAmount: c.after })), now);
+      const lines = group.map((c) => ({ ref: items.get(c.itemId)?.ref ?? String(c.itemId), heldAmount: c.after }));
+      await queueMessage(tx, deps, d, type, lines.sort((x, y) => x.ref.localeCompare(y.ref)), now);
     }
   }
 }

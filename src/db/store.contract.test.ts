@@ -1,0 +1,955 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { CustomerInput, ItemInput, PersonInput, ReasonInput, Store } from "../app/ports.ts";
+import { AccordError, type ErrorCode } from "../domain/errors.ts";
+import { DEFAULT_SETTINGS, settingsSchema } from "../domain/settings.ts";
+import type { Customer, Dispute, Item, Person, Reason, Resolution, TimelineEvent } from "../domain/types.ts";
+import { memoryStore } from "./memoryStore.ts";
+import { createPrismaClient, prismaStore } from "./prismaStore.ts";
+import { migrate, openSqlite } from "./sqlite.ts";
+
+// One contract, two backends: the in-memory fake and the Prisma repositories on a temporary SQLite file.
+// Where the order of a result is not part of the port (byIds, byEmails, openClaims...), the test sorts.
+
+interface Backend {
+  store: Store;
+  dispose(): Promise<void>;
+}
+
+const memoryFactory = async (): Promise<Backend> => {
+  const store = memoryStore();
+  return { store, dispose: () => store.close() };
+};
+
+const prismaFactory = async (): Promise<Backend> => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "accord-contract-"));
+  const file = path.join(dir, "accord.db");
+  const db = openSqlite(file);
+  try {
+    migrate(db);
+  } finally {
+    db.close();
+  }
+  const store = prismaStore(createPrismaClient(file));
+  return {
+    store,
+    dispose: async () => {
+      await store.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+};
+
+// ---- builders ---------------------------------------------------------------------------------
+
+const T0 = new Date("2025-03-03T08:00:00.123Z");
+const later = (minutes: number): Date => new Date(T0.getTime() + minutes * 60_000);
+
+const personIn = (email: string, over: Partial<PersonInput> = {}): PersonInput => ({
+  email,
+  name: email.split("@")[0] ?? email,
+  role: "controller",
+  ...over,
+});
+const customerIn = (ref: string, over: Partial<CustomerInput> = {}): CustomerInput => ({ ref, name: `Customer ${ref}`, ...over });
+const itemIn = (customerId: number, ref: string, over: Partial<ItemInput> = {}): ItemInput => ({
+  customerId,
+  ref,
+  kind: "invoice",
+  issuedOn: "2025-01-01",
+  dueOn: "2025-02-01",
+  amount: 100_00,
+  openAmount: 100_00,
+  currency: "EUR",
+  ...over,
+});
+const reasonIn = (code: string, over: Partial<ReasonInput> = {}): ReasonInput => ({
+  code,
+  labelFr: `Motif ${code}`,
+  labelEn: `Reason ${code}`,
+  ...over,
+});
+
+let numberSeq = 0;
+/** A valid Dispute literal: an open item-level dispute opened at T0, overridable field by field. */
+function disputeOf(over: Partial<Dispute> & Pick<Dispute, "customerId" | "reasonId">): Dispute {
+  return {
+    id: 0,
+    number: `LIT-${String(++numberSeq).padStart(4, "0")}`,
+    scope: "items",
+    priority: "normal",
+    status: "open",
+    statement: "Le prix facturé ne correspond pas au devis.",
+    ownerEmail: "rep@acme.test",
+    openedByEmail: "cc@acme.test",
+    followUpOn: "2025-03-10",
+    slaDueOn: "2025-04-02",
+    currency: "EUR",
+    items: [],
+    resolution: null,
+    creditNoteSeenAt: null,
+    holdsReleasedAt: null,
+    closedAt: null,
+    closedByEmail: null,
+    version: 1,
+    openedAt: T0,
+    updatedAt: T0,
+    ...over,
+  };
+}
+const resolution = (over: Partial<Resolution> = {}): Resolution => ({
+  outcome: "credit_note",
+  note: "Avoir accordé",
+  creditNoteRef: "AV-1",
+  concededAmount: 30_00,
+  rootCause: null,
+  ...over,
+});
+const resolved = (d: Dispute, res: Resolution, extra: Partial<Dispute> = {}): Dispute => ({
+  ...d,
+  status: "resolved",
+  resolution: res,
+  closedAt: later(60),
+  closedByEmail: "cc@acme.test",
+  version: d.version + 1,
+  updatedAt: later(60),
+  ...extra,
+});
+
+async function one<T>(p: Promise<T[]>): Promise<T> {
+  const [v] = await p;
+  if (v === undefined) throw new Error("expected one row");
+  return v;
+}
+const addPerson = (s: Store, email: string, over: Partial<PersonInput> = {}): Promise<Person> => one(s.people.upsertMany([personIn(email, over)]));
+const addCustomer = (s: Store, ref: string, over: Partial<CustomerInput> = {}): Promise<Customer> =>
+  one(s.customers.upsertMany([customerIn(ref, over)]));
+const addItem = (s: Store, customerId: number, ref: string, over: Partial<ItemInput> = {}): Promise<Item> =>
+  one(s.items.upsertMany([itemIn(customerId, ref, over)]));
+
+/** Two customers, a reason and three invoices (two of Acme, one of Beta). */
+async function seed(s: Store) {
+  const acme = await addCustomer(s, "C001", { name: "Acme", salesRepEmail: "rep@acme.test" });
+  const beta = await addCustomer(s, "C002", { name: "Beta", salesRepEmail: "other@acme.test" });
+  const reason = await s.reasons.create(reasonIn("price"));
+  const f1 = await addItem(s, acme.id, "F1");
+  const f2 = await addItem(s, acme.id, "F2", { dueOn: "2025-01-15" });
+  const f3 = await addItem(s, beta.id, "F3");
+  return { acme, beta, reason, f1, f2, f3 };
+}
+
+async function expectCode(p: Promise<unknown>, code: ErrorCode): Promise<void> {
+  const e = await p.then(
+    () => null,
+    (err: unknown) => err,
+  );
+  expect(e).toBeInstanceOf(AccordError);
+  expect((e as AccordError).code).toBe(code);
+}
+
+const ids = (xs: { id: number }[]) => xs.map((x) => x.id).sort((a, b) => a - b);
+
+// ---- the contract -------------------------------------------------------------------------------
+
+// In CI, the suite fails if either backend ran no test (a skipped or emptied backend must not go unnoticed).
+const ran: Record<string, number> = { memory: 0, prisma: 0 };
+afterAll(() => {
+  if (!process.env.CI) return;
+  for (const [backend, n] of Object.entries(ran)) {
+    if (n === 0) throw new Error(`the ${backend} backend ran no contract test`);
+  }
+});
+
+describe.each([
+  ["memory", memoryFactory],
+  ["prisma", prismaFactory],
+] as const)("%s store", (backend, factory) => {
+  let b: Backend;
+  let s: Store;
+  const t = (name: string) => `[${backend}] ${name}`;
+
+  beforeEach(async () => {
+    ran[backend] = (ran[backend] ?? 0) + 1;
+    numberSeq = 0;
+    b = await factory();
+    s = b.store;
+  });
+  afterEach(async () => {
+    await b.dispose();
+  });
+
+  // -- people --
+
+  it(t("people: upsert creates with defaults and autoincrement ids"), async () => {
+    const [a, c] = await s.people.upsertMany([personIn("ann@acme.test"), personIn("carl@acme.test", { role: "sales" })]);
+    expect(a).toEqual({
+      id: 1,
+      email: "ann@acme.test",
+      name: "ann",
+      role: "controller",
+      managerEmail: null,
+      locale: "fr",
+      timezone: "Europe/Paris",
+      slackUserId: null,
+      teamsUserId: null,
+    });
+    expect(c?.id).toBe(2);
+  });
+
+  it(t("people: upsert by email keeps the fields not given, null clears"), async () => {
+    const first = await addPerson(s, "ann@acme.test", {
+      managerEmail: "boss@acme.test",
+      locale: "en",
+      timezone: "Europe/London",
+      slackUserId: "U1",
+      teamsUserId: "T1",
+    });
+    const again = await addPerson(s, "ann@acme.test", { name: "Ann Smith", role: "manager" });
+    expect(again).toEqual({ ...first, name: "Ann Smith", role: "manager" });
+    const cleared = await addPerson(s, "ann@acme.test", { name: "Ann Smith", role: "manager", slackUserId: null, managerEmail: null });
+    expect(cleared).toEqual({ ...again, slackUserId: null, managerEmail: null });
+    expect(await s.people.byEmail("ann@acme.test")).toEqual(cleared);
+    expect(await s.people.list()).toHaveLength(1);
+  });
+
+  it(t("people: lookups by email, emails, slack id; list by name with role filter"), async () => {
+    await s.people.upsertMany([
+      personIn("zoe@acme.test", { name: "Zoe", role: "sales", slackUserId: "UZ" }),
+      personIn("bob@acme.test", { name: "Bob", role: "controller" }),
+      personIn("amy@acme.test", { name: "Amy", role: "sales" }),
+    ]);
+    expect((await s.people.byEmail("bob@acme.test"))?.name).toBe("Bob");
+    expect(await s.people.byEmail("BOB@acme.test")).toBeNull();
+    expect(await s.people.byEmail("nobody@acme.test")).toBeNull();
+    expect((await s.people.byEmails(["zoe@acme.test", "amy@acme.test", "x@y"])).map((p) => p.name).sort()).toEqual(["Amy", "Zoe"]);
+    expect(await s.people.byEmails([])).toEqual([]);
+    expect((await s.people.bySlackId("UZ"))?.email).toBe("zoe@acme.test");
+    expect(await s.people.bySlackId("U404")).toBeNull();
+    expect((await s.people.list()).map((p) => p.name)).toEqual(["Amy", "Bob", "Zoe"]);
+    expect((await s.people.list({ role: "sales" })).map((p) => p.name)).toEqual(["Amy", "Zoe"]);
+  });
+
+  it(t("people: a slack id already used by someone else is refused"), async () => {
+    await addPerson(s, "ann@acme.test", { slackUserId: "U1" });
+    await expect(addPerson(s, "bob@acme.test", { slackUserId: "U1" })).rejects.toThrow();
+    expect(await s.people.byEmail("bob@acme.test")).toBeNull();
+  });
+
+  // -- customers --
+
+  it(t("customers: upsert by ref keeps the fields not given; lookups; list by ref"), async () => {
+    const c = await addCustomer(s, "C2", { name: "Acme", currency: "USD", salesRepEmail: "rep@acme.test", controllerEmail: "cc@acme.test" });
+    expect(c).toEqual({ id: 1, ref: "C2", name: "Acme", currency: "USD", salesRepEmail: "rep@acme.test", controllerEmail: "cc@acme.test" });
+    const d = await addCustomer(s, "C1");
+    expect(d).toMatchObject({ id: 2, currency: "EUR", salesRepEmail: null, controllerEmail: null });
+    const again = await addCustomer(s, "C2", { name: "Acme SA" });
+    expect(again).toEqual({ ...c, name: "Acme SA" });
+    const cleared = await addCustomer(s, "C2", { name: "Acme SA", salesRepEmail: null });
+    expect(cleared.salesRepEmail).toBeNull();
+    expect(await s.customers.byRef("C2")).toEqual(cleared);
+    expect(await s.customers.byRef("c2")).toBeNull();
+    expect(await s.customers.byId(d.id)).toEqual(d);
+    expect(await s.customers.byId(99)).toBeNull();
+    expect(ids(await s.customers.byIds([2, 1, 99]))).toEqual([1, 2]);
+    expect(ids(await s.customers.byRefs(["C1", "nope"]))).toEqual([d.id]);
+    expect((await s.customers.list()).map((x) => x.ref)).toEqual(["C1", "C2"]);
+  });
+
+  it(t("customers: search on ref or name, ASCII case-insensitive, by name, limited"), async () => {
+    await s.customers.upsertMany([
+      customerIn("K-100", { name: "Zeta Industries" }),
+      customerIn("K-200", { name: "acme corp" }),
+      customerIn("ACM-1", { name: "Mercury" }),
+      customerIn("K-300", { name: "Beta" }),
+    ]);
+    expect((await s.customers.search("ACME", 10)).map((c) => c.name)).toEqual(["acme corp"]);
+    // ref matches too; binary order puts upper case before lower case
+    expect((await s.customers.search("acm", 10)).map((c) => c.name)).toEqual(["Mercury", "acme corp"]);
+    expect((await s.customers.search("  k-  ", 10)).map((c) => c.ref)).toEqual(["K-300", "K-100", "K-200"]);
+    expect((await s.customers.search("k-", 2)).map((c) => c.ref)).toEqual(["K-300", "K-100"]);
+    expect((await s.customers.search("", 10)).map((c) => c.name)).toEqual(["Beta", "Mercury", "Zeta Industries", "acme corp"]);
+    expect(await s.customers.search("nothing", 10)).toEqual([]);
+  });
+
+  it(t("customers: search quirks of SQLite LIKE: non-ASCII case is not folded, % and _ are wildcards"), async () => {
+    await s.customers.upsertMany([
+      customerIn("C_1", { name: "École Zèbre" }),
+      customerIn("CX1", { name: "Électricité" }),
+      customerIn("C3", { name: "ÉCOLE" }),
+    ]);
+    expect((await s.customers.search("ÉCOLE", 10)).map((c) => c.ref).sort()).toEqual(["C3", "C_1"]);
+    expect(await s.customers.search("école", 10)).toEqual([]);
+    expect((await s.customers.search("zèbre", 10)).map((c) => c.ref)).toEqual(["C_1"]);
+    expect(await s.customers.search("ZÈBRE", 10)).toEqual([]);
+    expect((await s.customers.search("c_1", 10)).map((c) => c.ref).sort()).toEqual(["CX1", "C_1"]);
+    expect(await s.customers.search("%", 10)).toHaveLength(3);
+  });
+
+  // -- items --
+
+  it(t("items: upsert by (customer, ref) keeps dunning state unless given"), async () => {
+    const acme = await addCustomer(s, "C1");
+    const beta = await addCustomer(s, "C2");
+    const it1 = await addItem(s, acme.id, "F1", { dunningLevel: "R2", lastDunnedOn: "2025-02-20" });
+    expect(it1).toEqual({
+      id: 1,
+      customerId: acme.id,
+      ref: "F1",
+      kind: "invoice",
+      issuedOn: "2025-01-01",
+      dueOn: "2025-02-01",
+      amount: 100_00,
+      openAmount: 100_00,
+      currency: "EUR",
+      dunningLevel: "R2",
+      lastDunnedOn: "2025-02-20",
+    });
+    const paid = await addItem(s, acme.id, "F1", { openAmount: 40_00 });
+    expect(paid).toEqual({ ...it1, openAmount: 40_00 });
+    const other = await addItem(s, beta.id, "F1");
+    // a new row gets a higher id (exact values may skip: SQLite's native upsert uses up an id even when it updates)
+    expect(other.id).toBeGreaterThan(it1.id);
+    expect(other.dunningLevel).toBe("none");
+    expect(other.lastDunnedOn).toBeNull();
+    expect(ids(await s.items.byIds([other.id, it1.id, 42]))).toEqual([it1.id, other.id]);
+    expect(await s.items.byRefs(acme.id, ["F1", "F9"])).toEqual([paid]);
+    expect(await s.items.byRefs(beta.id, ["F1"])).toEqual([other]);
+  });
+
+  it(t("items: ofCustomer(s) by due date then ref, openOnly; allOpen"), async () => {
+    const acme = await addCustomer(s, "C1");
+    const beta = await addCustomer(s, "C2");
+    await s.items.upsertMany([
+      itemIn(acme.id, "F3", { dueOn: "2025-02-01" }),
+      itemIn(acme.id, "F2", { dueOn: "2025-02-01", openAmount: 0 }),
+      itemIn(acme.id, "AV1", { kind: "credit_note", dueOn: "2025-03-01", amount: -20_00, openAmount: -20_00 }),
+      itemIn(acme.id, "F1", { dueOn: "2025-01-10" }),
+      itemIn(beta.id, "G1", { dueOn: "2024-12-01" }),
+      itemIn(beta.id, "G0", { dueOn: "2025-05-01", openAmount: 0 }),
+    ]);
+    expect((await s.items.ofCustomer(acme.id)).map((i) => i.ref)).toEqual(["F1", "F2", "F3", "AV1"]);
+    expect((await s.items.ofCustomer(acme.id, { openOnly: true })).map((i) => i.ref)).toEqual(["F1", "F3", "AV1"]);
+    expect((await s.items.ofCustomers([acme.id, beta.id], { openOnly: true })).map((i) => i.ref)).toEqual(["G1", "F1", "F3", "AV1"]);
+    expect((await s.items.ofCustomers([beta.id])).map((i) => i.ref)).toEqual(["G1", "G0"]);
+    expect((await s.items.allOpen()).map((i) => i.ref)).toEqual(["F1", "F3", "AV1", "G1"]);
+    expect((await s.items.allOpen({ customerIds: [beta.id] })).map((i) => i.ref)).toEqual(["G1"]);
+    expect(await s.items.allOpen({ customerIds: [] })).toEqual([]);
+  });
+
+  it(t("items: setDunning records level and date"), async () => {
+    const acme = await addCustomer(s, "C1");
+    const f1 = await addItem(s, acme.id, "F1");
+    const f2 = await addItem(s, acme.id, "F2");
+    await s.items.setDunning([
+      { itemId: f1.id, level: "R1", lastDunnedOn: "2025-03-03" },
+      { itemId: f2.id, level: "notice", lastDunnedOn: "2025-03-01" },
+    ]);
+    const [a, c] = await s.items.ofCustomer(acme.id);
+    expect([a?.dunningLevel, a?.lastDunnedOn, c?.dunningLevel, c?.lastDunnedOn]).toEqual(["R1", "2025-03-03", "notice", "2025-03-01"]);
+    await s.items.setDunning([]);
+  });
+
+  it(t("items: an item of an unknown customer is refused"), async () => {
+    await expect(addItem(s, 404, "F1")).rejects.toThrow();
+    expect(await s.items.allOpen()).toEqual([]);
+  });
+
+  // -- reasons --
+
+  it(t("reasons: create with defaults, duplicate code is a conflict"), async () => {
+    const r = await s.reasons.create(reasonIn("price"));
+    expect(r).toEqual({
+      id: 1,
+      code: "price",
+      labelFr: "Motif price",
+      labelEn: "Reason price",
+      active: true,
+      sortOrder: 0,
+      followUpDays: 7,
+      slaDays: 30,
+      priority: "normal",
+      holdsDunning: true,
+    });
+    await expectCode(s.reasons.create(reasonIn("price", { labelEn: "again" })), "conflict");
+    expect(await s.reasons.list()).toEqual([r]);
+    expect(await s.reasons.byCode("price")).toEqual(r);
+    expect(await s.reasons.byId(r.id)).toEqual(r);
+    expect(await s.reasons.byCode("nope")).toBeNull();
+    expect(await s.reasons.byId(99)).toBeNull();
+  });
+
+  it(t("reasons: update patches only what is given; unknown code is not_found"), async () => {
+    const r = await s.reasons.create(reasonIn("quality", { priority: "high", slaDays: 10, holdsDunning: false }));
+    const u = await s.reasons.update("quality", { labelEn: "Defect", active: false });
+    expect(u).toEqual({ ...r, labelEn: "Defect", active: false });
+    expect(await s.reasons.byCode("quality")).toEqual(u);
+    await expectCode(s.reasons.update("nope", { active: false }), "not_found");
+  });
+
+  it(t("reasons: list by sort order then code, activeOnly"), async () => {
+    await s.reasons.create(reasonIn("other", { sortOrder: 99 }));
+    await s.reasons.create(reasonIn("quantity", { sortOrder: 1 }));
+    await s.reasons.create(reasonIn("price", { sortOrder: 1 }));
+    await s.reasons.create(reasonIn("dup", { sortOrder: 0, active: false }));
+    expect((await s.reasons.list()).map((r) => r.code)).toEqual(["dup", "price", "quantity", "other"]);
+    expect((await s.reasons.list({ activeOnly: true })).map((r) => r.code)).toEqual(["price", "quantity", "other"]);
+    await s.reasons.update("other", { sortOrder: -1 });
+    expect((await s.reasons.list()).map((r) => r.code)).toEqual(["other", "dup", "price", "quantity"]);
+  });
+
+  it(t("reasons: inUse once a dispute uses the reason"), async () => {
+    const { acme, reason, f1 } = await seed(s);
+    const unused = await s.reasons.create(reasonIn("other"));
+    expect(await s.reasons.inUse(reason.id)).toBe(false);
+    await s.disputes.create(disputeOf({ customerId: acme.id, reasonId: reason.id, items: [{ itemId: f1.id, amount: 10_00 }] }));
+    expect(await s.reasons.inUse(reason.id)).toBe(true);
+    expect(await s.reasons.inUse(unused.id)).toBe(false);
+  });
+
+  // -- disputes --
+
+  it(t("disputes: create ignores the given id and returns the stored dispute; byId, byNumber"), async () => {
+    const { acme, reason, f1, f2 } = await seed(s);
+    const input = disputeOf({
+      id: 77,
+      customerId: acme.id,
+      reasonId: reason.id,
+      items: [
+        { itemId: f2.id, amount: 25_00 },
+        { itemId: f1.id, amount: 100_00 },
+      ],
+    });
+    const created = await s.disputes.create(input);
+    expect(created.id).toBe(1);
+    const expected: Dispute = { ...input, id: 1, items: [...input.items].sort((a, b) => a.itemId - b.itemId) };
+    expect(created).toEqual(expected);
+    expect(created.openedAt).toBeInstanceOf(Date);
+    expect(await s.disputes.byId(1)).toEqual(expected);
+    expect(await s.disputes.byNumber(input.number)).toEqual(expected);
+    expect(await s.disputes.byId(2)).toBeNull();
+    expect(await s.disputes.byNumber("LIT-9999")).toBeNull();
+    const second = await s.disputes.create(disputeOf({ customerId: acme.id, reasonId: reason.id }));
+    expect(second.id).toBe(2);
+  });
+
+  it(t("disputes: a number already used is a conflict"), async () => {
+    const { acme, reason } = await seed(s);
+    await s.disputes.create(disputeOf({ number: "LIT-1", customerId: acme.id, reasonId: reason.id }));
+    await expectCode(s.disputes.create(disputeOf({ number: "LIT-1", customerId: acme.id, reasonId: reason.id })), "conflict");
+    expect(await s.disputes.list({})).toHaveLength(1);
+  });
+
+  it(t("disputes: unknown customer, reason or item is refused and nothing is written"), async () => {
+    const { acme, reason, f1 } = await seed(s);
+    await expect(s.disputes.create(disputeOf({ customerId: 404, reasonId: reason.id }))).rejects.toThrow();
+    await expect(s.disputes.create(disputeOf({ customerId: acme.id, reasonId: 404 }))).rejects.toThrow();
+    await expect(
+      s.disputes.create(
+        disputeOf({
+          customerId: acme.id,
+          reasonId: reason.id,
+          items: [
+            { itemId: f1.id, amount: 1 },
+            { itemId: 404, amount: 1 },
+          ],
+        }),
+      ),
+    ).rejects.toThrow();
+    expect(await s.disputes.list({})).toEqual([]);
+    expect(await s.disputes.openClaims([f1.id])).toEqual([]);
+    await expect(s.disputes.appendEvents(404, [{ type: "commented", at: T0, byEmail: null, text: "x" }])).rejects.toThrow();
+  });
+
+  it(t("disputes: update checks the version (stale_version) and replaces the items"), async () => {
+    const { acme, reason, f1, f2, f3 } = await seed(s);
+    const d = await s.disputes.create(
+      disputeOf({
+        customerId: acme.id,
+        reasonId: reason.id,
+        items: [
+          { itemId: f1.id, amount: 10_00 },
+          { itemId: f2.id, amount: 20_00 },
+        ],
+      }),
+    );
+    const next: Dispute = {
+      ...d,
+      ownerEmail: "support@acme.test",
+      followUpOn: null,
+      items: [
+        { itemId: f3.id, amount: 5_00 },
+        { itemId: f2.id, amount: 15_00 },
+      ],
+      version: 2,
+      updatedAt: later(5),
+    };
+    await s.disputes.update(next, 1);
+    expect(await s.disputes.byId(d.id)).toEqual({ ...next, items: [...next.items].sort((a, b) => a.itemId - b.itemId) });
+    await expectCode(s.disputes.update({ ...next, statement: "lost update", version: 3 }, 1), "stale_version");
+    expect((await s.disputes.byId(d.id))?.statement).toBe(d.statement);
+    await expectCode(s.disputes.update({ ...next, id: 999, version: 2 }, 1), "stale_version");
+
+    const done = resolved({ ...next, version: 2 }, resolution({ rootCause: "pricing" }));
+    await s.disputes.update(done, 2);
+    const back = await s.disputes.byId(d.id);
+    expect(back?.status).toBe("resolved");
+    expect(back?.resolution).toEqual(resolution({ rootCause: "pricing" }));
+    expect(back?.closedAt).toEqual(later(60));
+    expect(back?.version).toBe(3);
+  });
+
+  it(t("disputes: openClaims of open disputes on the items asked, except one dispute"), async () => {
+    const { acme, reason, f1, f2 } = await seed(s);
+    const a = await s.disputes.create(disputeOf({ customerId: acme.id, reasonId: reason.id, items: [{ itemId: f1.id, amount: 30_00 }] }));
+    const b2 = await s.disputes.create(
+      disputeOf({
+        customerId: acme.id,
+        reasonId: reason.id,
+        items: [
+          { itemId: f1.id, amount: 50_00 },
+          { itemId: f2.id, amount: 10_00 },
+        ],
+      }),
+    );
+    const c = await s.disputes.create(disputeOf({ customerId: acme.id, reasonId: reason.id, items: [{ itemId: f1.id, amount: 5_00 }] }));
+    await s.disputes.update({ ...c, status: "withdrawn", version: 2 }, 1);
+    const sortClaims = (xs: { itemId: number; disputeId: number }[]) =>
+      [...xs].sort((x, y) => x.itemId - y.itemId || x.disputeId - y.disputeId);
+    expect(sortClaims(await s.disputes.openClaims([f1.id]))).toEqual([
+      { itemId: f1.id, disputeId: a.id, number: a.number, amount: 30_00 },
+      { itemId: f1.id, disputeId: b2.id, number: b2.number, amount: 50_00 },
+    ]);
+    expect(sortClaims(await s.disputes.openClaims([f1.id, f2.id], b2.id))).toEqual([
+      { itemId: f1.id, disputeId: a.id, number: a.number, amount: 30_00 },
+    ]);
+    expect(await s.disputes.openClaims([])).toEqual([]);
+  });
+
+  it(t("disputes: at most one open customer-level dispute per customer (conflict)"), async () => {
+    const { acme, beta, reason } = await seed(s);
+    expect(await s.disputes.openCustomerLevel(acme.id)).toBeNull();
+    const flag = await s.disputes.create(disputeOf({ customerId: acme.id, reasonId: reason.id, scope: "customer" }));
+    expect(await s.disputes.openCustomerLevel(acme.id)).toEqual(flag);
+    await expectCode(s.disputes.create(disputeOf({ customerId: acme.id, reasonId: reason.id, scope: "customer" })), "conflict");
+    // item-level disputes and other customers are not concerned
+    await s.disputes.create(disputeOf({ customerId: acme.id, reasonId: reason.id }));
+    const betaFlag = await s.disputes.create(disputeOf({ customerId: beta.id, reasonId: reason.id, scope: "customer" }));
+    expect(await s.disputes.openCustomerLevel(beta.id)).toEqual(betaFlag);
+    // clearing the flag (withdrawing) frees the slot
+    await s.disputes.update({ ...flag, status: "withdrawn", version: 2 }, 1);
+    expect(await s.disputes.openCustomerLevel(acme.id)).toBeNull();
+    const again = await s.disputes.create(disputeOf({ customerId: acme.id, reasonId: reason.id, scope: "customer" }));
+    expect((await s.disputes.openCustomerLevel(acme.id))?.id).toBe(again.id);
+    // reopening the old flag while another is open is a conflict too, and changes nothing
+    await expectCode(s.disputes.update({ ...flag, status: "open", version: 3 }, 2), "conflict");
+    expect((await s.disputes.byId(flag.id))?.status).toBe("withdrawn");
+  });
+
+  it(t("disputes: list filters and newest first"), async () => {
+    const { acme, beta, reason } = await seed(s);
+    const other = await s.reasons.create(reasonIn("quality"));
+    const d1 = await s.disputes.create(disputeOf({ customerId: acme.id, reasonId: reason.id, openedAt: later(0), followUpOn: "2025-03-05" }));
+    const d2 = await s.disputes.create(
+      disputeOf({ customerId: beta.id, reasonId: other.id, openedAt: later(10), ownerEmail: "support@acme.test", followUpOn: null }),
+    );
+    const d3 = await s.disputes.create(disputeOf({ customerId: acme.id, reasonId: reason.id, openedAt: later(10), followUpOn: "2025-03-20" }));
+    const d4 = await s.disputes.create(disputeOf({ customerId: beta.id, reasonId: reason.id, openedAt: later(-10), followUpOn: "2025-03-01" }));
+    await s.disputes.update(resolved(d4, resolution({ outcome: "rejected", creditNoteRef: null, concededAmount: null })), 1);
+    const numbers = (xs: Dispute[]) => xs.map((x) => x.number);
+    expect(numbers(await s.disputes.list({}))).toEqual([d3.number, d2.number, d1.number, d4.number]);
+    expect(numbers(await s.disputes.list({ limit: 2 }))).toEqual([d3.number, d2.number]);
+    expect(numbers(await s.disputes.list({ status: "open" }))).toEqual([d3.number, d2.number, d1.number]);
+    expect(numbers(await s.disputes.list({ status: "resolved" }))).toEqual([d4.number]);
+    expect(numbers(await s.disputes.list({ reasonId: other.id }))).toEqual([d2.number]);
+    expect(numbers(await s.disputes.list({ ownerEmail: "support@acme.test" }))).toEqual([d2.number]);
+    expect(numbers(await s.disputes.list({ customerId: acme.id }))).toEqual([d3.number, d1.number]);
+    // follow-up before a date: open disputes only, disputes without a follow-up date never match
+    expect(numbers(await s.disputes.list({ followUpBefore: "2025-03-10" }))).toEqual([d1.number]);
+    expect(numbers(await s.disputes.list({ followUpBefore: "2025-03-21" }))).toEqual([d3.number, d1.number]);
+    // followUpBefore implies open, whatever status says (the adapter's where clause overrides it)
+    expect(numbers(await s.disputes.list({ followUpBefore: "2025-03-21", status: "resolved" }))).toEqual([d3.number, d1.number]);
+    expect(numbers(await s.disputes.list({ salesRepEmail: "other@acme.test" }))).toEqual([d2.number, d4.number]);
+    expect(numbers(await s.disputes.list({ salesRepEmail: "rep@acme.test", status: "open", reasonId: reason.id }))).toEqual([
+      d3.number,
+      d1.number,
+    ]);
+  });
+
+  it(t("disputes: holdingFor and customersWithHoldingDisputes follow mayHold"), async () => {
+    const { acme, beta, reason, f1, f3 } = await seed(s);
+    const gamma = await addCustomer(s, "C003");
+    const delta = await addCustomer(s, "C004");
+    const items = [{ itemId: f1.id, amount: 40_00 }];
+    const mk = async (customerId: number, after?: (d: Dispute) => Dispute) => {
+      const d = await s.disputes.create(disputeOf({ customerId, reasonId: reason.id, items: customerId === beta.id ? [{ itemId: f3.id, amount: 1 }] : items }));
+      if (!after) return d;
+      const next = after(d);
+      await s.disputes.update(next, d.version);
+      return next;
+    };
+    const open = await mk(acme.id);
+    await mk(acme.id, (d) => ({ ...d, status: "withdrawn", version: 2 }));
+    const creditPending = await mk(acme.id, (d) => resolved(d, resolution()));
+    await mk(acme.id, (d) => resolved(d, resolution(), { creditNoteSeenAt: later(90) }));
+    await mk(acme.id, (d) => resolved(d, resolution({ outcome: "rejected", creditNoteRef: null, concededAmount: null })));
+    const litigation = await mk(beta.id, (d) => resolved(d, resolution({ outcome: "litigation", creditNoteRef: null, concededAmount: null })));
+    await mk(beta.id, (d) => resolved(d, resolution({ outcome: "litigation", creditNoteRef: null, concededAmount: null }), { holdsReleasedAt: later(120) }));
+    // gamma: only a credit note resolution that concedes nothing; delta: one with no conceded amount at all
+    await mk(gamma.id, (d) => resolved(d, resolution({ concededAmount: 0 })));
+    await mk(delta.id, (d) => resolved(d, resolution({ concededAmount: null })));
+
+    expect(ids(await s.disputes.holdingFor([acme.id]))).toEqual([open.id, creditPending.id]);
+    expect(ids(await s.disputes.holdingFor([acme.id, beta.id, gamma.id, delta.id]))).toEqual([open.id, creditPending.id, litigation.id]);
+    expect(await s.disputes.holdingFor([gamma.id])).toEqual([]);
+    expect(await s.disputes.holdingFor([])).toEqual([]);
+    expect((await s.disputes.customersWithHoldingDisputes()).sort((a, b) => a - b)).toEqual([acme.id, beta.id]);
+  });
+
+  it(t("disputes: awaitingCreditNotes of a customer by credit note ref"), async () => {
+    const { acme, beta, reason, f1, f3 } = await seed(s);
+    const mk = async (customerId: number, itemId: number, res: Resolution, extra: Partial<Dispute> = {}) => {
+      const d = await s.disputes.create(disputeOf({ customerId, reasonId: reason.id, items: [{ itemId, amount: 40_00 }] }));
+      const next = resolved(d, res, extra);
+      await s.disputes.update(next, 1);
+      return next;
+    };
+    const av1 = await mk(acme.id, f1.id, resolution({ creditNoteRef: "AV-1" }));
+    const av2 = await mk(acme.id, f1.id, resolution({ creditNoteRef: "AV-2" }));
+    await mk(acme.id, f1.id, resolution({ creditNoteRef: "AV-3" }), { creditNoteSeenAt: later(100) });
+    await mk(beta.id, f3.id, resolution({ creditNoteRef: "AV-1" }));
+    await mk(acme.id, f1.id, resolution({ outcome: "other", creditNoteRef: "AV-1" }));
+    await s.disputes.create(disputeOf({ customerId: acme.id, reasonId: reason.id }));
+    expect(await s.disputes.awaitingCreditNotes(acme.id, ["AV-1"])).toEqual([av1]);
+    expect(ids(await s.disputes.awaitingCreditNotes(acme.id, ["AV-1", "AV-2", "AV-3", "AV-9"]))).toEqual([av1.id, av2.id]);
+    expect(await s.disputes.awaitingCreditNotes(acme.id, [])).toEqual([]);
+  });
+
+  it(t("disputes: timeline appends in order and reads back with data"), async () => {
+    const { acme, reason } = await seed(s);
+    const d = await s.disputes.create(disputeOf({ customerId: acme.id, reasonId: reason.id }));
+    const other = await s.disputes.create(disputeOf({ customerId: acme.id, reasonId: reason.id }));
+    const events: TimelineEvent[] = [
+      { type: "opened", at: later(0), byEmail: "cc@acme.test", text: null, data: { items: [1, 2], total: 40_00 } },
+      { type: "commented", at: later(5), byEmail: "rep@acme.test", text: "On regarde." },
+    ];
+    await s.disputes.appendEvents(d.id, events);
+    await s.disputes.appendEvents(other.id, [{ type: "opened", at: later(1), byEmail: null, text: null }]);
+    // an older instant appended later still comes after: insertion order, not time order
+    await s.disputes.appendEvents(d.id, [{ type: "reminded", at: later(-30), byEmail: null, text: "relance", data: { level: 1, nested: { ok: true } } }]);
+    const tl = await s.disputes.timeline(d.id);
+    expect(tl).toEqual([...events, { type: "reminded", at: later(-30), byEmail: null, text: "relance", data: { level: 1, nested: { ok: true } } }]);
+    expect(tl[0]?.at).toBeInstanceOf(Date);
+    expect("data" in (tl[1] ?? {})).toBe(false);
+    expect(await s.disputes.timeline(other.id)).toEqual([{ type: "opened", at: later(1), byEmail: null, text: null }]);
+    expect(await s.disputes.timeline(999)).toEqual([]);
+  });
+
+  // -- holds --
+
+  it(t("holds: replaceForCustomers reports changes and keeps since of holds that stay"), async () => {
+    const { acme, beta, reason, f1, f2, f3 } = await seed(s);
+    const d1 = await s.disputes.create(disputeOf({ customerId: acme.id, reasonId: reason.id }));
+    const d2 = await s.disputes.create(disputeOf({ customerId: acme.id, reasonId: reason.id, openedAt: later(1) }));
+    const d3 = await s.disputes.create(disputeOf({ customerId: beta.id, reasonId: reason.id }));
+    const t1 = later(0);
+    const t2 = later(60);
+
+    const first = await s.holds.replaceForCustomers(
+      [acme.id, beta.id],
+      [
+        { itemId: f1.id, disputeId: d1.id, amount: 30_00, kind: "dispute" },
+        { itemId: f1.id, disputeId: d2.id, amount: 20_00, kind: "dispute" },
+        { itemId: f2.id, disputeId: d1.id, amount: 50_00, kind: "dispute" },
+        { itemId: f3.id, disputeId: d3.id, amount: 10_00, kind: "customer" },
+      ],
+      t1,
+    );
+    expect(first).toEqual([
+      { itemId: f1.id, disputeId: d1.id, before: 0, after: 30_00 },
+      { itemId: f1.id, disputeId: d2.id, before: 0, after: 20_00 },
+      { itemId: f2.id, disputeId: d1.id, before: 0, after: 50_00 },
+      { itemId: f3.id, disputeId: d3.id, before: 0, after: 10_00 },
+    ]);
+
+    // Acme only: f1/d1 unchanged, f1/d2 shrinks, f2/d1 changes kind only, f2/d2 is new; Beta's hold stays.
+    const second = await s.holds.replaceForCustomers(
+      [acme.id],
+      [
+        { itemId: f1.id, disputeId: d1.id, amount: 30_00, kind: "dispute" },
+        { itemId: f1.id, disputeId: d2.id, amount: 5_00, kind: "dispute" },
+        { itemId: f2.id, disputeId: d1.id, amount: 50_00, kind: "litigation" },
+        { itemId: f2.id, disputeId: d2.id, amount: 1_00, kind: "dispute" },
+      ],
+      t2,
+    );
+    expect(second).toEqual([
+      { itemId: f1.id, disputeId: d2.id, before: 20_00, after: 5_00 },
+      { itemId: f2.id, disputeId: d2.id, before: 0, after: 1_00 },
+    ]);
+    expect(await s.holds.list()).toEqual([
+      { itemId: f1.id, disputeId: d1.id, amount: 30_00, kind: "dispute", since: t1 },
+      { itemId: f1.id, disputeId: d2.id, amount: 5_00, kind: "dispute", since: t1 },
+      { itemId: f2.id, disputeId: d1.id, amount: 50_00, kind: "litigation", since: t1 },
+      { itemId: f2.id, disputeId: d2.id, amount: 1_00, kind: "dispute", since: t2 },
+      { itemId: f3.id, disputeId: d3.id, amount: 10_00, kind: "customer", since: t1 },
+    ]);
+
+    // Dropping holds reports them with after 0.
+    const third = await s.holds.replaceForCustomers([acme.id], [{ itemId: f2.id, disputeId: d2.id, amount: 1_00, kind: "dispute" }], later(120));
+    expect([...third].sort((a, b) => a.itemId - b.itemId || a.disputeId - b.disputeId)).toEqual([
+      { itemId: f1.id, disputeId: d1.id, before: 30_00, after: 0 },
+      { itemId: f1.id, disputeId: d2.id, before: 5_00, after: 0 },
+      { itemId: f2.id, disputeId: d1.id, before: 50_00, after: 0 },
+    ]);
+    expect(await s.holds.list({ customerIds: [acme.id] })).toEqual([{ itemId: f2.id, disputeId: d2.id, amount: 1_00, kind: "dispute", since: t2 }]);
+    expect(await s.holds.replaceForCustomers([], [], later(180))).toEqual([]);
+  });
+
+  it(t("holds: rows for unknown items or disputes, or the same new row twice, are refused"), async () => {
+    const { acme, reason, f1 } = await seed(s);
+    const d = await s.disputes.create(disputeOf({ customerId: acme.id, reasonId: reason.id }));
+    await expect(s.holds.replaceForCustomers([acme.id], [{ itemId: 404, disputeId: d.id, amount: 1, kind: "dispute" }], T0)).rejects.toThrow();
+    await expect(s.holds.replaceForCustomers([acme.id], [{ itemId: f1.id, disputeId: 404, amount: 1, kind: "dispute" }], T0)).rejects.toThrow();
+    const row = { itemId: f1.id, disputeId: d.id, amount: 1, kind: "dispute" as const };
+    await expect(s.holds.replaceForCustomers([acme.id], [row, row], T0)).rejects.toThrow();
+  });
+
+  it(t("holds: list filters by customers and disputes"), async () => {
+    const { acme, beta, reason, f1, f2, f3 } = await seed(s);
+    const d1 = await s.disputes.create(disputeOf({ customerId: acme.id, reasonId: reason.id }));
+    const d2 = await s.disputes.create(disputeOf({ customerId: beta.id, reasonId: reason.id }));
+    await s.holds.replaceForCustomers(
+      [acme.id, beta.id],
+      [
+        { itemId: f2.id, disputeId: d1.id, amount: 2, kind: "dispute" },
+        { itemId: f1.id, disputeId: d1.id, amount: 1, kind: "dispute" },
+        { itemId: f3.id, disputeId: d2.id, amount: 3, kind: "credit_pending" },
+      ],
+      T0,
+    );
+    const amounts = (xs: { amount: number }[]) => xs.map((x) => x.amount);
+    expect(amounts(await s.holds.list())).toEqual([1, 2, 3]);
+    expect(amounts(await s.holds.list({ customerIds: [beta.id] }))).toEqual([3]);
+    expect(amounts(await s.holds.list({ disputeIds: [d1.id] }))).toEqual([1, 2]);
+    expect(amounts(await s.holds.list({ customerIds: [acme.id], disputeIds: [d2.id] }))).toEqual([]);
+    expect(amounts(await s.holds.list({ customerIds: [] }))).toEqual([]);
+  });
+
+  // -- settings --
+
+  it(t("settings: defaults first, then what was saved"), async () => {
+    const s0 = await s.settings.get();
+    expect(s0).toEqual(DEFAULT_SETTINGS);
+    s0.customerPolicy = "hold"; // a caller mutating what it got changes nothing stored
+    expect(await s.settings.get()).toEqual(DEFAULT_SETTINGS);
+    expect(DEFAULT_SETTINGS.customerPolicy).toBe("flag");
+    const next = settingsSchema.parse({
+      customerPolicy: "hold",
+      dunningMode: "account",
+      scenario: { noticeOffsetDays: null, offsets: [3, 10, 20, 30, 40], minGapDays: 5 },
+      escalation: [{ afterDaysOverdue: 1, notify: "manager" }],
+    });
+    await s.settings.save(next);
+    expect(await s.settings.get()).toEqual(next);
+    await s.settings.save({ ...next, timezone: "America/New_York" });
+    expect((await s.settings.get()).timezone).toBe("America/New_York");
+  });
+
+  // -- outbox --
+
+  const msg = (id: string, orderKey: string, createdAt: Date) => ({ id, type: "slack.post", orderKey, payload: JSON.stringify({ id }), createdAt });
+
+  it(t("outbox: due gives only the head of each order key once its time has come"), async () => {
+    await s.outbox.add([msg("a1", "A", later(0)), msg("b1", "B", later(1)), msg("a2", "A", later(2)), msg("c1", "C", later(30))]);
+    const due0 = await s.outbox.due(later(5), 10);
+    expect(due0.map((m) => m.id)).toEqual(["a1", "b1"]);
+    expect(due0[0]).toEqual({
+      id: "a1",
+      type: "slack.post",
+      orderKey: "A",
+      payload: '{"id":"a1"}',
+      status: "pending",
+      attempts: 0,
+      nextAttemptAt: later(0),
+      lastError: null,
+      createdAt: later(0),
+      deliveredAt: null,
+    });
+    expect((await s.outbox.due(later(60), 10)).map((m) => m.id)).toEqual(["a1", "b1", "c1"]);
+    expect((await s.outbox.due(later(60), 2)).map((m) => m.id)).toEqual(["a1", "b1"]);
+    expect(await s.outbox.due(later(-1), 10)).toEqual([]);
+    await s.outbox.markDelivered("a1", later(6));
+    // heads come oldest first: b1 was added before a2
+    expect((await s.outbox.due(later(6), 10)).map((m) => m.id)).toEqual(["b1", "a2"]);
+    const delivered = await s.outbox.list({ status: "delivered" });
+    expect(delivered.map((m) => [m.id, m.status, m.deliveredAt])).toEqual([["a1", "delivered", later(6)]]);
+  });
+
+  it(t("outbox: markFailed retries later and blocks its key; null makes it dead"), async () => {
+    await s.outbox.add([msg("a1", "A", later(0)), msg("a2", "A", later(1)), msg("b1", "B", later(2))]);
+    await s.outbox.markFailed("a1", "HTTP 429", later(10));
+    const [a1] = await s.outbox.list({ status: "failed" });
+    expect(a1).toMatchObject({ id: "a1", status: "pending", attempts: 1, lastError: "HTTP 429", nextAttemptAt: later(10) });
+    // a1 waits, and a2 waits behind it
+    expect((await s.outbox.due(later(5), 10)).map((m) => m.id)).toEqual(["b1"]);
+    expect((await s.outbox.due(later(10), 10)).map((m) => m.id)).toEqual(["a1", "b1"]);
+    await s.outbox.markFailed("a1", "x".repeat(2000), null);
+    const dead = await s.outbox.list({ status: "dead" });
+    expect(dead.map((m) => [m.id, m.attempts, m.lastError?.length])).toEqual([["a1", 2, 1000]]);
+    // a dead message no longer blocks its key
+    expect((await s.outbox.due(later(10), 10)).map((m) => m.id)).toEqual(["a2", "b1"]);
+    await s.outbox.markFailed("b1", "timeout", later(20));
+    expect((await s.outbox.list({ status: "failed" })).map((m) => m.id)).toEqual(["a1", "b1"]);
+    expect((await s.outbox.list({ status: "pending" })).map((m) => m.id)).toEqual(["a2", "b1"]);
+    expect((await s.outbox.list({})).map((m) => m.id)).toEqual(["a1", "a2", "b1"]);
+    expect((await s.outbox.list({ limit: 1 })).map((m) => m.id)).toEqual(["a1"]);
+    await s.outbox.markDelivered("b1", later(21));
+    const b1 = (await s.outbox.list({ status: "delivered" }))[0];
+    expect(b1).toMatchObject({ id: "b1", status: "delivered", attempts: 1, lastError: null });
+    expect((await s.outbox.list({ status: "failed" })).map((m) => m.id)).toEqual(["a1"]);
+  });
+
+  it(t("outbox: a message id is added once"), async () => {
+    await s.outbox.add([msg("a1", "A", later(0))]);
+    await expect(s.outbox.add([msg("a1", "B", later(1))])).rejects.toThrow();
+    expect((await s.outbox.list({})).map((m) => m.orderKey)).toEqual(["A"]);
+  });
+
+  // -- idempotency, counters, runs --
+
+  it(t("idempotency: put then get, scoped by scope"), async () => {
+    const r = { key: "k-1", scope: "POST /disputes", requestHash: "h1", status: 201, body: '{"number":"LIT-1"}', createdAt: T0 };
+    expect(await s.idempotency.get("k-1", "POST /disputes")).toBeNull();
+    await s.idempotency.put(r);
+    expect(await s.idempotency.get("k-1", "POST /disputes")).toEqual(r);
+    expect(await s.idempotency.get("k-1", "POST /customers")).toBeNull();
+    await s.idempotency.put({ ...r, scope: "POST /customers", status: 200 });
+    expect((await s.idempotency.get("k-1", "POST /customers"))?.status).toBe(200);
+    expect((await s.idempotency.get("k-1", "POST /disputes"))?.status).toBe(201);
+    await expect(s.idempotency.put(r)).rejects.toThrow();
+  });
+
+  it(t("counters: next increments per name"), async () => {
+    expect(await s.counters.next("dispute")).toBe(1);
+    expect(await s.counters.next("dispute")).toBe(2);
+    expect(await s.counters.next("export")).toBe(1);
+    expect(await s.counters.next("dispute")).toBe(3);
+  });
+
+  it(t("runs: add returns the id; list newest first, limited"), async () => {
+    const r1 = await s.runs.add({ on: "2025-03-01", mode: "item", createdAt: later(0), byEmail: "cc@acme.test", letters: "[]" });
+    const r2 = await s.runs.add({ on: "2025-03-02", mode: "account", createdAt: later(1), byEmail: null, letters: '[{"level":"R1"}]' });
+    expect(r1).toEqual({ id: 1, on: "2025-03-01", mode: "item", createdAt: later(0), byEmail: "cc@acme.test", letters: "[]" });
+    expect(r2.id).toBe(2);
+    expect(await s.runs.list(10)).toEqual([r2, r1]);
+    expect(await s.runs.list(1)).toEqual([r2]);
+  });
+
+  // -- copies --
+
+  it(t("returned objects are copies: mutating them changes nothing stored"), async () => {
+    const { acme, reason, f1 } = await seed(s);
+    const input = disputeOf({ customerId: acme.id, reasonId: reason.id, items: [{ itemId: f1.id, amount: 10_00 }] });
+    const d = await s.disputes.create(input);
+    input.items.push({ itemId: 999, amount: 1 });
+    input.statement = "changed after create";
+    d.items[0]!.amount = 1;
+    d.openedAt.setTime(0);
+    const got = await s.disputes.byId(d.id);
+    got!.ownerEmail = "x";
+    expect(await s.disputes.byId(d.id)).toMatchObject({ statement: disputeOf({ customerId: 0, reasonId: 0 }).statement, ownerEmail: "rep@acme.test", openedAt: T0 });
+    expect((await s.disputes.byId(d.id))?.items).toEqual([{ itemId: f1.id, amount: 10_00 }]);
+    (await s.customers.byRef("C001"))!.name = "x";
+    (await s.items.byIds([f1.id]))[0]!.openAmount = 0;
+    (await s.reasons.byCode("price"))!.active = false;
+    expect((await s.customers.byRef("C001"))?.name).toBe("Acme");
+    expect((await s.items.byIds([f1.id]))[0]?.openAmount).toBe(100_00);
+    expect((await s.reasons.byCode("price"))?.active).toBe(true);
+    await s.disputes.appendEvents(d.id, [{ type: "commented", at: T0, byEmail: null, text: "a", data: { n: 1 } }]);
+    (await s.disputes.timeline(d.id))[0]!.data!.n = 2;
+    expect((await s.disputes.timeline(d.id))[0]?.data).toEqual({ n: 1 });
+  });
+
+  // -- transactions --
+
+  it(t("transaction: a failure rolls back every write made inside it"), async () => {
+    const { acme, reason, f1 } = await seed(s);
+    const boom = new Error("boom");
+    const err = await s
+      .transaction(async (tx) => {
+        await tx.customers.upsertMany([customerIn("C999"), customerIn("C001", { name: "Renamed" })]);
+        await tx.items.upsertMany([itemIn(acme.id, "F1", { openAmount: 0 })]);
+        const d = await tx.disputes.create(disputeOf({ customerId: acme.id, reasonId: reason.id, items: [{ itemId: f1.id, amount: 5_00 }] }));
+        await tx.disputes.appendEvents(d.id, [{ type: "opened", at: T0, byEmail: null, text: null }]);
+        await tx.holds.replaceForCustomers([acme.id], [{ itemId: f1.id, disputeId: d.id, amount: 5_00, kind: "dispute" }], T0);
+        await tx.counters.next("dispute");
+        await tx.outbox.add([msg("m1", "A", T0)]);
+        await tx.settings.save({ ...DEFAULT_SETTINGS, customerPolicy: "hold" });
+        await tx.reasons.update("price", { active: false });
+        expect(await tx.disputes.byId(d.id)).not.toBeNull(); // visible inside
+        throw boom;
+      })
+      .catch((e: unknown) => e);
+    expect(err).toBe(boom);
+    expect(await s.customers.byRef("C999")).toBeNull();
+    expect((await s.customers.byRef("C001"))?.name).toBe("Acme");
+    expect((await s.items.byIds([f1.id]))[0]?.openAmount).toBe(100_00);
+    expect(await s.disputes.list({})).toEqual([]);
+    expect(await s.holds.list()).toEqual([]);
+    expect(await s.outbox.list({})).toEqual([]);
+    expect(await s.settings.get()).toEqual(DEFAULT_SETTINGS);
+    expect((await s.reasons.byCode("price"))?.active).toBe(true);
+    expect(await s.counters.next("dispute")).toBe(1);
+  });
+
+  it(t("transaction: a coded error inside rolls back the writes before it"), async () => {
+    const { acme, reason } = await seed(s);
+    const d = await s.disputes.create(disputeOf({ customerId: acme.id, reasonId: reason.id }));
+    await expectCode(
+      s.transaction(async (tx) => {
+        await tx.disputes.appendEvents(d.id, [{ type: "commented", at: T0, byEmail: null, text: "lost" }]);
+        await tx.disputes.update({ ...d, version: 3 }, 2);
+      }),
+      "stale_version",
+    );
+    expect(await s.disputes.timeline(d.id)).toEqual([]);
+  });
+
+  it(t("transaction: a committed transaction is visible and returns its value"), async () => {
+    const { acme, reason } = await seed(s);
+    const d = await s.transaction(async (tx) => {
+      const n = await tx.counters.next("dispute");
+      const created = await tx.disputes.create(disputeOf({ number: `LIT-${n}`, customerId: acme.id, reasonId: reason.id }));
+      await tx.disputes.appendEvents(created.id, [{ type: "opened", at: T0, byEmail: "cc@acme.test", text: null }]);
+      return created;
+    });
+    expect(d.number).toBe("LIT-1");
+    expect(await s.disputes.byNumber("LIT-1")).toEqual(d);
+    expect(await s.disputes.timeline(d.id)).toHaveLength(1);
+  });
+
+  it(t("transaction: transactions run one at a time"), async () => {
+    const log: string[] = [];
+    const work = (name: string, ms: number) =>
+      s.transaction(async (tx) => {
+        log.push(`${name}:start`);
+        const n = await tx.counters.next("seq");
+        await new Promise((r) => setTimeout(r, ms));
+        log.push(`${name}:end`);
+        return n;
+      });
+    const a = work("a", 30);
+    const failing = s
+      .transaction(async () => {
+        log.push("f:start");
+        throw new Error("nope");
+      })
+      .catch(() => "failed");
+    const b2 = work("b", 1);
+    const results = await Promise.all([a, failing, b2]);
+    expect(results).toEqual([1, "failed", 2]);
+    expect(log).toEqual(["a:start", "a:end", "f:start", "b:start", "b:end"]);
+  });
+});
