@@ -45,7 +45,7 @@ function wanted(d: Dispute, input: HoldInput, openInvoices: Item[]): HoldRow[] {
   if (!kind) return [];
   if (d.scope === "customer") {
     if (input.customerPolicy !== "hold" || kind === "credit_pending") return [];
-    return openInvoices.map((it) => ({ itemId: it.id, disputeId: d.id, amount: it.openAmount, kind }));
+    return openInvoices.filter((it) => it.customerId === d.customerId).map((it) => ({ itemId: it.id, disputeId: d.id, amount: it.openAmount, kind }));
   }
   if (kind === "credit_pending") {
     let left = d.resolution?.concededAmount ?? 0;

@@ -31,7 +31,7 @@ export function tryParseAmount(text: string, currency = "EUR"): number | null {
   if (frac.length > digits && /[1-9]/.test(frac.slice(digits))) return null;
   const units = Number(m[2]) * 10 ** digits + Number((frac + "0".repeat(digits)).slice(0, digits) || "0");
   if (!Number.isSafeInteger(units)) return null;
-  return m[1] === "-" ? -units : units;
+  return m[1] === "-" && units !== 0 ? -units : units;
 }
 
 export function parseAmount(text: string, currency: string, field: string): number {
