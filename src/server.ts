@@ -13,6 +13,7 @@ import { apiRouter } from "./http/api.ts";
 import { errorHandler } from "./http/errors.ts";
 import { startOutboxLoop } from "./jobs/outboxDelivery.ts";
 import { createLogger, type Logger } from "./logger.ts";
+import { mountSlack, type MountedSlack } from "./slack/mount.ts";
 
 // Builds a whole Accord (database, use cases, HTTP server, jobs) from a Config. main.ts runs it;
 // tests run it in-process on a random port with a temporary database and a fixed clock.
@@ -31,6 +32,8 @@ export interface Accord {
   app: express.Express;
   server: http.Server;
   url: string;
+  /** present when Slack is configured */
+  slack?: MountedSlack;
   stop(): Promise<void>;
 }
 
@@ -80,6 +83,11 @@ export async function startAccord(config: Config, opts: AccordOptions = {}): Pro
   });
   const ledger = (input: Parameters<typeof importLedger>[0] extends infer I ? Omit<I, "databaseFile"> : never) =>
     importLedger({ ...input, databaseFile: config.databaseFile, now: deps.clock() });
+  let slack: MountedSlack | undefined;
+  if (config.slack) {
+    slack = await mountSlack({ app, deps, config, log });
+    listeners.push(slack.onChange);
+  }
   app.use("/api/v1", express.json({ limit: "50mb" }), apiRouter(deps, config.apiTokens, ledger));
   app.use(errorHandler(log));
 
@@ -99,6 +107,7 @@ export async function startAccord(config: Config, opts: AccordOptions = {}): Pro
     app,
     server,
     url,
+    ...(slack ? { slack } : {}),
     stop() {
       stopping ??= (async () => {
         await new Promise<void>((resolve) => {
@@ -106,6 +115,7 @@ export async function startAccord(config: Config, opts: AccordOptions = {}): Pro
           server.closeIdleConnections();
         });
         await outbox?.stop();
+        await slack?.stop();
         await store.close();
       })();
       return stopping;

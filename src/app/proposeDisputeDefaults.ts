@@ -1,0 +1,36 @@
+import { addDays, todayIn } from "../domain/dates.ts";
+import type { Customer, Priority, Reason } from "../domain/types.ts";
+import type { Deps } from "./context.ts";
+
+export interface DisputeDefaults {
+  today: string;
+  customer: Customer | null;
+  reason: Reason | null;
+  /** the customer's sales rep, the default resolution owner */
+  ownerEmail: string | null;
+  /** today + the reason's days to the first follow-up */
+  followUpOn: string | null;
+  /** today + the reason's days to resolve */
+  slaDueOn: string | null;
+  priority: Priority;
+}
+
+/** What a new-dispute form proposes before the controller edits it: the same defaults openDispute applies. */
+export async function proposeDisputeDefaults(deps: Deps, input: { customerRef?: string | undefined; reasonCode?: string | undefined }): Promise<DisputeDefaults> {
+  const tx = deps.store;
+  const [customer, reason, settings] = await Promise.all([
+    input.customerRef ? tx.customers.byRef(input.customerRef.trim()) : null,
+    input.reasonCode ? tx.reasons.byCode(input.reasonCode) : null,
+    tx.settings.get(),
+  ]);
+  const today = todayIn(settings.timezone, deps.clock());
+  return {
+    today,
+    customer,
+    reason,
+    ownerEmail: customer?.salesRepEmail ?? null,
+    followUpOn: reason ? addDays(today, reason.followUpDays) : null,
+    slaDueOn: reason ? addDays(today, reason.slaDays) : null,
+    priority: reason?.priority ?? "normal",
+  };
+}

@@ -1,0 +1,69 @@
+// Parsing the text of `/dispute ...` (pure). Slack escapes mentions as <@U123|name> (should_escape).
+
+export type ListScope = "mine" | "overdue" | "all";
+
+export interface ListFilters {
+  scope: ListScope;
+  reason?: string;
+  /** a Slack user id (from a mention) or an email */
+  owner?: { slackUserId: string } | { email: string };
+  format: "csv" | "xlsx";
+}
+
+export type DisputeCommand =
+  | { kind: "help" }
+  | { kind: "new"; customer: string }
+  | { kind: "list"; filters: ListFilters }
+  | { kind: "show"; number: string }
+  | { kind: "customer"; query: string }
+  | { kind: "export"; filters: ListFilters }
+  | { kind: "unknown"; word: string };
+
+const MENTION = /^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$/;
+
+export function parseFilters(tokens: string[]): ListFilters | { error: string } {
+  const f: ListFilters = { scope: "mine", format: "csv" };
+  for (const tok of tokens) {
+    const low = tok.toLowerCase();
+    if (low === "mine" || low === "overdue" || low === "all") f.scope = low;
+    else if (low === "csv" || low === "xlsx") f.format = low;
+    else if (low.startsWith("reason:") && tok.length > 7) f.reason = tok.slice(7).toLowerCase();
+    else if (low.startsWith("owner:") && tok.length > 6) {
+      const v = tok.slice(6);
+      const m = MENTION.exec(v);
+      if (m) f.owner = { slackUserId: m[1]! };
+      else if (v.includes("@") && !v.startsWith("@")) f.owner = { email: v.toLowerCase() };
+      else return { error: tok };
+    } else return { error: tok };
+  }
+  return f;
+}
+
+export function parseCommand(text: string): DisputeCommand | { kind: "bad_filter"; token: string } {
+  const tokens = text.trim().split(/\s+/).filter(Boolean);
+  const [head, ...rest] = tokens;
+  if (!head) return { kind: "help" };
+  switch (head.toLowerCase()) {
+    case "help":
+    case "aide":
+      return { kind: "help" };
+    case "new":
+    case "nouveau":
+      return { kind: "new", customer: rest.join(" ") };
+    case "show":
+    case "voir":
+      return rest[0] ? { kind: "show", number: rest[0] } : { kind: "help" };
+    case "customer":
+    case "client":
+      return rest.length ? { kind: "customer", query: rest.join(" ") } : { kind: "help" };
+    case "list":
+    case "liste":
+    case "export": {
+      const f = parseFilters(rest);
+      if ("error" in f) return { kind: "bad_filter", token: f.error };
+      return head.toLowerCase() === "export" ? { kind: "export", filters: f } : { kind: "list", filters: f };
+    }
+    default:
+      return /^D-\d{4}-\d+$/i.test(head) ? { kind: "show", number: head } : { kind: "unknown", word: head };
+  }
+}

@@ -1,0 +1,61 @@
+import type { Deps } from "../app/context.ts";
+import type { DisputeDetails } from "../app/disputeDetails.ts";
+import { findPeople } from "../app/findPeople.ts";
+import { listMyDisputes } from "../app/listMyDisputes.ts";
+import { listReasons } from "../app/reasons.ts";
+import { getSettings } from "../app/settings.ts";
+import { todayIn } from "../domain/dates.ts";
+import { can } from "../domain/permissions.ts";
+import { NOTICE_PLACEHOLDERS } from "../domain/template.ts";
+import type { Locale, Person } from "../domain/types.ts";
+import { buildDisputeCard, type DisputeCardView, type PersonRef } from "../views/disputeCard.ts";
+import { buildHome } from "../views/lists.ts";
+import { homeView, type RenderOptions, type SlackHome } from "./blocks.ts";
+
+// Glue between use cases, view models and Block Kit for the things rendered in several places.
+
+export interface PeopleIndex {
+  refs: Map<string, PersonRef>;
+  options: RenderOptions;
+  slackIdOf: (email: string) => string | null;
+}
+
+export async function peopleIndex(deps: Deps, emails: string[], found?: Person[]): Promise<PeopleIndex> {
+  const people = found ?? (await findPeople(deps, { emails }));
+  const refs = new Map(people.map((p) => [p.email, { email: p.email, name: p.name }]));
+  const ids = new Map(people.filter((p) => p.slackUserId).map((p) => [p.email, p.slackUserId!]));
+  const slackIdOf = (email: string) => ids.get(email) ?? null;
+  return { refs, slackIdOf, options: { mention: (email) => (ids.get(email) ? `<@${ids.get(email)}>` : null) } };
+}
+
+export const emailsOf = (x: DisputeDetails): string[] => [
+  x.dispute.ownerEmail,
+  x.dispute.openedByEmail,
+  ...(x.dispute.closedByEmail ? [x.dispute.closedByEmail] : []),
+  ...(x.timeline ?? []).flatMap((e) => [e.byEmail ?? "", typeof e.data?.from === "string" ? e.data.from : "", typeof e.data?.to === "string" ? e.data.to : ""]),
+];
+
+export async function today(deps: Deps): Promise<string> {
+  return todayIn((await getSettings(deps)).timezone, deps.clock());
+}
+
+export async function cardFor(deps: Deps, x: DisputeDetails, viewer: Person | null, locale: Locale, idx?: PeopleIndex, day?: string): Promise<{ card: DisputeCardView; people: PeopleIndex }> {
+  const people = idx ?? (await peopleIndex(deps, emailsOf(x)));
+  return { card: buildDisputeCard(x, viewer, locale, { today: day ?? (await today(deps)), people: people.refs }), people };
+}
+
+/** A stand-in viewer for copies seen by many (the disputes channel): the actions a controller has; each click is checked. */
+export function channelViewer(locale: Locale): Person {
+  return { id: 0, email: "", name: "", role: "controller", managerEmail: null, locale, timezone: "Europe/Paris", slackUserId: null, teamsUserId: null };
+}
+
+export const MAX_HOME_CARDS = 35;
+
+export async function renderHome(deps: Deps, viewer: Person): Promise<SlackHome> {
+  const mine = await listMyDisputes(deps, { viewerEmail: viewer.email });
+  const people = await peopleIndex(deps, mine.disputes.flatMap((d) => [d.dispute.ownerEmail, d.dispute.openedByEmail]));
+  const admin = can(viewer, "admin")
+    ? { reasons: await listReasons(deps), templates: (await getSettings(deps)).noticeTemplate, placeholders: NOTICE_PLACEHOLDERS }
+    : undefined;
+  return homeView(buildHome(mine, viewer, viewer.locale, { maxCards: MAX_HOME_CARDS, people: people.refs, admin }), people.options);
+}

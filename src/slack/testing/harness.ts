@@ -1,0 +1,149 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import pino from "pino";
+import { loadConfig } from "../../config.ts";
+import { startAccord, type Accord } from "../../server.ts";
+import { FakeSlack, type FakeUser } from "./fakeSlack.ts";
+import { SlackSim } from "./signed.ts";
+
+// An Accord with Slack on, in-process, against the fake Slack Web API, with a seeded ledger.
+// Shared by the integration tests, the manifest test and the bench.
+
+export const SECRET = "test-signing-secret-0123456789";
+export const NOW = new Date("2026-03-10T09:00:00.000Z");
+
+export const USERS = {
+  carla: { id: "U0CARLA", email: "carla@acme.test", name: "Carla Control", locale: "fr", role: "controller" },
+  sam: { id: "U0SAM", email: "sam@acme.test", name: "Sam Sales", locale: "en", role: "sales" },
+  sid: { id: "U0SID", email: "sid@acme.test", name: "Sid Sales", locale: "fr", role: "sales" },
+  mona: { id: "U0MONA", email: "mona@acme.test", name: "Mona Manager", locale: "en", role: "manager" },
+  ada: { id: "U0ADA", email: "ada@acme.test", name: "Ada Admin", locale: "en", role: "admin" },
+  /** in Slack, not in Accord */
+  eve: { id: "U0EVE", email: "eve@elsewhere.test", name: "Eve Stranger", locale: "en", role: null },
+} as const;
+
+export interface Harness {
+  accord: Accord;
+  fake: FakeSlack;
+  sim: SlackSim;
+  dir: string;
+  idle(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function addUsers(fake: FakeSlack): void {
+  for (const u of Object.values(USERS)) fake.addUser({ id: u.id, email: u.email, name: u.name, locale: u.locale === "fr" ? "fr-FR" : "en-US" } satisfies FakeUser);
+}
+
+export interface HarnessOptions {
+  env?: Record<string, string>;
+  items?: number;
+  quiet?: boolean;
+  clock?: () => Date;
+}
+
+export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
+  const fake = await FakeSlack.start();
+  addUsers(fake);
+  const { accord, dir } = await startSeededAccord(fake.apiUrl, opts);
+  const sim = new SlackSim(`${accord.url}/slack/events`, SECRET);
+  return {
+    accord,
+    fake,
+    sim,
+    dir,
+    idle: () => accord.slack!.idle(),
+    async stop() {
+      await accord.stop();
+      await fake.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Accord with Slack pointed at `apiUrl` (a FakeSlack, maybe in another process), seeded. */
+export async function startSeededAccord(apiUrl: string, opts: HarnessOptions = {}): Promise<{ accord: Accord; dir: string }> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "accord-slack-"));
+  const config = loadConfig(
+    {
+      DATABASE_URL: `file:${path.join(dir, "a.db")}`,
+      PORT: "0",
+      LOG_LEVEL: "silent",
+      SLACK_SIGNING_SECRET: SECRET,
+      SLACK_BOT_TOKEN: "xoxb-test",
+      SLACK_API_URL: apiUrl,
+      ...(opts.env ?? {}),
+    },
+    dir,
+  );
+  const logger = pino({ level: opts.quiet === false ? "info" : "silent" });
+  const accord = await startAccord(config, { clock: opts.clock ?? (() => NOW), logger });
+  const store = accord.deps.store;
+  await store.people.upsertMany(
+    Object.values(USERS)
+      .filter((u) => u.role)
+      .map((u) => ({ email: u.email, name: u.name, role: u.role!, locale: u.locale })),
+  );
+  const [c1] = await store.customers.upsertMany([
+    { ref: "C001", name: "Boulangerie Martin", currency: "EUR", salesRepEmail: USERS.sam.email, controllerEmail: USERS.carla.email },
+    { ref: "C002", name: "Acme Corp", currency: "EUR", salesRepEmail: USERS.sid.email, controllerEmail: USERS.carla.email },
+    { ref: "C003", name: "Acme Industries", currency: "EUR", salesRepEmail: USERS.sid.email },
+  ]);
+  const n = opts.items ?? 3;
+  await store.items.upsertMany(
+    Array.from({ length: n }, (_, i) => ({
+      customerId: c1!.id,
+      ref: `F-2026-${String(i + 1).padStart(3, "0")}`,
+      kind: "invoice" as const,
+      issuedOn: "2026-01-05",
+      dueOn: "2026-02-04",
+      amount: 1000_00 + i,
+      openAmount: 1000_00 + i,
+      currency: "EUR",
+      dunningLevel: "R1" as const,
+    })),
+  );
+  return { accord, dir };
+}
+
+/** The value of a button with this action id in a list of blocks. */
+export function buttonValue(blocks: unknown[], actionId: string): string | null {
+  const s = JSON.stringify(blocks);
+  const all = JSON.parse(s) as unknown[];
+  const walk = (x: unknown): string | null => {
+    if (Array.isArray(x)) {
+      for (const y of x) {
+        const r = walk(y);
+        if (r) return r;
+      }
+      return null;
+    }
+    if (x && typeof x === "object") {
+      const o = x as Record<string, unknown>;
+      if (o.action_id === actionId && typeof o.value === "string") return o.value;
+      if (o.action_id === actionId && Array.isArray(o.options)) return null;
+      for (const v of Object.values(o)) {
+        const r = walk(v);
+        if (r) return r;
+      }
+    }
+    return null;
+  };
+  return walk(all);
+}
+
+/** Every action_id in blocks (buttons, overflow, inputs). */
+export function actionIds(blocks: unknown): string[] {
+  const out: string[] = [];
+  const walk = (x: unknown) => {
+    if (Array.isArray(x)) x.forEach(walk);
+    else if (x && typeof x === "object") {
+      const o = x as Record<string, unknown>;
+      if (typeof o.action_id === "string") out.push(o.action_id);
+      Object.values(o).forEach(walk);
+    }
+  };
+  walk(blocks);
+  return out;
+}

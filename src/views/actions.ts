@@ -1,0 +1,73 @@
+import { z } from "zod";
+
+// Typed payloads of card buttons and form metadata: a zod discriminated union, encoded into the
+// button value / the form's hidden metadata and parsed back. Anything unknown or malformed parses
+// to null and gets a polite answer. Platform-neutral: Slack and Teams carry the same strings.
+
+export const CARD_ACTIONS = ["comment", "reassign", "follow_up", "resolve", "edit", "withdraw", "reopen", "release_holds"] as const;
+export type CardAction = (typeof CARD_ACTIONS)[number];
+
+const id = z.number().int().positive();
+
+export const actionPayload = z.discriminatedUnion("t", [
+  /** a card button: open the form of this action on this dispute, as of this version */
+  z.object({ t: z.literal("card"), a: z.enum(CARD_ACTIONS), d: id, v: id }),
+  /** open a dispute's card (lists, home) */
+  z.object({ t: z.literal("show"), d: id }),
+  /** a customer chosen among several matches (`customer <name>`) */
+  z.object({ t: z.literal("customer"), c: z.string().min(1).max(100) }),
+  /** start a new dispute (home button) */
+  z.object({ t: z.literal("new") }),
+  /** preview the owner notice of the form being filled */
+  z.object({ t: z.literal("preview") }),
+  /** admin section */
+  z.object({ t: z.literal("admin"), a: z.enum(["add_reason", "edit_reason", "edit_template"]) }),
+]);
+export type ActionPayload = z.infer<typeof actionPayload>;
+
+export function encodeAction(p: ActionPayload): string {
+  return JSON.stringify(actionPayload.parse(p));
+}
+
+export function parseAction(value: string | undefined | null): ActionPayload | null {
+  if (!value) return null;
+  try {
+    const r = actionPayload.safeParse(JSON.parse(value));
+    return r.success ? r.data : null;
+  } catch {
+    return null;
+  }
+}
+
+export const formMeta = z.discriminatedUnion("m", [
+  /** new dispute: customer chosen so far, customer-level mode, where to answer */
+  z.object({
+    m: z.literal("new"),
+    c: z.string().max(100).optional(),
+    scope: z.enum(["items", "customer"]),
+    /** the selected items (ids) whose partial amounts the form shows */
+    i: z.array(id).max(20).optional(),
+    ch: z.string().max(50).optional(),
+  }),
+  /** a card action's form on a dispute as of a version */
+  z.object({ m: z.literal("card"), a: z.enum(CARD_ACTIONS), d: id, v: id }),
+  z.object({ m: z.literal("reason"), code: z.string().max(40).optional() }),
+  z.object({ m: z.literal("template") }),
+  /** read-only views (notice preview, stale dispute) */
+  z.object({ m: z.literal("info") }),
+]);
+export type FormMeta = z.infer<typeof formMeta>;
+
+export function encodeMeta(m: FormMeta): string {
+  return JSON.stringify(formMeta.parse(m));
+}
+
+export function parseMeta(value: string | undefined | null): FormMeta | null {
+  if (!value) return null;
+  try {
+    const r = formMeta.safeParse(JSON.parse(value));
+    return r.success ? r.data : null;
+  } catch {
+    return null;
+  }
+}
