@@ -1,0 +1,125 @@
+import { addDays, todayIn } from "../domain/dates.ts";
+import { fail } from "../domain/errors.ts";
+import type { DunningLevel } from "../domain/types.ts";
+import { commentDispute } from "./commentDispute.ts";
+import type { Deps } from "./context.ts";
+import { openDispute } from "./openDispute.ts";
+import type { ItemInput } from "./ports.ts";
+import { ensureDefaultReasons } from "./reasons.ts";
+import { resolveDispute } from "./resolveDispute.ts";
+import { setFollowUp } from "./setFollowUp.ts";
+
+// A realistic French B2B demo: people of each role, ~50 customers, a few hundred items at various
+// dunning levels, credit notes and payments, and a handful of open and resolved disputes — all made
+// through the same use cases as real users, so timelines and holds are genuine. Deterministic.
+
+export const DEMO_PEOPLE = [
+  { email: "claire.martin@demo.accord.fr", name: "Claire Martin", role: "controller", locale: "fr" },
+  { email: "julien.bernard@demo.accord.fr", name: "Julien Bernard", role: "controller", locale: "fr" },
+  { email: "paul.durand@demo.accord.fr", name: "Paul Durand", role: "sales", locale: "fr", managerEmail: "marc.petit@demo.accord.fr" },
+  { email: "sophie.leroy@demo.accord.fr", name: "Sophie Leroy", role: "sales", locale: "fr", managerEmail: "marc.petit@demo.accord.fr" },
+  { email: "thomas.moreau@demo.accord.fr", name: "Thomas Moreau", role: "sales", locale: "en", managerEmail: "marc.petit@demo.accord.fr" },
+  { email: "marc.petit@demo.accord.fr", name: "Marc Petit", role: "manager", locale: "fr" },
+  { email: "ana.lopez@demo.accord.fr", name: "Ana Lopez", role: "admin", locale: "en" },
+] as const;
+
+const NAMES = [
+  "Boulangerie Dupont", "Garage Moreau", "Pharmacie du Centre", "Transports Lefèvre", "Menuiserie Girard", "Hôtel des Alpes",
+  "Cave Saint-Vincent", "Imprimerie Roux", "Clinique Vétérinaire Blanc", "Fromagerie Fournier", "Atelier Mercier", "Biocoop Lyon Sud",
+  "Cabinet Lambert", "Électricité Bonnet", "Restaurant Le Cèdre", "Fleurs & Saisons", "Laboratoire Chevalier", "Papeterie François",
+  "SARL Garnier Frères", "Maison Faure", "Optique Rousseau", "Scierie Vincent", "Auto-École Muller", "Brasserie du Port",
+  "Éditions Fontaine", "Plomberie Henry", "Camping Les Pins", "Quincaillerie Morel", "Traiteur Dumont", "Vignobles Perrin",
+  "Boucherie Guérin", "Studio Gautier", "Serrurerie Robin", "Agence Clément", "Ferme des Collines", "Ambulances Nicolas",
+  "Librairie Masson", "Chocolaterie Marchand", "Nettoyage Duval", "Architectes Denis & Co", "Textiles Lemoine", "Crèche Les Lutins",
+  "Menuiserie Picard", "Gîtes du Lac", "Informatique Roche", "Pressing Moulin", "Carrosserie André", "Épicerie Fine Mathieu",
+  "Cidrerie Lucas", "Maraîchers Aubert",
+];
+
+function rng(seed: number) {
+  let s = seed >>> 0;
+  return () => {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+const LEVELS: DunningLevel[] = ["none", "notice", "R1", "R2", "R3", "R4"];
+
+export async function seedDemo(deps: Deps): Promise<{ people: number; customers: number; items: number; disputes: number }> {
+  const s = deps.store;
+  if ((await s.customers.list()).length) fail("conflict", "The database already holds customers: the demo loads only into an empty database");
+  await ensureDefaultReasons(s.reasons);
+  await s.people.upsertMany(DEMO_PEOPLE.map((p) => ({ ...p })));
+  const reps = DEMO_PEOPLE.filter((p) => p.role === "sales").map((p) => p.email);
+  const controllers = DEMO_PEOPLE.filter((p) => p.role === "controller").map((p) => p.email);
+  const customers = await s.customers.upsertMany(
+    NAMES.map((name, i) => ({
+      ref: `CL${String(i + 1).padStart(4, "0")}`,
+      name,
+      currency: i === 17 ? "CHF" : "EUR",
+      salesRepEmail: reps[i % reps.length]!,
+      controllerEmail: controllers[i % controllers.length]!,
+    })),
+  );
+  const today = todayIn((await s.settings.get()).timezone, deps.clock());
+  const rand = rng(42);
+  const items: ItemInput[] = [];
+  let n = 24000;
+  for (const c of customers) {
+    const count = 3 + Math.floor(rand() * 8);
+    for (let k = 0; k < count; k++) {
+      const daysAgo = Math.floor(rand() * 150) - 30; // due from 30 days ahead to 120 days late
+      const dueOn = addDays(today, -daysAgo);
+      const amount = Math.round(200 + rand() * 9800) * 100 + Math.floor(rand() * 100);
+      const partlyPaid = rand() < 0.1;
+      const level: DunningLevel = daysAgo <= 0 ? "none" : LEVELS[Math.min(1 + Math.floor(daysAgo / 20), LEVELS.length - 1)]!;
+      items.push({
+        customerId: c.id,
+        ref: `FA-${++n}`,
+        kind: "invoice",
+        issuedOn: addDays(dueOn, -30),
+        dueOn,
+        amount,
+        openAmount: partlyPaid ? Math.round(amount / 2) : amount,
+        currency: c.currency,
+        dunningLevel: level,
+        lastDunnedOn: level === "none" ? null : addDays(today, -((daysAgo % 20) + 1)),
+      });
+    }
+    if (rand() < 0.3) {
+      const amount = -Math.round(100 + rand() * 900) * 100;
+      items.push({ customerId: c.id, ref: `AV-${++n}`, kind: "credit_note", issuedOn: addDays(today, -20), dueOn: addDays(today, -20), amount, openAmount: amount, currency: c.currency, dunningLevel: "R1" });
+    }
+    if (rand() < 0.2) {
+      const amount = -Math.round(50 + rand() * 500) * 100;
+      items.push({ customerId: c.id, ref: `RG-${++n}`, kind: "payment", issuedOn: addDays(today, -10), dueOn: addDays(today, -10), amount, openAmount: amount, currency: c.currency });
+    }
+  }
+  await s.items.upsertMany(items);
+
+  const claire = "claire.martin@demo.accord.fr";
+  const invoicesOf = (i: number) => items.filter((x) => x.customerId === customers[i]!.id && x.kind === "invoice").map((x) => x);
+  let disputes = 0;
+  const openOn = async (i: number, reasonCode: string, statement: string, pick: (xs: ItemInput[]) => { ref: string; amount?: number }[]) => {
+    disputes++;
+    return (
+      await openDispute(deps, { customerRef: customers[i]!.ref, items: pick(invoicesOf(i)), reasonCode, statement, openedByEmail: claire })
+    ).dispute;
+  };
+  const d1 = await openOn(0, "price", "Le client conteste le prix unitaire : le devis n°2026-114 indiquait 12 € HT la baguette, pas 14 €.", (xs) => [
+    { ref: xs[0]!.ref, amount: Math.round(xs[0]!.openAmount / 4) },
+  ]);
+  await commentDispute(deps, { dispute: d1.number, byEmail: "paul.durand@demo.accord.fr", text: "J'ai retrouvé le devis, le client a raison. Je demande un avoir." });
+  await openOn(1, "delivery", "« Nous n'avons jamais reçu la deuxième palette, le bon de livraison n'est pas signé. »", (xs) => xs.slice(0, 2).map((x) => ({ ref: x.ref })));
+  const d3 = await openOn(2, "quality", "Produits abîmés à la réception, photos envoyées au service client le 3 du mois.", (xs) => [{ ref: xs[0]!.ref }]);
+  await setFollowUp(deps, { dispute: d3.number, byEmail: "thomas.moreau@demo.accord.fr", on: addDays(today, 2), note: "Retour transporteur attendu" });
+  await openOn(3, "duplicate", "La facture a été envoyée deux fois, ils l'ont payée une fois.", (xs) => [{ ref: xs[xs.length - 1]!.ref }]);
+  await openOn(4, "missing_po", "Pas de numéro de commande sur la facture : leur service achats la bloque.", (xs) => [{ ref: xs[0]!.ref }]);
+  disputes++;
+  await openDispute(deps, { customerRef: customers[5]!.ref, reasonCode: "service", statement: "Le client refuse tout paiement tant que la maintenance annuelle n'est pas faite.", openedByEmail: claire });
+  const d7 = await openOn(6, "price", "Remise de fidélité de 5 % oubliée.", (xs) => [{ ref: xs[0]!.ref, amount: Math.round(xs[0]!.openAmount * 0.05) }]);
+  await resolveDispute(deps, { dispute: d7.number, byEmail: "paul.durand@demo.accord.fr", outcome: "credit_note", note: "Avoir de remise émis", creditNoteRef: "AV-DEMO-1", rootCause: "remise non paramétrée dans l'ERP" });
+  const d8 = await openOn(7, "already_paid", "Le client dit avoir payé par virement le 12.", (xs) => [{ ref: xs[0]!.ref }]);
+  await resolveDispute(deps, { dispute: d8.number, byEmail: claire, outcome: "rejected", note: "Aucun virement reçu : relevé bancaire transmis au client" });
+  return { people: DEMO_PEOPLE.length, customers: customers.length, items: items.length, disputes };
+}
