@@ -1,13 +1,15 @@
+import crypto from "node:crypto";
 import path from "node:path";
 import { z } from "zod";
 
 // The one place that reads process.env. Every problem is reported at once at start.
 // The environment holds infrastructure and secrets only; company settings live in the database.
 
-const bool = z
+/** true / false, or undefined when unset or empty */
+const triState = z
   .enum(["true", "false", "1", "0", "yes", "no", ""])
   .optional()
-  .transform((v) => v === "true" || v === "1" || v === "yes");
+  .transform((v) => (v === "true" || v === "1" || v === "yes" ? true : v === "false" || v === "0" || v === "no" ? false : undefined));
 const optionalString = z
   .string()
   .optional()
@@ -24,6 +26,7 @@ const envSchema = z
       .string()
       .default("file:./data/accord.db")
       .refine((v) => v.startsWith("file:"), "must be a SQLite file URL such as file:./data/accord.db"),
+    ACCORD_STORE: z.enum(["sql", "prisma"]).default("sql"),
     ACCORD_API_TOKENS: optionalString,
     COLLECTIONS_MODE: z.enum(["embedded", "webhook"]).default("embedded"),
     COLLECTIONS_WEBHOOK_URL: z.url().optional(),
@@ -34,7 +37,8 @@ const envSchema = z
     SLACK_APP_TOKEN: optionalString,
     SLACK_API_URL: z.url().optional(),
     SLACK_DISPUTES_CHANNEL: optionalString,
-    ACCORD_SANDBOX: bool,
+    /** unset: automatic (see `decideSandbox`); true: force on; false: off */
+    ACCORD_SANDBOX: triState,
   })
   .superRefine((e, ctx) => {
     if (e.COLLECTIONS_MODE === "webhook") {
@@ -47,7 +51,27 @@ const envSchema = z
     }
     if (e.SLACK_APP_TOKEN && !e.SLACK_BOT_TOKEN) ctx.addIssue({ code: "custom", path: ["SLACK_BOT_TOKEN"], message: "required with SLACK_APP_TOKEN (Socket Mode)" });
     if (e.SLACK_APP_TOKEN && !e.SLACK_APP_TOKEN.startsWith("xapp-")) ctx.addIssue({ code: "custom", path: ["SLACK_APP_TOKEN"], message: "an app-level token starts with xapp-" });
+    if (e.ACCORD_SANDBOX === true && (e.SLACK_SIGNING_SECRET || e.SLACK_BOT_TOKEN || e.SLACK_APP_TOKEN)) {
+      ctx.addIssue({ code: "custom", path: ["ACCORD_SANDBOX"], message: "the sandbox is its own local workspace: unset the SLACK_* settings, or ACCORD_SANDBOX" });
+    }
   });
+
+/** Teams settings (any TEAMS_* variable set): the Teams issue will parse them; until then they only turn the automatic sandbox off. */
+const teamsConfigured = (env: Record<string, string | undefined>) => Object.entries(env).some(([k, v]) => k.startsWith("TEAMS_") && Boolean(v?.trim()));
+
+const isLoopback = (host: string) => host === "localhost" || host === "::1" || host === "[::1]" || /^127(\.\d{1,3}){3}$/.test(host);
+
+/**
+ * The local sandbox workspace (src/sandbox): forced with ACCORD_SANDBOX=true, off with false; otherwise on
+ * only when neither Slack nor Teams is configured and NODE_ENV is development (never in production, nor
+ * under NODE_ENV=test where tests build their own data).
+ */
+function decideSandbox(e: z.infer<typeof envSchema>, env: Record<string, string | undefined>): "forced" | "auto" | null {
+  if (e.ACCORD_SANDBOX === true) return "forced";
+  if (e.ACCORD_SANDBOX === false) return null;
+  const chat = Boolean(e.SLACK_SIGNING_SECRET || e.SLACK_BOT_TOKEN || e.SLACK_APP_TOKEN) || teamsConfigured(env);
+  return !chat && e.NODE_ENV === "development" ? "auto" : null;
+}
 
 export interface ApiToken {
   name: string;
@@ -62,10 +86,16 @@ export interface Config {
   logLevel: string;
   /** Absolute path of the SQLite database file, resolved once. */
   databaseFile: string;
+  /** Repository adapter (ACCORD_STORE): raw SQL on better-sqlite3 (default), or Prisma. Same database, same rows. */
+  store: "sql" | "prisma";
   apiTokens: ApiToken[];
   collections: { mode: "embedded" | "webhook"; webhookUrl?: string; webhookSecret?: string; pollMs: number };
   slack?: { signingSecret: string; botToken: string; appToken?: string; apiUrl?: string; disputesChannel?: string };
-  sandbox: boolean;
+  /**
+   * The local sandbox workspace (src/sandbox), or false. When on, `slack` is the sandbox's own (a random
+   * signing secret, a fake bot token; the stand-in Web API's URL is filled in at start) and `host` is loopback.
+   */
+  sandbox: false | { reason: "forced" | "auto"; ignoredHost?: string };
 }
 
 export class ConfigError extends Error {
@@ -93,10 +123,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join(".") || "environment"}: ${i.message}`));
   }
   const e = parsed.data;
+  const sandbox = decideSandbox(e, env);
+  // The sandbox has no authentication: it listens on this machine only, whatever HOST says.
+  const host = sandbox && !isLoopback(e.HOST) ? "127.0.0.1" : e.HOST;
   const tokens = parseTokens(e.ACCORD_API_TOKENS);
   const short = tokens.filter((t) => t.token.length < 16);
   if (short.length) throw new ConfigError(short.map((t) => `ACCORD_API_TOKENS: token "${t.name}" is shorter than 16 characters`));
-  const slack = e.SLACK_BOT_TOKEN && e.SLACK_SIGNING_SECRET
+  const slack = sandbox
+    ? { signingSecret: crypto.randomBytes(24).toString("hex"), botToken: "xoxb-sandbox" }
+    : e.SLACK_BOT_TOKEN && e.SLACK_SIGNING_SECRET
     ? {
         signingSecret: e.SLACK_SIGNING_SECRET,
         botToken: e.SLACK_BOT_TOKEN,
@@ -108,10 +143,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   return {
     env: e.NODE_ENV,
     port: e.PORT,
-    host: e.HOST,
-    publicUrl: (e.PUBLIC_URL ?? `http://${e.HOST === "0.0.0.0" ? "localhost" : e.HOST}:${e.PORT}`).replace(/\/$/, ""),
+    host,
+    publicUrl: (e.PUBLIC_URL ?? `http://${host === "0.0.0.0" ? "localhost" : host}:${e.PORT}`).replace(/\/$/, ""),
     logLevel: e.LOG_LEVEL,
     databaseFile: path.resolve(cwd, e.DATABASE_URL.slice("file:".length)),
+    store: e.ACCORD_STORE,
     apiTokens: tokens,
     collections: {
       mode: e.COLLECTIONS_MODE,
@@ -120,6 +156,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       pollMs: e.OUTBOX_POLL_MS,
     },
     ...(slack ? { slack } : {}),
-    sandbox: e.ACCORD_SANDBOX,
+    sandbox: sandbox ? { reason: sandbox, ...(host !== e.HOST ? { ignoredHost: e.HOST } : {}) } : false,
   };
 }

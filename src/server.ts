@@ -3,16 +3,19 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import express from "express";
 import type { Deps, Listener } from "./app/context.ts";
+import type { Store } from "./app/ports.ts";
 import { reconcileHolds } from "./app/ledgerChanged.ts";
 import { ensureDefaultReasons } from "./app/reasons.ts";
 import type { Config } from "./config.ts";
 import { importLedger } from "./db/ledger.ts";
 import { createPrismaClient, prismaStore } from "./db/prismaStore.ts";
 import { migrate, openSqlite } from "./db/sqlite.ts";
+import { sqlStore } from "./db/sqlStore.ts";
 import { apiRouter } from "./http/api.ts";
 import { errorHandler } from "./http/errors.ts";
 import { startOutboxLoop } from "./jobs/outboxDelivery.ts";
 import { createLogger, type Logger } from "./logger.ts";
+import { startSandbox, type Sandbox } from "./sandbox/sandbox.ts";
 import { mountSlack, type MountedSlack } from "./slack/mount.ts";
 
 // Builds a whole Accord (database, use cases, HTTP server, jobs) from a Config. main.ts runs it;
@@ -37,6 +40,14 @@ export interface Accord {
   stop(): Promise<void>;
 }
 
+/** The repositories on the database file: raw SQL (default) or Prisma (ACCORD_STORE=prisma). */
+async function openStore(config: Config): Promise<Store> {
+  if (config.store === "sql") return sqlStore(config.databaseFile);
+  const client = createPrismaClient(config.databaseFile);
+  await client.$queryRawUnsafe("PRAGMA busy_timeout = 5000");
+  return prismaStore(client);
+}
+
 export async function startAccord(config: Config, opts: AccordOptions = {}): Promise<Accord> {
   const log = opts.logger ?? createLogger(config.logLevel);
   const raw = openSqlite(config.databaseFile);
@@ -44,9 +55,7 @@ export async function startAccord(config: Config, opts: AccordOptions = {}): Pro
   raw.close();
   if (applied.length) log.info({ applied }, "database migrated");
 
-  const client = createPrismaClient(config.databaseFile);
-  await client.$queryRawUnsafe("PRAGMA busy_timeout = 5000");
-  const store = prismaStore(client);
+  const store = await openStore(config);
   const loaded = await ensureDefaultReasons(store.reasons);
   if (loaded) log.info({ reasons: loaded }, "default dispute reasons loaded");
 
@@ -75,7 +84,7 @@ export async function startAccord(config: Config, opts: AccordOptions = {}): Pro
   app.set("trust proxy", "loopback");
   app.get("/healthz", async (_req, res) => {
     try {
-      await client.$queryRawUnsafe("SELECT 1");
+      await store.settings.get();
       res.json({ status: "ok", collections: config.collections.mode, slack: Boolean(config.slack) });
     } catch {
       res.status(503).json({ status: "unavailable" });
@@ -83,6 +92,12 @@ export async function startAccord(config: Config, opts: AccordOptions = {}): Pro
   });
   const ledger = (input: Parameters<typeof importLedger>[0] extends infer I ? Omit<I, "databaseFile"> : never) =>
     importLedger({ ...input, databaseFile: config.databaseFile, now: deps.clock() });
+  // The local sandbox workspace (config.sandbox): its own Slack settings, pointed at its Web API stand-in.
+  let sandbox: Sandbox | undefined;
+  if (config.sandbox) {
+    sandbox = await startSandbox({ app, deps, config, log, ledger });
+    config = sandbox.config;
+  }
   let slack: MountedSlack | undefined;
   if (config.slack) {
     slack = await mountSlack({ app, deps, config, log });
@@ -99,6 +114,7 @@ export async function startAccord(config: Config, opts: AccordOptions = {}): Pro
   const addr = server.address() as AddressInfo;
   const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${addr.port}`;
   log.info({ url, collections: config.collections.mode, api: config.apiTokens.length > 0 }, "Accord is listening");
+  sandbox?.announce(url);
 
   let stopping: Promise<void> | null = null;
   return {
@@ -111,11 +127,13 @@ export async function startAccord(config: Config, opts: AccordOptions = {}): Pro
     stop() {
       stopping ??= (async () => {
         await new Promise<void>((resolve) => {
+          sandbox?.closeStreams();
           server.close(() => resolve());
           server.closeIdleConnections();
         });
         await outbox?.stop();
         await slack?.stop();
+        await sandbox?.stop();
         await store.close();
       })();
       return stopping;

@@ -15,8 +15,9 @@ import type {
   TimelineEvent,
 } from "../domain/types.ts";
 
-// Ports, named after the collections. Adapters: src/db/prisma/* (Prisma on SQLite) and
-// src/db/memory/* (in-memory fakes for tests). One contract suite runs against both.
+// Ports, named after the collections. Adapters: src/db/sqlStore.ts (raw SQL on SQLite, the default),
+// src/db/prismaStore.ts (Prisma on SQLite, ACCORD_STORE=prisma) and src/db/memoryStore.ts (in-memory
+// fake for tests). One contract suite (src/db/store.contract.test.ts) runs against all three.
 
 export interface PersonInput {
   email: string;

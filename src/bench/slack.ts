@@ -81,7 +81,7 @@ function stateOf(v: StoredView, byField: Record<string, Record<string, unknown>>
 }
 
 async function main(): Promise<void> {
-  console.log(`Slack bench: ${RATE} block actions/s for ${SECONDS} s (Add update, Set follow-up), fake Web API on loopback`);
+  console.log(`Slack bench: ${RATE} block actions/s for ${SECONDS} s (Add update, Set follow-up), fake Web API on loopback, ${process.env.ACCORD_STORE ?? "sql"} store`);
   const fake = await FakeSlack.start();
   addUsers(fake);
 

@@ -27,7 +27,9 @@ async function main(): Promise<void> {
     stop = () => new Promise<void>((r) => server.close(() => r()));
   } else {
     const n = Number(count ?? 40);
-    const { accord } = await startSeededAccord(apiUrl, { items: n, clock: () => new Date() });
+    // ACCORD_STORE=prisma npm run bench:slack measures the Prisma store (default: the SQL one)
+    const env: Record<string, string> = process.env.ACCORD_STORE ? { ACCORD_STORE: process.env.ACCORD_STORE } : {};
+    const { accord } = await startSeededAccord(apiUrl, { items: n, clock: () => new Date(), env });
     const cards: { id: number; channel: string; ts: string }[] = [];
     for (let i = 0; i < n; i++) {
       const { dispute } = await openDispute(accord.deps, {

@@ -11,7 +11,7 @@ import { IANAZone } from "luxon";
 import { parseLooseDate } from "../domain/dates.ts";
 import { AccordError } from "../domain/errors.ts";
 import { currencyDigits, formatAmount, tryParseAmount } from "../domain/money.ts";
-import { LOCALES, ROLES, type DunningLevel, type ItemKind } from "../domain/types.ts";
+import { DUNNING_LEVELS, ITEM_KINDS, LOCALES, ROLES, type DunningLevel, type ItemKind } from "../domain/types.ts";
 import { openSqlite } from "./sqlite.ts";
 
 // Ledger import: people, customers and items as an ERP export gives them (CSV with `;` or `,`, decimal
@@ -19,8 +19,10 @@ import { openSqlite } from "./sqlite.ts";
 //
 // Pipeline: text -> rows with canonical field names (parseLedgerText) -> validated records (every error
 // of the file collected, with its line and field) -> one transaction of prepared upserts that write only
-// the rows that differ (applyLedger). importLedger runs the whole pipeline in a worker thread so the
-// server's event loop never waits for a large file.
+// the rows that differ (applyLedger). importLedger runs it off the caller's thread so the server's event
+// loop never waits for a large file: one worker for small inputs; from 4 MB two, a validator streaming
+// valid items to a writer that upserts them while the validator goes on, committing only after a clean
+// end of file (else rolling back): all or nothing either way.
 //
 // Semantics worth knowing:
 // - Imports are deltas, upserted by key: people by email (lower-cased), customers by ref, items by
@@ -219,11 +221,15 @@ export interface ParsedLedger {
   lines: number[];
 }
 
-/** A parsed file: its kind, and its rows with canonical field names, visited one at a time. */
+/**
+ * A parsed file: its kind, and its rows with canonical field names, visited one at a time. Lines that are
+ * not rows at all (wrong number of CSV fields, broken quoting) go to `report`; without it, forEach throws
+ * them as one LedgerError at the end.
+ */
 export interface LedgerSource {
   kind: LedgerKind;
   format: LedgerFormat;
-  forEach(visit: (row: LedgerRow, line: number) => void): void;
+  forEach(visit: (row: LedgerRow, line: number) => void, report?: (error: RowError) => void): void;
 }
 
 /**
@@ -401,11 +407,11 @@ function openCsv(text: string, opts: ParseLedgerOptions): LedgerSource {
   const makeRow = rowFactory(mapped);
   const width = headers.length;
   const sep = delimiter;
-  const toRow = (cells: string[], lineNo: number, visit: (row: LedgerRow, line: number) => void, errors: RowError[]): void => {
+  const toRow = (cells: string[], lineNo: number, visit: (row: LedgerRow, line: number) => void, report: (error: RowError) => void): void => {
     if (cells.length > width) {
       for (let i = width; i < cells.length; i++) {
         if (cells[i]!.trim() !== "") {
-          errors.push({
+          report({
             line: lineNo,
             field: "row",
             message: `${cells.length} fields where the header has ${width}${sep === "," ? " (a decimal comma in a ','-separated file must be quoted)" : ""}`,
@@ -420,8 +426,15 @@ function openCsv(text: string, opts: ParseLedgerOptions): LedgerSource {
   return {
     kind,
     format: "csv",
-    forEach(visit) {
+    forEach(visit, onError) {
       const errors: RowError[] = [];
+      let errorCount = 0;
+      const report =
+        onError ??
+        ((e: RowError): void => {
+          errorCount++;
+          if (errors.length < MAX_REPORTED_ERRORS) errors.push(e);
+        });
       if (!quoted) {
         // Fast path (no quote character anywhere in the data): split lines and cells directly. This is
         // exactly what csv-parse does for such input, about 8 times faster.
@@ -440,7 +453,7 @@ function openCsv(text: string, opts: ParseLedgerOptions): LedgerSource {
             cells[i] = t;
             if (t !== "") empty = false;
           }
-          if (!empty) toRow(cells, n, visit, errors);
+          if (!empty) toRow(cells, n, visit, report);
           p = e + 1;
           n++;
         }
@@ -454,17 +467,17 @@ function openCsv(text: string, opts: ParseLedgerOptions): LedgerSource {
             skip_empty_lines: true,
             skip_records_with_empty_values: true,
             on_record: (cells: string[], ctx) => {
-              toRow(cells, ctx.lines, visit, errors);
+              toRow(cells, ctx.lines, visit, report);
               return null;
             },
           });
         } catch (e) {
           if (e instanceof LedgerError) throw e;
           const err = e as Error & { lines?: number };
-          errors.push({ line: typeof err.lines === "number" ? err.lines : 1, field: "row", message: `CSV: ${err.message}` });
+          report({ line: typeof err.lines === "number" ? err.lines : 1, field: "row", message: `CSV: ${err.message}` });
         }
       }
-      if (errors.length) throw new LedgerError(errors);
+      if (errorCount) throw new LedgerError(errors, errorCount);
     },
   };
 }
@@ -558,7 +571,7 @@ function fastAmount(s: string, digits: number): number | undefined {
   }
   const units = int * 10 ** digits + frac * 10 ** (digits - fracDigits);
   if (!Number.isSafeInteger(units)) return undefined;
-  return neg ? -units : units;
+  return neg && units !== 0 ? -units : units; // no negative zero, as tryParseAmount
 }
 
 /** "1.234,56" and "1,234.56" (thousands separators) are also accepted. */
@@ -599,6 +612,18 @@ function itemKindOf(t: string): ItemKind | null {
     if (kindCache.size < 1000) kindCache.set(t, k);
   }
   return k;
+}
+
+const currencyCache = new Map<string, string | null>();
+/** "eur" -> "EUR"; null when not three letters. */
+function currencyOf(t: string): string | null {
+  let c = currencyCache.get(t);
+  if (c === undefined) {
+    const upper = t.toUpperCase();
+    c = CURRENCY.test(upper) ? upper : null;
+    if (currencyCache.size < 1000) currencyCache.set(t, c);
+  }
+  return c;
 }
 
 const levelCache = new Map<string, DunningLevel | null>();
@@ -770,11 +795,8 @@ class LedgerBatch {
     const currencyText = text(row["currency"]);
     let currency: string | null = null;
     if (currencyText !== null) {
-      currency = currencyText.toUpperCase();
-      if (!CURRENCY.test(currency)) {
-        this.error(line, "currency", `"${currencyText}" is not an ISO 4217 currency code (e.g. EUR)`);
-        currency = null;
-      }
+      currency = currencyOf(currencyText);
+      if (currency === null) this.error(line, "currency", `"${currencyText}" is not an ISO 4217 currency code (e.g. EUR)`);
     }
     const cur = currency ?? customer?.currency ?? "EUR";
     const amount = this.requiredAmount(row["amount"], "amount", cur, line);
@@ -979,11 +1001,11 @@ interface Column {
 
 /**
  * `INSERT ... VALUES (...)×rows ON CONFLICT (key) DO UPDATE SET <columns> WHERE <any column differs>`.
- * Parameters are positional, per row: one per column in `columns` order, then the timestamp twice
- * (createdAt, updatedAt). Optional columns whose bit is not in `mask` are inserted with their default
- * (their parameter is null) and are neither updated nor compared.
+ * Parameters are positional, per row: one per column in `columns` order; createdAt / updatedAt are the
+ * import's timestamp. Optional columns whose bit is not in `mask` are inserted with their default (their
+ * parameter is null) and are neither updated nor compared.
  */
-function upsertSql(table: string, key: readonly string[], columns: readonly Column[], mask: number, rows: number): string {
+function upsertSql(table: string, key: readonly string[], columns: readonly Column[], mask: number, rows: number, now: string): string {
   const q = (c: string): string => `"${c}"`;
   let bit = 0;
   const values: string[] = [];
@@ -997,7 +1019,9 @@ function upsertSql(table: string, key: readonly string[], columns: readonly Colu
     values.push(!included && c.insertDefault !== undefined ? `COALESCE(?, ${c.insertDefault})` : "?");
     if (included && !key.includes(c.name)) updated.push(c.name);
   }
-  const tuple = `(${[...values, "?", "?"].join(", ")})`;
+  // The import's timestamp is a constant of the statement: two parameters less to bind per row.
+  const stamp = `'${now.replace(/'/g, "''")}'`;
+  const tuple = `(${[...values, stamp, stamp].join(", ")})`;
   return `INSERT INTO ${q(table)} (${[...columns.map((c) => q(c.name)), q("createdAt"), q("updatedAt")].join(", ")})
     VALUES ${Array.from({ length: rows }, () => tuple).join(", ")}
     ON CONFLICT (${key.map(q).join(", ")}) DO UPDATE SET ${[...updated.map((c) => `${q(c)} = excluded.${q(c)}`), `"updatedAt" = excluded."updatedAt"`].join(", ")}
@@ -1042,13 +1066,14 @@ class Upserts {
     private readonly table: string,
     private readonly key: readonly string[],
     private readonly columns: readonly Column[],
+    private readonly now: string,
   ) {}
 
   /** Upserts `rows` rows; returns how many were inserted or actually changed (`.changes`). */
   run(mask: number, rows: number, params: unknown[]): number {
     const id = mask * 4096 + rows;
     let stmt = this.statements.get(id);
-    if (!stmt) this.statements.set(id, (stmt = this.db.prepare(upsertSql(this.table, this.key, this.columns, mask, rows))));
+    if (!stmt) this.statements.set(id, (stmt = this.db.prepare(upsertSql(this.table, this.key, this.columns, mask, rows, this.now))));
     return stmt.run(params).changes;
   }
 }
@@ -1062,7 +1087,7 @@ function sqliteErrorMessage(e: unknown): string {
 
 const isConstraintError = (e: unknown): boolean => String((e as { code?: unknown }).code ?? "").startsWith("SQLITE_CONSTRAINT");
 
-const ITEM_WIDTH = 12;
+const ITEM_WIDTH = 10;
 /** Rows per multi-row item upsert (amortises the per-statement cost of the driver). */
 const ITEM_CHUNK = 64;
 
@@ -1098,7 +1123,7 @@ class ItemWriter {
     private readonly now: string,
     snapshot: boolean,
   ) {
-    this.upserts = new Upserts(db, "Item", ["customerId", "ref"], ITEM_COLUMNS);
+    this.upserts = new Upserts(db, "Item", ["customerId", "ref"], ITEM_COLUMNS, now);
     // Read inside the write transaction: validation may have seen the customers before the lock was taken.
     this.existingCustomers = new Set(db.prepare(`SELECT "id" FROM "Customer"`).pluck().all() as number[]);
     this.countBefore = countRows(db, "Item");
@@ -1148,8 +1173,6 @@ class ItemWriter {
     p[o + 7] = currency;
     p[o + 8] = dunningLevel;
     p[o + 9] = lastDunnedOn;
-    p[o + 10] = this.now;
-    p[o + 11] = this.now;
     this.pendingCustomer[j] = customerId;
     this.pendingRef[j] = ref;
     this.pendingCredit[j] = kind === "credit_note";
@@ -1256,13 +1279,13 @@ function writeRecords(db: Database.Database, kind: "people" | "customers", peopl
     }
   };
   if (kind === "customers") {
-    const up = new Upserts(db, "Customer", ["ref"], CUSTOMER_COLUMNS);
+    const up = new Upserts(db, "Customer", ["ref"], CUSTOMER_COLUMNS, now);
     for (const r of customers) {
       const mask = (r.currency !== undefined ? 1 : 0) | (r.salesRepEmail !== undefined ? 2 : 0) | (r.controllerEmail !== undefined ? 4 : 0);
-      guard(r.line, () => up.run(mask, 1, [r.ref, r.name, r.currency ?? null, r.salesRepEmail ?? null, r.controllerEmail ?? null, now, now]));
+      guard(r.line, () => up.run(mask, 1, [r.ref, r.name, r.currency ?? null, r.salesRepEmail ?? null, r.controllerEmail ?? null]));
     }
   } else {
-    const up = new Upserts(db, "Person", ["email"], PERSON_COLUMNS);
+    const up = new Upserts(db, "Person", ["email"], PERSON_COLUMNS, now);
     for (const r of people) {
       const mask =
         (r.managerEmail !== undefined ? 1 : 0) |
@@ -1271,7 +1294,7 @@ function writeRecords(db: Database.Database, kind: "people" | "customers", peopl
         (r.slackUserId !== undefined ? 8 : 0) |
         (r.teamsUserId !== undefined ? 16 : 0);
       guard(r.line, () =>
-        up.run(mask, 1, [r.email, r.name, r.role, r.managerEmail ?? null, r.locale ?? null, r.timezone ?? null, r.slackUserId ?? null, r.teamsUserId ?? null, now, now]),
+        up.run(mask, 1, [r.email, r.name, r.role, r.managerEmail ?? null, r.locale ?? null, r.timezone ?? null, r.slackUserId ?? null, r.teamsUserId ?? null]),
       );
     }
   }
@@ -1330,7 +1353,7 @@ export interface ImportLedgerInput {
   text?: string;
   /** a file the worker reads itself (large files never cross postMessage), or */
   path?: string;
-  /** rows already parsed (a REST body), with canonical or alias field names; `kind` is then required. */
+  /** rows already parsed (a REST body), with canonical or alias field names (kind detected when not given). */
   rows?: readonly Record<string, unknown>[];
   format?: LedgerFormat;
   kind?: LedgerKind;
@@ -1357,10 +1380,14 @@ export type LedgerWorkerData =
 
 function jobSource(job: LedgerJob): LedgerSource {
   if (job.rows) {
-    if (!job.kind) throw fileError(1, "kind", "the kind (people, customers or items) is required with rows");
-    const index = ALIAS_INDEX[job.kind];
     const rows = job.rows;
-    return { kind: job.kind, format: "json", forEach: (visit) => rows.forEach((o, i) => visit(canonicalObject(o, index), i + 1)) };
+    const keys = new Set<string>();
+    for (const o of rows.slice(0, 100)) if (o && typeof o === "object") for (const k of Object.keys(o)) keys.add(k);
+    const kind = job.kind ?? detectLedgerKind([...keys]);
+    if (!kind) throw unknownKind();
+    if (job.snapshot && kind !== "items") throw fileError(1, "snapshot", "a snapshot import applies to items only");
+    const index = ALIAS_INDEX[kind];
+    return { kind, format: "json", forEach: (visit) => rows.forEach((o, i) => visit(canonicalObject(o, index), i + 1)) };
   }
   const fileName = job.fileName ?? (job.path ? path.basename(job.path) : undefined);
   let content: string;
@@ -1379,10 +1406,11 @@ function jobSource(job: LedgerJob): LedgerSource {
   return source;
 }
 
-/** The import's own connection: a bigger page cache for the indexes. */
+/** The import's own connection: a bigger page cache for the indexes, memory-mapped reads. */
 function openForImport(databaseFile: string): Database.Database {
   const db = openSqlite(databaseFile);
-  db.pragma(process.env.LEDGER_CACHE ?? "cache_size = -131072"); if (process.env.LEDGER_MMAP) db.pragma("mmap_size = 1073741824");
+  db.pragma("cache_size = -131072"); // 128 MB
+  db.pragma("mmap_size = 1073741824"); // reads of existing pages without a system call each
   db.pragma("temp_store = MEMORY");
   // Foreign keys were checked by validation and are re-checked inside the write transaction
   // (ItemWriter), so SQLite's per-row FK lookups are skipped on this connection.
@@ -1396,14 +1424,13 @@ export function runLedgerJob(job: LedgerJob): LedgerResult {
   const db = openForImport(job.databaseFile);
   try {
     // Validation reads the references outside the write lock; only the writes hold it.
-    const T0 = performance.now();
     const batch = new LedgerBatch(source.kind, loadRefs(db, source.kind));
-    source.forEach((row, line) => batch.add(row, line));
+    source.forEach(
+      (row, line) => batch.add(row, line),
+      (e) => batch.error(e.line, e.field, e.message),
+    );
     batch.finish();
-    const T1 = performance.now();
-    const rr = db.transaction(() => writeBatch(db, batch, { snapshot: job.snapshot ?? false, now: new Date(job.now) })).immediate();
-    console.error("TRACE seq validate", T1 - T0, "write", performance.now() - T1);
-    return rr;
+    return db.transaction(() => writeBatch(db, batch, { snapshot: job.snapshot ?? false, now: new Date(job.now) })).immediate();
   } finally {
     db.close();
   }
@@ -1414,8 +1441,8 @@ export function runLedgerJob(job: LedgerJob): LedgerResult {
 // validator goes on, then commits when the validator reports a clean file, or rolls back.
 
 const CHUNK_ROWS = 8192;
-const KIND_CODES: readonly ItemKind[] = ["invoice", "credit_note", "payment"];
-const LEVEL_CODES: readonly DunningLevel[] = ["none", "notice", "R1", "R2", "R3", "R4", "R5"];
+const KIND_CODES: readonly ItemKind[] = ITEM_KINDS;
+const LEVEL_CODES: readonly DunningLevel[] = DUNNING_LEVELS;
 const SEP = "\u0001"; // refs cannot contain control characters (validated)
 
 interface ItemChunk {
@@ -1428,8 +1455,12 @@ interface ItemChunk {
   levels: Uint8Array;
   amounts: Float64Array;
   openAmounts: Float64Array;
-  /** per row: ref, issuedOn, dueOn, currency, lastDunnedOn ("" for null), joined by SEP. */
-  strings: string;
+  /** issuedOn, dueOn, currency, lastDunnedOn per row (4 slots) as indexes into `table`; -1 for null. */
+  codes: Int32Array;
+  /** The chunk's distinct dates and currencies, joined by SEP. */
+  table: string;
+  /** The refs, joined by SEP. */
+  refs: string;
 }
 
 type ValidatorMessage =
@@ -1440,7 +1471,9 @@ type ValidatorMessage =
 
 class ChunkEncoder {
   private chunk = ChunkEncoder.empty();
-  private strings: string[] = [];
+  private refs: string[] = [];
+  private table: string[] = [];
+  private readonly index = new Map<string, number>();
   constructor(private readonly port: MessagePort) {}
 
   private static empty(): ItemChunk {
@@ -1453,8 +1486,22 @@ class ChunkEncoder {
       levels: new Uint8Array(CHUNK_ROWS),
       amounts: new Float64Array(CHUNK_ROWS),
       openAmounts: new Float64Array(CHUNK_ROWS),
-      strings: "",
+      codes: new Int32Array(CHUNK_ROWS * 4),
+      table: "",
+      refs: "",
     };
+  }
+
+  /** Dates and currencies repeat: each distinct value travels once per chunk. */
+  private code(value: string | null | undefined): number {
+    if (value == null) return -1;
+    let i = this.index.get(value);
+    if (i === undefined) {
+      i = this.table.length;
+      this.table.push(value);
+      this.index.set(value, i);
+    }
+    return i;
   }
 
   add(r: ItemRec): void {
@@ -1467,19 +1514,27 @@ class ChunkEncoder {
     c.levels[j] = r.dunningLevel === undefined ? 0 : LEVEL_CODES.indexOf(r.dunningLevel);
     c.amounts[j] = r.amount;
     c.openAmounts[j] = r.openAmount;
-    this.strings.push(r.ref, r.issuedOn, r.dueOn, r.currency, r.lastDunnedOn ?? "");
+    const o = j * 4;
+    c.codes[o] = this.code(r.issuedOn);
+    c.codes[o + 1] = this.code(r.dueOn);
+    c.codes[o + 2] = this.code(r.currency);
+    c.codes[o + 3] = this.code(r.lastDunnedOn);
+    this.refs.push(r.ref);
     if (c.n === CHUNK_ROWS) this.flush();
   }
 
   flush(): void {
     const c = this.chunk;
     if (c.n === 0) return;
-    c.strings = this.strings.join(SEP);
+    c.refs = this.refs.join(SEP);
+    c.table = this.table.join(SEP);
     const message: ValidatorMessage = { type: "items", chunk: c };
-    const buffers = [c.lines, c.customerIds, c.kinds, c.masks, c.levels, c.amounts, c.openAmounts].map((a) => a.buffer as ArrayBuffer);
+    const buffers = [c.lines, c.customerIds, c.kinds, c.masks, c.levels, c.amounts, c.openAmounts, c.codes].map((a) => a.buffer as ArrayBuffer);
     this.port.postMessage(message, buffers);
     this.chunk = ChunkEncoder.empty();
-    this.strings = [];
+    this.refs = [];
+    this.table = [];
+    this.index.clear();
   }
 }
 
@@ -1489,7 +1544,6 @@ export function runLedgerValidator(job: LedgerJob, port: MessagePort): void {
   try {
     const source = jobSource(job);
     post({ type: "start", kind: source.kind });
-    console.error("TRACE validator start at", performance.now());
     const readDb = new BetterSqlite3(job.databaseFile, { readonly: true, fileMustExist: true });
     let refs: LedgerRefs;
     try {
@@ -1500,10 +1554,12 @@ export function runLedgerValidator(job: LedgerJob, port: MessagePort): void {
     }
     const encoder = source.kind === "items" ? new ChunkEncoder(port) : null;
     const batch = new LedgerBatch(source.kind, refs, encoder ? (r) => encoder.add(r) : undefined);
-    source.forEach((row, line) => batch.add(row, line));
+    source.forEach(
+      (row, line) => batch.add(row, line),
+      (e) => batch.error(e.line, e.field, e.message),
+    );
     batch.finish();
     encoder?.flush();
-    console.error("TRACE validator done at", performance.now());
     post({ type: "done", rows: batch.rows, people: batch.people, customers: batch.customers });
   } catch (e) {
     post({ type: "error", error: serialiseError(e) });
@@ -1516,6 +1572,7 @@ export function runLedgerWriter(job: LedgerJob, port: MessagePort): Promise<Ledg
     const db = openForImport(job.databaseFile);
     const now = sqliteDateTime(new Date(job.now));
     let writer: ItemWriter | null = null;
+    let kind: LedgerKind | null = null;
     let settled = false;
     const settle = (error: unknown, result?: LedgerResult): void => {
       if (settled) return;
@@ -1530,44 +1587,46 @@ export function runLedgerWriter(job: LedgerJob, port: MessagePort): Promise<Ledg
       if (error) reject(error);
       else resolve(result!);
     };
-    let busy = 0; const t0 = performance.now();
     port.on("message", (m: ValidatorMessage) => {
       if (settled) return;
-      const tb = performance.now();
       try {
         switch (m.type) {
           case "start":
+            kind = m.kind;
             db.exec("BEGIN IMMEDIATE");
-            if (m.kind === "items") writer = new ItemWriter(db, now, job.snapshot ?? false);
+            if (kind === "items") writer = new ItemWriter(db, now, job.snapshot ?? false);
             break;
           case "items": {
             const w = writer;
             if (!w) throw new Error("items before start");
             const c = m.chunk;
-            const s = c.strings.split(SEP);
-            for (let j = 0, o = 0; j < c.n; j++, o += 5) {
+            const refs = c.refs.split(SEP);
+            const table = c.table.split(SEP);
+            const codes = c.codes;
+            for (let j = 0; j < c.n; j++) {
               const mask = c.masks[j]!;
+              const o = j * 4;
+              const last = codes[o + 3]!;
               w.add(
                 c.lines[j]!,
                 c.customerIds[j]!,
-                s[o]!,
+                refs[j]!,
                 KIND_CODES[c.kinds[j]!]!,
-                s[o + 1]!,
-                s[o + 2]!,
+                table[codes[o]!]!,
+                table[codes[o + 1]!]!,
                 c.amounts[j]!,
                 c.openAmounts[j]!,
-                s[o + 3]!,
+                table[codes[o + 2]!]!,
                 mask & 1 ? LEVEL_CODES[c.levels[j]!]! : null,
-                mask & 2 ? s[o + 4] || null : null,
+                last < 0 ? null : table[last]!,
                 mask,
               );
             }
             break;
           }
           case "done":
-            if (writer) settle(null, writer.result());
-            else if (!db.inTransaction) throw new Error("done before start");
-            else settle(null, writeRecords(db, m.people.length ? "people" : "customers", m.people, m.customers, now));
+            if (!kind) throw new Error("done before start");
+            settle(null, writer ? writer.result() : writeRecords(db, kind === "people" ? "people" : "customers", m.people, m.customers, now));
             break;
           case "error":
             settle(reviveError(m.error));
@@ -1576,8 +1635,6 @@ export function runLedgerWriter(job: LedgerJob, port: MessagePort): Promise<Ledg
       } catch (e) {
         settle(e);
       }
-      busy += performance.now() - tb;
-      if (m.type === "done") console.error("TRACE writer busy", busy, "total", performance.now() - t0);
     });
     port.on("close", () => settle(new Error("the validating thread stopped before the end of the file")));
   });
@@ -1627,6 +1684,7 @@ export async function importLedger(input: ImportLedgerInput): Promise<LedgerResu
   return new Promise<LedgerResult>((resolve, reject) => {
     let settled = false;
     let validator: Worker | null = null;
+    let validatorCrash: Error | undefined;
     let main: Worker;
     if (pipelined) {
       const { port1, port2 } = new MessageChannel();
@@ -1634,8 +1692,11 @@ export async function importLedger(input: ImportLedgerInput): Promise<LedgerResu
       const { text: _text, ...writerJob } = job;
       main = startWorker({ role: "writer", job: writerJob, port: port1 }, [port1]);
       validator = startWorker({ role: "validator", job, port: port2 }, [port2]);
-      // The validator reports through the writer; its own crash closes the channel, which the writer reports.
-      validator.on("error", () => {});
+      // The validator reports through the writer; its crash closes the channel, which the writer reports,
+      // and the crash itself is what the caller gets.
+      validator.on("error", (e) => {
+        validatorCrash ??= e;
+      });
     } else {
       main = startWorker({ role: "job", job });
     }
@@ -1643,7 +1704,7 @@ export async function importLedger(input: ImportLedgerInput): Promise<LedgerResu
       if (settled) return;
       settled = true;
       void validator?.terminate();
-      if (error) reject(error);
+      if (error) reject(validatorCrash && !(error instanceof LedgerError) ? validatorCrash : error);
       else resolve(result!);
     };
     main.once("message", (reply: LedgerJobReply) => done(reply.ok ? null : reviveError(reply.error), reply.ok ? reply.result : undefined));

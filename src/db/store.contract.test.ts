@@ -9,8 +9,11 @@ import type { Customer, Dispute, Item, Person, Reason, Resolution, TimelineEvent
 import { memoryStore } from "./memoryStore.ts";
 import { createPrismaClient, prismaStore } from "./prismaStore.ts";
 import { migrate, openSqlite } from "./sqlite.ts";
+import { sqlStore } from "./sqlStore.ts";
 
-// One contract, two backends: the in-memory fake and the Prisma repositories on a temporary SQLite file.
+// One contract, three backends: the in-memory fake, the Prisma repositories and the raw-SQL ones
+// (each on its own temporary SQLite file). A last suite checks that the Prisma and SQL adapters write
+// the same rows and read each other's.
 // Where the order of a result is not part of the port (byIds, byEmails, openClaims...), the test sorts.
 
 interface Backend {
@@ -23,7 +26,8 @@ const memoryFactory = async (): Promise<Backend> => {
   return { store, dispose: () => store.close() };
 };
 
-const prismaFactory = async (): Promise<Backend> => {
+/** A fresh migrated database file in a temporary directory. */
+function tempDatabase(): { dir: string; file: string } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "accord-contract-"));
   const file = path.join(dir, "accord.db");
   const db = openSqlite(file);
@@ -32,7 +36,24 @@ const prismaFactory = async (): Promise<Backend> => {
   } finally {
     db.close();
   }
+  return { dir, file };
+}
+
+const prismaFactory = async (): Promise<Backend> => {
+  const { dir, file } = tempDatabase();
   const store = prismaStore(createPrismaClient(file));
+  return {
+    store,
+    dispose: async () => {
+      await store.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+};
+
+const sqlFactory = async (): Promise<Backend> => {
+  const { dir, file } = tempDatabase();
+  const store = sqlStore(file);
   return {
     store,
     dispose: async () => {
@@ -153,8 +174,8 @@ const ids = (xs: { id: number }[]) => xs.map((x) => x.id).sort((a, b) => a - b);
 
 // ---- the contract -------------------------------------------------------------------------------
 
-// In CI, the suite fails if either backend ran no test (a skipped or emptied backend must not go unnoticed).
-const ran: Record<string, number> = { memory: 0, prisma: 0 };
+// In CI, the suite fails if any backend ran no test (a skipped or emptied backend must not go unnoticed).
+const ran: Record<string, number> = { memory: 0, prisma: 0, sql: 0 };
 afterAll(() => {
   if (!process.env.CI) return;
   for (const [backend, n] of Object.entries(ran)) {
@@ -165,6 +186,7 @@ afterAll(() => {
 describe.each([
   ["memory", memoryFactory],
   ["prisma", prismaFactory],
+  ["sql", sqlFactory],
 ] as const)("%s store", (backend, factory) => {
   let b: Backend;
   let s: Store;
@@ -951,5 +973,241 @@ describe.each([
     const results = await Promise.all([a, failing, b2]);
     expect(results).toEqual([1, "failed", 2]);
     expect(log).toEqual(["a:start", "a:end", "f:start", "b:start", "b:end"]);
+  });
+});
+
+// ---- the Prisma and SQL adapters on one database ------------------------------------------------
+
+// Both adapters must write the same rows (column formats included: DateTime as ISO text with offset,
+// BigInt money as integers, booleans as 0/1), so that a database written by one reads back identically
+// through the other. The same sequence of writes is run three times: all through Prisma, all through
+// SQL, and alternating between the two on one file; the tables must come out identical (the wall-clock
+// createdAt/updatedAt columns only have to have the format), and every read must agree.
+
+/** Runs every write of the ports once; step i goes through `pick(i)`. */
+async function writeEverything(pick: (step: number) => Store): Promise<void> {
+  let step = 0;
+  const s = () => pick(step++);
+  const m = (id: string, orderKey: string, at: Date) => ({ id, type: "hold.changed", orderKey, payload: JSON.stringify({ id, at }), createdAt: at });
+  await s().people.upsertMany([
+    personIn("ann@acme.test", { managerEmail: "boss@acme.test", locale: "en", timezone: "Europe/London", slackUserId: "U1", teamsUserId: "T1" }),
+    personIn("bob@acme.test", { role: "sales" }),
+  ]);
+  await s().people.upsertMany([personIn("bob@acme.test", { name: "Bob Bé", role: "manager", slackUserId: "U2" }), personIn("ann@acme.test", { managerEmail: null })]);
+  const [acme, beta] = await s().customers.upsertMany([
+    customerIn("C001", { name: "Acme", salesRepEmail: "bob@acme.test", controllerEmail: "ann@acme.test" }),
+    customerIn("C002", { name: "Béta", currency: "USD" }),
+  ]);
+  await s().customers.upsertMany([customerIn("C002", { name: "Beta", salesRepEmail: null })]);
+  const [f1, f2, av] = await s().items.upsertMany([
+    itemIn(acme!.id, "F1", { dunningLevel: "R1", lastDunnedOn: "2025-02-20" }),
+    itemIn(acme!.id, "F2", { amount: 2 ** 40, openAmount: -5 }),
+    itemIn(beta!.id, "AV1", { kind: "credit_note", amount: -30_00, openAmount: -30_00, currency: "USD" }),
+  ]);
+  await s().items.upsertMany([itemIn(acme!.id, "F2", { amount: 2 ** 40, openAmount: 0, lastDunnedOn: null })]);
+  await s().items.setDunning([{ itemId: f1!.id, level: "R2", lastDunnedOn: "2025-03-01" }]);
+  const price = await s().reasons.create(reasonIn("price", { active: false, holdsDunning: false, priority: "high", sortOrder: 3, followUpDays: 2, slaDays: 9 }));
+  const quality = await s().reasons.create(reasonIn("quality"));
+  await s().reasons.update("price", { active: true, labelEn: "Price!" });
+  const d1 = await s().disputes.create(
+    disputeOf({ number: "LIT-1", customerId: acme!.id, reasonId: price.id, items: [{ itemId: f2!.id, amount: 1_00 }, { itemId: f1!.id, amount: 50_00 }] }),
+  );
+  const d2 = await s().disputes.create(
+    disputeOf({ number: "LIT-2", customerId: beta!.id, reasonId: quality.id, scope: "customer", followUpOn: null, slaDueOn: null, openedAt: later(3), updatedAt: later(3) }),
+  );
+  await s().disputes.update(
+    resolved({ ...d1, items: [{ itemId: f1!.id, amount: 40_00 }] }, resolution({ rootCause: "pricing" }), { creditNoteSeenAt: later(90), holdsReleasedAt: later(91) }),
+    1,
+  );
+  await s().disputes.update({ ...d2, priority: "urgent", version: 2, updatedAt: later(4) }, 1);
+  await s().disputes.appendEvents(d1.id, [
+    { type: "opened", at: later(0), byEmail: "ann@acme.test", text: null, data: { items: [1, 2], note: "é ü ✓" } },
+    { type: "commented", at: later(1), byEmail: null, text: "Vu." },
+  ]);
+  await s().disputes.appendEvents(d2.id, [{ type: "opened", at: new Date("2025-12-31T23:59:59.999Z"), byEmail: null, text: null }]);
+  await s().holds.replaceForCustomers(
+    [acme!.id, beta!.id],
+    [
+      { itemId: f1!.id, disputeId: d1.id, amount: 40_00, kind: "credit_pending" },
+      { itemId: av!.id, disputeId: d2.id, amount: 1, kind: "customer" },
+      { itemId: f2!.id, disputeId: d2.id, amount: 7, kind: "dispute" },
+    ],
+    later(5),
+  );
+  await s().holds.replaceForCustomers([beta!.id, acme!.id], [{ itemId: av!.id, disputeId: d2.id, amount: 2, kind: "customer" }, { itemId: f1!.id, disputeId: d1.id, amount: 40_00, kind: "litigation" }], later(6));
+  await s().settings.save({ ...DEFAULT_SETTINGS, customerPolicy: "hold" });
+  await s().settings.save({ ...DEFAULT_SETTINGS, timezone: "America/New_York" });
+  await s().outbox.add([m("m1", "A", later(10)), m("m2", "B", later(11)), m("m3", "A", later(12))]);
+  await s().outbox.add([m("m4", "C", later(13))]);
+  await s().outbox.markFailed("m1", "HTTP 500", later(20));
+  await s().outbox.markFailed("m2", "gone", null);
+  await s().outbox.markDelivered("m4", later(21));
+  await s().idempotency.put({ key: "k1", scope: "POST /disputes", requestHash: "h", status: 201, body: `{"disputeId":${d1.id}}`, createdAt: later(7) });
+  await s().counters.next("dispute-2025");
+  await s().counters.next("dispute-2025");
+  await s().runs.add({ on: "2025-03-01", mode: "item", createdAt: later(8), byEmail: null, letters: "[]" });
+  await s().runs.add({ on: "2025-03-02", mode: "account", createdAt: later(9), byEmail: "ann@acme.test", letters: '[{"level":"R1"}]' });
+  // a rolled-back transaction leaves nothing, not even the ids it took (sqlite_sequence rolls back too)
+  await s()
+    .transaction(async (tx) => {
+      await tx.customers.upsertMany([customerIn("C999")]);
+      await tx.counters.next("dispute-2025");
+      throw new Error("rolled back");
+    })
+    .catch(() => undefined);
+  await s().transaction(async (tx) => {
+    await tx.customers.upsertMany([customerIn("C003", { name: "Gamma" })]);
+    await tx.disputes.appendEvents(d2.id, [{ type: "reminded", at: later(30), byEmail: null, text: "relance", data: { level: 1 } }]);
+  });
+}
+
+/** Everything the ports can read back. */
+async function readEverything(s: Store) {
+  const customers = await s.customers.list();
+  const items = await s.items.ofCustomers(customers.map((c) => c.id));
+  const disputes = await s.disputes.list({});
+  return {
+    people: await s.people.list(),
+    bySlack: await s.people.bySlackId("U2"),
+    customers,
+    search: await s.customers.search("a", 10),
+    items,
+    open: await s.items.allOpen(),
+    reasons: await s.reasons.list(),
+    disputes,
+    byNumber: await s.disputes.byNumber("LIT-2"),
+    flagged: await s.disputes.openCustomerLevel(customers[1]!.id),
+    claims: await s.disputes.openClaims(items.map((i) => i.id)),
+    holding: await s.disputes.holdingFor(customers.map((c) => c.id)),
+    holdingCustomers: await s.disputes.customersWithHoldingDisputes(),
+    followUps: await s.disputes.list({ followUpBefore: "2030-01-01", salesRepEmail: "bob@acme.test" }),
+    timelines: await Promise.all(disputes.map((d) => s.disputes.timeline(d.id))),
+    holds: await s.holds.list(),
+    settings: await s.settings.get(),
+    outbox: await s.outbox.list({}),
+    failed: await s.outbox.list({ status: "failed" }),
+    due: await s.outbox.due(later(100), 10),
+    idempotency: await s.idempotency.get("k1", "POST /disputes"),
+    runs: await s.runs.list(10),
+  };
+}
+
+/** Every table, every column through quote() (so that the storage class shows: 'text', 12, 1.5, NULL). */
+function dumpTables(file: string): Record<string, string[][]> {
+  const wallClock: Record<string, string[]> = { Person: ["createdAt", "updatedAt"], Customer: ["createdAt", "updatedAt"], Item: ["createdAt", "updatedAt"], Setting: ["updatedAt"] };
+  const iso = /^'\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+00:00'$/;
+  const db = openSqlite(file);
+  try {
+    const tables = (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN ('_prisma_migrations') ORDER BY name`).pluck().all() as string[]);
+    const out: Record<string, string[][]> = {};
+    for (const t of tables) {
+      const cols = (db.pragma(`table_info("${t}")`) as { name: string }[]).map((c) => c.name);
+      const rows = db.prepare(`SELECT ${cols.map((c) => `quote("${c}")`).join(", ")} FROM "${t}" ORDER BY ${t === "sqlite_sequence" ? "name" : "rowid"}`).raw().all() as string[][];
+      out[t] = rows.map((r) =>
+        r.map((v, i) => {
+          if (!wallClock[t]?.includes(cols[i]!)) return v;
+          expect(v, `${t}.${cols[i]}`).toMatch(iso);
+          return "<now>";
+        }),
+      );
+    }
+    return out;
+  } finally {
+    db.close();
+  }
+}
+
+describe("prisma and sql adapters on one database", () => {
+  const dirs: string[] = [];
+  const stores: Store[] = [];
+  const open = (): string => {
+    const { dir, file } = tempDatabase();
+    dirs.push(dir);
+    return file;
+  };
+  const prismaOn = (file: string) => {
+    const s = prismaStore(createPrismaClient(file));
+    stores.push(s);
+    return s;
+  };
+  const sqlOn = (file: string) => {
+    const s = sqlStore(file);
+    stores.push(s);
+    return s;
+  };
+  afterEach(async () => {
+    for (const s of stores.splice(0)) await s.close();
+    for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+  });
+  beforeEach(() => {
+    numberSeq = 0;
+  });
+
+  it("write the same rows, column for column, and read each other's", async () => {
+    const byPrisma = open();
+    const bySql = open();
+    const mixed = open();
+    const onlyPrisma = prismaOn(byPrisma);
+    await writeEverything(() => onlyPrisma);
+    const onlySql = sqlOn(bySql);
+    await writeEverything(() => onlySql);
+    const p = prismaOn(mixed);
+    const q = sqlOn(mixed);
+    await writeEverything((i) => (i % 2 ? p : q));
+
+    const tables = dumpTables(byPrisma);
+    expect(Object.keys(tables)).toContain("Dispute");
+    expect(tables["Dispute"]).toHaveLength(2);
+    expect(dumpTables(bySql)).toEqual(tables);
+    expect(dumpTables(mixed)).toEqual(tables);
+
+    // each file read through each adapter: the same everywhere
+    const reference = await readEverything(prismaOn(byPrisma));
+    expect(reference.disputes).toHaveLength(2);
+    expect(reference.timelines.flat()).toHaveLength(4);
+    expect(await readEverything(sqlOn(byPrisma))).toEqual(reference);
+    expect(await readEverything(sqlOn(bySql))).toEqual(reference);
+    expect(await readEverything(prismaOn(bySql))).toEqual(reference);
+    expect(await readEverything(q)).toEqual(reference);
+    expect(await readEverything(p)).toEqual(reference);
+
+    // and go on writing where the other left off
+    expect(await sqlOn(byPrisma).counters.next("dispute-2025")).toBe(3);
+    expect(await prismaOn(bySql).counters.next("dispute-2025")).toBe(3);
+    const [c4] = await sqlOn(byPrisma).customers.upsertMany([customerIn("C004")]);
+    const [c4b] = await prismaOn(bySql).customers.upsertMany([customerIn("C004")]);
+    expect(c4).toEqual(c4b);
+  });
+
+  it("read every DateTime text form Prisma reads", async () => {
+    const file = open();
+    const forms: unknown[] = [
+      "2026-03-10T09:00:00.000+00:00",
+      "2026-03-10T09:00:00.000Z",
+      "2026-03-10T09:00:00Z",
+      "2026-03-10T10:30:00.000+01:30",
+      "2026-03-10 09:00:00",
+      "2026-03-10T09:00:00",
+      "2026-03-10",
+      1773133200000,
+    ];
+    const db = openSqlite(file);
+    const add = db.prepare(`INSERT INTO "DunningRun" ("on", "mode", "createdAt", "byEmail", "letters") VALUES (?, 'item', ?, NULL, '[]')`);
+    forms.forEach((f, i) => add.run(String(i), f));
+    db.close();
+    const viaPrisma = await prismaOn(file).runs.list(100);
+    const viaSql = await sqlOn(file).runs.list(100);
+    expect(viaSql).toEqual(viaPrisma);
+    const byForm = [...viaSql].sort((a, b) => Number(a.on) - Number(b.on));
+    expect(byForm.map((r) => r.createdAt.toISOString())).toEqual([
+      "2026-03-10T09:00:00.000Z",
+      "2026-03-10T09:00:00.000Z",
+      "2026-03-10T09:00:00.000Z",
+      "2026-03-10T09:00:00.000Z",
+      "2026-03-10T09:00:00.000Z",
+      "2026-03-10T09:00:00.000Z",
+      "2026-03-10T00:00:00.000Z",
+      "2026-03-10T09:00:00.000Z",
+    ]);
   });
 });

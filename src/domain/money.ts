@@ -51,11 +51,17 @@ export function formatAmount(units: number, currency = "EUR"): string {
 }
 
 /** Minor units -> human text in a locale ("1 234,56 €" / "€1,234.56"). */
+const formatters = new Map<string, Intl.NumberFormat>();
+
 export function displayAmount(units: number, currency: string, locale: string): string {
-  const digits = currencyDigits(currency);
-  return new Intl.NumberFormat(locale === "fr" ? "fr-FR" : "en-GB", { style: "currency", currency }).format(
-    units / 10 ** digits,
-  );
+  const tag = locale === "fr" ? "fr-FR" : "en-GB";
+  const key = `${tag}:${currency}`;
+  let f = formatters.get(key);
+  if (!f) {
+    f = new Intl.NumberFormat(tag, { style: "currency", currency });
+    formatters.set(key, f);
+  }
+  return f.format(units / 10 ** currencyDigits(currency));
 }
 
 /** Totals per currency: never summed across currencies. */

@@ -3,6 +3,7 @@ import type express from "express";
 import type { Deps, Listener } from "../app/context.ts";
 import type { Config } from "../config.ts";
 import { openPrismaSlackState } from "../db/prismaSlackState.ts";
+import { sqlSlackState } from "../db/sqlSlackState.ts";
 import { CardPublisher } from "./cards.ts";
 import { SlackGateway, webClient, type GatewayLog } from "./gateway.ts";
 import { registerHandlers } from "./handlers.ts";
@@ -47,7 +48,7 @@ export interface MountSlackInput {
   deps: Deps;
   config: Config;
   log: PinoLike;
-  /** tests: another state adapter (default: Prisma on the Accord database) */
+  /** tests: another state adapter (default: on the Accord database, raw SQL or Prisma as config.store says) */
   state?: SlackState;
   homeDebounceMs?: number;
 }
@@ -57,7 +58,7 @@ export async function mountSlack(input: MountSlackInput): Promise<MountedSlack> 
   const slack = config.slack;
   if (!slack) throw new Error("mountSlack: Slack is not configured");
   const logger = boltLogger(log);
-  const state = input.state ?? (await openPrismaSlackState(config.databaseFile));
+  const state = input.state ?? (config.store === "prisma" ? await openPrismaSlackState(config.databaseFile) : sqlSlackState(config.databaseFile));
   const client = webClient(slack.botToken, slack.apiUrl, logger);
   const gateway = new SlackGateway(client, deps, state, log);
   const cards = new CardPublisher({ deps, gateway, disputesChannel: slack.disputesChannel, log, homeDebounceMs: input.homeDebounceMs ?? 200 });

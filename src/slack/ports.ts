@@ -1,6 +1,7 @@
 // The Slack adapter's own state, as a port: where each dispute card was posted (to update it in place
 // and thread the timeline under it), the DM channel of each user, and the deliveries already handled.
-// Adapters: src/db/prismaSlackState.ts (SQLite via Prisma) and src/db/memorySlackState.ts (tests).
+// Adapters: src/db/sqlSlackState.ts (raw SQL, the default), src/db/prismaSlackState.ts (SQLite via Prisma)
+// and src/db/memorySlackState.ts (tests).
 
 export interface PostedCard {
   disputeId: number;

@@ -32,6 +32,8 @@ export interface StoredMessage {
   threadTs: string | null;
   /** every version of the message (the first post, then each chat.update) */
   versions: number;
+  /** a message a person wrote (the sandbox's users); absent: posted by the bot */
+  user?: string;
 }
 
 export interface StoredView {
@@ -55,11 +57,11 @@ export class FakeSlack extends EventEmitter {
   readonly calls: FakeCall[] = [];
   readonly users = new Map<string, FakeUser>();
   readonly messages = new Map<string, StoredMessage[]>();
-  readonly ephemerals: { channel: string; user: string; text: string; blocks: unknown[] }[] = [];
+  readonly ephemerals: { channel: string; user: string; text: string; blocks: unknown[]; ts: string; threadTs: string | null }[] = [];
   readonly views = new Map<string, StoredView>();
   readonly homes = new Map<string, Record<string, unknown>>();
-  readonly responses: { id: string; body: Record<string, unknown>; at: number }[] = [];
-  readonly files: { channel: string; filename: string; title: string; content: Buffer }[] = [];
+  readonly responses: { id: string; body: Record<string, unknown>; at: number; ts: string }[] = [];
+  readonly files: { channel: string; filename: string; title: string; content: Buffer; ts: string }[] = [];
   readonly botUserId = "UACCORDBOT";
   private scripts = new Map<string, FakeReply[]>();
   private server: http.Server;
@@ -146,6 +148,13 @@ export class FakeSlack extends EventEmitter {
     return list[list.length - 1] ?? null;
   }
 
+  /** A message a person wrote in a channel (what Slack shows; Accord hears it as a `message` event). */
+  userMessage(channel: string, user: string, text: string, threadTs: string | null = null): StoredMessage {
+    const msg: StoredMessage = { channel, ts: this.nextTs(), text, blocks: [], threadTs, versions: 1, user };
+    this.messages.set(channel, [...(this.messages.get(channel) ?? []), msg]);
+    return msg;
+  }
+
   reset(): void {
     this.calls.length = 0;
     this.messages.clear();
@@ -177,7 +186,7 @@ export class FakeSlack extends EventEmitter {
     };
     if (url.startsWith("/response/")) {
       const body = safeJson(raw.toString("utf8"));
-      this.responses.push({ id: url.slice("/response/".length), body, at: performance.now() });
+      this.responses.push({ id: url.slice("/response/".length), body, at: performance.now(), ts: this.nextTs() });
       this.record("response_url", body, null);
       return send(200, { ok: true });
     }
@@ -276,8 +285,9 @@ export class FakeSlack extends EventEmitter {
         return ok({ channel, ts: msg.ts, text: msg.text });
       }
       case "chat.postEphemeral": {
-        this.ephemerals.push({ channel: String(a.channel), user: String(a.user), text: String(a.text ?? ""), blocks: (a.blocks as unknown[]) ?? [] });
-        return ok({ message_ts: this.nextTs() });
+        const ts = this.nextTs();
+        this.ephemerals.push({ channel: String(a.channel), user: String(a.user), text: String(a.text ?? ""), blocks: (a.blocks as unknown[]) ?? [], ts, threadTs: a.thread_ts ? String(a.thread_ts) : null });
+        return ok({ message_ts: ts });
       }
       case "chat.getPermalink":
         return ok({ channel: a.channel, permalink: `https://accord-test.slack.com/archives/${String(a.channel)}/p${String(a.message_ts).replace(".", "")}` });
@@ -317,7 +327,7 @@ export class FakeSlack extends EventEmitter {
         const channel = String(a.channel_id ?? a.channels ?? "");
         for (const f of files) {
           const up = this.pendingUploads.get(f.id);
-          this.files.push({ channel, filename: up?.filename ?? "", title: f.title ?? "", content: up?.content ?? Buffer.alloc(0) });
+          this.files.push({ channel, filename: up?.filename ?? "", title: f.title ?? "", content: up?.content ?? Buffer.alloc(0), ts: this.nextTs() });
         }
         return ok({ files: files.map((f) => ({ id: f.id, title: f.title })) });
       }

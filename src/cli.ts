@@ -1,0 +1,160 @@
+import fs from "node:fs";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { parseArgs } from "node:util";
+import { ConfigError, loadConfig, type Config } from "./config.ts";
+import { formatRowError, importLedger, LEDGER_KINDS, LedgerError, type LedgerFormat, type LedgerKind, type LedgerResult } from "./db/ledger.ts";
+import { migrate, openSqlite } from "./db/sqlite.ts";
+// import { afterImport } from "./app/ledgerChanged.ts"; // wired by the core use cases
+const afterImport = async (_result: LedgerResult): Promise<void> => {}; // placeholder: delete when the import above is uncommented
+
+// Command-line entry: `npm run accord -- <command> [options]`. Each command is one entry of the table
+// below (name -> usage, summary, run); add new ones there. A command returns its exit code.
+
+export interface CliIo {
+  out: (line: string) => void;
+  err: (line: string) => void;
+}
+
+export interface Command {
+  usage: string;
+  summary: string;
+  run(args: string[], io: CliIo): Promise<number>;
+}
+
+/** Exit codes: 0 done, 1 the command failed (e.g. a rejected file), 2 wrong usage or configuration. */
+export class UsageError extends Error {}
+
+function config(): Config {
+  return loadConfig();
+}
+
+/** Opens the configured database and applies the pending migrations; returns their names. */
+function migrateDatabase(databaseFile: string): string[] {
+  const db = openSqlite(databaseFile);
+  try {
+    return migrate(db);
+  } finally {
+    db.close();
+  }
+}
+
+export const commands: Record<string, Command> = {
+  import: {
+    usage: "import <file> [--kind people|customers|items] [--format csv|json] [--snapshot]",
+    summary: "import people, customers or items from an ERP export (CSV with ; or , / JSON), all or nothing",
+    async run(args, io) {
+      const { values, positionals } = parseArgs({
+        args,
+        allowPositionals: true,
+        options: {
+          kind: { type: "string" },
+          format: { type: "string" },
+          snapshot: { type: "boolean", default: false },
+        },
+      });
+      const [file, ...extra] = positionals;
+      if (!file || extra.length) throw new UsageError("give exactly one file to import");
+      const kind = values.kind;
+      if (kind !== undefined && !(LEDGER_KINDS as readonly string[]).includes(kind)) throw new UsageError(`--kind must be one of ${LEDGER_KINDS.join(", ")}`);
+      const format = values.format;
+      if (format !== undefined && format !== "csv" && format !== "json") throw new UsageError("--format must be csv or json");
+      const filePath = path.resolve(file);
+      if (!fs.existsSync(filePath)) {
+        io.err(`${file}: no such file`);
+        return 1;
+      }
+      const { databaseFile } = config();
+      migrateDatabase(databaseFile);
+      const started = performance.now();
+      let result: LedgerResult;
+      try {
+        result = await importLedger({
+          databaseFile,
+          path: filePath,
+          snapshot: values.snapshot ?? false,
+          ...(kind ? { kind: kind as LedgerKind } : {}),
+          ...(format ? { format: format as LedgerFormat } : {}),
+        });
+      } catch (e) {
+        if (!(e instanceof LedgerError)) throw e;
+        for (const error of e.errors) io.err(formatRowError(error));
+        const more = e.details.errorCount - e.errors.length;
+        if (more > 0) io.err(`... and ${more} more error${more === 1 ? "" : "s"} (only the first ${e.errors.length} are listed)`);
+        io.err(`${file}: rejected, nothing imported (${e.details.errorCount} error${e.details.errorCount === 1 ? "" : "s"})`);
+        return 1;
+      }
+      await afterImport(result);
+      const seconds = (performance.now() - started) / 1000;
+      io.out(
+        `${file}: ${result.kind}, ${result.rows} rows: ${result.inserted} inserted, ${result.updated} updated, ` +
+          `${result.unchanged} unchanged, ${result.closed} closed in ${seconds.toFixed(2)} s`,
+      );
+      return 0;
+    },
+  },
+
+  migrate: {
+    usage: "migrate",
+    summary: "apply the pending database migrations (prisma/migrations) to DATABASE_URL",
+    async run(args, io) {
+      if (args.length) throw new UsageError("migrate takes no arguments");
+      const { databaseFile } = config();
+      const applied = migrateDatabase(databaseFile);
+      if (applied.length === 0) io.out(`${databaseFile}: up to date, no migration to apply`);
+      else for (const name of applied) io.out(`${databaseFile}: applied ${name}`);
+      return 0;
+    },
+  },
+
+  help: {
+    usage: "help",
+    summary: "list the commands",
+    async run(_args, io) {
+      io.out(usage());
+      return 0;
+    },
+  },
+};
+
+function usage(): string {
+  const width = Math.max(...Object.values(commands).map((c) => c.usage.length));
+  return [
+    "usage: npm run accord -- <command> [options]",
+    "",
+    ...Object.values(commands).map((c) => `  ${c.usage.padEnd(width)}  ${c.summary}`),
+    "",
+    "The database is DATABASE_URL (default file:./data/accord.db).",
+  ].join("\n");
+}
+
+export async function main(argv: string[], io: CliIo = { out: (l) => console.log(l), err: (l) => console.error(l) }): Promise<number> {
+  const [name, ...args] = argv;
+  if (!name || name === "--help" || name === "-h") {
+    io.out(usage());
+    return name ? 0 : 2;
+  }
+  const command = commands[name];
+  if (!command) {
+    io.err(`unknown command "${name}"\n\n${usage()}`);
+    return 2;
+  }
+  try {
+    return await command.run(args, io);
+  } catch (e) {
+    if (e instanceof UsageError || (e as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
+      io.err(`${(e as Error).message}\nusage: npm run accord -- ${command.usage}`);
+      return 2;
+    }
+    if (e instanceof ConfigError) {
+      io.err(e.message);
+      return 2;
+    }
+    io.err(`${name} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    return 1;
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
+  process.exitCode = await main(process.argv.slice(2));
+}

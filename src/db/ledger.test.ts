@@ -1,0 +1,440 @@
+import { execFile } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import type Database from "better-sqlite3";
+import { afterEach, describe, expect, it } from "vitest";
+import { applyLedger, importLedger, LedgerError, parseLedgerText, type LedgerResult, type RowError } from "./ledger.ts";
+import { migrate, openSqlite } from "./sqlite.ts";
+
+const NOW = new Date("2026-03-15T09:00:00.000Z");
+const ROOT = path.resolve(import.meta.dirname, "../..");
+
+const cleanup: (() => void)[] = [];
+afterEach(() => {
+  while (cleanup.length) cleanup.pop()!();
+});
+
+let counter = 0;
+function tempFile(name: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `accord-ledger-${process.pid}-${counter++}-`));
+  cleanup.push(() => fs.rmSync(dir, { recursive: true, force: true }));
+  return path.join(dir, name);
+}
+
+function freshDb(): { db: Database.Database; file: string } {
+  const file = tempFile("accord.db");
+  const db = openSqlite(file);
+  migrate(db);
+  cleanup.unshift(() => db.close());
+  return { db, file };
+}
+
+/** People and customers most tests need. */
+function seed(db: Database.Database): void {
+  applyLedger(
+    db,
+    "people",
+    [
+      { email: "claire@acme.test", name: "Claire Martin", role: "controller" },
+      { email: "paul@acme.test", name: "Paul Durand", role: "sales", managerEmail: "claire@acme.test" },
+    ],
+    { now: NOW },
+  );
+  applyLedger(
+    db,
+    "customers",
+    [
+      { ref: "C001", name: "Boulangerie Dupont", salesRepEmail: "paul@acme.test", controllerEmail: "claire@acme.test" },
+      { ref: "C002", name: "Garage Leroy", currency: "EUR" },
+      { ref: "C003", name: "Yen Trading", currency: "JPY" },
+    ],
+    { now: NOW },
+  );
+}
+
+const count = (db: Database.Database, table: string): number => db.prepare(`SELECT COUNT(*) FROM "${table}"`).pluck().get() as number;
+
+interface ItemRow {
+  customerRef: string;
+  ref: string;
+  kind: string;
+  issuedOn: string;
+  dueOn: string;
+  amount: number;
+  openAmount: number;
+  currency: string;
+  dunningLevel: string;
+  lastDunnedOn: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+const items = (db: Database.Database): ItemRow[] =>
+  db
+    .prepare(
+      `SELECT c.ref AS customerRef, i.ref, i.kind, i.issuedOn, i.dueOn, i.amount, i.openAmount, i.currency, i.dunningLevel, i.lastDunnedOn, i.createdAt, i.updatedAt
+       FROM "Item" i JOIN "Customer" c ON c.id = i.customerId ORDER BY c.ref, i.ref`,
+    )
+    .all() as ItemRow[];
+const customerId = (db: Database.Database, ref: string): number => db.prepare(`SELECT id FROM "Customer" WHERE ref = ?`).pluck().get(ref) as number;
+
+/** Parse + apply, as the CLI does but in this thread. */
+function importText(db: Database.Database, text: string, opts: { fileName?: string; snapshot?: boolean; now?: Date } = {}): LedgerResult {
+  const parsed = parseLedgerText(text, opts.fileName ? { fileName: opts.fileName } : {});
+  return applyLedger(db, parsed.kind, parsed.rows, { now: opts.now ?? NOW, lines: parsed.lines, snapshot: opts.snapshot ?? false });
+}
+
+function ledgerErrors(fn: () => unknown): RowError[] {
+  try {
+    fn();
+  } catch (e) {
+    expect(e).toBeInstanceOf(LedgerError);
+    expect((e as LedgerError).code).toBe("validation");
+    return (e as LedgerError).details.errors;
+  }
+  throw new Error("expected a LedgerError");
+}
+
+const FRENCH_ERP = [
+  "\ufeffNuméro pièce;Code client;Type;Date pièce;Date d'échéance;Montant TTC;Solde;Devise;Niveau relance;Date dernière relance",
+  "FA-1001;C001;Facture;05/01/2026;04/02/2026;1 234,56;1234,56;EUR;R1;10/02/2026",
+  "FA-1002;C001;FA;15/01/2026;14/02/2026;99,9;50;;0;",
+  "AV-2001;C001;Avoir;20/01/2026;20/01/2026;-120,00;-120,00;EUR;;",
+  "RG-3001;C002;Règlement;01/02/2026;01/02/2026;-500;-0,5;;prévenance;",
+  "FA-1003;C003;FA;01/02/2026;03/03/2026;15000;15000;;R5;",
+  "",
+].join("\r\n");
+
+describe("parseLedgerText", () => {
+  it("maps French headers, detects the ; separator and strips the BOM", () => {
+    const parsed = parseLedgerText(FRENCH_ERP);
+    expect(parsed.kind).toBe("items");
+    expect(parsed.lines).toEqual([2, 3, 4, 5, 6]);
+    expect(parsed.rows[0]).toEqual({
+      ref: "FA-1001",
+      customerRef: "C001",
+      kind: "Facture",
+      issuedOn: "05/01/2026",
+      dueOn: "04/02/2026",
+      amount: "1 234,56",
+      openAmount: "1234,56",
+      currency: "EUR",
+      dunningLevel: "R1",
+      lastDunnedOn: "10/02/2026",
+    });
+    expect(parsed.rows[1]!.currency).toBeNull();
+  });
+
+  it("detects people and customers from their columns, or from the file name", () => {
+    expect(parseLedgerText("email,name,role\na@b.fr,A,sales\n").kind).toBe("people");
+    expect(parseLedgerText("code_client;raison_sociale\nC1;Acme\n").kind).toBe("customers");
+    expect(parseLedgerText("ref;name\nC1;Acme\n").kind).toBe("customers");
+    expect(parseLedgerText("[]", { fileName: "clients.json" }).kind).toBe("customers");
+    expect(() => parseLedgerText("foo;bar\n1;2\n")).toThrow(LedgerError);
+  });
+
+  it("reports the missing required columns on the header line", () => {
+    const errors = ledgerErrors(() => parseLedgerText("piece;client;type;date\nF1;C1;FA;01/01/2026\n", { kind: "items" }));
+    expect(errors.map((e) => [e.line, e.field])).toEqual([
+      [1, "dueOn"],
+      [1, "amount"],
+      [1, "openAmount"],
+    ]);
+  });
+
+  it("parses quoted CSV with csv-parse and counts physical lines", () => {
+    const text = 'ref,customerRef,kind,issuedOn,dueOn,amount,openAmount\n"F,1",C001,invoice,2026-01-01,2026-02-01,"1,5","1,5"\n\n"F2",C001,invoice,2026-01-01,2026-02-01,2,2\n';
+    const parsed = parseLedgerText(text);
+    expect(parsed.rows.map((r) => r.ref)).toEqual(["F,1", "F2"]);
+    expect(parsed.rows[0]!.amount).toBe("1,5");
+    expect(parsed.lines).toEqual([2, 4]);
+  });
+});
+
+describe("applyLedger", () => {
+  it("imports a French ERP CSV (;, decimal commas, dd/mm/yyyy, French headers) in cents and ISO dates", () => {
+    const { db } = freshDb();
+    seed(db);
+    const result = importText(db, FRENCH_ERP);
+    expect(result).toMatchObject({ kind: "items", rows: 5, inserted: 5, updated: 0, unchanged: 0, closed: 0 });
+    const rows = items(db);
+    expect(rows.map(({ createdAt: _c, updatedAt: _u, ...r }) => r)).toEqual([
+      { customerRef: "C001", ref: "AV-2001", kind: "credit_note", issuedOn: "2026-01-20", dueOn: "2026-01-20", amount: -12000, openAmount: -12000, currency: "EUR", dunningLevel: "none", lastDunnedOn: null },
+      { customerRef: "C001", ref: "FA-1001", kind: "invoice", issuedOn: "2026-01-05", dueOn: "2026-02-04", amount: 123456, openAmount: 123456, currency: "EUR", dunningLevel: "R1", lastDunnedOn: "2026-02-10" },
+      { customerRef: "C001", ref: "FA-1002", kind: "invoice", issuedOn: "2026-01-15", dueOn: "2026-02-14", amount: 9990, openAmount: 5000, currency: "EUR", dunningLevel: "none", lastDunnedOn: null },
+      { customerRef: "C002", ref: "RG-3001", kind: "payment", issuedOn: "2026-02-01", dueOn: "2026-02-01", amount: -50000, openAmount: -50, currency: "EUR", dunningLevel: "notice", lastDunnedOn: null },
+      // JPY has no minor unit: the customer's currency decides how the amount is read
+      { customerRef: "C003", ref: "FA-1003", kind: "invoice", issuedOn: "2026-02-01", dueOn: "2026-03-03", amount: 15000, openAmount: 15000, currency: "JPY", dunningLevel: "R5", lastDunnedOn: null },
+    ]);
+    // DateTime columns as Prisma 6 (adapter-better-sqlite3, iso8601) writes them
+    expect(rows[0]!.createdAt).toBe("2026-03-15T09:00:00.000+00:00");
+    expect(rows[0]!.updatedAt).toBe("2026-03-15T09:00:00.000+00:00");
+  });
+
+  it("imports a ,-separated file with ISO dates and English headers", () => {
+    const { db } = freshDb();
+    seed(db);
+    const text = "ref,customerRef,kind,issuedOn,dueOn,amount,openAmount,currency\nINV-1,C002,invoice,2026-02-01,2026-03-03,1234.56,1000.5,EUR\nCN-1,C002,credit_note,2026-02-10,2026-02-10,-20,-20,\n";
+    expect(importText(db, text)).toMatchObject({ kind: "items", rows: 2, inserted: 2 });
+    expect(items(db).map((r) => [r.ref, r.kind, r.issuedOn, r.dueOn, r.amount, r.openAmount])).toEqual([
+      ["CN-1", "credit_note", "2026-02-10", "2026-02-10", -2000, -2000],
+      ["INV-1", "invoice", "2026-02-01", "2026-03-03", 123456, 100050],
+    ]);
+  });
+
+  it("imports JSON (the REST shape), with lines counted from 1 per object", () => {
+    const { db } = freshDb();
+    seed(db);
+    const json = JSON.stringify([
+      { ref: "J1", customerRef: "C001", kind: "invoice", issuedOn: "2026-02-01", dueOn: "2026-03-03", amount: "10.00", openAmount: "10.00", dunningLevel: 2 },
+      { ref: "J2", customerRef: "C001", kind: "payment", issuedOn: "2026-02-05", dueOn: "2026-02-05", amount: -4, openAmount: 0 },
+    ]);
+    expect(importText(db, json)).toMatchObject({ kind: "items", rows: 2, inserted: 2 });
+    expect(items(db).map((r) => [r.ref, r.amount, r.openAmount, r.dunningLevel])).toEqual([
+      ["J1", 1000, 1000, "R2"],
+      ["J2", -400, 0, "none"],
+    ]);
+    const bad = JSON.stringify([{ ref: "J3", customerRef: "C001", kind: "invoice", issuedOn: "2026-02-30", dueOn: "2026-03-03", amount: "1", openAmount: "1" }]);
+    expect(ledgerErrors(() => importText(db, bad))).toEqual([{ line: 1, field: "issuedOn", message: '"2026-02-30" is not a date' }]);
+  });
+
+  it("rejects a file with bad lines with every line and field, and writes nothing", () => {
+    const { db } = freshDb();
+    seed(db);
+    importText(db, "ref;customerRef;kind;issuedOn;dueOn;amount;openAmount\nOLD;C001;FA;01/01/2026;31/01/2026;10;10\n");
+    const before = { items: count(db, "Item"), snapshot: JSON.stringify(items(db)) };
+    const text = [
+      "piece;client;type;date;echeance;montant;solde", // line 1
+      "F1;C001;FA;01/02/2026;31/02/2026;100,00;100,00", // 2: bad date
+      "F2;C001;FA;01/02/2026;03/03/2026;12,3,4;10", // 3: bad amount
+      "F3;C999;FA;01/02/2026;03/03/2026;10;10", // 4: unknown customer
+      "F4;C001;XX;01/02/2026;03/03/2026;10;10", // 5: unknown kind
+      "A5;C001;AV;01/02/2026;01/02/2026;-10;5", // 6: credit note with a positive open amount
+      "F6;C001;FA;01/02/2026;03/03/2026;10;10", // 7: fine
+      "F6;C001;FA;01/02/2026;03/03/2026;10;10", // 8: duplicate ref
+      "OLD;C001;FA;01/01/2026;31/01/2026;10;0", // 9: fine (an update)
+    ].join("\n");
+    const errors = ledgerErrors(() => importText(db, text));
+    expect(errors.map((e) => `line ${e.line}, field ${e.field}`)).toEqual([
+      "line 2, field dueOn",
+      "line 3, field amount",
+      "line 4, field customerRef",
+      "line 5, field kind",
+      "line 6, field openAmount",
+      "line 8, field ref",
+    ]);
+    expect(errors[0]!.message).toBe('"31/02/2026" is not a date');
+    expect(errors[5]!.message).toContain("first on line 7");
+    expect(count(db, "Item")).toBe(before.items);
+    expect(JSON.stringify(items(db))).toBe(before.snapshot);
+  });
+
+  it("summarises the first errors in the message and caps the list at 100", () => {
+    const { db } = freshDb();
+    seed(db);
+    const lines = ["ref;customerRef;kind;issuedOn;dueOn;amount;openAmount"];
+    for (let i = 0; i < 150; i++) lines.push(`F${i};NOPE;FA;01/02/2026;03/03/2026;1;1`);
+    try {
+      importText(db, lines.join("\n"));
+      expect.unreachable();
+    } catch (e) {
+      const err = e as LedgerError;
+      expect(err.details.errors).toHaveLength(100);
+      expect(err.details.errorCount).toBe(150);
+      expect(err.message).toContain('line 2, field customerRef: unknown customer "NOPE"');
+      expect(err.message).toContain("147 more errors");
+    }
+    expect(count(db, "Item")).toBe(0);
+  });
+
+  it("changes nothing when the same file is imported twice", () => {
+    const { db } = freshDb();
+    seed(db);
+    importText(db, FRENCH_ERP);
+    const first = items(db);
+    const again = importText(db, FRENCH_ERP, { now: new Date("2026-03-16T09:00:00Z") });
+    expect(again).toMatchObject({ rows: 5, inserted: 0, updated: 0, unchanged: 5, closed: 0, customerIds: [], creditNotes: [] });
+    expect(items(db)).toEqual(first); // updatedAt untouched
+  });
+
+  it("updates a changed open amount, and lists its customer", () => {
+    const { db } = freshDb();
+    seed(db);
+    importText(db, FRENCH_ERP);
+    const later = new Date("2026-03-16T09:00:00Z");
+    const result = importText(db, FRENCH_ERP.replace("FA-1002;C001;FA;15/01/2026;14/02/2026;99,9;50;", "FA-1002;C001;FA;15/01/2026;14/02/2026;99,9;0;"), { now: later });
+    expect(result).toMatchObject({ inserted: 0, updated: 1, unchanged: 4, customerIds: [customerId(db, "C001")], creditNotes: [] });
+    const row = items(db).find((r) => r.ref === "FA-1002")!;
+    expect(row.openAmount).toBe(0);
+    expect(row.updatedAt).toBe("2026-03-16T09:00:00.000+00:00");
+    expect(row.createdAt).toBe("2026-03-15T09:00:00.000+00:00");
+  });
+
+  it("keeps optional fields the file does not carry (delta semantics)", () => {
+    const { db } = freshDb();
+    seed(db);
+    importText(db, FRENCH_ERP); // FA-1001 at R1, dunned 2026-02-10
+    const noLevels = "ref;customerRef;kind;issuedOn;dueOn;amount;openAmount\nFA-1001;C001;FA;05/01/2026;04/02/2026;1234,56;1234,56\n";
+    expect(importText(db, noLevels)).toMatchObject({ updated: 0, unchanged: 1 });
+    expect(items(db).find((r) => r.ref === "FA-1001")).toMatchObject({ dunningLevel: "R1", lastDunnedOn: "2026-02-10" });
+  });
+
+  it("--snapshot closes the open items the file no longer lists, only for the file's customers", () => {
+    const { db } = freshDb();
+    seed(db);
+    importText(db, FRENCH_ERP);
+    const snapshot = [
+      "ref;customerRef;kind;issuedOn;dueOn;amount;openAmount",
+      "FA-1001;C001;FA;05/01/2026;04/02/2026;1234,56;1234,56",
+      "AV-2001;C001;AV;20/01/2026;20/01/2026;-120,00;-120,00",
+    ].join("\n");
+    const result = importText(db, snapshot, { snapshot: true, now: new Date("2026-03-16T09:00:00Z") });
+    // FA-1002 (C001, open 50.00) is closed; RG-3001 (C002) and FA-1003 (C003) are not in the file's customers
+    expect(result).toMatchObject({ rows: 2, inserted: 0, updated: 0, unchanged: 2, closed: 1, customerIds: [customerId(db, "C001")] });
+    const byRef = Object.fromEntries(items(db).map((r) => [r.ref, r.openAmount]));
+    expect(byRef).toEqual({ "AV-2001": -12000, "FA-1001": 123456, "FA-1002": 0, "RG-3001": -50, "FA-1003": 15000 });
+    expect(importText(db, snapshot, { snapshot: true })).toMatchObject({ closed: 0, customerIds: [] });
+  });
+
+  it("lists the credit notes inserted or changed", () => {
+    const { db } = freshDb();
+    seed(db);
+    const result = importText(db, FRENCH_ERP);
+    expect(result.creditNotes).toEqual([{ customerId: customerId(db, "C001"), ref: "AV-2001" }]);
+    expect(result.customerIds).toEqual(["C001", "C002", "C003"].map((r) => customerId(db, r)).sort((a, b) => a - b));
+    const changed = importText(db, FRENCH_ERP.replace("AV-2001;C001;Avoir;20/01/2026;20/01/2026;-120,00;-120,00", "AV-2001;C001;Avoir;20/01/2026;20/01/2026;-120,00;-20,00"));
+    expect(changed.creditNotes).toEqual([{ customerId: customerId(db, "C001"), ref: "AV-2001" }]);
+  });
+
+  it("imports people (manager in the same file) and customers, checking references", () => {
+    const { db } = freshDb();
+    const people = "Email;Nom;Rôle;Manager;Langue\nboss@acme.test;Big Boss;manager;;en\nrep@acme.test;Rep One;commercial;boss@acme.test;\n";
+    expect(importText(db, people)).toMatchObject({ kind: "people", inserted: 2 });
+    expect(db.prepare(`SELECT email, role, managerEmail, locale, timezone FROM "Person" ORDER BY email`).all()).toEqual([
+      { email: "boss@acme.test", role: "manager", managerEmail: null, locale: "en", timezone: "Europe/Paris" },
+      { email: "rep@acme.test", role: "sales", managerEmail: "boss@acme.test", locale: "fr", timezone: "Europe/Paris" },
+    ]);
+    const customers = "code_client;raison_sociale;commercial\nC1;Acme;REP@acme.test\nC2;Beta;ghost@acme.test\nC1;Acme bis;\n";
+    expect(ledgerErrors(() => importText(db, customers)).map((e) => [e.line, e.field])).toEqual([
+      [3, "salesRepEmail"],
+      [4, "ref"],
+    ]);
+    expect(count(db, "Customer")).toBe(0);
+    expect(importText(db, "code_client;raison_sociale;commercial\nC1;Acme;REP@acme.test\n")).toMatchObject({ kind: "customers", inserted: 1 });
+    expect(db.prepare(`SELECT salesRepEmail FROM "Customer"`).pluck().get()).toBe("rep@acme.test");
+  });
+});
+
+describe("importLedger (worker thread)", () => {
+  it("gives the same result as applyLedger", async () => {
+    const a = freshDb();
+    const b = freshDb();
+    seed(a.db);
+    seed(b.db);
+    const direct = importText(a.db, FRENCH_ERP);
+    const file = tempFile("pieces.csv");
+    fs.writeFileSync(file, FRENCH_ERP);
+    const viaWorker = await importLedger({ databaseFile: b.file, path: file, now: NOW });
+    expect(viaWorker).toEqual(direct);
+    expect(items(b.db)).toEqual(items(a.db));
+    // and text input, a second time: nothing changes
+    expect(await importLedger({ databaseFile: b.file, text: FRENCH_ERP, now: NOW })).toMatchObject({ inserted: 0, updated: 0, unchanged: 5 });
+  });
+
+  it("rejects with a LedgerError carrying the same details", async () => {
+    const { db, file } = freshDb();
+    seed(db);
+    const text = "ref;customerRef;kind;issuedOn;dueOn;amount;openAmount\nF1;C001;FA;01/02/2026;31/02/2026;1;1\n";
+    const expected = ledgerErrors(() => importText(db, text));
+    const error = await importLedger({ databaseFile: file, text, now: NOW }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(LedgerError);
+    expect((error as LedgerError).details.errors).toEqual(expected);
+  });
+
+  /** ~200,000 items over 2,000 customers, ERP style; `bad` puts a wrong date on the last line. */
+  function bigFile(rows: number, bad = false): string {
+    const out = ["piece;client;type;date;echeance;montant;solde"];
+    for (let i = 0; i < rows; i++) {
+      const last = bad && i === rows - 1;
+      out.push(`F${i};B${i % 2000};FA;${(i % 28) + 1}/01/2026;${last ? "31/02/2026" : "28/02/2026"};${i % 1000},${i % 100};${i % 1000},${i % 100}`);
+    }
+    const file = tempFile("big.csv");
+    fs.writeFileSync(file, out.join("\n"));
+    return file;
+  }
+
+  function seedBig(db: Database.Database): void {
+    applyLedger(db, "customers", Array.from({ length: 2000 }, (_, i) => ({ ref: `B${i}`, name: `Client ${i}` })), { now: NOW });
+  }
+
+  it("keeps the event loop responsive during a 200,000-row import", async () => {
+    const { db, file } = freshDb();
+    seedBig(db);
+    const csv = bigFile(200_000);
+    let maxGap = 0;
+    let last = performance.now();
+    const timer = setInterval(() => {
+      const t = performance.now();
+      maxGap = Math.max(maxGap, t - last);
+      last = t;
+    }, 10);
+    try {
+      const result = await importLedger({ databaseFile: file, path: csv, now: NOW });
+      expect(result).toMatchObject({ rows: 200_000, inserted: 200_000 });
+    } finally {
+      clearInterval(timer);
+    }
+    expect(maxGap).toBeLessThan(200);
+    expect(count(db, "Item")).toBe(200_000);
+
+    // Again with one open amount changed: one update, found in the middle of a multi-row chunk.
+    const text = fs.readFileSync(csv, "utf8").replace("\nF123456;B1456;FA;5/01/2026;28/02/2026;456,56;456,56\n", "\nF123456;B1456;FA;5/01/2026;28/02/2026;456,56;6,56\n");
+    fs.writeFileSync(csv, text);
+    const again = await importLedger({ databaseFile: file, path: csv, now: new Date("2026-03-16T09:00:00Z") });
+    expect(again).toMatchObject({ rows: 200_000, inserted: 0, updated: 1, unchanged: 199_999, customerIds: [customerId(db, "B1456")] });
+    expect(db.prepare(`SELECT openAmount FROM "Item" WHERE ref = 'F123456'`).pluck().get()).toBe(656);
+  }, 120_000);
+
+  it("writes nothing when the last line of a large (pipelined) file is wrong", async () => {
+    const { db, file } = freshDb();
+    seedBig(db);
+    const csv = bigFile(100_000, true);
+    const error = await importLedger({ databaseFile: file, path: csv, now: NOW }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(LedgerError);
+    expect((error as LedgerError).details.errors).toEqual([{ line: 100_001, field: "dueOn", message: '"31/02/2026" is not a date' }]);
+    expect(count(db, "Item")).toBe(0);
+  }, 120_000);
+});
+
+describe("accord import (CLI)", () => {
+  const run = promisify(execFile);
+  async function cli(args: string[], databaseFile: string): Promise<{ code: number; out: string }> {
+    try {
+      const { stdout, stderr } = await run("npx", ["tsx", "src/cli.ts", ...args], { cwd: ROOT, env: { ...process.env, DATABASE_URL: `file:${databaseFile}` } });
+      return { code: 0, out: stdout + stderr };
+    } catch (e) {
+      const err = e as { code?: number; stdout?: string; stderr?: string };
+      return { code: err.code ?? -1, out: (err.stdout ?? "") + (err.stderr ?? "") };
+    }
+  }
+
+  it("exits 1 listing line and field on a bad file, 0 with a summary on a good one", async () => {
+    const { db, file } = freshDb();
+    seed(db);
+    const bad = tempFile("bad.csv");
+    fs.writeFileSync(bad, "piece;client;type;date;echeance;montant;solde\nF1;C001;FA;01/02/2026;31/02/2026;10;10\nF2;C404;FA;01/02/2026;03/03/2026;10;10\n");
+    const rejected = await cli(["import", bad], file);
+    expect(rejected.code).toBe(1);
+    expect(rejected.out).toContain('line 2, field dueOn: "31/02/2026" is not a date');
+    expect(rejected.out).toContain("line 3, field customerRef");
+    expect(count(db, "Item")).toBe(0);
+
+    const good = tempFile("good.csv");
+    fs.writeFileSync(good, FRENCH_ERP);
+    const accepted = await cli(["import", good, "--kind", "items"], file);
+    expect(accepted.code).toBe(0);
+    expect(accepted.out).toMatch(/items, 5 rows: 5 inserted, 0 updated, 0 unchanged, 0 closed in \d+\.\d+ s/);
+    expect(count(db, "Item")).toBe(5);
+  }, 60_000);
+});

@@ -1,0 +1,81 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import pino from "pino";
+import { chromium, type BrowserContext, type Page } from "playwright-core";
+import { loadConfig } from "../config.ts";
+import { startAccord, type Accord } from "../server.ts";
+
+// Browser tests of the sandbox: Debian's Chromium (installed by .ci/run, never downloaded by Playwright)
+// driven by playwright-core, against an in-process Accord in sandbox mode on a temporary database.
+
+export const CHROMIUM = "/usr/bin/chromium";
+export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+export const SCREENSHOTS = path.join(ROOT, "screenshots");
+
+export interface SandboxRun {
+  accord: Accord;
+  dir: string;
+  stop(): Promise<void>;
+}
+
+/** Accord with the sandbox forced on (NODE_ENV=test would leave it off), on a random port and a fresh database. */
+export async function startSandboxAccord(opts: { quiet?: boolean } = {}): Promise<SandboxRun> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "accord-sandbox-"));
+  const config = loadConfig({ NODE_ENV: "test", ACCORD_SANDBOX: "true", PORT: "0", DATABASE_URL: `file:${path.join(dir, "accord.db")}`, LOG_LEVEL: "silent" }, dir);
+  const accord = await startAccord(config, { logger: pino({ level: opts.quiet === false ? "info" : "silent" }) });
+  return {
+    accord,
+    dir,
+    async stop() {
+      await accord.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface Browser {
+  context: BrowserContext;
+  page: Page;
+  /** console errors and page errors seen so far */
+  errors: string[];
+  close(): Promise<void>;
+}
+
+export async function openBrowser(viewport = { width: 1440, height: 900 }): Promise<Browser> {
+  if (!fs.existsSync(CHROMIUM)) {
+    throw new Error(`${CHROMIUM} is missing: install Debian's Chromium (apt-get install -y chromium), as .ci/run does`);
+  }
+  const profile = fs.mkdtempSync(path.join(os.tmpdir(), "accord-chromium-"));
+  // launchPersistentContext passes the fresh profile as --user-data-dir
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport,
+    locale: "en-GB",
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  const errors: string[] = [];
+  page.on("pageerror", (e) => errors.push(`pageerror: ${e.message}`));
+  page.on("console", (m) => {
+    if (m.type() === "error") errors.push(`console: ${m.text()}`);
+  });
+  return {
+    context,
+    page,
+    errors,
+    async close() {
+      await context.close();
+      fs.rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function screenshot(page: Page, name: string): Promise<string> {
+  fs.mkdirSync(SCREENSHOTS, { recursive: true });
+  const file = path.join(SCREENSHOTS, `${name}.png`);
+  await page.screenshot({ path: file });
+  return file;
+}
