@@ -5,8 +5,11 @@ import { parseArgs } from "node:util";
 import { ConfigError, loadConfig, type Config } from "./config.ts";
 import { formatRowError, importLedger, LEDGER_KINDS, LedgerError, type LedgerFormat, type LedgerKind, type LedgerResult } from "./db/ledger.ts";
 import { migrate, openSqlite } from "./db/sqlite.ts";
-// import { afterImport } from "./app/ledgerChanged.ts"; // wired by the core use cases
-const afterImport = async (_result: LedgerResult): Promise<void> => {}; // placeholder: delete when the import above is uncommented
+import type { Deps } from "./app/context.ts";
+import { ledgerChanged } from "./app/ledgerChanged.ts";
+import { seedDemo } from "./app/seedDemo.ts";
+import { createLogger } from "./logger.ts";
+import { openDeps } from "./server.ts";
 
 // Command-line entry: `npm run accord -- <command> [options]`. Each command is one entry of the table
 // below (name -> usage, summary, run); add new ones there. A command returns its exit code.
@@ -27,6 +30,16 @@ export class UsageError extends Error {}
 
 function config(): Config {
   return loadConfig();
+}
+
+/** Runs `fn` with the use-case dependencies on the configured database (migrated), then closes it. */
+async function withDeps<T>(cfg: Config, fn: (deps: Deps) => Promise<T>): Promise<T> {
+  const deps = await openDeps(cfg, { log: createLogger(process.env.LOG_LEVEL ?? "warn") });
+  try {
+    return await fn(deps);
+  } finally {
+    await deps.store.close();
+  }
 }
 
 /** Opens the configured database and applies the pending migrations; returns their names. */
@@ -64,7 +77,8 @@ export const commands: Record<string, Command> = {
         io.err(`${file}: no such file`);
         return 1;
       }
-      const { databaseFile } = config();
+      const cfg = config();
+      const { databaseFile } = cfg;
       migrateDatabase(databaseFile);
       const started = performance.now();
       let result: LedgerResult;
@@ -84,12 +98,27 @@ export const commands: Record<string, Command> = {
         io.err(`${file}: rejected, nothing imported (${e.details.errorCount} error${e.details.errorCount === 1 ? "" : "s"})`);
         return 1;
       }
-      await afterImport(result);
+      // Holds follow the ledger: payments shrink them, awaited credit notes release them.
+      const moved = await withDeps(cfg, (deps) => ledgerChanged(deps, result));
       const seconds = (performance.now() - started) / 1000;
       io.out(
         `${file}: ${result.kind}, ${result.rows} rows: ${result.inserted} inserted, ${result.updated} updated, ` +
-          `${result.unchanged} unchanged, ${result.closed} closed in ${seconds.toFixed(2)} s`,
+          `${result.unchanged} unchanged, ${result.closed} closed in ${seconds.toFixed(2)} s` +
+          (moved.holdChanges || moved.creditNotesMatched ? `; ${moved.holdChanges} hold changes, ${moved.creditNotesMatched} awaited credit notes received` : ""),
       );
+      return 0;
+    },
+  },
+
+  seed: {
+    usage: "seed --demo",
+    summary: "load the French B2B demo (people, 50 customers, items, disputes) into an empty database",
+    async run(args, io) {
+      const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { demo: { type: "boolean", default: false } } });
+      if (!values.demo || positionals.length) throw new UsageError("only the demo can be seeded: seed --demo");
+      const cfg = config();
+      const r = await withDeps(cfg, (deps) => seedDemo(deps));
+      io.out(`${cfg.databaseFile}: demo loaded: ${r.people} people, ${r.customers} customers, ${r.items} items, ${r.disputes} disputes`);
       return 0;
     },
   },

@@ -48,27 +48,33 @@ async function openStore(config: Config): Promise<Store> {
   return prismaStore(client);
 }
 
-export async function startAccord(config: Config, opts: AccordOptions = {}): Promise<Accord> {
-  const log = opts.logger ?? createLogger(config.logLevel);
+/**
+ * Opens the database (migrations applied, default reasons loaded) and the use-case dependencies.
+ * Shared by the server and the command line, so both run the same code on the same file.
+ */
+export async function openDeps(config: Config, opts: { log: Logger; clock?: () => Date; listeners?: Listener[] }): Promise<Deps> {
   const raw = openSqlite(config.databaseFile);
   const applied = migrate(raw);
   raw.close();
-  if (applied.length) log.info({ applied }, "database migrated");
-
+  if (applied.length) opts.log.info({ applied }, "database migrated");
   const store = await openStore(config);
   const loaded = await ensureDefaultReasons(store.reasons);
-  if (loaded) log.info({ reasons: loaded }, "default dispute reasons loaded");
-
-  const listeners: Listener[] = [...(opts.listeners ?? [])];
-  const deps: Deps = {
+  if (loaded) opts.log.info({ reasons: loaded }, "default dispute reasons loaded");
+  return {
     store,
     clock: opts.clock ?? (() => new Date()),
     newId: () => crypto.randomUUID(),
     collectionsMode: config.collections.mode,
     publicUrl: config.publicUrl,
-    listeners,
-    log,
+    listeners: [...(opts.listeners ?? [])],
+    log: opts.log,
   };
+}
+
+export async function startAccord(config: Config, opts: AccordOptions = {}): Promise<Accord> {
+  const log = opts.logger ?? createLogger(config.logLevel);
+  const deps = await openDeps(config, { log, ...(opts.clock ? { clock: opts.clock } : {}), ...(opts.listeners ? { listeners: opts.listeners } : {}) });
+  const { store, listeners } = deps;
   const healed = await reconcileHolds(deps);
   if (healed) log.warn({ holdChanges: healed }, "holds re-derived at start");
 

@@ -16,12 +16,13 @@ export async function ledgerChanged(deps: Deps, change: LedgerChange): Promise<{
   const told: DisputeChanged[] = [];
   const result = await deps.store.transaction(async (tx) => {
     let matched = 0;
+    let moved = 0;
     const byCustomer = new Map<number, string[]>();
     for (const cn of change.creditNotes) byCustomer.set(cn.customerId, [...(byCustomer.get(cn.customerId) ?? []), cn.ref]);
     for (const [customerId, refs] of byCustomer) {
       for (const d of await tx.disputes.awaitingCreditNotes(customerId, refs)) {
         const c = creditNoteReceived(d, now);
-        await persistChange(tx, deps, d, c, now);
+        moved += await persistChange(tx, deps, d, c, now);
         told.push({ kind: "dispute.changed", dispute: c.dispute, before: d, events: c.events, actor: null });
         matched++;
       }
@@ -29,7 +30,7 @@ export async function ledgerChanged(deps: Deps, change: LedgerChange): Promise<{
     const holding = new Set(await tx.disputes.customersWithHoldingDisputes());
     const concerned = change.customerIds.filter((id) => holding.has(id));
     const holdChanges = await syncHolds(tx, deps, concerned, now);
-    return { holdChanges: holdChanges.length, creditNotesMatched: matched };
+    return { holdChanges: moved + holdChanges.length, creditNotesMatched: matched };
   });
   for (const t of told) await emit(deps, t);
   return result;

@@ -49,7 +49,7 @@ export async function mutateDispute(
 
 /** Persists a change computed by the domain, inside the caller's transaction. */
 /** `before` is null for a dispute just created. */
-export async function persistChange(tx: Repos, deps: Deps, before: Dispute | null, change: Change, now: Date): Promise<void> {
+export async function persistChange(tx: Repos, deps: Deps, before: Dispute | null, change: Change, now: Date): Promise<number> {
   const after = change.dispute;
   if (before && after.version !== before.version) await tx.disputes.update(after, before.version);
   if (change.events.length) await tx.disputes.appendEvents(after.id, change.events);
@@ -58,5 +58,5 @@ export async function persistChange(tx: Repos, deps: Deps, before: Dispute | nul
   if (after.scope === "customer" && wasOpen !== isOpen) {
     await queueMessage(tx, deps, after, isOpen ? "customer.flagged" : "customer.unflagged", [], now);
   }
-  await syncHolds(tx, deps, [after.customerId], now);
+  return (await syncHolds(tx, deps, [after.customerId], now)).length;
 }

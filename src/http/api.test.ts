@@ -320,3 +320,36 @@ describe("reports and exports", () => {
     expect(aged.totals.EUR.total).toBe("2650.00");
   });
 });
+
+describe("ledger over REST", () => {
+  it("upserts items atomically: one bad row refuses the whole request with its position and field", async () => {
+    const res = await a.call("POST", "/api/v1/items", [
+      { ref: "F-1004", customerRef: "C001", kind: "invoice", issuedOn: "2026-03-01", dueOn: "2026-03-31", amount: "100.00", openAmount: "100.00" },
+      { ref: "F-1005", customerRef: "C001", kind: "invoice", issuedOn: "2026-03-01", dueOn: "2026-02-30", amount: "100.00", openAmount: "100.00" },
+    ]);
+    expect(res.status).toBe(422);
+    expect(res.body.error.details.errors).toEqual([expect.objectContaining({ line: 2, field: "dueOn" })]);
+    const st = (await a.call("GET", "/api/v1/customers/C001/statement")).body.items.map((i: any) => i.ref);
+    expect(st).not.toContain("F-1004");
+  });
+
+  it("a payment imported later shrinks the hold; the awaited credit note releases the conceded amount", async () => {
+    const { number } = (await open({ items: [{ ref: "F-1002" }] })).body.dispute;
+    const paid = await a.call("POST", "/api/v1/items", [
+      { ref: "F-1002", customerRef: "C001", kind: "invoice", issuedOn: "2026-01-15", dueOn: "2026-02-10", amount: "500.00", openAmount: "200.00" },
+    ]);
+    expect(paid.body.result).toMatchObject({ rows: 1, updated: 1 });
+    expect((await a.call("GET", "/api/v1/dunning/holds")).body.holds.map((h: any) => h.heldAmount)).toEqual(["200.00"]);
+    await a.call("POST", `/api/v1/disputes/${number}/resolve`, { byEmail: "paul@acme.fr", outcome: "credit_note", note: "Avoir", creditNoteRef: "AV-7", concededAmount: "150.00" });
+    expect((await a.call("GET", "/api/v1/dunning/holds")).body.holds.map((h: any) => [h.heldAmount, h.kind])).toEqual([["150.00", "credit_pending"]]);
+    const cn = await a.call("POST", "/api/v1/items", [
+      { ref: "AV-7", customerRef: "C001", kind: "credit_note", issuedOn: "2026-03-10", dueOn: "2026-03-10", amount: "-150.00", openAmount: "-150.00" },
+    ]);
+    expect(cn.body.result).toMatchObject({ inserted: 1 });
+    expect((await a.call("GET", "/api/v1/dunning/holds")).body.holds).toEqual([]);
+    const again = await a.call("POST", "/api/v1/items", [
+      { ref: "AV-7", customerRef: "C001", kind: "credit_note", issuedOn: "2026-03-10", dueOn: "2026-03-10", amount: "-150.00", openAmount: "-150.00" },
+    ]);
+    expect(again.body.result).toMatchObject({ inserted: 0, updated: 0, unchanged: 1 });
+  });
+});

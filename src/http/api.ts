@@ -2,6 +2,7 @@ import crypto from "node:crypto";
 import express, { type Request, type Response, type Router } from "express";
 import type { z } from "zod";
 import { commentDispute } from "../app/commentDispute.ts";
+import type { LedgerKind, LedgerResult } from "../db/ledger.ts";
 import type { Deps } from "../app/context.ts";
 import { previewDunning, runDunning, listHolds } from "../app/dunning.ts";
 import { editDispute } from "../app/editDispute.ts";
@@ -29,18 +30,8 @@ import { disputeJson, holdJson, planJson, reasonJson } from "./serialize.ts";
 
 // The REST API under /api/v1: parse with zod, call the same use cases as Slack and Teams, serialise.
 
-export type LedgerKind = "people" | "customers" | "items";
-export interface LedgerSummary {
-  rows: number;
-  inserted: number;
-  updated: number;
-  unchanged: number;
-  closed: number;
-  customerIds: number[];
-  creditNotes: { customerId: number; ref: string }[];
-}
 /** The ledger import (raw SQL in a worker thread), shared with `accord import`. */
-export type LedgerImporter = (input: { text: string; format: "json" | "csv"; kind: LedgerKind; snapshot?: boolean }) => Promise<LedgerSummary>;
+export type LedgerImporter = (input: { text: string; format: "json" | "csv"; kind: LedgerKind; snapshot?: boolean }) => Promise<LedgerResult>;
 
 function parse<T extends z.ZodType>(schema: T, value: unknown, prefix = ""): z.infer<T> {
   const r = schema.safeParse(value);
