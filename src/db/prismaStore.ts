@@ -27,48 +27,22 @@ import type {
   DunningLevel,
   Item,
   ItemKind,
-  Locale,
-  Outcome,
   Person,
   Priority,
-  Reason,
-  Role,
   TimelineEvent,
 } from "../domain/types.ts";
+import { toCustomer, toPerson, toReason, toResolution } from "./rows.ts";
 
-// Prisma adapters of the ports. Row <-> domain mapping lives here and only here.
+// Prisma adapters of the ports. Row <-> domain mapping lives here, and in ./rows.ts where it is the same
+// for the raw-SQL adapter.
 
 type Tx = Prisma.TransactionClient | PrismaClient;
 
 const n = (v: bigint | number): number => Number(v);
 const big = (v: number): bigint => BigInt(v);
 
-type PersonRow = Prisma.PersonGetPayload<object>;
-type CustomerRow = Prisma.CustomerGetPayload<object>;
 type ItemRow = Prisma.ItemGetPayload<object>;
-type ReasonRow = Prisma.ReasonGetPayload<object>;
 type DisputeRow = Prisma.DisputeGetPayload<{ include: { items: true } }>;
-
-const toPerson = (r: PersonRow): Person => ({
-  id: r.id,
-  email: r.email,
-  name: r.name,
-  role: r.role as Role,
-  managerEmail: r.managerEmail,
-  locale: r.locale as Locale,
-  timezone: r.timezone,
-  slackUserId: r.slackUserId,
-  teamsUserId: r.teamsUserId,
-});
-
-const toCustomer = (r: CustomerRow): Customer => ({
-  id: r.id,
-  ref: r.ref,
-  name: r.name,
-  currency: r.currency,
-  salesRepEmail: r.salesRepEmail,
-  controllerEmail: r.controllerEmail,
-});
 
 const toItem = (r: ItemRow): Item => ({
   id: r.id,
@@ -82,19 +56,6 @@ const toItem = (r: ItemRow): Item => ({
   currency: r.currency,
   dunningLevel: r.dunningLevel as DunningLevel,
   lastDunnedOn: r.lastDunnedOn,
-});
-
-const toReason = (r: ReasonRow): Reason => ({
-  id: r.id,
-  code: r.code,
-  labelFr: r.labelFr,
-  labelEn: r.labelEn,
-  active: r.active,
-  sortOrder: r.sortOrder,
-  followUpDays: r.followUpDays,
-  slaDays: r.slaDays,
-  priority: r.priority as Priority,
-  holdsDunning: r.holdsDunning,
 });
 
 const toDispute = (r: DisputeRow): Dispute => ({
@@ -112,15 +73,7 @@ const toDispute = (r: DisputeRow): Dispute => ({
   slaDueOn: r.slaDueOn,
   currency: r.currency,
   items: [...r.items].sort((a, b) => a.itemId - b.itemId).map((i) => ({ itemId: i.itemId, amount: n(i.amount) })),
-  resolution: r.outcome
-    ? {
-        outcome: r.outcome as Outcome,
-        note: r.outcomeNote ?? "",
-        creditNoteRef: r.creditNoteRef,
-        concededAmount: r.concededAmount === null ? null : n(r.concededAmount),
-        rootCause: r.rootCause,
-      }
-    : null,
+  resolution: toResolution({ ...r, concededAmount: r.concededAmount === null ? null : n(r.concededAmount) }),
   creditNoteSeenAt: r.creditNoteSeenAt,
   holdsReleasedAt: r.holdsReleasedAt,
   closedAt: r.closedAt,

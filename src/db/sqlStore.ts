@@ -18,14 +18,12 @@ import type {
   DunningLevel,
   Item,
   ItemKind,
-  Locale,
-  Outcome,
   Person,
   Priority,
   Reason,
-  Role,
   TimelineEvent,
 } from "../domain/types.ts";
+import { toCustomer, toPerson, toReason as reasonOf, toResolution, type CustomerRow, type PersonRow } from "./rows.ts";
 import {
   big,
   fromDbTime,
@@ -84,25 +82,7 @@ const IN = (col: string): string => `${col} IN (SELECT value FROM json_each(?))`
 
 // ---- rows ---------------------------------------------------------------------------------------
 
-interface PersonRow {
-  id: number;
-  email: string;
-  name: string;
-  role: string;
-  managerEmail: string | null;
-  locale: string;
-  timezone: string;
-  slackUserId: string | null;
-  teamsUserId: string | null;
-}
-interface CustomerRow {
-  id: number;
-  ref: string;
-  name: string;
-  currency: string;
-  salesRepEmail: string | null;
-  controllerEmail: string | null;
-}
+/** A Reason row as SQLite returns it: flags as 0/1. */
 interface ReasonRow {
   id: number;
   code: string;
@@ -159,27 +139,6 @@ interface RunRow {
   letters: string;
 }
 
-const toPerson = (r: PersonRow): Person => ({
-  id: r.id,
-  email: r.email,
-  name: r.name,
-  role: r.role as Role,
-  managerEmail: r.managerEmail,
-  locale: r.locale as Locale,
-  timezone: r.timezone,
-  slackUserId: r.slackUserId,
-  teamsUserId: r.teamsUserId,
-});
-
-const toCustomer = (r: CustomerRow): Customer => ({
-  id: r.id,
-  ref: r.ref,
-  name: r.name,
-  currency: r.currency,
-  salesRepEmail: r.salesRepEmail,
-  controllerEmail: r.controllerEmail,
-});
-
 /** Item rows are read as arrays (`raw`) in ITEM order: every change reads the open items of its customer. */
 const toItem = (r: unknown[]): Item => ({
   id: r[0] as number,
@@ -195,18 +154,7 @@ const toItem = (r: unknown[]): Item => ({
   lastDunnedOn: r[10] as string | null,
 });
 
-const toReason = (r: ReasonRow): Reason => ({
-  id: r.id,
-  code: r.code,
-  labelFr: r.labelFr,
-  labelEn: r.labelEn,
-  active: r.active !== 0,
-  sortOrder: r.sortOrder,
-  followUpDays: r.followUpDays,
-  slaDays: r.slaDays,
-  priority: r.priority as Priority,
-  holdsDunning: r.holdsDunning !== 0,
-});
+const toReason = (r: ReasonRow): Reason => reasonOf({ ...r, active: r.active !== 0, holdsDunning: r.holdsDunning !== 0 });
 
 /**
  * Dispute rows are read as arrays (better-sqlite3 `raw`), in DISPUTE_READ order, with their items as one
@@ -243,41 +191,36 @@ const DISPUTE_READ = [
 const DISPUTE_SELECT = `SELECT ${DISPUTE_READ.map((c) => `d.${q(c)}`).join(", ")},
   (SELECT json_group_array(json_array(di."itemId", di."amount")) FROM "DisputeItem" di WHERE di."disputeId" = d."id") FROM "Dispute" d`;
 
-const toDispute = (r: unknown[]): Dispute => {
-  const outcome = r[13] as string | null;
-  return {
-    id: r[0] as number,
-    number: r[1] as string,
-    customerId: r[2] as number,
-    scope: r[3] as Dispute["scope"],
-    reasonId: r[4] as number,
-    priority: r[5] as Priority,
-    status: r[6] as Dispute["status"],
-    statement: r[7] as string,
-    ownerEmail: r[8] as string,
-    openedByEmail: r[9] as string,
-    followUpOn: r[10] as string | null,
-    slaDueOn: r[11] as string | null,
-    currency: r[12] as string,
-    items: (JSON.parse(r[25] as string) as [number, number][]).map(([itemId, amount]) => ({ itemId, amount })).sort((a, b) => a.itemId - b.itemId),
-    resolution: outcome
-      ? {
-          outcome: outcome as Outcome,
-          note: (r[14] as string | null) ?? "",
-          creditNoteRef: r[15] as string | null,
-          concededAmount: r[16] as number | null,
-          rootCause: r[17] as string | null,
-        }
-      : null,
-    creditNoteSeenAt: fromDbTimeOrNull(r[18]),
-    holdsReleasedAt: fromDbTimeOrNull(r[19]),
-    closedAt: fromDbTimeOrNull(r[20]),
-    closedByEmail: r[21] as string | null,
-    version: r[22] as number,
-    openedAt: fromDbTime(r[23]),
-    updatedAt: fromDbTime(r[24]),
-  };
-};
+const toDispute = (r: unknown[]): Dispute => ({
+  id: r[0] as number,
+  number: r[1] as string,
+  customerId: r[2] as number,
+  scope: r[3] as Dispute["scope"],
+  reasonId: r[4] as number,
+  priority: r[5] as Priority,
+  status: r[6] as Dispute["status"],
+  statement: r[7] as string,
+  ownerEmail: r[8] as string,
+  openedByEmail: r[9] as string,
+  followUpOn: r[10] as string | null,
+  slaDueOn: r[11] as string | null,
+  currency: r[12] as string,
+  items: (JSON.parse(r[25] as string) as [number, number][]).map(([itemId, amount]) => ({ itemId, amount })).sort((a, b) => a.itemId - b.itemId),
+  resolution: toResolution({
+    outcome: r[13] as string | null,
+    outcomeNote: r[14] as string | null,
+    creditNoteRef: r[15] as string | null,
+    concededAmount: r[16] as number | null,
+    rootCause: r[17] as string | null,
+  }),
+  creditNoteSeenAt: fromDbTimeOrNull(r[18]),
+  holdsReleasedAt: fromDbTimeOrNull(r[19]),
+  closedAt: fromDbTimeOrNull(r[20]),
+  closedByEmail: r[21] as string | null,
+  version: r[22] as number,
+  openedAt: fromDbTime(r[23]),
+  updatedAt: fromDbTime(r[24]),
+});
 
 /** The Dispute columns written, in `disputeValues` order, as the Prisma adapter's `disputeColumns` writes them. */
 const DISPUTE_COLUMNS = [

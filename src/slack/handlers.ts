@@ -23,10 +23,10 @@ import { setFollowUp } from "../app/setFollowUp.ts";
 import { withdrawDispute } from "../app/withdrawDispute.ts";
 import { AccordError } from "../domain/errors.ts";
 import { tryParseAmount } from "../domain/money.ts";
-import { allowedActions, can } from "../domain/permissions.ts";
+import { allowedActions, can, type Action as Permission } from "../domain/permissions.ts";
 import { OUTCOMES, PRIORITIES, type Customer, type Locale, type Outcome, type Person, type Priority } from "../domain/types.ts";
 import { disputesCsv, disputesXlsx } from "../http/export.ts";
-import { parseAction, type CardAction, type FormMeta } from "../views/actions.ts";
+import { parseAction, type ActionPayload, type CardAction, type FormMeta } from "../views/actions.ts";
 import { cardActionForm, customerOption, itemOption, newDisputeForm, noticePreviewForm, pickReasonForm, reasonForm, reasonOptions, staleForm, templateForm, type FormView, type Option } from "../views/forms.ts";
 import { bilingual, t } from "../views/i18n.ts";
 import { buildCustomerChoice, buildDisputeList } from "../views/lists.ts";
@@ -48,6 +48,7 @@ export interface HandlerContext {
 }
 
 type AnyBody = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Respond = (m: object) => Promise<unknown>;
 
 const MAX_LIST = 20;
 
@@ -80,7 +81,7 @@ export function registerHandlers(app: App, h: HandlerContext): void {
   };
 
   /** A private answer: the response_url when there is one, else an ephemeral in the channel, else a DM. */
-  async function tell(body: AnyBody, userId: string, msg: SlackMessage, respond?: (m: object) => Promise<unknown>): Promise<void> {
+  async function tell(body: AnyBody, userId: string, msg: SlackMessage, respond?: Respond): Promise<void> {
     try {
       const channel: string | undefined = body.channel?.id ?? body.channel_id ?? body.container?.channel_id;
       if (respond && body.response_url && /^https?:\/\//.test(body.response_url) && !/\.invalid\//.test(body.response_url)) {
@@ -95,7 +96,7 @@ export function registerHandlers(app: App, h: HandlerContext): void {
     }
   }
 
-  async function whoOrTell(body: AnyBody, userId: string, respond?: (m: object) => Promise<unknown>): Promise<Person | null> {
+  async function whoOrTell(body: AnyBody, userId: string, respond?: Respond): Promise<Person | null> {
     const p = await gateway.personOf(userId);
     if (!p) await tell(body, userId, mrkdwnMessage(bilingual((m) => m.reply.notKnown)), respond);
     return p;
@@ -134,7 +135,7 @@ export function registerHandlers(app: App, h: HandlerContext): void {
     return { form, slackIds: people.slackIdOf };
   }
 
-  async function showCard(body: AnyBody, userId: string, viewer: Person, x: DisputeDetails, respond?: (m: object) => Promise<unknown>): Promise<void> {
+  async function showCard(body: AnyBody, userId: string, viewer: Person, x: DisputeDetails, respond?: Respond): Promise<void> {
     const { card, people } = await cardFor(deps, x, viewer, viewer.locale);
     await tell(body, userId, cardMessage(card, people.options), respond);
   }
@@ -156,7 +157,7 @@ export function registerHandlers(app: App, h: HandlerContext): void {
     });
   }
 
-  async function customerFlow(body: AnyBody, userId: string, viewer: Person, query: string, triggerId: string, respond?: (m: object) => Promise<unknown>): Promise<void> {
+  async function customerFlow(body: AnyBody, userId: string, viewer: Person, query: string, triggerId: string, respond?: Respond): Promise<void> {
     const m = t(viewer.locale);
     const found = await lookupCustomerFlag(deps, { query, viewerEmail: viewer.email });
     if (found.kind === "none") return tell(body, userId, textMessage(m.reply.customerNotFound(query)), respond);
@@ -164,6 +165,47 @@ export function registerHandlers(app: App, h: HandlerContext): void {
     if (found.flag) return showCard(body, userId, viewer, found.flag, respond);
     const { form, slackIds } = await newForm({ customer: found.customer, scope: "customer", channel: body.channel_id ?? body.channel?.id }, viewer);
     await openModal(triggerId, form, body, userId, viewer.locale, slackIds);
+  }
+
+  /** What a button listener is given once the ack is out and the clicker is known. */
+  interface Click<K extends ActionPayload["t"]> {
+    body: AnyBody;
+    userId: string;
+    viewer: Person;
+    /** the button's payload, of the kind the listener expects */
+    p: Extract<ActionPayload, { t: K }>;
+    respond?: Respond | undefined;
+    /** a private answer in plain text */
+    reply: (text: string) => Promise<void>;
+  }
+
+  /**
+   * An interaction listener: ack, let the ack go out, find the clicker (unknown: told so), parse the payload
+   * of the `expects` kind (else "unknown action"), check the `needs` permission (else "forbidden"), run.
+   * With `where`, an unexpected failure is logged and the user told with a reference (in the viewer's language
+   * when `localized`, else in both); without, it goes on to Bolt's error handler.
+   */
+  function onAction<K extends ActionPayload["t"] = never>(spec: { expects?: K; needs?: Permission; where?: string; localized?: boolean }, run: (c: Click<K>) => Promise<void>) {
+    return async ({ ack, body, respond }: { ack: () => Promise<void>; body: unknown; respond?: Respond }): Promise<void> => {
+      await ack();
+      await flush();
+      const b = body as AnyBody;
+      const userId: string = b.user.id;
+      let viewer: Person | null = null;
+      try {
+        viewer = await whoOrTell(b, userId, respond);
+        if (!viewer) return;
+        const reply = (text: string) => tell(b, userId, textMessage(text), respond);
+        const action = b.actions?.[0];
+        const p = spec.expects ? parseAction(action?.selected_option?.value ?? action?.value) : null;
+        if (spec.expects && (!p || p.t !== spec.expects)) return reply(t(viewer.locale).reply.unknownAction);
+        if (spec.needs && !can(viewer, spec.needs)) return reply(t(viewer.locale).reply.forbidden);
+        await run({ body: b, userId, viewer, p: p as Extract<ActionPayload, { t: K }>, respond, reply });
+      } catch (err) {
+        if (!spec.where) throw err;
+        await tell(b, userId, textMessage(unexpected(err, spec.localized ? (viewer?.locale ?? null) : null, spec.where)), respond);
+      }
+    };
   }
 
   // ---- /dispute ----
@@ -231,120 +273,53 @@ export function registerHandlers(app: App, h: HandlerContext): void {
   });
 
   // ---- message shortcut: a dispute from a message ----
-  app.shortcut(SHORTCUT_ID, async ({ ack, body }) => {
-    await ack();
-    await flush();
-    const b = body as AnyBody;
-    const userId: string = b.user.id;
-    try {
-      const viewer = await whoOrTell(b, userId);
-      if (!viewer) return;
-      if (!can(viewer, "open")) return void (await tell(b, userId, textMessage(t(viewer.locale).reply.forbidden)));
-      const { form, slackIds } = await newForm({ customer: null, scope: "items", statement: String(b.message?.text ?? "").slice(0, 3000), channel: b.channel?.id }, viewer);
-      await openModal(b.trigger_id, form, b, userId, viewer.locale, slackIds);
-    } catch (err) {
-      await tell(b, userId, textMessage(unexpected(err, null, "shortcut")));
-    }
+  const fromMessage = onAction({ needs: "open", where: "shortcut" }, async ({ body, userId, viewer }) => {
+    const { form, slackIds } = await newForm({ customer: null, scope: "items", statement: String(body.message?.text ?? "").slice(0, 3000), channel: body.channel?.id }, viewer);
+    await openModal(body.trigger_id, form, body, userId, viewer.locale, slackIds);
   });
+  // Answered in the channel (ephemeral), not through the shortcut's response_url.
+  app.shortcut(SHORTCUT_ID, ({ ack, body }) => fromMessage({ ack, body }));
 
   // ---- card buttons (and overflow) ----
-  const onCardAction = async ({ ack, body, respond }: { ack: () => Promise<void>; body: AnyBody; respond?: (m: object) => Promise<unknown> }) => {
-    await ack();
-    await flush();
-    const userId: string = body.user.id;
-    const action = body.actions?.[0] ?? {};
-    const payload = parseAction(action.selected_option?.value ?? action.value);
-    let viewer: Person | null = null;
+  app.action(/^card\./, onAction({ expects: "card", where: "card action", localized: true }, async ({ body, userId, viewer, p, reply }) => {
+    let x: DisputeDetails;
     try {
-      viewer = await whoOrTell(body, userId, respond);
-      if (!viewer) return;
-      const m = t(viewer.locale);
-      if (!payload || payload.t !== "card") return void (await tell(body, userId, textMessage(m.reply.unknownAction), respond));
-      let x: DisputeDetails;
-      try {
-        x = await getDispute(deps, { dispute: payload.d, viewerEmail: viewer.email });
-      } catch (err) {
-        if (err instanceof AccordError && (err.code === "forbidden" || err.code === "not_found")) return void (await tell(body, userId, textMessage(m.reply.forbidden), respond));
-        throw err;
-      }
-      if (!allowedActions(viewer, x.dispute, x.customer).includes(payload.a)) {
-        return void (await tell(body, userId, textMessage(m.reply.forbidden), respond));
-      }
-      const { card, people } = await cardFor(deps, x, viewer, viewer.locale);
-      const reasons = payload.a === "edit" ? await listReasons(deps) : [];
-      await openModal(body.trigger_id, cardActionForm(payload.a, x, card, viewer.locale, reasons), body, userId, viewer.locale, people.slackIdOf);
+      x = await getDispute(deps, { dispute: p.d, viewerEmail: viewer.email });
     } catch (err) {
-      await tell(body, userId, textMessage(unexpected(err, viewer?.locale ?? null, "card action")), respond);
+      if (err instanceof AccordError && (err.code === "forbidden" || err.code === "not_found")) return reply(t(viewer.locale).reply.forbidden);
+      throw err;
     }
-  };
-  app.action(/^card\./, onCardAction as never);
+    if (!allowedActions(viewer, x.dispute, x.customer).includes(p.a)) return reply(t(viewer.locale).reply.forbidden);
+    const { card, people } = await cardFor(deps, x, viewer, viewer.locale);
+    const reasons = p.a === "edit" ? await listReasons(deps) : [];
+    await openModal(body.trigger_id, cardActionForm(p.a, x, card, viewer.locale, reasons), body, userId, viewer.locale, people.slackIdOf);
+  }));
 
   // ---- lists: open a card; pick a customer ----
-  app.action(ACTION_IDS.listShow, async ({ ack, body, respond }) => {
-    await ack();
-    await flush();
-    const b = body as AnyBody;
-    const userId: string = b.user.id;
+  app.action(ACTION_IDS.listShow, onAction({ expects: "show", where: "list.show" }, async ({ body, userId, viewer, p, respond, reply }) => {
     try {
-      const viewer = await whoOrTell(b, userId, respond);
-      if (!viewer) return;
-      const p = parseAction(b.actions?.[0]?.value);
-      if (!p || p.t !== "show") return void (await tell(b, userId, textMessage(t(viewer.locale).reply.unknownAction), respond));
-      try {
-        await showCard(b, userId, viewer, await getDispute(deps, { dispute: p.d, viewerEmail: viewer.email }), respond);
-      } catch (err) {
-        if (err instanceof AccordError) return void (await tell(b, userId, textMessage(words(err, viewer.locale, "show")), respond));
-        throw err;
-      }
+      await showCard(body, userId, viewer, await getDispute(deps, { dispute: p.d, viewerEmail: viewer.email }), respond);
     } catch (err) {
-      await tell(b, userId, textMessage(unexpected(err, null, "list.show")), respond);
+      if (err instanceof AccordError) return reply(words(err, viewer.locale, "show"));
+      throw err;
     }
-  });
+  }));
 
-  app.action(ACTION_IDS.customerPick, async ({ ack, body, respond }) => {
-    await ack();
-    await flush();
-    const b = body as AnyBody;
-    const userId: string = b.user.id;
-    try {
-      const viewer = await whoOrTell(b, userId, respond);
-      if (!viewer) return;
-      const p = parseAction(b.actions?.[0]?.value);
-      if (!p || p.t !== "customer") return void (await tell(b, userId, textMessage(t(viewer.locale).reply.unknownAction), respond));
-      if (!can(viewer, "open")) return void (await tell(b, userId, textMessage(t(viewer.locale).reply.forbidden), respond));
-      await customerFlow(b, userId, viewer, p.c, b.trigger_id, respond);
-    } catch (err) {
-      await tell(b, userId, textMessage(unexpected(err, null, "customer.pick")), respond);
-    }
-  });
+  app.action(ACTION_IDS.customerPick, onAction({ expects: "customer", needs: "open", where: "customer.pick" }, ({ body, userId, viewer, p, respond }) =>
+    customerFlow(body, userId, viewer, p.c, body.trigger_id, respond),
+  ));
 
-  // ---- App Home: new dispute, admin ----
-  app.action(ACTION_IDS.homeNew, async ({ ack, body }) => {
-    await ack();
-    await flush();
-    const b = body as AnyBody;
-    const userId: string = b.user.id;
-    const viewer = await whoOrTell(b, userId);
-    if (!viewer) return;
-    if (!can(viewer, "open")) return void (await tell(b, userId, textMessage(t(viewer.locale).reply.forbidden)));
+  // ---- App Home: new dispute, admin (no `where`: a failure goes to Bolt's error handler) ----
+  app.action(ACTION_IDS.homeNew, onAction({ needs: "open" }, async ({ body, userId, viewer }) => {
     const { form, slackIds } = await newForm({ customer: null, scope: "items" }, viewer);
-    await openModal(b.trigger_id, form, b, userId, viewer.locale, slackIds);
-  });
+    await openModal(body.trigger_id, form, body, userId, viewer.locale, slackIds);
+  }));
 
-  app.action(/^admin\./, async ({ ack, body }) => {
-    await ack();
-    await flush();
-    const b = body as AnyBody;
-    const userId: string = b.user.id;
-    const viewer = await whoOrTell(b, userId);
-    if (!viewer) return;
-    const p = parseAction(b.actions?.[0]?.value);
-    if (!p || p.t !== "admin") return void (await tell(b, userId, textMessage(t(viewer.locale).reply.unknownAction)));
-    if (!can(viewer, "admin")) return void (await tell(b, userId, textMessage(t(viewer.locale).reply.forbidden)));
+  app.action(/^admin\./, onAction({ expects: "admin", needs: "admin" }, async ({ body, userId, viewer, p }) => {
     const reasons = await listReasons(deps);
     const form = p.a === "add_reason" ? reasonForm(reasons, null, viewer.locale) : p.a === "edit_reason" ? pickReasonForm(reasons, viewer.locale) : templateForm(await getSettings(deps), viewer.locale);
-    await openModal(b.trigger_id, form, b, userId, viewer.locale);
-  });
+    await openModal(body.trigger_id, form, body, userId, viewer.locale);
+  }));
 
   // ---- inside the new-dispute modal: refresh on customer / items / reason; preview ----
   const refreshNew = async ({ ack, body }: { ack: () => Promise<void>; body: AnyBody }) => {
