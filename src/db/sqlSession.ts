@@ -1,5 +1,6 @@
 import path from "node:path";
 import type Database from "better-sqlite3";
+import { joinCheckpointer } from "./checkpointer.ts";
 import { openSqlite } from "./sqlite.ts";
 
 // The runtime shared by the raw-SQL adapters (src/db/sqlStore.ts, src/db/sqlSlackState.ts): one
@@ -174,6 +175,7 @@ export class SqlSession {
   private readonly commit: Statement;
   private readonly rollback: Statement;
   private closed = false;
+  private readonly leaveCheckpointer: () => void;
 
   constructor(file: string, opts: SqlSessionOptions = {}) {
     this.lockTimeoutMs = opts.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS;
@@ -183,6 +185,9 @@ export class SqlSession {
     this.leaveQueue = queue.release;
     // Never sleep inside SQLite: a busy database is retried asynchronously (see above).
     this.db.pragma("busy_timeout = 0");
+    // Checkpoints run in a worker thread, not in our commits (see checkpointer.ts).
+    this.db.pragma("wal_autocheckpoint = 0");
+    this.leaveCheckpointer = joinCheckpointer(file);
     this.begin = this.db.prepare("BEGIN IMMEDIATE");
     this.commit = this.db.prepare("COMMIT");
     this.rollback = this.db.prepare("ROLLBACK");
@@ -300,6 +305,7 @@ export class SqlSession {
     const conn = await this.conn.acquire(this.lockTimeoutMs, "close").then(() => true, () => false);
     this.statements.clear();
     this.db.close();
+    this.leaveCheckpointer();
     if (conn) this.conn.release();
     if (writer) this.writers.release();
     this.leaveQueue();
