@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isTimeZone } from "../domain/dates.ts";
 import { fail } from "../domain/errors.ts";
 import { assertCan } from "../domain/permissions.ts";
 import { settingsSchema, type Settings } from "../domain/settings.ts";
@@ -23,11 +24,7 @@ export async function updateSettings(deps: Deps, input: { byEmail?: string | und
     }
     const next = parsed.data!;
     if (next.timezone !== current.timezone) {
-      try {
-        new Intl.DateTimeFormat("en", { timeZone: next.timezone });
-      } catch {
-        fail("validation", `timezone: ${next.timezone} is not a time zone`, { field: "timezone" });
-      }
+      if (!isTimeZone(next.timezone)) fail("validation", `timezone: ${next.timezone} is not a time zone`, { field: "timezone" });
     }
     await tx.settings.save(next);
     if (next.customerPolicy !== current.customerPolicy) await syncHolds(tx, deps, await tx.disputes.customersWithHoldingDisputes(), now);

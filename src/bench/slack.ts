@@ -39,7 +39,7 @@ async function paced(seconds: number, rate: number, op: (i: number) => Promise<v
 
 /** Starts src/bench/slackServer.ts in a child process; resolves with what it printed on READY. */
 async function server(mode: "accord" | "bare", apiUrl: string): Promise<{ info: Record<string, unknown>; stop(): Promise<void> }> {
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(import.meta.dirname, "slackServer.ts"), mode, apiUrl, String(DISPUTES)], { stdio: ["pipe", "pipe", "inherit"] });
+  const child = spawn(process.execPath, [...(process.env.BENCH_PROFILE ? ["--cpu-prof", "--cpu-prof-dir=" + process.env.BENCH_PROFILE] : []), "--import", "tsx", path.join(import.meta.dirname, "slackServer.ts"), mode, apiUrl, String(DISPUTES)], { stdio: ["pipe", "pipe", "inherit"] });
   const info = await new Promise<Record<string, unknown>>((resolve, reject) => {
     let buf = "";
     child.stdout.on("data", (d: Buffer) => {

@@ -16,13 +16,13 @@ const db = new Database(workerData.file);
 db.pragma("busy_timeout = 1000");
 const checkpoint = () => { try { db.pragma("wal_checkpoint(PASSIVE)"); } catch {} };
 const timer = setInterval(checkpoint, workerData.everyMs);
-parentPort.on("message", () => { clearInterval(timer); checkpoint(); db.close(); parentPort.close(); });
+parentPort.on("message", () => { clearInterval(timer); checkpoint(); db.close(); process.exit(0); });
 `;
 
 const running = new Map<string, { worker: Worker; users: number }>();
 
-/** Starts (or joins) the checkpointer of a database file; returns a function to leave it. */
-export function joinCheckpointer(file: string, everyMs = 1000): () => void {
+/** Starts (or joins) the checkpointer of a database file; returns a function to leave it, resolved once it has closed the file. */
+export function joinCheckpointer(file: string, everyMs = 1000): () => Promise<void> {
   let entry = running.get(file);
   if (!entry) {
     const worker = new Worker(SOURCE, { eval: true, workerData: { file, driver: DRIVER, everyMs } });
@@ -33,12 +33,15 @@ export function joinCheckpointer(file: string, everyMs = 1000): () => void {
   }
   entry.users++;
   let left = false;
-  return () => {
+  return async () => {
     if (left) return;
     left = true;
     const e = running.get(file);
     if (!e || --e.users > 0) return;
     running.delete(file);
+    const exited = new Promise<void>((resolve) => e.worker.once("exit", () => resolve()));
+    e.worker.ref(); // keep the process alive until the worker has closed the file
     e.worker.postMessage("stop");
+    await exited;
   };
 }

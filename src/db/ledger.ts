@@ -7,8 +7,7 @@ import { MessageChannel, Worker, type MessagePort } from "node:worker_threads";
 import BetterSqlite3 from "better-sqlite3";
 import type Database from "better-sqlite3";
 import { parse as parseCsvSync } from "csv-parse/sync";
-import { IANAZone } from "luxon";
-import { parseLooseDate } from "../domain/dates.ts";
+import { isTimeZone, parseLooseDate } from "../domain/dates.ts";
 import { AccordError } from "../domain/errors.ts";
 import { currencyDigits, formatAmount, tryParseAmount } from "../domain/money.ts";
 import { DUNNING_LEVELS, ITEM_KINDS, LOCALES, ROLES, type DunningLevel, type ItemKind } from "../domain/types.ts";
@@ -522,7 +521,7 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
 const CURRENCY = /^[A-Z]{3}$/;
 
-// parseLooseDate validates through luxon (~8 µs); ERP files repeat the same few thousand dates.
+// parseLooseDate validates each date; ERP files repeat the same few thousand dates, so results are cached.
 const dateCache = new Map<string, string | null>();
 function cachedDate(text: string): string | null {
   let v = dateCache.get(text);
@@ -934,7 +933,7 @@ class LedgerBatch {
     if (tzText === null) timezone = "Europe/Paris";
     else if (tzText !== undefined) {
       timezone = tzText;
-      if (!IANAZone.isValidZone(tzText)) this.error(line, "timezone", `"${tzText}" is not an IANA time zone (e.g. Europe/Paris)`);
+      if (!isTimeZone(tzText)) this.error(line, "timezone", `"${tzText}" is not an IANA time zone (e.g. Europe/Paris)`);
     }
     const slackUserId = cell(row, "slackUserId");
     const teamsUserId = cell(row, "teamsUserId");

@@ -175,7 +175,7 @@ export class SqlSession {
   private readonly commit: Statement;
   private readonly rollback: Statement;
   private closed = false;
-  private readonly leaveCheckpointer: () => void;
+  private readonly leaveCheckpointer: () => Promise<void>;
 
   constructor(file: string, opts: SqlSessionOptions = {}) {
     this.lockTimeoutMs = opts.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS;
@@ -305,7 +305,7 @@ export class SqlSession {
     const conn = await this.conn.acquire(this.lockTimeoutMs, "close").then(() => true, () => false);
     this.statements.clear();
     this.db.close();
-    this.leaveCheckpointer();
+    await this.leaveCheckpointer();
     if (conn) this.conn.release();
     if (writer) this.writers.release();
     this.leaveQueue();

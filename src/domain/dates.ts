@@ -1,29 +1,54 @@
-import { DateTime } from "luxon";
-
-// Calendar-day arithmetic on ISO dates (YYYY-MM-DD) and "today" in a time zone, via luxon.
+// Calendar-day arithmetic on ISO dates (YYYY-MM-DD) and "today" in a time zone.
+// Plain UTC arithmetic for calendar days (no time zone can shift them) and the platform's Intl for
+// time zones and display, with the formatters cached: these run on every card render.
 export const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+const DAY_MS = 86_400_000;
+
+const utc = (iso: string): number => Date.UTC(Number(iso.slice(0, 4)), Number(iso.slice(5, 7)) - 1, Number(iso.slice(8, 10)));
+const isoOf = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
 
 export function isIsoDate(s: string): boolean {
-  return ISO_DATE.test(s) && DateTime.fromISO(s, { zone: "UTC" }).isValid;
+  return ISO_DATE.test(s) && isoOf(utc(s)) === s;
 }
 
+/** Whether the platform knows this IANA time zone (Europe/Paris, America/New_York...). */
+export function isTimeZone(name: string): boolean {
+  try {
+    dayFormatter(name);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const dayFormatters = new Map<string, Intl.DateTimeFormat>();
+function dayFormatter(timezone: string): Intl.DateTimeFormat {
+  let f = dayFormatters.get(timezone);
+  if (!f) {
+    f = new Intl.DateTimeFormat("en-CA", { timeZone: timezone, year: "numeric", month: "2-digit", day: "2-digit" });
+    dayFormatters.set(timezone, f);
+  }
+  return f;
+}
+
+/** The calendar date of `now` in a time zone (IANA name). */
 export function todayIn(timezone: string, now: Date): string {
-  return DateTime.fromJSDate(now).setZone(timezone).toISODate()!;
+  const parts = dayFormatter(timezone).formatToParts(now);
+  const get = (t: string) => parts.find((p) => p.type === t)!.value;
+  return `${get("year")}-${get("month")}-${get("day")}`;
 }
 
 export function addDays(iso: string, days: number): string {
-  return DateTime.fromISO(iso, { zone: "UTC" }).plus({ days }).toISODate()!;
+  return isoOf(utc(iso) + days * DAY_MS);
 }
 
 /** Whole calendar days from a to b (b - a). */
 export function daysBetween(a: string, b: string): number {
-  return Math.round(
-    DateTime.fromISO(b, { zone: "UTC" }).diff(DateTime.fromISO(a, { zone: "UTC" }), "days").days,
-  );
+  return Math.round((utc(b) - utc(a)) / DAY_MS);
 }
 
 export function yearIn(timezone: string, now: Date): number {
-  return DateTime.fromJSDate(now).setZone(timezone).year;
+  return Number(todayIn(timezone, now).slice(0, 4));
 }
 
 /** Parses ISO (2026-03-31) or French dd/mm/yyyy (31/03/2026) dates; null when invalid. */
@@ -38,6 +63,15 @@ export function parseLooseDate(text: string): string | null {
   return iso && isIsoDate(iso) ? iso : null;
 }
 
+const displayFormatters = new Map<string, Intl.DateTimeFormat>();
+
+/** "23 nov. 2026" / "23 Nov 2026". */
 export function displayDate(iso: string, locale: string): string {
-  return DateTime.fromISO(iso, { zone: "UTC" }).setLocale(locale === "fr" ? "fr-FR" : "en-GB").toLocaleString(DateTime.DATE_MED);
+  const tag = locale === "fr" ? "fr-FR" : "en-GB";
+  let f = displayFormatters.get(tag);
+  if (!f) {
+    f = new Intl.DateTimeFormat(tag, { timeZone: "UTC", year: "numeric", month: "short", day: "numeric" });
+    displayFormatters.set(tag, f);
+  }
+  return f.format(utc(iso));
 }
