@@ -109,7 +109,7 @@ export class CardPublisher {
     if (owner && ((opened && from.notify !== false) || reassigned) && !copies.some((c) => c.kind === "dm" && c.viewerEmail === owner.email)) {
       const p = await this.postToPerson(owner, x.dispute.id, async () => {
         const { card } = await render({ kind: "dm", viewerEmail: owner.email });
-        const notice = opened ? (await previewNotice(deps, { dispute: x.dispute.id, locale: owner.locale })).text : undefined;
+        const notice = opened ? (await previewNotice(deps, { dispute: x.dispute.id, locale: owner.locale, link: `\`/dispute show ${x.dispute.number}\`` })).text : undefined;
         return cardMessage(card, people.options, notice ? { notice } : {});
       });
       if (p) posted.push(p);
