@@ -34,7 +34,8 @@ function config(): Config {
 
 /** Runs `fn` with the use-case dependencies on the configured database (migrated), then closes it. */
 async function withDeps<T>(cfg: Config, fn: (deps: Deps) => Promise<T>): Promise<T> {
-  const deps = await openDeps(cfg, { log: createLogger(process.env.LOG_LEVEL ?? "warn") });
+  // The CLI prints its own summary: only warnings and errors from the log.
+  const deps = await openDeps(cfg, { log: createLogger(cfg.logLevel === "info" ? "warn" : cfg.logLevel) });
   try {
     return await fn(deps);
   } finally {
