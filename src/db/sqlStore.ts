@@ -156,12 +156,8 @@ const toItem = (r: unknown[]): Item => ({
 
 const toReason = (r: ReasonRow): Reason => reasonOf({ ...r, active: r.active !== 0, holdsDunning: r.holdsDunning !== 0 });
 
-/**
- * Dispute rows are read as arrays (better-sqlite3 `raw`), in DISPUTE_READ order, with their items as one
- * JSON column: every change reads all the disputes of its customer (holds), so this path is hot.
- */
-const DISPUTE_READ = [
-  "id",
+/** The Dispute columns written, in `disputeValues` order, as the Prisma adapter's `disputeColumns` writes them. */
+const DISPUTE_COLUMNS = [
   "number",
   "customerId",
   "scope",
@@ -186,7 +182,13 @@ const DISPUTE_READ = [
   "version",
   "openedAt",
   "updatedAt",
+  "openCustomerFlagId",
 ] as const;
+/**
+ * Dispute rows are read as arrays (better-sqlite3 `raw`), in DISPUTE_READ order, with their items as one
+ * JSON column: every change reads all the disputes of its customer (holds), so this path is hot.
+ */
+const DISPUTE_READ = ["id", ...DISPUTE_COLUMNS.filter((c) => c !== "openCustomerFlagId")];
 /** `SELECT <DISPUTE_READ>, <items as JSON [[itemId, amount], ...]> FROM "Dispute" d` */
 const DISPUTE_SELECT = `SELECT ${DISPUTE_READ.map((c) => `d.${q(c)}`).join(", ")},
   (SELECT json_group_array(json_array(di."itemId", di."amount")) FROM "DisputeItem" di WHERE di."disputeId" = d."id") FROM "Dispute" d`;
@@ -222,34 +224,6 @@ const toDispute = (r: unknown[]): Dispute => ({
   updatedAt: fromDbTime(r[24]),
 });
 
-/** The Dispute columns written, in `disputeValues` order, as the Prisma adapter's `disputeColumns` writes them. */
-const DISPUTE_COLUMNS = [
-  "number",
-  "customerId",
-  "scope",
-  "reasonId",
-  "priority",
-  "status",
-  "statement",
-  "ownerEmail",
-  "openedByEmail",
-  "followUpOn",
-  "slaDueOn",
-  "currency",
-  "outcome",
-  "outcomeNote",
-  "creditNoteRef",
-  "concededAmount",
-  "rootCause",
-  "creditNoteSeenAt",
-  "holdsReleasedAt",
-  "closedAt",
-  "closedByEmail",
-  "version",
-  "openedAt",
-  "updatedAt",
-  "openCustomerFlagId",
-] as const;
 
 const disputeValues = (d: Dispute): unknown[] => [
   d.number,
