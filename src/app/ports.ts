@@ -52,7 +52,7 @@ export interface Customers {
   byId(id: number): Promise<Customer | null>;
   byIds(ids: number[]): Promise<Customer[]>;
   byRefs(refs: string[]): Promise<Customer[]>;
-  /** Type-ahead: ref or name contains q (case-insensitive), by name. */
+  /** Type-ahead: normalizeSearch(ref + " " + name) contains normalizeSearch(q) as plain text (accents and case ignored; % and _ literal), by name. */
   search(q: string, limit: number): Promise<Customer[]>;
   list(): Promise<Customer[]>;
   upsertMany(customers: CustomerInput[]): Promise<Customer[]>;

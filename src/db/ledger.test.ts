@@ -6,7 +6,8 @@ import { promisify } from "node:util";
 import type Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import { applyLedger, importLedger, LedgerError, parseLedgerText, type LedgerResult, type RowError } from "./ledger.ts";
-import { migrate, openSqlite } from "./sqlite.ts";
+import { migrate, MIGRATIONS_DIR, openSqlite } from "./sqlite.ts";
+import { sqlStore } from "./sqlStore.ts";
 
 const NOW = new Date("2026-03-15T09:00:00.000Z");
 const ROOT = path.resolve(import.meta.dirname, "../..");
@@ -323,6 +324,42 @@ describe("applyLedger", () => {
     expect(count(db, "Customer")).toBe(0);
     expect(importText(db, "code_client;raison_sociale;commercial\nC1;Acme;REP@acme.test\n")).toMatchObject({ kind: "customers", inserted: 1 });
     expect(db.prepare(`SELECT salesRepEmail FROM "Customer"`).pluck().get()).toBe("rep@acme.test");
+  });
+});
+
+describe("customer search key", () => {
+  it("imported customers are searchable ignoring accents and case, and a renamed one is re-keyed", async () => {
+    const { db, file } = freshDb();
+    const text = "code_client;raison_sociale\nFR-1;École des Arts\nFR-2;Café du Port\nFR-3;Garage Moreau\n";
+    expect(importText(db, text)).toMatchObject({ kind: "customers", inserted: 3 });
+    // the same file again writes nothing (the key is part of the unchanged-row comparison, and equal)
+    expect(importText(db, text)).toMatchObject({ inserted: 0, updated: 0, unchanged: 3 });
+    const store = sqlStore(file);
+    try {
+      const names = async (q: string) => (await store.customers.search(q, 10)).map((c) => c.name);
+      for (const q of ["ecole", "ÉCOLE", "École"]) expect(await names(q)).toEqual(["École des Arts"]);
+      expect(await names("cafe")).toEqual(["Café du Port"]);
+      expect(await names("fr-3")).toEqual(["Garage Moreau"]);
+      expect(importText(db, "code_client;raison_sociale\nFR-2;Brasserie Lefèvre\n")).toMatchObject({ inserted: 0, updated: 1 });
+      expect(await names("cafe")).toEqual([]);
+      expect(await names("lefevre")).toEqual(["Brasserie Lefèvre"]);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it("migrating an existing database keys its customers exactly (TypeScript backfill after the SQL one)", () => {
+    const file = tempFile("old.db");
+    const oldDir = path.dirname(tempFile("migrations"));
+    for (const name of fs.readdirSync(MIGRATIONS_DIR)) {
+      if (name < "20261123020000") fs.cpSync(path.join(MIGRATIONS_DIR, name), path.join(oldDir, name), { recursive: true });
+    }
+    const db = openSqlite(file);
+    cleanup.unshift(() => db.close());
+    migrate(db, oldDir);
+    db.prepare(`INSERT INTO "Customer" ("ref", "name", "updatedAt") VALUES ('FR-1', 'ÉCOLE  des Arts', 0)`).run();
+    expect(migrate(db)).toContain("20261123020000_customer_search");
+    expect(db.prepare(`SELECT "searchKey" FROM "Customer"`).pluck().get()).toBe("fr-1 ecole des arts");
   });
 });
 

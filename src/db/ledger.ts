@@ -10,6 +10,7 @@ import { parse as parseCsvSync } from "csv-parse/sync";
 import { isTimeZone, parseLooseDate } from "../domain/dates.ts";
 import { AccordError } from "../domain/errors.ts";
 import { currencyDigits, formatAmount, tryParseAmount } from "../domain/money.ts";
+import { customerSearchKey } from "../domain/search.ts";
 import { DUNNING_LEVELS, ITEM_KINDS, LOCALES, ROLES, type DunningLevel, type ItemKind } from "../domain/types.ts";
 import { openSqlite } from "./sqlite.ts";
 
@@ -1042,6 +1043,8 @@ const ITEM_COLUMNS: Column[] = [
 const CUSTOMER_COLUMNS: Column[] = [
   { name: "ref" },
   { name: "name" },
+  // customerSearchKey(ref, name), always written and compared: a changed name re-keys the row.
+  { name: "searchKey" },
   { name: "currency", optional: true, insertDefault: "'EUR'" },
   { name: "salesRepEmail", optional: true },
   { name: "controllerEmail", optional: true },
@@ -1281,7 +1284,7 @@ function writeRecords(db: Database.Database, kind: "people" | "customers", peopl
     const up = new Upserts(db, "Customer", ["ref"], CUSTOMER_COLUMNS, now);
     for (const r of customers) {
       const mask = (r.currency !== undefined ? 1 : 0) | (r.salesRepEmail !== undefined ? 2 : 0) | (r.controllerEmail !== undefined ? 4 : 0);
-      guard(r.line, () => up.run(mask, 1, [r.ref, r.name, r.currency ?? null, r.salesRepEmail ?? null, r.controllerEmail ?? null]));
+      guard(r.line, () => up.run(mask, 1, [r.ref, r.name, customerSearchKey(r), r.currency ?? null, r.salesRepEmail ?? null, r.controllerEmail ?? null]));
     }
   } else {
     const up = new Upserts(db, "Person", ["email"], PERSON_COLUMNS, now);

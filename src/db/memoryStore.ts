@@ -25,6 +25,7 @@ import type {
 import { fail } from "../domain/errors.ts";
 import { mayHold } from "../domain/holds.ts";
 import { DEFAULT_SETTINGS, settingsSchema, type Settings } from "../domain/settings.ts";
+import { customerSearchKey, normalizeSearch } from "../domain/search.ts";
 import type { Customer, DisputedItem, Dispute, Item, Person, Reason, Resolution, TimelineEvent } from "../domain/types.ts";
 
 // In-memory fake of every port, with the observable behaviour of the Prisma adapter (src/db/prismaStore.ts);
@@ -32,8 +33,9 @@ import type { Customer, DisputedItem, Dispute, Item, Person, Reason, Resolution,
 // - ids autoincrement per table; an upsert that updates still uses up an id (SQLite's native upsert with
 //   AUTOINCREMENT does); a rolled-back transaction gives its ids back (sqlite_sequence is rolled back too);
 // - orderings are SQLite's BINARY collation (code-point order, case-sensitive), ties by id;
-// - customer search is SQLite `LIKE '%q%'` as Prisma emits it: `%` and `_` in q are wildcards,
-//   case folding is ASCII-only ("ecole" finds "ECOLE", "école" does not find "École");
+// - customer search is a plain substring match of normalizeSearch(q) in the stored key
+//   normalizeSearch(ref + " " + name) (accents and case ignored, `%` and `_` are literal), as the adapters'
+//   instr("searchKey", ?) is; the key is computed here on the fly from the stored ref and name;
 // - unique violations the adapter maps become AccordError "conflict"; the ones it does not map (person
 //   slack/teams id, outbox id, idempotency key, duplicate hold) and foreign keys / missing rows on update
 //   throw a plain Error (StoreError), as Prisma's own errors are not AccordErrors either;
@@ -130,18 +132,6 @@ export function compareBinary(a: string, b: string): number {
   return a.length - b.length;
 }
 
-const asciiLower = (s: string): string => s.replace(/[A-Z]/g, (c) => c.toLowerCase());
-
-/** SQLite `value LIKE '%' || q || '%'` without ESCAPE: `%` any run, `_` one character, ASCII-only case folding. */
-export function likeContains(value: string, q: string): boolean {
-  let re = "";
-  for (const ch of asciiLower(q)) {
-    if (ch === "%") re += "[\\s\\S]*";
-    else if (ch === "_") re += "[\\s\\S]";
-    else re += ch.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-  }
-  return new RegExp(re, "u").test(asciiLower(value));
-}
 
 const byThen =
   <T>(...cmps: ((a: T, b: T) => number)[]) =>
@@ -244,9 +234,9 @@ export function memoryStore(): Store {
       return [...db.customers.values()].filter((c) => want.has(c.ref)).map(copy);
     },
     async search(q, limit) {
-      const t = q.trim();
+      const t = normalizeSearch(q);
       return [...db.customers.values()]
-        .filter((c) => !t || likeContains(c.ref, t) || likeContains(c.name, t))
+        .filter((c) => !t || customerSearchKey(c).includes(t))
         .sort(byThen((a, b) => compareBinary(a.name, b.name), (a, b) => a.id - b.id))
         .slice(0, limit)
         .map(copy);

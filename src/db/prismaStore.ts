@@ -21,6 +21,7 @@ import type {
 import { fail } from "../domain/errors.ts";
 import { mayHold } from "../domain/holds.ts";
 import { DEFAULT_SETTINGS, settingsSchema, type Settings } from "../domain/settings.ts";
+import { customerSearchKey, normalizeSearch } from "../domain/search.ts";
 import type {
   Customer,
   Dispute,
@@ -166,9 +167,13 @@ function customers(db: Tx): Customers {
       return (await db.customer.findMany({ where: { ref: { in: refs } } })).map(toCustomer);
     },
     async search(q, limit) {
-      const t = q.trim();
-      const where = t ? { OR: [{ ref: { contains: t } }, { name: { contains: t } }] } : {};
-      return (await db.customer.findMany({ where, orderBy: { name: "asc" }, take: limit })).map(toCustomer);
+      const t = normalizeSearch(q);
+      if (!t) return (await db.customer.findMany({ orderBy: { name: "asc" }, take: limit })).map(toCustomer);
+      // A plain substring of the stored key. Not `contains`: it is LIKE, where % and _ are wildcards.
+      const ids = await db.$queryRaw<{ id: number }[]>`SELECT "id" FROM "Customer" WHERE instr("searchKey", ${t}) > 0 ORDER BY "name", "id" LIMIT ${limit}`;
+      const rows = await db.customer.findMany({ where: { id: { in: ids.map((r) => Number(r.id)) } } });
+      const byId = new Map(rows.map((r) => [r.id, r]));
+      return ids.flatMap((r) => byId.get(Number(r.id)) ?? []).map(toCustomer);
     },
     async list() {
       return (await db.customer.findMany({ orderBy: { ref: "asc" } })).map(toCustomer);
@@ -178,6 +183,7 @@ function customers(db: Tx): Customers {
       for (const c of list) {
         const data = {
           name: c.name,
+          searchKey: customerSearchKey(c),
           ...(c.currency !== undefined ? { currency: c.currency } : {}),
           ...(c.salesRepEmail !== undefined ? { salesRepEmail: c.salesRepEmail } : {}),
           ...(c.controllerEmail !== undefined ? { controllerEmail: c.controllerEmail } : {}),

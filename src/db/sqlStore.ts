@@ -12,6 +12,7 @@ import type {
 import { fail } from "../domain/errors.ts";
 import { mayHold, type HoldKind } from "../domain/holds.ts";
 import { DEFAULT_SETTINGS, settingsSchema, type Settings } from "../domain/settings.ts";
+import { customerSearchKey, normalizeSearch } from "../domain/search.ts";
 import type {
   Customer,
   Dispute,
@@ -357,11 +358,11 @@ function repositories(s: SqlSession): SyncRepos {
       return all<CustomerRow>(`SELECT ${CUSTOMER} FROM "Customer" WHERE ${IN(`"ref"`)} ORDER BY "id"`, jsonList(refs)).map(toCustomer);
     },
     search(q, limit) {
-      const t = q.trim();
-      // Prisma's `contains` on SQLite: LIKE '%t%' (no ESCAPE: % and _ in t are wildcards; ASCII-only case folding).
+      const t = normalizeSearch(q);
+      // A plain substring of the stored key (accent- and case-insensitive; no wildcards), as instr() compares.
       return (
         t
-          ? all<CustomerRow>(`SELECT ${CUSTOMER} FROM "Customer" WHERE "ref" LIKE ? OR "name" LIKE ? ORDER BY "name", "id" LIMIT ?`, `%${t}%`, `%${t}%`, limit)
+          ? all<CustomerRow>(`SELECT ${CUSTOMER} FROM "Customer" WHERE instr("searchKey", ?) > 0 ORDER BY "name", "id" LIMIT ?`, t, limit)
           : all<CustomerRow>(`SELECT ${CUSTOMER} FROM "Customer" ORDER BY "name", "id" LIMIT ?`, limit)
       ).map(toCustomer);
     },
@@ -373,8 +374,8 @@ function repositories(s: SqlSession): SyncRepos {
       return s.atomic(() =>
         list.map((c) => {
           const { mask, present } = given([c.currency, c.salesRepEmail, c.controllerEmail]);
-          const text = upsertSql("Customer", ["ref"], ["name"], ["currency", "salesRepEmail", "controllerEmail"], mask, CUSTOMER);
-          return toCustomer(get<CustomerRow>(text, c.ref, c.name, ...present, now, now)!);
+          const text = upsertSql("Customer", ["ref"], ["name", "searchKey"], ["currency", "salesRepEmail", "controllerEmail"], mask, CUSTOMER);
+          return toCustomer(get<CustomerRow>(text, c.ref, c.name, customerSearchKey(c), ...present, now, now)!);
         }),
       );
     },

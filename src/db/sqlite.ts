@@ -2,6 +2,7 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
+import { customerSearchKey } from "../domain/search.ts";
 
 // Opening the SQLite file and applying the committed Prisma migrations, without the Prisma CLI.
 // The bookkeeping table is Prisma's own `_prisma_migrations`, so `prisma migrate deploy` and this
@@ -18,6 +19,20 @@ export function openSqlite(file: string): Database.Database {
   db.pragma("synchronous = NORMAL");
   return db;
 }
+
+/**
+ * One-off data steps run in TypeScript, in the same transaction, right after the migration they are keyed
+ * by is applied (SQL alone cannot compute them). They run once: with the migration, never again.
+ */
+const AFTER_MIGRATION: Record<string, (db: Database.Database) => void> = {
+  // Customer.searchKey: the migration fills it with lower(ref || ' ' || name), which neither strips accents
+  // nor folds non-ASCII case; recompute it exactly as the adapters write it (normalizeSearch).
+  "20261123020000_customer_search": (db) => {
+    const rows = db.prepare(`SELECT "id", "ref", "name" FROM "Customer"`).all() as { id: number; ref: string; name: string }[];
+    const set = db.prepare(`UPDATE "Customer" SET "searchKey" = ? WHERE "id" = ?`);
+    for (const r of rows) set.run(customerSearchKey(r), r.id);
+  },
+};
 
 export function migrate(db: Database.Database, dir = MIGRATIONS_DIR): string[] {
   db.exec(`CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
@@ -41,6 +56,7 @@ export function migrate(db: Database.Database, dir = MIGRATIONS_DIR): string[] {
     const checksum = crypto.createHash("sha256").update(sql).digest("hex");
     db.transaction(() => {
       db.exec(sql);
+      AFTER_MIGRATION[name]?.(db);
       db.prepare(
         `INSERT INTO "_prisma_migrations" (id, checksum, finished_at, migration_name, started_at, applied_steps_count) VALUES (?, ?, ?, ?, ?, 1)`,
       ).run(crypto.randomUUID(), checksum, Date.now(), name, Date.now());
