@@ -20,7 +20,8 @@ export interface ListDisputesInput {
 
 export async function listDisputes(deps: Deps, input: ListDisputesInput): Promise<DisputeDetails[]> {
   const tx = deps.store;
-  const f: DisputeFilter = { limit: input.limit ?? 1000 };
+  // No default cap: lists feed exports and reports, which must hold every matching dispute.
+  const f: DisputeFilter = input.limit ? { limit: input.limit } : {};
   if (input.status) f.status = input.status;
   if (input.reasonCode) {
     const r = await tx.reasons.byCode(input.reasonCode);

@@ -399,30 +399,8 @@ export function memoryStore(): Store {
           rootCause: res.rootCause ?? null,
         }
       : null;
-    return {
-      id,
-      number: d.number,
-      customerId: d.customerId,
-      scope: d.scope,
-      reasonId: d.reasonId,
-      priority: d.priority,
-      status: d.status,
-      statement: d.statement,
-      ownerEmail: d.ownerEmail,
-      openedByEmail: d.openedByEmail,
-      followUpOn: d.followUpOn,
-      slaDueOn: d.slaDueOn,
-      currency: d.currency,
-      resolution,
-      creditNoteSeenAt: d.creditNoteSeenAt ? new Date(d.creditNoteSeenAt) : null,
-      holdsReleasedAt: d.holdsReleasedAt ? new Date(d.holdsReleasedAt) : null,
-      closedAt: d.closedAt ? new Date(d.closedAt) : null,
-      closedByEmail: d.closedByEmail,
-      version: d.version,
-      openedAt: new Date(d.openedAt),
-      updatedAt: new Date(d.updatedAt),
-      openCustomerFlagId: d.scope === "customer" && d.status === "open" ? d.customerId : null,
-    };
+    const { items: _items, resolution: _resolution, ...fields } = copy(d);
+    return { ...fields, id, resolution, openCustomerFlagId: d.scope === "customer" && d.status === "open" ? d.customerId : null };
   };
 
   const toDispute = (r: DisputeRow): Dispute => {
