@@ -4,9 +4,9 @@ import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { ConfigError, loadConfig, type Config } from "./config.ts";
 import { formatRowError, importLedger, LEDGER_KINDS, LedgerError, type LedgerFormat, type LedgerKind, type LedgerResult } from "./db/ledger.ts";
-import { migrate, openSqlite } from "./db/sqlite.ts";
+import { describeDatabase } from "./db/connect.ts";
+import { migrateDatabase } from "./db/store.ts";
 import type { Deps } from "./app/context.ts";
-import { ledgerChanged } from "./app/ledgerChanged.ts";
 import { seedDemo } from "./app/seedDemo.ts";
 import { createLogger } from "./logger.ts";
 import { openDeps } from "./server.ts";
@@ -43,15 +43,6 @@ async function withDeps<T>(cfg: Config, fn: (deps: Deps) => Promise<T>): Promise
   }
 }
 
-/** Opens the configured database and applies the pending migrations; returns their names. */
-function migrateDatabase(databaseFile: string): string[] {
-  const db = openSqlite(databaseFile);
-  try {
-    return migrate(db);
-  } finally {
-    db.close();
-  }
-}
 
 export const commands: Record<string, Command> = {
   import: {
@@ -79,13 +70,13 @@ export const commands: Record<string, Command> = {
         return 1;
       }
       const cfg = config();
-      const { databaseFile } = cfg;
-      migrateDatabase(databaseFile);
+      await migrateDatabase(cfg.database, cfg.databaseOptions);
       const started = performance.now();
       let result: LedgerResult;
       try {
         result = await importLedger({
-          databaseFile,
+          database: cfg.database,
+          collectionsMode: cfg.collections.mode,
           path: filePath,
           snapshot: values.snapshot ?? false,
           ...(kind ? { kind: kind as LedgerKind } : {}),
@@ -99,8 +90,8 @@ export const commands: Record<string, Command> = {
         io.err(`${file}: rejected, nothing imported (${e.details.errorCount} error${e.details.errorCount === 1 ? "" : "s"})`);
         return 1;
       }
-      // Holds follow the ledger: payments shrink them, awaited credit notes release them.
-      const moved = await withDeps(cfg, (deps) => ledgerChanged(deps, result));
+      // Holds follow the ledger (payments shrink them, awaited credit notes release them) in the import's own transaction.
+      const moved = result;
       const seconds = (performance.now() - started) / 1000;
       io.out(
         `${file}: ${result.kind}, ${result.rows} rows: ${result.inserted} inserted, ${result.updated} updated, ` +
@@ -119,7 +110,7 @@ export const commands: Record<string, Command> = {
       if (!values.demo || positionals.length) throw new UsageError("only the demo can be seeded: seed --demo");
       const cfg = config();
       const r = await withDeps(cfg, (deps) => seedDemo(deps));
-      io.out(`${cfg.databaseFile}: demo loaded: ${r.people} people, ${r.customers} customers, ${r.items} items, ${r.disputes} disputes`);
+      io.out(`${describeDatabase(cfg.database)}: demo loaded: ${r.people} people, ${r.customers} customers, ${r.items} items, ${r.disputes} disputes`);
       return 0;
     },
   },
@@ -129,10 +120,11 @@ export const commands: Record<string, Command> = {
     summary: "apply the pending database migrations (prisma/migrations) to DATABASE_URL",
     async run(args, io) {
       if (args.length) throw new UsageError("migrate takes no arguments");
-      const { databaseFile } = config();
-      const applied = migrateDatabase(databaseFile);
-      if (applied.length === 0) io.out(`${databaseFile}: up to date, no migration to apply`);
-      else for (const name of applied) io.out(`${databaseFile}: applied ${name}`);
+      const cfg = config();
+      const where = describeDatabase(cfg.database);
+      const applied = await migrateDatabase(cfg.database, cfg.databaseOptions);
+      if (applied.length === 0) io.out(`${where}: up to date, no migration to apply`);
+      else for (const name of applied) io.out(`${where}: applied ${name}`);
       return 0;
     },
   },

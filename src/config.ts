@@ -1,6 +1,8 @@
 import crypto from "node:crypto";
+import fs from "node:fs";
 import path from "node:path";
 import { z } from "zod";
+import { parseDatabaseUrl, type DatabaseOptions, type DatabaseTarget } from "./db/connect.ts";
 
 // The one place that reads process.env. Every problem is reported at once at start.
 // The environment holds infrastructure and secrets only; company settings live in the database.
@@ -25,8 +27,9 @@ const envSchema = z
     DATABASE_URL: z
       .string()
       .default("file:./data/accord.db")
-      .refine((v) => v.startsWith("file:"), "must be a SQLite file URL such as file:./data/accord.db"),
-    ACCORD_STORE: z.enum(["sql", "prisma"]).default("sql"),
+      .refine((v) => v.startsWith("file:") || /^postgres(ql)?:\/\/./.test(v), "must be a SQLite file URL (file:./data/accord.db) or a PostgreSQL URL (postgres://user:password@host:5432/accord)"),
+    DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+    DATABASE_CA_FILE: optionalString,
     ACCORD_API_TOKENS: optionalString,
     COLLECTIONS_MODE: z.enum(["embedded", "webhook"]).default("embedded"),
     COLLECTIONS_WEBHOOK_URL: z.url().optional(),
@@ -73,9 +76,15 @@ function decideSandbox(e: z.infer<typeof envSchema>, env: Record<string, string 
   return !chat && e.NODE_ENV === "development" ? "auto" : null;
 }
 
+/** What a REST token may reach: ledger sync and dunning, disputes, company settings (and admins in ledger sync). */
+export const API_SCOPES = ["ledger", "disputes", "admin"] as const;
+export type ApiScope = (typeof API_SCOPES)[number];
+
 export interface ApiToken {
   name: string;
   token: string;
+  /** `name:token:ledger+disputes`; a token written without scopes (`name:token`) has every scope. */
+  scopes: ApiScope[];
 }
 
 export interface Config {
@@ -84,10 +93,10 @@ export interface Config {
   host: string;
   publicUrl: string;
   logLevel: string;
-  /** Absolute path of the SQLite database file, resolved once. */
-  databaseFile: string;
-  /** Repository adapter (ACCORD_STORE): raw SQL on better-sqlite3 (default), or Prisma. Same database, same rows. */
-  store: "sql" | "prisma";
+  /** DATABASE_URL: a SQLite file (absolute path, resolved once) or a PostgreSQL server. */
+  database: DatabaseTarget;
+  /** PostgreSQL pool size and TLS CA (DATABASE_POOL_SIZE, DATABASE_CA_FILE). */
+  databaseOptions: DatabaseOptions;
   apiTokens: ApiToken[];
   collections: { mode: "embedded" | "webhook"; webhookUrl?: string; webhookSecret?: string; pollMs: number };
   slack?: { signingSecret: string; botToken: string; appToken?: string; apiUrl?: string; disputesChannel?: string };
@@ -104,17 +113,30 @@ export class ConfigError extends Error {
   }
 }
 
-/** `ACCORD_API_TOKENS`: comma-separated `name:token` pairs (or bare tokens, named token1, token2...). */
-function parseTokens(raw: string | undefined): ApiToken[] {
-  if (!raw) return [];
-  return raw
+/**
+ * `ACCORD_API_TOKENS`: comma-separated `name:token` pairs (or bare tokens, named token1, token2...), each with
+ * optional scopes after a second colon, joined by `+`: `erp:token:ledger`, `ops:token:admin+ledger`.
+ * Without scopes a token keeps every scope (set-ups written before scopes keep working).
+ */
+function parseTokens(raw: string | undefined): { tokens: ApiToken[]; problems: string[] } {
+  const problems: string[] = [];
+  if (!raw) return { tokens: [], problems };
+  const tokens = raw
     .split(",")
     .map((s) => s.trim())
     .filter(Boolean)
-    .map((s, i) => {
-      const at = s.indexOf(":");
-      return at > 0 ? { name: s.slice(0, at), token: s.slice(at + 1) } : { name: `token${i + 1}`, token: s };
+    .map((s, i): ApiToken => {
+      const parts = s.split(":");
+      if (parts.length < 2) return { name: `token${i + 1}`, token: s, scopes: [...API_SCOPES] };
+      const name = parts[0] || `token${i + 1}`;
+      if (parts.length === 2) return { name, token: parts[1]!, scopes: [...API_SCOPES] };
+      const scopeText = parts.at(-1)!;
+      const scopes = scopeText.split("+").map((x) => x.trim());
+      const unknown = scopes.filter((x) => !(API_SCOPES as readonly string[]).includes(x));
+      if (unknown.length || !scopeText) problems.push(`ACCORD_API_TOKENS: token "${name}" has unknown scope${unknown.length === 1 ? "" : "s"} "${unknown.join("+") || scopeText}" (known: ${API_SCOPES.join(", ")}; join several with +)`);
+      return { name, token: parts.slice(1, -1).join(":"), scopes: [...new Set(scopes)].filter((x): x is ApiScope => (API_SCOPES as readonly string[]).includes(x)) };
     });
+  return { tokens, problems };
 }
 
 export function loadConfig(env: Record<string, string | undefined> = process.env, cwd = process.cwd()): Config {
@@ -123,12 +145,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join(".") || "environment"}: ${i.message}`));
   }
   const e = parsed.data;
+  if (e.DATABASE_CA_FILE && !fs.existsSync(path.resolve(cwd, e.DATABASE_CA_FILE))) throw new ConfigError([`DATABASE_CA_FILE: no such file ${e.DATABASE_CA_FILE}`]);
   const sandbox = decideSandbox(e, env);
   // The sandbox has no authentication: it listens on this machine only, whatever HOST says.
   const host = sandbox && !isLoopback(e.HOST) ? "127.0.0.1" : e.HOST;
-  const tokens = parseTokens(e.ACCORD_API_TOKENS);
+  const { tokens, problems: tokenProblems } = parseTokens(e.ACCORD_API_TOKENS);
   const short = tokens.filter((t) => t.token.length < 16);
-  if (short.length) throw new ConfigError(short.map((t) => `ACCORD_API_TOKENS: token "${t.name}" is shorter than 16 characters`));
+  const tokenErrors = [...tokenProblems, ...short.map((t) => `ACCORD_API_TOKENS: token "${t.name}" is shorter than 16 characters`)];
+  if (tokenErrors.length) throw new ConfigError(tokenErrors);
   const slack = sandbox
     ? { signingSecret: crypto.randomBytes(24).toString("hex"), botToken: "xoxb-sandbox" }
     : e.SLACK_BOT_TOKEN && e.SLACK_SIGNING_SECRET
@@ -146,8 +170,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     host,
     publicUrl: (e.PUBLIC_URL ?? `http://${host === "0.0.0.0" ? "localhost" : host}:${e.PORT}`).replace(/\/$/, ""),
     logLevel: e.LOG_LEVEL,
-    databaseFile: path.resolve(cwd, e.DATABASE_URL.slice("file:".length)),
-    store: e.ACCORD_STORE,
+    database: parseDatabaseUrl(e.DATABASE_URL, cwd),
+    databaseOptions: { poolSize: e.DATABASE_POOL_SIZE, ...(e.DATABASE_CA_FILE ? { caFile: path.resolve(cwd, e.DATABASE_CA_FILE) } : {}) },
     apiTokens: tokens,
     collections: {
       mode: e.COLLECTIONS_MODE,

@@ -3,14 +3,12 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import express from "express";
 import type { Deps, Listener } from "./app/context.ts";
-import type { Store } from "./app/ports.ts";
 import { reconcileHolds } from "./app/ledgerChanged.ts";
 import { ensureDefaultReasons } from "./app/reasons.ts";
 import type { Config } from "./config.ts";
 import { importLedger } from "./db/ledger.ts";
-import { createPrismaClient, prismaStore } from "./db/prismaStore.ts";
-import { migrate, openSqlite } from "./db/sqlite.ts";
-import { sqlStore } from "./db/sqlStore.ts";
+import { describeDatabase } from "./db/connect.ts";
+import { openStore } from "./db/store.ts";
 import { apiRouter } from "./http/api.ts";
 import { errorHandler } from "./http/errors.ts";
 import { startOutboxLoop } from "./jobs/outboxDelivery.ts";
@@ -40,24 +38,13 @@ export interface Accord {
   stop(): Promise<void>;
 }
 
-/** The repositories on the database file: raw SQL (default) or Prisma (ACCORD_STORE=prisma). */
-async function openStore(config: Config): Promise<Store> {
-  if (config.store === "sql") return sqlStore(config.databaseFile);
-  const client = createPrismaClient(config.databaseFile);
-  await client.$queryRawUnsafe("PRAGMA busy_timeout = 5000");
-  return prismaStore(client);
-}
-
 /**
  * Opens the database (migrations applied, default reasons loaded) and the use-case dependencies.
  * Shared by the server and the command line, so both run the same code on the same file.
  */
 export async function openDeps(config: Config, opts: { log: Logger; clock?: () => Date; listeners?: Listener[] }): Promise<Deps> {
-  const raw = openSqlite(config.databaseFile);
-  const applied = migrate(raw);
-  raw.close();
-  if (applied.length) opts.log.info({ applied }, "database migrated");
-  const store = await openStore(config);
+  const { store, applied } = await openStore(config.database, config.databaseOptions);
+  if (applied.length) opts.log.info({ applied, database: describeDatabase(config.database) }, "database migrated");
   const loaded = await ensureDefaultReasons(store.reasons);
   if (loaded) opts.log.info({ reasons: loaded }, "default dispute reasons loaded");
   return {
@@ -96,8 +83,8 @@ export async function startAccord(config: Config, opts: AccordOptions = {}): Pro
       res.status(503).json({ status: "unavailable" });
     }
   });
-  const ledger = (input: Parameters<typeof importLedger>[0] extends infer I ? Omit<I, "databaseFile"> : never) =>
-    importLedger({ ...input, databaseFile: config.databaseFile, now: deps.clock() });
+  const ledger = (input: Omit<Parameters<typeof importLedger>[0], "database">) =>
+    importLedger({ ...input, database: config.database, collectionsMode: config.collections.mode, now: deps.clock() });
   // The local sandbox workspace (config.sandbox): its own Slack settings, pointed at its Web API stand-in.
   let sandbox: Sandbox | undefined;
   if (config.sandbox) {
@@ -109,7 +96,8 @@ export async function startAccord(config: Config, opts: AccordOptions = {}): Pro
     slack = await mountSlack({ app, deps, config, log });
     listeners.push(slack.onChange);
   }
-  app.use("/api/v1", express.json({ limit: "50mb" }), apiRouter(deps, config.apiTokens, ledger));
+  // the router authenticates before it reads a body, and bounds what it reads (src/http/api.ts)
+  app.use("/api/v1", apiRouter(deps, config.apiTokens, ledger));
   app.use(errorHandler(log));
 
   const server = http.createServer(app);

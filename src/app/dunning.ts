@@ -1,4 +1,4 @@
-import { todayIn } from "../domain/dates.ts";
+import { addDays, checkDate, DATE_BOUNDS, todayIn } from "../domain/dates.ts";
 import { planDunningRun, type DunningPlan } from "../domain/dunning.ts";
 import { heldByItem } from "../domain/holds.ts";
 import { assertCan } from "../domain/permissions.ts";
@@ -57,23 +57,40 @@ async function plan(tx: Repos, input: { on: string; mode: "item" | "account"; cu
   });
 }
 
-export async function previewDunning(deps: Deps, input: { on?: string | undefined; mode?: "item" | "account" | undefined; customerRefs?: string[] | undefined }): Promise<DunningPlan> {
-  const settings = await deps.store.settings.get();
-  return plan(deps.store, { on: input.on ?? todayIn(settings.timezone, deps.clock()), mode: input.mode ?? settings.dunningMode, customerRefs: input.customerRefs });
+/** A report or preview date: a real calendar date within a year of today, either way. */
+export function reportDate(field: string, on: string | undefined, today: string): string {
+  if (on === undefined) return today;
+  return checkDate(field, on, { min: addDays(today, -DATE_BOUNDS.reportDays), max: addDays(today, DATE_BOUNDS.reportDays) });
 }
 
-/** Executes a run: the letters are recorded and every dunned item moves to its new level, in one transaction. */
+export async function previewDunning(deps: Deps, input: { on?: string | undefined; mode?: "item" | "account" | undefined; customerRefs?: string[] | undefined }): Promise<DunningPlan> {
+  const settings = await deps.store.settings.get();
+  const on = reportDate("on", input.on, todayIn(settings.timezone, deps.clock()));
+  return plan(deps.store, { on, mode: input.mode ?? settings.dunningMode, customerRefs: input.customerRefs });
+}
+
+/**
+ * Executes a run: the letters are recorded and every dunned item moves to its new level, in one transaction.
+ * A run needs an acting controller or admin (`byEmail`, recorded with the run) and a date within the last
+ * year, never after today: it becomes the items' last-reminder date.
+ */
 export async function runDunning(
   deps: Deps,
-  input: { on?: string | undefined; mode?: "item" | "account" | undefined; customerRefs?: string[] | undefined; byEmail?: string | undefined },
-): Promise<DunningPlan & { runId: number }> {
+  input: { on?: string | undefined; mode?: "item" | "account" | undefined; customerRefs?: string[] | undefined; byEmail: string | undefined },
+): Promise<DunningPlan & { runId: number; byEmail: string }> {
   const now = deps.clock();
-  return deps.store.transaction(async (tx) => {
-    if (input.byEmail) assertCan(await actor(tx, input.byEmail), "open");
+  const result = await deps.store.transaction(async (tx) => {
+    const who = await actor(tx, input.byEmail);
+    assertCan(who, "run_dunning");
     const settings = await tx.settings.get();
-    const p = await plan(tx, { on: input.on ?? todayIn(settings.timezone, now), mode: input.mode ?? settings.dunningMode, customerRefs: input.customerRefs });
+    const today = todayIn(settings.timezone, now);
+    const on = input.on === undefined ? today : checkDate("on", input.on, { min: addDays(today, -DATE_BOUNDS.reportDays), max: today });
+    const p = await plan(tx, { on, mode: input.mode ?? settings.dunningMode, customerRefs: input.customerRefs });
     await tx.items.setDunning(p.updates);
-    const run = await tx.runs.add({ on: p.on, mode: p.mode, createdAt: now, byEmail: input.byEmail ?? null, letters: JSON.stringify(p.letters) });
-    return { ...p, runId: run.id };
+    const run = await tx.runs.add({ on: p.on, mode: p.mode, createdAt: now, byEmail: who.email, letters: JSON.stringify(p.letters) });
+    return { ...p, runId: run.id, byEmail: who.email };
   });
+  // the audit trail: the run row (who, when, letters) and this line
+  deps.log.info({ runId: result.runId, on: result.on, mode: result.mode, byEmail: result.byEmail, letters: result.letters.length, items: result.updates.length }, "dunning run executed");
+  return result;
 }

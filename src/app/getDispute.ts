@@ -1,13 +1,17 @@
-import { assertCan } from "../domain/permissions.ts";
+import { fail } from "../domain/errors.ts";
+import { can } from "../domain/permissions.ts";
 import { actor, customerOf, findDispute } from "./actors.ts";
 import type { Deps } from "./context.ts";
 import { loadDetails, type DisputeDetails } from "./disputeDetails.ts";
 
-/** `viewerEmail` absent = a system caller (REST token); present = checked like a chat user. */
+/**
+ * `viewerEmail` absent = a system caller (REST token); present = checked like a chat user: a dispute the
+ * viewer may not see is not found (its existence is not told).
+ */
 export async function getDispute(deps: Deps, input: { dispute: string | number; viewerEmail?: string | undefined }): Promise<DisputeDetails> {
   const tx = deps.store;
   const d = await findDispute(tx, input.dispute);
-  if (input.viewerEmail !== undefined) assertCan(await actor(tx, input.viewerEmail, "viewerEmail"), "view", d, await customerOf(tx, d));
+  if (input.viewerEmail !== undefined && !can(await actor(tx, input.viewerEmail, "viewerEmail"), "view", d, await customerOf(tx, d))) fail("not_found", `No dispute ${String(input.dispute).trim()}`);
   const [details] = await loadDetails(tx, [d], { timeline: true });
   return details!;
 }

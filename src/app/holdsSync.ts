@@ -7,11 +7,15 @@ import type { HoldChange, Repos } from "./ports.ts";
 // Recomputes the materialised holds of some customers from the domain rules, inside the caller's
 // transaction, and (webhook mode) writes what changed to the outbox in that same transaction.
 
+/** What writing effects needs: the collections mode (webhooks or not) and ids. */
+export type EffectDeps = Pick<Deps, "collectionsMode" | "newId">;
+
 export type WebhookType = "dunning.paused" | "dunning.resumed" | "customer.flagged" | "customer.unflagged";
 
-export async function syncHolds(tx: Repos, deps: Deps, customerIds: number[], now: Date): Promise<HoldChange[]> {
+export async function syncHolds(tx: Repos, deps: EffectDeps, customerIds: number[], now: Date): Promise<HoldChange[]> {
   const ids = [...new Set(customerIds)];
   if (!ids.length) return [];
+  await tx.customers.lock(ids);
   const [items, disputes, reasons, settings] = await Promise.all([
     tx.items.ofCustomers(ids, { openOnly: true }),
     tx.disputes.holdingFor(ids),
@@ -24,7 +28,7 @@ export async function syncHolds(tx: Repos, deps: Deps, customerIds: number[], no
   return changes;
 }
 
-async function queueHoldChanges(tx: Repos, deps: Deps, changes: HoldChange[], now: Date): Promise<void> {
+async function queueHoldChanges(tx: Repos, deps: EffectDeps, changes: HoldChange[], now: Date): Promise<void> {
   const byDispute = new Map<number, HoldChange[]>();
   for (const c of changes) byDispute.set(c.disputeId, [...(byDispute.get(c.disputeId) ?? []), c]);
   const items = new Map((await tx.items.byIds([...new Set(changes.map((c) => c.itemId))])).map((i) => [i.id, i]));
@@ -43,7 +47,7 @@ async function queueHoldChanges(tx: Repos, deps: Deps, changes: HoldChange[], no
 
 export async function queueMessage(
   tx: Repos,
-  deps: Deps,
+  deps: EffectDeps,
   d: Dispute,
   type: WebhookType,
   items: { ref: string; heldAmount: number }[],

@@ -1,6 +1,6 @@
 import { todayIn } from "../domain/dates.ts";
 import { invalid } from "../domain/errors.ts";
-import type { DisputeStatus } from "../domain/types.ts";
+import type { Dispute, DisputeStatus } from "../domain/types.ts";
 import { actor } from "./actors.ts";
 import type { Deps } from "./context.ts";
 import { loadDetails, type DisputeDetails } from "./disputeDetails.ts";
@@ -16,9 +16,54 @@ export interface ListDisputesInput {
   /** a chat viewer: sales reps see only their customers' disputes and those they own */
   viewerEmail?: string | undefined;
   limit?: number | undefined;
+  /** `next` of the previous page */
+  cursor?: string | undefined;
+}
+
+export interface DisputePage {
+  disputes: DisputeDetails[];
+  /** the cursor of the next page; null on the last one */
+  next: string | null;
+}
+
+export const MAX_PAGE = 500;
+export const DEFAULT_PAGE = 100;
+
+/** A page cursor: the list position (openedAt, id) of the page's last dispute, opaque to callers. */
+const encodeCursor = (d: { openedAt: Date; id: number }): string => Buffer.from(JSON.stringify([d.openedAt.toISOString(), d.id])).toString("base64url");
+/** Whether `cursor` is one this list gave (adapters check it with the request's shape). */
+export const isPageCursor = (cursor: string): boolean => readCursor(cursor) !== null;
+
+function decodeCursor(cursor: string): { openedAt: Date; id: number } {
+  return readCursor(cursor) ?? invalid("cursor", "cursor is not one this API gave: pass the `next` of the previous page as it came");
+}
+
+function readCursor(cursor: string): { openedAt: Date; id: number } | null {
+  try {
+    const [at, id] = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as [unknown, unknown];
+    const openedAt = new Date(String(at));
+    if (typeof at === "string" && !Number.isNaN(openedAt.getTime()) && Number.isSafeInteger(id)) return { openedAt, id: id as number };
+  } catch {
+    /* not ours */
+  }
+  return null;
+}
+
+/** One page of the list, newest first: at most `limit` (1..500, default 100), with the cursor of the next. */
+export async function listDisputePage(deps: Deps, input: ListDisputesInput): Promise<DisputePage> {
+  const limit = input.limit ?? DEFAULT_PAGE;
+  if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_PAGE) return invalid("limit", `limit must be between 1 and ${MAX_PAGE}`);
+  const rows = await filteredList(deps, { ...input, limit: limit + 1 }, input.cursor ? decodeCursor(input.cursor) : undefined);
+  const page = rows.slice(0, limit);
+  const last = page[page.length - 1];
+  return { disputes: await loadDetails(deps.store, page), next: rows.length > limit && last ? encodeCursor(last) : null };
 }
 
 export async function listDisputes(deps: Deps, input: ListDisputesInput): Promise<DisputeDetails[]> {
+  return loadDetails(deps.store, await filteredList(deps, input, undefined));
+}
+
+async function filteredList(deps: Deps, input: ListDisputesInput, after: DisputeFilter["after"]): Promise<Dispute[]> {
   const tx = deps.store;
   // No default cap: lists feed exports and reports, which must hold every matching dispute.
   const f: DisputeFilter = input.limit ? { limit: input.limit } : {};
@@ -35,13 +80,11 @@ export async function listDisputes(deps: Deps, input: ListDisputesInput): Promis
     f.customerId = c.id;
   }
   if (input.overdue) f.followUpBefore = todayIn((await tx.settings.get()).timezone, deps.clock());
-  let disputes = await tx.disputes.list(f);
+  if (after) f.after = after;
   if (input.viewerEmail !== undefined) {
+    // sales reps see the disputes they own and those of their customers (in SQL, so pages stay full)
     const viewer = await actor(tx, input.viewerEmail, "viewerEmail");
-    if (viewer.role === "sales") {
-      const mine = new Set((await tx.customers.byIds([...new Set(disputes.map((d) => d.customerId))])).filter((c) => c.salesRepEmail === viewer.email).map((c) => c.id));
-      disputes = disputes.filter((d) => d.ownerEmail === viewer.email || mine.has(d.customerId));
-    }
+    if (viewer.role === "sales") f.visibleToSales = viewer.email;
   }
-  return loadDetails(tx, disputes);
+  return tx.disputes.list(f);
 }

@@ -4,7 +4,7 @@ import { assertCan, type Action } from "../domain/permissions.ts";
 import type { Customer, Dispute, Person } from "../domain/types.ts";
 import { actor, customerOf, findDispute } from "./actors.ts";
 import { emit, type Deps } from "./context.ts";
-import { queueMessage, syncHolds } from "./holdsSync.ts";
+import { queueMessage, syncHolds, type EffectDeps } from "./holdsSync.ts";
 import type { Repos } from "./ports.ts";
 
 // The one path every change of an existing dispute takes, whatever the adapter:
@@ -35,7 +35,9 @@ export async function mutateDispute(
   const now = deps.clock();
   const result = await deps.store.transaction(async (tx) => {
     const who = await actor(tx, input.byEmail);
-    const dispute = await findDispute(tx, input.dispute);
+    const found = await findDispute(tx, input.dispute);
+    // Changes of one customer's disputes take turns (PostgreSQL row lock); read the dispute again once ours.
+    const dispute = (await tx.customers.lock([found.customerId])) ? ((await tx.disputes.byId(found.id)) ?? found) : found;
     const customer = await customerOf(tx, dispute);
     assertCan(who, action, dispute, customer);
     assertVersion(dispute, input.version);
@@ -49,7 +51,7 @@ export async function mutateDispute(
 
 /** Persists a change computed by the domain, inside the caller's transaction. */
 /** `before` is null for a dispute just created. */
-export async function persistChange(tx: Repos, deps: Deps, before: Dispute | null, change: Change, now: Date): Promise<number> {
+export async function persistChange(tx: Repos, deps: EffectDeps, before: Dispute | null, change: Change, now: Date): Promise<number> {
   const after = change.dispute;
   if (before && after.version !== before.version) await tx.disputes.update(after, before.version);
   if (change.events.length) await tx.disputes.appendEvents(after.id, change.events);

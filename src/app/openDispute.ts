@@ -1,8 +1,8 @@
 import { addDays, todayIn, yearIn } from "../domain/dates.ts";
 import { fail, invalid } from "../domain/errors.ts";
-import { openDispute as open } from "../domain/lifecycle.ts";
-import { assertCan } from "../domain/permissions.ts";
-import type { Dispute, Priority } from "../domain/types.ts";
+import { checkFollowUp, openDispute as open } from "../domain/lifecycle.ts";
+import { assertCan, mayOwnDisputes } from "../domain/permissions.ts";
+import type { Dispute, Priority, Scope } from "../domain/types.ts";
 import { actor, person } from "./actors.ts";
 import { emit, type Deps } from "./context.ts";
 import { persistChange } from "./mutateDispute.ts";
@@ -10,7 +10,9 @@ import { selectItems } from "./selectItems.ts";
 
 export interface OpenDisputeInput {
   customerRef: string;
-  /** Item-level when given (amount in minor units; default: the item's undisputed remainder); customer-level otherwise. */
+  /** "customer" flags the whole customer (no items); "items" (the default when items are given) disputes the items. */
+  scope?: Scope | undefined;
+  /** The disputed items (amount in minor units; default: the item's undisputed remainder); at least one for scope "items". */
   items?: { ref: string; amount?: number | undefined }[] | undefined;
   reasonCode: string;
   statement: string;
@@ -32,6 +34,12 @@ const SCOPE = "POST /disputes";
 export async function openDispute(deps: Deps, input: OpenDisputeInput): Promise<OpenDisputeResult> {
   const now = deps.clock();
   const result = await deps.store.transaction(async (tx) => {
+    const who = await actor(tx, input.openedByEmail, "openedByEmail");
+    assertCan(who, "open");
+    const customer = await tx.customers.byRef(input.customerRef.trim());
+    if (!customer) return invalid("customerRef", `Unknown customer ${input.customerRef}`);
+    // Concurrent openings on one customer (and replays of one Idempotency-Key) take turns from here.
+    await tx.customers.lock([customer.id]);
     if (input.idempotency) {
       const seen = await tx.idempotency.get(input.idempotency.key, SCOPE);
       if (seen) {
@@ -42,20 +50,20 @@ export async function openDispute(deps: Deps, input: OpenDisputeInput): Promise<
         if (d) return { dispute: d, replayed: true, events: [], who: null };
       }
     }
-    const who = await actor(tx, input.openedByEmail, "openedByEmail");
-    assertCan(who, "open");
-    const customer = await tx.customers.byRef(input.customerRef.trim());
-    if (!customer) return invalid("customerRef", `Unknown customer ${input.customerRef}`);
     const reason = await tx.reasons.byCode(input.reasonCode);
     if (!reason) return invalid("reasonCode", `Unknown reason ${input.reasonCode}`);
     const ownerEmail = input.ownerEmail?.trim() || customer.salesRepEmail;
     if (!ownerEmail) return invalid("ownerEmail", `Customer ${customer.ref} has no sales rep: name the resolution owner`);
     const owner = await person(tx, ownerEmail, "ownerEmail");
+    if (!mayOwnDisputes(owner)) invalid("ownerEmail", `${owner.email} (${owner.role}) may not own disputes: name a controller, sales rep, support or logistics colleague`, { role: owner.role });
     const settings = await tx.settings.get();
     const today = todayIn(settings.timezone, now);
-    if (input.followUpOn && input.followUpOn < today) invalid("followUpOn", `The follow-up date ${input.followUpOn} is in the past`);
+    if (input.followUpOn !== undefined) checkFollowUp("followUpOn", input.followUpOn, today);
 
-    const scope = input.items && input.items.length ? "items" : "customer";
+    // An empty item list never means "the whole customer": that is asked for with scope "customer".
+    const scope: Scope = input.scope ?? (input.items !== undefined ? "items" : "customer");
+    if (scope === "customer" && input.items?.length) invalid("items", 'A customer-level dispute (scope "customer") has no items');
+    if (scope === "items" && !input.items?.length) invalid("items", "Select at least one item to dispute");
     let items: Dispute["items"] = [];
     if (scope === "items") {
       items = await selectItems(tx, customer, input.items!);

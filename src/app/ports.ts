@@ -15,9 +15,8 @@ import type {
   TimelineEvent,
 } from "../domain/types.ts";
 
-// Ports, named after the collections. Adapters: src/db/sqlStore.ts (raw SQL on SQLite, the default),
-// src/db/prismaStore.ts (Prisma on SQLite, ACCORD_STORE=prisma) and src/db/memoryStore.ts (in-memory
-// fake for tests). One contract suite (src/db/store.contract.test.ts) runs against all three.
+// Ports, named after the collections. One adapter: src/db/store.ts (Kysely on SQLite or PostgreSQL),
+// checked by one contract suite (src/db/store.contract.test.ts) on both databases.
 
 export interface PersonInput {
   email: string;
@@ -56,6 +55,12 @@ export interface Customers {
   search(q: string, limit: number): Promise<Customer[]>;
   list(): Promise<Customer[]>;
   upsertMany(customers: CustomerInput[]): Promise<Customer[]>;
+  /**
+   * Inside a transaction: serialises changes of these customers' disputes and holds with other
+   * transactions until this one ends (row locks on PostgreSQL; SQLite's write lock already does it).
+   * True when it waited on row locks (what was read before may have changed meanwhile).
+   */
+  lock(customerIds: number[]): Promise<boolean>;
 }
 
 export interface ItemInput {
@@ -110,8 +115,12 @@ export interface DisputeFilter {
   customerId?: number;
   /** follow-up date before this ISO date (open disputes only) */
   followUpBefore?: string;
-  /** only disputes of customers whose sales rep is this email (sales reps' view) */
+  /** only disputes of customers whose sales rep is this email */
   salesRepEmail?: string;
+  /** a sales rep's view: the disputes they own and those of their customers */
+  visibleToSales?: string;
+  /** keyset pagination: only disputes after this one in the list order (newest first) */
+  after?: { openedAt: Date; id: number };
   limit?: number;
 }
 
@@ -131,8 +140,8 @@ export interface Disputes {
   openCustomerLevel(customerId: number): Promise<Dispute | null>;
   /** Disputes that may hold something (domain `mayHold`) for these customers. */
   holdingFor(customerIds: number[]): Promise<Dispute[]>;
-  /** Customers that have at least one dispute that may hold something. */
-  customersWithHoldingDisputes(): Promise<number[]>;
+  /** Customers (of `customerIds`, or all) that have at least one dispute that may hold something (domain `mayHold`). */
+  customersWithHoldingDisputes(customerIds?: number[]): Promise<number[]>;
   /** Resolved credit_note disputes of this customer waiting for a credit note with one of these refs. */
   awaitingCreditNotes(customerId: number, refs: string[]): Promise<Dispute[]>;
   /** Inserts; the id given is ignored and the stored dispute (with its id) returned. */
@@ -223,6 +232,34 @@ export interface DunningRuns {
   list(limit: number): Promise<DunningRunRecord[]>;
 }
 
+/** Where a dispute card was posted (to update it in place and thread the timeline under it). */
+export interface PostedCard {
+  disputeId: number;
+  channel: string;
+  ts: string;
+  kind: "dm" | "channel";
+  /** Whose permissions the copy shows: the person of the DM; null for a channel copy. */
+  viewerEmail: string | null;
+  postedAt: Date;
+}
+
+/** The Slack adapter's own rows: posted cards, DM channel ids, deliveries already handled. */
+export interface SlackRows {
+  /** Records a posted copy; a copy already recorded stays as it is. */
+  addCard(card: PostedCard): Promise<void>;
+  cardsOf(disputeId: number): Promise<PostedCard[]>;
+  cardAt(channel: string, ts: string): Promise<PostedCard | null>;
+  removeCard(channel: string, ts: string): Promise<void>;
+  dmChannel(slackUserId: string): Promise<string | null>;
+  putDmChannel(slackUserId: string, channel: string, now: Date): Promise<void>;
+  /** Records a delivery id; true the first time it is seen, false for a retry or a double submission. */
+  firstSeen(id: string, now: Date): Promise<boolean>;
+  /** Forgets one delivery id (its handling failed: a new attempt must run). */
+  forget(id: string): Promise<void>;
+  /** Forgets delivery ids older than `before`; returns how many. */
+  prune(before: Date): Promise<number>;
+}
+
 export interface Repos {
   people: People;
   customers: Customers;
@@ -235,10 +272,12 @@ export interface Repos {
   idempotency: IdempotencyKeys;
   counters: Counters;
   runs: DunningRuns;
+  slack: SlackRows;
 }
 
 /** The unit of work: everything inside `transaction` is written whole or not at all. */
 export interface Store extends Repos {
+  readonly dialect: "sqlite" | "postgres";
   transaction<T>(fn: (tx: Repos) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }

@@ -1,4 +1,6 @@
 import { reassignDispute as reassign } from "../domain/lifecycle.ts";
+import { invalid } from "../domain/errors.ts";
+import { mayOwnDisputes } from "../domain/permissions.ts";
 import { person } from "./actors.ts";
 import type { Deps } from "./context.ts";
 import { mutateDispute, type MutationInput } from "./mutateDispute.ts";
@@ -11,6 +13,7 @@ export interface ReassignDisputeInput extends MutationInput {
 export function reassignDispute(deps: Deps, input: ReassignDisputeInput) {
   return mutateDispute(deps, input, "reassign", async ({ tx, dispute, actor, now }) => {
     const to = await person(tx, input.toEmail, "toEmail");
+    if (!mayOwnDisputes(to)) invalid("toEmail", `${to.email} (${to.role}) may not own disputes: reassign to a controller, sales rep, support or logistics colleague`, { role: to.role });
     return reassign(dispute, { byEmail: actor.email, toEmail: to.email, ...(input.note ? { note: input.note } : {}) }, now);
   });
 }

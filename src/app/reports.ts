@@ -2,7 +2,9 @@ import { daysBetween, todayIn } from "../domain/dates.ts";
 import { fail } from "../domain/errors.ts";
 import { heldByItem } from "../domain/holds.ts";
 import type { Customer, Item } from "../domain/types.ts";
+import { actor } from "./actors.ts";
 import type { Deps } from "./context.ts";
+import { reportDate } from "./dunning.ts";
 
 // Account statement (situation de compte) and aged balance ("qui vous doit quoi"), with the disputed part.
 
@@ -15,10 +17,18 @@ export interface StatementLine {
   disputeStatus: "none" | "disputed" | "dispute_resolved";
 }
 
-export async function customerStatement(deps: Deps, input: { customerRef: string }): Promise<{ customer: Customer; lines: StatementLine[]; flaggedBy: string | null }> {
+/**
+ * `viewerEmail` present: checked like a chat user. Sales reps see the statements of their own customers only;
+ * another customer's statement is not found.
+ */
+export async function customerStatement(
+  deps: Deps,
+  input: { customerRef: string; viewerEmail?: string | undefined },
+): Promise<{ customer: Customer; lines: StatementLine[]; flaggedBy: string | null }> {
   const tx = deps.store;
+  const viewer = input.viewerEmail !== undefined ? await actor(tx, input.viewerEmail, "viewerEmail") : null;
   const customer = await tx.customers.byRef(input.customerRef);
-  if (!customer) return fail("not_found", `No customer ${input.customerRef}`);
+  if (!customer || (viewer && viewer.role === "sales" && customer.salesRepEmail !== viewer.email)) return fail("not_found", `No customer ${input.customerRef}`);
   const items = await tx.items.ofCustomer(customer.id);
   const held = heldByItem(await tx.holds.list({ customerIds: [customer.id] }));
   const disputes = await tx.disputes.list({ customerId: customer.id });
@@ -62,7 +72,7 @@ function bucketOf(daysLate: number): AgeBucket {
 export async function agedBalance(deps: Deps, input: { on?: string | undefined } = {}): Promise<{ on: string; rows: AgedRow[]; totals: Record<string, Omit<AgedRow, "customer" | "currency" | "flagged">> }> {
   const tx = deps.store;
   const settings = await tx.settings.get();
-  const on = input.on ?? todayIn(settings.timezone, deps.clock());
+  const on = reportDate("on", input.on, todayIn(settings.timezone, deps.clock()));
   const items = await tx.items.allOpen();
   const customers = new Map((await tx.customers.byIds([...new Set(items.map((i) => i.customerId))])).map((c) => [c.id, c]));
   const held = heldByItem(await tx.holds.list());

@@ -20,7 +20,7 @@ export async function selectItems(tx: Repos, customer: Customer, selection: Sele
     selection.map((sel, i) => {
       const item = found.get(refs[i]!)!;
       const others = claims.filter((c) => c.itemId === item.id).map((c) => ({ number: c.number, amount: c.amount }));
-      return { claims: { item, others }, amount: sel.amount ?? item.openAmount - others.reduce((s, o) => s + o.amount, 0) };
+      return { claims: { item, others }, amount: sel.amount };
     }),
   );
 }

@@ -1,4 +1,6 @@
 import { spawn } from "node:child_process";
+import { benchOwners } from "./slackOwners.ts";
+import { createDatabase, startPostgresServer, type PostgresDatabase, type PostgresServer } from "../db/postgresServer.ts";
 import path from "node:path";
 import { encodeAction } from "../views/actions.ts";
 import { fieldIdOf } from "../slack/blocks.ts";
@@ -14,7 +16,7 @@ import { SlackSim } from "../slack/testing/signed.ts";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
 const RATE = Number(process.env.BENCH_RATE ?? 50);
-const DISPUTES = 40;
+const DISPUTES = Number(process.env.BENCH_DISPUTES ?? 200);
 
 
 const pct = (xs: number[], p: number) => {
@@ -59,10 +61,10 @@ async function server(mode: "accord" | "bare", apiUrl: string): Promise<{ info: 
   };
 }
 
-function blockAction(sim: SlackSim, actionId: string, value: string, where: { channel: string; ts: string }, trigger: string) {
+function blockAction(sim: SlackSim, actionId: string, value: string, where: { channel: string; ts: string; user?: string }, trigger: string) {
   return sim.interaction({
     type: "block_actions",
-    user: { id: USERS.sam.id, username: "sam", team_id: "T0ACCORD" },
+    user: { id: where.user ?? USERS.sam.id, username: "owner", team_id: "T0ACCORD" },
     trigger_id: trigger,
     actions: [{ type: "button", block_id: "b", action_id: actionId, value, action_ts: String(Date.now() / 1000) }],
     container: { type: "message", message_ts: where.ts, channel_id: where.channel, is_ephemeral: false },
@@ -81,9 +83,20 @@ function stateOf(v: StoredView, byField: Record<string, Record<string, unknown>>
 }
 
 async function main(): Promise<void> {
-  console.log(`Slack bench: ${RATE} block actions/s for ${SECONDS} s (Add update, Set follow-up), fake Web API on loopback, ${process.env.ACCORD_STORE ?? "sql"} store`);
+  const dbArg = process.argv.indexOf("--db");
+  const db = dbArg > 0 ? process.argv[dbArg + 1] : "sqlite";
+  if (db !== "sqlite" && db !== "postgres") throw new Error("--db must be sqlite or postgres");
+  let pgServer: PostgresServer | null = null;
+  let pgDatabase: PostgresDatabase | null = null;
+  if (db === "postgres") {
+    pgServer = await startPostgresServer();
+    pgDatabase = await createDatabase(pgServer.adminUrl, "bench_slack", { migrate: false });
+    process.env.BENCH_DATABASE_URL = pgDatabase.url;
+  }
+  console.log(`Slack bench: ${RATE} block actions/s for ${SECONDS} s (Add update, Set follow-up), fake Web API on loopback, store on ${db}${pgServer ? (pgServer.embedded ? " (embedded server)" : " (TEST_DATABASE_URL)") : ""}`);
   const fake = await FakeSlack.start();
   addUsers(fake);
+  for (const o of benchOwners(DISPUTES)) fake.addUser({ id: o.id, email: o.email, name: o.name, locale: "en-US" });
 
   // 1. The bare Bolt app: only acks.
   const bare = await server("bare", fake.apiUrl);
@@ -98,7 +111,7 @@ async function main(): Promise<void> {
 
   const srv = await server("accord", fake.apiUrl);
   const sim = new SlackSim(String(srv.info.url), SECRET);
-  const cards = (srv.info.cards as { id: number; channel: string; ts: string }[]).map((c) => ({ ...c, busy: false }));
+  const cards = (srv.info.cards as { id: number; channel: string; ts: string; user: string }[]).map((c) => ({ ...c, busy: false }));
   // warm up: one of each
   for (const a of ["comment", "follow_up"]) await blockAction(sim, `card.${a}`, encodeAction({ t: "card", a: a as "comment", d: cards[0]!.id, v: 1 }), cards[0]!, `trig.U0SAM.warm${a}`);
   await new Promise((r) => setTimeout(r, 500));
@@ -116,17 +129,17 @@ async function main(): Promise<void> {
     card.busy = true;
     try {
       const a = i % 2 ? "comment" : "follow_up";
-      const trigger = `trig.U0SAM.b${i}`;
+      const trigger = `trig.${card.user}.b${i}`;
       const mark = fake.mark;
       const t0 = performance.now();
       const click = await blockAction(sim, `card.${a}`, encodeAction({ t: "card", a, d: card.id, v: 1 }), card, trigger);
       acks.push(click.ms);
       await fake.waitFor((c) => c.method === "views.open" && c.args.trigger_id === trigger, 10_000, mark);
-      const view = [...fake.views.values()].reverse().find((v) => v.user === USERS.sam.id && String(v.view.private_metadata).includes(`"d":${card.id},`))!;
+      const view = [...fake.views.values()].reverse().find((v) => v.user === card.user && String(v.view.private_metadata).includes(`"d":${card.id},`))!;
       const values = a === "comment" ? stateOf(view, { text: { value: `update ${i}` } }) : stateOf(view, { on: { selected_date: `2027-${String(1 + ((i / 2) % 12 | 0)).padStart(2, "0")}-${String(1 + (i % 28)).padStart(2, "0")}` } });
       const mark2 = fake.mark;
       const t1 = performance.now();
-      const sub = await sim.viewSubmission(USERS.sam, view.view, values);
+      const sub = await sim.viewSubmission({ id: card.user }, view.view, values);
       submitAcks.push(sub.ms);
       if (sub.text) {
         failures++;
@@ -143,6 +156,8 @@ async function main(): Promise<void> {
     }
   });
   await srv.stop();
+  await pgDatabase?.drop();
+  await pgServer?.stop();
 
   const ratio = pct(acks, 99) / pct(bareAcks, 99);
   console.log("");

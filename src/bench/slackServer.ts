@@ -4,6 +4,7 @@ import { App, ExpressReceiver, LogLevel } from "@slack/bolt";
 import express from "express";
 import { openDispute } from "../app/openDispute.ts";
 import { SECRET, startSeededAccord, USERS } from "../slack/testing/harness.ts";
+import { benchOwners } from "./slackOwners.ts";
 
 // The server side of `npm run bench:slack`, in its own process (so that the load generator and the
 // fake Slack do not share an event loop with the server they measure):
@@ -27,22 +28,30 @@ async function main(): Promise<void> {
     stop = () => new Promise<void>((r) => server.close(() => r()));
   } else {
     const n = Number(count ?? 40);
-    // ACCORD_STORE=prisma npm run bench:slack measures the Prisma store (default: the SQL one)
-    const env: Record<string, string> = process.env.ACCORD_STORE ? { ACCORD_STORE: process.env.ACCORD_STORE } : {};
-    const { accord } = await startSeededAccord(apiUrl, { items: n, clock: () => new Date(), env });
-    const cards: { id: number; channel: string; ts: string }[] = [];
+    // bench:slack -- --db postgres hands the child a PostgreSQL database (default: a temporary SQLite file)
+    const env: Record<string, string> = process.env.BENCH_DATABASE_URL ? { DATABASE_URL: process.env.BENCH_DATABASE_URL } : {};
+    const { accord } = await startSeededAccord(apiUrl, { items: 1, clock: () => new Date(), env });
+    // One owner, one customer and one dispute per card: each action of the bench lands on its own
+    // dispute, DM and customer (nothing serialises on a shared customer's row lock).
+    const store = accord.deps.store;
+    const owners = benchOwners(n);
+    await store.people.upsertMany(owners.map((o) => ({ email: o.email, name: o.name, role: "sales" as const, locale: "en" as const, slackUserId: o.id })));
+    const cards: { id: number; channel: string; ts: string; user: string }[] = [];
     for (let i = 0; i < n; i++) {
+      const o = owners[i]!;
+      const [customer] = await store.customers.upsertMany([{ ref: `B${String(i).padStart(4, "0")}`, name: `Bench client ${i}`, currency: "EUR", salesRepEmail: o.email, controllerEmail: USERS.carla.email }]);
+      await store.items.upsertMany([{ customerId: customer!.id, ref: `F-B-${i}`, kind: "invoice", issuedOn: "2026-01-05", dueOn: "2026-02-04", amount: 1000_00, openAmount: 1000_00, currency: "EUR" }]);
       const { dispute } = await openDispute(accord.deps, {
-        customerRef: "C001",
-        items: [{ ref: `F-2026-${String(i + 1).padStart(3, "0")}` }],
+        customerRef: customer!.ref,
+        items: [{ ref: `F-B-${i}` }],
         reasonCode: "price",
         statement: `Bench dispute ${i}`,
         openedByEmail: USERS.carla.email,
-        ownerEmail: USERS.sam.email,
+        ownerEmail: o.email,
       });
       await accord.slack!.idle();
-      const [copy] = await accord.slack!.state.cards.forDispute(dispute.id);
-      cards.push({ id: dispute.id, channel: copy!.channel, ts: copy!.ts });
+      const copy = (await accord.slack!.state.cards.forDispute(dispute.id)).find((c) => c.viewerEmail === o.email);
+      cards.push({ id: dispute.id, channel: copy!.channel, ts: copy!.ts, user: o.id });
     }
     ready = { url: `${accord.url}/slack/events`, cards };
     stop = () => accord.stop();

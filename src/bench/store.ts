@@ -10,17 +10,24 @@ import type { Store } from "../app/ports.ts";
 import { ensureDefaultReasons } from "../app/reasons.ts";
 import { resolveDispute } from "../app/resolveDispute.ts";
 import { setFollowUp } from "../app/setFollowUp.ts";
-import { createPrismaClient, prismaStore } from "../db/prismaStore.ts";
-import { migrate, openSqlite } from "../db/sqlite.ts";
-import { sqlStore } from "../db/sqlStore.ts";
+import Database from "better-sqlite3";
+import { connect, type DatabaseTarget } from "../db/connect.ts";
+import { toSqliteParam } from "../db/dialect.ts";
+import { createDatabase, startPostgresServer, type PostgresServer } from "../db/postgresServer.ts";
+import { joinCheckpointer } from "../db/checkpointer.ts";
+import { openSqlite } from "../db/sqlite.ts";
+import { kyselyStore, migrateDatabase } from "../db/store.ts";
 
-// `npm run bench:store [-- --n 300 --warmup 30 --customers 20 --items 50 --webhook]`
-// The same use-case sequence on each store, each on a fresh temporary database, one dispute at a time:
+// `npm run bench:store [-- --db sqlite|postgres|all --n 300 --warmup 30 --customers 20 --items 50 --webhook]`
+// The same use-case sequence on each backend, each on a fresh database, one dispute at a time:
 // open a dispute on one invoice, comment it, set its follow-up, resolve it (credit note, so its hold
 // stays as credit_pending), then read it back by number. Dispute i is on customer i mod `customers`,
 // each with `items` open invoices (every change re-derives the holds of its customer: its open items and
 // the disputes that may hold them, so the cost grows with those). Prints mean and p99 per operation.
-// Both stores are built as src/server.ts builds them (same connection settings: WAL, synchronous NORMAL).
+// The store is built as src/server.ts builds it. The floor: every SQL statement the SQLite run sent
+// (captured from Kysely's compiled queries, BEGIN and COMMIT included) replayed in the same order directly
+// on better-sqlite3 prepared statements, on a second database seeded the same way: what the store costs
+// beyond the driver (goal: SQLite ≤ 1.5× the floor). PostgreSQL: TEST_DATABASE_URL, else an embedded server.
 
 const { values } = parseArgs({
   options: {
@@ -29,6 +36,7 @@ const { values } = parseArgs({
     customers: { type: "string", default: "20" },
     items: { type: "string", default: "50" },
     webhook: { type: "boolean", default: false },
+    db: { type: "string", default: "all" },
   },
 });
 const N = Number(values.n);
@@ -40,6 +48,11 @@ if (![N, WARMUP, CUSTOMERS, ITEMS].every((v) => Number.isSafeInteger(v) && v >= 
   process.exit(2);
 }
 const MODE = values.webhook ? "webhook" : "embedded";
+const DB = values.db;
+if (DB !== "sqlite" && DB !== "postgres" && DB !== "all") {
+  console.error("--db must be sqlite, postgres or all");
+  process.exit(2);
+}
 
 const OPS = ["open", "comment", "follow-up", "resolve", "byNumber (read)"] as const;
 type Op = (typeof OPS)[number];
@@ -73,13 +86,12 @@ async function seed(store: Store): Promise<void> {
   }
 }
 
-async function run(name: string, make: (file: string) => Promise<Store>): Promise<Record<Op, number[]>> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "accord-bench-store-"));
-  const file = path.join(dir, "accord.db");
-  const raw = openSqlite(file);
-  migrate(raw);
-  raw.close();
-  const store = await make(file);
+type Captured = { sql: string; params: readonly unknown[] }[];
+
+async function run(name: string, target: DatabaseTarget, capture?: Map<string, Captured>): Promise<Record<Op, number[]>> {
+  await migrateDatabase(target);
+  let current: Captured | null = null;
+  const store = kyselyStore(connect(target, capture ? { onQuery: (sql, params) => current?.push({ sql, params: [...params] }) } : {}));
   const times = Object.fromEntries(OPS.map((o) => [o, [] as number[]])) as Record<Op, number[]>;
   try {
     await seed(store);
@@ -92,10 +104,13 @@ async function run(name: string, make: (file: string) => Promise<Store>): Promis
       listeners: [],
       log: { info: () => undefined, warn: () => undefined, error: () => undefined },
     };
+    let step = 0;
     const timed = async <T>(op: Op, keep: boolean, fn: () => Promise<T>): Promise<T> => {
+      if (capture) capture.set(`${step++}`, (current = []));
       const t0 = performance.now();
       const r = await fn();
       if (keep) times[op].push(performance.now() - t0);
+      current = null;
       return r;
     };
     for (let i = 0; i < WARMUP + N; i++) {
@@ -119,9 +134,42 @@ async function run(name: string, make: (file: string) => Promise<Store>): Promis
     }
   } finally {
     await store.close();
-    fs.rmSync(dir, { recursive: true, force: true });
   }
+  if (process.env.BENCH_PRINT_SQL && capture) for (const q of capture.get(String(WARMUP * OPS.length + 1)) ?? []) process.stderr.write(`${q.sql}\n`);
   process.stderr.write(`${name}: done\n`);
+  return times;
+}
+
+/** The floor: the captured statements of each operation replayed on better-sqlite3, timed the same way. */
+async function floor(captured: Map<string, Captured>, file: string): Promise<Record<Op, number[]>> {
+  await migrateDatabase({ kind: "sqlite", file });
+  const seeded = kyselyStore(connect({ kind: "sqlite", file }));
+  await seed(seeded);
+  await seeded.close();
+  const db: Database.Database = openSqlite(file);
+  db.pragma("busy_timeout = 0");
+  db.pragma("wal_autocheckpoint = 0");
+  // the same connection settings as the store's, its checkpointer thread included
+  const leaveCheckpointer = joinCheckpointer(file);
+  const cache = new Map<string, Database.Statement>();
+  const times = Object.fromEntries(OPS.map((o) => [o, [] as number[]])) as Record<Op, number[]>;
+  let step = 0;
+  for (let i = 0; i < WARMUP + N; i++) {
+    for (const op of OPS) {
+      const statements = captured.get(`${step++}`) ?? [];
+      const t0 = performance.now();
+      for (const q of statements) {
+        let st = cache.get(q.sql);
+        if (!st) cache.set(q.sql, (st = db.prepare(q.sql)));
+        const params = q.params.map(toSqliteParam);
+        if (st.reader) st.all(params);
+        else st.run(params);
+      }
+      if (i >= WARMUP) times[op].push(performance.now() - t0);
+    }
+  }
+  db.close();
+  await leaveCheckpointer();
   return times;
 }
 
@@ -132,25 +180,58 @@ const p99 = (xs: number[]) => {
 };
 const ms = (v: number) => (v < 1 ? v.toFixed(3) : v.toFixed(2)).padStart(8);
 
+function table(columns: [string, Record<Op, number[]>][], ratioOf?: [number, number]): void {
+  const head = `${"operation".padEnd(18)}${columns.map(([n]) => `${`${n} mean`.padStart(16)}${`${n} p99`.padStart(15)}`).join("")}${ratioOf ? "   mean ratio".padStart(14) : ""}`;
+  console.log(head);
+  const seq = (t: Record<Op, number[]>) => OPS.slice(0, 4).reduce((sum, op) => sum + mean(t[op]), 0);
+  for (const op of [...OPS, "4 writes, total"] as const) {
+    const cells = columns.map(([, t]) => (op === "4 writes, total" ? `${ms(seq(t)).padStart(16)}${"".padStart(15)}` : `${ms(mean(t[op])).padStart(16)}${ms(p99(t[op])).padStart(15)}`));
+    let ratio = "";
+    if (ratioOf) {
+      const a = columns[ratioOf[0]]![1];
+      const b = columns[ratioOf[1]]![1];
+      ratio = `x${((op === "4 writes, total" ? seq(a) / seq(b) : mean(a[op]) / mean(b[op]))).toFixed(2)}`.padStart(14);
+    }
+    console.log(`${op.padEnd(18)}${cells.join("")}${ratio}`);
+  }
+}
+
 async function main(): Promise<void> {
   console.log(
     `Store bench: ${N} disputes (after ${WARMUP} warm-up) over ${CUSTOMERS} customers of ${ITEMS} open invoices, ${MODE} collections mode, Node ${process.version}; times in ms`,
   );
-  const sql = await run("sql", async (file) => sqlStore(file));
-  const prisma = await run("prisma", async (file) => {
-    const client = createPrismaClient(file);
-    await client.$queryRawUnsafe("PRAGMA busy_timeout = 5000"); // as src/server.ts
-    return prismaStore(client);
-  });
-  console.log("");
-  console.log(`${"operation".padEnd(18)} ${"sql mean".padStart(8)} ${"sql p99".padStart(8)}   ${"prisma mean".padStart(11)} ${"prisma p99".padStart(10)}   ${"mean ratio".padStart(10)}`);
-  for (const op of OPS) {
-    const a = sql[op];
-    const b = prisma[op];
-    console.log(`${op.padEnd(18)} ${ms(mean(a))} ${ms(p99(a))}   ${ms(mean(b)).padStart(11)} ${ms(p99(b)).padStart(10)}   ${`x${(mean(b) / mean(a)).toFixed(1)}`.padStart(10)}`);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "accord-bench-store-"));
+  let server: PostgresServer | null = null;
+  try {
+    if (DB !== "postgres") {
+      const captured = new Map<string, Captured>();
+      const lite = await run("sqlite", { kind: "sqlite", file: path.join(dir, "store.db") }, captured);
+      const bare = await floor(captured, path.join(dir, "floor.db"));
+      const statements = [...captured.values()].reduce((n, c) => n + c.length, 0) / captured.size;
+      console.log(`\nSQLite (Kysely store) against the floor (the same ${statements.toFixed(1)} statements per operation on average, replayed on better-sqlite3); goal ≤ x1.50:`);
+      table(
+        [
+          ["sqlite", lite],
+          ["floor", bare],
+        ],
+        [0, 1],
+      );
+    }
+    if (DB !== "sqlite") {
+      server = await startPostgresServer();
+      const pgdb = await createDatabase(server.adminUrl, "bench_store", { migrate: false });
+      try {
+        const onPg = await run("postgres", { kind: "postgres", url: pgdb.url });
+        console.log(`\nPostgreSQL (${server.embedded ? "embedded server, fsync off" : "TEST_DATABASE_URL"}):`);
+        table([["postgres", onPg]]);
+      } finally {
+        await pgdb.drop();
+      }
+    }
+  } finally {
+    await server?.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
   }
-  const seq = (t: Record<Op, number[]>) => OPS.slice(0, 4).reduce((s, op) => s + mean(t[op]), 0);
-  console.log(`${"4 writes, total".padEnd(18)} ${ms(seq(sql))} ${"".padStart(8)}   ${ms(seq(prisma)).padStart(11)} ${"".padStart(10)}   ${`x${(seq(prisma) / seq(sql)).toFixed(1)}`.padStart(10)}`);
 }
 
 main().then(

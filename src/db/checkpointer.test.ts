@@ -2,16 +2,14 @@ import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { tempDir } from "../test/harness.ts";
-import { sqlStore } from "./sqlStore.ts";
-import { migrate, openSqlite } from "./sqlite.ts";
+import { connect } from "./connect.ts";
+import { kyselyStore, migrateDatabase } from "./store.ts";
 
 describe("WAL checkpoints off the event loop", () => {
   it("keeps the WAL from growing while the store commits, without checkpointing in the store's commits", async () => {
     const file = path.join(tempDir(), "a.db");
-    const raw = openSqlite(file);
-    migrate(raw);
-    raw.close();
-    const store = sqlStore(file);
+    await migrateDatabase({ kind: "sqlite", file });
+    const store = kyselyStore(connect({ kind: "sqlite", file }));
     const wal = () => (fs.existsSync(`${file}-wal`) ? fs.statSync(`${file}-wal`).size : 0);
     for (let i = 0; i < 400; i++) await store.counters.next("x");
     // The store's own connection never checkpoints: the file only shrinks back to its start

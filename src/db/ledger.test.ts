@@ -3,18 +3,26 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
-import type Database from "better-sqlite3";
+import type BetterSqlite3 from "better-sqlite3";
+import pg from "pg";
 import { afterEach, describe, expect, it } from "vitest";
-import { applyLedger, importLedger, LedgerError, parseLedgerText, type LedgerResult, type RowError } from "./ledger.ts";
+import { freshPostgresDatabase } from "../test/postgres.ts";
+import { pgConfig, type DatabaseTarget } from "./connect.ts";
+import { toSqliteTime } from "./dialect.ts";
+import { applyLedger, importLedger, LedgerError, parseLedgerText, runLedgerJob, type LedgerKind, type LedgerResult, type RowError } from "./ledger.ts";
 import { migrate, MIGRATIONS_DIR, openSqlite } from "./sqlite.ts";
-import { sqlStore } from "./sqlStore.ts";
+import { openStore } from "./store.ts";
+
+// The ledger import's spec. Parsing is pure; every case that touches a database runs on SQLite and on
+// PostgreSQL (a fresh database per test, src/test/postgres.ts), through the code the worker runs
+// (runLedgerJob, here in this thread) or through importLedger itself (worker threads).
 
 const NOW = new Date("2026-03-15T09:00:00.000Z");
 const ROOT = path.resolve(import.meta.dirname, "../..");
 
-const cleanup: (() => void)[] = [];
-afterEach(() => {
-  while (cleanup.length) cleanup.pop()!();
+const cleanup: (() => unknown)[] = [];
+afterEach(async () => {
+  while (cleanup.length) await cleanup.pop()!();
 });
 
 let counter = 0;
@@ -23,39 +31,6 @@ function tempFile(name: string): string {
   cleanup.push(() => fs.rmSync(dir, { recursive: true, force: true }));
   return path.join(dir, name);
 }
-
-function freshDb(): { db: Database.Database; file: string } {
-  const file = tempFile("accord.db");
-  const db = openSqlite(file);
-  migrate(db);
-  cleanup.unshift(() => db.close());
-  return { db, file };
-}
-
-/** People and customers most tests need. */
-function seed(db: Database.Database): void {
-  applyLedger(
-    db,
-    "people",
-    [
-      { email: "claire@acme.test", name: "Claire Martin", role: "controller" },
-      { email: "paul@acme.test", name: "Paul Durand", role: "sales", managerEmail: "claire@acme.test" },
-    ],
-    { now: NOW },
-  );
-  applyLedger(
-    db,
-    "customers",
-    [
-      { ref: "C001", name: "Boulangerie Dupont", salesRepEmail: "paul@acme.test", controllerEmail: "claire@acme.test" },
-      { ref: "C002", name: "Garage Leroy", currency: "EUR" },
-      { ref: "C003", name: "Yen Trading", currency: "JPY" },
-    ],
-    { now: NOW },
-  );
-}
-
-const count = (db: Database.Database, table: string): number => db.prepare(`SELECT COUNT(*) FROM "${table}"`).pluck().get() as number;
 
 interface ItemRow {
   customerRef: string;
@@ -68,27 +43,87 @@ interface ItemRow {
   currency: string;
   dunningLevel: string;
   lastDunnedOn: string | null;
+  /** as stored on SQLite (Prisma's text); the same instant in that form on PostgreSQL */
   createdAt: string;
   updatedAt: string;
 }
-const items = (db: Database.Database): ItemRow[] =>
-  db
-    .prepare(
-      `SELECT c.ref AS customerRef, i.ref, i.kind, i.issuedOn, i.dueOn, i.amount, i.openAmount, i.currency, i.dunningLevel, i.lastDunnedOn, i.createdAt, i.updatedAt
-       FROM "Item" i JOIN "Customer" c ON c.id = i.customerId ORDER BY c.ref, i.ref`,
-    )
-    .all() as ItemRow[];
-const customerId = (db: Database.Database, ref: string): number => db.prepare(`SELECT id FROM "Customer" WHERE ref = ?`).pluck().get(ref) as number;
 
-/** Parse + apply, as the CLI does but in this thread. */
-function importText(db: Database.Database, text: string, opts: { fileName?: string; snapshot?: boolean; now?: Date } = {}): LedgerResult {
-  const parsed = parseLedgerText(text, opts.fileName ? { fileName: opts.fileName } : {});
-  return applyLedger(db, parsed.kind, parsed.rows, { now: opts.now ?? NOW, lines: parsed.lines, snapshot: opts.snapshot ?? false });
+/** One fresh, migrated database of a backend, and what the tests read from it. */
+interface TestDb {
+  target: DatabaseTarget;
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
 }
 
-function ledgerErrors(fn: () => unknown): RowError[] {
+type BackendName = "sqlite" | "postgres";
+
+async function freshDb(backend: BackendName): Promise<TestDb> {
+  if (backend === "sqlite") {
+    const file = tempFile("accord.db");
+    const db = openSqlite(file);
+    migrate(db);
+    cleanup.unshift(() => db.close());
+    return {
+      target: { kind: "sqlite", file },
+      query: async <T,>(sql: string, params: unknown[] = []) => db.prepare(sql.replace(/\$\d+/g, "?")).all(...params) as T[],
+    };
+  }
+  const fresh = await freshPostgresDatabase("ledger");
+  const client = new pg.Client(pgConfig(fresh.url));
+  await client.connect();
+  cleanup.unshift(async () => {
+    await client.end();
+    await fresh.drop();
+  });
+  return {
+    target: { kind: "postgres", url: fresh.url },
+    query: async <T,>(sql: string, params: unknown[] = []) => (await client.query(sql, params)).rows as T[],
+  };
+}
+
+const stamp = (v: unknown): string => (v instanceof Date ? toSqliteTime(v) : String(v));
+
+const count = async (db: TestDb, table: string): Promise<number> => Number((await db.query<{ n: number }>(`SELECT COUNT(*) AS n FROM "${table}"`))[0]!.n);
+
+const items = async (db: TestDb): Promise<ItemRow[]> =>
+  (
+    await db.query<ItemRow>(
+      `SELECT c."ref" AS "customerRef", i."ref", i."kind", i."issuedOn", i."dueOn", i."amount", i."openAmount", i."currency", i."dunningLevel", i."lastDunnedOn", i."createdAt", i."updatedAt"
+       FROM "Item" i JOIN "Customer" c ON c."id" = i."customerId" ORDER BY c."ref", i."ref"`,
+    )
+  ).map((r) => ({ ...r, amount: Number(r.amount), openAmount: Number(r.openAmount), createdAt: stamp(r.createdAt), updatedAt: stamp(r.updatedAt) }));
+
+const customerId = async (db: TestDb, ref: string): Promise<number> => (await db.query<{ id: number }>(`SELECT "id" FROM "Customer" WHERE "ref" = $1`, [ref]))[0]!.id;
+
+/** Rows or text through the import's own code, in this thread. */
+function run(db: TestDb, input: { text?: string; path?: string; rows?: Record<string, unknown>[]; kind?: LedgerKind; fileName?: string; snapshot?: boolean; now?: Date }): Promise<LedgerResult> {
+  const { now, ...rest } = input;
+  return runLedgerJob({ database: db.target, ...rest, now: (now ?? NOW).getTime() });
+}
+
+const importText = (db: TestDb, text: string, opts: { fileName?: string; snapshot?: boolean; now?: Date } = {}) => run(db, { text, ...opts });
+
+/** People and customers most tests need. */
+async function seed(db: TestDb): Promise<void> {
+  await run(db, {
+    kind: "people",
+    rows: [
+      { email: "claire@acme.test", name: "Claire Martin", role: "controller" },
+      { email: "paul@acme.test", name: "Paul Durand", role: "sales", managerEmail: "claire@acme.test" },
+    ],
+  });
+  await run(db, {
+    kind: "customers",
+    rows: [
+      { ref: "C001", name: "Boulangerie Dupont", salesRepEmail: "paul@acme.test", controllerEmail: "claire@acme.test" },
+      { ref: "C002", name: "Garage Leroy", currency: "EUR" },
+      { ref: "C003", name: "Yen Trading", currency: "JPY" },
+    ],
+  });
+}
+
+async function ledgerErrors(fn: () => unknown): Promise<RowError[]> {
   try {
-    fn();
+    await fn();
   } catch (e) {
     expect(e).toBeInstanceOf(LedgerError);
     expect((e as LedgerError).code).toBe("validation");
@@ -135,8 +170,8 @@ describe("parseLedgerText", () => {
     expect(() => parseLedgerText("foo;bar\n1;2\n")).toThrow(LedgerError);
   });
 
-  it("reports the missing required columns on the header line", () => {
-    const errors = ledgerErrors(() => parseLedgerText("piece;client;type;date\nF1;C1;FA;01/01/2026\n", { kind: "items" }));
+  it("reports the missing required columns on the header line", async () => {
+    const errors = await ledgerErrors(() => parseLedgerText("piece;client;type;date\nF1;C1;FA;01/01/2026\n", { kind: "items" }));
     expect(errors.map((e) => [e.line, e.field])).toEqual([
       [1, "dueOn"],
       [1, "amount"],
@@ -153,13 +188,15 @@ describe("parseLedgerText", () => {
   });
 });
 
-describe("applyLedger", () => {
-  it("imports a French ERP CSV (;, decimal commas, dd/mm/yyyy, French headers) in cents and ISO dates", () => {
-    const { db } = freshDb();
-    seed(db);
-    const result = importText(db, FRENCH_ERP);
+describe.each(["sqlite", "postgres"] as const)("import on %s", (backend) => {
+  const fresh = () => freshDb(backend);
+
+  it("imports a French ERP CSV (;, decimal commas, dd/mm/yyyy, French headers) in cents and ISO dates", async () => {
+    const db = await fresh();
+    await seed(db);
+    const result = await importText(db, FRENCH_ERP);
     expect(result).toMatchObject({ kind: "items", rows: 5, inserted: 5, updated: 0, unchanged: 0, closed: 0 });
-    const rows = items(db);
+    const rows = await items(db);
     expect(rows.map(({ createdAt: _c, updatedAt: _u, ...r }) => r)).toEqual([
       { customerRef: "C001", ref: "AV-2001", kind: "credit_note", issuedOn: "2026-01-20", dueOn: "2026-01-20", amount: -12000, openAmount: -12000, currency: "EUR", dunningLevel: "none", lastDunnedOn: null },
       { customerRef: "C001", ref: "FA-1001", kind: "invoice", issuedOn: "2026-01-05", dueOn: "2026-02-04", amount: 123456, openAmount: 123456, currency: "EUR", dunningLevel: "R1", lastDunnedOn: "2026-02-10" },
@@ -168,43 +205,43 @@ describe("applyLedger", () => {
       // JPY has no minor unit: the customer's currency decides how the amount is read
       { customerRef: "C003", ref: "FA-1003", kind: "invoice", issuedOn: "2026-02-01", dueOn: "2026-03-03", amount: 15000, openAmount: 15000, currency: "JPY", dunningLevel: "R5", lastDunnedOn: null },
     ]);
-    // DateTime columns as Prisma 6 (adapter-better-sqlite3, iso8601) writes them
+    // DateTime columns as Prisma 6 (adapter-better-sqlite3, iso8601) writes them on SQLite; that instant on PostgreSQL
     expect(rows[0]!.createdAt).toBe("2026-03-15T09:00:00.000+00:00");
     expect(rows[0]!.updatedAt).toBe("2026-03-15T09:00:00.000+00:00");
   });
 
-  it("imports a ,-separated file with ISO dates and English headers", () => {
-    const { db } = freshDb();
-    seed(db);
+  it("imports a ,-separated file with ISO dates and English headers", async () => {
+    const db = await fresh();
+    await seed(db);
     const text = "ref,customerRef,kind,issuedOn,dueOn,amount,openAmount,currency\nINV-1,C002,invoice,2026-02-01,2026-03-03,1234.56,1000.5,EUR\nCN-1,C002,credit_note,2026-02-10,2026-02-10,-20,-20,\n";
-    expect(importText(db, text)).toMatchObject({ kind: "items", rows: 2, inserted: 2 });
-    expect(items(db).map((r) => [r.ref, r.kind, r.issuedOn, r.dueOn, r.amount, r.openAmount])).toEqual([
+    expect(await importText(db, text)).toMatchObject({ kind: "items", rows: 2, inserted: 2 });
+    expect((await items(db)).map((r) => [r.ref, r.kind, r.issuedOn, r.dueOn, r.amount, r.openAmount])).toEqual([
       ["CN-1", "credit_note", "2026-02-10", "2026-02-10", -2000, -2000],
       ["INV-1", "invoice", "2026-02-01", "2026-03-03", 123456, 100050],
     ]);
   });
 
-  it("imports JSON (the REST shape), with lines counted from 1 per object", () => {
-    const { db } = freshDb();
-    seed(db);
+  it("imports JSON (the REST shape), with lines counted from 1 per object", async () => {
+    const db = await fresh();
+    await seed(db);
     const json = JSON.stringify([
       { ref: "J1", customerRef: "C001", kind: "invoice", issuedOn: "2026-02-01", dueOn: "2026-03-03", amount: "10.00", openAmount: "10.00", dunningLevel: 2 },
       { ref: "J2", customerRef: "C001", kind: "payment", issuedOn: "2026-02-05", dueOn: "2026-02-05", amount: -4, openAmount: 0 },
     ]);
-    expect(importText(db, json)).toMatchObject({ kind: "items", rows: 2, inserted: 2 });
-    expect(items(db).map((r) => [r.ref, r.amount, r.openAmount, r.dunningLevel])).toEqual([
+    expect(await importText(db, json)).toMatchObject({ kind: "items", rows: 2, inserted: 2 });
+    expect((await items(db)).map((r) => [r.ref, r.amount, r.openAmount, r.dunningLevel])).toEqual([
       ["J1", 1000, 1000, "R2"],
       ["J2", -400, 0, "none"],
     ]);
     const bad = JSON.stringify([{ ref: "J3", customerRef: "C001", kind: "invoice", issuedOn: "2026-02-30", dueOn: "2026-03-03", amount: "1", openAmount: "1" }]);
-    expect(ledgerErrors(() => importText(db, bad))).toEqual([{ line: 1, field: "issuedOn", message: '"2026-02-30" is not a date' }]);
+    expect(await ledgerErrors(() => importText(db, bad))).toEqual([{ line: 1, field: "issuedOn", message: '"2026-02-30" is not a date' }]);
   });
 
-  it("rejects a file with bad lines with every line and field, and writes nothing", () => {
-    const { db } = freshDb();
-    seed(db);
-    importText(db, "ref;customerRef;kind;issuedOn;dueOn;amount;openAmount\nOLD;C001;FA;01/01/2026;31/01/2026;10;10\n");
-    const before = { items: count(db, "Item"), snapshot: JSON.stringify(items(db)) };
+  it("rejects a file with bad lines with every line and field, and writes nothing", async () => {
+    const db = await fresh();
+    await seed(db);
+    await importText(db, "ref;customerRef;kind;issuedOn;dueOn;amount;openAmount\nOLD;C001;FA;01/01/2026;31/01/2026;10;10\n");
+    const before = { items: await count(db, "Item"), snapshot: JSON.stringify(await items(db)) };
     const text = [
       "piece;client;type;date;echeance;montant;solde", // line 1
       "F1;C001;FA;01/02/2026;31/02/2026;100,00;100,00", // 2: bad date
@@ -216,7 +253,7 @@ describe("applyLedger", () => {
       "F6;C001;FA;01/02/2026;03/03/2026;10;10", // 8: duplicate ref
       "OLD;C001;FA;01/01/2026;31/01/2026;10;0", // 9: fine (an update)
     ].join("\n");
-    const errors = ledgerErrors(() => importText(db, text));
+    const errors = await ledgerErrors(() => importText(db, text));
     expect(errors.map((e) => `line ${e.line}, field ${e.field}`)).toEqual([
       "line 2, field dueOn",
       "line 3, field amount",
@@ -227,17 +264,17 @@ describe("applyLedger", () => {
     ]);
     expect(errors[0]!.message).toBe('"31/02/2026" is not a date');
     expect(errors[5]!.message).toContain("first on line 7");
-    expect(count(db, "Item")).toBe(before.items);
-    expect(JSON.stringify(items(db))).toBe(before.snapshot);
+    expect(await count(db, "Item")).toBe(before.items);
+    expect(JSON.stringify(await items(db))).toBe(before.snapshot);
   });
 
-  it("summarises the first errors in the message and caps the list at 100", () => {
-    const { db } = freshDb();
-    seed(db);
+  it("summarises the first errors in the message and caps the list at 100", async () => {
+    const db = await fresh();
+    await seed(db);
     const lines = ["ref;customerRef;kind;issuedOn;dueOn;amount;openAmount"];
     for (let i = 0; i < 150; i++) lines.push(`F${i};NOPE;FA;01/02/2026;03/03/2026;1;1`);
     try {
-      importText(db, lines.join("\n"));
+      await importText(db, lines.join("\n"));
       expect.unreachable();
     } catch (e) {
       const err = e as LedgerError;
@@ -246,101 +283,115 @@ describe("applyLedger", () => {
       expect(err.message).toContain('line 2, field customerRef: unknown customer "NOPE"');
       expect(err.message).toContain("147 more errors");
     }
-    expect(count(db, "Item")).toBe(0);
+    expect(await count(db, "Item")).toBe(0);
   });
 
-  it("changes nothing when the same file is imported twice", () => {
-    const { db } = freshDb();
-    seed(db);
-    importText(db, FRENCH_ERP);
-    const first = items(db);
-    const again = importText(db, FRENCH_ERP, { now: new Date("2026-03-16T09:00:00Z") });
+  it("changes nothing when the same file is imported twice", async () => {
+    const db = await fresh();
+    await seed(db);
+    await importText(db, FRENCH_ERP);
+    const first = await items(db);
+    const again = await importText(db, FRENCH_ERP, { now: new Date("2026-03-16T09:00:00Z") });
     expect(again).toMatchObject({ rows: 5, inserted: 0, updated: 0, unchanged: 5, closed: 0, customerIds: [], creditNotes: [] });
-    expect(items(db)).toEqual(first); // updatedAt untouched
+    expect(await items(db)).toEqual(first); // updatedAt untouched
   });
 
-  it("updates a changed open amount, and lists its customer", () => {
-    const { db } = freshDb();
-    seed(db);
-    importText(db, FRENCH_ERP);
+  it("updates a changed open amount, and lists its customer", async () => {
+    const db = await fresh();
+    await seed(db);
+    await importText(db, FRENCH_ERP);
     const later = new Date("2026-03-16T09:00:00Z");
-    const result = importText(db, FRENCH_ERP.replace("FA-1002;C001;FA;15/01/2026;14/02/2026;99,9;50;", "FA-1002;C001;FA;15/01/2026;14/02/2026;99,9;0;"), { now: later });
-    expect(result).toMatchObject({ inserted: 0, updated: 1, unchanged: 4, customerIds: [customerId(db, "C001")], creditNotes: [] });
-    const row = items(db).find((r) => r.ref === "FA-1002")!;
+    const result = await importText(db, FRENCH_ERP.replace("FA-1002;C001;FA;15/01/2026;14/02/2026;99,9;50;", "FA-1002;C001;FA;15/01/2026;14/02/2026;99,9;0;"), { now: later });
+    expect(result).toMatchObject({ inserted: 0, updated: 1, unchanged: 4, customerIds: [await customerId(db, "C001")], creditNotes: [] });
+    const row = (await items(db)).find((r) => r.ref === "FA-1002")!;
     expect(row.openAmount).toBe(0);
     expect(row.updatedAt).toBe("2026-03-16T09:00:00.000+00:00");
     expect(row.createdAt).toBe("2026-03-15T09:00:00.000+00:00");
   });
 
-  it("keeps optional fields the file does not carry (delta semantics)", () => {
-    const { db } = freshDb();
-    seed(db);
-    importText(db, FRENCH_ERP); // FA-1001 at R1, dunned 2026-02-10
+  it("keeps optional fields the file does not carry (delta semantics)", async () => {
+    const db = await fresh();
+    await seed(db);
+    await importText(db, FRENCH_ERP); // FA-1001 at R1, dunned 2026-02-10
     const noLevels = "ref;customerRef;kind;issuedOn;dueOn;amount;openAmount\nFA-1001;C001;FA;05/01/2026;04/02/2026;1234,56;1234,56\n";
-    expect(importText(db, noLevels)).toMatchObject({ updated: 0, unchanged: 1 });
-    expect(items(db).find((r) => r.ref === "FA-1001")).toMatchObject({ dunningLevel: "R1", lastDunnedOn: "2026-02-10" });
+    expect(await importText(db, noLevels)).toMatchObject({ updated: 0, unchanged: 1 });
+    expect((await items(db)).find((r) => r.ref === "FA-1001")).toMatchObject({ dunningLevel: "R1", lastDunnedOn: "2026-02-10" });
   });
 
-  it("--snapshot closes the open items the file no longer lists, only for the file's customers", () => {
-    const { db } = freshDb();
-    seed(db);
-    importText(db, FRENCH_ERP);
+  it("--snapshot closes the open items the file no longer lists, only for the file's customers", async () => {
+    const db = await fresh();
+    await seed(db);
+    await importText(db, FRENCH_ERP);
     const snapshot = [
       "ref;customerRef;kind;issuedOn;dueOn;amount;openAmount",
       "FA-1001;C001;FA;05/01/2026;04/02/2026;1234,56;1234,56",
       "AV-2001;C001;AV;20/01/2026;20/01/2026;-120,00;-120,00",
     ].join("\n");
-    const result = importText(db, snapshot, { snapshot: true, now: new Date("2026-03-16T09:00:00Z") });
+    const result = await importText(db, snapshot, { snapshot: true, now: new Date("2026-03-16T09:00:00Z") });
     // FA-1002 (C001, open 50.00) is closed; RG-3001 (C002) and FA-1003 (C003) are not in the file's customers
-    expect(result).toMatchObject({ rows: 2, inserted: 0, updated: 0, unchanged: 2, closed: 1, customerIds: [customerId(db, "C001")] });
-    const byRef = Object.fromEntries(items(db).map((r) => [r.ref, r.openAmount]));
+    expect(result).toMatchObject({ rows: 2, inserted: 0, updated: 0, unchanged: 2, closed: 1, customerIds: [await customerId(db, "C001")] });
+    const byRef = Object.fromEntries((await items(db)).map((r) => [r.ref, r.openAmount]));
     expect(byRef).toEqual({ "AV-2001": -12000, "FA-1001": 123456, "FA-1002": 0, "RG-3001": -50, "FA-1003": 15000 });
-    expect(importText(db, snapshot, { snapshot: true })).toMatchObject({ closed: 0, customerIds: [] });
+    expect(await importText(db, snapshot, { snapshot: true })).toMatchObject({ closed: 0, customerIds: [] });
+    expect(await ledgerErrors(() => importText(db, "code_client;raison_sociale\nC1;Acme\n", { snapshot: true }))).toEqual([
+      { line: 1, field: "snapshot", message: "a snapshot import applies to items only" },
+    ]);
   });
 
-  it("lists the credit notes inserted or changed", () => {
-    const { db } = freshDb();
-    seed(db);
-    const result = importText(db, FRENCH_ERP);
-    expect(result.creditNotes).toEqual([{ customerId: customerId(db, "C001"), ref: "AV-2001" }]);
-    expect(result.customerIds).toEqual(["C001", "C002", "C003"].map((r) => customerId(db, r)).sort((a, b) => a - b));
-    const changed = importText(db, FRENCH_ERP.replace("AV-2001;C001;Avoir;20/01/2026;20/01/2026;-120,00;-120,00", "AV-2001;C001;Avoir;20/01/2026;20/01/2026;-120,00;-20,00"));
-    expect(changed.creditNotes).toEqual([{ customerId: customerId(db, "C001"), ref: "AV-2001" }]);
+  it("lists the credit notes inserted or changed", async () => {
+    const db = await fresh();
+    await seed(db);
+    const result = await importText(db, FRENCH_ERP);
+    expect(result.creditNotes).toEqual([{ customerId: await customerId(db, "C001"), ref: "AV-2001" }]);
+    const ids = await Promise.all(["C001", "C002", "C003"].map((r) => customerId(db, r)));
+    expect(result.customerIds).toEqual(ids.sort((a, b) => a - b));
+    const changed = await importText(db, FRENCH_ERP.replace("AV-2001;C001;Avoir;20/01/2026;20/01/2026;-120,00;-120,00", "AV-2001;C001;Avoir;20/01/2026;20/01/2026;-120,00;-20,00"));
+    expect(changed.creditNotes).toEqual([{ customerId: await customerId(db, "C001"), ref: "AV-2001" }]);
   });
 
-  it("imports people (manager in the same file) and customers, checking references", () => {
-    const { db } = freshDb();
+  it("imports people (manager in the same file) and customers, checking references", async () => {
+    const db = await fresh();
     const people = "Email;Nom;Rôle;Manager;Langue\nboss@acme.test;Big Boss;manager;;en\nrep@acme.test;Rep One;commercial;boss@acme.test;\n";
-    expect(importText(db, people)).toMatchObject({ kind: "people", inserted: 2 });
-    expect(db.prepare(`SELECT email, role, managerEmail, locale, timezone FROM "Person" ORDER BY email`).all()).toEqual([
+    expect(await importText(db, people)).toMatchObject({ kind: "people", inserted: 2 });
+    expect(await db.query(`SELECT "email", "role", "managerEmail", "locale", "timezone" FROM "Person" ORDER BY "email"`)).toEqual([
       { email: "boss@acme.test", role: "manager", managerEmail: null, locale: "en", timezone: "Europe/Paris" },
       { email: "rep@acme.test", role: "sales", managerEmail: "boss@acme.test", locale: "fr", timezone: "Europe/Paris" },
     ]);
+    expect(await importText(db, people)).toMatchObject({ kind: "people", inserted: 0, updated: 0, unchanged: 2 });
     const customers = "code_client;raison_sociale;commercial\nC1;Acme;REP@acme.test\nC2;Beta;ghost@acme.test\nC1;Acme bis;\n";
-    expect(ledgerErrors(() => importText(db, customers)).map((e) => [e.line, e.field])).toEqual([
+    expect((await ledgerErrors(() => importText(db, customers))).map((e) => [e.line, e.field])).toEqual([
       [3, "salesRepEmail"],
       [4, "ref"],
     ]);
-    expect(count(db, "Customer")).toBe(0);
-    expect(importText(db, "code_client;raison_sociale;commercial\nC1;Acme;REP@acme.test\n")).toMatchObject({ kind: "customers", inserted: 1 });
-    expect(db.prepare(`SELECT salesRepEmail FROM "Customer"`).pluck().get()).toBe("rep@acme.test");
+    expect(await count(db, "Customer")).toBe(0);
+    expect(await importText(db, "code_client;raison_sociale;commercial\nC1;Acme;REP@acme.test\n")).toMatchObject({ kind: "customers", inserted: 1 });
+    expect(await db.query(`SELECT "salesRepEmail" FROM "Customer"`)).toEqual([{ salesRepEmail: "rep@acme.test" }]);
   });
-});
 
-describe("customer search key", () => {
+  it("reports a row the database refuses with its line (a Slack id taken meanwhile), writing nothing", async () => {
+    const db = await fresh();
+    await importText(db, "email;name;role;slack\na@acme.test;A;sales;U1\n");
+    // validation saw U1 free (the file releases it from a@…), but the row order makes the database refuse b@… first
+    const text = "email;name;role;slack\nb@acme.test;B;sales;U1\na@acme.test;A;sales;U2\n";
+    const errors = await ledgerErrors(() => importText(db, text));
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({ line: 2, field: "row" });
+    expect(await db.query(`SELECT "email", "slackUserId" FROM "Person" ORDER BY "email"`)).toEqual([{ email: "a@acme.test", slackUserId: "U1" }]);
+  });
+
   it("imported customers are searchable ignoring accents and case, and a renamed one is re-keyed", async () => {
-    const { db, file } = freshDb();
+    const db = await fresh();
     const text = "code_client;raison_sociale\nFR-1;École des Arts\nFR-2;Café du Port\nFR-3;Garage Moreau\n";
-    expect(importText(db, text)).toMatchObject({ kind: "customers", inserted: 3 });
+    expect(await importText(db, text)).toMatchObject({ kind: "customers", inserted: 3 });
     // the same file again writes nothing (the key is part of the unchanged-row comparison, and equal)
-    expect(importText(db, text)).toMatchObject({ inserted: 0, updated: 0, unchanged: 3 });
-    const store = sqlStore(file);
+    expect(await importText(db, text)).toMatchObject({ inserted: 0, updated: 0, unchanged: 3 });
+    const { store } = await openStore(db.target);
     try {
       const names = async (q: string) => (await store.customers.search(q, 10)).map((c) => c.name);
       for (const q of ["ecole", "ÉCOLE", "École"]) expect(await names(q)).toEqual(["École des Arts"]);
       expect(await names("cafe")).toEqual(["Café du Port"]);
       expect(await names("fr-3")).toEqual(["Garage Moreau"]);
-      expect(importText(db, "code_client;raison_sociale\nFR-2;Brasserie Lefèvre\n")).toMatchObject({ inserted: 0, updated: 1 });
+      expect(await importText(db, "code_client;raison_sociale\nFR-2;Brasserie Lefèvre\n")).toMatchObject({ inserted: 0, updated: 1 });
       expect(await names("cafe")).toEqual([]);
       expect(await names("lefevre")).toEqual(["Brasserie Lefèvre"]);
     } finally {
@@ -348,6 +399,23 @@ describe("customer search key", () => {
     }
   });
 
+  it("streams a file from its path: Windows-1252 bytes, quoted CSV, JSON", async () => {
+    const db = await fresh();
+    await seed(db);
+    const latin = tempFile("pieces.csv");
+    fs.writeFileSync(latin, Buffer.from("Numéro pièce;Code client;Type;Date pièce;Echéance;Montant;Solde\nFA-1;C001;Facture;05/01/2026;04/02/2026;10;10\n", "latin1"));
+    expect(await run(db, { path: latin })).toMatchObject({ kind: "items", inserted: 1 });
+    const quoted = tempFile("quoted.csv");
+    fs.writeFileSync(quoted, 'ref,customerRef,kind,issuedOn,dueOn,amount,openAmount\n"F,2",C001,invoice,2026-01-01,2026-02-01,"1,5","1,5"\n\n"F3",C001,invoice,2026-01-01,2026-02-31,2,2\n');
+    expect(await ledgerErrors(() => run(db, { path: quoted }))).toEqual([{ line: 4, field: "dueOn", message: '"2026-02-31" is not a date' }]);
+    const json = tempFile("export");
+    fs.writeFileSync(json, JSON.stringify({ items: [{ ref: "J1", customerRef: "C001", kind: "invoice", issuedOn: "2026-02-01", dueOn: "2026-03-03", amount: "1,00", openAmount: "1,00" }] }, null, 2));
+    expect(await run(db, { path: json })).toMatchObject({ kind: "items", inserted: 1 });
+    expect((await items(db)).map((r) => r.ref)).toEqual(["FA-1", "J1"]);
+  });
+});
+
+describe("customer search key (SQLite migration)", () => {
   it("migrating an existing database keys its customers exactly (TypeScript backfill after the SQL one)", () => {
     const file = tempFile("old.db");
     const oldDir = path.dirname(tempFile("migrations"));
@@ -363,28 +431,45 @@ describe("customer search key", () => {
   });
 });
 
-describe("importLedger (worker thread)", () => {
-  it("gives the same result as applyLedger", async () => {
-    const a = freshDb();
-    const b = freshDb();
-    seed(a.db);
-    seed(b.db);
-    const direct = importText(a.db, FRENCH_ERP);
+describe("applyLedger (SQLite, synchronous)", () => {
+  it("gives the same rows and result as the import", async () => {
+    const file = tempFile("sync.db");
+    const raw: BetterSqlite3.Database = openSqlite(file);
+    cleanup.unshift(() => raw.close());
+    migrate(raw);
+    const other = await freshDb("sqlite");
+    await seed(other);
+    applyLedger(raw, "people", [{ email: "claire@acme.test", name: "Claire Martin", role: "controller" }, { email: "paul@acme.test", name: "Paul Durand", role: "sales", managerEmail: "claire@acme.test" }], { now: NOW });
+    applyLedger(raw, "customers", [{ ref: "C001", name: "Boulangerie Dupont", salesRepEmail: "paul@acme.test", controllerEmail: "claire@acme.test" }, { ref: "C002", name: "Garage Leroy", currency: "EUR" }, { ref: "C003", name: "Yen Trading", currency: "JPY" }], { now: NOW });
+    const parsed = parseLedgerText(FRENCH_ERP);
+    const direct = applyLedger(raw, parsed.kind, parsed.rows, { now: NOW, lines: parsed.lines });
+    expect(direct).toEqual(await importText(other, FRENCH_ERP));
+    expect(raw.prepare(`SELECT COUNT(*) FROM "Item"`).pluck().get()).toBe(5);
+  });
+});
+
+describe.each(["sqlite", "postgres"] as const)("importLedger (worker threads) on %s", (backend) => {
+  it("gives the same result as the import in this thread", async () => {
+    const a = await freshDb(backend);
+    const b = await freshDb(backend);
+    await seed(a);
+    await seed(b);
+    const direct = await importText(a, FRENCH_ERP);
     const file = tempFile("pieces.csv");
     fs.writeFileSync(file, FRENCH_ERP);
-    const viaWorker = await importLedger({ databaseFile: b.file, path: file, now: NOW });
+    const viaWorker = await importLedger({ database: b.target, path: file, now: NOW });
     expect(viaWorker).toEqual(direct);
-    expect(items(b.db)).toEqual(items(a.db));
+    expect(await items(b)).toEqual(await items(a));
     // and text input, a second time: nothing changes
-    expect(await importLedger({ databaseFile: b.file, text: FRENCH_ERP, now: NOW })).toMatchObject({ inserted: 0, updated: 0, unchanged: 5 });
+    expect(await importLedger({ database: b.target, text: FRENCH_ERP, now: NOW })).toMatchObject({ inserted: 0, updated: 0, unchanged: 5 });
   });
 
   it("rejects with a LedgerError carrying the same details", async () => {
-    const { db, file } = freshDb();
-    seed(db);
+    const db = await freshDb(backend);
+    await seed(db);
     const text = "ref;customerRef;kind;issuedOn;dueOn;amount;openAmount\nF1;C001;FA;01/02/2026;31/02/2026;1;1\n";
-    const expected = ledgerErrors(() => importText(db, text));
-    const error = await importLedger({ databaseFile: file, text, now: NOW }).catch((e: unknown) => e);
+    const expected = await ledgerErrors(() => importText(db, text));
+    const error = await importLedger({ database: db.target, text, now: NOW }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(LedgerError);
     expect((error as LedgerError).details.errors).toEqual(expected);
   });
@@ -401,13 +486,11 @@ describe("importLedger (worker thread)", () => {
     return file;
   }
 
-  function seedBig(db: Database.Database): void {
-    applyLedger(db, "customers", Array.from({ length: 2000 }, (_, i) => ({ ref: `B${i}`, name: `Client ${i}` })), { now: NOW });
-  }
+  const seedBig = (db: TestDb) => run(db, { kind: "customers", rows: Array.from({ length: 2000 }, (_, i) => ({ ref: `B${i}`, name: `Client ${i}` })) });
 
   it("keeps the event loop responsive during a 200,000-row import", async () => {
-    const { db, file } = freshDb();
-    seedBig(db);
+    const db = await freshDb(backend);
+    await seedBig(db);
     const csv = bigFile(200_000);
     let maxGap = 0;
     let last = performance.now();
@@ -417,38 +500,39 @@ describe("importLedger (worker thread)", () => {
       last = t;
     }, 10);
     try {
-      const result = await importLedger({ databaseFile: file, path: csv, now: NOW });
+      const result = await importLedger({ database: db.target, path: csv, now: NOW });
       expect(result).toMatchObject({ rows: 200_000, inserted: 200_000 });
     } finally {
       clearInterval(timer);
     }
     expect(maxGap).toBeLessThan(200);
-    expect(count(db, "Item")).toBe(200_000);
+    expect(await count(db, "Item")).toBe(200_000);
 
     // Again with one open amount changed: one update, found in the middle of a multi-row chunk.
     const text = fs.readFileSync(csv, "utf8").replace("\nF123456;B1456;FA;5/01/2026;28/02/2026;456,56;456,56\n", "\nF123456;B1456;FA;5/01/2026;28/02/2026;456,56;6,56\n");
     fs.writeFileSync(csv, text);
-    const again = await importLedger({ databaseFile: file, path: csv, now: new Date("2026-03-16T09:00:00Z") });
-    expect(again).toMatchObject({ rows: 200_000, inserted: 0, updated: 1, unchanged: 199_999, customerIds: [customerId(db, "B1456")] });
-    expect(db.prepare(`SELECT openAmount FROM "Item" WHERE ref = 'F123456'`).pluck().get()).toBe(656);
+    const again = await importLedger({ database: db.target, path: csv, now: new Date("2026-03-16T09:00:00Z") });
+    expect(again).toMatchObject({ rows: 200_000, inserted: 0, updated: 1, unchanged: 199_999, customerIds: [await customerId(db, "B1456")] });
+    expect(await db.query(`SELECT "openAmount" FROM "Item" WHERE "ref" = 'F123456'`)).toEqual([{ openAmount: 656 }]);
   }, 120_000);
 
   it("writes nothing when the last line of a large (pipelined) file is wrong", async () => {
-    const { db, file } = freshDb();
-    seedBig(db);
+    const db = await freshDb(backend);
+    await seedBig(db);
     const csv = bigFile(100_000, true);
-    const error = await importLedger({ databaseFile: file, path: csv, now: NOW }).catch((e: unknown) => e);
+    const error = await importLedger({ database: db.target, path: csv, now: NOW }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(LedgerError);
     expect((error as LedgerError).details.errors).toEqual([{ line: 100_001, field: "dueOn", message: '"31/02/2026" is not a date' }]);
-    expect(count(db, "Item")).toBe(0);
+    expect(await count(db, "Item")).toBe(0);
   }, 120_000);
 });
 
-describe("accord import (CLI)", () => {
-  const run = promisify(execFile);
-  async function cli(args: string[], databaseFile: string): Promise<{ code: number; out: string }> {
+describe.each(["sqlite", "postgres"] as const)("accord import (CLI) on %s", (backend) => {
+  const exec = promisify(execFile);
+  async function cli(args: string[], target: DatabaseTarget): Promise<{ code: number; out: string }> {
+    const url = target.kind === "sqlite" ? `file:${target.file}` : target.url;
     try {
-      const { stdout, stderr } = await run("npx", ["tsx", "src/cli.ts", ...args], { cwd: ROOT, env: { ...process.env, DATABASE_URL: `file:${databaseFile}` } });
+      const { stdout, stderr } = await exec("npx", ["tsx", "src/cli.ts", ...args], { cwd: ROOT, env: { ...process.env, DATABASE_URL: url } });
       return { code: 0, out: stdout + stderr };
     } catch (e) {
       const err = e as { code?: number; stdout?: string; stderr?: string };
@@ -457,21 +541,21 @@ describe("accord import (CLI)", () => {
   }
 
   it("exits 1 listing line and field on a bad file, 0 with a summary on a good one", async () => {
-    const { db, file } = freshDb();
-    seed(db);
+    const db = await freshDb(backend);
+    await seed(db);
     const bad = tempFile("bad.csv");
     fs.writeFileSync(bad, "piece;client;type;date;echeance;montant;solde\nF1;C001;FA;01/02/2026;31/02/2026;10;10\nF2;C404;FA;01/02/2026;03/03/2026;10;10\n");
-    const rejected = await cli(["import", bad], file);
+    const rejected = await cli(["import", bad], db.target);
     expect(rejected.code).toBe(1);
     expect(rejected.out).toContain('line 2, field dueOn: "31/02/2026" is not a date');
     expect(rejected.out).toContain("line 3, field customerRef");
-    expect(count(db, "Item")).toBe(0);
+    expect(await count(db, "Item")).toBe(0);
 
     const good = tempFile("good.csv");
     fs.writeFileSync(good, FRENCH_ERP);
-    const accepted = await cli(["import", good, "--kind", "items"], file);
+    const accepted = await cli(["import", good, "--kind", "items"], db.target);
     expect(accepted.code).toBe(0);
     expect(accepted.out).toMatch(/items, 5 rows: 5 inserted, 0 updated, 0 unchanged, 0 closed in \d+\.\d+ s/);
-    expect(count(db, "Item")).toBe(5);
+    expect(await count(db, "Item")).toBe(5);
   }, 60_000);
 });

@@ -1,20 +1,24 @@
 import { parentPort, workerData } from "node:worker_threads";
-import { runLedgerJob, runLedgerValidator, runLedgerWriter, serialiseError, type LedgerJobReply, type LedgerWorkerData } from "./ledger.ts";
+import { serialiseError } from "../ledger/errors.ts";
+import type { LedgerJobReply, LedgerWorkerData } from "./ledger.ts";
+import { runLedgerJob, runLedgerValidator, runLedgerWriter } from "./ledgerJobs.ts";
 
 // Worker entry of importLedger (src/db/ledger.ts). Roles:
-// - "job": parse, validate and apply one import on its own SQLite connection, reply once to the parent;
-// - "validator" / "writer": the two halves of a pipelined (large) import, talking over a MessagePort;
+// - "job": parse, validate and write one import on its own connection (SQLite or PostgreSQL), reply once;
+// - "validator" / "writer": the two halves of a two-thread SQLite import, talking over a MessagePort;
 //   the writer replies to the parent.
 // Started by a small bootstrap that registers tsx first, so TypeScript loads under the tsx CLI and vitest.
 
 const data = workerData as LedgerWorkerData;
+import v8 from "node:v8";
+if (process.env.LEDGER_MEMDEBUG) { let peak = 0; const t = setInterval(() => { const h = v8.getHeapStatistics(); if (h.total_heap_size > peak) { peak = h.total_heap_size; console.error(data.role, "heap total", (h.total_heap_size/1048576).toFixed(0), "used", (h.used_heap_size/1048576).toFixed(0), "external", (h.external_memory/1048576).toFixed(0), "malloced", (h.malloced_memory/1048576).toFixed(0)); } }, 100); t.unref(); }
 
 if (data.role === "validator") {
-  runLedgerValidator(data.job, data.port);
+  await runLedgerValidator(data.job, data.port);
 } else {
   let reply: LedgerJobReply;
   try {
-    const result = data.role === "writer" ? await runLedgerWriter(data.job, data.port) : runLedgerJob(data.job);
+    const result = data.role === "writer" ? await runLedgerWriter(data.job, data.port) : await runLedgerJob(data.job);
     reply = { ok: true, result };
   } catch (e) {
     reply = { ok: false, error: serialiseError(e) };

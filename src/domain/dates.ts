@@ -1,6 +1,8 @@
 // Calendar-day arithmetic on ISO dates (YYYY-MM-DD) and "today" in a time zone.
 // Plain UTC arithmetic for calendar days (no time zone can shift them) and the platform's Intl for
 // time zones and display, with the formatters cached: these run on every card render.
+import { invalid } from "./errors.ts";
+
 export const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 const DAY_MS = 86_400_000;
 
@@ -74,4 +76,25 @@ export function displayDate(iso: string, locale: string): string {
     displayFormatters.set(tag, f);
   }
   return f.format(utc(iso));
+}
+
+/** How far from today each kind of date may be (calendar days). */
+export const DATE_BOUNDS = {
+  /** follow-ups: from today to two years ahead */
+  followUpDaysAhead: 730,
+  /** dunning runs and previews, aged balance: within a year of today */
+  reportDays: 366,
+} as const;
+
+/**
+ * A real calendar date (YYYY-MM-DD) within [min, max] (inclusive, either optional), or a validation error
+ * naming the field, with the bounds as parameters.
+ */
+export function checkDate(field: string, value: string, bounds: { min?: string; max?: string } = {}): string {
+  if (typeof value !== "string" || !isIsoDate(value)) return invalid(field, `${field}: "${String(value)}" is not a calendar date (YYYY-MM-DD)`, { value: String(value) });
+  if ((bounds.min && value < bounds.min) || (bounds.max && value > bounds.max)) {
+    const range = bounds.min && bounds.max ? `from ${bounds.min} to ${bounds.max}` : bounds.min ? `on or after ${bounds.min}` : `on or before ${bounds.max}`;
+    return invalid(field, `${field}: ${value} is out of range (${range})`, { value, ...(bounds.min ? { min: bounds.min } : {}), ...(bounds.max ? { max: bounds.max } : {}) });
+  }
+  return value;
 }

@@ -302,11 +302,30 @@ describe("validateSelection", () => {
     expect(err.details).toEqual({
       field: "items[0].amount",
       itemRef: "F1",
-      openAmount: 100000,
-      undisputed: 10000,
+      currency: "EUR",
+      openAmount: "1000.00",
+      undisputed: "100.00",
+      requested: "100.01",
       disputes: ["LIT-2026-0002", "LIT-2026-0003"],
+      claims: [
+        { dispute: "LIT-2026-0002", amount: "600.00" },
+        { dispute: "LIT-2026-0003", amount: "300.00" },
+      ],
     });
-    expect(err.message).toBe("Item F1: only 10000 of its open 100000 is not already disputed (LIT-2026-0002, LIT-2026-0003)");
+    expect(err.message).toBe("Item F1: only 100.00 EUR of its open 1000.00 EUR is not already disputed (LIT-2026-0002: 600.00, LIT-2026-0003: 300.00)");
+  });
+
+  it("claiming the remainder (no amount) of an item other disputes hold entirely is a conflict naming them, not 'must be positive'", () => {
+    const f1 = item({ id: 1, ref: "F1", amount: 100000 });
+    const err = accordError(() => validateSelection(c, [{ claims: claims(f1, [{ number: "LIT-2026-0002", amount: 100000 }]), amount: undefined }]));
+    expect(err.code).toBe("conflict");
+    expect(err.details).toMatchObject({ field: "items[0].ref", undisputed: "0.00", disputes: ["LIT-2026-0002"], claims: [{ dispute: "LIT-2026-0002", amount: "1000.00" }] });
+  });
+
+  it("an explicit amount of zero is still 'must be positive'", () => {
+    const err = accordError(() => validateSelection(c, [{ claims: claims(item({ id: 1 })), amount: 0 }]));
+    expect(err.code).toBe("validation");
+    expect(err.details.field).toBe("items[0].amount");
   });
 
   it("accepts exactly the undisputed remainder", () => {
@@ -319,9 +338,10 @@ describe("validateSelection", () => {
   it("checks against the open amount, not the invoice amount, after a partial payment", () => {
     const f1 = item({ id: 1, ref: "F1", amount: 100000, openAmount: 40000 });
     const err = accordError(() => validateSelection(c, [{ claims: claims(f1), amount: 40001 }]));
-    expect(err.code).toBe("conflict");
-    expect(err.details).toMatchObject({ undisputed: 40000, openAmount: 40000, disputes: [] });
-    expect(err.message).toBe("Item F1: the disputed amount exceeds its open amount");
+    // nobody else claims it: not a conflict, an amount the item cannot carry (422), in the item's currency
+    expect(err.code).toBe("unprocessable");
+    expect(err.details).toEqual({ field: "items[0].amount", itemRef: "F1", currency: "EUR", openAmount: "400.00", requested: "400.01" });
+    expect(err.message).toBe("Item F1: the disputed amount 400.01 EUR exceeds its open amount 400.00 EUR");
   });
 
   it("refuses the same item selected twice, pointing at the second", () => {

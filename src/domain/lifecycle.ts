@@ -1,4 +1,6 @@
+import { addDays, checkDate, DATE_BOUNDS } from "./dates.ts";
 import { AccordError, fail, invalid } from "./errors.ts";
+import { formatAmount } from "./money.ts";
 import type {
   Customer,
   Dispute,
@@ -75,10 +77,15 @@ export interface ItemClaims {
   others: { number: string; amount: number }[];
 }
 
-export function validateSelection(customer: Customer, selection: { claims: ItemClaims; amount: number }[]): DisputedItem[] {
+/**
+ * `amount` undefined = the item's undisputed remainder. Over-claiming an item that other open disputes hold
+ * is a conflict naming them (409); more than the open amount of an item nobody else claims is unprocessable (422).
+ * Amounts in details are decimal strings in the item's currency.
+ */
+export function validateSelection(customer: Customer, selection: { claims: ItemClaims; amount: number | undefined }[]): DisputedItem[] {
   if (selection.length === 0) invalid("items", "Select at least one item to dispute");
   const seen = new Set<number>();
-  return selection.map(({ claims, amount }, i) => {
+  return selection.map(({ claims, amount: requested }, i) => {
     const { item, others } = claims;
     const field = `items[${i}]`;
     if (seen.has(item.id)) invalid(field, `Item ${item.ref} is selected twice`);
@@ -90,20 +97,48 @@ export function validateSelection(customer: Customer, selection: { claims: ItemC
       });
     }
     if (item.openAmount <= 0) fail("unprocessable", `Invoice ${item.ref} has nothing left to pay`, { field: `${field}.ref` });
-    if (!Number.isSafeInteger(amount) || amount <= 0) invalid(`${field}.amount`, `The disputed amount of ${item.ref} must be positive`);
+    if (requested !== undefined && (!Number.isSafeInteger(requested) || requested <= 0)) invalid(`${field}.amount`, `The disputed amount of ${item.ref} must be positive`);
     const claimed = others.reduce((s, o) => s + o.amount, 0);
     const remainder = item.openAmount - claimed;
-    if (amount > remainder) {
-      fail(
-        "conflict",
-        others.length
-          ? `Item ${item.ref}: only ${remainder} of its open ${item.openAmount} is not already disputed (${others.map((o) => o.number).join(", ")})`
-          : `Item ${item.ref}: the disputed amount exceeds its open amount`,
-        { field: `${field}.amount`, itemRef: item.ref, openAmount: item.openAmount, undisputed: remainder, disputes: others.map((o) => o.number) },
-      );
+    const amount = requested ?? remainder;
+    const money = (v: number) => formatAmount(v, item.currency);
+    if (amount > remainder || amount <= 0) {
+      const where = requested === undefined ? `${field}.ref` : `${field}.amount`;
+      if (others.length) {
+        fail(
+          "conflict",
+          `Item ${item.ref}: only ${money(Math.max(remainder, 0))} ${item.currency} of its open ${money(item.openAmount)} ${item.currency} is not already disputed (${others.map((o) => `${o.number}: ${money(o.amount)}`).join(", ")})`,
+          {
+            field: where,
+            itemRef: item.ref,
+            currency: item.currency,
+            openAmount: money(item.openAmount),
+            undisputed: money(Math.max(remainder, 0)),
+            ...(requested !== undefined ? { requested: money(requested) } : {}),
+            disputes: others.map((o) => o.number),
+            claims: others.map((o) => ({ dispute: o.number, amount: money(o.amount) })),
+          },
+        );
+      }
+      fail("unprocessable", `Item ${item.ref}: the disputed amount ${money(amount)} ${item.currency} exceeds its open amount ${money(item.openAmount)} ${item.currency}`, {
+        field: where,
+        itemRef: item.ref,
+        currency: item.currency,
+        openAmount: money(item.openAmount),
+        requested: money(amount),
+      });
     }
     return { itemId: item.id, amount };
   });
+}
+
+/** A follow-up date: a real calendar date from today to two years ahead. */
+export function checkFollowUp(field: string, on: string, today: string): string {
+  checkDate(field, on);
+  if (on < today) invalid(field, `The follow-up date ${on} is in the past`, { value: on, min: today });
+  const max = addDays(today, DATE_BOUNDS.followUpDaysAhead);
+  if (on > max) invalid(field, `The follow-up date ${on} is more than two years ahead (latest ${max})`, { value: on, min: today, max });
+  return on;
 }
 
 // ---- commands ---------------------------------------------------------------------------------------
@@ -219,7 +254,7 @@ export function reassignDispute(d: Dispute, input: { byEmail: string; toEmail: s
 
 export function setFollowUp(d: Dispute, input: { byEmail: string; on: string; note?: string; today: string }, now: Date): Change {
   assertTransition(d, "follow_up");
-  if (input.on < input.today) invalid("on", `The follow-up date ${input.on} is in the past`);
+  checkFollowUp("on", input.on, input.today);
   return {
     dispute: bump(d, { followUpOn: input.on }, now),
     events: [ev("follow_up_set", now, input.byEmail, input.note?.trim() || null, { from: d.followUpOn, on: input.on })],

@@ -1,5 +1,5 @@
 import { describe, it, expect } from "vitest";
-import { allowedActions, assertCan, can, type Action } from "./permissions.ts";
+import { allowedActions, assertCan, can, mayOwnDisputes, type Action } from "./permissions.ts";
 import type { Dispute, Person } from "./types.ts";
 import { EMAILS, accordError, customer, dispute, person, resolvedDispute } from "./testBuilders.ts";
 
@@ -61,11 +61,18 @@ describe("can: DESIGN.md's table", () => {
     expect(can(VIEWERS[viewer], action, D, C)).toBe(allowed);
   });
 
-  it("a manager who owns the dispute may do what an owner may (resolve, follow up)", () => {
+  it("a manager who owns the dispute still acts as a manager: no resolve, no follow-up (DESIGN.md: owning never grants more)", () => {
     const managerOwner = dispute({ ownerEmail: EMAILS.manager });
-    expect(can(VIEWERS.manager, "resolve", managerOwner, C)).toBe(true);
-    expect(can(VIEWERS.manager, "follow_up", managerOwner, C)).toBe(true);
+    expect(can(VIEWERS.manager, "resolve", managerOwner, C)).toBe(false);
+    expect(can(VIEWERS.manager, "follow_up", managerOwner, C)).toBe(false);
     expect(can(VIEWERS.manager, "withdraw", managerOwner, C)).toBe(false);
+    expect(can(VIEWERS.manager, "comment", managerOwner, C)).toBe(true);
+    expect(can(VIEWERS.manager, "reassign", managerOwner, C)).toBe(true);
+  });
+
+  it("only controllers and admins execute dunning runs; every role but manager may own disputes", () => {
+    expect(VIEWER_NAMES.filter((v) => can(VIEWERS[v], "run_dunning"))).toEqual(["controller", "admin"]);
+    expect(VIEWER_NAMES.filter((v) => mayOwnDisputes(VIEWERS[v]))).toEqual(["controller", "owner", "admin", "other"]);
   });
 
   it("being the owner needs the dispute: without it a sales person may not resolve", () => {

@@ -1,5 +1,5 @@
 import { fail } from "./errors.ts";
-import type { Customer, Dispute, Person } from "./types.ts";
+import type { Customer, Dispute, Person, Role } from "./types.ts";
 
 // DESIGN.md "Who may do what", as data. The same check serves Slack, Teams and the REST API.
 export const ACTIONS = [
@@ -16,6 +16,7 @@ export const ACTIONS = [
   "nudge",
   "subscribe_digest",
   "admin",
+  "run_dunning",
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -35,12 +36,19 @@ const TABLE: Record<Action, readonly Actor[]> = {
   nudge: ["controller", "manager", "admin"],
   subscribe_digest: ["controller", "manager", "admin"],
   admin: ["admin"],
+  /** execute a dunning run (letters, levels and last-reminder dates move) */
+  run_dunning: ["controller", "admin"],
 };
+
+/** Who may own (be the resolution owner of) a dispute: every role but manager (support, logistics... load as sales). */
+export const OWNER_ROLES: readonly Role[] = ["controller", "sales", "admin"];
+export const mayOwnDisputes = (person: Pick<Person, "role">): boolean => OWNER_ROLES.includes(person.role);
 
 function actorsOf(person: Person, dispute?: Pick<Dispute, "ownerEmail">): Actor[] {
   const a: Actor[] = [];
   if (person.role === "controller" || person.role === "admin" || person.role === "manager") a.push(person.role);
-  if (dispute && dispute.ownerEmail === person.email) a.push("owner");
+  // Owning never grants more than the role allows: a manager who owns a dispute acts as a manager.
+  if (dispute && dispute.ownerEmail === person.email && mayOwnDisputes(person)) a.push("owner");
   return a;
 }
 

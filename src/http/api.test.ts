@@ -1,12 +1,14 @@
 import ExcelJS from "exceljs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { seedLedger, startTestAccord, type TestAccord } from "../test/harness.ts";
+import { seedLedger, startTestAccord, type TestAccord, type TestDatabase } from "../test/harness.ts";
 
-// The REST API over real HTTP on a random port, with a temporary database and a fixed clock.
+// The REST API over real HTTP on a random port, with a temporary database and a fixed clock: the
+// whole suite on SQLite, then on PostgreSQL.
 
+describe.each(["sqlite", "postgres"] as TestDatabase[])("REST API on %s", (database) => {
 let a: TestAccord;
 beforeEach(async () => {
-  a = await startTestAccord();
+  a = await startTestAccord({}, { database });
   await seedLedger(a);
 });
 afterEach(async () => {
@@ -100,7 +102,7 @@ describe("opening a dispute", () => {
     ["an item of another customer", { items: [{ ref: "F-2001" }] }, 422, "items[0].ref"],
     ["a credit note", { items: [{ ref: "AV-2001" }] }, 422, "items[0].ref"],
     ["a payment", { items: [{ ref: "RG-3001" }] }, 422, "items[0].ref"],
-    ["an amount above the open amount", { items: [{ ref: "F-1002", amount: "500.01" }] }, 409, "items[0].amount"],
+    ["an amount above the open amount", { items: [{ ref: "F-1002", amount: "500.01" }] }, 422, "items[0].amount"],
     ["an unknown reason", { reasonCode: "nope" }, 422, "reasonCode"],
     ["an unknown owner", { ownerEmail: "nobody@acme.fr" }, 422, "ownerEmail"],
     ["an amount that is not a decimal", { items: [{ ref: "F-1002", amount: "12,5" }] }, 400, "items.0.amount"],
@@ -142,10 +144,10 @@ describe("opening a dispute", () => {
   });
 
   it("flags a customer once: a second open customer-level dispute is a 409", async () => {
-    const flag = await open({ items: undefined, reasonCode: "quality" });
+    const flag = await open({ scope: "customer", items: undefined, reasonCode: "quality" });
     expect(flag.status).toBe(201);
     expect(flag.body.dispute.scope).toBe("customer");
-    const again = await open({ items: undefined });
+    const again = await open({ scope: "customer", items: undefined });
     expect(again.status).toBe(409);
     expect(again.body.error.details.disputes).toEqual([flag.body.dispute.number]);
   });
@@ -252,7 +254,7 @@ describe("resolution and dunning", () => {
   });
 
   it("customer policy: flag marks letters L; hold removes the customer from the run", async () => {
-    await open({ items: undefined, reasonCode: "quality" });
+    await open({ scope: "customer", items: undefined, reasonCode: "quality" });
     let preview = (await a.call("GET", "/api/v1/dunning/preview?on=2026-03-10")).body;
     expect(preview.letters.filter((l: any) => l.customerRef === "C001").every((l: any) => l.flagged)).toBe(true);
     expect(preview.letters.some((l: any) => l.customerRef === "C001")).toBe(true);
@@ -269,7 +271,7 @@ describe("resolution and dunning", () => {
   });
 
   it("executes a run: levels move and a second run the same day sends nothing", async () => {
-    const run = await a.call("POST", "/api/v1/dunning/runs", { on: "2026-03-10", mode: "item" });
+    const run = await a.call("POST", "/api/v1/dunning/runs", { on: "2026-03-10", mode: "item", byEmail: "claire@acme.fr" });
     expect(run.status).toBe(201);
     const levels = run.body.letters.map((l: any) => [l.customerRef, l.level, l.items.map((i: any) => i.ref)]);
     // F-1001 due 02-01 (+37 days: R3 due but one step at a time → R1), F-1002 due 02-10 (+28: R1), F-2001 due 01-20 (+49: R1)
@@ -277,7 +279,7 @@ describe("resolution and dunning", () => {
       ["C001", "R1", ["F-1001", "F-1002"]],
       ["C002", "R1", ["F-2001"]],
     ]);
-    const again = await a.call("POST", "/api/v1/dunning/runs", { on: "2026-03-10" });
+    const again = await a.call("POST", "/api/v1/dunning/runs", { on: "2026-03-10", byEmail: "claire@acme.fr" });
     expect(again.body.letters).toEqual([]);
     const st = (await a.call("GET", "/api/v1/customers/C001/statement")).body.items;
     expect(st.find((i: any) => i.ref === "F-1001")).toMatchObject({ level: "R1", lastDunnedOn: "2026-03-10" });
@@ -352,4 +354,5 @@ describe("ledger over REST", () => {
     ]);
     expect(again.body.result).toMatchObject({ inserted: 0, updated: 0, unchanged: 1 });
   });
+});
 });

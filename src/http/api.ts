@@ -1,14 +1,12 @@
 import crypto from "node:crypto";
-import express, { type Request, type Response, type Router } from "express";
+import express, { type NextFunction, type Request, type Response, type Router } from "express";
 import type { z } from "zod";
 import { commentDispute } from "../app/commentDispute.ts";
-import type { LedgerKind, LedgerResult } from "../db/ledger.ts";
 import type { Deps } from "../app/context.ts";
 import { previewDunning, runDunning, listHolds } from "../app/dunning.ts";
 import { editDispute } from "../app/editDispute.ts";
 import { getDispute } from "../app/getDispute.ts";
-import { ledgerChanged } from "../app/ledgerChanged.ts";
-import { listDisputes, type ListDisputesInput } from "../app/listDisputes.ts";
+import { listDisputePage, listDisputes, type ListDisputesInput } from "../app/listDisputes.ts";
 import { openDispute } from "../app/openDispute.ts";
 import { createReason, listReasons, updateReason } from "../app/reasons.ts";
 import { reassignDispute } from "../app/reassignDispute.ts";
@@ -18,8 +16,11 @@ import { agedBalance, customerStatement } from "../app/reports.ts";
 import { resolveDispute } from "../app/resolveDispute.ts";
 import { getSettings, updateSettings } from "../app/settings.ts";
 import { setFollowUp } from "../app/setFollowUp.ts";
+import { syncLedger, type LedgerImporter } from "../app/syncLedger.ts";
 import { withdrawDispute } from "../app/withdrawDispute.ts";
-import type { ApiToken } from "../config.ts";
+import type { ApiScope, ApiToken } from "../config.ts";
+import { fail } from "../domain/errors.ts";
+import { illFormedPath } from "../domain/text.ts";
 import { formatAmount, parseAmount } from "../domain/money.ts";
 import type { Dispute } from "../domain/types.ts";
 import { BadRequest, zodDetails } from "./errors.ts";
@@ -28,10 +29,14 @@ import { openApiDocument } from "./openapi.ts";
 import * as S from "./schemas.ts";
 import { disputeJson, holdJson, planJson, reasonJson } from "./serialize.ts";
 
-// The REST API under /api/v1: parse with zod, call the same use cases as Slack and Teams, serialise.
+// The REST API under /api/v1: authenticate (before any body is read), check the token's scope, parse with
+// zod, call the same use cases as Slack and Teams, serialise.
 
-/** The ledger import (raw SQL in a worker thread), shared with `accord import`. */
-export type LedgerImporter = (input: { text: string; format: "json" | "csv"; kind: LedgerKind; snapshot?: boolean }) => Promise<LedgerResult>;
+export type { LedgerImporter };
+
+/** JSON bodies: small by default; ledger sync (people, customers, items) with the ledger scope may send more. */
+export const JSON_LIMIT = "1mb";
+export const LEDGER_JSON_LIMIT = "50mb";
 
 function parse<T extends z.ZodType>(schema: T, value: unknown, prefix = ""): z.infer<T> {
   const r = schema.safeParse(value);
@@ -42,21 +47,57 @@ function parse<T extends z.ZodType>(schema: T, value: unknown, prefix = ""): z.i
   return r.data;
 }
 
+/** Runs before any body is read: an unknown caller never gets a byte parsed (nor buffered). */
 function authenticate(tokens: ApiToken[]) {
-  const hashed = tokens.map((t) => ({ name: t.name, digest: crypto.createHash("sha256").update(t.token).digest() }));
+  const hashed = tokens.map((t) => ({ name: t.name, scopes: t.scopes, digest: crypto.createHash("sha256").update(t.token).digest() }));
   return (req: Request, res: Response, next: () => void) => {
     const m = /^Bearer\s+(.+)$/i.exec(req.header("authorization") ?? "");
     const digest = m ? crypto.createHash("sha256").update(m[1]!.trim()).digest() : null;
     const who = digest && hashed.find((t) => crypto.timingSafeEqual(t.digest, digest));
     if (!who) {
+      // the body (maybe large) is not read: close the connection rather than drain it
+      if (req.headers["content-length"] || req.headers["transfer-encoding"]) res.set("Connection", "close");
       res.status(401).set("WWW-Authenticate", "Bearer").json({
         error: { code: "unauthorized", message: tokens.length ? "Missing or unknown API token" : "The REST API is off: set ACCORD_API_TOKENS", details: {} },
       });
       return;
     }
     res.locals.apiClient = who.name;
+    res.locals.scopes = who.scopes;
     next();
   };
+}
+
+const scopesOf = (res: Response): ApiScope[] => (res.locals.scopes as ApiScope[] | undefined) ?? [];
+
+/** The route needs one of these scopes (403 `forbidden` otherwise, before the body is read). */
+function need(...anyOf: ApiScope[]) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    const have = scopesOf(res);
+    if (anyOf.some((s) => have.includes(s))) return next();
+    if (req.headers["content-length"] || req.headers["transfer-encoding"]) res.set("Connection", "close");
+    fail("forbidden", `This API token (${String(res.locals.apiClient)}) may not ${req.method} ${req.baseUrl}${req.path}: it needs the ${anyOf.join(" or ")} scope`, {
+      field: "authorization",
+      scopes: anyOf,
+      tokenScopes: have,
+    });
+  };
+}
+
+/** Every string of a JSON body is well-formed UTF-16 (no lone surrogate), else 400 naming the field. */
+function wellFormedBody(req: Request, _res: Response, next: NextFunction) {
+  const path = req.body === undefined ? null : illFormedPath(req.body);
+  if (path !== null) throw new BadRequest(`${path || "body"}: text with a lone surrogate (not well-formed UTF-16)`, { field: path || "body", issues: [{ field: path || "body", message: "not well-formed UTF-16" }] });
+  next();
+}
+
+/** A token with only the disputes scope reads on behalf of a person: it must say who (viewerEmail). */
+function viewerOf(res: Response, viewerEmail: string | undefined): string | undefined {
+  const scopes = scopesOf(res);
+  if (viewerEmail === undefined && !scopes.includes("ledger") && !scopes.includes("admin")) {
+    throw new BadRequest("viewerEmail: required with a token that has only the disputes scope", { field: "viewerEmail", issues: [{ field: "viewerEmail", message: "required" }] });
+  }
+  return viewerEmail;
 }
 
 async function currencyOfCustomer(deps: Deps, ref: string): Promise<string> {
@@ -76,25 +117,32 @@ export function apiRouter(deps: Deps, tokens: ApiToken[], ledger: LedgerImporter
     res.json(openApiDocument());
   });
   r.use(authenticate(tokens));
+  const json = (limit: string) => [express.json({ limit }), wellFormedBody];
 
   const reply = async (res: Response, d: Dispute, status = 200) => {
     res.status(status).json({ dispute: disputeJson(await getDispute(deps, { dispute: d.id })) });
   };
 
   // ---- ledger ----
+  // The scope is checked before the (large) body is read; every other route reads at most JSON_LIMIT.
   for (const kind of ["people", "customers", "items"] as const) {
-    r.post(`/${kind}`, async (req, res) => {
+    r.post(`/${kind}`, need("ledger"), ...json(LEDGER_JSON_LIMIT), async (req, res) => {
       const rows = parse(S.peopleBody, req.body);
-      const result = await ledger({ text: JSON.stringify(rows), format: "json", kind });
-      await ledgerChanged(deps, result);
+      const result = await syncLedger(deps, ledger, { kind, rows, mayManageAdmins: scopesOf(res).includes("admin") });
       res.json({ result: { rows: result.rows, inserted: result.inserted, updated: result.updated, unchanged: result.unchanged } });
     });
   }
-
-  // ---- reasons & settings ----
-  r.get("/reasons", async (_req, res) => {
+  r.get("/reasons", need("admin", "disputes"), async (_req, res) => {
     res.json({ reasons: (await listReasons(deps)).map(reasonJson) });
   });
+  // every other route: its scope, then a body of at most JSON_LIMIT
+  r.use(["/reasons", "/settings", "/outbox"], need("admin"));
+  r.use(["/disputes"], need("disputes"));
+  r.use(["/dunning/holds", "/dunning/preview", "/customers", "/aged-balance"], need("ledger", "disputes"));
+  r.use(["/dunning/runs"], need("ledger"));
+  r.use(...json(JSON_LIMIT));
+
+  // ---- reasons & settings ----
   r.post("/reasons", async (req, res) => {
     const b = parse(S.createReasonBody, req.body);
     res.status(201).json({ reason: reasonJson(await createReason(deps, b)) });
@@ -125,28 +173,30 @@ export function apiRouter(deps: Deps, tokens: ApiToken[], ledger: LedgerImporter
     await reply(res, dispute, 201);
   });
 
-  const listInput = (q: unknown): ListDisputesInput => {
+  const listInput = (res: Response, q: unknown): ListDisputesInput => {
     const f = parse(S.listDisputesQuery, q);
-    return { status: f.status, reasonCode: f.reason, ownerEmail: f.owner, customerRef: f.customer, overdue: f.overdue === "true" };
+    return { status: f.status, reasonCode: f.reason, ownerEmail: f.owner, customerRef: f.customer, overdue: f.overdue === "true", viewerEmail: viewerOf(res, f.viewerEmail), limit: f.limit, cursor: f.cursor };
   };
   r.get("/disputes", async (req, res) => {
-    res.json({ disputes: (await listDisputes(deps, listInput(req.query))).map(disputeJson) });
+    const page = await listDisputePage(deps, listInput(res, req.query));
+    res.json({ disputes: page.disputes.map(disputeJson), next: page.next });
   });
   r.get("/disputes/export.csv", async (req, res) => {
     const locale = req.query.locale === "fr" ? "fr" : "en";
     res
       .type("text/csv; charset=utf-8")
       .attachment("disputes.csv")
-      .send(disputesCsv(await listDisputes(deps, listInput({ ...req.query, locale: undefined })), deps.clock(), locale));
+      .send(disputesCsv(await listDisputes(deps, { ...listInput(res, { ...req.query, locale: undefined }), limit: undefined, cursor: undefined }), deps.clock(), locale));
   });
   r.get("/disputes/export.xlsx", async (req, res) => {
     res
       .type("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
       .attachment("disputes.xlsx")
-      .send(await disputesXlsx(await listDisputes(deps, listInput(req.query)), deps.clock()));
+      .send(await disputesXlsx(await listDisputes(deps, { ...listInput(res, req.query), limit: undefined, cursor: undefined }), deps.clock()));
   });
   r.get("/disputes/:id", async (req, res) => {
-    res.json({ dispute: disputeJson(await getDispute(deps, { dispute: req.params.id! })) });
+    const { viewerEmail } = parse(S.viewerQuery, req.query);
+    res.json({ dispute: disputeJson(await getDispute(deps, { dispute: req.params.id!, viewerEmail: viewerOf(res, viewerEmail) })) });
   });
   r.patch("/disputes/:id", async (req, res) => {
     const b = parse(S.editDisputeBody, req.body);
@@ -189,12 +239,13 @@ export function apiRouter(deps: Deps, tokens: ApiToken[], ledger: LedgerImporter
   r.post("/dunning/runs", async (req, res) => {
     const b = parse(S.runBody, req.body ?? {});
     const run = await runDunning(deps, b);
-    res.status(201).json({ runId: run.runId, ...planJson(run) });
+    res.status(201).json({ runId: run.runId, byEmail: run.byEmail, ...planJson(run) });
   });
 
   // ---- reports ----
   r.get("/customers/:ref/statement", async (req, res) => {
-    const s = await customerStatement(deps, { customerRef: req.params.ref! });
+    const { viewerEmail } = parse(S.viewerQuery, req.query);
+    const s = await customerStatement(deps, { customerRef: req.params.ref!, viewerEmail: viewerOf(res, viewerEmail) });
     const cur = (v: number, c: string) => formatAmount(v, c);
     res.json({
       customer: { ref: s.customer.ref, name: s.customer.name, currency: s.customer.currency, salesRepEmail: s.customer.salesRepEmail },
@@ -218,7 +269,7 @@ export function apiRouter(deps: Deps, tokens: ApiToken[], ledger: LedgerImporter
     });
   });
   r.get("/aged-balance", async (req, res) => {
-    const on = typeof req.query.on === "string" ? parse(S.isoDate, req.query.on, "on") : undefined;
+    const { on } = parse(S.agedBalanceQuery, req.query);
     const a = await agedBalance(deps, { on });
     const fmtBuckets = (b: Record<string, number>, c: string) => Object.fromEntries(Object.entries(b).map(([k, v]) => [k, formatAmount(v, c)]));
     res.json({

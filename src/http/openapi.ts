@@ -8,16 +8,20 @@ const query = (schema: z.ZodObject) =>
   Object.entries(schema.shape).map(([name, s]) => ({ name, in: "query", required: false, schema: z.toJSONSchema(s as z.ZodType, { io: "input", unrepresentable: "any" }) }));
 const idParam = { name: "id", in: "path", required: true, schema: { type: "string" }, description: "numeric id or number such as D-2026-0042" };
 const ok = (description: string) => ({ description, content: { "application/json": {} } });
+const viewerParam = { name: "viewerEmail", in: "query", required: false, schema: { type: "string", format: "email" }, description: "the person reading (chat visibility; required for a token with only the disputes scope)" };
 const errors = {
-  "400": { description: "malformed request (field in error.details.field)" },
-  "401": { description: "missing or unknown bearer token" },
-  "403": { description: "byEmail may not do this" },
-  "404": { description: "not found" },
-  "409": { description: "conflict: stale version, item already disputed, illegal transition" },
-  "422": { description: "refused: unknown customer/reason/person, credit note or payment, bad amount" },
+  "400": { description: "malformed request: not JSON, not the schema, not a calendar date, text not well-formed UTF-16 (field in error.details.field)" },
+  "401": { description: "missing or unknown bearer token (the body is not read)" },
+  "403": { description: "the token lacks the route's scope (details.scopes), or byEmail may not do this, or ledger sync touching an admin" },
+  "404": { description: "not found (or not visible to viewerEmail)" },
+  "409": { description: "conflict: stale version, illegal transition, item held by other disputes (details.disputes, details.claims with decimal amounts)" },
+  "413": { description: "body too large (1 MB; 50 MB on ledger routes)" },
+  "422": { description: "refused: unknown customer/reason/person, credit note or payment, amount above the open amount, date out of range, owner who may not own" },
 };
+/** Which token scope a route needs (ACCORD_API_TOKENS `name:token:scope+scope`; a token without scopes has all). */
+const scoped = (scopes: string, extra: Record<string, unknown> = {}) => ({ "x-scopes": scopes.split("|"), description: `token scope: ${scopes.replaceAll("|", " or ")}`, ...extra });
 const op = (summary: string, extra: Record<string, unknown> = {}, success: Record<string, unknown> = { "200": ok("OK") }) => ({ summary, ...extra, responses: { ...success, ...errors } });
-const action = (summary: string, schema: z.ZodType) => ({ post: op(summary, { parameters: [idParam], requestBody: body(schema) }, { "200": ok("{ dispute }") }) });
+const action = (summary: string, schema: z.ZodType) => ({ post: op(summary, scoped("disputes", { parameters: [idParam], requestBody: body(schema) }), { "200": ok("{ dispute }") }) });
 
 let cached: unknown;
 
@@ -34,19 +38,22 @@ export function openApiDocument(): unknown {
     components: { securitySchemes: { bearer: { type: "http", scheme: "bearer" } } },
     security: [{ bearer: [] }],
     paths: {
-      "/people": { post: op("Upsert people by email (atomic)", { requestBody: body(S.peopleBody) }) },
-      "/customers": { post: op("Upsert customers by ref (atomic)", { requestBody: body(S.peopleBody) }) },
-      "/items": { post: op("Upsert ledger items by customer and ref (atomic)", { requestBody: body(S.peopleBody) }) },
-      "/reasons": { get: op("List dispute reasons"), post: op("Create a reason (admins)", { requestBody: body(S.createReasonBody) }, { "201": ok("{ reason }") }) },
-      "/reasons/{code}": { patch: op("Rename, reorder, deactivate, change defaults (admins)", { parameters: [{ name: "code", in: "path", required: true, schema: { type: "string" } }], requestBody: body(S.patchReasonBody) }) },
-      "/settings": { get: op("Company settings"), patch: op("Change company settings (admins)", { requestBody: body(S.patchSettingsBody) }) },
+      "/people": { post: op("Upsert people by email (atomic; creating, promoting or demoting an admin needs the admin scope too)", scoped("ledger", { requestBody: body(S.peopleBody) })) },
+      "/customers": { post: op("Upsert customers by ref (atomic)", scoped("ledger", { requestBody: body(S.peopleBody) })) },
+      "/items": { post: op("Upsert ledger items by customer and ref (atomic)", scoped("ledger", { requestBody: body(S.peopleBody) })) },
+      "/reasons": { get: op("List dispute reasons", scoped("admin|disputes")), post: op("Create a reason (admins)", scoped("admin", { requestBody: body(S.createReasonBody) }), { "201": ok("{ reason }") }) },
+      "/reasons/{code}": { patch: op("Rename, reorder, deactivate, change defaults (admins)", scoped("admin", { parameters: [{ name: "code", in: "path", required: true, schema: { type: "string" } }], requestBody: body(S.patchReasonBody) })) },
+      "/settings": { get: op("Company settings", scoped("admin")), patch: op("Change company settings (admins)", scoped("admin", { requestBody: body(S.patchSettingsBody) })) },
       "/disputes": {
-        get: op("List disputes", { parameters: query(S.listDisputesQuery) }),
-        post: op("Open a dispute (Idempotency-Key honoured)", { parameters: [{ name: "Idempotency-Key", in: "header", required: false, schema: { type: "string" } }], requestBody: body(S.openDisputeBody) }, { "201": ok("{ dispute }") }),
+        get: op("List disputes, newest first, a page at a time: `limit` 1..500 (default 100); the answer's `next` is the `cursor` of the next page (null on the last)", scoped("disputes", { parameters: query(S.listDisputesQuery) }), { "200": ok("{ disputes, next }") }),
+        post: op("Open a dispute (Idempotency-Key honoured)", scoped("disputes", { parameters: [{ name: "Idempotency-Key", in: "header", required: false, schema: { type: "string" } }], requestBody: body(S.openDisputeBody) }), { "201": ok("{ dispute }") }),
       },
-      "/disputes/export.csv": { get: op("Export disputes as CSV (same filters; locale=fr for ; and decimal commas)", { parameters: query(S.listDisputesQuery) }) },
-      "/disputes/export.xlsx": { get: op("Export disputes as XLSX (same filters)", { parameters: query(S.listDisputesQuery) }) },
-      "/disputes/{id}": { get: op("A dispute with its timeline", { parameters: [idParam] }), patch: op("Edit an open dispute", { parameters: [idParam], requestBody: body(S.editDisputeBody) }) },
+      "/disputes/export.csv": { get: op("Export disputes as CSV (same filters; locale=fr for ; and decimal commas)", scoped("disputes", { parameters: query(S.listDisputesQuery) })) },
+      "/disputes/export.xlsx": { get: op("Export disputes as XLSX (same filters)", scoped("disputes", { parameters: query(S.listDisputesQuery) })) },
+      "/disputes/{id}": {
+        get: op("A dispute with its timeline", scoped("disputes", { parameters: [idParam, viewerParam] })),
+        patch: op("Edit an open dispute", scoped("disputes", { parameters: [idParam], requestBody: body(S.editDisputeBody) })),
+      },
       "/disputes/{id}/comments": action("Comment", S.commentBody),
       "/disputes/{id}/reassign": action("Reassign to another owner", S.reassignBody),
       "/disputes/{id}/follow-up": action("Set the next follow-up date", S.followUpBody),
@@ -54,12 +61,14 @@ export function openApiDocument(): unknown {
       "/disputes/{id}/withdraw": action("Withdraw", S.noteBody),
       "/disputes/{id}/reopen": action("Reopen", S.noteBody),
       "/disputes/{id}/release-holds": action("Release the holds a litigation outcome kept", S.noteBody),
-      "/dunning/holds": { get: op("What is held from dunning") },
-      "/dunning/preview": { get: op("Preview a dunning run", { parameters: query(S.previewQuery) }) },
-      "/dunning/runs": { post: op("Execute a dunning run", { requestBody: body(S.runBody) }, { "201": ok("the run") }) },
-      "/customers/{ref}/statement": { get: op("Account statement with disputed and held parts", { parameters: [{ name: "ref", in: "path", required: true, schema: { type: "string" } }] }) },
-      "/aged-balance": { get: op("Aged balance per customer and currency with the disputed part") },
-      "/outbox": { get: op("Webhook outbox (status=failed shows what is stuck)", { parameters: query(S.outboxQuery) }) },
+      "/dunning/holds": { get: op("What is held from dunning", scoped("ledger|disputes")) },
+      "/dunning/preview": { get: op("Preview a dunning run (on: within a year of today)", scoped("ledger|disputes", { parameters: query(S.previewQuery) })) },
+      "/dunning/runs": { post: op("Execute a dunning run (byEmail: a controller or admin; on: within the last year, not after today)", scoped("ledger", { requestBody: body(S.runBody) }), { "201": ok("the run") }) },
+      "/customers/{ref}/statement": {
+        get: op("Account statement with disputed and held parts", scoped("ledger|disputes", { parameters: [{ name: "ref", in: "path", required: true, schema: { type: "string" } }, viewerParam] })),
+      },
+      "/aged-balance": { get: op("Aged balance per customer and currency with the disputed part", scoped("ledger|disputes", { parameters: query(S.agedBalanceQuery) })) },
+      "/outbox": { get: op("Webhook outbox (status=failed shows what is stuck)", scoped("admin", { parameters: query(S.outboxQuery) })) },
     },
   };
   return cached;

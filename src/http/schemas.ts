@@ -1,21 +1,31 @@
 import { z } from "zod";
-import { OUTCOMES, PRIORITIES, DISPUTE_STATUSES } from "../domain/types.ts";
+import { isPageCursor } from "../app/listDisputes.ts";
+import { isIsoDate } from "../domain/dates.ts";
+import { OUTCOMES, PRIORITIES, DISPUTE_STATUSES, SCOPES } from "../domain/types.ts";
 
 // Request schemas of the REST API. The same objects parse requests and generate /api/v1/openapi.json.
 
-export const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "expected a date YYYY-MM-DD").meta({ format: "date" });
+export const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, "expected a date YYYY-MM-DD")
+  .refine(isIsoDate, "not a calendar date")
+  .meta({ format: "date" });
 export const decimal = z.string().regex(/^-?\d{1,15}(\.\d{1,3})?$/, 'expected a decimal string such as "1234.56"');
 const email = z.email().transform((s) => s.toLowerCase());
+/** Reads on behalf of a person: the same visibility as in chat (sales reps: their customers' and their own disputes). */
+const viewerEmail = email.optional().meta({ description: "the person reading: sales reps see their customers' and their own disputes (required for a token with only the disputes scope)" });
 const version = z.number().int().positive().optional().meta({ description: "the version you last read; stale -> 409" });
 
 export const openDisputeBody = z
   .object({
     customerRef: z.string().min(1),
+    scope: z.enum(SCOPES).optional().meta({ description: '"customer" flags the whole customer (no items); "items" (the default when items are given) disputes items' }),
     items: z
       .array(z.object({ ref: z.string().min(1), amount: decimal.optional().meta({ description: "disputed part; default: the undisputed remainder" }) }))
+      .min(1, 'select at least one item (scope "customer" flags the whole customer)')
       .max(500)
       .optional()
-      .meta({ description: "items of the customer's statement; leave out for a customer-level dispute (flag the customer)" }),
+      .meta({ description: 'items of the customer\'s statement (at least one); leave out with scope "customer" to flag the whole customer' }),
     reasonCode: z.string().min(1),
     statement: z.string().min(1, "the customer's own words are required").max(3000),
     ownerEmail: email.optional(),
@@ -23,7 +33,11 @@ export const openDisputeBody = z
     followUpOn: isoDate.optional(),
     priority: z.enum(PRIORITIES).optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((b, ctx) => {
+    if (b.scope === "customer" && b.items) ctx.addIssue({ code: "custom", path: ["items"], message: 'a customer-level dispute (scope "customer") has no items' });
+    if (b.scope !== "customer" && !b.items) ctx.addIssue({ code: "custom", path: ["items"], message: 'give the disputed items, or scope "customer" to flag the whole customer' });
+  });
 
 export const editDisputeBody = z
   .object({
@@ -59,7 +73,13 @@ export const listDisputesQuery = z.object({
   owner: z.string().optional(),
   customer: z.string().optional(),
   overdue: z.enum(["true", "false"]).optional(),
+  viewerEmail,
+  /** page size, 1..500 (default 100); exports ignore it and hold every match */
+  limit: z.coerce.number().int().min(1).max(500).optional(),
+  /** `next` of the previous page */
+  cursor: z.string().max(200).refine(isPageCursor, "not a cursor this API gave: pass the `next` of the previous page as it came").optional(),
 });
+export const viewerQuery = z.object({ viewerEmail });
 
 const reasonFields = {
   labelFr: z.string().min(1).max(75),
@@ -89,8 +109,14 @@ export const patchSettingsBody = z.object({ byEmail: email }).catchall(z.unknown
 
 export const previewQuery = z.object({ on: isoDate.optional(), mode: z.enum(["item", "account"]).optional(), customer: z.string().optional() });
 export const runBody = z
-  .object({ on: isoDate.optional(), mode: z.enum(["item", "account"]).optional(), customerRefs: z.array(z.string().min(1)).optional(), byEmail: email.optional() })
+  .object({
+    on: isoDate.optional().meta({ description: "the run's date (default today): within the last year, not after today; it becomes the items' last-reminder date" }),
+    mode: z.enum(["item", "account"]).optional(),
+    customerRefs: z.array(z.string().min(1)).optional(),
+    byEmail: email.meta({ description: "the controller or admin executing the run (recorded with it)" }),
+  })
   .strict();
+export const agedBalanceQuery = z.object({ on: isoDate.optional() });
 
 export const peopleBody = z.array(z.record(z.string(), z.unknown())).min(1).max(100_000);
 export const outboxQuery = z.object({ status: z.enum(["pending", "delivered", "failed", "dead"]).optional() });

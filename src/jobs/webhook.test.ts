@@ -4,7 +4,8 @@ import http from "node:http";
 import net from "node:net";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { seedLedger, startTestAccord, TOKEN, type TestAccord } from "../test/harness.ts";
+import { seedLedger, startTestAccord, TOKEN, type TestAccord, type TestDatabase } from "../test/harness.ts";
+import { freshPostgresDatabase } from "../test/postgres.ts";
 import { backoffMs, deliverDue, sign } from "./outboxDelivery.ts";
 
 // Webhook delivery to the collections system: signed, in order per dispute, at least once across
@@ -114,7 +115,7 @@ afterEach(async () => {
   cleanup = [];
 });
 
-async function seededChild(receiverUrl: string) {
+async function seededChild(receiverUrl: string, database: TestDatabase) {
   const port = await freePort();
   const env = {
     NODE_ENV: "production",
@@ -128,12 +129,14 @@ async function seededChild(receiverUrl: string) {
     LOG_LEVEL: "silent",
   };
   // Seed the database with the in-process Accord (same code), then hand the file to the child.
-  const seeder = await startTestAccord({ ...env, PORT: "0", COLLECTIONS_MODE: "embedded" });
+  const pg = database === "postgres" ? await freshPostgresDatabase("webhook", { migrate: false }) : null;
+  const seeder = await startTestAccord({ ...env, PORT: "0", COLLECTIONS_MODE: "embedded", ...(pg ? { DATABASE_URL: pg.url } : {}) });
   await seedLedger(seeder);
   await seeder.stop();
-  const child = new Child({ ...env, DATABASE_URL: `file:${path.join(seeder.dir, "accord.db")}` }, port);
+  const child = new Child({ ...env, DATABASE_URL: pg ? pg.url : `file:${path.join(seeder.dir, "accord.db")}` }, port);
   cleanup.push(async () => {
     if (child.proc && child.proc.exitCode === null && child.proc.signalCode === null) await child.kill();
+    await pg?.drop();
   });
   return child;
 }
@@ -146,12 +149,13 @@ const openBody = {
   openedByEmail: "claire@acme.fr",
 };
 
+describe.each(["sqlite", "postgres"] as TestDatabase[])("on %s", (database) => {
 describe("webhook delivery across crashes", () => {
   it("delivers a change committed just before a SIGKILL once the process is back", async () => {
     const rx = await receiver();
     cleanup.push(rx.close);
     rx.setMode("fail");
-    const child = await seededChild(rx.url);
+    const child = await seededChild(rx.url, database);
     await child.start();
     const opened = await child.api("POST", "/disputes", openBody);
     expect(opened.status).toBe(201);
@@ -180,7 +184,7 @@ describe("webhook delivery across crashes", () => {
     const rx = await receiver();
     cleanup.push(rx.close);
     rx.setMode("hang");
-    const child = await seededChild(rx.url);
+    const child = await seededChild(rx.url, database);
     await child.start();
     const { body } = await child.api("POST", "/disputes", openBody);
     await until("the receiver got the message", () => rx.log.length === 1);
@@ -213,7 +217,7 @@ describe("outbox delivery pass (in process)", () => {
 
   it("backs off exponentially from 2 s, holds later messages of the same dispute, and marks messages dead after 72 h", async () => {
     expect([1, 2, 3, 4, 12, 30].map(backoffMs)).toEqual([2000, 4000, 8000, 16000, 3600_000, 3600_000]);
-    a = await startTestAccord({ COLLECTIONS_MODE: "webhook", COLLECTIONS_WEBHOOK_URL: "http://127.0.0.1:9/none", COLLECTIONS_WEBHOOK_SECRET: SECRET }, { startJobs: false });
+    a = await startTestAccord({ COLLECTIONS_MODE: "webhook", COLLECTIONS_WEBHOOK_URL: "http://127.0.0.1:9/none", COLLECTIONS_WEBHOOK_SECRET: SECRET }, { startJobs: false, database });
     await seedLedger(a);
     const { number } = (await a.call("POST", "/api/v1/disputes", openBody)).body.dispute;
     await a.call("POST", `/api/v1/disputes/${number}/withdraw`, { byEmail: "claire@acme.fr", note: "doublon" });
@@ -245,7 +249,7 @@ describe("outbox delivery pass (in process)", () => {
   });
 
   it("writes nothing to the outbox in embedded mode", async () => {
-    a = await startTestAccord();
+    a = await startTestAccord({}, { database });
     await seedLedger(a);
     await a.call("POST", "/api/v1/disputes", openBody);
     expect((await a.call("GET", "/api/v1/outbox")).body.messages).toEqual([]);
@@ -255,4 +259,5 @@ describe("outbox delivery pass (in process)", () => {
     const expected = crypto.createHmac("sha256", "s3cret").update('1700000000.{"a":1}').digest("hex");
     expect(sign("s3cret", '{"a":1}', 1700000000)).toBe(`t=1700000000,v1=${expected}`);
   });
+});
 });

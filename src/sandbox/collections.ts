@@ -1,6 +1,6 @@
 import type { Deps } from "../app/context.ts";
 import { listHolds, previewDunning } from "../app/dunning.ts";
-import { ledgerChanged } from "../app/ledgerChanged.ts";
+import { announceLedgerChanges } from "../app/ledgerChanged.ts";
 import { customerStatement } from "../app/reports.ts";
 import { isIsoDate, todayIn } from "../domain/dates.ts";
 import { fail, invalid } from "../domain/errors.ts";
@@ -95,6 +95,8 @@ export async function importCreditNote(deps: Deps, ledger: LedgerImporter, input
   const amount = formatAmount(-units, customer.currency);
   const row = { ref, customerRef: customer.ref, kind: "credit_note", issuedOn: on, dueOn: on, amount, openAmount: amount, currency: customer.currency };
   const result = await ledger({ text: JSON.stringify([row]), format: "json", kind: "items" });
-  const changed = await ledgerChanged(deps, result);
+  // holds and credit notes were applied in the import's transaction; the chat cards follow
+  await announceLedgerChanges(deps, result.changedDisputeIds);
+  const changed = result;
   return { rows: result.rows, inserted: result.inserted, updated: result.updated, unchanged: result.unchanged, creditNotesMatched: changed.creditNotesMatched, holdChanges: changed.holdChanges };
 }

@@ -1,4 +1,5 @@
 import { AccordError } from "../domain/errors.ts";
+import { toWellFormed } from "../domain/text.ts";
 import type { Locale } from "../domain/types.ts";
 import { parseMeta, type FormMeta } from "../views/actions.ts";
 import { t } from "../views/i18n.ts";
@@ -50,7 +51,8 @@ export function readView(view: { private_metadata?: string; state?: { values?: R
   };
 }
 
-export const str = (v: FieldValue | undefined): string => (typeof v === "string" ? v.trim() : "");
+/** A field's text, trimmed and well-formed (a lone surrogate becomes U+FFFD). */
+export const str = (v: FieldValue | undefined): string => (typeof v === "string" ? toWellFormed(v.trim()) : "");
 export const list = (v: FieldValue | undefined): string[] => (Array.isArray(v) ? v : typeof v === "string" && v ? [v] : []);
 
 /** Domain field names -> form field ids. */

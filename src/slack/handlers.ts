@@ -23,6 +23,7 @@ import { setFollowUp } from "../app/setFollowUp.ts";
 import { withdrawDispute } from "../app/withdrawDispute.ts";
 import { AccordError } from "../domain/errors.ts";
 import { tryParseAmount } from "../domain/money.ts";
+import { toWellFormed } from "../domain/text.ts";
 import { allowedActions, can, type Action as Permission } from "../domain/permissions.ts";
 import { OUTCOMES, PRIORITIES, type Customer, type Locale, type Outcome, type Person, type Priority } from "../domain/types.ts";
 import { disputesCsv, disputesXlsx } from "../http/export.ts";
@@ -215,7 +216,7 @@ export function registerHandlers(app: App, h: HandlerContext): void {
     const userId = body.user_id;
     let locale: Locale | null = null;
     try {
-      const cmd = parseCommand(body.text ?? "");
+      const cmd = parseCommand(toWellFormed(String(body.text ?? "")));
       const viewer = await gateway.personOf(userId);
       locale = viewer?.locale ?? null;
       if (cmd.kind === "help" || cmd.kind === "unknown") {
@@ -274,7 +275,7 @@ export function registerHandlers(app: App, h: HandlerContext): void {
 
   // ---- message shortcut: a dispute from a message ----
   const fromMessage = onAction({ needs: "open", where: "shortcut" }, async ({ body, userId, viewer }) => {
-    const { form, slackIds } = await newForm({ customer: null, scope: "items", statement: String(body.message?.text ?? "").slice(0, 3000), channel: body.channel?.id }, viewer);
+    const { form, slackIds } = await newForm({ customer: null, scope: "items", statement: toWellFormed(String(body.message?.text ?? "").slice(0, 3000)), channel: body.channel?.id }, viewer);
     await openModal(body.trigger_id, form, body, userId, viewer.locale, slackIds);
   });
   // Answered in the channel (ephemeral), not through the shortcut's response_url.
@@ -685,7 +686,7 @@ export function registerHandlers(app: App, h: HandlerContext): void {
     if (!viewer) return reply(bilingual((m) => m.reply.notKnown));
     try {
       await origin.run({ thread: { channel: String(e.channel), ts: String(e.thread_ts) } }, () =>
-        commentDispute(deps, { dispute: copy.disputeId, byEmail: viewer.email, text: String(e.text).slice(0, 3000) }),
+        commentDispute(deps, { dispute: copy.disputeId, byEmail: viewer.email, text: toWellFormed(String(e.text).slice(0, 3000)) }),
       );
     } catch (err) {
       await reply(err instanceof AccordError ? words(err, viewer.locale, "thread") : unexpected(err, viewer.locale, "thread"));

@@ -2,12 +2,11 @@ import { App, ExpressReceiver, LogLevel, type Logger as BoltLogger } from "@slac
 import type express from "express";
 import type { Deps, Listener } from "../app/context.ts";
 import type { Config } from "../config.ts";
-import { openPrismaSlackState } from "../db/prismaSlackState.ts";
-import { sqlSlackState } from "../db/sqlSlackState.ts";
 import { CardPublisher } from "./cards.ts";
 import { SlackGateway, webClient, type GatewayLog } from "./gateway.ts";
+import { slackRequestGuard } from "./guard.ts";
 import { registerHandlers } from "./handlers.ts";
-import type { SlackState } from "./ports.ts";
+import { slackState, type SlackState } from "./ports.ts";
 
 // Mounts Slack on Accord's express app: Bolt's single endpoint POST /slack/events (events, slash
 // commands, interactivity, options), or Socket Mode when SLACK_APP_TOKEN is set. Returns the
@@ -48,7 +47,7 @@ export interface MountSlackInput {
   deps: Deps;
   config: Config;
   log: PinoLike;
-  /** tests: another state adapter (default: on the Accord database, raw SQL or Prisma as config.store says) */
+  /** tests: another state (default: the store's Slack rows) */
   state?: SlackState;
   homeDebounceMs?: number;
 }
@@ -58,7 +57,7 @@ export async function mountSlack(input: MountSlackInput): Promise<MountedSlack> 
   const slack = config.slack;
   if (!slack) throw new Error("mountSlack: Slack is not configured");
   const logger = boltLogger(log);
-  const state = input.state ?? (config.store === "prisma" ? await openPrismaSlackState(config.databaseFile) : sqlSlackState(config.databaseFile));
+  const state = input.state ?? slackState(deps.store.slack);
   const client = webClient(slack.botToken, slack.apiUrl, logger);
   const gateway = new SlackGateway(client, deps, state, log);
   const cards = new CardPublisher({ deps, gateway, disputesChannel: slack.disputesChannel, log, homeDebounceMs: input.homeDebounceMs ?? 200 });
@@ -69,6 +68,8 @@ export async function mountSlack(input: MountSlackInput): Promise<MountedSlack> 
   if (slack.appToken) {
     bolt = new App({ token: slack.botToken, appToken: slack.appToken, socketMode: true, logger, clientOptions });
   } else {
+    // Before Bolt: timestamps within 5 minutes either way (digits only), malformed signed payloads -> 400.
+    app.post(SLACK_EVENTS_PATH, slackRequestGuard({ signingSecret: slack.signingSecret, log }));
     receiver = new ExpressReceiver({
       signingSecret: slack.signingSecret,
       endpoints: SLACK_EVENTS_PATH,
@@ -105,7 +106,6 @@ export async function mountSlack(input: MountSlackInput): Promise<MountedSlack> 
         await cards.idle().catch(() => undefined);
         cards.stop();
         if (slack.appToken) await bolt.stop().catch(() => undefined);
-        if (!input.state) await state.close();
       })();
       return stopped;
     },

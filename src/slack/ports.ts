@@ -1,17 +1,10 @@
-// The Slack adapter's own state, as a port: where each dispute card was posted (to update it in place
-// and thread the timeline under it), the DM channel of each user, and the deliveries already handled.
-// Adapters: src/db/sqlSlackState.ts (raw SQL, the default), src/db/prismaSlackState.ts (SQLite via Prisma)
-// and src/db/memorySlackState.ts (tests).
+import type { PostedCard, SlackRows } from "../app/ports.ts";
 
-export interface PostedCard {
-  disputeId: number;
-  channel: string;
-  ts: string;
-  kind: "dm" | "channel";
-  /** Whose permissions the copy shows: the person of the DM; null for a channel copy. */
-  viewerEmail: string | null;
-  postedAt: Date;
-}
+// The Slack adapter's own state, as the adapter uses it: where each dispute card was posted (to update
+// it in place and thread the timeline under it), the DM channel of each user, and the deliveries already
+// handled. The rows live in the one store (src/app/ports.ts SlackRows, src/db/store.ts).
+
+export type { PostedCard };
 
 export interface SlackState {
   cards: {
@@ -30,5 +23,23 @@ export interface SlackState {
   forget(id: string): Promise<void>;
   /** Forgets delivery ids older than `before`. */
   prune(before: Date): Promise<number>;
-  close(): Promise<void>;
+}
+
+/** The Slack state over the store's Slack rows. */
+export function slackState(rows: SlackRows): SlackState {
+  return {
+    cards: {
+      add: (card) => rows.addCard(card),
+      forDispute: (disputeId) => rows.cardsOf(disputeId),
+      byMessage: (channel, ts) => rows.cardAt(channel, ts),
+      remove: (channel, ts) => rows.removeCard(channel, ts),
+    },
+    dmChannels: {
+      get: (id) => rows.dmChannel(id),
+      put: (id, channel, now) => rows.putDmChannel(id, channel, now),
+    },
+    firstSeen: (id, now) => rows.firstSeen(id, now),
+    forget: (id) => rows.forget(id),
+    prune: (before) => rows.prune(before),
+  };
 }

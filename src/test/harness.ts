@@ -4,8 +4,12 @@ import path from "node:path";
 import { loadConfig } from "../config.ts";
 import { createLogger } from "../logger.ts";
 import { startAccord, type Accord, type AccordOptions } from "../server.ts";
+import { freshPostgresDatabase } from "./postgres.ts";
 
-// Test support: a whole Accord on a temporary SQLite file and a random port, with a settable clock.
+// Test support: a whole Accord on a temporary SQLite file (or a fresh PostgreSQL database) and a random
+// port, with a settable clock.
+
+export type TestDatabase = "sqlite" | "postgres";
 
 export const TOKEN = "test-token-0123456789abcdef";
 
@@ -27,13 +31,20 @@ export interface TestAccord extends Accord {
   call(method: string, p: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any; headers: Headers }>;
 }
 
-export async function startTestAccord(env: Record<string, string> = {}, opts: AccordOptions & { now?: string } = {}): Promise<TestAccord> {
+export async function startTestAccord(env: Record<string, string> = {}, opts: AccordOptions & { now?: string; database?: TestDatabase } = {}): Promise<TestAccord> {
   const dir = tempDir();
   const clock = new TestClock(new Date(opts.now ?? "2026-03-10T09:00:00Z"));
-  const config = loadConfig({ NODE_ENV: "test", PORT: "0", DATABASE_URL: `file:${path.join(dir, "accord.db")}`, ACCORD_API_TOKENS: `test:${TOKEN}`, LOG_LEVEL: "silent", ...env }, dir);
-  const accord = await startAccord(config, { clock: clock.fn, logger: createLogger(config.logLevel), ...opts });
+  const pg = opts.database === "postgres" ? await freshPostgresDatabase("accord", { migrate: false }) : null;
+  const databaseUrl = pg ? pg.url : `file:${path.join(dir, "accord.db")}`;
+  const config = loadConfig({ NODE_ENV: "test", PORT: "0", DATABASE_URL: databaseUrl, ACCORD_API_TOKENS: `test:${TOKEN}`, LOG_LEVEL: "silent", ...env }, dir);
+  const { database: _database, now: _now, ...accordOpts } = opts;
+  const accord = await startAccord(config, { clock: clock.fn, logger: createLogger(config.logLevel), ...accordOpts });
   return {
     ...accord,
+    async stop() {
+      await accord.stop();
+      await pg?.drop();
+    },
     clock,
     dir,
     async call(method, p, body, headers = {}) {

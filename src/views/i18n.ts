@@ -8,7 +8,7 @@ export interface Messages {
   status: Record<DisputeStatus, string>;
   priority: Record<Priority, string>;
   outcome: Record<Outcome, string>;
-  action: Record<Exclude<Action, "open" | "view" | "nudge" | "subscribe_digest" | "admin">, string>;
+  action: Record<Exclude<Action, "open" | "view" | "nudge" | "subscribe_digest" | "admin" | "run_dunning">, string>;
   field: {
     customer: string;
     reason: string;

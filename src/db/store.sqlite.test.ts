@@ -3,12 +3,14 @@ import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Store } from "../app/ports.ts";
-import { sqlSlackState } from "./sqlSlackState.ts";
-import { StoreBusyError } from "./sqlSession.ts";
-import { migrate, openSqlite } from "./sqlite.ts";
-import { sqlStore } from "./sqlStore.ts";
+import { connect } from "./connect.ts";
+import { openSqlite } from "./sqlite.ts";
+import { StoreBusyError } from "./sqliteDriver.ts";
+import { kyselyStore, migrateDatabase } from "./store.ts";
 
-// What the raw-SQL store does beyond the shared contract (store.contract.test.ts): locking.
+const sqlStore = (file: string, opts: { lockTimeoutMs?: number } = {}): Store => kyselyStore(connect({ kind: "sqlite", file }, opts));
+
+// What the store does on SQLite beyond the shared contract (store.contract.test.ts): locking.
 // - Another connection (the ledger import's worker) holding the write lock makes a transaction wait
 //   without freezing the event loop, and reads go on meanwhile.
 // - Top-level calls never see nor join another caller's open transaction.
@@ -45,17 +47,15 @@ function holdWriteLock(file: string, ms: number): Promise<void> {
   });
 }
 
-describe("sql store: locking", () => {
+describe("store on SQLite: locking", () => {
   let dir: string;
   let file: string;
   let store: Store;
 
-  beforeEach(() => {
+  beforeEach(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "accord-sqlstore-"));
     file = path.join(dir, "accord.db");
-    const db = openSqlite(file);
-    migrate(db);
-    db.close();
+    await migrateDatabase({ kind: "sqlite", file });
     store = sqlStore(file);
   });
   afterEach(async () => {
@@ -157,9 +157,9 @@ describe("sql store: locking", () => {
     }
   });
 
-  it("the Slack state waits for the write lock the same way", async () => {
-    const state = sqlSlackState(file);
-    try {
+  it("the Slack rows wait for the write lock the same way", async () => {
+    const state = store.slack;
+    {
       const tick = ticker();
       const held = holdWriteLock(file, 300);
       const t0 = performance.now();
@@ -168,8 +168,6 @@ describe("sql store: locking", () => {
       expect(await state.firstSeen("ev1", new Date())).toBe(false);
       await held;
       expect(tick.stop().maxGap).toBeLessThan(100);
-    } finally {
-      await state.close();
     }
   });
 

@@ -1,0 +1,101 @@
+import { sql, type Expression, type RawBuilder, type SqlBool } from "kysely";
+
+// Everything that differs between SQLite and PostgreSQL, in one place. Queries elsewhere are plain
+// Kysely; they ask this module for the few fragments that cannot be written once.
+//
+// Values: on both backends the store sees DateTime columns as Date, Boolean as boolean and BigInt money
+// as number. PostgreSQL gives that through pg's type parsers (connect.ts: int8 -> number); on SQLite
+// the driver (sqliteDriver.ts) converts parameters (Date -> ISO text, boolean -> 0/1) and result
+// columns by their declared type (DATETIME -> Date, BOOLEAN -> boolean) with the functions below.
+
+export type DialectName = "sqlite" | "postgres";
+
+export interface Dialect {
+  readonly name: DialectName;
+  /** `ref IN (values)` with one parameter whatever the length (one statement text, no parameter limit). */
+  inList(ref: Expression<unknown> | string, values: readonly (number | string)[]): RawBuilder<SqlBool>;
+  /** `position of needle in ref > 0`: a plain substring test, no wildcards. */
+  contains(ref: string, needle: string): RawBuilder<SqlBool>;
+  /** JSON array `[[itemId, amount], …]` of a dispute's items, as a scalar sub-select (parse with `jsonValue`). */
+  disputeItemsJson(disputeIdRef: string): RawBuilder<unknown>;
+  /** A JSON column or aggregate as it arrives: text on SQLite, already parsed on PostgreSQL. */
+  jsonValue<T>(v: unknown): T;
+  /** Row locks for the rest of the transaction (`FOR UPDATE`); SQLite's write lock already serialises writers. */
+  readonly rowLocks: boolean;
+  /** A UNIQUE or PRIMARY KEY violation. */
+  isUniqueViolation(e: unknown): boolean;
+}
+
+const refOf = (ref: Expression<unknown> | string) => (typeof ref === "string" ? sql.ref(ref) : ref);
+
+export const sqliteDialect: Dialect = {
+  name: "sqlite",
+  inList: (ref, values) => sql<SqlBool>`${refOf(ref)} IN (SELECT value FROM json_each(${JSON.stringify(values)}))`,
+  contains: (ref, needle) => sql<SqlBool>`instr(${sql.ref(ref)}, ${needle}) > 0`,
+  disputeItemsJson: (d) =>
+    sql`(SELECT json_group_array(json_array(di."itemId", di."amount")) FROM "DisputeItem" di WHERE di."disputeId" = ${sql.ref(d)})`,
+  jsonValue: <T>(v: unknown) => (typeof v === "string" ? (JSON.parse(v) as T) : (v as T)),
+  rowLocks: false,
+  isUniqueViolation: (e) => {
+    const code = (e as { code?: unknown } | null)?.code;
+    return code === "SQLITE_CONSTRAINT_UNIQUE" || code === "SQLITE_CONSTRAINT_PRIMARYKEY";
+  },
+};
+
+export const postgresDialect: Dialect = {
+  name: "postgres",
+  // pg sends a JS array as an array literal; PostgreSQL infers its element type from the column.
+  inList: (ref, values) => sql<SqlBool>`${refOf(ref)} = ANY(${values as unknown[]})`,
+  contains: (ref, needle) => sql<SqlBool>`strpos(${sql.ref(ref)}, ${needle}) > 0`,
+  disputeItemsJson: (d) =>
+    sql`(SELECT coalesce(json_agg(json_build_array(di."itemId", di."amount")), '[]'::json) FROM "DisputeItem" di WHERE di."disputeId" = ${sql.ref(d)})`,
+  jsonValue: <T>(v: unknown) => (typeof v === "string" ? (JSON.parse(v) as T) : (v as T)),
+  rowLocks: true,
+  isUniqueViolation: (e) => (e as { code?: unknown } | null)?.code === "23505",
+};
+
+export const dialects: Record<DialectName, Dialect> = { sqlite: sqliteDialect, postgres: postgresDialect };
+
+// ---- SQLite value conversion ------------------------------------------------------------------
+
+/**
+ * A DateTime as Prisma 6 writes it on SQLite (timestampFormat "iso8601"): TEXT `2026-03-10T09:00:00.000+00:00`.
+ * Existing databases hold this form, so the store keeps writing it.
+ */
+export function toSqliteTime(d: Date): string {
+  return d.toISOString().replace("Z", "+00:00");
+}
+
+/**
+ * Reads a SQLite DateTime: ISO text with any offset, text without an offset as UTC (CURRENT_TIMESTAMP
+ * `2026-03-10 09:00:00`), a date alone as UTC midnight, an integer as epoch ms (Prisma's default writer).
+ */
+export function fromSqliteTime(v: unknown): Date {
+  if (typeof v === "number" || typeof v === "bigint") return new Date(Number(v));
+  if (typeof v !== "string") throw new TypeError(`not a DateTime column value: ${String(v)}`);
+  const n = v.length;
+  const last = v.charCodeAt(n - 1);
+  if (last === 90 /* Z */ || last === 122 /* z */ || (n > 6 && (v[n - 6] === "+" || v[n - 6] === "-") && v[n - 3] === ":")) return new Date(v);
+  if (n <= 10) return new Date(v);
+  if (/[+-]\d\d(:?\d\d)?$/.test(v.slice(10))) return new Date(v);
+  return new Date(`${v.replace(" ", "T")}Z`);
+}
+
+/** A parameter as better-sqlite3 binds it: Date -> DateTime text, boolean -> 0/1; the rest as is. */
+export function toSqliteParam(v: unknown): unknown {
+  if (typeof v === "boolean") return v ? 1 : 0;
+  if (v instanceof Date) return toSqliteTime(v);
+  return v;
+}
+
+/** How a result column is read back, from its declared type; null: as it comes. */
+export function sqliteColumnReader(declaredType: string | null): ((v: unknown) => unknown) | null {
+  switch (declaredType?.toUpperCase()) {
+    case "DATETIME":
+      return (v) => (v === null ? null : fromSqliteTime(v));
+    case "BOOLEAN":
+      return (v) => (v === null ? null : v !== 0 && v !== 0n);
+    default:
+      return null;
+  }
+}

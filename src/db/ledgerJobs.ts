@@ -1,0 +1,65 @@
+import type { MessagePort } from "node:worker_threads";
+import BetterSqlite3 from "better-sqlite3";
+import { runLedgerPipeline, RemoteLedgerWriter, serveLedgerWriter, type LedgerResult } from "../ledger/pipeline.ts";
+import { openLedgerInput } from "../ledger/read.ts";
+import type { LedgerJob } from "./ledger.ts";
+import { loadSqliteRefs, openForImport, SqliteLedgerWriter } from "./ledgerSqlite.ts";
+
+// What the import's worker threads run (ledgerWorker.ts), also callable in the caller's thread (tests).
+// The module graph stays small (each worker thread loads its own copy): pg and the PostgreSQL writer
+// are loaded for PostgreSQL jobs only, the store and the use cases for the ledger's effects at the end.
+
+/** Test hooks of a run (the crash tests kill the process there). */
+export interface LedgerJobHooks {
+  onCommit?: (when: "before" | "after") => void;
+}
+
+const writerOptions = (job: LedgerJob, hooks: LedgerJobHooks) => ({
+  snapshot: job.snapshot ?? false,
+  now: new Date(job.now),
+  collectionsMode: job.collectionsMode ?? "embedded",
+  ...(hooks.onCommit ? { onCommit: hooks.onCommit } : {}),
+});
+
+/** Parse, validate and write one import on its own connection, in this thread (what the "job" worker runs). */
+export async function runLedgerJob(job: LedgerJob, hooks: LedgerJobHooks = {}): Promise<LedgerResult> {
+  const source = await openLedgerInput(job);
+  if (job.database.kind === "sqlite") {
+    return runLedgerPipeline(source, new SqliteLedgerWriter(openForImport(job.database.file), writerOptions(job, hooks)));
+  }
+  const [{ default: pg }, { pgConfig }, { PostgresLedgerWriter }] = await Promise.all([import("pg"), import("./connect.ts"), import("./ledgerPostgres.ts")]);
+  const client = new pg.Client(pgConfig(job.database.url));
+  client.on("error", () => undefined); // reported by the query that fails
+  await client.connect();
+  try {
+    return await runLedgerPipeline(source, new PostgresLedgerWriter(client, writerOptions(job, hooks)));
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/** Validator half of a two-thread SQLite import: never writes; streams valid items to the writer, reports errors. */
+export async function runLedgerValidator(job: LedgerJob, port: MessagePort): Promise<void> {
+  const database = job.database;
+  const remote = new RemoteLedgerWriter(port, async (kind) => {
+    if (database.kind !== "sqlite") throw new Error("two-thread imports are for SQLite");
+    const readDb = new BetterSqlite3(database.file, { readonly: true, fileMustExist: true });
+    try {
+      readDb.pragma("busy_timeout = 5000");
+      return loadSqliteRefs(readDb, kind);
+    } finally {
+      readDb.close();
+    }
+  });
+  try {
+    await runLedgerPipeline(await openLedgerInput(job), remote);
+  } catch (e) {
+    remote.fail(e);
+  }
+}
+
+/** Writer half of a two-thread SQLite import: one IMMEDIATE transaction, committed only after a clean "done". */
+export function runLedgerWriter(job: LedgerJob, port: MessagePort, hooks: LedgerJobHooks = {}): Promise<LedgerResult> {
+  if (job.database.kind !== "sqlite") throw new Error("two-thread imports are for SQLite");
+  return serveLedgerWriter(port, new SqliteLedgerWriter(openForImport(job.database.file), { ...writerOptions(job, hooks), loadRefs: false }));
+}

@@ -1,0 +1,301 @@
+import type { Generated, Insertable, InsertType, Selectable, SelectType } from "kysely";
+
+// The tables as Kysely sees them, hand-written from the Prisma schemas (prisma/sqlite/schema.prisma and
+// prisma/postgresql/schema.prisma) and checked against both migrated databases by src/db/schema.test.ts.
+// Column values are the JavaScript types the dialect module (src/db/dialect.ts) hands out on both
+// backends: DateTime -> Date, BigInt money -> number (minor units, safe integers), Boolean -> boolean.
+
+export interface PersonTable {
+  id: Generated<number>;
+  email: string;
+  name: string;
+  role: string;
+  managerEmail: string | null;
+  locale: Generated<string>;
+  timezone: Generated<string>;
+  slackUserId: string | null;
+  teamsUserId: string | null;
+  createdAt: Generated<Date>;
+  updatedAt: Date;
+}
+
+export interface CustomerTable {
+  id: Generated<number>;
+  ref: string;
+  name: string;
+  currency: Generated<string>;
+  salesRepEmail: string | null;
+  controllerEmail: string | null;
+  searchKey: Generated<string>;
+  createdAt: Generated<Date>;
+  updatedAt: Date;
+}
+
+export interface ItemTable {
+  id: Generated<number>;
+  customerId: number;
+  ref: string;
+  kind: string;
+  issuedOn: string;
+  dueOn: string;
+  amount: number;
+  openAmount: number;
+  currency: string;
+  dunningLevel: Generated<string>;
+  lastDunnedOn: string | null;
+  createdAt: Generated<Date>;
+  updatedAt: Date;
+}
+
+export interface ReasonTable {
+  id: Generated<number>;
+  code: string;
+  labelFr: string;
+  labelEn: string;
+  active: Generated<boolean>;
+  sortOrder: Generated<number>;
+  followUpDays: Generated<number>;
+  slaDays: Generated<number>;
+  priority: Generated<string>;
+  holdsDunning: Generated<boolean>;
+}
+
+export interface DisputeTable {
+  id: Generated<number>;
+  number: string;
+  customerId: number;
+  scope: string;
+  reasonId: number;
+  priority: string;
+  status: string;
+  statement: string;
+  ownerEmail: string;
+  openedByEmail: string;
+  followUpOn: string | null;
+  slaDueOn: string | null;
+  currency: string;
+  outcome: string | null;
+  outcomeNote: string | null;
+  creditNoteRef: string | null;
+  concededAmount: number | null;
+  rootCause: string | null;
+  creditNoteSeenAt: Date | null;
+  holdsReleasedAt: Date | null;
+  closedAt: Date | null;
+  closedByEmail: string | null;
+  version: Generated<number>;
+  openedAt: Date;
+  updatedAt: Date;
+  /** Set only for an open customer-level dispute (its customer id): unique, so one per customer. */
+  openCustomerFlagId: number | null;
+}
+
+export interface DisputeItemTable {
+  disputeId: number;
+  itemId: number;
+  amount: number;
+}
+
+export interface TimelineEntryTable {
+  id: Generated<number>;
+  disputeId: number;
+  type: string;
+  at: Date;
+  byEmail: string | null;
+  text: string | null;
+  /** JSON text */
+  data: string | null;
+}
+
+export interface HoldTable {
+  itemId: number;
+  disputeId: number;
+  amount: number;
+  kind: string;
+  since: Date;
+}
+
+export interface SettingTable {
+  key: string;
+  /** JSON text */
+  value: string;
+  updatedAt: Date;
+}
+
+export interface CounterTable {
+  name: string;
+  value: number;
+}
+
+export interface OutboxMessageTable {
+  seq: Generated<number>;
+  id: string;
+  type: string;
+  orderKey: string;
+  payload: string;
+  status: Generated<string>;
+  attempts: Generated<number>;
+  nextAttemptAt: Date;
+  lastError: string | null;
+  createdAt: Date;
+  deliveredAt: Date | null;
+}
+
+export interface IdempotencyKeyTable {
+  key: string;
+  scope: string;
+  requestHash: string;
+  status: number;
+  body: string;
+  createdAt: Date;
+}
+
+export interface DunningRunTable {
+  id: Generated<number>;
+  on: string;
+  mode: string;
+  createdAt: Date;
+  byEmail: string | null;
+  /** JSON text */
+  letters: string;
+}
+
+export interface SlackCardTable {
+  id: Generated<number>;
+  disputeId: number;
+  channel: string;
+  ts: string;
+  kind: string;
+  viewerEmail: string | null;
+  postedAt: Date;
+}
+
+export interface SlackDmChannelTable {
+  slackUserId: string;
+  channel: string;
+  updatedAt: Date;
+}
+
+export interface SlackSeenEventTable {
+  id: string;
+  seenAt: Date;
+}
+
+export interface Database {
+  Person: PersonTable;
+  Customer: CustomerTable;
+  Item: ItemTable;
+  Reason: ReasonTable;
+  Dispute: DisputeTable;
+  DisputeItem: DisputeItemTable;
+  TimelineEntry: TimelineEntryTable;
+  Hold: HoldTable;
+  Setting: SettingTable;
+  Counter: CounterTable;
+  OutboxMessage: OutboxMessageTable;
+  IdempotencyKey: IdempotencyKeyTable;
+  DunningRun: DunningRunTable;
+  SlackCard: SlackCardTable;
+  SlackDmChannel: SlackDmChannelTable;
+  SlackSeenEvent: SlackSeenEventTable;
+}
+
+export type TableName = keyof Database;
+export type Row<T extends TableName> = Selectable<Database[T]>;
+export type NewRow<T extends TableName> = Insertable<Database[T]>;
+
+/**
+ * Declared kinds of the columns that need converting on SQLite (which stores DateTime as ISO text and
+ * Boolean as 0/1). The schema test checks this against both migrated databases.
+ */
+export const COLUMN_KINDS = {
+  datetime: [
+    "Person.createdAt", "Person.updatedAt", "Customer.createdAt", "Customer.updatedAt", "Item.createdAt", "Item.updatedAt",
+    "Dispute.creditNoteSeenAt", "Dispute.holdsReleasedAt", "Dispute.closedAt", "Dispute.openedAt", "Dispute.updatedAt",
+    "TimelineEntry.at", "Hold.since", "Setting.updatedAt", "OutboxMessage.nextAttemptAt", "OutboxMessage.createdAt",
+    "OutboxMessage.deliveredAt", "IdempotencyKey.createdAt", "DunningRun.createdAt", "SlackCard.postedAt",
+    "SlackDmChannel.updatedAt", "SlackSeenEvent.seenAt",
+  ],
+  boolean: ["Reason.active", "Reason.holdsDunning"],
+  bigint: ["Item.amount", "Item.openAmount", "Dispute.concededAmount", "DisputeItem.amount", "Hold.amount"],
+} as const;
+
+// ---- Run-time description ----------------------------------------------------------------------
+
+/**
+ * Storage kind of a column: `int` (INTEGER / integer), `bigint` (BIGINT / bigint), `text`, `boolean`
+ * (BOOLEAN / boolean), `datetime` (DATETIME / timestamptz(3)).
+ */
+export type ColumnKind = "int" | "bigint" | "text" | "boolean" | "datetime";
+
+/**
+ * A column as TABLES describes it: `kind` (NOT NULL, no default), `kind?` (nullable), `kind default`
+ * (NOT NULL with a database default or autoincrement: `Generated<…>` in the interface).
+ */
+export type ColumnSpec = ColumnKind | `${ColumnKind}?` | `${ColumnKind} default`;
+
+type KindsOf<V> = [V] extends [number] ? "int" | "bigint" : [V] extends [string] ? "text" : [V] extends [boolean] ? "boolean" : [V] extends [Date] ? "datetime" : never;
+
+/** The specs a column of the interface admits: nullability from `| null`, `default` from `Generated<…>`. */
+type SpecOf<C> = null extends SelectType<C>
+  ? `${KindsOf<NonNullable<SelectType<C>>>}?`
+  : undefined extends InsertType<C>
+    ? `${KindsOf<SelectType<C>>} default`
+    : KindsOf<SelectType<C>>;
+
+type TablesSpec = { [T in TableName]: { [K in keyof Database[T]]-?: SpecOf<Database[T][K]> } };
+
+/**
+ * The interfaces above as data, for src/db/schema.test.ts to compare with both migrated databases (column
+ * names, nullability, kinds, defaults). tsc checks that it agrees with the interfaces: same tables, same
+ * columns (no more, no fewer), `?` exactly on the `| null` columns, `default` exactly on the `Generated`
+ * ones, and a kind that fits the TypeScript type.
+ */
+export const TABLES = {
+  Person: {
+    id: "int default", email: "text", name: "text", role: "text", managerEmail: "text?", locale: "text default",
+    timezone: "text default", slackUserId: "text?", teamsUserId: "text?", createdAt: "datetime default", updatedAt: "datetime",
+  },
+  Customer: {
+    id: "int default", ref: "text", name: "text", currency: "text default", salesRepEmail: "text?", controllerEmail: "text?",
+    searchKey: "text default", createdAt: "datetime default", updatedAt: "datetime",
+  },
+  Item: {
+    id: "int default", customerId: "int", ref: "text", kind: "text", issuedOn: "text", dueOn: "text", amount: "bigint",
+    openAmount: "bigint", currency: "text", dunningLevel: "text default", lastDunnedOn: "text?", createdAt: "datetime default",
+    updatedAt: "datetime",
+  },
+  Reason: {
+    id: "int default", code: "text", labelFr: "text", labelEn: "text", active: "boolean default", sortOrder: "int default",
+    followUpDays: "int default", slaDays: "int default", priority: "text default", holdsDunning: "boolean default",
+  },
+  Dispute: {
+    id: "int default", number: "text", customerId: "int", scope: "text", reasonId: "int", priority: "text", status: "text",
+    statement: "text", ownerEmail: "text", openedByEmail: "text", followUpOn: "text?", slaDueOn: "text?", currency: "text",
+    outcome: "text?", outcomeNote: "text?", creditNoteRef: "text?", concededAmount: "bigint?", rootCause: "text?",
+    creditNoteSeenAt: "datetime?", holdsReleasedAt: "datetime?", closedAt: "datetime?", closedByEmail: "text?",
+    version: "int default", openedAt: "datetime", updatedAt: "datetime", openCustomerFlagId: "int?",
+  },
+  DisputeItem: { disputeId: "int", itemId: "int", amount: "bigint" },
+  TimelineEntry: { id: "int default", disputeId: "int", type: "text", at: "datetime", byEmail: "text?", text: "text?", data: "text?" },
+  Hold: { itemId: "int", disputeId: "int", amount: "bigint", kind: "text", since: "datetime" },
+  Setting: { key: "text", value: "text", updatedAt: "datetime" },
+  Counter: { name: "text", value: "int" },
+  OutboxMessage: {
+    seq: "int default", id: "text", type: "text", orderKey: "text", payload: "text", status: "text default", attempts: "int default",
+    nextAttemptAt: "datetime", lastError: "text?", createdAt: "datetime", deliveredAt: "datetime?",
+  },
+  IdempotencyKey: { key: "text", scope: "text", requestHash: "text", status: "int", body: "text", createdAt: "datetime" },
+  DunningRun: { id: "int default", on: "text", mode: "text", createdAt: "datetime", byEmail: "text?", letters: "text" },
+  SlackCard: { id: "int default", disputeId: "int", channel: "text", ts: "text", kind: "text", viewerEmail: "text?", postedAt: "datetime" },
+  SlackDmChannel: { slackUserId: "text", channel: "text", updatedAt: "datetime" },
+  SlackSeenEvent: { id: "text", seenAt: "datetime" },
+} as const satisfies TablesSpec;
+
+// `satisfies` already rejects a missing or an extra column in the literal above; this also pins the key sets
+// should TABLES ever be built some other way.
+type Equal<A, B> = (<G>() => G extends A ? 1 : 2) extends <G>() => G extends B ? 1 : 2 ? true : false;
+type Assert<T extends true> = T;
+export type TablesMatchInterfaces = Assert<
+  Equal<{ -readonly [T in keyof typeof TABLES]: keyof (typeof TABLES)[T] }, { [T in TableName]: keyof Database[T] }>
+>;

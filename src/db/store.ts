@@ -1,0 +1,837 @@
+import { sql, type Kysely } from "kysely";
+import type {
+  DisputeFilter,
+  DunningRunRecord,
+  HoldRecord,
+  ItemClaim,
+  OutboxMessage,
+  PostedCard,
+  Repos,
+  Store,
+  StoredResponse,
+} from "../app/ports.ts";
+import { diffDisputeItems, diffHolds } from "../domain/diffs.ts";
+import { fail } from "../domain/errors.ts";
+import { mayHold, type HoldKind } from "../domain/holds.ts";
+import { customerSearchKey, normalizeSearch } from "../domain/search.ts";
+import { DEFAULT_SETTINGS, settingsSchema } from "../domain/settings.ts";
+import type { Customer, Dispute, DunningLevel, Item, ItemKind, Locale, Outcome, Person, Priority, Reason, Role, TimelineEvent } from "../domain/types.ts";
+import { connect, type Connection, type DatabaseOptions, type DatabaseTarget } from "./connect.ts";
+import type { Dialect } from "./dialect.ts";
+import { migratePostgres, migrateSqlite } from "./migrate.ts";
+import { openSqlite } from "./sqlite.ts";
+import pg from "pg";
+import { pgConfig } from "./connect.ts";
+import type { Database, Row } from "./schema.ts";
+
+// The one store: every port of src/app/ports.ts written once with Kysely, on SQLite and PostgreSQL.
+// What differs between the two lives in dialect.ts (and the drivers); rules stay in the domain
+// (mayHold, diffHolds, diffDisputeItems), the store only reads and writes rows.
+//
+// Atomicity: a top-level write call is a transaction of its own; inside `transaction(fn)` every call
+// joins the caller's transaction. On PostgreSQL, `transaction` runs at READ COMMITTED and changes of a
+// customer's disputes and holds serialise on that customer's row (`customers.lock`).
+
+type Executor = Kysely<Database>;
+
+/** Port methods that write: at top level each runs in a transaction of its own. */
+const WRITES: { [K in keyof Repos]: readonly (keyof Repos[K])[] } = {
+  people: ["upsertMany"],
+  customers: ["upsertMany", "lock"],
+  items: ["upsertMany", "setDunning"],
+  reasons: ["create", "update"],
+  disputes: ["create", "update", "appendEvents"],
+  holds: ["replaceForCustomers"],
+  settings: ["save"],
+  outbox: ["add", "markDelivered", "markFailed"],
+  idempotency: ["put"],
+  counters: ["next"],
+  runs: ["add"],
+  slack: ["addCard", "removeCard", "putDmChannel", "firstSeen", "forget", "prune"],
+};
+
+/**
+ * Writes of several statements. On SQLite, inside a caller's transaction each runs in a SAVEPOINT (a few
+ * microseconds), so a failing call leaves nothing of itself behind and the transaction can go on. On
+ * PostgreSQL a failed statement dooms its whole transaction (it can only roll back: no use case catches
+ * a store error inside a transaction), so no savepoint round trips are spent there.
+ */
+const MULTI_STATEMENT: { [K in keyof Repos]?: readonly (keyof Repos[K])[] } = {
+  people: ["upsertMany"],
+  customers: ["upsertMany"],
+  items: ["upsertMany", "setDunning"],
+  reasons: ["create"],
+  disputes: ["create", "update"],
+  holds: ["replaceForCustomers"],
+};
+
+/** An update of a row that does not exist. */
+export class RecordNotFoundError extends Error {
+  constructor(what: string) {
+    super(`Record to update not found: ${what}`);
+    this.name = "RecordNotFoundError";
+  }
+}
+
+// ---- rows -> domain ---------------------------------------------------------------------------
+
+const PERSON = ["id", "email", "name", "role", "managerEmail", "locale", "timezone", "slackUserId", "teamsUserId"] as const;
+const CUSTOMER = ["id", "ref", "name", "currency", "salesRepEmail", "controllerEmail"] as const;
+const ITEM = ["id", "customerId", "ref", "kind", "issuedOn", "dueOn", "amount", "openAmount", "currency", "dunningLevel", "lastDunnedOn"] as const;
+const REASON = ["id", "code", "labelFr", "labelEn", "active", "sortOrder", "followUpDays", "slaDays", "priority", "holdsDunning"] as const;
+const DISPUTE_WRITTEN = [
+  "number", "customerId", "scope", "reasonId", "priority", "status", "statement", "ownerEmail", "openedByEmail", "followUpOn",
+  "slaDueOn", "currency", "outcome", "outcomeNote", "creditNoteRef", "concededAmount", "rootCause", "creditNoteSeenAt",
+  "holdsReleasedAt", "closedAt", "closedByEmail", "version", "openedAt", "updatedAt",
+] as const;
+const DISPUTE = ["id", ...DISPUTE_WRITTEN] as const;
+
+type PersonRow = Pick<Row<"Person">, (typeof PERSON)[number]>;
+type CustomerRow = Pick<Row<"Customer">, (typeof CUSTOMER)[number]>;
+type ItemRow = Pick<Row<"Item">, (typeof ITEM)[number]>;
+type ReasonRow = Pick<Row<"Reason">, (typeof REASON)[number]>;
+type DisputeRow = Pick<Row<"Dispute">, (typeof DISPUTE)[number]> & { items: unknown };
+
+const toPerson = (r: PersonRow): Person => ({ ...r, role: r.role as Role, locale: r.locale as Locale });
+const toCustomer = (r: CustomerRow): Customer => ({ ...r });
+const toItem = (r: ItemRow): Item => ({ ...r, kind: r.kind as ItemKind, dunningLevel: r.dunningLevel as DunningLevel });
+const toReason = (r: ReasonRow): Reason => ({ ...r, priority: r.priority as Priority });
+
+function toDispute(r: DisputeRow, dialect: Dialect): Dispute {
+  const items = dialect
+    .jsonValue<[number, number][]>(r.items)
+    .map(([itemId, amount]) => ({ itemId: Number(itemId), amount: Number(amount) }))
+    .sort((a, b) => a.itemId - b.itemId);
+  return {
+    id: r.id,
+    number: r.number,
+    customerId: r.customerId,
+    scope: r.scope as Dispute["scope"],
+    reasonId: r.reasonId,
+    priority: r.priority as Priority,
+    status: r.status as Dispute["status"],
+    statement: r.statement,
+    ownerEmail: r.ownerEmail,
+    openedByEmail: r.openedByEmail,
+    followUpOn: r.followUpOn,
+    slaDueOn: r.slaDueOn,
+    currency: r.currency,
+    items,
+    // a dispute is resolved when its row has an outcome; a resolution stored without a note reads as ""
+    resolution: r.outcome
+      ? { outcome: r.outcome as Outcome, note: r.outcomeNote ?? "", creditNoteRef: r.creditNoteRef, concededAmount: r.concededAmount, rootCause: r.rootCause }
+      : null,
+    creditNoteSeenAt: r.creditNoteSeenAt,
+    holdsReleasedAt: r.holdsReleasedAt,
+    closedAt: r.closedAt,
+    closedByEmail: r.closedByEmail,
+    version: r.version,
+    openedAt: r.openedAt,
+    updatedAt: r.updatedAt,
+  };
+}
+
+function disputeColumns(d: Dispute) {
+  return {
+    number: d.number,
+    customerId: d.customerId,
+    scope: d.scope,
+    reasonId: d.reasonId,
+    priority: d.priority,
+    status: d.status,
+    statement: d.statement,
+    ownerEmail: d.ownerEmail,
+    openedByEmail: d.openedByEmail,
+    followUpOn: d.followUpOn ?? null,
+    slaDueOn: d.slaDueOn ?? null,
+    currency: d.currency,
+    outcome: d.resolution?.outcome ?? null,
+    outcomeNote: d.resolution?.note ?? null,
+    creditNoteRef: d.resolution?.creditNoteRef ?? null,
+    concededAmount: d.resolution?.concededAmount ?? null,
+    rootCause: d.resolution?.rootCause ?? null,
+    creditNoteSeenAt: d.creditNoteSeenAt,
+    holdsReleasedAt: d.holdsReleasedAt,
+    closedAt: d.closedAt,
+    closedByEmail: d.closedByEmail ?? null,
+    version: d.version,
+    openedAt: d.openedAt,
+    updatedAt: d.updatedAt,
+    // the unique "one open customer-level dispute per customer"
+    openCustomerFlagId: d.scope === "customer" && d.status === "open" ? d.customerId : null,
+  };
+}
+
+const toMessage = (r: Row<"OutboxMessage">): OutboxMessage => ({
+  id: r.id,
+  type: r.type,
+  orderKey: r.orderKey,
+  payload: r.payload,
+  status: r.status as OutboxMessage["status"],
+  attempts: r.attempts,
+  nextAttemptAt: r.nextAttemptAt,
+  lastError: r.lastError,
+  createdAt: r.createdAt,
+  deliveredAt: r.deliveredAt,
+});
+
+const toRun = (r: Row<"DunningRun">): DunningRunRecord => ({ id: r.id, on: r.on, mode: r.mode, createdAt: r.createdAt, byEmail: r.byEmail, letters: r.letters });
+
+const toCard = (r: Row<"SlackCard">): PostedCard => ({
+  disputeId: r.disputeId,
+  channel: r.channel,
+  ts: r.ts,
+  kind: r.kind === "channel" ? "channel" : "dm",
+  viewerEmail: r.viewerEmail,
+  postedAt: r.postedAt,
+});
+
+/** Only the keys whose value is given (not undefined): upserts keep the stored value of the others. */
+function given<T extends Record<string, unknown>>(o: T): Partial<T> {
+  const out: Partial<T> = {};
+  for (const k in o) if (o[k] !== undefined) out[k] = o[k];
+  return out;
+}
+
+// ---- the repositories -------------------------------------------------------------------------
+
+/**
+ * The ports on one executor, every call run directly on it: for a transaction (`store.transaction`, or
+ * one the caller opened on this connection, as the ledger import does).
+ */
+export function repositoriesOn(db: Executor, dialect: Dialect): Repos {
+  const inList = dialect.inList;
+
+  const disputeSelect = () =>
+    db
+      .selectFrom("Dispute as d")
+      .select(DISPUTE.map((c) => `d.${c}` as const))
+      .select(dialect.disputeItemsJson("d.id").as("items"));
+
+  const disputeById = async (id: number): Promise<Dispute | null> => {
+    const r = await disputeSelect().where("d.id", "=", id).executeTakeFirst();
+    return r ? toDispute(r as DisputeRow, dialect) : null;
+  };
+  const disputes = async (rows: Promise<unknown[]>): Promise<Dispute[]> => (await rows).map((r) => toDispute(r as DisputeRow, dialect));
+
+  const customerFlagTaken = (): never => fail("conflict", "This customer already has an open customer-level dispute", { field: "customerRef" });
+
+  return {
+    people: {
+      async byEmail(email) {
+        const r = await db.selectFrom("Person").select(PERSON).where("email", "=", email).executeTakeFirst();
+        return r ? toPerson(r) : null;
+      },
+      async byEmails(emails) {
+        if (!emails.length) return [];
+        return (await db.selectFrom("Person").select(PERSON).where(inList("email", emails)).orderBy("id").execute()).map(toPerson);
+      },
+      async bySlackId(slackUserId) {
+        const r = await db.selectFrom("Person").select(PERSON).where("slackUserId", "=", slackUserId).executeTakeFirst();
+        return r ? toPerson(r) : null;
+      },
+      async list(filter) {
+        let q = db.selectFrom("Person").select(PERSON);
+        if (filter?.role) q = q.where("role", "=", filter.role);
+        return (await q.orderBy("name").orderBy("id").execute()).map(toPerson);
+      },
+      async upsertMany(list) {
+        const now = new Date();
+        const out: Person[] = [];
+        for (const p of list) {
+          const optional = given({ managerEmail: p.managerEmail, locale: p.locale, timezone: p.timezone, slackUserId: p.slackUserId, teamsUserId: p.teamsUserId });
+          const set = { name: p.name, role: p.role, ...optional, updatedAt: now };
+          const r = await db
+            .insertInto("Person")
+            .values({ email: p.email, ...set, createdAt: now })
+            .onConflict((oc) => oc.column("email").doUpdateSet(set))
+            .returning(PERSON)
+            .executeTakeFirstOrThrow();
+          out.push(toPerson(r));
+        }
+        return out;
+      },
+    },
+
+    customers: {
+      async byRef(ref) {
+        const r = await db.selectFrom("Customer").select(CUSTOMER).where("ref", "=", ref).executeTakeFirst();
+        return r ? toCustomer(r) : null;
+      },
+      async byId(id) {
+        const r = await db.selectFrom("Customer").select(CUSTOMER).where("id", "=", id).executeTakeFirst();
+        return r ? toCustomer(r) : null;
+      },
+      async byIds(ids) {
+        if (!ids.length) return [];
+        return (await db.selectFrom("Customer").select(CUSTOMER).where(inList("id", ids)).orderBy("id").execute()).map(toCustomer);
+      },
+      async byRefs(refs) {
+        if (!refs.length) return [];
+        return (await db.selectFrom("Customer").select(CUSTOMER).where(inList("ref", refs)).orderBy("id").execute()).map(toCustomer);
+      },
+      async search(q, limit) {
+        const t = normalizeSearch(q);
+        let query = db.selectFrom("Customer").select(CUSTOMER);
+        // a plain substring of the stored key (accents and case folded in TypeScript; no wildcards)
+        if (t) query = query.where(dialect.contains("searchKey", t));
+        return (await query.orderBy("name").orderBy("id").limit(limit).execute()).map(toCustomer);
+      },
+      async list() {
+        return (await db.selectFrom("Customer").select(CUSTOMER).orderBy("ref").orderBy("id").execute()).map(toCustomer);
+      },
+      async upsertMany(list) {
+        const now = new Date();
+        const out: Customer[] = [];
+        for (const c of list) {
+          const set = {
+            name: c.name,
+            searchKey: customerSearchKey(c),
+            ...given({ currency: c.currency, salesRepEmail: c.salesRepEmail, controllerEmail: c.controllerEmail }),
+            updatedAt: now,
+          };
+          const r = await db
+            .insertInto("Customer")
+            .values({ ref: c.ref, ...set, createdAt: now })
+            .onConflict((oc) => oc.column("ref").doUpdateSet(set))
+            .returning(CUSTOMER)
+            .executeTakeFirstOrThrow();
+          out.push(toCustomer(r));
+        }
+        return out;
+      },
+      async lock(ids) {
+        if (!dialect.rowLocks || !ids.length) return false;
+        const sorted = [...new Set(ids)].sort((a, b) => a - b);
+        await db.selectFrom("Customer").select("id").where(inList("id", sorted)).orderBy("id").forUpdate().execute();
+        return true;
+      },
+    },
+
+    items: {
+      async byIds(ids) {
+        if (!ids.length) return [];
+        return (await db.selectFrom("Item").select(ITEM).where(inList("id", ids)).orderBy("id").execute()).map(toItem);
+      },
+      async byRefs(customerId, refs) {
+        if (!refs.length) return [];
+        return (await db.selectFrom("Item").select(ITEM).where("customerId", "=", customerId).where(inList("ref", refs)).orderBy("id").execute()).map(toItem);
+      },
+      async ofCustomer(customerId, filter) {
+        let q = db.selectFrom("Item").select(ITEM).where("customerId", "=", customerId);
+        if (filter?.openOnly) q = q.where("openAmount", "<>", 0);
+        return (await q.orderBy("dueOn").orderBy("ref").orderBy("id").execute()).map(toItem);
+      },
+      async ofCustomers(customerIds, filter) {
+        if (!customerIds.length) return [];
+        let q = db.selectFrom("Item").select(ITEM).where(inList("customerId", customerIds));
+        if (filter?.openOnly) q = q.where("openAmount", "<>", 0);
+        return (await q.orderBy("dueOn").orderBy("ref").orderBy("id").execute()).map(toItem);
+      },
+      async allOpen(filter) {
+        let q = db.selectFrom("Item").select(ITEM).where("openAmount", "<>", 0);
+        if (filter?.customerIds) {
+          if (!filter.customerIds.length) return [];
+          q = q.where(inList("customerId", filter.customerIds));
+        }
+        return (await q.orderBy("customerId").orderBy("dueOn").orderBy("ref").orderBy("id").execute()).map(toItem);
+      },
+      async upsertMany(list) {
+        const now = new Date();
+        const out: Item[] = [];
+        for (const i of list) {
+          const set = {
+            kind: i.kind,
+            issuedOn: i.issuedOn,
+            dueOn: i.dueOn,
+            amount: i.amount,
+            openAmount: i.openAmount,
+            currency: i.currency,
+            ...given({ dunningLevel: i.dunningLevel, lastDunnedOn: i.lastDunnedOn }),
+            updatedAt: now,
+          };
+          const r = await db
+            .insertInto("Item")
+            .values({ customerId: i.customerId, ref: i.ref, ...set, createdAt: now })
+            .onConflict((oc) => oc.columns(["customerId", "ref"]).doUpdateSet(set))
+            .returning(ITEM)
+            .executeTakeFirstOrThrow();
+          out.push(toItem(r));
+        }
+        return out;
+      },
+      async setDunning(updates) {
+        const now = new Date();
+        for (const u of updates) {
+          const r = await db.updateTable("Item").set({ dunningLevel: u.level, lastDunnedOn: u.lastDunnedOn, updatedAt: now }).where("id", "=", u.itemId).executeTakeFirst();
+          if (Number(r.numUpdatedRows) !== 1) throw new RecordNotFoundError(`Item ${u.itemId}`);
+        }
+      },
+    },
+
+    reasons: {
+      async list(filter) {
+        let q = db.selectFrom("Reason").select(REASON);
+        if (filter?.activeOnly) q = q.where("active", "=", true);
+        return (await q.orderBy("sortOrder").orderBy("code").execute()).map(toReason);
+      },
+      async byCode(code) {
+        const r = await db.selectFrom("Reason").select(REASON).where("code", "=", code).executeTakeFirst();
+        return r ? toReason(r) : null;
+      },
+      async byId(id) {
+        const r = await db.selectFrom("Reason").select(REASON).where("id", "=", id).executeTakeFirst();
+        return r ? toReason(r) : null;
+      },
+      async create(input) {
+        if (await db.selectFrom("Reason").select("id").where("code", "=", input.code).executeTakeFirst()) {
+          return fail("conflict", `Reason ${input.code} already exists`, { field: "code" });
+        }
+        const r = await db
+          .insertInto("Reason")
+          .values({
+            code: input.code,
+            labelFr: input.labelFr,
+            labelEn: input.labelEn,
+            active: input.active ?? true,
+            sortOrder: input.sortOrder ?? 0,
+            followUpDays: input.followUpDays ?? 7,
+            slaDays: input.slaDays ?? 30,
+            priority: input.priority ?? "normal",
+            holdsDunning: input.holdsDunning ?? true,
+          })
+          .returning(REASON)
+          .executeTakeFirstOrThrow();
+        return toReason(r);
+      },
+      async update(code, patch) {
+        const set = given({
+          labelFr: patch.labelFr,
+          labelEn: patch.labelEn,
+          active: patch.active,
+          sortOrder: patch.sortOrder,
+          followUpDays: patch.followUpDays,
+          slaDays: patch.slaDays,
+          priority: patch.priority,
+          holdsDunning: patch.holdsDunning,
+        });
+        const r = Object.keys(set).length
+          ? await db.updateTable("Reason").set(set).where("code", "=", code).returning(REASON).executeTakeFirst()
+          : await db.selectFrom("Reason").select(REASON).where("code", "=", code).executeTakeFirst();
+        return r ? toReason(r) : fail("not_found", `No reason ${code}`);
+      },
+      async inUse(reasonId) {
+        return (await db.selectFrom("Dispute").select("id").where("reasonId", "=", reasonId).limit(1).executeTakeFirst()) !== undefined;
+      },
+    },
+
+    disputes: {
+      byId: disputeById,
+      async byNumber(number) {
+        const r = await disputeSelect().where("d.number", "=", number).executeTakeFirst();
+        return r ? toDispute(r as DisputeRow, dialect) : null;
+      },
+      list(f: DisputeFilter) {
+        let q = disputeSelect();
+        // followUpBefore applies to open disputes only
+        if (f.followUpBefore) q = q.where("d.status", "=", "open").where("d.followUpOn", "<", f.followUpBefore);
+        else if (f.status) q = q.where("d.status", "=", f.status);
+        if (f.reasonId !== undefined) q = q.where("d.reasonId", "=", f.reasonId);
+        if (f.ownerEmail) q = q.where("d.ownerEmail", "=", f.ownerEmail);
+        if (f.customerId !== undefined) q = q.where("d.customerId", "=", f.customerId);
+        if (f.salesRepEmail) {
+          const rep = f.salesRepEmail;
+          q = q.where("d.customerId", "in", (eb) => eb.selectFrom("Customer as c").select("c.id").where("c.salesRepEmail", "=", rep));
+        }
+        if (f.visibleToSales) {
+          const v = f.visibleToSales;
+          q = q.where((eb) => eb.or([eb("d.ownerEmail", "=", v), eb("d.customerId", "in", eb.selectFrom("Customer as c").select("c.id").where("c.salesRepEmail", "=", v))]));
+        }
+        if (f.after) {
+          const { openedAt, id } = f.after;
+          q = q.where((eb) => eb.or([eb("d.openedAt", "<", openedAt), eb.and([eb("d.openedAt", "=", openedAt), eb("d.id", "<", id)])]));
+        }
+        q = q.orderBy("d.openedAt", "desc").orderBy("d.id", "desc");
+        if (f.limit) q = q.limit(f.limit);
+        return disputes(q.execute());
+      },
+      async openClaims(itemIds, exceptDisputeId) {
+        if (!itemIds.length) return [];
+        let q = db
+          .selectFrom("DisputeItem as di")
+          .innerJoin("Dispute as d", "d.id", "di.disputeId")
+          .select(["di.itemId", "di.disputeId", "d.number", "di.amount"])
+          .where(inList("di.itemId", itemIds))
+          .where("d.status", "=", "open");
+        if (exceptDisputeId) q = q.where("d.id", "<>", exceptDisputeId);
+        return (await q.orderBy("di.disputeId").orderBy("di.itemId").execute()) satisfies ItemClaim[];
+      },
+      async openCustomerLevel(customerId) {
+        const r = await disputeSelect()
+          .where("d.customerId", "=", customerId)
+          .where("d.scope", "=", "customer")
+          .where("d.status", "=", "open")
+          .orderBy("d.id")
+          .limit(1)
+          .executeTakeFirst();
+        return r ? toDispute(r as DisputeRow, dialect) : null;
+      },
+      async holdingFor(customerIds) {
+        if (!customerIds.length) return [];
+        const rows = await disputes(disputeSelect().where(inList("d.customerId", customerIds)).where("d.status", "in", ["open", "resolved"]).orderBy("d.id").execute());
+        return rows.filter(mayHold);
+      },
+      async customersWithHoldingDisputes(customerIds) {
+        // Candidates by status only; which of them may hold is the domain's rule (mayHold).
+        let q = db
+          .selectFrom("Dispute")
+          .select(["customerId", "status", "scope", "outcome", "concededAmount", "creditNoteSeenAt", "holdsReleasedAt"])
+          .where("status", "in", ["open", "resolved"]);
+        if (customerIds) {
+          if (!customerIds.length) return [];
+          q = q.where(inList("customerId", customerIds));
+        }
+        const out = new Set<number>();
+        for (const r of await q.execute()) {
+          if (out.has(r.customerId)) continue;
+          const probe = {
+            status: r.status,
+            resolution: r.outcome ? { outcome: r.outcome, concededAmount: r.concededAmount } : null,
+            creditNoteSeenAt: r.creditNoteSeenAt,
+            holdsReleasedAt: r.holdsReleasedAt,
+          } as unknown as Dispute;
+          if (mayHold(probe)) out.add(r.customerId);
+        }
+        return [...out].sort((a, b) => a - b);
+      },
+      async awaitingCreditNotes(customerId, refs) {
+        if (!refs.length) return [];
+        const rows = await disputes(
+          disputeSelect()
+            .where("d.customerId", "=", customerId)
+            .where("d.status", "=", "resolved")
+            .where("d.outcome", "=", "credit_note")
+            .where("d.creditNoteSeenAt", "is", null)
+            .where(inList("d.creditNoteRef", refs))
+            .orderBy("d.id")
+            .execute(),
+        );
+        return rows;
+      },
+      async create(d) {
+        let id: number;
+        try {
+          ({ id } = await db.insertInto("Dispute").values(disputeColumns(d)).returning("id").executeTakeFirstOrThrow());
+        } catch (e) {
+          if (dialect.isUniqueViolation(e)) customerFlagTaken();
+          throw e;
+        }
+        if (d.items.length) await db.insertInto("DisputeItem").values(d.items.map((i) => ({ disputeId: id, itemId: i.itemId, amount: i.amount }))).execute();
+        return (await disputeById(id))!;
+      },
+      async update(d, expectedVersion) {
+        let changed: bigint;
+        try {
+          changed = (await db.updateTable("Dispute").set(disputeColumns(d)).where("id", "=", d.id).where("version", "=", expectedVersion).executeTakeFirst()).numUpdatedRows;
+        } catch (e) {
+          if (dialect.isUniqueViolation(e)) customerFlagTaken();
+          throw e;
+        }
+        if (Number(changed) !== 1) fail("stale_version", `Dispute ${d.number} changed meanwhile`, {});
+        const stored = await db.selectFrom("DisputeItem").select(["itemId", "amount"]).where("disputeId", "=", d.id).execute();
+        const diff = diffDisputeItems(stored, d.items);
+        if (diff.remove.length) await db.deleteFrom("DisputeItem").where("disputeId", "=", d.id).where(inList("itemId", diff.remove)).execute();
+        if (diff.insert.length) await db.insertInto("DisputeItem").values(diff.insert.map((i) => ({ disputeId: d.id, ...i }))).execute();
+        for (const u of diff.update) await db.updateTable("DisputeItem").set({ amount: u.amount }).where("disputeId", "=", d.id).where("itemId", "=", u.itemId).execute();
+      },
+      async appendEvents(disputeId, events) {
+        if (!events.length) return;
+        await db
+          .insertInto("TimelineEntry")
+          .values(events.map((e) => ({ disputeId, type: e.type, at: e.at, byEmail: e.byEmail ?? null, text: e.text ?? null, data: e.data ? JSON.stringify(e.data) : null })))
+          .execute();
+      },
+      async timeline(disputeId) {
+        const rows = await db.selectFrom("TimelineEntry").select(["type", "at", "byEmail", "text", "data"]).where("disputeId", "=", disputeId).orderBy("id").execute();
+        return rows.map(
+          (r): TimelineEvent => ({
+            type: r.type as TimelineEvent["type"],
+            at: r.at,
+            byEmail: r.byEmail,
+            text: r.text,
+            ...(r.data ? { data: JSON.parse(r.data) as Record<string, unknown> } : {}),
+          }),
+        );
+      },
+    },
+
+    holds: {
+      async replaceForCustomers(customerIds, rows, now) {
+        if (!customerIds.length) return [];
+        const stored = await db
+          .selectFrom("Hold")
+          .select(["itemId", "disputeId", "amount", "kind"])
+          .where("itemId", "in", (eb) => eb.selectFrom("Item as i").select("i.id").where(inList("i.customerId", customerIds)))
+          .execute();
+        const diff = diffHolds(
+          stored.map((h) => ({ ...h, kind: h.kind as HoldKind })),
+          rows,
+        );
+        if (diff.insert.length) await db.insertInto("Hold").values(diff.insert.map((r) => ({ ...r, since: now }))).execute();
+        for (const r of diff.update) await db.updateTable("Hold").set({ amount: r.amount, kind: r.kind }).where("itemId", "=", r.itemId).where("disputeId", "=", r.disputeId).execute();
+        for (const r of diff.remove) await db.deleteFrom("Hold").where("itemId", "=", r.itemId).where("disputeId", "=", r.disputeId).execute();
+        return diff.changes;
+      },
+      async list(filter) {
+        let q = db.selectFrom("Hold").selectAll();
+        const c = filter?.customerIds;
+        const d = filter?.disputeIds;
+        if (c) {
+          if (!c.length) return [];
+          q = q.where("itemId", "in", (eb) => eb.selectFrom("Item as i").select("i.id").where(inList("i.customerId", c)));
+        }
+        if (d) {
+          if (!d.length) return [];
+          q = q.where(inList("disputeId", d));
+        }
+        const rows = await q.orderBy("itemId").orderBy("disputeId").execute();
+        return rows.map((h): HoldRecord => ({ itemId: h.itemId, disputeId: h.disputeId, amount: h.amount, kind: h.kind as HoldKind, since: h.since }));
+      },
+    },
+
+    settings: {
+      async get() {
+        const r = await db.selectFrom("Setting").select("value").where("key", "=", "company").executeTakeFirst();
+        return r ? settingsSchema.parse(JSON.parse(r.value)) : structuredClone(DEFAULT_SETTINGS);
+      },
+      async save(value) {
+        const now = new Date();
+        const text = JSON.stringify(value);
+        await db
+          .insertInto("Setting")
+          .values({ key: "company", value: text, updatedAt: now })
+          .onConflict((oc) => oc.column("key").doUpdateSet({ value: text, updatedAt: now }))
+          .execute();
+      },
+    },
+
+    outbox: {
+      async add(messages) {
+        if (!messages.length) return;
+        await db
+          .insertInto("OutboxMessage")
+          .values(messages.map((m) => ({ id: m.id, type: m.type, orderKey: m.orderKey, payload: m.payload, status: "pending", attempts: 0, nextAttemptAt: m.createdAt, lastError: null, createdAt: m.createdAt, deliveredAt: null })))
+          .execute();
+      },
+      async due(now, limit) {
+        // The head of each order key (its oldest pending message, among the 5,000 oldest pending), due
+        // when its attempt time has come.
+        const oldest = db.selectFrom("OutboxMessage").selectAll().where("status", "=", "pending").orderBy("seq").limit(5000);
+        const ranked = db
+          .selectFrom(oldest.as("p"))
+          .selectAll()
+          .select(sql<number>`ROW_NUMBER() OVER (PARTITION BY "orderKey" ORDER BY "seq")`.as("rank"));
+        const heads = await db.selectFrom(ranked.as("r")).selectAll().where("rank", "=", 1).orderBy("seq").execute();
+        const t = now.getTime();
+        const out: OutboxMessage[] = [];
+        for (const r of heads) {
+          if (out.length >= limit) break;
+          const m = toMessage(r as unknown as Row<"OutboxMessage">);
+          // read back through a sub-select, SQLite's DateTime text has lost its declared type
+          const at = m.nextAttemptAt instanceof Date ? m.nextAttemptAt : new Date(String(m.nextAttemptAt));
+          if (at.getTime() <= t) out.push({ ...m, nextAttemptAt: at, createdAt: asDate(m.createdAt), deliveredAt: m.deliveredAt === null ? null : asDate(m.deliveredAt) });
+        }
+        return out;
+      },
+      async markDelivered(id, at) {
+        const r = await db.updateTable("OutboxMessage").set({ status: "delivered", deliveredAt: at, lastError: null }).where("id", "=", id).executeTakeFirst();
+        if (Number(r.numUpdatedRows) !== 1) throw new RecordNotFoundError(`OutboxMessage ${id}`);
+      },
+      async markFailed(id, error, nextAttemptAt) {
+        const q = db.updateTable("OutboxMessage").set((eb) => ({ attempts: eb("attempts", "+", 1), lastError: error.slice(0, 1000) }));
+        const r = await (nextAttemptAt ? q.set({ nextAttemptAt }) : q.set({ status: "dead" })).where("id", "=", id).executeTakeFirst();
+        if (Number(r.numUpdatedRows) !== 1) throw new RecordNotFoundError(`OutboxMessage ${id}`);
+      },
+      async list(filter) {
+        let q = db.selectFrom("OutboxMessage").selectAll();
+        if (filter.status === "failed") q = q.where((eb) => eb.or([eb("status", "=", "dead"), eb.and([eb("status", "=", "pending"), eb("attempts", ">", 0)])]));
+        else if (filter.status) q = q.where("status", "=", filter.status);
+        return (await q.orderBy("seq").limit(filter.limit ?? 500).execute()).map(toMessage);
+      },
+    },
+
+    idempotency: {
+      async get(key, scope) {
+        const r = await db.selectFrom("IdempotencyKey").selectAll().where("key", "=", `${scope}:${key}`).executeTakeFirst();
+        return r ? ({ key, scope: r.scope, requestHash: r.requestHash, status: r.status, body: r.body, createdAt: r.createdAt } satisfies StoredResponse) : null;
+      },
+      async put(r) {
+        await db.insertInto("IdempotencyKey").values({ key: `${r.scope}:${r.key}`, scope: r.scope, requestHash: r.requestHash, status: r.status, body: r.body, createdAt: r.createdAt }).execute();
+      },
+    },
+
+    counters: {
+      async next(name) {
+        const r = await db
+          .insertInto("Counter")
+          .values({ name, value: 1 })
+          .onConflict((oc) => oc.column("name").doUpdateSet((eb) => ({ value: eb("Counter.value", "+", 1) })))
+          .returning("value")
+          .executeTakeFirstOrThrow();
+        return r.value;
+      },
+    },
+
+    runs: {
+      async add(r) {
+        return toRun(await db.insertInto("DunningRun").values({ on: r.on, mode: r.mode, createdAt: r.createdAt, byEmail: r.byEmail ?? null, letters: r.letters }).returningAll().executeTakeFirstOrThrow());
+      },
+      async list(limit) {
+        return (await db.selectFrom("DunningRun").selectAll().orderBy("id", "desc").limit(limit).execute()).map(toRun);
+      },
+    },
+
+    slack: {
+      async addCard(card) {
+        // a copy already recorded stays as it is
+        await db
+          .insertInto("SlackCard")
+          .values({ disputeId: card.disputeId, channel: card.channel, ts: card.ts, kind: card.kind, viewerEmail: card.viewerEmail ?? null, postedAt: card.postedAt })
+          .onConflict((oc) => oc.columns(["channel", "ts"]).doNothing())
+          .execute();
+      },
+      async cardsOf(disputeId) {
+        return (await db.selectFrom("SlackCard").selectAll().where("disputeId", "=", disputeId).orderBy("id").execute()).map(toCard);
+      },
+      async cardAt(channel, ts) {
+        const r = await db.selectFrom("SlackCard").selectAll().where("channel", "=", channel).where("ts", "=", ts).executeTakeFirst();
+        return r ? toCard(r) : null;
+      },
+      async removeCard(channel, ts) {
+        await db.deleteFrom("SlackCard").where("channel", "=", channel).where("ts", "=", ts).execute();
+      },
+      async dmChannel(slackUserId) {
+        return (await db.selectFrom("SlackDmChannel").select("channel").where("slackUserId", "=", slackUserId).executeTakeFirst())?.channel ?? null;
+      },
+      async putDmChannel(slackUserId, channel, now) {
+        await db
+          .insertInto("SlackDmChannel")
+          .values({ slackUserId, channel, updatedAt: now })
+          .onConflict((oc) => oc.column("slackUserId").doUpdateSet({ channel, updatedAt: now }))
+          .execute();
+      },
+      async firstSeen(id, now) {
+        const r = await db.insertInto("SlackSeenEvent").values({ id, seenAt: now }).onConflict((oc) => oc.column("id").doNothing()).executeTakeFirst();
+        return Number(r.numInsertedOrUpdatedRows ?? 0n) === 1;
+      },
+      async forget(id) {
+        await db.deleteFrom("SlackSeenEvent").where("id", "=", id).execute();
+      },
+      async prune(before) {
+        const r = await db.deleteFrom("SlackSeenEvent").where("seenAt", "<", before).executeTakeFirst();
+        return Number(r.numDeletedRows);
+      },
+    },
+  };
+}
+
+const asDate = (v: unknown): Date => (v instanceof Date ? v : new Date(String(v)));
+
+// ---- the store --------------------------------------------------------------------------------
+
+/** The store over a connection: top-level calls (writes each in a transaction of their own) and `transaction`. */
+export function kyselyStore(conn: Connection): Store {
+  const { db, dialect } = conn;
+  const direct = repositoriesOn(db, dialect) as unknown as Record<string, Record<string, (...a: unknown[]) => Promise<unknown>>>;
+  const top: Record<string, Record<string, (...a: unknown[]) => Promise<unknown>>> = {};
+  for (const [collection, methods] of Object.entries(direct)) {
+    const writes = WRITES[collection as keyof Repos] as readonly string[];
+    const multi = (MULTI_STATEMENT[collection as keyof Repos] ?? []) as readonly string[];
+    top[collection] = {};
+    for (const [name, fn] of Object.entries(methods)) {
+      // SQLite: every write in a transaction (BEGIN IMMEDIATE waits for another connection's write lock
+      // without blocking the event loop). PostgreSQL: one statement is atomic by itself; only writes of
+      // several statements need one.
+      const ownTransaction = writes.includes(name) && (dialect.name === "sqlite" || multi.includes(name));
+      top[collection]![name] = ownTransaction
+        ? (...args) =>
+            conn.transaction(async (trx) => {
+              const repos = repositoriesOn(trx, dialect) as unknown as Record<string, Record<string, (...a: unknown[]) => Promise<unknown>>>;
+              return repos[collection]![name]!(...args);
+            })
+        : fn;
+    }
+  }
+  return {
+    ...(top as unknown as Repos),
+    dialect: dialect.name,
+    transaction<T>(fn: (tx: Repos) => Promise<T>): Promise<T> {
+      return conn.transaction(async (trx) => {
+        let open = true;
+        const repos = repositoriesOn(trx, dialect);
+        const guarded = guard(repos, () => open, trx, dialect.name === "sqlite");
+        try {
+          return await fn(guarded);
+        } finally {
+          open = false;
+        }
+      });
+    },
+    close: () => conn.close(),
+  };
+}
+
+/** Repositories that refuse calls once their transaction has ended (a use case kept them too long). */
+function guard(repos: Repos, isOpen: () => boolean, trx: Kysely<Database>, savepoints: boolean): Repos {
+  const out: Record<string, Record<string, unknown>> = {};
+  let sequence = 0;
+  for (const [collection, methods] of Object.entries(repos as unknown as Record<string, Record<string, (...a: unknown[]) => Promise<unknown>>>)) {
+    out[collection] = {};
+    const multi = savepoints ? ((MULTI_STATEMENT[collection as keyof Repos] ?? []) as readonly string[]) : [];
+    for (const [name, fn] of Object.entries(methods)) {
+      const call = multi.includes(name)
+        ? async (...args: unknown[]) => {
+            const sp = sql.id(`port_${++sequence}`);
+            await sql`SAVEPOINT ${sp}`.execute(trx);
+            try {
+              const r = await fn(...args);
+              await sql`RELEASE SAVEPOINT ${sp}`.execute(trx);
+              return r;
+            } catch (e) {
+              await sql`ROLLBACK TO SAVEPOINT ${sp}`.execute(trx);
+              await sql`RELEASE SAVEPOINT ${sp}`.execute(trx);
+              throw e;
+            }
+          }
+        : fn;
+      out[collection]![name] = (...args: unknown[]) =>
+        isOpen() ? call(...args) : Promise.reject(new Error("This transaction is already closed: use the store, not a transaction's repositories, after it ended"));
+    }
+  }
+  return out as unknown as Repos;
+}
+
+/** Applies the committed migrations of the database's provider (on PostgreSQL under an advisory lock); returns the names applied. */
+export async function migrateDatabase(target: DatabaseTarget, opts: DatabaseOptions = {}): Promise<string[]> {
+  if (target.kind === "sqlite") {
+    const raw = openSqlite(target.file);
+    try {
+      return migrateSqlite(raw);
+    } finally {
+      raw.close();
+    }
+  }
+  const client = new pg.Client(pgConfig(target.url, opts));
+  await client.connect();
+  try {
+    return await migratePostgres(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Connects to the database, applies the committed migrations of its provider, and returns the store. */
+export async function openStore(target: DatabaseTarget, opts: DatabaseOptions = {}): Promise<{ store: Store; applied: string[] }> {
+  const applied = await migrateDatabase(target, opts);
+  return { store: kyselyStore(connect(target, opts)), applied };
+}
