@@ -8,6 +8,8 @@ import { describeDatabase } from "./db/connect.ts";
 import { migrateDatabase } from "./db/store.ts";
 import type { Deps } from "./app/context.ts";
 import { seedDemo } from "./app/seedDemo.ts";
+import { AccordError } from "./domain/errors.ts";
+import { apiMessage } from "./views/errors.ts";
 import { createLogger } from "./logger.ts";
 import { openDeps } from "./server.ts";
 
@@ -171,6 +173,10 @@ export async function main(argv: string[], io: CliIo = { out: (l) => console.log
     if (e instanceof ConfigError) {
       io.err(e.message);
       return 2;
+    }
+    if (e instanceof AccordError) {
+      io.err(`${name} failed: ${apiMessage(e)}`);
+      return 1;
     }
     io.err(`${name} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
     return 1;

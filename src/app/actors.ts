@@ -5,15 +5,15 @@ import type { Repos } from "./ports.ts";
 // Loading the acting person and the dispute a command is about, with the coded errors every adapter expects.
 
 export async function actor(tx: Repos, email: string | undefined, field = "byEmail"): Promise<Person> {
-  if (!email) return invalid(field, `${field} is required: who is acting?`);
+  if (!email) return invalid(field, "actor_required", { field });
   const p = await tx.people.byEmail(email.trim().toLowerCase());
-  if (!p) return fail("forbidden", `${email} is not a known Accord user: ask an admin to add them`, { field });
+  if (!p) return fail("forbidden", "unknown_person", { email }, { field });
   return p;
 }
 
 export async function person(tx: Repos, email: string, field: string): Promise<Person> {
   const p = await tx.people.byEmail(email.trim().toLowerCase());
-  if (!p) return invalid(field, `${email} is not a known Accord user`);
+  if (!p) return invalid(field, "unknown_person", { email });
   return p;
 }
 
@@ -21,12 +21,12 @@ export async function person(tx: Repos, email: string, field: string): Promise<P
 export async function findDispute(tx: Repos, idOrNumber: string | number): Promise<Dispute> {
   const key = String(idOrNumber).trim();
   const d = /^\d+$/.test(key) ? await tx.disputes.byId(Number(key)) : await tx.disputes.byNumber(key.toUpperCase());
-  if (!d) return fail("not_found", `No dispute ${key}`);
+  if (!d) return fail("not_found", "dispute_not_found", { number: key });
   return d;
 }
 
 export async function customerOf(tx: Repos, d: Pick<Dispute, "customerId">): Promise<Customer> {
   const c = await tx.customers.byId(d.customerId);
-  if (!c) return fail("not_found", `Customer ${d.customerId} not found`);
+  if (!c) return fail("not_found", "customer_not_found", { ref: String(d.customerId) });
   return c;
 }

@@ -1,7 +1,9 @@
 import { addDays, checkDate, DATE_BOUNDS, todayIn } from "../domain/dates.ts";
-import { planDunningRun, type DunningPlan } from "../domain/dunning.ts";
+import { planDunningRun, type DunningCustomerInput, type DunningPlan } from "../domain/dunning.ts";
+import { invalid } from "../domain/errors.ts";
 import { heldByItem } from "../domain/holds.ts";
 import { assertCan } from "../domain/permissions.ts";
+import type { Settings } from "../domain/settings.ts";
 import type { Customer } from "../domain/types.ts";
 import { actor } from "./actors.ts";
 import type { Deps } from "./context.ts";
@@ -31,30 +33,31 @@ export async function listHolds(deps: Deps, input: { customerRef?: string | unde
   });
 }
 
-async function plan(tx: Repos, input: { on: string; mode: "item" | "account"; customerRefs?: string[] | undefined }): Promise<DunningPlan> {
-  const settings = await tx.settings.get();
-  let customerIds: number[] | undefined;
-  if (input.customerRefs?.length) customerIds = (await tx.customers.byRefs(input.customerRefs)).map((c) => c.id);
-  const items = await tx.items.allOpen(customerIds ? { customerIds } : {});
+/**
+ * The dunning input of some customers: their open items with what is held of each, and whether they are
+ * flagged. `customerIds`: exactly these; a range: the customers with open items between the two ids;
+ * neither: every customer.
+ */
+async function dunningInput(tx: Repos, settings: Settings, scope: { customerIds?: number[]; range?: { from: number; to: number } }): Promise<DunningCustomerInput[]> {
+  const { customerIds, range } = scope;
+  const items = await tx.items.allOpen(customerIds ? { customerIds } : range ? { customerIdRange: range } : {});
   const ids = [...new Set(items.map((i) => i.customerId))];
   const customers = new Map((await tx.customers.byIds(ids)).map((c): [number, Customer] => [c.id, c]));
-  const held = heldByItem(await tx.holds.list(customerIds ? { customerIds } : {}));
-  const flagged = new Set<number>();
-  if (settings.customerPolicy === "flag") {
-    for (const d of await tx.disputes.list({ status: "open" })) if (d.scope === "customer") flagged.add(d.customerId);
-  }
+  const held = heldByItem(await tx.holds.list(customerIds || range ? { customerIds: ids } : {}));
+  const flagged = new Set(settings.customerPolicy === "flag" ? await tx.disputes.flaggedCustomers(customerIds || range ? ids : undefined) : []);
   const byCustomer = new Map<number, { item: (typeof items)[number]; heldAmount: number }[]>();
   for (const item of items) {
     const list = byCustomer.get(item.customerId) ?? [];
     list.push({ item, heldAmount: item.kind === "invoice" ? Math.min(held.get(item.id) ?? 0, Math.max(item.openAmount, 0)) : 0 });
     byCustomer.set(item.customerId, list);
   }
-  return planDunningRun({
-    on: input.on,
-    mode: input.mode,
-    scenario: settings.scenario,
-    customers: [...byCustomer].map(([id, list]) => ({ customer: customers.get(id)!, flagged: flagged.has(id), items: list })),
-  });
+  return [...byCustomer].map(([id, list]) => ({ customer: customers.get(id)!, flagged: flagged.has(id), items: list }));
+}
+
+async function plan(tx: Repos, input: { on: string; mode: "item" | "account"; customerRefs?: string[] | undefined }): Promise<DunningPlan> {
+  const settings = await tx.settings.get();
+  const customerIds = input.customerRefs?.length ? (await tx.customers.byRefs(input.customerRefs)).map((c) => c.id) : undefined;
+  return planDunningRun({ on: input.on, mode: input.mode, scenario: settings.scenario, customers: await dunningInput(tx, settings, customerIds ? { customerIds } : {}) });
 }
 
 /** A report or preview date: a real calendar date within a year of today, either way. */
@@ -67,6 +70,66 @@ export async function previewDunning(deps: Deps, input: { on?: string | undefine
   const settings = await deps.store.settings.get();
   const on = reportDate("on", input.on, todayIn(settings.timezone, deps.clock()));
   return plan(deps.store, { on, mode: input.mode ?? settings.dunningMode, customerRefs: input.customerRefs });
+}
+
+export const PREVIEW_MAX_PAGE = 500;
+export const PREVIEW_DEFAULT_PAGE = 100;
+/** Customers read (items, holds, flags) per query within a page, the event loop served between two. */
+const PREVIEW_CHUNK = 25;
+
+export interface DunningPreviewPage extends DunningPlan {
+  /** the cursor of the next page of customers; null on the last one */
+  next: string | null;
+}
+
+/** A preview cursor: the id of the page's last customer, opaque to callers. */
+const encodePreviewCursor = (customerId: number): string => Buffer.from(JSON.stringify(["preview", customerId])).toString("base64url");
+
+/** The customer id after which the page starts, or null when `cursor` is not one this preview gave. */
+export function readPreviewCursor(cursor: string): number | null {
+  try {
+    const [tag, id] = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as [unknown, unknown];
+    if (tag === "preview" && Number.isSafeInteger(id) && (id as number) >= 0) return id as number;
+  } catch {
+    /* not ours */
+  }
+  return null;
+}
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * The preview a page of customers at a time: the next `limit` customers with open items (1..500, default
+ * 100, by customer id after `cursor`), only their items read, with the cursor of the following page. Letters
+ * within a page by customer ref, as a whole preview. `customerRef`: that customer alone (no next page).
+ */
+export async function previewDunningPage(
+  deps: Deps,
+  input: { on?: string | undefined; mode?: "item" | "account" | undefined; customerRef?: string | undefined; limit?: number | undefined; cursor?: string | undefined },
+): Promise<DunningPreviewPage> {
+  const tx = deps.store;
+  const settings = await tx.settings.get();
+  const on = reportDate("on", input.on, todayIn(settings.timezone, deps.clock()));
+  const mode = input.mode ?? settings.dunningMode;
+  const limit = input.limit ?? PREVIEW_DEFAULT_PAGE;
+  if (!Number.isSafeInteger(limit) || limit < 1 || limit > PREVIEW_MAX_PAGE) return invalid("limit", "list_limit_out_of_range", { max: PREVIEW_MAX_PAGE });
+  const after = input.cursor === undefined ? undefined : (readPreviewCursor(input.cursor) ?? invalid("cursor", "list_cursor_invalid", {}));
+  if (input.customerRef !== undefined) {
+    const customer = await tx.customers.byRef(input.customerRef);
+    const customers = customer ? await dunningInput(tx, settings, { customerIds: [customer.id] }) : [];
+    return { ...planDunningRun({ on, mode, scenario: settings.scenario, customers }), next: null };
+  }
+  const ids = await tx.items.openCustomerIds({ ...(after !== undefined ? { afterCustomerId: after } : {}), limit: limit + 1 });
+  const page = ids.slice(0, limit);
+  const customers: DunningCustomerInput[] = [];
+  for (let i = 0; i < page.length; i += PREVIEW_CHUNK) {
+    // a chunk of customers per read (they hold open items between these ids, and no others do)
+    const chunk = page.slice(i, i + PREVIEW_CHUNK);
+    if (i > 0) await nextTurn();
+    customers.push(...(await dunningInput(tx, settings, { range: { from: chunk[0]!, to: chunk[chunk.length - 1]! } })));
+  }
+  const last = page[page.length - 1];
+  return { ...planDunningRun({ on, mode, scenario: settings.scenario, customers }), next: ids.length > limit && last !== undefined ? encodePreviewCursor(last) : null };
 }
 
 /**

@@ -17,7 +17,7 @@ export interface EditDisputeInput extends MutationInput {
 export function editDispute(deps: Deps, input: EditDisputeInput) {
   return mutateDispute(deps, input, "edit", async ({ tx, dispute, customer, actor, now }) => {
     const reason = input.reasonCode ? await tx.reasons.byCode(input.reasonCode) : undefined;
-    if (input.reasonCode && !reason) invalid("reasonCode", `Unknown reason ${input.reasonCode}`);
+    if (input.reasonCode && !reason) invalid("reasonCode", "reason_not_found", { code: input.reasonCode });
     const items = input.items ? await selectItems(tx, customer, input.items, dispute.id) : undefined;
     return edit(
       dispute,

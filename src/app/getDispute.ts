@@ -11,7 +11,7 @@ import { loadDetails, type DisputeDetails } from "./disputeDetails.ts";
 export async function getDispute(deps: Deps, input: { dispute: string | number; viewerEmail?: string | undefined }): Promise<DisputeDetails> {
   const tx = deps.store;
   const d = await findDispute(tx, input.dispute);
-  if (input.viewerEmail !== undefined && !can(await actor(tx, input.viewerEmail, "viewerEmail"), "view", d, await customerOf(tx, d))) fail("not_found", `No dispute ${String(input.dispute).trim()}`);
+  if (input.viewerEmail !== undefined && !can(await actor(tx, input.viewerEmail, "viewerEmail"), "view", d, await customerOf(tx, d))) fail("not_found", "dispute_not_found", { number: String(input.dispute).trim() });
   const [details] = await loadDetails(tx, [d], { timeline: true });
   return details!;
 }

@@ -35,7 +35,7 @@ const encodeCursor = (d: { openedAt: Date; id: number }): string => Buffer.from(
 export const isPageCursor = (cursor: string): boolean => readCursor(cursor) !== null;
 
 function decodeCursor(cursor: string): { openedAt: Date; id: number } {
-  return readCursor(cursor) ?? invalid("cursor", "cursor is not one this API gave: pass the `next` of the previous page as it came");
+  return readCursor(cursor) ?? invalid("cursor", "list_cursor_invalid", {});
 }
 
 function readCursor(cursor: string): { openedAt: Date; id: number } | null {
@@ -52,7 +52,7 @@ function readCursor(cursor: string): { openedAt: Date; id: number } | null {
 /** One page of the list, newest first: at most `limit` (1..500, default 100), with the cursor of the next. */
 export async function listDisputePage(deps: Deps, input: ListDisputesInput): Promise<DisputePage> {
   const limit = input.limit ?? DEFAULT_PAGE;
-  if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_PAGE) return invalid("limit", `limit must be between 1 and ${MAX_PAGE}`);
+  if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_PAGE) return invalid("limit", "list_limit_out_of_range", { max: MAX_PAGE });
   const rows = await filteredList(deps, { ...input, limit: limit + 1 }, input.cursor ? decodeCursor(input.cursor) : undefined);
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];
@@ -70,13 +70,13 @@ async function filteredList(deps: Deps, input: ListDisputesInput, after: Dispute
   if (input.status) f.status = input.status;
   if (input.reasonCode) {
     const r = await tx.reasons.byCode(input.reasonCode);
-    if (!r) return invalid("reason", `Unknown reason ${input.reasonCode}`);
+    if (!r) return invalid("reason", "reason_not_found", { code: input.reasonCode });
     f.reasonId = r.id;
   }
   if (input.ownerEmail) f.ownerEmail = input.ownerEmail.trim().toLowerCase();
   if (input.customerRef) {
     const c = await tx.customers.byRef(input.customerRef);
-    if (!c) return invalid("customer", `Unknown customer ${input.customerRef}`);
+    if (!c) return invalid("customer", "customer_not_found", { ref: input.customerRef });
     f.customerId = c.id;
   }
   if (input.overdue) f.followUpBefore = todayIn((await tx.settings.get()).timezone, deps.clock());
@@ -87,4 +87,19 @@ async function filteredList(deps: Deps, input: ListDisputesInput, after: Dispute
     if (viewer.role === "sales") f.visibleToSales = viewer.email;
   }
   return tx.disputes.list(f);
+}
+
+/**
+ * Every matching dispute, a page at a time (keyset, as the list's cursor), for exports that stream: the
+ * event loop is served between two pages, so a large export never holds it for long.
+ */
+export async function* disputePages(deps: Deps, input: ListDisputesInput, pageSize = MAX_PAGE): AsyncGenerator<DisputeDetails[]> {
+  let cursor: string | undefined;
+  for (;;) {
+    const page = await listDisputePage(deps, { ...input, limit: pageSize, cursor });
+    if (page.disputes.length) yield page.disputes;
+    if (!page.next) return;
+    cursor = page.next;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
 }

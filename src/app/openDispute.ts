@@ -37,39 +37,39 @@ export async function openDispute(deps: Deps, input: OpenDisputeInput): Promise<
     const who = await actor(tx, input.openedByEmail, "openedByEmail");
     assertCan(who, "open");
     const customer = await tx.customers.byRef(input.customerRef.trim());
-    if (!customer) return invalid("customerRef", `Unknown customer ${input.customerRef}`);
+    if (!customer) return invalid("customerRef", "customer_not_found", { ref: input.customerRef });
     // Concurrent openings on one customer (and replays of one Idempotency-Key) take turns from here.
     await tx.customers.lock([customer.id]);
     if (input.idempotency) {
       const seen = await tx.idempotency.get(input.idempotency.key, SCOPE);
       if (seen) {
         if (seen.requestHash !== input.idempotency.hash) {
-          fail("idempotency_mismatch", "This Idempotency-Key was used with a different request", { field: "Idempotency-Key" });
+          fail("idempotency_mismatch", "idempotency_mismatch", {}, { field: "Idempotency-Key" });
         }
         const d = await tx.disputes.byId((JSON.parse(seen.body) as { disputeId: number }).disputeId);
         if (d) return { dispute: d, replayed: true, events: [], who: null };
       }
     }
     const reason = await tx.reasons.byCode(input.reasonCode);
-    if (!reason) return invalid("reasonCode", `Unknown reason ${input.reasonCode}`);
+    if (!reason) return invalid("reasonCode", "reason_not_found", { code: input.reasonCode });
     const ownerEmail = input.ownerEmail?.trim() || customer.salesRepEmail;
-    if (!ownerEmail) return invalid("ownerEmail", `Customer ${customer.ref} has no sales rep: name the resolution owner`);
+    if (!ownerEmail) return invalid("ownerEmail", "no_sales_rep", { ref: customer.ref });
     const owner = await person(tx, ownerEmail, "ownerEmail");
-    if (!mayOwnDisputes(owner)) invalid("ownerEmail", `${owner.email} (${owner.role}) may not own disputes: name a controller, sales rep, support or logistics colleague`, { role: owner.role });
+    if (!mayOwnDisputes(owner)) invalid("ownerEmail", "may_not_own", { email: owner.email, role: owner.role });
     const settings = await tx.settings.get();
     const today = todayIn(settings.timezone, now);
     if (input.followUpOn !== undefined) checkFollowUp("followUpOn", input.followUpOn, today);
 
     // An empty item list never means "the whole customer": that is asked for with scope "customer".
     const scope: Scope = input.scope ?? (input.items !== undefined ? "items" : "customer");
-    if (scope === "customer" && input.items?.length) invalid("items", 'A customer-level dispute (scope "customer") has no items');
-    if (scope === "items" && !input.items?.length) invalid("items", "Select at least one item to dispute");
+    if (scope === "customer" && input.items?.length) invalid("items", "customer_scope_has_items", {});
+    if (scope === "items" && !input.items?.length) invalid("items", "items_required", {});
     let items: Dispute["items"] = [];
     if (scope === "items") {
       items = await selectItems(tx, customer, input.items!);
     } else {
       const existing = await tx.disputes.openCustomerLevel(customer.id);
-      if (existing) fail("conflict", `Customer ${customer.ref} is already flagged by ${existing.number}`, { field: "customerRef", disputes: [existing.number] });
+      if (existing) fail("conflict", "customer_already_flagged", { ref: customer.ref, number: existing.number }, { field: "customerRef", details: { disputes: [existing.number] } });
     }
 
     const year = yearIn(settings.timezone, now);

@@ -81,8 +81,10 @@ export interface Items {
   byRefs(customerId: number, refs: string[]): Promise<Item[]>;
   ofCustomer(customerId: number, filter?: { openOnly?: boolean }): Promise<Item[]>;
   ofCustomers(customerIds: number[], filter?: { openOnly?: boolean }): Promise<Item[]>;
-  /** All items with a non-zero open amount (the dunning run's input). */
-  allOpen(filter?: { customerIds?: number[] }): Promise<Item[]>;
+  /** All items with a non-zero open amount (the dunning run's input), by customer id, due date, ref. */
+  allOpen(filter?: { customerIds?: number[]; customerIdRange?: { from: number; to: number } }): Promise<Item[]>;
+  /** Ids of the customers that have an item with a non-zero open amount, ascending, after `afterCustomerId`: at most `limit` (a page of the dunning preview). */
+  openCustomerIds(filter: { afterCustomerId?: number; limit: number }): Promise<number[]>;
   upsertMany(items: ItemInput[]): Promise<Item[]>;
   setDunning(updates: { itemId: number; level: DunningLevel; lastDunnedOn: string }[]): Promise<void>;
 }
@@ -140,6 +142,8 @@ export interface Disputes {
   openCustomerLevel(customerId: number): Promise<Dispute | null>;
   /** Disputes that may hold something (domain `mayHold`) for these customers. */
   holdingFor(customerIds: number[]): Promise<Dispute[]>;
+  /** Customers (of `customerIds`, or all) with an open customer-level dispute, ascending. */
+  flaggedCustomers(customerIds?: number[]): Promise<number[]>;
   /** Customers (of `customerIds`, or all) that have at least one dispute that may hold something (domain `mayHold`). */
   customersWithHoldingDisputes(customerIds?: number[]): Promise<number[]>;
   /** Resolved credit_note disputes of this customer waiting for a credit note with one of these refs. */

@@ -54,7 +54,7 @@ export async function previewNotice(deps: Deps, input: PreviewNoticeInput): Prom
     statement = dr.statement;
     followUpOn = dr.followUpOn ?? null;
     const customer = await tx.customers.byRef(dr.customerRef);
-    if (!customer) return fail("not_found", `No customer ${dr.customerRef}`);
+    if (!customer) return fail("not_found", "customer_not_found", { ref: dr.customerRef });
     currency = customer.currency;
     const found = new Map((await tx.items.byRefs(customer.id, (dr.items ?? []).map((i) => i.ref))).map((i) => [i.ref, i]));
     const claims = found.size ? await tx.disputes.openClaims([...found.values()].map((i) => i.id)) : [];

@@ -38,7 +38,7 @@ const CODE = /^[a-z][a-z0-9_]{1,39}$/;
 export async function createReason(deps: Deps, input: ReasonInput & { byEmail?: string | undefined }): Promise<Reason> {
   return deps.store.transaction(async (tx) => {
     assertCan(await actor(tx, input.byEmail), "admin");
-    if (!CODE.test(input.code)) invalid("code", "A reason code is 2-40 lowercase letters, digits or _ starting with a letter");
+    if (!CODE.test(input.code)) invalid("code", "reason_code_format", {});
     const { byEmail: _by, ...data } = input;
     return tx.reasons.create(data);
   });
@@ -48,7 +48,7 @@ export async function updateReason(deps: Deps, input: { code: string; byEmail?: 
   return deps.store.transaction(async (tx) => {
     assertCan(await actor(tx, input.byEmail), "admin");
     const r = await tx.reasons.byCode(input.code);
-    if (!r) return fail("not_found", `No reason ${input.code}`);
+    if (!r) return fail("not_found", "reason_not_found", { code: input.code });
     return tx.reasons.update(input.code, input.patch);
   });
 }

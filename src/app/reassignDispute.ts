@@ -13,7 +13,7 @@ export interface ReassignDisputeInput extends MutationInput {
 export function reassignDispute(deps: Deps, input: ReassignDisputeInput) {
   return mutateDispute(deps, input, "reassign", async ({ tx, dispute, actor, now }) => {
     const to = await person(tx, input.toEmail, "toEmail");
-    if (!mayOwnDisputes(to)) invalid("toEmail", `${to.email} (${to.role}) may not own disputes: reassign to a controller, sales rep, support or logistics colleague`, { role: to.role });
+    if (!mayOwnDisputes(to)) invalid("toEmail", "may_not_own", { email: to.email, role: to.role });
     return reassign(dispute, { byEmail: actor.email, toEmail: to.email, ...(input.note ? { note: input.note } : {}) }, now);
   });
 }

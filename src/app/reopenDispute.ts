@@ -9,7 +9,7 @@ export function reopenDispute(deps: Deps, input: NoteInput) {
   return mutateDispute(deps, input, "reopen", async ({ tx, dispute, customer, actor, now }) => {
     if (dispute.scope === "customer") {
       const other = await tx.disputes.openCustomerLevel(customer.id);
-      if (other) fail("conflict", `Customer ${customer.ref} is already flagged by ${other.number}`, { disputes: [other.number] });
+      if (other) fail("conflict", "customer_already_flagged", { ref: customer.ref, number: other.number }, { details: { disputes: [other.number] } });
     } else {
       const items = new Map((await tx.items.byIds(dispute.items.map((i) => i.itemId))).map((i) => [i.id, i]));
       const claims = await tx.disputes.openClaims([...items.keys()], dispute.id);

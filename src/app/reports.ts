@@ -28,7 +28,7 @@ export async function customerStatement(
   const tx = deps.store;
   const viewer = input.viewerEmail !== undefined ? await actor(tx, input.viewerEmail, "viewerEmail") : null;
   const customer = await tx.customers.byRef(input.customerRef);
-  if (!customer || (viewer && viewer.role === "sales" && customer.salesRepEmail !== viewer.email)) return fail("not_found", `No customer ${input.customerRef}`);
+  if (!customer || (viewer && viewer.role === "sales" && customer.salesRepEmail !== viewer.email)) return fail("not_found", "customer_not_found", { ref: input.customerRef });
   const items = await tx.items.ofCustomer(customer.id);
   const held = heldByItem(await tx.holds.list({ customerIds: [customer.id] }));
   const disputes = await tx.disputes.list({ customerId: customer.id });

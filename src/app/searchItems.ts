@@ -26,7 +26,7 @@ export async function searchItems(deps: Deps, input: SearchItemsInput): Promise<
   const tx = deps.store;
   assertCan(await actor(tx, input.viewerEmail, "viewerEmail"), "open");
   const customer = await tx.customers.byRef(input.customerRef.trim());
-  if (!customer) return fail("not_found", `No customer ${input.customerRef}`);
+  if (!customer) return fail("not_found", "customer_not_found", { ref: input.customerRef });
   const q = input.q.trim().toLowerCase();
   const open = (await tx.items.ofCustomer(customer.id, { openOnly: true })).filter(
     (i) => i.kind === "invoice" && i.openAmount > 0 && (!q || i.ref.toLowerCase().includes(q)),

@@ -47,7 +47,7 @@ const LEVELS: DunningLevel[] = ["none", "notice", "R1", "R2", "R3", "R4"];
 
 export async function seedDemo(deps: Deps): Promise<{ people: number; customers: number; items: number; disputes: number }> {
   const s = deps.store;
-  if ((await s.customers.list()).length) fail("conflict", "The database already holds customers: the demo loads only into an empty database");
+  if ((await s.customers.list()).length) fail("conflict", "demo_needs_empty_db", {});
   await ensureDefaultReasons(s.reasons);
   await s.people.upsertMany(DEMO_PEOPLE.map((p) => ({ ...p })));
   const reps = DEMO_PEOPLE.filter((p) => p.role === "sales").map((p) => p.email);

@@ -13,7 +13,7 @@ export async function selectItems(tx: Repos, customer: Customer, selection: Sele
   const refs = selection.map((i) => i.ref.trim());
   const found = new Map((await tx.items.byRefs(customer.id, refs)).map((i) => [i.ref, i]));
   const missing = refs.findIndex((r) => !found.has(r));
-  if (missing >= 0) invalid(`items[${missing}].ref`, `Customer ${customer.ref} has no item ${refs[missing]}`);
+  if (missing >= 0) invalid(`items[${missing}].ref`, "item_not_found", { itemRef: refs[missing]!, customerRef: customer.ref });
   const claims = await tx.disputes.openClaims([...found.values()].map((i) => i.id), exceptDisputeId);
   return validateSelection(
     customer,

@@ -20,11 +20,12 @@ export async function updateSettings(deps: Deps, input: { byEmail?: string | und
     const parsed = settingsSchema.safeParse({ ...current, ...input.patch });
     if (!parsed.success) {
       const first = parsed.error.issues[0]!;
-      fail("validation", `${first.path.join(".")}: ${first.message}`, { field: first.path.join("."), issues: z.treeifyError(parsed.error) });
+      const field = first.path.join(".");
+      fail("validation", "setting_invalid", { field, problem: first.message }, { field, details: { issues: z.treeifyError(parsed.error) } });
     }
     const next = parsed.data!;
     if (next.timezone !== current.timezone) {
-      if (!isTimeZone(next.timezone)) fail("validation", `timezone: ${next.timezone} is not a time zone`, { field: "timezone" });
+      if (!isTimeZone(next.timezone)) fail("validation", "timezone_unknown", { value: next.timezone }, { field: "timezone" });
     }
     await tx.settings.save(next);
     if (next.customerPolicy !== current.customerPolicy) await syncHolds(tx, deps, await tx.disputes.customersWithHoldingDisputes(), now);

@@ -67,11 +67,12 @@ export async function syncLedger(deps: Deps, ledger: LedgerImporter, input: Sync
   if (input.kind === "people" && !input.mayManageAdmins) {
     const refused = await adminChanges(deps, input.rows);
     if (refused.length) {
-      fail("forbidden", `Ledger sync may not create, promote, demote or re-identify admins (a token with the admin scope may): ${refused.map((r) => `line ${r.line}, ${r.message}`).join("; ")}; nothing was written`, {
-        field: `${refused[0]!.line - 1}.${refused[0]!.field}`,
-        errors: refused,
-        errorCount: refused.length,
-      });
+      fail(
+        "forbidden",
+        "ledger_admin_refused",
+        { lines: [...new Set(refused.map((r) => r.line))] },
+        { field: `${refused[0]!.line - 1}.${refused[0]!.field}`, details: { errors: refused, errorCount: refused.length } },
+      );
     }
   }
   if (input.kind === "items") {

@@ -3,11 +3,13 @@ import BetterSqlite3 from "better-sqlite3";
 import { runLedgerPipeline, RemoteLedgerWriter, serveLedgerWriter, type LedgerResult } from "../ledger/pipeline.ts";
 import { openLedgerInput } from "../ledger/read.ts";
 import type { LedgerJob } from "./ledger.ts";
-import { loadSqliteRefs, openForImport, SqliteLedgerWriter } from "./ledgerSqlite.ts";
+import { loadSqliteRefs } from "./ledgerRefs.ts";
 
 // What the import's worker threads run (ledgerWorker.ts), also callable in the caller's thread (tests).
-// The module graph stays small (each worker thread loads its own copy): pg and the PostgreSQL writer
-// are loaded for PostgreSQL jobs only, the store and the use cases for the ledger's effects at the end.
+// Each worker thread loads (and, under tsx, transforms) its own copy of what it imports, which is most of
+// its start-up time and memory: the validating thread of a two-thread import loads the pure ledger code
+// and better-sqlite3 only; a writer loads its dialect's module when its job starts (and the store with
+// the use cases for the ledger's effects while it writes).
 
 /** Test hooks of a run (the crash tests kill the process there). */
 export interface LedgerJobHooks {
@@ -25,6 +27,7 @@ const writerOptions = (job: LedgerJob, hooks: LedgerJobHooks) => ({
 export async function runLedgerJob(job: LedgerJob, hooks: LedgerJobHooks = {}): Promise<LedgerResult> {
   const source = await openLedgerInput(job);
   if (job.database.kind === "sqlite") {
+    const { openForImport, SqliteLedgerWriter } = await import("./ledgerSqlite.ts");
     return runLedgerPipeline(source, new SqliteLedgerWriter(openForImport(job.database.file), writerOptions(job, hooks)));
   }
   const [{ default: pg }, { pgConfig }, { PostgresLedgerWriter }] = await Promise.all([import("pg"), import("./connect.ts"), import("./ledgerPostgres.ts")]);
@@ -59,7 +62,8 @@ export async function runLedgerValidator(job: LedgerJob, port: MessagePort): Pro
 }
 
 /** Writer half of a two-thread SQLite import: one IMMEDIATE transaction, committed only after a clean "done". */
-export function runLedgerWriter(job: LedgerJob, port: MessagePort, hooks: LedgerJobHooks = {}): Promise<LedgerResult> {
+export async function runLedgerWriter(job: LedgerJob, port: MessagePort, hooks: LedgerJobHooks = {}): Promise<LedgerResult> {
   if (job.database.kind !== "sqlite") throw new Error("two-thread imports are for SQLite");
+  const { openForImport, SqliteLedgerWriter } = await import("./ledgerSqlite.ts");
   return serveLedgerWriter(port, new SqliteLedgerWriter(openForImport(job.database.file), { ...writerOptions(job, hooks), loadRefs: false }));
 }

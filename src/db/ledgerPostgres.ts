@@ -6,10 +6,11 @@ import { customerSearchKey } from "../domain/search.ts";
 import { ErrorList, LedgerError, snapshotNotItems } from "../ledger/errors.ts";
 import type { LedgerKind } from "../ledger/headers.ts";
 import type { LedgerResult, LedgerWriter, ValidatedFile } from "../ledger/pipeline.ts";
-import { customerMask, emptyRefs, itemMask, personMask, type CustomerRec, type ItemRec, type LedgerRefs, type PersonRec } from "../ledger/validate.ts";
+import { customerMask, itemMask, personMask, type CustomerRec, type ItemRec, type LedgerRefs, type PersonRec } from "../ledger/validate.ts";
 import { kyselyOnPgClient } from "./connect.ts";
 import { postgresDialect } from "./dialect.ts";
-import { applyLedgerEffects, CUSTOMER_TABLE, ITEM_TABLE, PERSON_TABLE, timestampLiteral, upsertSql, type TableSpec } from "./ledgerSql.ts";
+import { loadPostgresRefs } from "./ledgerRefs.ts";
+import { applyLedgerEffects, CUSTOMER_TABLE, ITEM_TABLE, loadEffectModules, PERSON_TABLE, timestampLiteral, upsertSql, type TableSpec } from "./ledgerSql.ts";
 
 // The ledger import's PostgreSQL writer, on one pg client inside one transaction: valid rows are COPYed
 // (pg-copy-streams, text format) into a temporary staging table batch by batch, and each batch is
@@ -22,8 +23,8 @@ import { applyLedgerEffects, CUSTOMER_TABLE, ITEM_TABLE, PERSON_TABLE, timestamp
 const BATCH_ROWS = 65_536;
 /** Batches handed to the database and not yet written: parsing waits beyond this. */
 const MAX_QUEUED = 2;
-/** COPY text is sent in pieces of about this many characters. */
-const PIECE_CHARS = 1 << 16;
+/** First size of a batch's COPY buffer (it grows when a batch needs more). */
+const BUFFER_BYTES = 8 << 20;
 /** Imports take turns (two imports upserting the same rows in different orders would deadlock). */
 const LEDGER_LOCK_KEY = 72_707_370;
 
@@ -43,9 +44,33 @@ const pgErrorMessage = (e: unknown): string => {
   return `${err.code ?? "error"}: ${err.message ?? String(e)}`;
 };
 
-interface Batch {
-  pieces: string[];
-  masks: Set<number>;
+/**
+ * One batch's COPY text, as UTF-8 bytes in a reused buffer: the rows' strings die young, and nothing
+ * of a batch outlives its COPY (strings kept for seconds would fill the old generation with garbage).
+ */
+class CopyBuffer {
+  buf = Buffer.allocUnsafe(BUFFER_BYTES);
+  bytes = 0;
+  rows = 0;
+  readonly masks = new Set<number>();
+
+  write(text: string, mask: number): void {
+    if (this.bytes + text.length * 3 > this.buf.length) {
+      const bigger = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.bytes + text.length * 3));
+      this.buf.copy(bigger, 0, 0, this.bytes);
+      this.buf = bigger;
+    }
+    this.bytes += this.buf.write(text, this.bytes, "utf8");
+    this.rows++;
+    this.masks.add(mask);
+  }
+
+  reset(): this {
+    this.bytes = 0;
+    this.rows = 0;
+    this.masks.clear();
+    return this;
+  }
 }
 
 export interface PostgresImportOptions {
@@ -60,10 +85,9 @@ export class PostgresLedgerWriter implements LedgerWriter {
   private kind: LedgerKind = "items";
   private spec: TableSpec = ITEM_TABLE;
   private open = false;
-  private text = "";
-  private pieces: string[] = [];
-  private masks = new Set<number>();
-  private batchRows = 0;
+  /** The batch being filled, and buffers whose batch is written (reused). */
+  private batch = new CopyBuffer();
+  private readonly spare: CopyBuffer[] = [];
   private chain: Promise<void> = Promise.resolve();
   private queued = 0;
   private wake: (() => void) | null = null;
@@ -94,29 +118,13 @@ export class PostgresLedgerWriter implements LedgerWriter {
     const columns = this.spec.columns.map((c) => `"${c.name}" ${c.pgType}`).join(", ");
     await this.q(`CREATE TEMP TABLE ${STAGING} ("line" int4 NOT NULL, ${columns}, "mask" int2 NOT NULL) ON COMMIT DROP`);
     if (this.opts.snapshot) await this.q(`CREATE TEMP TABLE ${SEEN} ("customerId" int4 NOT NULL, "ref" text NOT NULL) ON COMMIT DROP`);
-    const refs = emptyRefs();
-    if (kind === "items") {
-      const r = await this.client.query<[number, string, string]>({ text: `SELECT "id", "ref", "currency" FROM "Customer"`, rowMode: "array" });
-      for (const [id, ref, currency] of r.rows) refs.customers.set(ref, { id, currency });
-    } else {
-      const r = await this.client.query<[string, string | null, string | null]>({ text: `SELECT "email", "slackUserId", "teamsUserId" FROM "Person"`, rowMode: "array" });
-      for (const [email, slack, teams] of r.rows) {
-        refs.people.add(email.toLowerCase());
-        if (slack) refs.slackOwners.set(slack, email.toLowerCase());
-        if (teams) refs.teamsOwners.set(teams, email.toLowerCase());
-      }
-    }
-    return refs;
+    void loadEffectModules().catch(() => undefined); // needed at the end: loaded meanwhile
+    return loadPostgresRefs(this.client, kind);
   }
 
   private add(line: string, mask: number): void {
-    this.text += line;
-    if (this.text.length >= PIECE_CHARS) {
-      this.pieces.push(this.text);
-      this.text = "";
-    }
-    this.masks.add(mask);
-    if (++this.batchRows === BATCH_ROWS) this.flush();
+    this.batch.write(line, mask);
+    if (this.batch.rows === BATCH_ROWS) this.flush();
   }
 
   item(r: ItemRec): void {
@@ -139,13 +147,9 @@ export class PostgresLedgerWriter implements LedgerWriter {
 
   /** Hands the current batch to the database, after the ones before it. */
   private flush(): void {
-    if (this.text) this.pieces.push(this.text);
-    const batch: Batch = { pieces: this.pieces, masks: this.masks };
-    this.text = "";
-    this.pieces = [];
-    this.masks = new Set();
-    this.batchRows = 0;
-    if (!batch.pieces.length) return;
+    const batch = this.batch;
+    if (!batch.rows) return;
+    this.batch = this.spare.pop()?.reset() ?? new CopyBuffer();
     this.queued++;
     this.chain = this.chain
       .then(() => (this.fatal ? undefined : this.write(batch)))
@@ -153,6 +157,7 @@ export class PostgresLedgerWriter implements LedgerWriter {
         this.fatal ??= e;
       })
       .finally(() => {
+        this.spare.push(batch);
         this.queued--;
         this.wake?.();
       });
@@ -171,22 +176,26 @@ export class PostgresLedgerWriter implements LedgerWriter {
     });
   }
 
-  private async copy(pieces: readonly string[]): Promise<void> {
+  /** The batch into the staging table; its buffer may be reused once this resolves (COPY complete). */
+  private async copy(batch: CopyBuffer): Promise<void> {
     const stream = this.client.query(copyFrom(`COPY ${STAGING} FROM STDIN`));
     const done = finished(stream);
-    for (const piece of pieces) {
-      if (!stream.write(piece)) await new Promise<void>((resolve, reject) => {
-        stream.once("drain", resolve);
-        stream.once("error", reject);
-      });
+    const piece = 1 << 16;
+    for (let at = 0; at < batch.bytes; at += piece) {
+      if (!stream.write(batch.buf.subarray(at, Math.min(batch.bytes, at + piece)))) {
+        await new Promise<void>((resolve, reject) => {
+          stream.once("drain", resolve);
+          stream.once("error", reject);
+        });
+      }
     }
     stream.end();
     await done;
   }
 
-  private async write(batch: Batch): Promise<void> {
+  private async write(batch: CopyBuffer): Promise<void> {
     await this.q(`TRUNCATE ${STAGING}`);
-    await this.copy(batch.pieces);
+    await this.copy(batch);
     if (this.opts.snapshot) await this.q(`INSERT INTO ${SEEN} ("customerId", "ref") SELECT "customerId", "ref" FROM ${STAGING}`);
     // Once a row was refused the import is rejected: only look for more rows of deleted customers.
     if (this.errors.count) return this.missingCustomers();
@@ -196,7 +205,7 @@ export class PostgresLedgerWriter implements LedgerWriter {
   }
 
   private upsertStatement(mask: number, where: string): string {
-    const upsert = upsertSql("postgres", this.spec, mask, { relation: STAGING, where: `s."mask" = ${mask}${where}` }, this.opts.now);
+    const upsert = upsertSql("postgres", this.spec, mask, { relation: STAGING, where: `s."mask" = ${mask}${where}` }, timestampLiteral("postgres", this.opts.now));
     if (this.kind !== "items") {
       return `WITH up AS (${upsert} RETURNING (xmax = 0) AS "inserted")
         SELECT count(*)::int AS "changed", (count(*) FILTER (WHERE "inserted"))::int AS "inserted" FROM up`;

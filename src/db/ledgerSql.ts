@@ -2,7 +2,6 @@ import crypto from "node:crypto";
 import type { Kysely } from "kysely";
 import type { LedgerChange, LedgerDeps } from "../app/ledgerChanged.ts";
 import type { Dialect, DialectName } from "./dialect.ts";
-import { toSqliteTime } from "./dialect.ts";
 import type { Database } from "./schema.ts";
 
 // What the two ledger writers (ledgerSqlite.ts, ledgerPostgres.ts) share: the tables' columns, the one
@@ -73,9 +72,15 @@ export const PERSON_TABLE: TableSpec = {
 
 const q = (c: string): string => `"${c}"`;
 
-/** The import's timestamp as a constant of the statement (createdAt / updatedAt), as each backend stores it. */
-export function timestampLiteral(dialect: DialectName, now: Date): string {
-  return dialect === "sqlite" ? `'${toSqliteTime(now)}'` : `'${now.toISOString()}'::timestamptz`;
+/**
+ * The import's timestamp as a constant of its statements (createdAt / updatedAt): on SQLite the text
+ * `sqliteText` makes of it (dialect.ts toSqliteTime, as the store writes DateTimes), on PostgreSQL a
+ * timestamptz literal.
+ */
+export function timestampLiteral(dialect: DialectName, now: Date, sqliteText?: (d: Date) => string): string {
+  if (dialect === "postgres") return `'${now.toISOString()}'::timestamptz`;
+  if (!sqliteText) throw new Error("a SQLite timestamp needs its text form");
+  return `'${sqliteText(now).replace(/'/g, "''")}'`;
 }
 
 /**
@@ -91,7 +96,7 @@ export type UpsertSource = { values: number } | { relation: string; where: strin
  * `mask` are inserted with their default and are neither updated nor compared. From a staging table,
  * rows identical to the stored ones are left out before the upsert, so they are not even locked.
  */
-export function upsertSql(dialect: DialectName, spec: TableSpec, mask: number, source: UpsertSource, now: Date): string {
+export function upsertSql(dialect: DialectName, spec: TableSpec, mask: number, source: UpsertSource, stamp: string): string {
   const { table, key, columns } = spec;
   const staged = "relation" in source;
   const distinct = dialect === "sqlite" ? "IS NOT" : "IS DISTINCT FROM";
@@ -108,7 +113,6 @@ export function upsertSql(dialect: DialectName, spec: TableSpec, mask: number, s
     values.push(!included && c.insertDefault !== undefined ? `COALESCE(${param}, ${c.insertDefault})` : param);
     if (included && !key.includes(c.name)) updated.push(c.name);
   }
-  const stamp = timestampLiteral(dialect, now);
   const target = `INSERT INTO ${q(table)} (${[...columns.map((c) => q(c.name)), q("createdAt"), q("updatedAt")].join(", ")})`;
   const conflict = `ON CONFLICT (${key.map(q).join(", ")}) DO UPDATE SET ${[...updated.map((c) => `${q(c)} = excluded.${q(c)}`), `"updatedAt" = excluded."updatedAt"`].join(", ")}
     WHERE ${updated.map((c) => `${q(table)}.${q(c)} ${distinct} excluded.${q(c)}`).join(" OR ")}`;
@@ -127,6 +131,15 @@ export function upsertSql(dialect: DialectName, spec: TableSpec, mask: number, s
 }
 
 // ---- the ledger's effects ----------------------------------------------------------------------
+
+let effectModules: Promise<[typeof import("../app/ledgerChanged.ts"), typeof import("./store.ts")]> | undefined;
+/**
+ * The store and the use cases, loaded on first use: a validating thread never needs them, and a writing
+ * thread starts loading them when its import starts (loadEffectModules() then) rather than at its end.
+ */
+export function loadEffectModules(): Promise<[typeof import("../app/ledgerChanged.ts"), typeof import("./store.ts")]> {
+  return (effectModules ??= Promise.all([import("../app/ledgerChanged.ts"), import("./store.ts")]));
+}
 
 export interface LedgerEffectsResult {
   holdChanges: number;
@@ -147,8 +160,7 @@ export async function applyLedgerEffects(
   opts: { collectionsMode: LedgerDeps["collectionsMode"]; now: Date },
 ): Promise<LedgerEffectsResult> {
   if (!change.customerIds.length && !change.creditNotes.length) return NO_EFFECTS;
-  // Loaded here, at the end of the import: a worker thread's memory stays small while it parses.
-  const [{ applyLedgerChange }, { repositoriesOn }] = await Promise.all([import("../app/ledgerChanged.ts"), import("./store.ts")]);
+  const [{ applyLedgerChange }, { repositoriesOn }] = await loadEffectModules();
   const deps: LedgerDeps = { collectionsMode: opts.collectionsMode, newId: () => crypto.randomUUID() };
   const r = await applyLedgerChange(repositoriesOn(db, dialect), deps, change, opts.now);
   return { holdChanges: r.holdChanges, creditNotesMatched: r.creditNotesMatched, changedDisputeIds: r.changedDisputeIds };

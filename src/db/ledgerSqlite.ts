@@ -17,44 +17,31 @@ import {
 } from "../ledger/validate.ts";
 import type { LedgerDeps } from "../app/ledgerChanged.ts";
 import { sqliteDialect, toSqliteTime } from "./dialect.ts";
-import { applyLedgerEffects, CUSTOMER_TABLE, ITEM_TABLE, NO_EFFECTS, PERSON_TABLE, upsertSql, type TableSpec } from "./ledgerSql.ts";
+import { applyLedgerEffects, CUSTOMER_TABLE, ITEM_TABLE, loadEffectModules, NO_EFFECTS, PERSON_TABLE, timestampLiteral, upsertSql, type TableSpec } from "./ledgerSql.ts";
+import { loadSqliteRefs } from "./ledgerRefs.ts";
 import { openSqlite } from "./sqlite.ts";
 
 // The ledger import's SQLite writer: prepared multi-row upserts (ledgerSql.ts) inside one BEGIN IMMEDIATE
 // transaction on the import's own connection, which knows exactly which rows changed; the snapshot's
 // closing and the ledger's effects (holds, credit notes, outbox) in that same transaction.
 
-/** Page cache of the import's connection: the two Item indexes of a million rows stay in memory. */
-const IMPORT_CACHE_KIB = 64 * 1024;
+/**
+ * Page cache of the import's connection (the default is 2 MB): most of two Item indexes of a million
+ * rows. More made no measurable difference to the bench, and it all counts in the process's memory.
+ */
+const IMPORT_CACHE_KIB = 32 * 1024;
 
 /** The import's own connection: a bigger page cache for the indexes, no memory-mapped reads (they count as the process's memory). */
 export function openForImport(databaseFile: string): BetterSqlite3.Database {
   const db = openSqlite(databaseFile);
   db.pragma(`cache_size = -${IMPORT_CACHE_KIB}`);
-  db.pragma("temp.cache_size = -16384");
+  db.pragma("temp_store = MEMORY"); // savepoints' sub-journals (and a snapshot's keys)
   // Foreign keys were checked by validation and are re-checked inside the write transaction
   // (ItemWriter), so SQLite's per-row FK lookups are skipped on this connection.
   db.pragma("foreign_keys = OFF");
+  // The commit must not checkpoint its (large) WAL before the import answers: see SqliteLedgerWriter.finish.
+  db.pragma("wal_autocheckpoint = 0");
   return db;
-}
-
-/** What validation needs from the database, read once per import. */
-export function loadSqliteRefs(db: BetterSqlite3.Database, kind: LedgerKind): LedgerRefs {
-  const refs = emptyRefs();
-  if (kind === "items") {
-    for (const [id, ref, currency] of db.prepare(`SELECT "id", "ref", "currency" FROM "Customer"`).raw().iterate() as IterableIterator<[number, string, string]>) {
-      refs.customers.set(ref, { id, currency });
-    }
-  } else {
-    for (const [email, slack, teams] of db.prepare(`SELECT "email", "slackUserId", "teamsUserId" FROM "Person"`).raw().iterate() as IterableIterator<
-      [string, string | null, string | null]
-    >) {
-      refs.people.add(email.toLowerCase());
-      if (slack) refs.slackOwners.set(slack, email.toLowerCase());
-      if (teams) refs.teamsOwners.set(teams, email.toLowerCase());
-    }
-  }
-  return refs;
 }
 
 /** Prepared upserts of one table, per optional-column mask and number of rows per statement. */
@@ -70,7 +57,7 @@ class Upserts {
   run(mask: number, rows: number, params: unknown[]): number {
     const id = mask * 4096 + rows;
     let stmt = this.statements.get(id);
-    if (!stmt) this.statements.set(id, (stmt = this.db.prepare(upsertSql("sqlite", this.spec, mask, { values: rows }, this.now))));
+    if (!stmt) this.statements.set(id, (stmt = this.db.prepare(upsertSql("sqlite", this.spec, mask, { values: rows }, timestampLiteral("sqlite", this.now, toSqliteTime)))));
     return stmt.run(params).changes;
   }
 }
@@ -136,32 +123,48 @@ export class ItemWriter {
   }
 
   add(r: ItemRec): void {
-    const customerId = r.customerId;
+    this.addRow(r.line, r.customerId, r.ref, r.kind, r.issuedOn, r.dueOn, r.amount, r.openAmount, r.currency, r.dunningLevel ?? null, r.lastDunnedOn ?? null, itemMask(r));
+  }
+
+  /** One item as primitives (the two-thread import decodes its chunks straight into this). mask: itemMask. */
+  addRow(
+    line: number,
+    customerId: number,
+    ref: string,
+    kind: ItemKind,
+    issuedOn: string,
+    dueOn: string,
+    amount: number,
+    openAmount: number,
+    currency: string,
+    dunningLevel: string | null,
+    lastDunnedOn: string | null,
+    mask: number,
+  ): void {
     if (!this.existingCustomers.has(customerId)) {
-      if (this.errors.length < MAX_REPORTED_ERRORS) this.errors.push({ line: r.line, field: "customerRef", message: "the customer no longer exists (deleted during the import)" });
+      if (this.errors.length < MAX_REPORTED_ERRORS) this.errors.push({ line, field: "customerRef", message: "the customer no longer exists (deleted during the import)" });
       return;
     }
-    this.seen?.run(customerId, r.ref);
-    const mask = itemMask(r);
+    this.seen?.run(customerId, ref);
     if (mask !== this.pendingMask || this.pending === ITEM_CHUNK) this.flush();
     this.pendingMask = mask;
     const j = this.pending++;
     const p = this.params;
     const o = j * ITEM_WIDTH;
     p[o] = customerId;
-    p[o + 1] = r.ref;
-    p[o + 2] = r.kind;
-    p[o + 3] = r.issuedOn;
-    p[o + 4] = r.dueOn;
-    p[o + 5] = r.amount;
-    p[o + 6] = r.openAmount;
-    p[o + 7] = r.currency;
-    p[o + 8] = r.dunningLevel ?? null;
-    p[o + 9] = r.lastDunnedOn ?? null;
+    p[o + 1] = ref;
+    p[o + 2] = kind;
+    p[o + 3] = issuedOn;
+    p[o + 4] = dueOn;
+    p[o + 5] = amount;
+    p[o + 6] = openAmount;
+    p[o + 7] = currency;
+    p[o + 8] = dunningLevel;
+    p[o + 9] = lastDunnedOn;
     this.pendingCustomer[j] = customerId;
-    this.pendingRef[j] = r.ref;
-    this.pendingCredit[j] = r.kind === ("credit_note" satisfies ItemKind);
-    this.pendingLine[j] = r.line;
+    this.pendingRef[j] = ref;
+    this.pendingCredit[j] = kind === ("credit_note" satisfies ItemKind);
+    this.pendingLine[j] = line;
   }
 
   private mark(j: number): void {
@@ -301,6 +304,7 @@ export class SqliteLedgerWriter implements LedgerWriter {
     this.kind = kind;
     // Validation reads the references outside the write lock; only the writes hold it.
     const refs = this.opts.loadRefs === false ? emptyRefs() : loadSqliteRefs(this.db, kind);
+    void loadEffectModules().catch(() => undefined); // needed at the end: loaded meanwhile
     this.db.exec("BEGIN IMMEDIATE");
     if (kind === "items") this.items = new ItemWriter(this.db, this.opts.now, this.opts.snapshot);
     return refs;
@@ -308,6 +312,11 @@ export class SqliteLedgerWriter implements LedgerWriter {
 
   item(r: ItemRec): void {
     this.items!.add(r);
+  }
+
+  /** The item writer, for the two-thread import's decoder (rows straight from its chunks). */
+  get itemRows(): ItemWriter | null {
+    return this.items;
   }
 
   between(): undefined {
@@ -323,7 +332,9 @@ export class SqliteLedgerWriter implements LedgerWriter {
     opts.onCommit?.("before");
     db.exec("COMMIT");
     opts.onCommit?.("after");
-    db.close();
+    // Committed: answer now. Closing checkpoints the WAL when no other connection has the file open (else
+    // the server's checkpointer does, as for its own writes); the import's thread does it after replying.
+    setImmediate(() => db.close());
     return { ...rows, ...effects };
   }
 

@@ -10,8 +10,6 @@ import { runLedgerJob, runLedgerValidator, runLedgerWriter } from "./ledgerJobs.
 // Started by a small bootstrap that registers tsx first, so TypeScript loads under the tsx CLI and vitest.
 
 const data = workerData as LedgerWorkerData;
-import v8 from "node:v8";
-if (process.env.LEDGER_MEMDEBUG) { let peak = 0; const t = setInterval(() => { const h = v8.getHeapStatistics(); if (h.total_heap_size > peak) { peak = h.total_heap_size; console.error(data.role, "heap total", (h.total_heap_size/1048576).toFixed(0), "used", (h.used_heap_size/1048576).toFixed(0), "external", (h.external_memory/1048576).toFixed(0), "malloced", (h.malloced_memory/1048576).toFixed(0)); } }, 100); t.unref(); }
 
 if (data.role === "validator") {
   await runLedgerValidator(data.job, data.port);

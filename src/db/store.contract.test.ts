@@ -374,6 +374,24 @@ describe.each([
     expect(await s.items.allOpen({ customerIds: [] })).toEqual([]);
   });
 
+  it(t("items: openCustomerIds pages the customers with open items by id; allOpen by customer id range"), async () => {
+    const [a, b, c, d] = await s.customers.upsertMany(["C1", "C2", "C3", "C4"].map((ref) => customerIn(ref)));
+    await s.items.upsertMany([
+      itemIn(a!.id, "A1"),
+      itemIn(a!.id, "A2", { dueOn: "2025-01-01" }),
+      itemIn(b!.id, "B1", { openAmount: 0 }), // b: nothing open
+      itemIn(c!.id, "CR", { kind: "credit_note", amount: -5_00, openAmount: -5_00 }), // a credit is open too
+      itemIn(d!.id, "D1"),
+    ]);
+    expect(await s.items.openCustomerIds({ limit: 10 })).toEqual([a!.id, c!.id, d!.id]);
+    expect(await s.items.openCustomerIds({ limit: 2 })).toEqual([a!.id, c!.id]);
+    expect(await s.items.openCustomerIds({ afterCustomerId: c!.id, limit: 2 })).toEqual([d!.id]);
+    expect(await s.items.openCustomerIds({ afterCustomerId: d!.id, limit: 2 })).toEqual([]);
+    expect((await s.items.allOpen({ customerIdRange: { from: a!.id, to: c!.id } })).map((i) => i.ref)).toEqual(["A2", "A1", "CR"]);
+    expect((await s.items.allOpen({ customerIdRange: { from: b!.id, to: b!.id } })).map((i) => i.ref)).toEqual([]);
+    expect((await s.items.allOpen({ customerIdRange: { from: d!.id, to: d!.id + 5 } })).map((i) => i.ref)).toEqual(["D1"]);
+  });
+
   it(t("items: setDunning records level and date"), async () => {
     const acme = await addCustomer(s, "C1");
     const f1 = await addItem(s, acme.id, "F1");
@@ -581,6 +599,41 @@ describe.each([
     // reopening the old flag while another is open is a conflict too, and changes nothing
     await expectCode(s.disputes.update({ ...flag, status: "open", version: 3 }, 2), "conflict");
     expect((await s.disputes.byId(flag.id))?.status).toBe("withdrawn");
+  });
+
+  it(t("disputes: flaggedCustomers are those with an open customer-level dispute"), async () => {
+    const { acme, beta, reason } = await seed(s);
+    const gamma = await addCustomer(s, "C003");
+    expect(await s.disputes.flaggedCustomers()).toEqual([]);
+    const flag = await s.disputes.create(disputeOf({ customerId: acme.id, reasonId: reason.id, scope: "customer" }));
+    await s.disputes.create(disputeOf({ customerId: beta.id, reasonId: reason.id })); // item-level: not a flag
+    const gammaFlag = await s.disputes.create(disputeOf({ customerId: gamma.id, reasonId: reason.id, scope: "customer" }));
+    expect(await s.disputes.flaggedCustomers()).toEqual([acme.id, gamma.id]);
+    expect(await s.disputes.flaggedCustomers([beta.id, gamma.id])).toEqual([gamma.id]);
+    expect(await s.disputes.flaggedCustomers([])).toEqual([]);
+    await s.disputes.update({ ...flag, status: "withdrawn", version: 2 }, 1);
+    await s.disputes.update(resolved(gammaFlag, resolution({ outcome: "rejected", creditNoteRef: null, concededAmount: null })), 1);
+    expect(await s.disputes.flaggedCustomers()).toEqual([]);
+  });
+
+  it(t("disputes: list pages with a keyset cursor, ties on openedAt broken by id"), async () => {
+    const { acme, reason } = await seed(s);
+    const made: Dispute[] = [];
+    // openedAt: three at the same instant, one later, one earlier
+    for (const m of [0, 0, 0, 10, -10]) made.push(await s.disputes.create(disputeOf({ customerId: acme.id, reasonId: reason.id, openedAt: later(m) })));
+    const order = [made[3]!, made[2]!, made[1]!, made[0]!, made[4]!].map((d) => d.number);
+    const seen: string[] = [];
+    let after: { openedAt: Date; id: number } | undefined;
+    for (let n = 0; n < 10; n++) {
+      const page = await s.disputes.list({ limit: 2, ...(after ? { after } : {}) });
+      seen.push(...page.map((d) => d.number));
+      const last = page[page.length - 1];
+      if (page.length < 2 || !last) break;
+      after = { openedAt: last.openedAt, id: last.id };
+    }
+    expect(seen).toEqual(order);
+    // a page carries the items as a whole list does
+    expect(await s.disputes.list({ limit: 5 })).toEqual(await s.disputes.list({}));
   });
 
   it(t("disputes: list filters and newest first"), async () => {

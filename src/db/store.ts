@@ -214,7 +214,7 @@ export function repositoriesOn(db: Executor, dialect: Dialect): Repos {
   };
   const disputes = async (rows: Promise<unknown[]>): Promise<Dispute[]> => (await rows).map((r) => toDispute(r as DisputeRow, dialect));
 
-  const customerFlagTaken = (): never => fail("conflict", "This customer already has an open customer-level dispute", { field: "customerRef" });
+  const customerFlagTaken = (): never => fail("conflict", "customer_already_flagged", {}, { field: "customerRef" });
 
   return {
     people: {
@@ -334,7 +334,14 @@ export function repositoriesOn(db: Executor, dialect: Dialect): Repos {
           if (!filter.customerIds.length) return [];
           q = q.where(inList("customerId", filter.customerIds));
         }
+        if (filter?.customerIdRange) q = q.where("customerId", ">=", filter.customerIdRange.from).where("customerId", "<=", filter.customerIdRange.to);
         return (await q.orderBy("customerId").orderBy("dueOn").orderBy("ref").orderBy("id").execute()).map(toItem);
+      },
+      async openCustomerIds(filter) {
+        // the (customerId, openAmount) index alone: a page costs its customers' index entries, whatever the ledger's size
+        let q = db.selectFrom("Item").select("customerId").distinct().where("openAmount", "<>", 0);
+        if (filter.afterCustomerId !== undefined) q = q.where("customerId", ">", filter.afterCustomerId);
+        return (await q.orderBy("customerId").limit(filter.limit).execute()).map((r) => r.customerId);
       },
       async upsertMany(list) {
         const now = new Date();
@@ -385,7 +392,7 @@ export function repositoriesOn(db: Executor, dialect: Dialect): Repos {
       },
       async create(input) {
         if (await db.selectFrom("Reason").select("id").where("code", "=", input.code).executeTakeFirst()) {
-          return fail("conflict", `Reason ${input.code} already exists`, { field: "code" });
+          return fail("conflict", "reason_exists", { code: input.code }, { field: "code" });
         }
         const r = await db
           .insertInto("Reason")
@@ -418,7 +425,7 @@ export function repositoriesOn(db: Executor, dialect: Dialect): Repos {
         const r = Object.keys(set).length
           ? await db.updateTable("Reason").set(set).where("code", "=", code).returning(REASON).executeTakeFirst()
           : await db.selectFrom("Reason").select(REASON).where("code", "=", code).executeTakeFirst();
-        return r ? toReason(r) : fail("not_found", `No reason ${code}`);
+        return r ? toReason(r) : fail("not_found", "reason_not_found", { code });
       },
       async inUse(reasonId) {
         return (await db.selectFrom("Dispute").select("id").where("reasonId", "=", reasonId).limit(1).executeTakeFirst()) !== undefined;
@@ -448,12 +455,31 @@ export function repositoriesOn(db: Executor, dialect: Dialect): Repos {
           q = q.where((eb) => eb.or([eb("d.ownerEmail", "=", v), eb("d.customerId", "in", eb.selectFrom("Customer as c").select("c.id").where("c.salesRepEmail", "=", v))]));
         }
         if (f.after) {
+          // a row-value comparison: an index on (openedAt, id) can seek to it (an OR of the two cannot)
           const { openedAt, id } = f.after;
-          q = q.where((eb) => eb.or([eb("d.openedAt", "<", openedAt), eb.and([eb("d.openedAt", "=", openedAt), eb("d.id", "<", id)])]));
+          q = q.where((eb) => eb(eb.refTuple("d.openedAt", "d.id"), "<", eb.tuple(openedAt, id)));
         }
         q = q.orderBy("d.openedAt", "desc").orderBy("d.id", "desc");
-        if (f.limit) q = q.limit(f.limit);
-        return disputes(q.execute());
+        if (!f.limit) return disputes(q.execute());
+        // A page: the ids first (the filters, the order and the limit on the bare rows), then those rows
+        // with their items, so the items' sub-select runs for the page only, not for every row sorted.
+        const page = q.clearSelect().select("d.id").limit(f.limit);
+        return disputes(
+          disputeSelect()
+            .where("d.id", "in", () => page)
+            .orderBy("d.openedAt", "desc")
+            .orderBy("d.id", "desc")
+            .execute(),
+        );
+      },
+      async flaggedCustomers(customerIds) {
+        // openCustomerFlagId is the customer's id exactly while its customer-level dispute is open (unique index)
+        let q = db.selectFrom("Dispute").select("openCustomerFlagId").where("openCustomerFlagId", "is not", null);
+        if (customerIds) {
+          if (!customerIds.length) return [];
+          q = q.where(inList("openCustomerFlagId", customerIds));
+        }
+        return (await q.orderBy("openCustomerFlagId").execute()).map((r) => r.openCustomerFlagId!);
       },
       async openClaims(itemIds, exceptDisputeId) {
         if (!itemIds.length) return [];
@@ -537,7 +563,7 @@ export function repositoriesOn(db: Executor, dialect: Dialect): Repos {
           if (dialect.isUniqueViolation(e)) customerFlagTaken();
           throw e;
         }
-        if (Number(changed) !== 1) fail("stale_version", `Dispute ${d.number} changed meanwhile`, {});
+        if (Number(changed) !== 1) fail("stale_version", "stale_version", { number: d.number });
         const stored = await db.selectFrom("DisputeItem").select(["itemId", "amount"]).where("disputeId", "=", d.id).execute();
         const diff = diffDisputeItems(stored, d.items);
         if (diff.remove.length) await db.deleteFrom("DisputeItem").where("disputeId", "=", d.id).where(inList("itemId", diff.remove)).execute();

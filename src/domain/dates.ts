@@ -91,10 +91,9 @@ export const DATE_BOUNDS = {
  * naming the field, with the bounds as parameters.
  */
 export function checkDate(field: string, value: string, bounds: { min?: string; max?: string } = {}): string {
-  if (typeof value !== "string" || !isIsoDate(value)) return invalid(field, `${field}: "${String(value)}" is not a calendar date (YYYY-MM-DD)`, { value: String(value) });
+  if (typeof value !== "string" || !isIsoDate(value)) return invalid(field, "date_invalid", { field, value: String(value) });
   if ((bounds.min && value < bounds.min) || (bounds.max && value > bounds.max)) {
-    const range = bounds.min && bounds.max ? `from ${bounds.min} to ${bounds.max}` : bounds.min ? `on or after ${bounds.min}` : `on or before ${bounds.max}`;
-    return invalid(field, `${field}: ${value} is out of range (${range})`, { value, ...(bounds.min ? { min: bounds.min } : {}), ...(bounds.max ? { max: bounds.max } : {}) });
+    return invalid(field, "date_out_of_range", { field, value, ...(bounds.min ? { min: bounds.min } : {}), ...(bounds.max ? { max: bounds.max } : {}) });
   }
   return value;
 }

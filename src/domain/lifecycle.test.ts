@@ -82,13 +82,13 @@ describe("transition table", () => {
     const before = inStatus(status);
     const err = accordError(() => RUN[command](before));
     expect(err.code).toBe("illegal_transition");
-    expect(err.details).toEqual({ status, command });
+    expect(err.details).toEqual({ number: "LIT-2026-0001", status, command });
   });
 
-  it("names the dispute, its status and the command in the message", () => {
+  it("names the dispute, its status and the command in the message key's parameters", () => {
     const err = accordError(() => RUN.resolve(inStatus("withdrawn")));
-    expect(err.message).toBe("Dispute LIT-2026-0001 is withdrawn: cannot resolve");
-    expect(accordError(() => RUN.follow_up(inStatus("resolved"))).message).toBe("Dispute LIT-2026-0001 is resolved: cannot follow up");
+    expect(err.what).toEqual({ key: "illegal_transition", params: { number: "LIT-2026-0001", status: "withdrawn", command: "resolve" } });
+    expect(accordError(() => RUN.follow_up(inStatus("resolved"))).params).toEqual({ number: "LIT-2026-0001", status: "resolved", command: "follow_up" });
   });
 });
 
@@ -258,12 +258,12 @@ describe("validateSelection", () => {
   });
 
   it.each([
-    ["credit_note", "AV1", "Item AV1 is a credit note: only invoices can be disputed"],
-    ["payment", "RG1", "Item RG1 is a payment: only invoices can be disputed"],
-  ] as const)("refuses a %s as unprocessable", (kind, ref, message) => {
+    ["credit_note", "AV1"],
+    ["payment", "RG1"],
+  ] as const)("refuses a %s as unprocessable", (kind, ref) => {
     const err = accordError(() => validateSelection(c, [{ claims: claims(item({ id: 7, ref, kind, amount: -20000 })), amount: 20000 }]));
     expect(err.code).toBe("unprocessable");
-    expect(err.message).toBe(message);
+    expect(err.what).toEqual({ key: "item_not_invoice", params: { itemRef: ref, kind } });
     expect(err.details.field).toBe("items[0].ref");
   });
 
@@ -282,7 +282,7 @@ describe("validateSelection", () => {
     );
     expect(err.code).toBe("validation");
     expect(err.details.field).toBe("items[1].ref");
-    expect(err.message).toBe("Item G9 does not belong to customer C001");
+    expect(err.what).toEqual({ key: "item_not_of_customer", params: { itemRef: "G9", customerRef: "C001" } });
   });
 
   it("refuses an amount above the undisputed remainder, naming the other disputes", () => {
@@ -312,7 +312,17 @@ describe("validateSelection", () => {
         { dispute: "LIT-2026-0003", amount: "300.00" },
       ],
     });
-    expect(err.message).toBe("Item F1: only 100.00 EUR of its open 1000.00 EUR is not already disputed (LIT-2026-0002: 600.00, LIT-2026-0003: 300.00)");
+    expect(err.key).toBe("item_already_disputed");
+    expect(err.params).toEqual({
+      itemRef: "F1",
+      openAmount: { minor: 100000, currency: "EUR" },
+      undisputed: { minor: 10000, currency: "EUR" },
+      requested: { minor: 10001, currency: "EUR" },
+      claims: [
+        { dispute: "LIT-2026-0002", amount: { minor: 60000, currency: "EUR" } },
+        { dispute: "LIT-2026-0003", amount: { minor: 30000, currency: "EUR" } },
+      ],
+    });
   });
 
   it("claiming the remainder (no amount) of an item other disputes hold entirely is a conflict naming them, not 'must be positive'", () => {
@@ -341,7 +351,7 @@ describe("validateSelection", () => {
     // nobody else claims it: not a conflict, an amount the item cannot carry (422), in the item's currency
     expect(err.code).toBe("unprocessable");
     expect(err.details).toEqual({ field: "items[0].amount", itemRef: "F1", currency: "EUR", openAmount: "400.00", requested: "400.01" });
-    expect(err.message).toBe("Item F1: the disputed amount 400.01 EUR exceeds its open amount 400.00 EUR");
+    expect(err.what).toEqual({ key: "exceeds_open_amount", params: { itemRef: "F1", openAmount: { minor: 40000, currency: "EUR" }, requested: { minor: 40001, currency: "EUR" } } });
   });
 
   it("refuses the same item selected twice, pointing at the second", () => {
@@ -426,15 +436,16 @@ describe("openDispute", () => {
   });
 
   it.each([
-    ["an inactive reason", { reason: reason({ code: "po_missing", active: false }) }, "reasonCode", "Reason po_missing is deactivated"],
-    ["an empty statement", { statement: "  \n " }, "statement", "The customer's own words are required"],
-    ["a customer-level dispute with items", { scope: "customer" as const }, "items", "A customer-level dispute has no items"],
-    ["an item-level dispute without items", { items: [] }, "items", "Select at least one item to dispute"],
-  ])("refuses %s", (_, patch, field, message) => {
+    ["an inactive reason", { reason: reason({ code: "po_missing", active: false }) }, "reasonCode", "reason_inactive"],
+    ["an empty statement", { statement: "  \n " }, "statement", "statement_required"],
+    ["a customer-level dispute with items", { scope: "customer" as const }, "items", "customer_scope_has_items"],
+    ["an item-level dispute without items", { items: [] }, "items", "items_required"],
+  ])("refuses %s", (_, patch, field, key) => {
     const err = accordError(() => openDispute(openInput(patch), NOW));
     expect(err.code).toBe("validation");
     expect(err.details.field).toBe(field);
-    expect(err.message).toBe(message);
+    expect(err.field).toBe(field);
+    expect(err.key).toBe(key);
   });
 
   it("opens a customer-level dispute without items", () => {
@@ -551,7 +562,9 @@ describe("resolveDispute", () => {
     const err = accordError(() => resolve({ creditNoteRef: "AV-1", concededAmount: 50001 }));
     expect(err.code).toBe("validation");
     expect(err.details.field).toBe("concededAmount");
-    expect(err.message).toBe("The conceded amount cannot exceed the disputed amount (50000)");
+    // an amount parameter with its currency, never a bare number of cents in a sentence (rendered in src/views/errors.ts)
+    expect(err.what).toEqual({ key: "conceded_exceeds_disputed", params: { conceded: { minor: 50001, currency: "EUR" }, disputed: { minor: 50000, currency: "EUR" } } });
+    expect(err.details).toEqual({ field: "concededAmount", currency: "EUR", conceded: "500.01", disputed: "500.00" });
   });
 
   it.each([-1, 10.5])("refuses the conceded amount %s", (conceded) => {
@@ -654,8 +667,8 @@ describe("assertVersion", () => {
     const err = accordError(() => assertVersion(d, 2));
     expect(err).toBeInstanceOf(AccordError);
     expect(err.code).toBe("stale_version");
-    expect(err.details).toEqual({ currentVersion: 3 });
-    expect(err.message).toBe("Dispute LIT-2026-0001 changed meanwhile (version 3, you sent 2)");
+    expect(err.what).toEqual({ key: "stale_version", params: { number: "LIT-2026-0001", currentVersion: 3, sentVersion: 2 } });
+    expect(err.details).toEqual({ number: "LIT-2026-0001", currentVersion: 3, sentVersion: 2 });
   });
 
   it.each([3, undefined])("accepts version %s", (v) => {

@@ -1,6 +1,5 @@
 import { addDays, checkDate, DATE_BOUNDS } from "./dates.ts";
-import { AccordError, fail, invalid } from "./errors.ts";
-import { formatAmount } from "./money.ts";
+import { AccordError, fail, invalid, money } from "./errors.ts";
 import type {
   Customer,
   Dispute,
@@ -43,18 +42,13 @@ export const TRANSITIONS: Record<Command, { from: readonly DisputeStatus[]; to: 
 export function assertTransition(dispute: Pick<Dispute, "status" | "number">, command: Command): void {
   const t = TRANSITIONS[command];
   if (!t.from.includes(dispute.status)) {
-    fail("illegal_transition", `Dispute ${dispute.number} is ${dispute.status}: cannot ${command.replace("_", " ")}`, {
-      status: dispute.status,
-      command,
-    });
+    fail("illegal_transition", "illegal_transition", { number: dispute.number, status: dispute.status, command });
   }
 }
 
 export function assertVersion(dispute: Dispute, version: number | undefined): void {
   if (version !== undefined && version !== dispute.version) {
-    fail("stale_version", `Dispute ${dispute.number} changed meanwhile (version ${dispute.version}, you sent ${version})`, {
-      currentVersion: dispute.version,
-    });
+    fail("stale_version", "stale_version", { number: dispute.number, currentVersion: dispute.version, sentVersion: version });
   }
 }
 
@@ -83,50 +77,40 @@ export interface ItemClaims {
  * Amounts in details are decimal strings in the item's currency.
  */
 export function validateSelection(customer: Customer, selection: { claims: ItemClaims; amount: number | undefined }[]): DisputedItem[] {
-  if (selection.length === 0) invalid("items", "Select at least one item to dispute");
+  if (selection.length === 0) invalid("items", "items_required", {});
   const seen = new Set<number>();
   return selection.map(({ claims, amount: requested }, i) => {
     const { item, others } = claims;
     const field = `items[${i}]`;
-    if (seen.has(item.id)) invalid(field, `Item ${item.ref} is selected twice`);
+    if (seen.has(item.id)) invalid(field, "item_selected_twice", { itemRef: item.ref });
     seen.add(item.id);
-    if (item.customerId !== customer.id) invalid(`${field}.ref`, `Item ${item.ref} does not belong to customer ${customer.ref}`);
+    if (item.customerId !== customer.id) invalid(`${field}.ref`, "item_not_of_customer", { itemRef: item.ref, customerRef: customer.ref });
     if (item.kind !== "invoice") {
-      fail("unprocessable", `Item ${item.ref} is a ${item.kind === "credit_note" ? "credit note" : "payment"}: only invoices can be disputed`, {
-        field: `${field}.ref`,
-      });
+      fail("unprocessable", "item_not_invoice", { itemRef: item.ref, kind: item.kind }, { field: `${field}.ref` });
     }
-    if (item.openAmount <= 0) fail("unprocessable", `Invoice ${item.ref} has nothing left to pay`, { field: `${field}.ref` });
-    if (requested !== undefined && (!Number.isSafeInteger(requested) || requested <= 0)) invalid(`${field}.amount`, `The disputed amount of ${item.ref} must be positive`);
+    if (item.openAmount <= 0) fail("unprocessable", "invoice_paid", { itemRef: item.ref }, { field: `${field}.ref` });
+    if (requested !== undefined && (!Number.isSafeInteger(requested) || requested <= 0)) invalid(`${field}.amount`, "disputed_amount_not_positive", { itemRef: item.ref });
     const claimed = others.reduce((s, o) => s + o.amount, 0);
     const remainder = item.openAmount - claimed;
     const amount = requested ?? remainder;
-    const money = (v: number) => formatAmount(v, item.currency);
+    const m = (v: number) => money(v, item.currency);
     if (amount > remainder || amount <= 0) {
       const where = requested === undefined ? `${field}.ref` : `${field}.amount`;
       if (others.length) {
         fail(
           "conflict",
-          `Item ${item.ref}: only ${money(Math.max(remainder, 0))} ${item.currency} of its open ${money(item.openAmount)} ${item.currency} is not already disputed (${others.map((o) => `${o.number}: ${money(o.amount)}`).join(", ")})`,
+          "item_already_disputed",
           {
-            field: where,
             itemRef: item.ref,
-            currency: item.currency,
-            openAmount: money(item.openAmount),
-            undisputed: money(Math.max(remainder, 0)),
-            ...(requested !== undefined ? { requested: money(requested) } : {}),
-            disputes: others.map((o) => o.number),
-            claims: others.map((o) => ({ dispute: o.number, amount: money(o.amount) })),
+            openAmount: m(item.openAmount),
+            undisputed: m(Math.max(remainder, 0)),
+            ...(requested !== undefined ? { requested: m(requested) } : {}),
+            claims: others.map((o) => ({ dispute: o.number, amount: m(o.amount) })),
           },
+          { field: where, details: { disputes: others.map((o) => o.number) } },
         );
       }
-      fail("unprocessable", `Item ${item.ref}: the disputed amount ${money(amount)} ${item.currency} exceeds its open amount ${money(item.openAmount)} ${item.currency}`, {
-        field: where,
-        itemRef: item.ref,
-        currency: item.currency,
-        openAmount: money(item.openAmount),
-        requested: money(amount),
-      });
+      fail("unprocessable", "exceeds_open_amount", { itemRef: item.ref, openAmount: m(item.openAmount), requested: m(amount) }, { field: where });
     }
     return { itemId: item.id, amount };
   });
@@ -135,9 +119,9 @@ export function validateSelection(customer: Customer, selection: { claims: ItemC
 /** A follow-up date: a real calendar date from today to two years ahead. */
 export function checkFollowUp(field: string, on: string, today: string): string {
   checkDate(field, on);
-  if (on < today) invalid(field, `The follow-up date ${on} is in the past`, { value: on, min: today });
+  if (on < today) invalid(field, "follow_up_past", { value: on, min: today });
   const max = addDays(today, DATE_BOUNDS.followUpDaysAhead);
-  if (on > max) invalid(field, `The follow-up date ${on} is more than two years ahead (latest ${max})`, { value: on, min: today, max });
+  if (on > max) invalid(field, "follow_up_too_far", { value: on, min: today, max });
   return on;
 }
 
@@ -159,11 +143,11 @@ export interface OpenInput {
 }
 
 export function openDispute(input: OpenInput, now: Date): Change {
-  if (!input.reason.active) invalid("reasonCode", `Reason ${input.reason.code} is deactivated`);
+  if (!input.reason.active) invalid("reasonCode", "reason_inactive", { code: input.reason.code });
   const statement = input.statement.trim();
-  if (!statement) invalid("statement", "The customer's own words are required");
-  if (input.scope === "customer" && input.items.length) invalid("items", "A customer-level dispute has no items");
-  if (input.scope === "items" && !input.items.length) invalid("items", "Select at least one item to dispute");
+  if (!statement) invalid("statement", "statement_required", {});
+  if (input.scope === "customer" && input.items.length) invalid("items", "customer_scope_has_items", {});
+  if (input.scope === "items" && !input.items.length) invalid("items", "items_required", {});
   const dispute: Dispute = {
     id: input.id,
     number: input.number,
@@ -205,7 +189,7 @@ export function editDispute(d: Dispute, input: EditInput, now: Date): Change {
   const patch: Partial<Dispute> = {};
   const changes: string[] = [];
   if (input.reason && input.reason.id !== d.reasonId) {
-    if (!input.reason.active) invalid("reasonCode", `Reason ${input.reason.code} is deactivated`);
+    if (!input.reason.active) invalid("reasonCode", "reason_inactive", { code: input.reason.code });
     patch.reasonId = input.reason.id;
     changes.push(`reason → ${input.reason.code}`);
   }
@@ -214,12 +198,12 @@ export function editDispute(d: Dispute, input: EditInput, now: Date): Change {
     changes.push(`priority → ${input.priority}`);
   }
   if (input.statement !== undefined && input.statement.trim() !== d.statement) {
-    if (!input.statement.trim()) invalid("statement", "The customer's own words are required");
+    if (!input.statement.trim()) invalid("statement", "statement_required", {});
     patch.statement = input.statement.trim();
     changes.push("statement");
   }
   if (input.items) {
-    if (d.scope === "customer") invalid("items", "A customer-level dispute has no items");
+    if (d.scope === "customer") invalid("items", "customer_scope_has_items", {});
     const before = new Map(d.items.map((i) => [i.itemId, i.amount]));
     const after = new Map(input.items.map((i) => [i.itemId, i.amount]));
     const same = before.size === after.size && [...after].every(([k, v]) => before.get(k) === v);
@@ -238,14 +222,14 @@ export function editDispute(d: Dispute, input: EditInput, now: Date): Change {
 export function commentDispute(d: Dispute, input: { byEmail: string; text: string }, now: Date): Change {
   assertTransition(d, "comment");
   const text = input.text.trim();
-  if (!text) invalid("text", "A comment cannot be empty");
-  if (text.length > 3000) invalid("text", "A comment is at most 3,000 characters");
+  if (!text) invalid("text", "comment_empty", {});
+  if (text.length > 3000) invalid("text", "comment_too_long", { max: 3000 });
   return { dispute: d, events: [ev("commented", now, input.byEmail, text)] };
 }
 
 export function reassignDispute(d: Dispute, input: { byEmail: string; toEmail: string; note?: string }, now: Date): Change {
   assertTransition(d, "reassign");
-  if (input.toEmail === d.ownerEmail) invalid("toEmail", `${input.toEmail} already owns ${d.number}`);
+  if (input.toEmail === d.ownerEmail) invalid("toEmail", "already_owner", { email: input.toEmail, number: d.number });
   return {
     dispute: bump(d, { ownerEmail: input.toEmail }, now),
     events: [ev("reassigned", now, input.byEmail, input.note?.trim() || null, { from: d.ownerEmail, to: input.toEmail })],
@@ -277,15 +261,15 @@ export function disputedTotal(d: Pick<Dispute, "items">): number {
 export function resolveDispute(d: Dispute, input: ResolveInput, now: Date): Change {
   assertTransition(d, "resolve");
   const note = input.note.trim();
-  if (!note) invalid("note", "Say how the dispute was resolved");
+  if (!note) invalid("note", "resolution_note_required", {});
   let conceded = input.concededAmount ?? null;
   const creditNoteRef = input.creditNoteRef?.trim() || null;
-  if (conceded !== null && (!Number.isSafeInteger(conceded) || conceded < 0)) invalid("concededAmount", "The conceded amount cannot be negative");
+  if (conceded !== null && (!Number.isSafeInteger(conceded) || conceded < 0)) invalid("concededAmount", "conceded_negative", {});
   if (input.outcome === "credit_note") {
-    if (!creditNoteRef) invalid("creditNoteRef", "A credit-note resolution needs the credit note's reference");
+    if (!creditNoteRef) invalid("creditNoteRef", "credit_note_ref_required", {});
     if (conceded === null) conceded = d.scope === "items" ? disputedTotal(d) : null;
     if (d.scope === "items" && conceded !== null && conceded > disputedTotal(d)) {
-      invalid("concededAmount", `The conceded amount cannot exceed the disputed amount (${disputedTotal(d)})`);
+      invalid("concededAmount", "conceded_exceeds_disputed", { conceded: money(conceded, d.currency), disputed: money(disputedTotal(d), d.currency) });
     }
   }
   const resolution: Resolution = {
@@ -304,7 +288,7 @@ export function resolveDispute(d: Dispute, input: ResolveInput, now: Date): Chan
 export function withdrawDispute(d: Dispute, input: { byEmail: string; note: string }, now: Date): Change {
   assertTransition(d, "withdraw");
   const note = input.note.trim();
-  if (!note) invalid("note", "Say why the dispute is withdrawn");
+  if (!note) invalid("note", "withdraw_note_required", {});
   return {
     dispute: bump(d, { status: "withdrawn", closedAt: now, closedByEmail: input.byEmail }, now),
     events: [ev("withdrawn", now, input.byEmail, note)],
@@ -314,7 +298,7 @@ export function withdrawDispute(d: Dispute, input: { byEmail: string; note: stri
 export function reopenDispute(d: Dispute, input: { byEmail: string; note: string }, now: Date): Change {
   assertTransition(d, "reopen");
   const note = input.note.trim();
-  if (!note) invalid("note", "Say why the dispute is reopened");
+  if (!note) invalid("note", "reopen_note_required", {});
   return {
     dispute: bump(
       d,
@@ -329,7 +313,7 @@ export function reopenDispute(d: Dispute, input: { byEmail: string; note: string
 export function releaseHolds(d: Dispute, input: { byEmail: string; note: string }, now: Date): Change {
   assertTransition(d, "release_holds");
   if (d.resolution?.outcome !== "litigation" || d.holdsReleasedAt) {
-    fail("illegal_transition", `Dispute ${d.number} keeps no holds to release`, {});
+    fail("illegal_transition", "no_holds_to_release", { number: d.number });
   }
   return {
     dispute: bump(d, { holdsReleasedAt: now }, now),

@@ -74,7 +74,7 @@ describe("tryParseAmount", () => {
     const err = accordError(() => parseAmount("douze", "EUR", "items[0].amount"));
     expect(err.code).toBe("validation");
     expect(err.details.field).toBe("items[0].amount");
-    expect(err.message).toBe('items[0].amount: "douze" is not an amount in EUR (expected a decimal like 1234.56)');
+    expect(err.what).toEqual({ key: "amount_invalid", params: { field: "items[0].amount", text: "douze", currency: "EUR" } });
     expect(parseAmount("12,30", "EUR", "amount")).toBe(1230);
   });
 });

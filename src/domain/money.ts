@@ -36,7 +36,7 @@ export function tryParseAmount(text: string, currency = "EUR"): number | null {
 
 export function parseAmount(text: string, currency: string, field: string): number {
   const v = tryParseAmount(text, currency);
-  if (v === null) return invalid(field, `${field}: "${text}" is not an amount in ${currency} (expected a decimal like 1234.56)`);
+  if (v === null) return invalid(field, "amount_invalid", { field, text, currency });
   return v;
 }
 

@@ -99,12 +99,12 @@ describe("assertCan", () => {
   it("throws forbidden naming the person, the action and the dispute", () => {
     const err = accordError(() => assertCan(VIEWERS.owner, "reopen", D, C));
     expect(err.code).toBe("forbidden");
-    expect(err.message).toBe(`${EMAILS.owner} (sales) may not reopen LIT-2026-0001`);
-    expect(err.details).toEqual({ action: "reopen", role: "sales" });
+    expect(err.what).toEqual({ key: "forbidden_action", params: { email: EMAILS.owner, role: "sales", action: "reopen", number: "LIT-2026-0001" } });
+    expect(err.details).toEqual({ email: EMAILS.owner, action: "reopen", role: "sales", number: "LIT-2026-0001" });
   });
 
-  it("words a two-word action with a space and no dispute", () => {
-    expect(accordError(() => assertCan(VIEWERS.manager, "follow_up")).message).toBe(`${EMAILS.manager} (manager) may not follow up`);
+  it("names the action without a dispute when there is none", () => {
+    expect(accordError(() => assertCan(VIEWERS.manager, "follow_up")).params).toEqual({ email: EMAILS.manager, role: "manager", action: "follow_up" });
   });
 
   it("passes silently when allowed", () => {

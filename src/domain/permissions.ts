@@ -61,10 +61,7 @@ export function can(person: Person, action: Action, dispute?: Pick<Dispute, "own
 
 export function assertCan(person: Person, action: Action, dispute?: Pick<Dispute, "ownerEmail" | "number">, customer?: Pick<Customer, "salesRepEmail">): void {
   if (!can(person, action, dispute, customer)) {
-    fail("forbidden", `${person.email} (${person.role}) may not ${action.replace("_", " ")}${dispute ? ` ${dispute.number}` : ""}`, {
-      action,
-      role: person.role,
-    });
+    fail("forbidden", "forbidden_action", { email: person.email, role: person.role, action, ...(dispute ? { number: dispute.number } : {}) });
   }
 }
 

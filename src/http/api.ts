@@ -3,10 +3,11 @@ import express, { type NextFunction, type Request, type Response, type Router } 
 import type { z } from "zod";
 import { commentDispute } from "../app/commentDispute.ts";
 import type { Deps } from "../app/context.ts";
-import { previewDunning, runDunning, listHolds } from "../app/dunning.ts";
+import { previewDunningPage, runDunning, listHolds } from "../app/dunning.ts";
 import { editDispute } from "../app/editDispute.ts";
 import { getDispute } from "../app/getDispute.ts";
-import { listDisputePage, listDisputes, type ListDisputesInput } from "../app/listDisputes.ts";
+import type { DisputeDetails } from "../app/disputeDetails.ts";
+import { disputePages, listDisputePage, type ListDisputesInput } from "../app/listDisputes.ts";
 import { openDispute } from "../app/openDispute.ts";
 import { createReason, listReasons, updateReason } from "../app/reasons.ts";
 import { reassignDispute } from "../app/reassignDispute.ts";
@@ -24,7 +25,7 @@ import { illFormedPath } from "../domain/text.ts";
 import { formatAmount, parseAmount } from "../domain/money.ts";
 import type { Dispute } from "../domain/types.ts";
 import { BadRequest, zodDetails } from "./errors.ts";
-import { disputesCsv, disputesXlsx } from "./export.ts";
+import { streamDisputesCsv, streamDisputesXlsx } from "./export.ts";
 import { openApiDocument } from "./openapi.ts";
 import * as S from "./schemas.ts";
 import { disputeJson, holdJson, planJson, reasonJson } from "./serialize.ts";
@@ -76,16 +77,27 @@ function need(...anyOf: ApiScope[]) {
     const have = scopesOf(res);
     if (anyOf.some((s) => have.includes(s))) return next();
     if (req.headers["content-length"] || req.headers["transfer-encoding"]) res.set("Connection", "close");
-    fail("forbidden", `This API token (${String(res.locals.apiClient)}) may not ${req.method} ${req.baseUrl}${req.path}: it needs the ${anyOf.join(" or ")} scope`, {
-      field: "authorization",
-      scopes: anyOf,
-      tokenScopes: have,
-    });
+    fail("forbidden", "api_scope", { client: String(res.locals.apiClient), method: req.method, path: `${req.baseUrl}${req.path}`, scopes: anyOf }, { field: "authorization", details: { tokenScopes: have } });
   };
 }
 
-/** Every string of a JSON body is well-formed UTF-16 (no lone surrogate), else 400 naming the field. */
+/** How deep a JSON body may nest: no request of this API goes past a few levels; thousands would overflow a recursive reader. */
+export const MAX_JSON_DEPTH = 32;
+
+function tooDeep(value: unknown): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length) {
+    const [v, depth] = stack.pop()!;
+    if (!v || typeof v !== "object") continue;
+    if (depth >= MAX_JSON_DEPTH) return true;
+    for (const x of Array.isArray(v) ? v : Object.values(v)) stack.push([x, depth + 1]);
+  }
+  return false;
+}
+
+/** Every string of a JSON body is well-formed UTF-16 (no lone surrogate), else 400 naming the field; nesting is bounded. */
 function wellFormedBody(req: Request, _res: Response, next: NextFunction) {
+  if (tooDeep(req.body)) throw new BadRequest(`body: nested deeper than ${MAX_JSON_DEPTH} levels`, { field: "body", issues: [{ field: "body", message: "nested too deep" }] });
   const path = req.body === undefined ? null : illFormedPath(req.body);
   if (path !== null) throw new BadRequest(`${path || "body"}: text with a lone surrogate (not well-formed UTF-16)`, { field: path || "body", issues: [{ field: path || "body", message: "not well-formed UTF-16" }] });
   next();
@@ -181,18 +193,35 @@ export function apiRouter(deps: Deps, tokens: ApiToken[], ledger: LedgerImporter
     const page = await listDisputePage(deps, listInput(res, req.query));
     res.json({ disputes: page.disputes.map(disputeJson), next: page.next });
   });
+  /**
+   * Exports stream every match, read a page at a time: the first page before any byte is sent (a bad filter
+   * is still a JSON error), then rows as pages come. A failure once the file has begun cuts the connection.
+   */
+  const streamExport = async (res: Response, input: ListDisputesInput, type: string, filename: string, write: (out: Response, pages: AsyncIterable<DisputeDetails[]>) => Promise<number>) => {
+    const pages = disputePages(deps, { ...input, limit: undefined, cursor: undefined });
+    const first = await pages.next();
+    res.type(type).attachment(filename);
+    async function* all() {
+      if (first.done) return;
+      yield first.value;
+      yield* pages;
+    }
+    try {
+      await write(res, all());
+    } catch (err) {
+      if (!res.headersSent) throw err;
+      deps.log.warn({ err, filename }, "export stopped before its end");
+      res.destroy();
+    }
+  };
   r.get("/disputes/export.csv", async (req, res) => {
     const locale = req.query.locale === "fr" ? "fr" : "en";
-    res
-      .type("text/csv; charset=utf-8")
-      .attachment("disputes.csv")
-      .send(disputesCsv(await listDisputes(deps, { ...listInput(res, { ...req.query, locale: undefined }), limit: undefined, cursor: undefined }), deps.clock(), locale));
+    const now = deps.clock();
+    await streamExport(res, listInput(res, { ...req.query, locale: undefined }), "text/csv; charset=utf-8", "disputes.csv", (out, pages) => streamDisputesCsv(out, pages, now, locale));
   });
   r.get("/disputes/export.xlsx", async (req, res) => {
-    res
-      .type("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-      .attachment("disputes.xlsx")
-      .send(await disputesXlsx(await listDisputes(deps, { ...listInput(res, req.query), limit: undefined, cursor: undefined }), deps.clock()));
+    const now = deps.clock();
+    await streamExport(res, listInput(res, req.query), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "disputes.xlsx", (out, pages) => streamDisputesXlsx(out, pages, now));
   });
   r.get("/disputes/:id", async (req, res) => {
     const { viewerEmail } = parse(S.viewerQuery, req.query);
@@ -234,7 +263,8 @@ export function apiRouter(deps: Deps, tokens: ApiToken[], ledger: LedgerImporter
   });
   r.get("/dunning/preview", async (req, res) => {
     const q = parse(S.previewQuery, req.query);
-    res.json(planJson(await previewDunning(deps, { on: q.on, mode: q.mode, customerRefs: q.customer ? [q.customer] : undefined })));
+    const page = await previewDunningPage(deps, { on: q.on, mode: q.mode, customerRef: q.customer, limit: q.limit, cursor: q.cursor });
+    res.json({ ...planJson(page), next: page.next });
   });
   r.post("/dunning/runs", async (req, res) => {
     const b = parse(S.runBody, req.body ?? {});

@@ -2,6 +2,7 @@ import crypto from "node:crypto";
 import type { NextFunction, Request, Response } from "express";
 import { z } from "zod";
 import { AccordError, type ErrorCode } from "../domain/errors.ts";
+import { apiMessage } from "../views/errors.ts";
 
 // Coded errors -> HTTP. Never a stack trace: unknown errors get a short reference id, also logged.
 
@@ -35,8 +36,9 @@ export function sendError(res: Response, status: number, code: string, message: 
 
 export function errorHandler(log: { error(obj: object, msg: string): void }) {
   return (err: unknown, req: Request, res: Response, _next: NextFunction) => {
-    if (err instanceof BadRequest) return sendError(res, 400, err.code, err.message, err.details);
-    if (err instanceof AccordError) return sendError(res, STATUS[err.code], err.code, err.message, err.details);
+    // `message`: the English rendering of the error's key (decimal-string amounts); `details`: its field and parameters.
+    if (err instanceof BadRequest) return sendError(res, 400, err.code, apiMessage(err), err.details);
+    if (err instanceof AccordError) return sendError(res, STATUS[err.code], err.code, apiMessage(err), err.details);
     if (err instanceof z.ZodError) {
       const d = zodDetails(err);
       return sendError(res, 400, "validation", `${d.field || "body"}: ${d.issues[0]?.message ?? "invalid"}`, d);
@@ -44,6 +46,12 @@ export function errorHandler(log: { error(obj: object, msg: string): void }) {
     const e = err as { type?: string; status?: number; message?: string };
     if (e?.type === "entity.parse.failed") return sendError(res, 400, "validation", "The body is not valid JSON", { field: "body" });
     if (e?.type === "entity.too.large") return sendError(res, 413, "validation", "The body is too large", { field: "body" });
+    // the client's own faults that express and body-parser flag with a 4xx: a path that is not valid
+    // percent-encoding, a Content-Encoding or charset they do not read, an aborted body
+    if (typeof e?.status === "number" && e.status >= 400 && e.status < 500) {
+      const field = err instanceof URIError ? "path" : e.type === "encoding.unsupported" ? "content-encoding" : e.type === "charset.unsupported" ? "content-type" : "body";
+      return sendError(res, e.status, "validation", `The request cannot be read (${field})`, { field });
+    }
     const ref = crypto.randomBytes(4).toString("hex");
     log.error({ err, ref, method: req.method, path: req.path }, "unexpected error");
     return sendError(res, 500, "internal", `Something went wrong on our side (reference ${ref})`, { ref });

@@ -167,6 +167,8 @@ describe.each(["sqlite", "postgres"] as TestDatabase[])("REST hardening on %s", 
       expect(res.status).toBe(422);
       expect(res.body.error).toMatchObject({ code: "unprocessable", details: { field: "items[0].amount", openAmount: "500.00", currency: "EUR", requested: "500.01" } });
       expect(res.body.error.message).toContain("500.00 EUR");
+      // the REST message is the English rendering of the error's key, amounts as decimal strings (hardening item 13)
+      expect(res.body.error.message).toBe("Item F-1002: the disputed amount 500.01 EUR exceeds its open amount 500.00 EUR.");
     });
   });
 

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { isPageCursor } from "../app/listDisputes.ts";
+import { readPreviewCursor } from "../app/dunning.ts";
 import { isIsoDate } from "../domain/dates.ts";
 import { OUTCOMES, PRIORITIES, DISPUTE_STATUSES, SCOPES } from "../domain/types.ts";
 
@@ -107,7 +108,16 @@ export const createReasonBody = z
 export const patchReasonBody = z.object({ byEmail: email, ...optionalReasonFields }).strict();
 export const patchSettingsBody = z.object({ byEmail: email }).catchall(z.unknown());
 
-export const previewQuery = z.object({ on: isoDate.optional(), mode: z.enum(["item", "account"]).optional(), customer: z.string().optional() });
+export const previewQuery = z.object({
+  on: isoDate.optional(),
+  mode: z.enum(["item", "account"]).optional(),
+  /** one customer's preview (no further page) */
+  customer: z.string().optional(),
+  /** customers per page, 1..500 (default 100): the customers with open items, by id */
+  limit: z.coerce.number().int().min(1).max(500).optional(),
+  /** `next` of the previous page */
+  cursor: z.string().max(200).refine((c) => readPreviewCursor(c) !== null, "not a cursor this API gave: pass the `next` of the previous page as it came").optional(),
+});
 export const runBody = z
   .object({
     on: isoDate.optional().meta({ description: "the run's date (default today): within the last year, not after today; it becomes the items' last-reminder date" }),

@@ -45,6 +45,24 @@ export interface ValidatedFile {
   customerIds: readonly number[];
 }
 
+/** An item as primitives, in the writer's column order (decoded from a chunk without an object per row). */
+export interface ItemRowSink {
+  addRow(
+    line: number,
+    customerId: number,
+    ref: string,
+    kind: ItemKind,
+    issuedOn: string,
+    dueOn: string,
+    amount: number,
+    openAmount: number,
+    currency: string,
+    dunningLevel: string | null,
+    lastDunnedOn: string | null,
+    mask: number,
+  ): void;
+}
+
 /** One import's database side. */
 export interface LedgerWriter {
   /** Reads what validation needs, then opens the write transaction. */
@@ -212,15 +230,12 @@ export class RemoteLedgerWriter implements LedgerWriter {
     this.index.clear();
   }
 
-  waited = 0;
   between(): Promise<void> | undefined {
     if (this.inFlight < MAX_IN_FLIGHT || this.closed) return undefined;
-    const t0 = performance.now();
     return new Promise<void>((resolve) => {
       this.wake = () => {
         if (this.inFlight < MAX_IN_FLIGHT || this.closed) {
           this.wake = null;
-          this.waited += performance.now() - t0;
           resolve();
         }
       };
@@ -228,7 +243,6 @@ export class RemoteLedgerWriter implements LedgerWriter {
   }
 
   async finish(file: ValidatedFile): Promise<LedgerResult> {
-    if (process.env.LEDGER_TIMING) console.error("validator waited", this.waited.toFixed(0), "ms; cpu", (process.cpuUsage().user / 1000).toFixed(0));
     this.flush();
     this.post({ type: "done", file: { ...file, customerIds: [...file.customerIds] } });
     // The writing thread commits and answers the parent; nothing more to say here.
@@ -244,7 +258,7 @@ export class RemoteLedgerWriter implements LedgerWriter {
 }
 
 /** The writing thread's side: feeds a local LedgerWriter from the validator's messages; resolves with its result. */
-export function serveLedgerWriter(port: MessagePort, writer: LedgerWriter): Promise<LedgerResult> {
+export function serveLedgerWriter(port: MessagePort, writer: LedgerWriter & { readonly itemRows?: ItemRowSink | null }): Promise<LedgerResult> {
   return new Promise<LedgerResult>((resolve, reject) => {
     let settled = false;
     let queue: Promise<void> = Promise.resolve();
@@ -256,13 +270,7 @@ export function serveLedgerWriter(port: MessagePort, writer: LedgerWriter): Prom
       if (error) reject(error);
       else resolve(result!);
     };
-    let busy = 0;
-    const t00 = performance.now();
     const handle = async (m: ValidatorMessage): Promise<void> => {
-      const t0 = performance.now();
-      try { return await handle2(m); } finally { busy += performance.now() - t0; if (m.type === "done" && process.env.LEDGER_TIMING) console.error("writer busy", busy.toFixed(0), "of", (performance.now() - t00).toFixed(0), "ms"); }
-    };
-    const handle2 = async (m: ValidatorMessage): Promise<void> => {
       switch (m.type) {
         case "start":
           await writer.start(m.kind);
@@ -272,23 +280,36 @@ export function serveLedgerWriter(port: MessagePort, writer: LedgerWriter): Prom
           const refs = c.refs.split(SEP);
           const table = c.table.split(SEP);
           const codes = c.codes;
+          const rows = writer.itemRows;
           for (let j = 0; j < c.n; j++) {
             const mask = c.masks[j]!;
             const o = j * 4;
             const last = codes[o + 3]!;
-            writer.item({
-              line: c.lines[j]!,
-              customerId: c.customerIds[j]!,
-              ref: refs[j]!,
-              kind: KIND_CODES[c.kinds[j]!]!,
-              issuedOn: table[codes[o]!]!,
-              dueOn: table[codes[o + 1]!]!,
-              amount: c.amounts[j]!,
-              openAmount: c.openAmounts[j]!,
-              currency: table[codes[o + 2]!]!,
-              dunningLevel: mask & 1 ? LEVEL_CODES[c.levels[j]!]! : undefined,
-              lastDunnedOn: mask & 2 ? (last < 0 ? null : table[last]!) : undefined,
-            });
+            const line = c.lines[j]!;
+            const customerId = c.customerIds[j]!;
+            const ref = refs[j]!;
+            const kind = KIND_CODES[c.kinds[j]!]!;
+            const issuedOn = table[codes[o]!]!;
+            const dueOn = table[codes[o + 1]!]!;
+            const currency = table[codes[o + 2]!]!;
+            const level = mask & 1 ? LEVEL_CODES[c.levels[j]!]! : null;
+            const lastDunnedOn = last < 0 ? null : table[last]!;
+            if (rows) rows.addRow(line, customerId, ref, kind, issuedOn, dueOn, c.amounts[j]!, c.openAmounts[j]!, currency, level, lastDunnedOn, mask);
+            else {
+              writer.item({
+                line,
+                customerId,
+                ref,
+                kind,
+                issuedOn,
+                dueOn,
+                amount: c.amounts[j]!,
+                openAmount: c.openAmounts[j]!,
+                currency,
+                dunningLevel: level ?? undefined,
+                lastDunnedOn: mask & 2 ? lastDunnedOn : undefined,
+              });
+            }
           }
           await writer.between();
           port.postMessage({ type: "ack" } satisfies WriterMessage);

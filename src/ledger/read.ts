@@ -700,8 +700,6 @@ export async function openLedgerFile(file: string, opts: ParseLedgerOptions = {}
   const fileName = opts.fileName ?? path.basename(file);
   const o = { ...opts, fileName };
   const scan = await scanFile(file);
-  // ~60 bytes a row in ERP item exports: sizes the duplicate check once (a little over, rather than growing).
-  const expectedRows = Math.ceil(scan.bytes / 56);
   const chunks = decodedChunks(file, scan);
   const it = chunks[Symbol.asyncIterator]();
   const next = async (): Promise<string | null> => {
@@ -717,6 +715,8 @@ export async function openLedgerFile(file: string, opts: ParseLedgerOptions = {}
     else pending += c;
   }
   const format = opts.format ?? guessFormat(pending, fileName);
+  // About 60 bytes an item in ERP CSV exports, 150 in JSON: sizes the duplicate check once (a little over rather than growing).
+  const expectedRows = Math.ceil(scan.bytes / (format === "json" ? 140 : 56));
 
   if (format === "json") {
     const head: unknown[] = [];

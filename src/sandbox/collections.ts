@@ -85,12 +85,12 @@ export interface CreditNoteInput {
 /** Imports one credit note into the ledger, exactly as `POST /api/v1/items` would, and tells the holds. */
 export async function importCreditNote(deps: Deps, ledger: LedgerImporter, input: CreditNoteInput) {
   const customer = await deps.store.customers.byRef(input.customerRef);
-  if (!customer) return fail("not_found", `No customer ${input.customerRef}`, { field: "customerRef" });
+  if (!customer) return fail("not_found", "customer_not_found", { ref: input.customerRef }, { field: "customerRef" });
   const ref = input.ref.trim();
-  if (!ref) return invalid("ref", "The credit note needs a reference");
+  if (!ref) return invalid("ref", "credit_note_ref_required", {});
   const units = parseAmount(input.amount, customer.currency, "amount");
-  if (units <= 0) return invalid("amount", "The credit note's amount must be positive");
-  if (input.issuedOn && !isIsoDate(input.issuedOn)) return invalid("issuedOn", `${input.issuedOn} is not a date`);
+  if (units <= 0) return invalid("amount", "credit_note_amount_not_positive", {});
+  if (input.issuedOn && !isIsoDate(input.issuedOn)) return invalid("issuedOn", "date_invalid", { field: "issuedOn", value: input.issuedOn });
   const on = input.issuedOn || todayIn((await deps.store.settings.get()).timezone, deps.clock());
   const amount = formatAmount(-units, customer.currency);
   const row = { ref, customerRef: customer.ref, kind: "credit_note", issuedOn: on, dueOn: on, amount, openAmount: amount, currency: customer.currency };

@@ -257,6 +257,12 @@ describe("the whole flow", () => {
     await h.sim.blockAction(USERS.sid, { action_id: "card.resolve", value: buttonValue(card.blocks, "card.resolve")! }, { channel: sidDm, ts: card.ts });
     const v = await openedView(USERS.sid.id, m);
     expect(JSON.stringify(v.view.blocks)).toContain("credit_note_ref");
+    // Sid reads French: a refusal in the modal is French, with euros, never minor units (hardening item 13)
+    const over = await h.sim.viewSubmission(USERS.sid, v.view, values(v, { outcome: opt("credit_note"), note: text("Avoir accordé"), credit_note_ref: text("AV-1"), conceded: text("5000") }));
+    expect(over.json).toMatchObject({ response_action: "errors" });
+    expect(Object.values((over.json as { errors: Record<string, string> }).errors)).toEqual([
+      "Le montant concédé (5\u202f000,00\u00a0€) ne peut pas dépasser le montant en litige (1\u202f200,01\u00a0€).",
+    ]);
     const r = await h.sim.viewSubmission(USERS.sid, v.view, values(v, { outcome: opt("invoice_corrected"), note: text("Facture corrigée"), root_cause: text("tarif") }));
     expect(r.text).toBe("");
     await h.idle();

@@ -2,7 +2,7 @@ import { AccordError } from "../domain/errors.ts";
 import { toWellFormed } from "../domain/text.ts";
 import type { Locale } from "../domain/types.ts";
 import { parseMeta, type FormMeta } from "../views/actions.ts";
-import { t } from "../views/i18n.ts";
+import { errorText } from "../views/errors.ts";
 import { fieldIdOf } from "./blocks.ts";
 
 // Reading a submitted modal back into field values keyed by the form's field ids, and pointing
@@ -33,7 +33,7 @@ export function readView(view: { private_metadata?: string; state?: { values?: R
   for (const [blockId, actions] of Object.entries(view.state?.values ?? {})) {
     for (const el of Object.values(actions)) {
       const id = fieldIdOf(blockId);
-      if (el.selected_options !== undefined) values[id] = el.selected_options.map((o) => o.value);
+      if (el.selected_options !== undefined) values[id] = Array.isArray(el.selected_options) ? el.selected_options.flatMap((o) => (typeof o?.value === "string" ? [o.value] : [])) : [];
       else if (el.selected_option !== undefined) values[id] = el.selected_option?.value ?? null;
       else if (el.selected_date !== undefined) values[id] = el.selected_date ?? null;
       else if (el.selected_user !== undefined) values[id] = el.selected_user ?? null;
@@ -81,15 +81,14 @@ const FIELD_MAP: Record<string, string> = {
 
 /** Where a coded error goes in the form, and its words. */
 export function errorsFor(err: AccordError, form: SubmittedForm, locale: Locale, itemFieldOf?: (index: number) => string | null): Record<string, string> {
-  const m = t(locale);
-  const field = typeof err.details.field === "string" ? err.details.field : "";
+  const field = err.field ?? "";
   let target: string | null = null;
   const item = /^items\[(\d+)\]/.exec(field);
   if (item && itemFieldOf) target = form.blockOf(itemFieldOf(Number(item[1])) ?? "") ?? form.blockOf("partials") ?? form.blockOf("items");
   else if (field === "items") target = form.blockOf("items");
   else if (field in FIELD_MAP) target = FIELD_MAP[field] ? form.blockOf(FIELD_MAP[field]) : null;
   else if (field) target = form.blockOf(field);
-  const text = err.code === "validation" || err.code === "conflict" || err.code === "unprocessable" ? err.message : (m.errors[err.code] ?? err.message);
+  const text = errorText(err, locale);
   const block = target ?? form.firstInput;
   return block ? { [block]: text.slice(0, 2000) } : {};
 }

@@ -47,6 +47,9 @@ function signatureOk(secret: string, ts: string, body: string, header: string | 
   return given.length === expected.length && crypto.timingSafeEqual(given, expected);
 }
 
+/** Slack's response_url: where `respond()` posts (a command always has one; http for local stand-ins). */
+const httpUrl = (v: unknown): boolean => typeof v === "string" && URL.canParse(v) && /^https?:$/.test(new URL(v).protocol);
+
 /** Why a signed, parsed body is not something Slack sends; null when it looks right. */
 export function malformedSlackBody(body: unknown, kind: "command" | "payload" | "json"): string | null {
   if (!isObj(body)) return "the body is not an object";
@@ -73,11 +76,15 @@ export function malformedSlackBody(body: unknown, kind: "command" | "payload" | 
   if (kind === "command") {
     // a slash command: flat string fields (a field sent twice would arrive as a list)
     for (const [k, v] of Object.entries(body)) if (typeof v !== "string") return `${k} is not a single value`;
+    if (!httpUrl(body.response_url)) return "response_url is not a URL";
     return null;
   }
   if (typeof body.type !== "string") return "type is missing";
   if (body.type === "url_verification" || body.type === "ssl_check") return null;
   if (!isObj(body.user) || typeof body.user.id !== "string") return "user is not an object with an id";
+  if ("response_url" in body && !httpUrl(body.response_url)) return "response_url is not a URL";
+  // Bolt reads view.callback_id of every view payload before any listener runs
+  if ((body.type === "view_submission" || body.type === "view_closed") && !isObj(body.view)) return "view is missing";
   if ("actions" in body) {
     if (!Array.isArray(body.actions) || !body.actions.length) return "actions is not a non-empty list";
     if (body.actions.some((a) => !isObj(a) || typeof a.action_id !== "string")) return "an action is not an object with an action_id";

@@ -21,7 +21,7 @@ import { searchItems, type ItemChoice } from "../app/searchItems.ts";
 import { getSettings, updateSettings } from "../app/settings.ts";
 import { setFollowUp } from "../app/setFollowUp.ts";
 import { withdrawDispute } from "../app/withdrawDispute.ts";
-import { AccordError } from "../domain/errors.ts";
+import { AccordError, invalid } from "../domain/errors.ts";
 import { tryParseAmount } from "../domain/money.ts";
 import { toWellFormed } from "../domain/text.ts";
 import { allowedActions, can, type Action as Permission } from "../domain/permissions.ts";
@@ -29,6 +29,7 @@ import { OUTCOMES, PRIORITIES, type Customer, type Locale, type Outcome, type Pe
 import { disputesCsv, disputesXlsx } from "../http/export.ts";
 import { parseAction, type ActionPayload, type CardAction, type FormMeta } from "../views/actions.ts";
 import { cardActionForm, customerOption, itemOption, newDisputeForm, noticePreviewForm, pickReasonForm, reasonForm, reasonOptions, staleForm, templateForm, type FormView, type Option } from "../views/forms.ts";
+import { errorText } from "../views/errors.ts";
 import { bilingual, t } from "../views/i18n.ts";
 import { buildCustomerChoice, buildDisputeList } from "../views/lists.ts";
 import { ACTION_IDS, cardMessage, formModal, listMessage, mrkdwnMessage, SHORTCUT_ID, textMessage, type SlackMessage } from "./blocks.ts";
@@ -74,9 +75,8 @@ export function registerHandlers(app: App, h: HandlerContext): void {
   };
   const words = (err: unknown, locale: Locale, where: string): string => {
     if (err instanceof AccordError) {
-      const m = t(locale);
-      if (err.code === "forbidden") return m.reply.forbidden;
-      return m.errors[err.code] && err.code !== "validation" ? m.errors[err.code]! : err.message;
+      if (err.code === "forbidden") return t(locale).reply.forbidden;
+      return errorText(err, locale);
     }
     return unexpected(err, locale, where);
   };
@@ -382,7 +382,7 @@ export function registerHandlers(app: App, h: HandlerContext): void {
         })
       ).text;
     } catch (err) {
-      text = err instanceof AccordError ? err.message : unexpected(err, viewer.locale, "preview");
+      text = err instanceof AccordError ? errorText(err, viewer.locale) : unexpected(err, viewer.locale, "preview");
     }
     try {
       await gateway.call("views.push", { trigger_id: b.trigger_id, view: formModal(noticePreviewForm(text, viewer.locale)) });
@@ -553,21 +553,21 @@ export function registerHandlers(app: App, h: HandlerContext): void {
         return;
       case "reassign": {
         const to = await ownerOf(form, "to");
-        if (!to) throw new AccordError("validation", t(viewer.locale).reply.unknownOwner, { field: "toEmail" });
+        if (!to) invalid("toEmail", "owner_unknown", {});
         await reassignDispute(deps, { ...base, toEmail: to.email, note });
         return;
       }
       case "follow_up":
-        if (!str(v.on)) throw new AccordError("validation", t(viewer.locale).reply.dateInvalid, { field: "on" });
+        if (!str(v.on)) invalid("on", "date_required", {});
         await setFollowUp(deps, { ...base, on: str(v.on), note });
         return;
       case "resolve": {
         const outcome = str(v.outcome);
-        if (!(OUTCOMES as readonly string[]).includes(outcome)) throw new AccordError("validation", t(viewer.locale).form.outcome, { field: "outcome" });
+        if (!(OUTCOMES as readonly string[]).includes(outcome)) invalid("outcome", "outcome_required", {});
         const x = await getDispute(deps, { dispute: meta.d });
         const conceded = str(v.conceded);
         const amount = conceded ? tryParseAmount(conceded, x.dispute.currency) : null;
-        if (conceded && amount === null) throw new AccordError("validation", t(viewer.locale).reply.amountInvalid(conceded), { field: "concededAmount" });
+        if (conceded && amount === null) invalid("concededAmount", "amount_invalid", { field: "concededAmount", text: conceded, currency: x.dispute.currency });
         await resolveDispute(deps, {
           ...base,
           outcome: outcome as Outcome,

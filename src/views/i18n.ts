@@ -1,4 +1,4 @@
-import type { ErrorCode } from "../domain/errors.ts";
+// Error messages are not here: src/views/errors.ts renders coded errors.
 import type { Action } from "../domain/permissions.ts";
 import type { DisputeStatus, Locale, Outcome, Priority } from "../domain/types.ts";
 
@@ -169,7 +169,6 @@ export interface Messages {
     dateInvalid: string;
     partialLine: (line: string) => string;
   };
-  errors: Partial<Record<ErrorCode, string>>;
 }
 
 const en: Messages = {
@@ -362,12 +361,6 @@ const en: Messages = {
     dateInvalid: "Pick a date.",
     partialLine: (l) => `Cannot read “${l}”: write REF amount.`,
   },
-  errors: {
-    forbidden: "Sorry, you may not do that. Nothing was changed.",
-    not_found: "Not found.",
-    stale_version: "This dispute changed meanwhile: nothing was saved.",
-    illegal_transition: "That is no longer possible in the dispute's current status.",
-  },
 };
 
 const fr: Messages = {
@@ -559,12 +552,6 @@ const fr: Messages = {
     amountInvalid: (t) => `« ${t} » n'est pas un montant (ex. 1234,56).`,
     dateInvalid: "Choisissez une date.",
     partialLine: (l) => `Ligne illisible « ${l} » : écrivez N° montant.`,
-  },
-  errors: {
-    forbidden: "Désolé, vous ne pouvez pas faire cela. Rien n'a été modifié.",
-    not_found: "Introuvable.",
-    stale_version: "Ce litige a changé entre-temps : rien n'a été enregistré.",
-    illegal_transition: "Ce n'est plus possible dans le statut actuel du litige.",
   },
 };
 

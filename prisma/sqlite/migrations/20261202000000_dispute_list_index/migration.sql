@@ -1,0 +1,2 @@
+-- CreateIndex
+CREATE INDEX "Dispute_openedAt_id_idx" ON "Dispute"("openedAt", "id");
