@@ -126,7 +126,7 @@ async function run(name: string, target: DatabaseTarget, capture?: Map<string, C
         }),
       );
       const commented = await timed("comment", keep, () => commentDispute(deps, { dispute: dispute.number, byEmail: SALES, text: `On regarde (${i}).` }));
-      const f = await timed("follow-up", keep, () => setFollowUp(deps, { dispute: dispute.number, byEmail: SALES, on: "2099-01-15", version: commented.version }));
+      const f = await timed("follow-up", keep, () => setFollowUp(deps, { dispute: dispute.number, byEmail: SALES, on: "2027-06-15", version: commented.version }));
       await timed("resolve", keep, () =>
         resolveDispute(deps, { dispute: dispute.number, byEmail: CONTROLLER, version: f.version, outcome: "credit_note", note: "Avoir accordé", creditNoteRef: `AV-${i}`, concededAmount: 40_00 }),
       );

@@ -104,10 +104,21 @@ function pgResult(r: pg.QueryResult): QueryResult<unknown> {
   return { rows: r.rows ?? [], ...(counted ? { numAffectedRows: BigInt(r.rowCount ?? 0) } : {}) };
 }
 
-const pgRun =
-  (client: pg.ClientBase | pg.Pool): Run =>
+/** The pool: each query takes a client of its own. */
+const pgPoolRun =
+  (pool: pg.Pool): Run =>
   (q) =>
-    client.query(q.sql, q.parameters as unknown[]).then(pgResult);
+    pool.query(q.sql, q.parameters as unknown[]).then(pgResult);
+
+/** One client (a transaction): queries a use case starts together (Promise.all) are sent one after the other. */
+function pgRun(client: pg.ClientBase): Run {
+  let tail: Promise<unknown> = Promise.resolve();
+  return (q) => {
+    const r = tail.then(() => client.query(q.sql, q.parameters as unknown[]));
+    tail = r.catch(() => undefined);
+    return r.then(pgResult);
+  };
+}
 
 const INT8 = 20;
 const NUMERIC = 1700;
@@ -197,7 +208,7 @@ export function connect(target: DatabaseTarget, opts: DatabaseOptions = {}): Con
   }
   const pool = new pg.Pool(pgConfig(target.url, opts));
   pool.on("error", () => undefined); // an idle client's error: the next query reconnects
-  const db = kyselyOver("postgres", pgRun(pool));
+  const db = kyselyOver("postgres", pgPoolRun(pool));
   let closed: Promise<void> | null = null;
   return {
     target,
