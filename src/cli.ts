@@ -119,7 +119,7 @@ export const commands: Record<string, Command> = {
 
   migrate: {
     usage: "migrate",
-    summary: "apply the pending database migrations (prisma/migrations) to DATABASE_URL",
+    summary: "apply the pending database migrations (prisma/sqlite or prisma/postgresql, as DATABASE_URL says) to DATABASE_URL",
     async run(args, io) {
       if (args.length) throw new UsageError("migrate takes no arguments");
       const cfg = config();

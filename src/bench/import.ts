@@ -11,7 +11,8 @@ import { from as copyFrom } from "pg-copy-streams";
 import { pgConfig, type DatabaseTarget } from "../db/connect.ts";
 import { applyLedger, importLedger, type LedgerResult } from "../db/ledger.ts";
 import { createDatabase, startPostgresServer } from "../db/postgresServer.ts";
-import { migrate, openSqlite } from "../db/sqlite.ts";
+import { migrateSqlite as migrate } from "../db/migrate.ts";
+import { openSqlite } from "../db/sqlite.ts";
 
 // `npm run bench:import [-- --db sqlite|postgres --items N --customers N --keep]`
 // Generates an ERP-style items CSV (`;`, decimal commas, dd/mm/yyyy, French headers; mostly invoices,

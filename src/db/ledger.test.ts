@@ -10,7 +10,9 @@ import { freshPostgresDatabase } from "../test/postgres.ts";
 import { pgConfig, type DatabaseTarget } from "./connect.ts";
 import { toSqliteTime } from "./dialect.ts";
 import { applyLedger, importLedger, LedgerError, parseLedgerText, runLedgerJob, type LedgerKind, type LedgerResult, type RowError } from "./ledger.ts";
-import { migrate, MIGRATIONS_DIR, openSqlite } from "./sqlite.ts";
+import { MIGRATIONS_DIRS, migrateSqlite as migrate } from "./migrate.ts";
+import { openSqlite } from "./sqlite.ts";
+const MIGRATIONS_DIR = MIGRATIONS_DIRS.sqlite;
 import { openStore } from "./store.ts";
 
 // The ledger import's spec. Parsing is pure; every case that touches a database runs on SQLite and on

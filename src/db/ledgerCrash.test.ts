@@ -14,7 +14,8 @@ import { resolveDispute } from "../app/resolveDispute.ts";
 import { freshPostgresDatabase } from "../test/postgres.ts";
 import type { DatabaseTarget } from "./connect.ts";
 import { importLedger, runLedgerJob, type LedgerJob } from "./ledger.ts";
-import { migrate, openSqlite } from "./sqlite.ts";
+import { migrateSqlite as migrate } from "./migrate.ts";
+import { openSqlite } from "./sqlite.ts";
 import { openStore } from "./store.ts";
 
 // The ledger's effects run inside the import's own transaction (holds re-derived, awaited credit notes

@@ -1,15 +1,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
-import { MIGRATIONS_DIRS } from "./migrate.ts";
 
-// Opening the SQLite file. Migrations (both backends) are in src/db/migrate.ts; `migrate` and
-// `MIGRATIONS_DIR` stay re-exported here for existing callers.
-
-export { migrateSqlite as migrate } from "./migrate.ts";
-
-/** @deprecated use MIGRATIONS_DIRS.sqlite from ./migrate.ts */
-export const MIGRATIONS_DIR = MIGRATIONS_DIRS.sqlite;
+// Opening a SQLite file with Accord's connection settings. Migrations (both backends): src/db/migrate.ts.
 
 export function openSqlite(file: string): Database.Database {
   fs.mkdirSync(path.dirname(file), { recursive: true });
