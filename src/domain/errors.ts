@@ -66,7 +66,7 @@ export interface ErrorParams {
   no_holds_to_release: { number: string };
   statement_required: None;
   comment_empty: None;
-  comment_too_long: { max: number };
+  text_too_long: { max: number; length: number };
   resolution_note_required: None;
   withdraw_note_required: None;
   reopen_note_required: None;

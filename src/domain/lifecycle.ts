@@ -1,5 +1,6 @@
 import { addDays, checkDate, DATE_BOUNDS } from "./dates.ts";
 import { AccordError, fail, invalid, money } from "./errors.ts";
+import { checkLength } from "./limits.ts";
 import type {
   Customer,
   Dispute,
@@ -146,6 +147,7 @@ export function openDispute(input: OpenInput, now: Date): Change {
   if (!input.reason.active) invalid("reasonCode", "reason_inactive", { code: input.reason.code });
   const statement = input.statement.trim();
   if (!statement) invalid("statement", "statement_required", {});
+  checkLength("statement", statement, "statement");
   if (input.scope === "customer" && input.items.length) invalid("items", "customer_scope_has_items", {});
   if (input.scope === "items" && !input.items.length) invalid("items", "items_required", {});
   const dispute: Dispute = {
@@ -186,6 +188,7 @@ export interface EditInput {
 
 export function editDispute(d: Dispute, input: EditInput, now: Date): Change {
   assertTransition(d, "edit");
+  checkLength("note", input.note?.trim(), "note");
   const patch: Partial<Dispute> = {};
   const changes: string[] = [];
   if (input.reason && input.reason.id !== d.reasonId) {
@@ -199,6 +202,7 @@ export function editDispute(d: Dispute, input: EditInput, now: Date): Change {
   }
   if (input.statement !== undefined && input.statement.trim() !== d.statement) {
     if (!input.statement.trim()) invalid("statement", "statement_required", {});
+    checkLength("statement", input.statement.trim(), "statement");
     patch.statement = input.statement.trim();
     changes.push("statement");
   }
@@ -223,13 +227,14 @@ export function commentDispute(d: Dispute, input: { byEmail: string; text: strin
   assertTransition(d, "comment");
   const text = input.text.trim();
   if (!text) invalid("text", "comment_empty", {});
-  if (text.length > 3000) invalid("text", "comment_too_long", { max: 3000 });
+  checkLength("text", text, "note");
   return { dispute: d, events: [ev("commented", now, input.byEmail, text)] };
 }
 
 export function reassignDispute(d: Dispute, input: { byEmail: string; toEmail: string; note?: string }, now: Date): Change {
   assertTransition(d, "reassign");
   if (input.toEmail === d.ownerEmail) invalid("toEmail", "already_owner", { email: input.toEmail, number: d.number });
+  checkLength("note", input.note?.trim(), "note");
   return {
     dispute: bump(d, { ownerEmail: input.toEmail }, now),
     events: [ev("reassigned", now, input.byEmail, input.note?.trim() || null, { from: d.ownerEmail, to: input.toEmail })],
@@ -239,6 +244,7 @@ export function reassignDispute(d: Dispute, input: { byEmail: string; toEmail: s
 export function setFollowUp(d: Dispute, input: { byEmail: string; on: string; note?: string; today: string }, now: Date): Change {
   assertTransition(d, "follow_up");
   checkFollowUp("on", input.on, input.today);
+  checkLength("note", input.note?.trim(), "note");
   return {
     dispute: bump(d, { followUpOn: input.on }, now),
     events: [ev("follow_up_set", now, input.byEmail, input.note?.trim() || null, { from: d.followUpOn, on: input.on })],
@@ -262,6 +268,9 @@ export function resolveDispute(d: Dispute, input: ResolveInput, now: Date): Chan
   assertTransition(d, "resolve");
   const note = input.note.trim();
   if (!note) invalid("note", "resolution_note_required", {});
+  checkLength("note", note, "note");
+  checkLength("creditNoteRef", input.creditNoteRef?.trim(), "ref");
+  checkLength("rootCause", input.rootCause?.trim(), "rootCause");
   let conceded = input.concededAmount ?? null;
   const creditNoteRef = input.creditNoteRef?.trim() || null;
   if (conceded !== null && (!Number.isSafeInteger(conceded) || conceded < 0)) invalid("concededAmount", "conceded_negative", {});
@@ -289,6 +298,7 @@ export function withdrawDispute(d: Dispute, input: { byEmail: string; note: stri
   assertTransition(d, "withdraw");
   const note = input.note.trim();
   if (!note) invalid("note", "withdraw_note_required", {});
+  checkLength("note", note, "note");
   return {
     dispute: bump(d, { status: "withdrawn", closedAt: now, closedByEmail: input.byEmail }, now),
     events: [ev("withdrawn", now, input.byEmail, note)],
@@ -299,6 +309,7 @@ export function reopenDispute(d: Dispute, input: { byEmail: string; note: string
   assertTransition(d, "reopen");
   const note = input.note.trim();
   if (!note) invalid("note", "reopen_note_required", {});
+  checkLength("note", note, "note");
   return {
     dispute: bump(
       d,
@@ -315,6 +326,7 @@ export function releaseHolds(d: Dispute, input: { byEmail: string; note: string 
   if (d.resolution?.outcome !== "litigation" || d.holdsReleasedAt) {
     fail("illegal_transition", "no_holds_to_release", { number: d.number });
   }
+  checkLength("note", input.note.trim(), "note");
   return {
     dispute: bump(d, { holdsReleasedAt: now }, now),
     events: [ev("holds_released", now, input.byEmail, input.note.trim() || null)],

@@ -33,7 +33,7 @@ const SAMPLES: { [K in MessageKey]: ErrorParams[K] } = {
   no_holds_to_release: { number: "D-2026-0042" },
   statement_required: {},
   comment_empty: {},
-  comment_too_long: { max: 3000 },
+  text_too_long: { max: 2000, length: 2417 },
   resolution_note_required: {},
   withdraw_note_required: {},
   reopen_note_required: {},
