@@ -406,3 +406,35 @@ describe.each(["sqlite", "postgres"] as TestDatabase[])("REST hardening on %s", 
     });
   });
 });
+
+describe("12. small ledger batches run in the server's thread (SQLite)", () => {
+  let a: TestAccord;
+  beforeEach(async () => {
+    a = await startTestAccord({}, { database: "sqlite" });
+    await seedLedger(a);
+  });
+  afterEach(async () => {
+    await a.stop();
+  });
+
+  it("waits for another writer's lock without blocking the event loop, then writes; no worker is started", async () => {
+    const { ledgerWorkersStarted } = await import("../db/ledger.ts");
+    const { default: BetterSqlite3 } = await import("better-sqlite3");
+    const started = ledgerWorkersStarted();
+    if (a.config.database.kind !== "sqlite") throw new Error("SQLite only");
+    const other = new BetterSqlite3(a.config.database.file); // another process's connection, say
+    other.exec("BEGIN IMMEDIATE");
+    other.prepare(`UPDATE "Customer" SET "name" = 'Dupont SA' WHERE "ref" = 'C001'`).run();
+    const sync = a.call("POST", "/api/v1/people", [{ email: "second@acme.fr", name: "Second", role: "sales" }]);
+    // the import waits for the lock; the server answers meanwhile (WAL reads do not wait for writers)
+    for (let i = 0; i < 3; i++) expect((await a.call("GET", "/api/v1/customers/C001/statement")).status).toBe(200);
+    other.exec("COMMIT");
+    other.close();
+    const res = await sync;
+    expect(res.status).toBe(200);
+    expect(res.body.result).toMatchObject({ inserted: 1 });
+    expect(await a.deps.store.people.byEmail("second@acme.fr")).toMatchObject({ name: "Second" });
+    expect((await a.deps.store.customers.byRef("C001"))!.name).toBe("Dupont SA");
+    expect(ledgerWorkersStarted()).toBe(started);
+  });
+});
