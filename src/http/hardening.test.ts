@@ -185,6 +185,35 @@ describe.each(["sqlite", "postgres"] as TestDatabase[])("REST hardening on %s", 
     });
   });
 
+  describe("10. a chat form is applied once, recorded in the transaction of its change", () => {
+    it("a replay changes nothing, also from another process; a refused submission can be corrected and sent", async () => {
+      const { commentDispute } = await import("../app/commentDispute.ts");
+      const { openDeps } = await import("../server.ts");
+      const { createLogger } = await import("../logger.ts");
+      const opened = await open();
+      const n = opened.body.dispute.number as string;
+      const id = opened.body.dispute.id as number;
+      const form = { dispute: n, byEmail: "claire@acme.fr", once: "slack:view:V0FORM1" };
+      const comments = async () => (await a.deps.store.disputes.timeline(id)).filter((e) => e.type === "commented").map((e) => e.text);
+      // refused with a field error: rolled back, the view id is not kept
+      await expect(commentDispute(a.deps, { ...form, text: "  " })).rejects.toMatchObject({ code: "validation", field: "text" });
+      await commentDispute(a.deps, { ...form, text: "Relancé par téléphone" });
+      await commentDispute(a.deps, { ...form, text: "Relancé par téléphone" });
+      expect(await comments()).toEqual(["Relancé par téléphone"]);
+      // another process on the same database (a restart, a second replica)
+      const other = await openDeps(a.config, { log: createLogger("silent") });
+      try {
+        const d = await commentDispute(other, { ...form, text: "Relancé par téléphone" });
+        expect(d.number).toBe(n);
+      } finally {
+        await other.store.close();
+      }
+      expect(await comments()).toEqual(["Relancé par téléphone"]);
+      await commentDispute(a.deps, { ...form, once: "slack:view:V0FORM2", text: "Avoir demandé" });
+      expect(await comments()).toEqual(["Relancé par téléphone", "Avoir demandé"]);
+    });
+  });
+
   describe("3. a customer-level dispute is asked for with scope customer", () => {
     it.each([
       ["an empty item list", { items: [] }],

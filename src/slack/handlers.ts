@@ -58,13 +58,6 @@ export function registerHandlers(app: App, h: HandlerContext): void {
   const { deps, gateway, log } = h;
 
   // ---- helpers ----
-  /** Forms already submitted (view id), in memory: a view submission is answered by the process that receives it. */
-  const submitted = new Map<string, number>();
-  const sweep = setInterval(() => {
-    const old = Date.now() - 30 * 60_000;
-    for (const [k, at] of submitted) if (at < old) submitted.delete(k);
-  }, 60_000);
-  sweep.unref();
   /** After an early ack: let the event loop flush the HTTP response before the work (queries run in microtasks). */
   const flush = () => new Promise<void>((r) => setImmediate(r));
   const refId = () => crypto.randomBytes(4).toString("hex");
@@ -520,15 +513,13 @@ export function registerHandlers(app: App, h: HandlerContext): void {
     const form = readView(b.view);
     const meta = form.meta;
     if (!viewer || !meta || meta.m !== "card") return ack({ response_action: "errors", errors: { [form.firstInput ?? "text"]: bilingual((m) => m.reply.notKnown).slice(0, 2000) } });
-    // A form is submitted once: a double submission (double click, retry) is acknowledged and ignored.
-    const seenKey = `view:${String(b.view.id)}`;
-    if (submitted.has(seenKey)) return ack();
-    submitted.set(seenKey, Date.now());
+    // A form is applied once: the use case records the view id in the transaction of the change, so a
+    // double submission (double click, a retry after a restart, another replica) changes nothing.
+    const once = `slack:view:${String(b.view.id)}`;
     try {
-      await origin.run({}, () => runCardForm(meta, form, viewer));
+      await origin.run({}, () => runCardForm(meta, form, viewer, once));
       await ack();
     } catch (err) {
-      submitted.delete(seenKey);
       if (err instanceof AccordError && (err.code === "stale_version" || err.code === "illegal_transition")) {
         const x = await getDispute(deps, { dispute: meta.d });
         const { card, people } = await cardFor(deps, x, viewer, viewer.locale);
@@ -542,9 +533,9 @@ export function registerHandlers(app: App, h: HandlerContext): void {
     }
   });
 
-  async function runCardForm(meta: Extract<FormMeta, { m: "card" }>, form: SubmittedForm, viewer: Person): Promise<void> {
+  async function runCardForm(meta: Extract<FormMeta, { m: "card" }>, form: SubmittedForm, viewer: Person, once: string): Promise<void> {
     const v = form.values;
-    const base = { dispute: meta.d, byEmail: viewer.email, version: meta.v };
+    const base = { dispute: meta.d, byEmail: viewer.email, version: meta.v, once };
     const note = str(v.note) || undefined;
     const a: CardAction = meta.a;
     switch (a) {
