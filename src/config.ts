@@ -35,6 +35,7 @@ const envSchema = z
     COLLECTIONS_WEBHOOK_URL: z.url().optional(),
     COLLECTIONS_WEBHOOK_SECRET: optionalString,
     OUTBOX_POLL_MS: z.coerce.number().int().min(50).max(60000).default(1000),
+    OUTBOX_LEASE_MS: z.coerce.number().int().min(1000).max(600000).default(30000),
     SLACK_SIGNING_SECRET: optionalString,
     SLACK_BOT_TOKEN: optionalString,
     SLACK_APP_TOKEN: optionalString,
@@ -98,7 +99,7 @@ export interface Config {
   /** PostgreSQL pool size and TLS CA (DATABASE_POOL_SIZE, DATABASE_CA_FILE). */
   databaseOptions: DatabaseOptions;
   apiTokens: ApiToken[];
-  collections: { mode: "embedded" | "webhook"; webhookUrl?: string; webhookSecret?: string; pollMs: number };
+  collections: { mode: "embedded" | "webhook"; webhookUrl?: string; webhookSecret?: string; pollMs: number; leaseMs: number };
   slack?: { signingSecret: string; botToken: string; appToken?: string; apiUrl?: string; disputesChannel?: string };
   /**
    * The local sandbox workspace (src/sandbox), or false. When on, `slack` is the sandbox's own (a random
@@ -178,6 +179,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       ...(e.COLLECTIONS_WEBHOOK_URL ? { webhookUrl: e.COLLECTIONS_WEBHOOK_URL } : {}),
       ...(e.COLLECTIONS_WEBHOOK_SECRET ? { webhookSecret: e.COLLECTIONS_WEBHOOK_SECRET } : {}),
       pollMs: e.OUTBOX_POLL_MS,
+      leaseMs: e.OUTBOX_LEASE_MS,
     },
     ...(slack ? { slack } : {}),
     sandbox: sandbox ? { reason: sandbox, ...(host !== e.HOST ? { ignoredHost: e.HOST } : {}) } : false,

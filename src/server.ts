@@ -4,6 +4,7 @@ import type { AddressInfo } from "node:net";
 import express from "express";
 import type { Deps, Listener } from "./app/context.ts";
 import { reconcileHolds } from "./app/ledgerChanged.ts";
+import { listenForQueued, type QueueListener } from "./db/notify.ts";
 import { ensureDefaultReasons } from "./app/reasons.ts";
 import type { Config } from "./config.ts";
 import { importLedger } from "./db/ledger.ts";
@@ -71,15 +72,30 @@ export async function startAccord(config: Config, opts: AccordOptions = {}): Pro
   );
 
   let outbox: ReturnType<typeof startOutboxLoop> | null = null;
+  let queueListener: QueueListener | null = null;
   if (config.collections.mode === "webhook" && opts.startJobs !== false) {
-    outbox = startOutboxLoop(deps, { url: config.collections.webhookUrl!, secret: config.collections.webhookSecret!, pollMs: config.collections.pollMs });
+    outbox = startOutboxLoop(deps, { url: config.collections.webhookUrl!, secret: config.collections.webhookSecret!, pollMs: config.collections.pollMs, leaseMs: config.collections.leaseMs });
     listeners.push(() => outbox?.kick());
     outbox.kick();
+    // other replicas' commits (PostgreSQL NOTIFY); on SQLite, polling
+    queueListener = listenForQueued(config.database, (channel) => channel === "webhook" && outbox?.kick(), { ...config.databaseOptions, log });
   }
 
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", "loopback");
+  // Readiness, for a load balancer: the database answers and this process applied the migrations (at
+  // start, before listening); 503 once it is stopping, so traffic drains to the other replicas.
+  let draining = false;
+  app.get("/readyz", async (_req, res) => {
+    if (draining) return void res.status(503).json({ status: "stopping" });
+    try {
+      await store.settings.get();
+      res.json({ status: "ready", database: store.dialect, migrations: "applied" });
+    } catch {
+      res.status(503).json({ status: "unavailable", database: store.dialect });
+    }
+  });
   app.get("/healthz", async (_req, res) => {
     try {
       await store.settings.get();
@@ -125,6 +141,7 @@ export async function startAccord(config: Config, opts: AccordOptions = {}): Pro
     ...(slack ? { slack } : {}),
     stop() {
       stopping ??= (async () => {
+        draining = true;
         await new Promise<void>((resolve) => {
           sandbox?.closeStreams();
           server.close(() => resolve());
@@ -132,6 +149,7 @@ export async function startAccord(config: Config, opts: AccordOptions = {}): Pro
         });
         stopReconcile.abort();
         await reconciled;
+        await queueListener?.close();
         await outbox?.stop();
         await slack?.stop();
         await sandbox?.stop();

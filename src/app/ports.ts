@@ -182,8 +182,13 @@ export interface SettingsStore {
   save(settings: Settings): Promise<void>;
 }
 
+/** Who delivers a queued message: the collections system's webhook, or a chat platform. */
+export const OUTBOX_CHANNELS = ["webhook", "slack", "teams"] as const;
+export type OutboxChannel = (typeof OUTBOX_CHANNELS)[number];
+
 export interface OutboxMessage {
   id: string;
+  channel: OutboxChannel;
   type: string;
   orderKey: string;
   payload: string;
@@ -193,15 +198,29 @@ export interface OutboxMessage {
   lastError: string | null;
   createdAt: Date;
   deliveredAt: Date | null;
+  /** while a replica delivers it (claim) */
+  claimedUntil: Date | null;
 }
 
 export interface Outbox {
-  add(messages: { id: string; type: string; orderKey: string; payload: string; createdAt: Date }[]): Promise<void>;
-  /** The first undelivered message of each order key whose attempt time has come. */
-  due(now: Date, limit: number): Promise<OutboxMessage[]>;
+  /** Queues messages (channel "webhook" when not given); on PostgreSQL also wakes every replica's delivery at commit (NOTIFY). */
+  add(messages: { id: string; channel?: OutboxChannel; type: string; orderKey: string; payload: string; createdAt: Date }[]): Promise<void>;
+  /** The first undelivered message of each order key whose attempt time has come (read only: `claim` delivers). */
+  due(now: Date, limit: number, channel?: OutboxChannel): Promise<OutboxMessage[]>;
+  /**
+   * Claims for delivery, for `leaseMs`, up to `limit` messages of `channel` that are due: the head of each
+   * order key, not claimed by anyone else (or their lease expired). Replicas calling it together never get
+   * the same message (PostgreSQL: FOR UPDATE SKIP LOCKED; SQLite: the write lock); a message of an order key
+   * is claimed only once the one before it is delivered or dead.
+   */
+  claim(opts: { channel: OutboxChannel; now: Date; leaseMs: number; limit: number }): Promise<OutboxMessage[]>;
+  /** Delivered: the lease ends. */
   markDelivered(id: string, at: Date): Promise<void>;
+  /** Failed: retried at `nextAttemptAt`, or dead when null; the lease ends. */
   markFailed(id: string, error: string, nextAttemptAt: Date | null): Promise<void>;
-  list(filter: { status?: "pending" | "delivered" | "failed" | "dead"; limit?: number }): Promise<OutboxMessage[]>;
+  list(filter: { status?: "pending" | "delivered" | "failed" | "dead"; channel?: OutboxChannel; limit?: number }): Promise<OutboxMessage[]>;
+  /** A dead (or failing) message delivered again from `now`; null when there is no such message or it was delivered. */
+  retry(id: string, now: Date): Promise<OutboxMessage | null>;
 }
 
 export interface StoredResponse {

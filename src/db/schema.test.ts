@@ -455,7 +455,9 @@ describe("an existing SQLite database (made by the committed migrations)", () =>
     expect(migrateSqlite(db)).toEqual([]);
 
     const after = dump(db);
-    expect(after).toEqual(before);
+    // every row as it was, plus the columns later migrations added, at their defaults
+    const added: Record<string, Record<string, unknown>> = { OutboxMessage: { channel: "webhook", claimedUntil: null } };
+    expect(after).toEqual(Object.fromEntries(Object.entries(before).map(([t, rows]) => [t, rows.map((r) => ({ ...r, ...added[t] }))])));
     // and the values are the ones written
     for (const [table, row] of ROWS) {
       const key = Object.entries(row).filter(([c]) => isKey(table, c));

@@ -139,6 +139,8 @@ export interface OutboxMessageTable {
   lastError: string | null;
   createdAt: Date;
   deliveredAt: Date | null;
+  channel: Generated<string>;
+  claimedUntil: Date | null;
 }
 
 export interface IdempotencyKeyTable {
@@ -213,7 +215,7 @@ export const COLUMN_KINDS = {
     "Person.createdAt", "Person.updatedAt", "Customer.createdAt", "Customer.updatedAt", "Item.createdAt", "Item.updatedAt",
     "Dispute.creditNoteSeenAt", "Dispute.holdsReleasedAt", "Dispute.closedAt", "Dispute.openedAt", "Dispute.updatedAt",
     "TimelineEntry.at", "Hold.since", "Setting.updatedAt", "OutboxMessage.nextAttemptAt", "OutboxMessage.createdAt",
-    "OutboxMessage.deliveredAt", "IdempotencyKey.createdAt", "DunningRun.createdAt", "SlackCard.postedAt",
+    "OutboxMessage.deliveredAt", "OutboxMessage.claimedUntil", "IdempotencyKey.createdAt", "DunningRun.createdAt", "SlackCard.postedAt",
     "SlackDmChannel.updatedAt", "SlackSeenEvent.seenAt",
   ],
   boolean: ["Reason.active", "Reason.holdsDunning"],
@@ -283,7 +285,7 @@ export const TABLES = {
   Counter: { name: "text", value: "int" },
   OutboxMessage: {
     seq: "int default", id: "text", type: "text", orderKey: "text", payload: "text", status: "text default", attempts: "int default",
-    nextAttemptAt: "datetime", lastError: "text?", createdAt: "datetime", deliveredAt: "datetime?",
+    nextAttemptAt: "datetime", lastError: "text?", createdAt: "datetime", deliveredAt: "datetime?", channel: "text default", claimedUntil: "datetime?",
   },
   IdempotencyKey: { key: "text", scope: "text", requestHash: "text", status: "int", body: "text", createdAt: "datetime" },
   DunningRun: { id: "int default", on: "text", mode: "text", createdAt: "datetime", byEmail: "text?", letters: "text" },

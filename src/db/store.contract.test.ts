@@ -18,6 +18,8 @@ import { sql } from "kysely";
 
 interface Backend {
   store: Store;
+  /** Another store on the same database: a second replica (closed by dispose). */
+  replica(): Store;
   dispose(): Promise<void>;
 }
 
@@ -32,9 +34,16 @@ async function tempDatabase(): Promise<{ dir: string; file: string }> {
 const sqliteFactory = async (): Promise<Backend> => {
   const { dir, file } = await tempDatabase();
   const store = kyselyStore(connect({ kind: "sqlite", file }));
+  const replicas: Store[] = [];
   return {
     store,
+    replica: () => {
+      const r = kyselyStore(connect({ kind: "sqlite", file }));
+      replicas.push(r);
+      return r;
+    },
     dispose: async () => {
+      for (const r of replicas) await r.close();
       await store.close();
       fs.rmSync(dir, { recursive: true, force: true });
     },
@@ -52,7 +61,20 @@ const postgresFactory = async (): Promise<Backend> => {
   const tables = await sql<{ tablename: string }>`SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> '_prisma_migrations'`.execute(conn.db);
   await sql.raw(`TRUNCATE ${tables.rows.map((t) => `"${t.tablename}"`).join(", ")} RESTART IDENTITY CASCADE`).execute(conn.db);
   const store = kyselyStore(conn);
-  return { store, dispose: () => store.close() };
+  const replicas: Store[] = [];
+  const url = pgDatabase.url;
+  return {
+    store,
+    replica: () => {
+      const r = kyselyStore(connect({ kind: "postgres", url }, { poolSize: 4 }));
+      replicas.push(r);
+      return r;
+    },
+    dispose: async () => {
+      for (const r of replicas) await r.close();
+      await store.close();
+    },
+  };
 };
 
 // ---- builders ---------------------------------------------------------------------------------
@@ -856,6 +878,8 @@ describe.each([
     expect(due0.map((m) => m.id)).toEqual(["a1", "b1"]);
     expect(due0[0]).toEqual({
       id: "a1",
+      channel: "webhook",
+      claimedUntil: null,
       type: "slack.post",
       orderKey: "A",
       payload: '{"id":"a1"}',
@@ -898,6 +922,63 @@ describe.each([
     const b1 = (await s.outbox.list({ status: "delivered" }))[0];
     expect(b1).toMatchObject({ id: "b1", status: "delivered", attempts: 1, lastError: null });
     expect((await s.outbox.list({ status: "failed" })).map((m) => m.id)).toEqual(["a1"]);
+  });
+
+  it(t("outbox: claim leases the heads of one channel; the next of a key waits for delivery; an expired lease is claimed again"), async () => {
+    await s.outbox.add([msg("a1", "A", later(0)), msg("a2", "A", later(1)), msg("b1", "B", later(2)), { ...msg("s1", "S", later(0)), channel: "slack" }]);
+    const lease = 10 * 60_000; // ten minutes
+    const first = await s.outbox.claim({ channel: "webhook", now: later(5), leaseMs: lease, limit: 10 });
+    expect(first.map((m) => [m.id, m.claimedUntil])).toEqual([
+      ["a1", new Date(later(5).getTime() + lease)],
+      ["b1", new Date(later(5).getTime() + lease)],
+    ]);
+    // claimed: nobody else gets them, and a2 waits behind a1
+    expect(await s.outbox.claim({ channel: "webhook", now: later(5), leaseMs: lease, limit: 10 })).toEqual([]);
+    expect((await s.outbox.claim({ channel: "slack", now: later(5), leaseMs: lease, limit: 10 })).map((m) => m.id)).toEqual(["s1"]);
+    await s.outbox.markDelivered("a1", later(6));
+    expect((await s.outbox.claim({ channel: "webhook", now: later(6), leaseMs: lease, limit: 10 })).map((m) => m.id)).toEqual(["a2"]);
+    // b1's claimer died: once its lease is over, b1 is claimed again
+    expect(await s.outbox.claim({ channel: "webhook", now: later(14), leaseMs: lease, limit: 10 })).toEqual([]);
+    expect((await s.outbox.claim({ channel: "webhook", now: later(15), leaseMs: lease, limit: 10 })).map((m) => m.id)).toEqual(["b1"]);
+    // a failure ends the lease: due again at its next attempt
+    await s.outbox.markFailed("b1", "HTTP 503", later(17));
+    // (a2's lease, taken at 6, ends at 16: claimed again then; b1 waits for its next attempt)
+    expect((await s.outbox.claim({ channel: "webhook", now: later(16), leaseMs: lease, limit: 10 })).map((m) => m.id)).toEqual(["a2"]);
+    expect((await s.outbox.claim({ channel: "webhook", now: later(17), leaseMs: lease, limit: 10 })).map((m) => m.id)).toEqual(["b1"]);
+    expect((await s.outbox.list({ channel: "slack" })).map((m) => m.id)).toEqual(["s1"]);
+  });
+
+  it(t("outbox: replicas claiming together never get the same message"), async () => {
+    const keys = Array.from({ length: 60 }, (_, i) => `K${i % 20}`);
+    await s.outbox.add(keys.map((k, i) => msg(`m${i}`, k, later(0))));
+    const replicas = [s, b.replica(), b.replica()];
+    const claimed: string[] = [];
+    // three replicas, each claiming and delivering in rounds, until everything is delivered
+    for (let round = 0; round < 60; round++) {
+      const got = await Promise.all(replicas.map((r) => r.outbox.claim({ channel: "webhook", now: later(1), leaseMs: 60_000, limit: 5 })));
+      const ids = got.flat().map((m) => m.id);
+      expect(new Set(ids).size).toBe(ids.length);
+      for (const [i, r] of replicas.entries()) for (const m of got[i]!) await r.outbox.markDelivered(m.id, later(1));
+      claimed.push(...ids);
+      if (!ids.length) break;
+    }
+    expect(claimed.sort()).toEqual(keys.map((_, i) => `m${i}`).sort());
+    // in order per key: m0, m20, m40 share K0 and went one per round (the next is claimed only once the one before is delivered)
+    const roundOf = new Map<string, number>();
+    let r = 0;
+    for (const id of claimed) roundOf.set(id, r++);
+    expect(roundOf.get("m0")!).toBeLessThan(roundOf.get("m20")!);
+    expect(roundOf.get("m20")!).toBeLessThan(roundOf.get("m40")!);
+  });
+
+  it(t("outbox: retry puts a dead message back in the queue, not a delivered one"), async () => {
+    await s.outbox.add([msg("a1", "A", later(0)), msg("b1", "B", later(0))]);
+    await s.outbox.markFailed("a1", "channel_not_found", null);
+    await s.outbox.markDelivered("b1", later(1));
+    expect(await s.outbox.retry("b1", later(2))).toBeNull();
+    expect(await s.outbox.retry("nope", later(2))).toBeNull();
+    expect(await s.outbox.retry("a1", later(2))).toMatchObject({ id: "a1", status: "pending", attempts: 1, lastError: "channel_not_found", nextAttemptAt: later(2), claimedUntil: null });
+    expect((await s.outbox.claim({ channel: "webhook", now: later(2), leaseMs: 1000, limit: 10 })).map((m) => m.id)).toEqual(["a1"]);
   });
 
   it(t("outbox: a message id is added once"), async () => {
@@ -1218,7 +1299,7 @@ describe("SQLite and PostgreSQL", () => {
     forms.forEach((f, i) => add.run(String(i), f));
     db.close();
     const store = kyselyStore(connect({ kind: "sqlite", file }));
-    backends.push({ store, dispose: async () => (await store.close(), fs.rmSync(dir, { recursive: true, force: true })) });
+    backends.push({ store, replica: () => store, dispose: async () => (await store.close(), fs.rmSync(dir, { recursive: true, force: true })) });
     const byForm = [...(await store.runs.list(100))].sort((a, b) => Number(a.on) - Number(b.on));
     expect(byForm.map((r) => r.createdAt.toISOString())).toEqual([
       "2026-03-10T09:00:00.000Z",

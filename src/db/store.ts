@@ -4,6 +4,7 @@ import type {
   DunningRunRecord,
   HoldRecord,
   ItemClaim,
+  OutboxChannel,
   OutboxMessage,
   PostedCard,
   Repos,
@@ -43,7 +44,7 @@ const WRITES: { [K in keyof Repos]: readonly (keyof Repos[K])[] } = {
   disputes: ["create", "update", "appendEvents"],
   holds: ["replaceForCustomers"],
   settings: ["save"],
-  outbox: ["add", "markDelivered", "markFailed"],
+  outbox: ["add", "claim", "markDelivered", "markFailed", "retry"],
   idempotency: ["put"],
   counters: ["next"],
   runs: ["add"],
@@ -63,6 +64,7 @@ const MULTI_STATEMENT: { [K in keyof Repos]?: readonly (keyof Repos[K])[] } = {
   reasons: ["create"],
   disputes: ["create", "update"],
   holds: ["replaceForCustomers"],
+  outbox: ["add", "claim"],
 };
 
 /** An update of a row that does not exist. */
@@ -162,8 +164,12 @@ function disputeColumns(d: Dispute) {
   };
 }
 
+/** The NOTIFY channel of the queue: every replica's delivery loop LISTENs to it (src/db/notify.ts). */
+export const OUTBOX_NOTIFY = "accord_outbox";
+
 const toMessage = (r: Row<"OutboxMessage">): OutboxMessage => ({
   id: r.id,
+  channel: r.channel as OutboxChannel,
   type: r.type,
   orderKey: r.orderKey,
   payload: r.payload,
@@ -173,6 +179,7 @@ const toMessage = (r: Row<"OutboxMessage">): OutboxMessage => ({
   lastError: r.lastError,
   createdAt: r.createdAt,
   deliveredAt: r.deliveredAt,
+  claimedUntil: r.claimedUntil,
 });
 
 const toRun = (r: Row<"DunningRun">): DunningRunRecord => ({ id: r.id, on: r.on, mode: r.mode, createdAt: r.createdAt, byEmail: r.byEmail, letters: r.letters });
@@ -646,35 +653,67 @@ export function repositoriesOn(db: Executor, dialect: Dialect): Repos {
         if (!messages.length) return;
         await db
           .insertInto("OutboxMessage")
-          .values(messages.map((m) => ({ id: m.id, type: m.type, orderKey: m.orderKey, payload: m.payload, status: "pending", attempts: 0, nextAttemptAt: m.createdAt, lastError: null, createdAt: m.createdAt, deliveredAt: null })))
+          .values(
+            messages.map((m) => ({
+              id: m.id,
+              channel: m.channel ?? "webhook",
+              type: m.type,
+              orderKey: m.orderKey,
+              payload: m.payload,
+              status: "pending",
+              attempts: 0,
+              nextAttemptAt: m.createdAt,
+              lastError: null,
+              createdAt: m.createdAt,
+              deliveredAt: null,
+            })),
+          )
           .execute();
-      },
-      async due(now, limit) {
-        // The head of each order key (its oldest pending message, among the 5,000 oldest pending), due
-        // when its attempt time has come.
-        const oldest = db.selectFrom("OutboxMessage").selectAll().where("status", "=", "pending").orderBy("seq").limit(5000);
-        const ranked = db
-          .selectFrom(oldest.as("p"))
-          .selectAll()
-          .select(sql<number>`ROW_NUMBER() OVER (PARTITION BY "orderKey" ORDER BY "seq")`.as("rank"));
-        const heads = await db.selectFrom(ranked.as("r")).selectAll().where("rank", "=", 1).orderBy("seq").execute();
-        const t = now.getTime();
-        const out: OutboxMessage[] = [];
-        for (const r of heads) {
-          if (out.length >= limit) break;
-          const m = toMessage(r as unknown as Row<"OutboxMessage">);
-          // read back through a sub-select, SQLite's DateTime text has lost its declared type
-          const at = m.nextAttemptAt instanceof Date ? m.nextAttemptAt : new Date(String(m.nextAttemptAt));
-          if (at.getTime() <= t) out.push({ ...m, nextAttemptAt: at, createdAt: asDate(m.createdAt), deliveredAt: m.deliveredAt === null ? null : asDate(m.deliveredAt) });
+        // Every replica's delivery loop LISTENs (src/db/notify.ts); the notification goes out at commit.
+        if (dialect.name === "postgres") {
+          for (const channel of new Set(messages.map((m) => m.channel ?? "webhook"))) await sql`SELECT pg_notify(${OUTBOX_NOTIFY}, ${channel})`.execute(db);
         }
-        return out;
       },
+      async claim({ channel, now, leaseMs, limit }) {
+        const heads = await outboxDue(db, now, limit * 4, channel);
+        const t = now.getTime();
+        const free = heads.filter((m) => !m.claimedUntil || m.claimedUntil.getTime() <= t);
+        if (!free.length) return [];
+        const ids = free.map((m) => m.id);
+        // Under the lock (PostgreSQL: rows another replica is claiming are skipped), still pending and free.
+        let q = db
+          .selectFrom("OutboxMessage")
+          .select("id")
+          .where("id", "in", ids)
+          .where("status", "=", "pending")
+          .where((eb) => eb.or([eb("claimedUntil", "is", null), eb("claimedUntil", "<=", now)]))
+          .orderBy("seq")
+          .limit(limit);
+        if (dialect.rowLocks) q = q.forUpdate().skipLocked();
+        const mine = new Set((await q.execute()).map((r) => r.id));
+        if (!mine.size) return [];
+        const claimedUntil = new Date(t + leaseMs);
+        await db.updateTable("OutboxMessage").set({ claimedUntil }).where("id", "in", [...mine]).execute();
+        return free.filter((m) => mine.has(m.id)).map((m) => ({ ...m, claimedUntil }));
+      },
+      async retry(id, now) {
+        const r = await db
+          .updateTable("OutboxMessage")
+          .set({ status: "pending", nextAttemptAt: now, claimedUntil: null })
+          .where("id", "=", id)
+          .where("status", "!=", "delivered")
+          .executeTakeFirst();
+        if (Number(r.numUpdatedRows) !== 1) return null;
+        const row = await db.selectFrom("OutboxMessage").selectAll().where("id", "=", id).executeTakeFirstOrThrow();
+        return toMessage(row);
+      },
+      due: (now, limit, channel) => outboxDue(db, now, limit, channel),
       async markDelivered(id, at) {
-        const r = await db.updateTable("OutboxMessage").set({ status: "delivered", deliveredAt: at, lastError: null }).where("id", "=", id).executeTakeFirst();
+        const r = await db.updateTable("OutboxMessage").set({ status: "delivered", deliveredAt: at, lastError: null, claimedUntil: null }).where("id", "=", id).executeTakeFirst();
         if (Number(r.numUpdatedRows) !== 1) throw new RecordNotFoundError(`OutboxMessage ${id}`);
       },
       async markFailed(id, error, nextAttemptAt) {
-        const q = db.updateTable("OutboxMessage").set((eb) => ({ attempts: eb("attempts", "+", 1), lastError: error.slice(0, 1000) }));
+        const q = db.updateTable("OutboxMessage").set((eb) => ({ attempts: eb("attempts", "+", 1), lastError: error.slice(0, 1000), claimedUntil: null }));
         const r = await (nextAttemptAt ? q.set({ nextAttemptAt }) : q.set({ status: "dead" })).where("id", "=", id).executeTakeFirst();
         if (Number(r.numUpdatedRows) !== 1) throw new RecordNotFoundError(`OutboxMessage ${id}`);
       },
@@ -682,6 +721,7 @@ export function repositoriesOn(db: Executor, dialect: Dialect): Repos {
         let q = db.selectFrom("OutboxMessage").selectAll();
         if (filter.status === "failed") q = q.where((eb) => eb.or([eb("status", "=", "dead"), eb.and([eb("status", "=", "pending"), eb("attempts", ">", 0)])]));
         else if (filter.status) q = q.where("status", "=", filter.status);
+        if (filter.channel) q = q.where("channel", "=", filter.channel);
         return (await q.orderBy("seq").limit(filter.limit ?? 500).execute()).map(toMessage);
       },
     },
@@ -762,6 +802,37 @@ export function repositoriesOn(db: Executor, dialect: Dialect): Repos {
 }
 
 const asDate = (v: unknown): Date => (v instanceof Date ? v : new Date(String(v)));
+
+/** The head of each order key of the queue (its oldest pending message), when its attempt time has come. */
+async function outboxDue(db: Kysely<Database>, now: Date, limit: number, channel?: OutboxChannel): Promise<OutboxMessage[]> {
+  // The head of each order key (its oldest pending message, among the 5,000 oldest pending), due
+  // when its attempt time has come.
+  let oldest = db.selectFrom("OutboxMessage").selectAll().where("status", "=", "pending");
+  if (channel) oldest = oldest.where("channel", "=", channel);
+  oldest = oldest.orderBy("seq").limit(5000);
+  const ranked = db
+    .selectFrom(oldest.as("p"))
+    .selectAll()
+    .select(sql<number>`ROW_NUMBER() OVER (PARTITION BY "orderKey" ORDER BY "seq")`.as("rank"));
+  const heads = await db.selectFrom(ranked.as("r")).selectAll().where("rank", "=", 1).orderBy("seq").execute();
+  const t = now.getTime();
+  const out: OutboxMessage[] = [];
+  for (const r of heads) {
+    if (out.length >= limit) break;
+    const m = toMessage(r as unknown as Row<"OutboxMessage">);
+    // read back through a sub-select, SQLite's DateTime text has lost its declared type
+    const at = m.nextAttemptAt instanceof Date ? m.nextAttemptAt : new Date(String(m.nextAttemptAt));
+    if (at.getTime() <= t)
+      out.push({
+        ...m,
+        nextAttemptAt: at,
+        createdAt: asDate(m.createdAt),
+        deliveredAt: m.deliveredAt === null ? null : asDate(m.deliveredAt),
+        claimedUntil: m.claimedUntil === null ? null : asDate(m.claimedUntil),
+      });
+  }
+  return out;
+}
 
 // ---- the store --------------------------------------------------------------------------------
 

@@ -103,6 +103,7 @@ export interface ErrorParams {
   // admin, ledger sync
   demo_needs_empty_db: None;
   ledger_admin_refused: { lines: number[] };
+  outbox_message_not_found: { id: string };
 }
 export type MessageKey = keyof ErrorParams;
 

@@ -1,3 +1,4 @@
+import type { OutboxMessage } from "../app/ports.ts";
 import crypto from "node:crypto";
 import express, { type NextFunction, type Request, type Response, type Router } from "express";
 import type { z } from "zod";
@@ -321,25 +322,30 @@ export function apiRouter(deps: Deps, tokens: ApiToken[], ledger: LedgerImporter
   });
 
   // ---- outbox ----
+  const outboxMessage = (m: OutboxMessage) => ({
+    id: m.id,
+    channel: m.channel,
+    type: m.type,
+    orderKey: m.orderKey,
+    status: m.status,
+    attempts: m.attempts,
+    nextAttemptAt: m.status === "pending" ? m.nextAttemptAt.toISOString() : null,
+    lastError: m.lastError,
+    createdAt: m.createdAt.toISOString(),
+    deliveredAt: m.deliveredAt?.toISOString() ?? null,
+    payload: JSON.parse(m.payload) as unknown,
+  });
   r.get("/outbox", async (req, res) => {
     const q = parse(S.outboxQuery, req.query);
-    const list = await deps.store.outbox.list({ ...(q.status ? { status: q.status } : {}) });
-    res.json({
-      messages: list.map((m) => ({
-        id: m.id,
-        type: m.type,
-        orderKey: m.orderKey,
-        status: m.status,
-        attempts: m.attempts,
-        nextAttemptAt: m.status === "pending" ? m.nextAttemptAt.toISOString() : null,
-        lastError: m.lastError,
-        createdAt: m.createdAt.toISOString(),
-        deliveredAt: m.deliveredAt?.toISOString() ?? null,
-        payload: JSON.parse(m.payload) as unknown,
-      })),
-    });
+    const list = await deps.store.outbox.list({ ...(q.status ? { status: q.status } : {}), ...(q.channel ? { channel: q.channel } : {}) });
+    res.json({ messages: list.map(outboxMessage) });
   });
-
+  r.post("/outbox/:id/retry", async (req, res) => {
+    const id = String(req.params.id).slice(0, 100);
+    const m = await deps.store.outbox.retry(id, deps.clock());
+    if (!m) return fail("not_found", "outbox_message_not_found", { id });
+    res.json({ message: outboxMessage(m) });
+  });
   r.use((req, res) => {
     res.status(404).json({ error: { code: "not_found", message: `No route ${req.method} ${req.baseUrl}${req.path}`, details: {} } });
   });

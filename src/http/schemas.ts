@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { OUTBOX_CHANNELS } from "../app/ports.ts";
 import { isPageCursor } from "../app/listDisputes.ts";
 import { readPreviewCursor } from "../app/dunning.ts";
 import { isIsoDate } from "../domain/dates.ts";
@@ -130,4 +131,4 @@ export const runBody = z
 export const agedBalanceQuery = z.object({ on: isoDate.optional() });
 
 export const peopleBody = z.array(z.record(z.string(), z.unknown())).min(1).max(100_000);
-export const outboxQuery = z.object({ status: z.enum(["pending", "delivered", "failed", "dead"]).optional() });
+export const outboxQuery = z.object({ status: z.enum(["pending", "delivered", "failed", "dead"]).optional(), channel: z.enum(OUTBOX_CHANNELS).optional() });

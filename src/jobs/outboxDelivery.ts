@@ -2,11 +2,17 @@ import crypto from "node:crypto";
 import type { Deps } from "../app/context.ts";
 
 // Delivers the webhook outbox to the collections system: at least once, in order per dispute,
-// across restarts (the outbox is in the database, written in the same transaction as the change).
+// across restarts (the outbox is in the database, written in the same transaction as the change),
+// with any number of replicas delivering: each claims due messages with a lease (LEASE_MS) in a short
+// transaction, calls the webhook outside any transaction, and records the outcome in another one; a
+// lease left by a process that died expires and the message is claimed again (hence "at least once":
+// the receiver dedupes on `Idempotency-Key`).
 // Retries with exponential backoff from 2 s up to 1 h between attempts, for 72 hours; then the
 // message is "dead" and shows in GET /api/v1/outbox?status=failed.
 
 export const RETRY_FOR_MS = 72 * 3600_000;
+/** How long a claimed message is a replica's (OUTBOX_LEASE_MS): a message whose deliverer died is claimed again after it. */
+export const LEASE_MS = 30_000;
 
 export function backoffMs(attempts: number): number {
   return Math.min(2000 * 2 ** Math.max(attempts - 1, 0), 3600_000);
@@ -21,6 +27,8 @@ export interface DeliveryOptions {
   url: string;
   secret: string;
   timeoutMs?: number;
+  /** the claim's lease; the request times out at half of it at most */
+  leaseMs?: number;
   fetch?: typeof fetch;
 }
 
@@ -31,7 +39,7 @@ export async function deliverDue(deps: Deps, opts: DeliveryOptions, limit = 50):
   let failed = 0;
   // Head-of-line per dispute: after a delivery the next message of that dispute becomes due, so loop.
   for (;;) {
-    const due = await deps.store.outbox.due(deps.clock(), limit);
+    const due = await deps.store.outbox.claim({ channel: "webhook", now: deps.clock(), leaseMs: opts.leaseMs ?? LEASE_MS, limit });
     if (!due.length) break;
     let progressed = false;
     await Promise.all(
@@ -47,7 +55,7 @@ export async function deliverDue(deps: Deps, opts: DeliveryOptions, limit = 50):
               "user-agent": "Accord-Webhooks/1",
             },
             body: m.payload,
-            signal: AbortSignal.timeout(opts.timeoutMs ?? 10_000),
+            signal: AbortSignal.timeout(Math.min(opts.timeoutMs ?? 10_000, (opts.leaseMs ?? LEASE_MS) / 2)),
           });
           if (res.status >= 200 && res.status < 300) {
             await deps.store.outbox.markDelivered(m.id, deps.clock());

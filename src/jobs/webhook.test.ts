@@ -126,6 +126,7 @@ async function seededChild(receiverUrl: string, database: TestDatabase) {
     COLLECTIONS_WEBHOOK_URL: receiverUrl,
     COLLECTIONS_WEBHOOK_SECRET: SECRET,
     OUTBOX_POLL_MS: "100",
+    OUTBOX_LEASE_MS: "1000", // a killed deliverer's claim runs out quickly
     LOG_LEVEL: "silent",
   };
   // Seed the database with the in-process Accord (same code), then hand the file to the child.
@@ -179,6 +180,39 @@ describe("webhook delivery across crashes", () => {
     const stuck = await child.api("GET", "/outbox?status=failed");
     expect(stuck.body.messages).toEqual([]);
   }, 90_000);
+
+  it("two replicas on one database deliver every message once, in order per dispute", async () => {
+    const rx = await receiver();
+    cleanup.push(rx.close);
+    const one = await seededChild(rx.url, database);
+    const two = new Child({ ...one.env, PORT: String(await freePort()) }, 0);
+    Object.assign(two, { port: Number(two.env.PORT) });
+    cleanup.push(async () => {
+      if (two.proc && two.proc.exitCode === null && two.proc.signalCode === null) await two.kill();
+    });
+    await Promise.all([one.start(), two.start()]);
+    // changes go to both replicas, alternately: open, comment, resolve on each of two invoices' disputes
+    const numbers: string[] = [];
+    for (const [i, ref] of ["F-1001", "F-1002"].entries()) {
+      const via = i % 2 ? two : one;
+      const opened = await via.api("POST", "/disputes", { ...openBody, items: [{ ref }] });
+      expect(opened.status).toBe(201);
+      numbers.push(opened.body.dispute.number);
+    }
+    for (const [i, n] of numbers.entries()) {
+      const via = i % 2 ? one : two;
+      expect((await via.api("POST", `/disputes/${n}/resolve`, { byEmail: "paul@acme.fr", outcome: "rejected", note: "Prix conforme" })).status).toBe(200);
+    }
+    await until("every message", () => rx.log.filter((r) => r.type === "dunning.resumed").length >= 2);
+    await new Promise((r) => setTimeout(r, 500)); // a duplicate would arrive by now (poll 100 ms)
+    const ids = rx.log.map((r) => r.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const n of numbers) {
+      const ofDispute = rx.log.filter((r) => r.body.dispute?.number === n).map((r) => r.type);
+      expect(ofDispute).toEqual(["dunning.paused", "dunning.resumed"]);
+    }
+    await two.kill();
+  });
 
   it("redelivers with the same Idempotency-Key when killed after the receiver accepted, and keeps order per dispute", async () => {
     const rx = await receiver();

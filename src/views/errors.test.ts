@@ -73,6 +73,7 @@ const SAMPLES: { [K in MessageKey]: ErrorParams[K] } = {
   list_limit_out_of_range: { max: 500 },
   demo_needs_empty_db: {},
   ledger_admin_refused: { lines: [1, 3] },
+  outbox_message_not_found: { id: "3f6c2a7e-0b1d-4c8e-9a55-1d2e3f4a5b6c" },
 };
 
 /** Optional parameters left out, and every status, command, role and action: rendered too. */

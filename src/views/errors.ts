@@ -131,6 +131,7 @@ export const EN: Catalogue = {
   demo_needs_empty_db: () => "The database already holds customers: the demo loads only into an empty database.",
   ledger_admin_refused: (p, f) =>
     `Ledger sync may not create, promote, demote or re-identify admins (a token with the admin scope may): ${lines(p.lines, f, ["line", "lines"])}; nothing was written.`,
+  outbox_message_not_found: (p) => `No queued message ${p.id} to deliver again (unknown, or already delivered).`,
 };
 
 // ---- French ------------------------------------------------------------------------------------------
@@ -227,6 +228,7 @@ export const FR: Catalogue = {
   demo_needs_empty_db: () => "La base contient déjà des clients : la démo ne se charge que dans une base vide.",
   ledger_admin_refused: (p, f) =>
     `La synchronisation comptable ne peut pas créer, promouvoir, rétrograder ni ré-identifier un administrateur (${lines(p.lines, f, ["ligne", "lignes"])}) : rien n'a été écrit. Un jeton disposant du droit admin le peut.`,
+  outbox_message_not_found: (p) => `Aucun message en file ${p.id} à renvoyer (inconnu, ou déjà remis).`,
 };
 
 /** What an untranslated error says in French, by code. */
