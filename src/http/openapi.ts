@@ -68,7 +68,10 @@ export function openApiDocument(): unknown {
         get: op("Account statement with disputed and held parts", scoped("ledger|disputes", { parameters: [{ name: "ref", in: "path", required: true, schema: { type: "string" } }, viewerParam] })),
       },
       "/aged-balance": { get: op("Aged balance per customer and currency with the disputed part", scoped("ledger|disputes", { parameters: query(S.agedBalanceQuery) })) },
-      "/outbox": { get: op("Webhook outbox (status=failed shows what is stuck)", scoped("admin", { parameters: query(S.outboxQuery) })) },
+      "/outbox": { get: op("The delivery queue (status=failed shows what is stuck; channel=webhook|slack|teams)", scoped("admin", { parameters: query(S.outboxQuery) })) },
+      "/outbox/{id}/retry": {
+        post: op("Deliver a dead or failing message again now", scoped("admin", { parameters: [{ name: "id", in: "path", required: true, schema: { type: "string" } }] })),
+      },
     },
   };
   return cached;

@@ -91,6 +91,7 @@ const GOOD_QUERY: Record<string, string[]> = {
   on: DATES,
   mode: ["item", "account"],
   locale: ["fr", "en"],
+  channel: ["webhook", "slack", "teams"],
 };
 const OUTBOX_STATUS = ["pending", "delivered", "failed", "dead"];
 
@@ -304,6 +305,7 @@ const GENERATORS: Record<string, Generator> = {
   "GET /customers/{ref}/statement": (_c, k) => get(pathParam(CUSTOMERS).map((r) => `/customers/${r}/statement`), q(k)),
   "GET /aged-balance": (_c, k) => get(fc.constant("/aged-balance"), q(k)),
   "GET /outbox": (_c, k) => get(fc.constant("/outbox"), q(k, { status: OUTBOX_STATUS })),
+  "POST /outbox/{id}/retry": (_c, k) => withBody(pathParam(["3f6c2a7e-0b1d-4c8e-9a55-1d2e3f4a5b6c", "x"]).map((id) => `/outbox/${id}/retry`), fc.constant(undefined), q(k)),
 };
 
 /** Requests to no route of the document: other methods, unknown and malformed paths. */
@@ -537,7 +539,7 @@ describe("Slack fuzz (SQLite)", () => {
     const error = log.error.bind(log);
     log.error = (obj, msg) => {
       const err = obj?.err as Error | undefined;
-      if (err instanceof TypeError || err instanceof RangeError || err instanceof SyntaxError || err instanceof ReferenceError) listenerErrors.push(`${msg}: ${err.name}: ${err.message} ${err.stack?.split("\n")[1]?.trim() ?? ""}`);
+      if (err instanceof TypeError || err instanceof RangeError || err instanceof SyntaxError || err instanceof ReferenceError) listenerErrors.push(`${msg}: ${err.name}: ${err.message} ${err.stack?.split("\n").slice(1, 6).map((l) => l.trim()).join(" < ") ?? ""}`);
       error(obj, msg);
     };
   }, 60_000);
