@@ -14,7 +14,7 @@ import { diffDisputeItems, diffHolds } from "../domain/diffs.ts";
 import { fail } from "../domain/errors.ts";
 import { mayHold, type HoldKind } from "../domain/holds.ts";
 import { customerSearchKey, normalizeSearch } from "../domain/search.ts";
-import { DEFAULT_SETTINGS, settingsSchema } from "../domain/settings.ts";
+import { DEFAULT_SETTINGS, settingsSchema, type Settings } from "../domain/settings.ts";
 import type { Customer, Dispute, DunningLevel, Item, ItemKind, Locale, Outcome, Person, Priority, Reason, Role, TimelineEvent } from "../domain/types.ts";
 import { connect, type Connection, type DatabaseOptions, type DatabaseTarget } from "./connect.ts";
 import type { Dialect } from "./dialect.ts";
@@ -93,10 +93,11 @@ type ItemRow = Pick<Row<"Item">, (typeof ITEM)[number]>;
 type ReasonRow = Pick<Row<"Reason">, (typeof REASON)[number]>;
 type DisputeRow = Pick<Row<"Dispute">, (typeof DISPUTE)[number]> & { items: unknown };
 
-const toPerson = (r: PersonRow): Person => ({ ...r, role: r.role as Role, locale: r.locale as Locale });
-const toCustomer = (r: CustomerRow): Customer => ({ ...r });
-const toItem = (r: ItemRow): Item => ({ ...r, kind: r.kind as ItemKind, dunningLevel: r.dunningLevel as DunningLevel });
-const toReason = (r: ReasonRow): Reason => ({ ...r, priority: r.priority as Priority });
+// A row is a fresh object of exactly the selected columns: these only give it its domain type.
+const toPerson = (r: PersonRow): Person => r as PersonRow & { role: Role; locale: Locale };
+const toCustomer = (r: CustomerRow): Customer => r;
+const toItem = (r: ItemRow): Item => r as ItemRow & { kind: ItemKind; dunningLevel: DunningLevel };
+const toReason = (r: ReasonRow): Reason => r as ReasonRow & { priority: Priority };
 
 function toDispute(r: DisputeRow, dialect: Dialect): Dispute {
   const items = dialect
@@ -693,7 +694,7 @@ export function repositoriesOn(db: Executor, dialect: Dialect): Repos {
     settings: {
       async get() {
         const [r] = (await shaped(db, "settings.get", [], () => db.selectFrom("Setting").select("value").where("key", "=", "company"))).rows;
-        return r ? settingsSchema.parse(JSON.parse(r.value)) : structuredClone(DEFAULT_SETTINGS);
+        return parsedSettings(r?.value ?? null);
       },
       async save(value) {
         const now = new Date();
@@ -827,6 +828,13 @@ export function repositoriesOn(db: Executor, dialect: Dialect): Repos {
   };
 }
 
+/** The last stored settings text read, parsed once (callers get a copy of their own). */
+let lastSettings: { text: string | null; value: Settings } | null = null;
+function parsedSettings(text: string | null): Settings {
+  if (lastSettings?.text !== text) lastSettings = { text, value: text === null ? DEFAULT_SETTINGS : settingsSchema.parse(JSON.parse(text)) };
+  return structuredClone(lastSettings.value);
+}
+
 const asDate = (v: unknown): Date => (v instanceof Date ? v : new Date(String(v)));
 
 // ---- the store --------------------------------------------------------------------------------
@@ -873,14 +881,18 @@ export function kyselyStore(conn: Connection): Store {
   };
 }
 
-/** Repositories that refuse calls once their transaction has ended (a use case kept them too long). */
+/**
+ * Repositories that refuse calls once their transaction has ended (a use case kept them too long). Each
+ * collection is wrapped when the use case first touches it (a transaction uses a few of them).
+ */
 function guard(repos: Repos, isOpen: () => boolean, trx: Kysely<Database>, savepoints: boolean): Repos {
-  const out: Record<string, Record<string, unknown>> = {};
+  const out = {} as Record<string, Record<string, unknown>>;
   let sequence = 0;
-  for (const [collection, methods] of Object.entries(repos as unknown as Record<string, Record<string, (...a: unknown[]) => Promise<unknown>>>)) {
-    out[collection] = {};
+  const wrap = (collection: string, methods: Record<string, (...a: unknown[]) => Promise<unknown>>) => {
+    const wrapped: Record<string, unknown> = {};
     const multi = savepoints ? ((MULTI_STATEMENT[collection as keyof Repos] ?? []) as readonly string[]) : [];
-    for (const [name, fn] of Object.entries(methods)) {
+    for (const name in methods) {
+      const fn = methods[name]!;
       const call = multi.includes(name)
         ? async (...args: unknown[]) => {
             const sp = `"port_${++sequence}"`;
@@ -896,9 +908,15 @@ function guard(repos: Repos, isOpen: () => boolean, trx: Kysely<Database>, savep
             }
           }
         : fn;
-      out[collection]![name] = (...args: unknown[]) =>
+      wrapped[name] = (...args: unknown[]) =>
         isOpen() ? call(...args) : Promise.reject(new Error("This transaction is already closed: use the store, not a transaction's repositories, after it ended"));
     }
+    return wrapped;
+  };
+  const all = repos as unknown as Record<string, Record<string, (...a: unknown[]) => Promise<unknown>>>;
+  for (const collection in all) {
+    let wrapped: Record<string, unknown> | undefined;
+    Object.defineProperty(out, collection, { enumerable: true, get: () => (wrapped ??= wrap(collection, all[collection]!)) });
   }
   return out as unknown as Repos;
 }
