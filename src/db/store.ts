@@ -828,11 +828,11 @@ export function repositoriesOn(db: Executor, dialect: Dialect): Repos {
   };
 }
 
-/** The last stored settings text read, parsed once (callers get a copy of their own). */
-let lastSettings: { text: string | null; value: Settings } | null = null;
+/** The last stored settings text read, validated once: callers get a copy of their own (settings are plain JSON). */
+let lastSettings: { text: string | null; json: string } | null = null;
 function parsedSettings(text: string | null): Settings {
-  if (lastSettings?.text !== text) lastSettings = { text, value: text === null ? DEFAULT_SETTINGS : settingsSchema.parse(JSON.parse(text)) };
-  return structuredClone(lastSettings.value);
+  if (lastSettings?.text !== text) lastSettings = { text, json: JSON.stringify(text === null ? DEFAULT_SETTINGS : settingsSchema.parse(JSON.parse(text))) };
+  return JSON.parse(lastSettings.json) as Settings;
 }
 
 const asDate = (v: unknown): Date => (v instanceof Date ? v : new Date(String(v)));
