@@ -26,8 +26,7 @@ import { startAccord, type Accord } from "../server.ts";
 //   (and the first page of the unfiltered preview, `?limit=100` customers, for reference);
 // - the longest event-loop stall (monitorEventLoopDelay, 1 ms resolution) while a CSV and an XLSX export
 //   of `export` disputes (one reason's) are streamed to a client in this process.
-// Baseline in the same run: GET /healthz p50/p99 alone. `--opened-at-index` adds an index on Dispute(openedAt, id)
-// to the bench's database (not in the migrations) to show what one would give the list and the exports. Goals: p99 ≤ 50 ms, ≤ 50 ms, stall ≤ 50 ms.
+// Baseline in the same run: GET /healthz p50/p99 alone. Goals: p99 ≤ 50 ms, ≤ 50 ms, stall ≤ 50 ms.
 // The data is written straight into the migrated database (one SQLite transaction of prepared inserts;
 // COPY on PostgreSQL), holds as Accord derives them. PostgreSQL: TEST_DATABASE_URL, else an embedded server.
 
@@ -39,8 +38,6 @@ const { values } = parseArgs({
     customers: { type: "string", default: "20000" },
     export: { type: "string", default: "10000" },
     n: { type: "string", default: "200" },
-    /** also create an index on Dispute(openedAt, id), which the committed migrations do not have: what such a migration would give */
-    "opened-at-index": { type: "boolean", default: false },
     /** keep the SQLite file (its path is printed) and stop after building it */
     "build-only": { type: "boolean", default: false },
   },
@@ -285,22 +282,6 @@ async function main() {
       ({ exportReason } = await build(postgresSink(client), reasonIds));
       await client.query("ANALYZE");
       await client.end();
-    }
-    if (values["opened-at-index"]) {
-      const ddl = `CREATE INDEX "bench_Dispute_openedAt_id_idx" ON "Dispute"("openedAt", "id")`;
-      if (target.kind === "sqlite") {
-        const raw = openSqlite(target.file);
-        raw.exec(ddl);
-        raw.exec("ANALYZE");
-        raw.close();
-      } else {
-        const client = new pg.Client({ connectionString: target.url });
-        await client.connect();
-        await client.query(ddl);
-        await client.query("ANALYZE");
-        await client.end();
-      }
-      console.log("with an index on Dispute(openedAt, id), not in the migrations (--opened-at-index)");
     }
     console.log(`data built in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     if (values["build-only"]) {

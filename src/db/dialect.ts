@@ -14,6 +14,10 @@ export interface Dialect {
   readonly name: DialectName;
   /** `ref IN (values)` with one parameter whatever the length (one statement text, no parameter limit). */
   inList(ref: Expression<unknown> | string, values: readonly (number | string)[]): RawBuilder<SqlBool>;
+  /** The one parameter of an `inList`: JSON text on SQLite, an array on PostgreSQL. */
+  listParam(values: readonly (number | string)[]): unknown;
+  /** `inList` with its parameter given (from `listParam`, or a placeholder of one in a query shape). */
+  inListParam(ref: Expression<unknown> | string, param: unknown): RawBuilder<SqlBool>;
   /** `position of needle in ref > 0`: a plain substring test, no wildcards. */
   contains(ref: string, needle: string): RawBuilder<SqlBool>;
   /** JSON array `[[itemId, amount], …]` of a dispute's items, as a scalar sub-select (parse with `jsonValue`). */
@@ -30,7 +34,9 @@ const refOf = (ref: Expression<unknown> | string) => (typeof ref === "string" ? 
 
 export const sqliteDialect: Dialect = {
   name: "sqlite",
-  inList: (ref, values) => sql<SqlBool>`${refOf(ref)} IN (SELECT value FROM json_each(${JSON.stringify(values)}))`,
+  inList: (ref, values) => sqliteDialect.inListParam(ref, JSON.stringify(values)),
+  listParam: (values) => JSON.stringify(values),
+  inListParam: (ref, param) => sql<SqlBool>`${refOf(ref)} IN (SELECT value FROM json_each(${param}))`,
   contains: (ref, needle) => sql<SqlBool>`instr(${sql.ref(ref)}, ${needle}) > 0`,
   disputeItemsJson: (d) =>
     sql`(SELECT json_group_array(json_array(di."itemId", di."amount")) FROM "DisputeItem" di WHERE di."disputeId" = ${sql.ref(d)})`,
@@ -45,7 +51,9 @@ export const sqliteDialect: Dialect = {
 export const postgresDialect: Dialect = {
   name: "postgres",
   // pg sends a JS array as an array literal; PostgreSQL infers its element type from the column.
-  inList: (ref, values) => sql<SqlBool>`${refOf(ref)} = ANY(${values as unknown[]})`,
+  inList: (ref, values) => postgresDialect.inListParam(ref, values),
+  listParam: (values) => values,
+  inListParam: (ref, param) => sql<SqlBool>`${refOf(ref)} = ANY(${param})`,
   contains: (ref, needle) => sql<SqlBool>`strpos(${sql.ref(ref)}, ${needle}) > 0`,
   disputeItemsJson: (d) =>
     sql`(SELECT coalesce(json_agg(json_build_array(di."itemId", di."amount")), '[]'::json) FROM "DisputeItem" di WHERE di."disputeId" = ${sql.ref(d)})`,

@@ -1,4 +1,4 @@
-import { sql, type Kysely } from "kysely";
+import { CompiledQuery, sql, type Kysely } from "kysely";
 import type {
   DisputeFilter,
   DunningRunRecord,
@@ -15,7 +15,7 @@ import { diffDisputeItems, diffHolds } from "../domain/diffs.ts";
 import { fail } from "../domain/errors.ts";
 import { mayHold, type HoldKind } from "../domain/holds.ts";
 import { customerSearchKey, normalizeSearch } from "../domain/search.ts";
-import { DEFAULT_SETTINGS, settingsSchema } from "../domain/settings.ts";
+import { DEFAULT_SETTINGS, settingsSchema, type Settings } from "../domain/settings.ts";
 import type { Customer, Dispute, DunningLevel, Item, ItemKind, Locale, Outcome, Person, Priority, Reason, Role, TimelineEvent } from "../domain/types.ts";
 import { connect, type Connection, type DatabaseOptions, type DatabaseTarget } from "./connect.ts";
 import type { Dialect } from "./dialect.ts";
@@ -24,6 +24,7 @@ import { openSqlite } from "./sqlite.ts";
 import pg from "pg";
 import { pgConfig } from "./connect.ts";
 import type { Database, Row } from "./schema.ts";
+import { shapedQueries } from "./shapes.ts";
 
 // The one store: every port of src/app/ports.ts written once with Kysely, on SQLite and PostgreSQL.
 // What differs between the two lives in dialect.ts (and the drivers); rules stay in the domain
@@ -94,10 +95,11 @@ type ItemRow = Pick<Row<"Item">, (typeof ITEM)[number]>;
 type ReasonRow = Pick<Row<"Reason">, (typeof REASON)[number]>;
 type DisputeRow = Pick<Row<"Dispute">, (typeof DISPUTE)[number]> & { items: unknown };
 
-const toPerson = (r: PersonRow): Person => ({ ...r, role: r.role as Role, locale: r.locale as Locale });
-const toCustomer = (r: CustomerRow): Customer => ({ ...r });
-const toItem = (r: ItemRow): Item => ({ ...r, kind: r.kind as ItemKind, dunningLevel: r.dunningLevel as DunningLevel });
-const toReason = (r: ReasonRow): Reason => ({ ...r, priority: r.priority as Priority });
+// A row is a fresh object of exactly the selected columns: these only give it its domain type.
+const toPerson = (r: PersonRow): Person => r as PersonRow & { role: Role; locale: Locale };
+const toCustomer = (r: CustomerRow): Customer => r;
+const toItem = (r: ItemRow): Item => r as ItemRow & { kind: ItemKind; dunningLevel: DunningLevel };
+const toReason = (r: ReasonRow): Reason => r as ReasonRow & { priority: Priority };
 
 function toDispute(r: DisputeRow, dialect: Dialect): Dispute {
   const items = dialect
@@ -202,12 +204,19 @@ function given<T extends Record<string, unknown>>(o: T): Partial<T> {
 
 // ---- the repositories -------------------------------------------------------------------------
 
+/** Multi-row inserts of more rows than this are built each time (not one shape per row count). */
+const MAX_SHAPED_ROWS = 8;
+
 /**
  * The ports on one executor, every call run directly on it: for a transaction (`store.transaction`, or
  * one the caller opened on this connection, as the ledger import does).
  */
 export function repositoriesOn(db: Executor, dialect: Dialect): Repos {
   const inList = dialect.inList;
+  // the queries of a use case's every call: compiled once per shape (shapes.ts)
+  const shaped = shapedQueries(dialect.name);
+  const list = dialect.listParam;
+  const inParam = dialect.inListParam;
 
   const disputeSelect = () =>
     db
@@ -216,17 +225,32 @@ export function repositoriesOn(db: Executor, dialect: Dialect): Repos {
       .select(dialect.disputeItemsJson("d.id").as("items"));
 
   const disputeById = async (id: number): Promise<Dispute | null> => {
-    const r = await disputeSelect().where("d.id", "=", id).executeTakeFirst();
+    const [r] = (await shaped(db, "disputes.byId", [id], (id) => disputeSelect().where("d.id", "=", id))).rows;
     return r ? toDispute(r as DisputeRow, dialect) : null;
   };
   const disputes = async (rows: Promise<unknown[]>): Promise<Dispute[]> => (await rows).map((r) => toDispute(r as DisputeRow, dialect));
 
   const customerFlagTaken = (): never => fail("conflict", "customer_already_flagged", {}, { field: "customerRef" });
 
+  /** A multi-row INSERT of rows with the same keys, one shape per (table, keys, row count) for the usual few rows. */
+  const insertRows = async <T extends "TimelineEntry" | "Hold" | "DisputeItem">(table: T, rows: Record<string, unknown>[]): Promise<void> => {
+    if (rows.length > MAX_SHAPED_ROWS) {
+      await db.insertInto(table).values(rows as never).execute();
+      return;
+    }
+    const keys = Object.keys(rows[0]!);
+    const values = rows.flatMap((r) => keys.map((k) => r[k]));
+    await shaped(db, `insert:${table}:${keys.join(",")}:${rows.length}`, values, (...v) =>
+      db.insertInto(table).values(rows.map((_, j) => Object.fromEntries(keys.map((k, i) => [k, v[j * keys.length + i]]))) as never),
+    );
+  };
+  const insertDisputeItems = (disputeId: number, items: readonly { itemId: number; amount: number }[]) =>
+    insertRows("DisputeItem", items.map((i) => ({ disputeId, itemId: i.itemId, amount: i.amount })));
+
   return {
     people: {
       async byEmail(email) {
-        const r = await db.selectFrom("Person").select(PERSON).where("email", "=", email).executeTakeFirst();
+        const [r] = (await shaped(db, "people.byEmail", [email], (email) => db.selectFrom("Person").select(PERSON).where("email", "=", email))).rows;
         return r ? toPerson(r) : null;
       },
       async byEmails(emails) {
@@ -234,7 +258,7 @@ export function repositoriesOn(db: Executor, dialect: Dialect): Repos {
         return (await db.selectFrom("Person").select(PERSON).where(inList("email", emails)).orderBy("id").execute()).map(toPerson);
       },
       async bySlackId(slackUserId) {
-        const r = await db.selectFrom("Person").select(PERSON).where("slackUserId", "=", slackUserId).executeTakeFirst();
+        const [r] = (await shaped(db, "people.bySlackId", [slackUserId], (id) => db.selectFrom("Person").select(PERSON).where("slackUserId", "=", id))).rows;
         return r ? toPerson(r) : null;
       },
       async list(filter) {
@@ -262,11 +286,11 @@ export function repositoriesOn(db: Executor, dialect: Dialect): Repos {
 
     customers: {
       async byRef(ref) {
-        const r = await db.selectFrom("Customer").select(CUSTOMER).where("ref", "=", ref).executeTakeFirst();
+        const [r] = (await shaped(db, "customers.byRef", [ref], (ref) => db.selectFrom("Customer").select(CUSTOMER).where("ref", "=", ref))).rows;
         return r ? toCustomer(r) : null;
       },
       async byId(id) {
-        const r = await db.selectFrom("Customer").select(CUSTOMER).where("id", "=", id).executeTakeFirst();
+        const [r] = (await shaped(db, "customers.byId", [id], (id) => db.selectFrom("Customer").select(CUSTOMER).where("id", "=", id))).rows;
         return r ? toCustomer(r) : null;
       },
       async byIds(ids) {
@@ -310,7 +334,7 @@ export function repositoriesOn(db: Executor, dialect: Dialect): Repos {
       async lock(ids) {
         if (!dialect.rowLocks || !ids.length) return false;
         const sorted = [...new Set(ids)].sort((a, b) => a - b);
-        await db.selectFrom("Customer").select("id").where(inList("id", sorted)).orderBy("id").forUpdate().execute();
+        await shaped(db, "customers.lock", [list(sorted)], (ids) => db.selectFrom("Customer").select("id").where(inParam("id", ids)).orderBy("id").forUpdate());
         return true;
       },
     },
@@ -318,11 +342,12 @@ export function repositoriesOn(db: Executor, dialect: Dialect): Repos {
     items: {
       async byIds(ids) {
         if (!ids.length) return [];
-        return (await db.selectFrom("Item").select(ITEM).where(inList("id", ids)).orderBy("id").execute()).map(toItem);
+        return (await shaped(db, "items.byIds", [list(ids)], (ids) => db.selectFrom("Item").select(ITEM).where(inParam("id", ids)).orderBy("id"))).rows.map(toItem);
       },
       async byRefs(customerId, refs) {
         if (!refs.length) return [];
-        return (await db.selectFrom("Item").select(ITEM).where("customerId", "=", customerId).where(inList("ref", refs)).orderBy("id").execute()).map(toItem);
+        const r = await shaped(db, "items.byRefs", [customerId, list(refs)], (c, refs) => db.selectFrom("Item").select(ITEM).where("customerId", "=", c).where(inParam("ref", refs)).orderBy("id"));
+        return r.rows.map(toItem);
       },
       async ofCustomer(customerId, filter) {
         let q = db.selectFrom("Item").select(ITEM).where("customerId", "=", customerId);
@@ -331,9 +356,13 @@ export function repositoriesOn(db: Executor, dialect: Dialect): Repos {
       },
       async ofCustomers(customerIds, filter) {
         if (!customerIds.length) return [];
-        let q = db.selectFrom("Item").select(ITEM).where(inList("customerId", customerIds));
-        if (filter?.openOnly) q = q.where("openAmount", "<>", 0);
-        return (await q.orderBy("dueOn").orderBy("ref").orderBy("id").execute()).map(toItem);
+        const openOnly = Boolean(filter?.openOnly);
+        const r = await shaped(db, `items.ofCustomers:${openOnly}`, [list(customerIds)], (ids) => {
+          let q = db.selectFrom("Item").select(ITEM).where(inParam("customerId", ids));
+          if (openOnly) q = q.where("openAmount", "<>", 0);
+          return q.orderBy("dueOn").orderBy("ref").orderBy("id");
+        });
+        return r.rows.map(toItem);
       },
       async allOpen(filter) {
         let q = db.selectFrom("Item").select(ITEM).where("openAmount", "<>", 0);
@@ -385,16 +414,20 @@ export function repositoriesOn(db: Executor, dialect: Dialect): Repos {
 
     reasons: {
       async list(filter) {
-        let q = db.selectFrom("Reason").select(REASON);
-        if (filter?.activeOnly) q = q.where("active", "=", true);
-        return (await q.orderBy("sortOrder").orderBy("code").execute()).map(toReason);
+        const activeOnly = Boolean(filter?.activeOnly);
+        const r = await shaped(db, `reasons.list:${activeOnly}`, [], () => {
+          let q = db.selectFrom("Reason").select(REASON);
+          if (activeOnly) q = q.where("active", "=", true);
+          return q.orderBy("sortOrder").orderBy("code");
+        });
+        return r.rows.map(toReason);
       },
       async byCode(code) {
-        const r = await db.selectFrom("Reason").select(REASON).where("code", "=", code).executeTakeFirst();
+        const [r] = (await shaped(db, "reasons.byCode", [code], (code) => db.selectFrom("Reason").select(REASON).where("code", "=", code))).rows;
         return r ? toReason(r) : null;
       },
       async byId(id) {
-        const r = await db.selectFrom("Reason").select(REASON).where("id", "=", id).executeTakeFirst();
+        const [r] = (await shaped(db, "reasons.byId", [id], (id) => db.selectFrom("Reason").select(REASON).where("id", "=", id))).rows;
         return r ? toReason(r) : null;
       },
       async create(input) {
@@ -442,7 +475,7 @@ export function repositoriesOn(db: Executor, dialect: Dialect): Repos {
     disputes: {
       byId: disputeById,
       async byNumber(number) {
-        const r = await disputeSelect().where("d.number", "=", number).executeTakeFirst();
+        const [r] = (await shaped(db, "disputes.byNumber", [number], (n) => disputeSelect().where("d.number", "=", n))).rows;
         return r ? toDispute(r as DisputeRow, dialect) : null;
       },
       list(f: DisputeFilter) {
@@ -490,14 +523,17 @@ export function repositoriesOn(db: Executor, dialect: Dialect): Repos {
       },
       async openClaims(itemIds, exceptDisputeId) {
         if (!itemIds.length) return [];
-        let q = db
-          .selectFrom("DisputeItem as di")
-          .innerJoin("Dispute as d", "d.id", "di.disputeId")
-          .select(["di.itemId", "di.disputeId", "d.number", "di.amount"])
-          .where(inList("di.itemId", itemIds))
-          .where("d.status", "=", "open");
-        if (exceptDisputeId) q = q.where("d.id", "<>", exceptDisputeId);
-        return (await q.orderBy("di.disputeId").orderBy("di.itemId").execute()) satisfies ItemClaim[];
+        const claims = (ids: unknown) =>
+          db
+            .selectFrom("DisputeItem as di")
+            .innerJoin("Dispute as d", "d.id", "di.disputeId")
+            .select(["di.itemId", "di.disputeId", "d.number", "di.amount"])
+            .where(inParam("di.itemId", ids))
+            .where("d.status", "=", "open");
+        const r = exceptDisputeId
+          ? await shaped(db, "disputes.openClaims:except", [list(itemIds), exceptDisputeId], (ids, except) => claims(ids).where("d.id", "<>", except).orderBy("di.disputeId").orderBy("di.itemId"))
+          : await shaped(db, "disputes.openClaims", [list(itemIds)], (ids) => claims(ids).orderBy("di.disputeId").orderBy("di.itemId"));
+        return r.rows satisfies ItemClaim[];
       },
       async openCustomerLevel(customerId) {
         const r = await disputeSelect()
@@ -511,8 +547,10 @@ export function repositoriesOn(db: Executor, dialect: Dialect): Repos {
       },
       async holdingFor(customerIds) {
         if (!customerIds.length) return [];
-        const rows = await disputes(disputeSelect().where(inList("d.customerId", customerIds)).where("d.status", "in", ["open", "resolved"]).orderBy("d.id").execute());
-        return rows.filter(mayHold);
+        const r = await shaped(db, "disputes.holdingFor", [list(customerIds)], (ids) =>
+          disputeSelect().where(inParam("d.customerId", ids)).where("d.status", "in", ["open", "resolved"]).orderBy("d.id"),
+        );
+        return r.rows.map((row) => toDispute(row as DisputeRow, dialect)).filter(mayHold);
       },
       async customersWithHoldingDisputes(customerIds) {
         // Candidates by status only; which of them may hold is the domain's rule (mayHold).
@@ -554,35 +592,56 @@ export function repositoriesOn(db: Executor, dialect: Dialect): Repos {
       async create(d) {
         let id: number;
         try {
-          ({ id } = await db.insertInto("Dispute").values(disputeColumns(d)).returning("id").executeTakeFirstOrThrow());
+          const values = disputeColumns(d);
+          const names = Object.keys(values) as (keyof typeof values)[];
+          const r = await shaped(db, "disputes.create", names.map((k) => values[k]), (...v) =>
+            db
+              .insertInto("Dispute")
+              .values(Object.fromEntries(names.map((k, i) => [k, v[i]])) as typeof values)
+              .returning("id"),
+          );
+          id = r.rows[0]!.id;
         } catch (e) {
           if (dialect.isUniqueViolation(e)) customerFlagTaken();
           throw e;
         }
-        if (d.items.length) await db.insertInto("DisputeItem").values(d.items.map((i) => ({ disputeId: id, itemId: i.itemId, amount: i.amount }))).execute();
+        if (d.items.length) await insertDisputeItems(id, d.items);
         return (await disputeById(id))!;
       },
       async update(d, expectedVersion) {
-        let changed: bigint;
+        let changed: bigint | undefined;
         try {
-          changed = (await db.updateTable("Dispute").set(disputeColumns(d)).where("id", "=", d.id).where("version", "=", expectedVersion).executeTakeFirst()).numUpdatedRows;
+          const values = disputeColumns(d);
+          const names = Object.keys(values) as (keyof typeof values)[];
+          const r = await shaped(db, "disputes.update", [d.id, expectedVersion, ...names.map((k) => values[k])], (id, version, ...v) =>
+            db
+              .updateTable("Dispute")
+              .set(Object.fromEntries(names.map((k, i) => [k, v[i]])) as typeof values)
+              .where("id", "=", id as number)
+              .where("version", "=", version as number),
+          );
+          changed = r.numAffectedRows;
         } catch (e) {
           if (dialect.isUniqueViolation(e)) customerFlagTaken();
           throw e;
         }
         if (Number(changed) !== 1) fail("stale_version", "stale_version", { number: d.number });
-        const stored = await db.selectFrom("DisputeItem").select(["itemId", "amount"]).where("disputeId", "=", d.id).execute();
+        const stored = (await shaped(db, "disputes.items", [d.id], (id) => db.selectFrom("DisputeItem").select(["itemId", "amount"]).where("disputeId", "=", id))).rows;
         const diff = diffDisputeItems(stored, d.items);
-        if (diff.remove.length) await db.deleteFrom("DisputeItem").where("disputeId", "=", d.id).where(inList("itemId", diff.remove)).execute();
-        if (diff.insert.length) await db.insertInto("DisputeItem").values(diff.insert.map((i) => ({ disputeId: d.id, ...i }))).execute();
-        for (const u of diff.update) await db.updateTable("DisputeItem").set({ amount: u.amount }).where("disputeId", "=", d.id).where("itemId", "=", u.itemId).execute();
+        if (diff.remove.length) {
+          await shaped(db, "disputes.removeItems", [d.id, list(diff.remove)], (id, items) => db.deleteFrom("DisputeItem").where("disputeId", "=", id).where(inParam("itemId", items)));
+        }
+        if (diff.insert.length) await insertDisputeItems(d.id, diff.insert);
+        for (const u of diff.update) {
+          await shaped(db, "disputes.updateItem", [u.amount, d.id, u.itemId], (amount, id, itemId) =>
+            db.updateTable("DisputeItem").set({ amount }).where("disputeId", "=", id).where("itemId", "=", itemId),
+          );
+        }
       },
       async appendEvents(disputeId, events) {
         if (!events.length) return;
-        await db
-          .insertInto("TimelineEntry")
-          .values(events.map((e) => ({ disputeId, type: e.type, at: e.at, byEmail: e.byEmail ?? null, text: e.text ?? null, data: e.data ? JSON.stringify(e.data) : null })))
-          .execute();
+        const rows = events.map((e) => ({ disputeId, type: e.type, at: e.at, byEmail: e.byEmail ?? null, text: e.text ?? null, data: e.data ? JSON.stringify(e.data) : null }));
+        await insertRows("TimelineEntry", rows);
       },
       async timeline(disputeId) {
         const rows = await db.selectFrom("TimelineEntry").select(["type", "at", "byEmail", "text", "data"]).where("disputeId", "=", disputeId).orderBy("id").execute();
@@ -601,18 +660,25 @@ export function repositoriesOn(db: Executor, dialect: Dialect): Repos {
     holds: {
       async replaceForCustomers(customerIds, rows, now) {
         if (!customerIds.length) return [];
-        const stored = await db
-          .selectFrom("Hold")
-          .select(["itemId", "disputeId", "amount", "kind"])
-          .where("itemId", "in", (eb) => eb.selectFrom("Item as i").select("i.id").where(inList("i.customerId", customerIds)))
-          .execute();
+        const stored = await shaped(db, "holds.ofCustomers", [list(customerIds)], (ids) =>
+          db
+            .selectFrom("Hold")
+            .select(["itemId", "disputeId", "amount", "kind"])
+            .where("itemId", "in", (eb) => eb.selectFrom("Item as i").select("i.id").where(inParam("i.customerId", ids))),
+        );
         const diff = diffHolds(
-          stored.map((h) => ({ ...h, kind: h.kind as HoldKind })),
+          stored.rows.map((h) => ({ ...h, kind: h.kind as HoldKind })),
           rows,
         );
-        if (diff.insert.length) await db.insertInto("Hold").values(diff.insert.map((r) => ({ ...r, since: now }))).execute();
-        for (const r of diff.update) await db.updateTable("Hold").set({ amount: r.amount, kind: r.kind }).where("itemId", "=", r.itemId).where("disputeId", "=", r.disputeId).execute();
-        for (const r of diff.remove) await db.deleteFrom("Hold").where("itemId", "=", r.itemId).where("disputeId", "=", r.disputeId).execute();
+        if (diff.insert.length) await insertRows("Hold", diff.insert.map((r) => ({ itemId: r.itemId, disputeId: r.disputeId, amount: r.amount, kind: r.kind, since: now })));
+        for (const r of diff.update) {
+          await shaped(db, "holds.update", [r.amount, r.kind, r.itemId, r.disputeId], (amount, kind, itemId, disputeId) =>
+            db.updateTable("Hold").set({ amount, kind }).where("itemId", "=", itemId).where("disputeId", "=", disputeId),
+          );
+        }
+        for (const r of diff.remove) {
+          await shaped(db, "holds.remove", [r.itemId, r.disputeId], (itemId, disputeId) => db.deleteFrom("Hold").where("itemId", "=", itemId).where("disputeId", "=", disputeId));
+        }
         return diff.changes;
       },
       async list(filter) {
@@ -634,8 +700,8 @@ export function repositoriesOn(db: Executor, dialect: Dialect): Repos {
 
     settings: {
       async get() {
-        const r = await db.selectFrom("Setting").select("value").where("key", "=", "company").executeTakeFirst();
-        return r ? settingsSchema.parse(JSON.parse(r.value)) : structuredClone(DEFAULT_SETTINGS);
+        const [r] = (await shaped(db, "settings.get", [], () => db.selectFrom("Setting").select("value").where("key", "=", "company"))).rows;
+        return parsedSettings(r?.value ?? null);
       },
       async save(value) {
         const now = new Date();
@@ -738,13 +804,14 @@ export function repositoriesOn(db: Executor, dialect: Dialect): Repos {
 
     counters: {
       async next(name) {
-        const r = await db
-          .insertInto("Counter")
-          .values({ name, value: 1 })
-          .onConflict((oc) => oc.column("name").doUpdateSet((eb) => ({ value: eb("Counter.value", "+", 1) })))
-          .returning("value")
-          .executeTakeFirstOrThrow();
-        return r.value;
+        const r = await shaped(db, "counters.next", [name], (name) =>
+          db
+            .insertInto("Counter")
+            .values({ name, value: 1 })
+            .onConflict((oc) => oc.column("name").doUpdateSet((eb) => ({ value: eb("Counter.value", "+", 1) })))
+            .returning("value"),
+        );
+        return r.rows[0]!.value;
       },
     },
 
@@ -799,6 +866,13 @@ export function repositoriesOn(db: Executor, dialect: Dialect): Repos {
       },
     },
   };
+}
+
+/** The last stored settings text read, validated once: callers get a copy of their own (settings are plain JSON). */
+let lastSettings: { text: string | null; json: string } | null = null;
+function parsedSettings(text: string | null): Settings {
+  if (lastSettings?.text !== text) lastSettings = { text, json: JSON.stringify(text === null ? DEFAULT_SETTINGS : settingsSchema.parse(JSON.parse(text))) };
+  return JSON.parse(lastSettings.json) as Settings;
 }
 
 const asDate = (v: unknown): Date => (v instanceof Date ? v : new Date(String(v)));
@@ -878,32 +952,42 @@ export function kyselyStore(conn: Connection): Store {
   };
 }
 
-/** Repositories that refuse calls once their transaction has ended (a use case kept them too long). */
+/**
+ * Repositories that refuse calls once their transaction has ended (a use case kept them too long). Each
+ * collection is wrapped when the use case first touches it (a transaction uses a few of them).
+ */
 function guard(repos: Repos, isOpen: () => boolean, trx: Kysely<Database>, savepoints: boolean): Repos {
-  const out: Record<string, Record<string, unknown>> = {};
+  const out = {} as Record<string, Record<string, unknown>>;
   let sequence = 0;
-  for (const [collection, methods] of Object.entries(repos as unknown as Record<string, Record<string, (...a: unknown[]) => Promise<unknown>>>)) {
-    out[collection] = {};
+  const wrap = (collection: string, methods: Record<string, (...a: unknown[]) => Promise<unknown>>) => {
+    const wrapped: Record<string, unknown> = {};
     const multi = savepoints ? ((MULTI_STATEMENT[collection as keyof Repos] ?? []) as readonly string[]) : [];
-    for (const [name, fn] of Object.entries(methods)) {
+    for (const name in methods) {
+      const fn = methods[name]!;
       const call = multi.includes(name)
         ? async (...args: unknown[]) => {
-            const sp = sql.id(`port_${++sequence}`);
-            await sql`SAVEPOINT ${sp}`.execute(trx);
+            const sp = `"port_${++sequence}"`;
+            await trx.executeQuery(CompiledQuery.raw(`SAVEPOINT ${sp}`));
             try {
               const r = await fn(...args);
-              await sql`RELEASE SAVEPOINT ${sp}`.execute(trx);
+              await trx.executeQuery(CompiledQuery.raw(`RELEASE SAVEPOINT ${sp}`));
               return r;
             } catch (e) {
-              await sql`ROLLBACK TO SAVEPOINT ${sp}`.execute(trx);
-              await sql`RELEASE SAVEPOINT ${sp}`.execute(trx);
+              await trx.executeQuery(CompiledQuery.raw(`ROLLBACK TO SAVEPOINT ${sp}`));
+              await trx.executeQuery(CompiledQuery.raw(`RELEASE SAVEPOINT ${sp}`));
               throw e;
             }
           }
         : fn;
-      out[collection]![name] = (...args: unknown[]) =>
+      wrapped[name] = (...args: unknown[]) =>
         isOpen() ? call(...args) : Promise.reject(new Error("This transaction is already closed: use the store, not a transaction's repositories, after it ended"));
     }
+    return wrapped;
+  };
+  const all = repos as unknown as Record<string, Record<string, (...a: unknown[]) => Promise<unknown>>>;
+  for (const collection in all) {
+    let wrapped: Record<string, unknown> | undefined;
+    Object.defineProperty(out, collection, { enumerable: true, get: () => (wrapped ??= wrap(collection, all[collection]!)) });
   }
   return out as unknown as Repos;
 }
