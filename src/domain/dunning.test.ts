@@ -370,3 +370,17 @@ describe("account mode details", () => {
     expect(plan.skipped).toEqual([{ customerRef: "C001", currency: "EUR", level: "R1", total: 0, reason: "non_positive_total" }]);
   });
 });
+
+describe("held amounts as the holds say", () => {
+  it("are clamped to the open amount (a payment shrank the invoice after the hold) and ignored on credits", () => {
+    const inv = mk({ id: 1, dueOn: "2024-01-01", open: 30000, dunningLevel: "R1", lastDunnedOn: "2024-02-01" });
+    const partly = mk({ id: 2, dueOn: "2024-01-01", open: 20000, dunningLevel: "R1", lastDunnedOn: "2024-02-01" });
+    const cn = mk({ id: 3, dueOn: "2024-01-01", open: -1000, kind: "credit_note", dunningLevel: "R2" });
+    const plan = run("2024-06-01", [cust([held(inv, 80000), held(partly, 5000), held(cn, 500)])]);
+    expect(plan.letters.flatMap((l) => l.lines.map((x) => [x.ref, x.heldAmount, x.amount]))).toEqual([
+      ["INV-2", 5000, 15000],
+      ["INV-3", 0, -1000],
+    ]);
+    expect(plan.updates.map((u) => u.itemId)).toEqual([2, 3]);
+  });
+});

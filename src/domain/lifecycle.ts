@@ -28,7 +28,14 @@ export type Command =
   | "release_holds"
   | "remind";
 
-export const TRANSITIONS: Record<Command, { from: readonly DisputeStatus[]; to: DisputeStatus | null }> = {
+export interface Transition {
+  from: readonly DisputeStatus[];
+  to: DisputeStatus | null;
+  /** a further condition on the dispute, beyond its status */
+  only?: (d: Pick<Dispute, "resolution" | "holdsReleasedAt">) => boolean;
+}
+
+export const TRANSITIONS: Record<Command, Transition> = {
   edit: { from: ["open"], to: null },
   comment: { from: ["open", "resolved", "withdrawn"], to: null },
   reassign: { from: ["open"], to: null },
@@ -37,8 +44,15 @@ export const TRANSITIONS: Record<Command, { from: readonly DisputeStatus[]; to: 
   resolve: { from: ["open"], to: "resolved" },
   withdraw: { from: ["open"], to: "withdrawn" },
   reopen: { from: ["resolved", "withdrawn"], to: "open" },
-  release_holds: { from: ["resolved"], to: null },
+  // litigation keeps the holds after resolution, until they are released once
+  release_holds: { from: ["resolved"], to: null, only: (d) => d.resolution?.outcome === "litigation" && !d.holdsReleasedAt },
 };
+
+/** Whether the command can run on the dispute as it is now (its status, and the command's condition). */
+export function available(d: Pick<Dispute, "status" | "resolution" | "holdsReleasedAt">, command: Command): boolean {
+  const t = TRANSITIONS[command];
+  return t.from.includes(d.status) && (t.only?.(d) ?? true);
+}
 
 export function assertTransition(dispute: Pick<Dispute, "status" | "number">, command: Command): void {
   const t = TRANSITIONS[command];
@@ -258,6 +272,8 @@ export interface ResolveInput {
   creditNoteRef?: string | null;
   concededAmount?: number | null;
   rootCause?: string | null;
+  /** the ledger's item with the credit note's reference, when the ledger already has it */
+  creditNote?: Pick<Item, "kind"> | null;
 }
 
 export function disputedTotal(d: Pick<Dispute, "items">): number {
@@ -281,6 +297,7 @@ export function resolveDispute(d: Dispute, input: ResolveInput, now: Date): Chan
       invalid("concededAmount", "conceded_exceeds_disputed", { conceded: money(conceded, d.currency), disputed: money(disputedTotal(d), d.currency) });
     }
   }
+  const creditNoteSeen = input.outcome === "credit_note" && input.creditNote?.kind === "credit_note";
   const resolution: Resolution = {
     outcome: input.outcome,
     note,
@@ -289,7 +306,8 @@ export function resolveDispute(d: Dispute, input: ResolveInput, now: Date): Chan
     rootCause: input.rootCause?.trim() || null,
   };
   return {
-    dispute: bump(d, { status: "resolved", resolution, closedAt: now, closedByEmail: input.byEmail, creditNoteSeenAt: null, holdsReleasedAt: null }, now),
+    // The credit note may already be in the ledger: then nothing stays held for it.
+    dispute: bump(d, { status: "resolved", resolution, closedAt: now, closedByEmail: input.byEmail, creditNoteSeenAt: creditNoteSeen ? now : null, holdsReleasedAt: null }, now),
     events: [ev("resolved", now, input.byEmail, note, { outcome: input.outcome, creditNoteRef, concededAmount: conceded })],
   };
 }
@@ -323,7 +341,7 @@ export function reopenDispute(d: Dispute, input: { byEmail: string; note: string
 /** Litigation keeps the holds after resolution until someone releases them explicitly. */
 export function releaseHolds(d: Dispute, input: { byEmail: string; note: string }, now: Date): Change {
   assertTransition(d, "release_holds");
-  if (d.resolution?.outcome !== "litigation" || d.holdsReleasedAt) {
+  if (!available(d, "release_holds")) {
     fail("illegal_transition", "no_holds_to_release", { number: d.number });
   }
   checkLength("note", input.note.trim(), "note");
