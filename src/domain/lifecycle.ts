@@ -1,6 +1,7 @@
 import { addDays, checkDate, DATE_BOUNDS } from "./dates.ts";
 import { AccordError, fail, invalid, money } from "./errors.ts";
 import { checkLength } from "./limits.ts";
+import { OUTCOMES, PRIORITIES } from "./types.ts";
 import type {
   Customer,
   Dispute,
@@ -133,6 +134,7 @@ export function validateSelection(customer: Customer, selection: { claims: ItemC
 
 /** A follow-up date: a real calendar date from today to two years ahead. */
 export function checkFollowUp(field: string, on: string, today: string): string {
+  if (!on.trim()) invalid(field, "date_required", {});
   checkDate(field, on);
   if (on < today) invalid(field, "follow_up_past", { value: on, min: today });
   const max = addDays(today, DATE_BOUNDS.followUpDaysAhead);
@@ -157,8 +159,14 @@ export interface OpenInput {
   items: DisputedItem[];
 }
 
+/** A priority given as text by an adapter is one of PRIORITIES. */
+function checkPriority(priority: string | undefined): void {
+  if (priority !== undefined && !(PRIORITIES as readonly string[]).includes(priority)) invalid("priority", "priority_invalid", {});
+}
+
 export function openDispute(input: OpenInput, now: Date): Change {
   if (!input.reason.active) invalid("reasonCode", "reason_inactive", { code: input.reason.code });
+  checkPriority(input.priority);
   const statement = input.statement.trim();
   if (!statement) invalid("statement", "statement_required", {});
   checkLength("statement", statement, "statement");
@@ -202,6 +210,7 @@ export interface EditInput {
 
 export function editDispute(d: Dispute, input: EditInput, now: Date): Change {
   assertTransition(d, "edit");
+  checkPriority(input.priority);
   checkLength("note", input.note?.trim(), "note");
   const patch: Partial<Dispute> = {};
   const changes: string[] = [];
@@ -282,6 +291,7 @@ export function disputedTotal(d: Pick<Dispute, "items">): number {
 
 export function resolveDispute(d: Dispute, input: ResolveInput, now: Date): Change {
   assertTransition(d, "resolve");
+  if (!(OUTCOMES as readonly string[]).includes(input.outcome)) invalid("outcome", "outcome_required", {});
   const note = input.note.trim();
   if (!note) invalid("note", "resolution_note_required", {});
   checkLength("note", note, "note");

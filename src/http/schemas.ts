@@ -2,6 +2,7 @@ import { z } from "zod";
 import { isPageCursor } from "../app/listDisputes.ts";
 import { readPreviewCursor } from "../app/dunning.ts";
 import { isIsoDate } from "../domain/dates.ts";
+import { REASON_DAYS } from "../domain/limits.ts";
 import { OUTCOMES, PRIORITIES, DISPUTE_STATUSES, SCOPES } from "../domain/types.ts";
 
 // Request schemas of the REST API. The same objects parse requests and generate /api/v1/openapi.json.
@@ -87,8 +88,8 @@ const reasonFields = {
   labelEn: z.string().min(1).max(75),
   active: z.boolean(),
   sortOrder: z.number().int(),
-  followUpDays: z.number().int().min(0).max(365),
-  slaDays: z.number().int().min(1).max(730),
+  followUpDays: z.number().int().min(REASON_DAYS.followUpDays.min).max(REASON_DAYS.followUpDays.max),
+  slaDays: z.number().int().min(REASON_DAYS.slaDays.min).max(REASON_DAYS.slaDays.max),
   priority: z.enum(PRIORITIES),
   holdsDunning: z.boolean(),
 };

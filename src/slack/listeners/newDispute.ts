@@ -1,0 +1,145 @@
+import crypto from "node:crypto";
+import type { App } from "@slack/bolt";
+import { openDispute } from "../../app/openDispute.ts";
+import { previewNotice } from "../../app/previewNotice.ts";
+import { searchCustomers } from "../../app/searchCustomers.ts";
+import { searchItems, type ItemChoice } from "../../app/searchItems.ts";
+import { AccordError } from "../../domain/errors.ts";
+import type { Person, Priority } from "../../domain/types.ts";
+import { customerOption, itemOption, noticePreviewForm } from "../../views/forms.ts";
+import { t } from "../../views/i18n.ts";
+import { ACTION_IDS, formModal, textMessage } from "../blocks.ts";
+import { list, readView, str, type SubmittedForm } from "../forms.ts";
+import { flush, slackOption, type AnyBody, type Kit } from "../listen.ts";
+
+// The new-dispute modal: type-ahead (customers, their items), refresh on customer / items / reason, the
+// notice preview, and the submission. Amounts go to the use case as typed ("200,00"): it reads them in the
+// item's currency.
+
+/** A selected item: its ref, its amount as typed, and where that amount was typed (for errors). */
+interface Picked {
+  id: number;
+  ref: string;
+  amount?: string;
+  field: string;
+}
+
+/** Item options carry the item id: the refs of the selected ones, from the customer's items. */
+async function selectedItems(k: Kit, customerRef: string, form: SubmittedForm, viewer: Person): Promise<ItemChoice[]> {
+  const ids = list(form.values.items).map(Number);
+  if (!customerRef || !ids.length) return [];
+  const choices = await searchItems(k.deps, { customerRef, q: "", viewerEmail: viewer.email, limit: 500 });
+  const byId = new Map(choices.map((c) => [c.item.id, c]));
+  return ids.map((id) => byId.get(id)).filter((c): c is ItemChoice => !!c);
+}
+
+/** The amount fields, then the "REF amount" lines of the partial-amounts box. */
+function picked(form: SubmittedForm, items: ItemChoice[]): Picked[] {
+  const out: Picked[] = items.map((c) => ({ id: c.item.id, ref: c.item.ref, field: `amount_${c.item.id}`, ...(str(form.values[`amount_${c.item.id}`]) ? { amount: str(form.values[`amount_${c.item.id}`]) } : {}) }));
+  const byRef = new Map(out.map((p) => [p.ref.toLowerCase(), p]));
+  for (const line of str(form.values.partials).split("\n").map((l) => l.trim()).filter(Boolean)) {
+    const m = /^(\S+)\s+(.+)$/.exec(line);
+    const p = m ? byRef.get(m[1]!.toLowerCase()) : undefined;
+    if (!p) throw new PartialLine(line);
+    Object.assign(p, { amount: m![2]!, field: "partials" });
+  }
+  return out;
+}
+
+class PartialLine extends Error {
+  constructor(readonly line: string) {
+    super(`not an item of the selection: ${line}`);
+  }
+}
+
+const customerRefOf = (form: SubmittedForm): string => str(form.values.customer) || (form.meta?.m === "new" ? (form.meta.c ?? "") : "");
+
+export function registerNewDispute(app: App, k: Kit): void {
+  const { deps, gateway } = k;
+
+  app.view(
+    "form.new",
+    k.onView({ expects: "new", where: "form.new" }, async (s) => {
+      const { form, meta, viewer, body } = s;
+      const m = t(viewer.locale);
+      let items: Picked[] = [];
+      try {
+        items = meta.scope === "items" ? picked(form, await selectedItems(k, customerRefOf(form), form, viewer)) : [];
+      } catch (err) {
+        if (err instanceof PartialLine) return { response: { response_action: "errors", errors: { [form.blockOf("partials") ?? "partials"]: m.reply.partialLine(err.line) } } };
+        throw err;
+      }
+      s.itemFieldOf = (i) => items[i]?.field ?? null;
+      const ownerSlack = str(form.values.owner);
+      const owner = ownerSlack ? await gateway.personOf(ownerSlack) : null;
+      if (ownerSlack && !owner) return { response: { response_action: "errors", errors: { [form.blockOf("owner") ?? "owner"]: m.reply.unknownOwner } } };
+      const input = {
+        customerRef: customerRefOf(form),
+        ...(meta.scope === "items" ? { items: items.map((i) => ({ ref: i.ref, ...(i.amount !== undefined ? { amount: i.amount } : {}) })) } : { scope: "customer" as const }),
+        reasonCode: str(form.values.reason),
+        statement: str(form.values.statement),
+        openedByEmail: viewer.email,
+        ...(owner ? { ownerEmail: owner.email } : {}),
+        ...(str(form.values.follow_up) ? { followUpOn: str(form.values.follow_up) } : {}),
+        ...(str(form.values.priority) ? { priority: str(form.values.priority) as Priority } : {}),
+      };
+      const hash = crypto.createHash("sha256").update(JSON.stringify(input)).digest("hex");
+      const notifyOwner = list(form.values.notify).includes("yes");
+      const r = await openDispute(deps, { ...input, origin: { notifyOwner }, idempotency: { key: `slack-view:${String(body.view.id)}`, hash } });
+      if (r.replayed) return;
+      const text = m.reply.opened(r.dispute.number, owner?.name ?? r.dispute.ownerEmail);
+      return { after: () => k.tell(meta.ch ? { channel: { id: meta.ch } } : {}, s.userId, textMessage(text)) };
+    }),
+  );
+
+  // refresh the form when the customer, the items or the reason change
+  const refresh = async ({ ack, body }: { ack: () => Promise<void>; body: AnyBody }) => {
+    await ack();
+    await flush();
+    const viewer = await gateway.personOf(body.user.id);
+    if (!viewer || !body.view) return;
+    const form = readView(body.view);
+    const meta = form.meta;
+    if (!meta || meta.m !== "new") return;
+    const ref = customerRefOf(form);
+    const customer = ref ? ((await searchCustomers(deps, { q: ref, viewerEmail: viewer.email, limit: 1 }))[0] ?? null) : null;
+    const selected = customer && customer.ref === meta.c && meta.scope === "items" ? await selectedItems(k, customer.ref, form, viewer) : [];
+    const { form: next, slackIds } = await k.newForm({ customer, scope: meta.scope, channel: meta.ch, reasonCode: str(form.values.reason) || undefined, selected }, viewer);
+    await k.updateModal(body.view, next, slackIds);
+  };
+  for (const id of ["customer", "items", "reason"]) app.action(id, refresh as never);
+
+  app.action(ACTION_IDS.formButton("preview"), async ({ ack, body }) => {
+    await ack();
+    await flush();
+    const b = body as AnyBody;
+    const viewer = await gateway.personOf(b.user.id);
+    if (!viewer || !b.view) return;
+    const form = readView(b.view);
+    let text: string;
+    try {
+      const items = await selectedItems(k, customerRefOf(form), form, viewer);
+      const owner = str(form.values.owner) ? await gateway.personOf(str(form.values.owner)) : null;
+      const draft = { customerRef: customerRefOf(form), items: items.map((c) => ({ ref: c.item.ref })), reasonCode: str(form.values.reason), statement: str(form.values.statement) || "…", followUpOn: str(form.values.follow_up) || undefined };
+      text = (await previewNotice(deps, { locale: owner?.locale ?? viewer.locale, draft })).text;
+    } catch (err) {
+      text = err instanceof AccordError ? k.words(err, viewer.locale, "preview") : k.unexpected(err, viewer.locale, "preview");
+    }
+    await gateway.call("views.push", { trigger_id: b.trigger_id, view: formModal(noticePreviewForm(text, viewer.locale)) }).catch((err: unknown) => k.log.warn({ err }, "preview could not be shown"));
+  });
+
+  // type-ahead: customers, then the chosen customer's open invoices
+  app.options({ action_id: "customer" }, async ({ ack, body }) => {
+    const b = body as AnyBody;
+    const viewer = await gateway.personOf(b.user.id);
+    const found = viewer ? await searchCustomers(deps, { q: String(b.value ?? ""), viewerEmail: viewer.email, limit: 100 }).catch(() => []) : [];
+    await ack({ options: found.map(customerOption).map(slackOption) } as never);
+  });
+  app.options({ action_id: "items" }, async ({ ack, body }) => {
+    const b = body as AnyBody;
+    const viewer = await gateway.personOf(b.user.id);
+    const ref = b.view ? customerRefOf(readView(b.view)) : "";
+    const found = viewer && ref ? await searchItems(deps, { customerRef: ref, q: String(b.value ?? ""), viewerEmail: viewer.email, limit: 100 }).catch(() => []) : [];
+    await ack({ options: found.map((c) => slackOption(itemOption(c, viewer!.locale))) } as never);
+  });
+}
