@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listHolds } from "../app/dunning.ts";
 import { fieldIdOf } from "./blocks.ts";
-import type { StoredView } from "./testing/fakeSlack.ts";
+import type { StoredView } from "./standin/fakeSlack.ts";
 import { actionIds, buttonValue, startHarness, USERS, type Harness } from "./testing/harness.ts";
-import { signature } from "./testing/signed.ts";
+import { signature } from "./standin/signed.ts";
 
 // The whole flow over HTTP with signed requests shaped like Slack's, against the fake Web API.
 

@@ -26,7 +26,7 @@ import {
 } from "./fuzz.ts";
 import { seedLedger, startTestAccord, TOKEN, type TestAccord } from "./harness.ts";
 import { startHarness, USERS, type Harness } from "../slack/testing/harness.ts";
-import { signature as slackSignature } from "../slack/testing/signed.ts";
+import { signature as slackSignature } from "../slack/standin/signed.ts";
 import { SLACK_BODY_LIMIT } from "../slack/guard.ts";
 
 // "Keep it held": every REST route of the OpenAPI document, driven with generated hostile input. Whatever
