@@ -218,5 +218,30 @@ export function listenerKit(h: HandlerContext) {
     };
   }
 
-  return { ...h, unexpected, words, tell, openModal, updateModal, newForm, openNewForm, showCard, onAction, onView };
+  /**
+   * A block action inside an open modal (a select that refreshes the form, a form button): ack, let it go
+   * out, find the person and read the modal; nobody known or no modal: nothing to do. Failures go to Bolt's
+   * error handler (logged): the modal stays as it is.
+   */
+  function inModal(run: (m: { body: AnyBody; viewer: Person; form: SubmittedForm }) => Promise<void>) {
+    return async ({ ack, body }: { ack: Ack; body: unknown }): Promise<void> => {
+      await ack();
+      await flush();
+      const b = body as AnyBody;
+      const viewer = await gateway.personOf(b.user.id);
+      if (viewer && b.view) await run({ body: b, viewer, form: readView(b.view) });
+    };
+  }
+
+  /** A type-ahead (options load): the person typing and their text; nobody known or a failure: no options. */
+  function onOptions(run: (o: { body: AnyBody; viewer: Person; q: string }) => Promise<Option[]>) {
+    return async ({ ack, body }: { ack: Ack; body: unknown }): Promise<void> => {
+      const b = body as AnyBody;
+      const viewer = await gateway.personOf(b.user.id).catch(() => null);
+      const options = viewer ? await run({ body: b, viewer, q: String(b.value ?? "") }).catch(() => []) : [];
+      await ack({ options: options.map(slackOption) });
+    };
+  }
+
+  return { ...h, unexpected, words, tell, openModal, updateModal, newForm, openNewForm, showCard, onAction, onView, inModal, onOptions };
 }

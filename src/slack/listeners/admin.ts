@@ -3,8 +3,8 @@ import { createReason, searchReasons, updateReason } from "../../app/reasons.ts"
 import { getAdminSettings, updateSettings } from "../../app/settings.ts";
 import type { Priority } from "../../domain/types.ts";
 import { pickReasonForm, reasonForm, reasonOptions, templateForm } from "../../views/forms.ts";
-import { list, readView, str, type FieldValue } from "../forms.ts";
-import { flush, slackOption, type AnyBody, type Kit } from "../listen.ts";
+import { list, str, type FieldValue } from "../forms.ts";
+import type { Kit } from "../listen.ts";
 
 // The App Home admin section: reasons (add, pick one to edit, the form) and the owner-notice template.
 // The use cases check who is an admin and every value.
@@ -13,7 +13,7 @@ import { flush, slackOption, type AnyBody, type Kit } from "../listen.ts";
 const int = (v: FieldValue | undefined): number | undefined => (str(v) === "" ? undefined : Number(str(v)));
 
 export function registerAdmin(app: App, k: Kit): void {
-  const { deps, gateway } = k;
+  const { deps } = k;
 
   app.action(/^admin\./, k.onAction({ expects: "admin", where: "admin" }, async ({ body, userId, viewer, p }) => {
     const { reasons, settings } = await getAdminSettings(deps, { byEmail: viewer.email });
@@ -22,25 +22,18 @@ export function registerAdmin(app: App, k: Kit): void {
   }));
 
   // the reason picked in the "edit a reason" modal: its form replaces the picker
-  app.action("pick", async ({ ack, body }) => {
-    await ack();
-    await flush();
-    const b = body as AnyBody;
-    const viewer = await gateway.personOf(b.user.id);
-    if (!viewer || !b.view) return;
-    const { reasons } = await getAdminSettings(deps, { byEmail: viewer.email }).catch(() => ({ reasons: [] }));
-    const editing = reasons.find((r) => r.code === str(readView(b.view).values.pick));
-    if (editing) await k.updateModal(b.view, reasonForm(reasons, editing, viewer.locale));
-  });
+  app.action(
+    "pick",
+    k.inModal(async ({ body, viewer, form }) => {
+      const { reasons } = await getAdminSettings(deps, { byEmail: viewer.email });
+      const editing = reasons.find((r) => r.code === str(form.values.pick));
+      if (editing) await k.updateModal(body.view, reasonForm(reasons, editing, viewer.locale));
+    }),
+  );
 
   // type-ahead of reasons: "reason" in the new-dispute form (active ones), "pick" in the admin picker (all)
   for (const id of ["reason", "pick"]) {
-    app.options({ action_id: id }, async ({ ack, body }) => {
-      const b = body as AnyBody;
-      const viewer = await gateway.personOf(b.user.id);
-      const reasons = viewer ? await searchReasons(deps, { q: String(b.value ?? ""), activeOnly: id === "reason", limit: 100 }) : [];
-      await ack({ options: viewer ? reasonOptions(reasons, viewer.locale).map(slackOption) : [] } as never);
-    });
+    app.options({ action_id: id }, k.onOptions(async ({ viewer, q }) => reasonOptions(await searchReasons(deps, { q, activeOnly: id === "reason", limit: 100 }), viewer.locale)));
   }
 
   app.view("form.reason", k.onView({ expects: "reason", where: "form.reason" }, async ({ form, meta, viewer }) => {

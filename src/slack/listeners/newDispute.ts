@@ -4,13 +4,12 @@ import { openDispute } from "../../app/openDispute.ts";
 import { previewNotice } from "../../app/previewNotice.ts";
 import { searchCustomers } from "../../app/searchCustomers.ts";
 import { searchItems, type ItemChoice } from "../../app/searchItems.ts";
-import { AccordError } from "../../domain/errors.ts";
 import type { Person, Priority } from "../../domain/types.ts";
 import { customerOption, itemOption, noticePreviewForm } from "../../views/forms.ts";
 import { t } from "../../views/i18n.ts";
 import { ACTION_IDS, formModal, textMessage } from "../blocks.ts";
 import { list, readView, str, type SubmittedForm } from "../forms.ts";
-import { flush, slackOption, type AnyBody, type Kit } from "../listen.ts";
+import type { Kit } from "../listen.ts";
 
 // The new-dispute modal: type-ahead (customers, their items), refresh on customer / items / reason, the
 // notice preview, and the submission. Amounts go to the use case as typed ("200,00"): it reads them in the
@@ -93,12 +92,7 @@ export function registerNewDispute(app: App, k: Kit): void {
   );
 
   // refresh the form when the customer, the items or the reason change
-  const refresh = async ({ ack, body }: { ack: () => Promise<void>; body: AnyBody }) => {
-    await ack();
-    await flush();
-    const viewer = await gateway.personOf(body.user.id);
-    if (!viewer || !body.view) return;
-    const form = readView(body.view);
+  const refresh = k.inModal(async ({ body, viewer, form }) => {
     const meta = form.meta;
     if (!meta || meta.m !== "new") return;
     const ref = customerRefOf(form);
@@ -106,40 +100,32 @@ export function registerNewDispute(app: App, k: Kit): void {
     const selected = customer && customer.ref === meta.c && meta.scope === "items" ? await selectedItems(k, customer.ref, form, viewer) : [];
     const { form: next, slackIds } = await k.newForm({ customer, scope: meta.scope, channel: meta.ch, reasonCode: str(form.values.reason) || undefined, selected }, viewer);
     await k.updateModal(body.view, next, slackIds);
-  };
-  for (const id of ["customer", "items", "reason"]) app.action(id, refresh as never);
-
-  app.action(ACTION_IDS.formButton("preview"), async ({ ack, body }) => {
-    await ack();
-    await flush();
-    const b = body as AnyBody;
-    const viewer = await gateway.personOf(b.user.id);
-    if (!viewer || !b.view) return;
-    const form = readView(b.view);
-    let text: string;
-    try {
-      const items = await selectedItems(k, customerRefOf(form), form, viewer);
-      const owner = str(form.values.owner) ? await gateway.personOf(str(form.values.owner)) : null;
-      const draft = { customerRef: customerRefOf(form), items: items.map((c) => ({ ref: c.item.ref })), reasonCode: str(form.values.reason), statement: str(form.values.statement) || "…", followUpOn: str(form.values.follow_up) || undefined };
-      text = (await previewNotice(deps, { locale: owner?.locale ?? viewer.locale, draft })).text;
-    } catch (err) {
-      text = err instanceof AccordError ? k.words(err, viewer.locale, "preview") : k.unexpected(err, viewer.locale, "preview");
-    }
-    await gateway.call("views.push", { trigger_id: b.trigger_id, view: formModal(noticePreviewForm(text, viewer.locale)) }).catch((err: unknown) => k.log.warn({ err }, "preview could not be shown"));
   });
+  for (const id of ["customer", "items", "reason"]) app.action(id, refresh);
+
+  app.action(
+    ACTION_IDS.formButton("preview"),
+    k.inModal(async ({ body, viewer, form }) => {
+      let text: string;
+      try {
+        const items = await selectedItems(k, customerRefOf(form), form, viewer);
+        const owner = str(form.values.owner) ? await gateway.personOf(str(form.values.owner)) : null;
+        const draft = { customerRef: customerRefOf(form), items: items.map((c) => ({ ref: c.item.ref })), reasonCode: str(form.values.reason), statement: str(form.values.statement) || "…", followUpOn: str(form.values.follow_up) || undefined };
+        text = (await previewNotice(deps, { locale: owner?.locale ?? viewer.locale, draft })).text;
+      } catch (err) {
+        text = k.words(err, viewer.locale, "preview");
+      }
+      await gateway.call("views.push", { trigger_id: body.trigger_id, view: formModal(noticePreviewForm(text, viewer.locale)) }).catch((err: unknown) => k.log.warn({ err }, "preview could not be shown"));
+    }),
+  );
 
   // type-ahead: customers, then the chosen customer's open invoices
-  app.options({ action_id: "customer" }, async ({ ack, body }) => {
-    const b = body as AnyBody;
-    const viewer = await gateway.personOf(b.user.id);
-    const found = viewer ? await searchCustomers(deps, { q: String(b.value ?? ""), viewerEmail: viewer.email, limit: 100 }).catch(() => []) : [];
-    await ack({ options: found.map(customerOption).map(slackOption) } as never);
-  });
-  app.options({ action_id: "items" }, async ({ ack, body }) => {
-    const b = body as AnyBody;
-    const viewer = await gateway.personOf(b.user.id);
-    const ref = b.view ? customerRefOf(readView(b.view)) : "";
-    const found = viewer && ref ? await searchItems(deps, { customerRef: ref, q: String(b.value ?? ""), viewerEmail: viewer.email, limit: 100 }).catch(() => []) : [];
-    await ack({ options: found.map((c) => slackOption(itemOption(c, viewer!.locale))) } as never);
-  });
+  app.options({ action_id: "customer" }, k.onOptions(async ({ viewer, q }) => (await searchCustomers(deps, { q, viewerEmail: viewer.email, limit: 100 })).map(customerOption)));
+  app.options(
+    { action_id: "items" },
+    k.onOptions(async ({ body, viewer, q }) => {
+      const ref = body.view ? customerRefOf(readView(body.view)) : "";
+      return ref ? (await searchItems(deps, { customerRef: ref, q, viewerEmail: viewer.email, limit: 100 })).map((c) => itemOption(c, viewer.locale)) : [];
+    }),
+  );
 }
