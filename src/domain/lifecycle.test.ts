@@ -22,7 +22,7 @@ import {
 } from "./lifecycle.ts";
 import { DISPUTE_STATUSES, type Dispute, type DisputeStatus, type Outcome } from "./types.ts";
 import { AccordError } from "./errors.ts";
-import { EMAILS, NOW, TODAY, accordError, customer, dispute, item, reason, resolution, resolvedDispute } from "./testBuilders.ts";
+import { EMAILS, NOW, TODAY, accordError, customer, dispute, item, reason, resolution, resolvedDispute } from "../test/builders.ts";
 
 const COMMANDS = Object.keys(TRANSITIONS) as Command[];
 
