@@ -62,8 +62,13 @@ export async function startAccord(config: Config, opts: AccordOptions = {}): Pro
   const log = opts.logger ?? createLogger(config.logLevel);
   const deps = await openDeps(config, { log, ...(opts.clock ? { clock: opts.clock } : {}), ...(opts.listeners ? { listeners: opts.listeners } : {}) });
   const { store, listeners } = deps;
-  const healed = await reconcileHolds(deps);
-  if (healed) log.warn({ holdChanges: healed }, "holds re-derived at start");
+  // Holds are re-derived in the background, in short batches: a large ledger does not delay the start.
+  const stopReconcile = new AbortController();
+  const started = Date.now();
+  const reconciled = reconcileHolds(deps, { signal: stopReconcile.signal }).then(
+    (healed) => (healed ? log.warn({ holdChanges: healed, ms: Date.now() - started }, "holds re-derived at start") : log.debug({ ms: Date.now() - started }, "holds checked at start")),
+    (err: unknown) => log.error({ err }, "re-deriving holds at start failed"),
+  );
 
   let outbox: ReturnType<typeof startOutboxLoop> | null = null;
   if (config.collections.mode === "webhook" && opts.startJobs !== false) {
@@ -125,6 +130,8 @@ export async function startAccord(config: Config, opts: AccordOptions = {}): Pro
           server.close(() => resolve());
           server.closeIdleConnections();
         });
+        stopReconcile.abort();
+        await reconciled;
         await outbox?.stop();
         await slack?.stop();
         await sandbox?.stop();

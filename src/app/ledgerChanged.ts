@@ -60,8 +60,20 @@ export async function announceLedgerChanges(deps: Deps, disputeIds: readonly num
   }
 }
 
-/** On start: re-derive every hold, healing anything left behind (an import written by an older version, a hand edit). */
-export async function reconcileHolds(deps: Deps): Promise<number> {
-  const now = deps.clock();
-  return deps.store.transaction(async (tx) => (await syncHolds(tx, deps, await tx.disputes.customersWithHoldingDisputes(), now)).length);
+/**
+ * Re-derives every hold, healing anything left behind (an import written by an older version, a hand
+ * edit). Run in the background at start: customers go `batch` at a time, each batch in its own short
+ * transaction (imports and use cases go in between), the event loop free between batches; `signal`
+ * stops it between two batches (shutdown). Returns how many holds changed.
+ */
+export async function reconcileHolds(deps: Deps, opts: { batch?: number; signal?: AbortSignal } = {}): Promise<number> {
+  const batch = opts.batch ?? 200;
+  const ids = await deps.store.disputes.customersWithHoldingDisputes();
+  let changed = 0;
+  for (let i = 0; i < ids.length && !opts.signal?.aborted; i += batch) {
+    const chunk = ids.slice(i, i + batch);
+    changed += await deps.store.transaction(async (tx) => (await syncHolds(tx, deps, chunk, deps.clock())).length);
+    await new Promise<void>((r) => setImmediate(r));
+  }
+  return changed;
 }

@@ -18,7 +18,16 @@ export interface MutationInput {
   version?: number | undefined;
   /** where the change comes from (chat thread...), passed on to the listeners */
   origin?: ChangeOrigin | undefined;
+  /**
+   * A key of the submission this change comes from (a chat form's view id): recorded in the transaction
+   * that applies the change, so a replay (double click, a retry after a restart, another replica) changes
+   * nothing, while a submission refused with field errors, rolled back, can still be corrected and sent.
+   */
+  once?: string | undefined;
 }
+
+/** The submission was already applied: nothing to do. */
+class AlreadyApplied extends Error {}
 
 export interface MutationContext {
   tx: Repos;
@@ -36,6 +45,7 @@ export async function mutateDispute(
 ): Promise<Dispute> {
   const now = deps.clock();
   const result = await deps.store.transaction(async (tx) => {
+    if (input.once !== undefined && !(await tx.slack.firstSeen(`once:${input.once}`, now))) throw new AlreadyApplied();
     const who = await actor(tx, input.byEmail);
     const found = await findDispute(tx, input.dispute);
     // Changes of one customer's disputes take turns (PostgreSQL row lock); read the dispute again once ours.
@@ -46,7 +56,11 @@ export async function mutateDispute(
     const change = await apply({ tx, dispute, customer, actor: who, now });
     await persistChange(tx, deps, dispute, change, now);
     return { change, before: dispute, who };
+  }).catch(async (e: unknown) => {
+    if (!(e instanceof AlreadyApplied)) throw e;
+    return null;
   });
+  if (!result) return findDispute(deps.store, input.dispute);
   await emit(deps, { kind: "dispute.changed", dispute: result.change.dispute, before: result.before, events: result.change.events, actor: result.who, origin: input.origin ?? {} });
   return result.change.dispute;
 }

@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { freshPostgresDatabase } from "../test/postgres.ts";
 import { pgConfig, type DatabaseTarget } from "./connect.ts";
 import { toSqliteTime } from "./dialect.ts";
-import { applyLedger, importLedger, LedgerError, parseLedgerText, runLedgerJob, type LedgerKind, type LedgerResult, type RowError } from "./ledger.ts";
+import { applyLedger, importLedger, INLINE_MAX_ROWS, LedgerError, ledgerWorkersStarted, parseLedgerText, runLedgerJob, type LedgerKind, type LedgerResult, type RowError } from "./ledger.ts";
 import { MIGRATIONS_DIRS, migrateSqlite as migrate } from "./migrate.ts";
 import { openSqlite } from "./sqlite.ts";
 const MIGRATIONS_DIR = MIGRATIONS_DIRS.sqlite;
@@ -471,9 +471,30 @@ describe.each(["sqlite", "postgres"] as const)("importLedger (worker threads) on
     await seed(db);
     const text = "ref;customerRef;kind;issuedOn;dueOn;amount;openAmount\nF1;C001;FA;01/02/2026;31/02/2026;1;1\n";
     const expected = await ledgerErrors(() => importText(db, text));
-    const error = await importLedger({ database: db.target, text, now: NOW }).catch((e: unknown) => e);
+    const file = tempFile("bad.csv");
+    fs.writeFileSync(file, text);
+    const error = await importLedger({ database: db.target, path: file, now: NOW }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(LedgerError);
     expect((error as LedgerError).details.errors).toEqual(expected);
+    const inline = await importLedger({ database: db.target, text, now: NOW }).catch((e: unknown) => e);
+    expect((inline as LedgerError).details.errors).toEqual(expected);
+  });
+
+  it("runs small batches in this thread and large ones in a worker, with the same result", async () => {
+    const a = await freshDb(backend);
+    const b = await freshDb(backend);
+    await seed(a);
+    await seed(b);
+    const rows = (n: number) =>
+      Array.from({ length: n }, (_, i) => ({ ref: `F-${i}`, customerRef: "C001", kind: "invoice", issuedOn: "2026-02-01", dueOn: "2026-03-03", amount: "100.00", openAmount: "100.00" }));
+    const started = ledgerWorkersStarted();
+    const small = await importLedger({ database: a.target, rows: rows(INLINE_MAX_ROWS), kind: "items", now: NOW });
+    expect(ledgerWorkersStarted()).toBe(started);
+    const large = await importLedger({ database: b.target, rows: rows(INLINE_MAX_ROWS + 1), kind: "items", now: NOW });
+    expect(ledgerWorkersStarted()).toBe(started + 1);
+    expect(small).toMatchObject({ rows: INLINE_MAX_ROWS, inserted: INLINE_MAX_ROWS });
+    expect(large).toMatchObject({ rows: INLINE_MAX_ROWS + 1, inserted: INLINE_MAX_ROWS + 1 });
+    expect((await items(b)).filter((i) => i.ref !== `F-${INLINE_MAX_ROWS}`)).toEqual(await items(a));
   });
 
   /** ~200,000 items over 2,000 customers, ERP style; `bad` puts a wrong date on the last line. */

@@ -8,6 +8,7 @@ import { LedgerError, reviveError, type SerialisedError } from "../ledger/errors
 import type { LedgerFormat, LedgerKind } from "../ledger/headers.ts";
 import type { LedgerResult } from "../ledger/pipeline.ts";
 import type { DatabaseTarget } from "./connect.ts";
+import { runLedgerJob } from "./ledgerJobs.ts";
 import { applyLedgerSync } from "./ledgerSqlite.ts";
 
 // Ledger import: people, customers and items as an ERP export gives them (CSV with `;` or `,`, decimal
@@ -18,6 +19,7 @@ import { applyLedgerSync } from "./ledgerSqlite.ts";
 // writer (ledgerSqlite.ts, ledgerPostgres.ts, sharing ledgerSql.ts). This module is the entry: it runs
 // an import off the caller's thread, so the server's event loop never waits for a large file.
 //
+// - Small batches (≤ 500 rows, or text ≤ 64 KiB) inline, in the caller's thread (see INLINE_MAX_ROWS).
 // - One worker for PostgreSQL (it parses while the server writes the previous batch) and for small
 //   SQLite imports; from 4 MB on SQLite, two: a validator streaming valid items to a writer that upserts
 //   them while the validator goes on. All or nothing either way: COMMIT only after a clean end of file.
@@ -133,10 +135,25 @@ function bootstrapCode(role: LedgerWorkerData["role"]): string {
 
 /** From this size (bytes of text) a SQLite import runs over two threads. */
 const PIPELINE_MIN_BYTES = 4 * 1024 * 1024;
+
+/**
+ * Small batches (a REST call with a few people, a day's new invoices) run inline in the caller's thread:
+ * starting a worker costs more than the import (each loads and transforms its own modules). Up to these
+ * sizes validation and writing take a few milliseconds; the write lock is awaited without blocking.
+ */
+export const INLINE_MAX_ROWS = 500;
+const INLINE_MAX_CHARS = 64 * 1024;
+const isSmall = (job: LedgerJob): boolean =>
+  job.rows !== undefined ? job.rows.length <= INLINE_MAX_ROWS : job.text !== undefined && job.text.length <= INLINE_MAX_CHARS;
 /** The rows' objects die young (the input streams): a small young generation keeps the threads' memory down. */
 const RESOURCE_LIMITS = { maxYoungGenerationSizeMb: 16 };
 
+let workersStarted = 0;
+/** How many import worker threads this process has started (small batches start none). */
+export const ledgerWorkersStarted = (): number => workersStarted;
+
 function startWorker(data: LedgerWorkerData, transfer: MessagePort[] = []): Worker {
+  workersStarted++;
   return new Worker(bootstrapCode(data.role), { eval: true, workerData: data, transferList: transfer, resourceLimits: RESOURCE_LIMITS });
 }
 
@@ -147,6 +164,7 @@ function startWorker(data: LedgerWorkerData, transfer: MessagePort[] = []): Work
 export async function importLedger(input: ImportLedgerInput): Promise<LedgerResult> {
   const { now, ...rest } = input;
   const job: LedgerJob = { ...rest, now: (now ?? new Date()).getTime() };
+  if (isSmall(job)) return runLedgerJob(job, { inline: true });
   let size = 0;
   if (job.text !== undefined) size = job.text.length;
   else if (job.path && !job.rows) size = await fs.promises.stat(job.path).then((st) => st.size, () => 0);

@@ -123,6 +123,37 @@ describe.each(["sqlite", "postgres"] as const)("the ledger's effects in the impo
     expect(outcome).toMatchObject({ signal: "SIGKILL" });
   }
 
+  it("the start-up reconciliation heals a hold removed by hand, a batch of customers at a time", async () => {
+    const target = await freshTarget(backend);
+    const deps = await depsOn(target);
+    const disputeId = await disputeAwaitingCreditNote(target, deps);
+    const right = await state(deps.store, disputeId);
+    const removeHolds = async () => {
+      const del = `DELETE FROM "Hold"`;
+      if (target.kind === "sqlite") {
+        const raw = openSqlite(target.file);
+        raw.prepare(del).run();
+        raw.close();
+      } else {
+        const { default: pg } = await import("pg");
+        const c = new pg.Client({ connectionString: target.url });
+        await c.connect();
+        await c.query(del);
+        await c.end();
+      }
+      expect((await state(deps.store, disputeId)).holds).toEqual([]);
+    };
+    await removeHolds();
+    expect(await reconcileHolds(deps, { batch: 1 })).toBe(1);
+    expect(await state(deps.store, disputeId)).toEqual(right);
+    // stopped (shutdown) before its first batch: nothing is written
+    await removeHolds();
+    const stopped = new AbortController();
+    stopped.abort();
+    expect(await reconcileHolds(deps, { signal: stopped.signal })).toBe(0);
+    expect((await state(deps.store, disputeId)).holds).toEqual([]);
+  });
+
   it("an import killed right before its COMMIT leaves nothing: no item, holds and dispute as they were", async () => {
     const target = await freshTarget(backend);
     const deps = await depsOn(target);

@@ -14,6 +14,8 @@ import { loadSqliteRefs } from "./ledgerRefs.ts";
 /** Test hooks of a run (the crash tests kill the process there). */
 export interface LedgerJobHooks {
   onCommit?: (when: "before" | "after") => void;
+  /** Run in the server's own thread (a small batch): never block its event loop waiting for SQLite's write lock. */
+  inline?: boolean;
 }
 
 const writerOptions = (job: LedgerJob, hooks: LedgerJobHooks) => ({
@@ -21,6 +23,7 @@ const writerOptions = (job: LedgerJob, hooks: LedgerJobHooks) => ({
   now: new Date(job.now),
   collectionsMode: job.collectionsMode ?? "embedded",
   ...(hooks.onCommit ? { onCommit: hooks.onCommit } : {}),
+  ...(hooks.inline ? { inline: true } : {}),
 });
 
 /** Parse, validate and write one import on its own connection, in this thread (what the "job" worker runs). */

@@ -20,6 +20,7 @@ import { sqliteDialect, toSqliteTime } from "./dialect.ts";
 import { applyLedgerEffects, CUSTOMER_TABLE, ITEM_TABLE, loadEffectModules, NO_EFFECTS, PERSON_TABLE, timestampLiteral, upsertSql, type TableSpec } from "./ledgerSql.ts";
 import { loadSqliteRefs } from "./ledgerRefs.ts";
 import { openSqlite } from "./sqlite.ts";
+import { DEFAULT_LOCK_TIMEOUT_MS, isBusy, StoreBusyError } from "./sqliteDriver.ts";
 
 // The ledger import's SQLite writer: prepared multi-row upserts (ledgerSql.ts) inside one BEGIN IMMEDIATE
 // transaction on the import's own connection, which knows exactly which rows changed; the snapshot's
@@ -284,6 +285,28 @@ export interface SqliteImportOptions {
   collectionsMode: LedgerDeps["collectionsMode"];
   /** Test hook: called right before COMMIT and right after it. */
   onCommit?: (when: "before" | "after") => void;
+  /**
+   * In the server's own thread (a small batch run inline): wait for the write lock with a setTimeout
+   * backoff instead of SQLite's busy_timeout, which would block the event loop, and with it the server's
+   * own transaction that holds the lock, until the timeout.
+   */
+  inline?: boolean;
+}
+
+/** BEGIN IMMEDIATE, retried after a backoff (5 ms doubling to 200 ms) while another connection writes. */
+async function beginImmediateAsync(db: BetterSqlite3.Database, timeoutMs = DEFAULT_LOCK_TIMEOUT_MS): Promise<void> {
+  db.pragma("busy_timeout = 0");
+  const deadline = Date.now() + timeoutMs;
+  for (let wait = 5; ; wait = Math.min(wait * 2, 200)) {
+    try {
+      db.exec("BEGIN IMMEDIATE");
+      return;
+    } catch (e) {
+      if (!isBusy(e)) throw e;
+      if (Date.now() > deadline) throw new StoreBusyError(`the database stayed locked by another writer for ${timeoutMs / 1000} s`);
+      await new Promise((r) => setTimeout(r, wait));
+    }
+  }
 }
 
 /**
@@ -305,7 +328,8 @@ export class SqliteLedgerWriter implements LedgerWriter {
     // Validation reads the references outside the write lock; only the writes hold it.
     const refs = this.opts.loadRefs === false ? emptyRefs() : loadSqliteRefs(this.db, kind);
     void loadEffectModules().catch(() => undefined); // needed at the end: loaded meanwhile
-    this.db.exec("BEGIN IMMEDIATE");
+    if (this.opts.inline) await beginImmediateAsync(this.db);
+    else this.db.exec("BEGIN IMMEDIATE");
     if (kind === "items") this.items = new ItemWriter(this.db, this.opts.now, this.opts.snapshot);
     return refs;
   }

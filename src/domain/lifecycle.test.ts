@@ -227,14 +227,18 @@ describe("command input checks", () => {
     ["resolving without a note", () => resolveDispute(dispute(), { byEmail: EMAILS.owner, outcome: "rejected", note: " " }, NOW), "note"],
     ["withdrawing without a note", () => withdrawDispute(dispute(), { byEmail: EMAILS.controller, note: "" }, NOW), "note"],
     ["reopening without a note", () => reopenDispute(inStatus("withdrawn"), { byEmail: EMAILS.controller, note: " " }, NOW), "note"],
+    ["a comment over 2,000 characters", () => commentDispute(dispute(), { byEmail: EMAILS.owner, text: "x".repeat(2001) }, NOW), "text"],
+    ["a reassignment note over 2,000 characters", () => reassignDispute(dispute(), { byEmail: EMAILS.controller, toEmail: EMAILS.controller, note: "x".repeat(2001) }, NOW), "note"],
+    ["a resolution's credit-note ref over 64 characters", () => resolveDispute(dispute(), { byEmail: EMAILS.owner, outcome: "credit_note", note: "Avoir", creditNoteRef: "A".repeat(65) }, NOW), "creditNoteRef"],
+    ["a root cause over 500 characters", () => resolveDispute(dispute(), { byEmail: EMAILS.owner, outcome: "rejected", note: "Non fondé", rootCause: "x".repeat(501) }, NOW), "rootCause"],
   ] as const)("refuses %s (validation on field %s)", (_, run, field) => {
     const err = accordError(run);
     expect(err.code).toBe("validation");
     expect(err.details.field).toBe(field);
   });
 
-  it("accepts a comment of exactly 3,000 characters and a follow-up today", () => {
-    expect(commentDispute(dispute(), { byEmail: EMAILS.owner, text: "x".repeat(3000) }, NOW).events[0]?.text).toHaveLength(3000);
+  it("accepts a comment of exactly 2,000 characters and a follow-up today", () => {
+    expect(commentDispute(dispute(), { byEmail: EMAILS.owner, text: "x".repeat(2000) }, NOW).events[0]?.text).toHaveLength(2000);
     expect(setFollowUp(dispute(), { byEmail: EMAILS.owner, on: TODAY, today: TODAY }, NOW).dispute.followUpOn).toBe("2026-03-10");
   });
 });

@@ -22,6 +22,8 @@ export const LIMITS = {
   /** a reason code (letters, digits, `_`, `-`) and its labels */
   reasonCode: 40,
   reasonLabel: 75,
+  /** the owner-notice template, per language */
+  template: 3000,
   /** free-text search in lists and pickers */
   search: 100,
 } as const;

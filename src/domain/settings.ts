@@ -1,3 +1,4 @@
+import { LIMITS } from "./limits.ts";
 import { z } from "zod";
 
 // Company settings live in the database (admins edit them in App Home and over REST).
@@ -50,7 +51,7 @@ export const settingsSchema = z.object({
     { afterDaysOverdue: 3, notify: "manager" },
   ]),
   noticeTemplate: z
-    .object({ fr: z.string().min(1).max(3000), en: z.string().min(1).max(3000) })
+    .object({ fr: z.string().min(1).max(LIMITS.template), en: z.string().min(1).max(LIMITS.template) })
     .default(DEFAULT_NOTICE_TEMPLATE),
 });
 export type Settings = z.infer<typeof settingsSchema>;

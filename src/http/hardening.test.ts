@@ -118,6 +118,102 @@ describe.each(["sqlite", "postgres"] as TestDatabase[])("REST hardening on %s", 
     });
   });
 
+  describe("2. every field has a type and a length limit, the same in REST, chat and import", () => {
+    const item = { ref: "F-1004", customerRef: "C001", kind: "invoice", issuedOn: "2026-03-01", dueOn: "2026-03-31", amount: "100.00", openAmount: "100.00" };
+
+    it("refuses a 10 MB item ref in ledger sync (422 on the field, the value not echoed back), writing nothing", async () => {
+      const res = await a.call("POST", "/api/v1/items", [{ ...item, ref: "F".repeat(10_000_000) }]);
+      expect(res.status).toBe(422);
+      expect(res.body.error.details.errors).toEqual([expect.objectContaining({ line: 1, field: "ref", message: "is 10000000 characters long: at most 64" })]);
+      expect(JSON.stringify(res.body).length).toBeLessThan(2000);
+      const ok = await a.call("POST", "/api/v1/items", [{ ...item, ref: "F".repeat(64) }]);
+      expect(ok.status).toBe(200);
+      expect(await statementItem("F".repeat(64))).toBeDefined();
+    });
+
+    it.each([
+      ["true", true, "a boolean"],
+      ["{}", {}, "an object"],
+      ["[1,2,3]", [1, 2, 3], "a list"],
+    ])("refuses a customer name %s instead of storing it as a string", async (_what, name, type) => {
+      const res = await a.call("POST", "/api/v1/customers", [{ ref: "C900", name }]);
+      expect(res.status).toBe(422);
+      expect(res.body.error.details.errors).toEqual([{ line: 1, field: "name", message: `must be text or a number, not ${type}` }]);
+      expect((await a.call("GET", "/api/v1/customers/C900/statement")).status).toBe(404);
+    });
+
+    it("refuses names over 200 characters, emails over 254 and a dunning level of -1", async () => {
+      const people = await a.call("POST", "/api/v1/people", [{ email: "long@acme.fr", name: "N".repeat(201), role: "sales" }]);
+      expect(people.status).toBe(422);
+      expect(people.body.error.details.errors).toEqual([expect.objectContaining({ line: 1, field: "name" })]);
+      const email = await a.call("POST", "/api/v1/people", [{ email: `${"x".repeat(250)}@acme.fr`, name: "X", role: "sales" }]);
+      expect(email.status).toBe(422);
+      expect(email.body.error.details.errors).toEqual([expect.objectContaining({ field: "email" })]);
+      const level = await a.call("POST", "/api/v1/items", [{ ...item, dunningLevel: "-1" }]);
+      expect(level.status).toBe(422);
+      expect(level.body.error.details.errors).toEqual([expect.objectContaining({ field: "dunningLevel", message: expect.stringContaining('"-1" is not a dunning level') })]);
+      expect(await statementItem("F-1004")).toBeUndefined();
+    });
+
+    it("answers 400, never 500, to a value nested 5,000 deep", async () => {
+      const deep = "[".repeat(5000) + "]".repeat(5000);
+      const res = await a.call("POST", "/api/v1/people", `[{"email":"deep@acme.fr","name":${deep},"role":"sales"}]`);
+      expect(res.status).toBeGreaterThanOrEqual(400);
+      expect(res.status).toBeLessThan(500);
+      const dispute = await a.call("POST", "/api/v1/disputes", `{"customerRef":"C001","items":[{"ref":"F-1001"}],"reasonCode":"price","statement":${deep},"openedByEmail":"claire@acme.fr"}`);
+      expect(dispute.status).toBe(400);
+      expect(dispute.body.error).toMatchObject({ code: "validation", message: expect.stringContaining("nested deeper than") });
+      expect(await count()).toBe(0);
+    });
+
+    it("limits statements to 3,000 characters and notes and comments to 2,000, naming the field", async () => {
+      const long = await open({ statement: "x".repeat(3001) });
+      expect(long.status).toBe(400);
+      expect(long.body.error.details.field).toBe("statement");
+      expect(await count()).toBe(0);
+      const ok = await open({ statement: "x".repeat(3000) });
+      expect(ok.status).toBe(201);
+      const n = ok.body.dispute.number;
+      const comment = await a.call("POST", `/api/v1/disputes/${n}/comments`, { byEmail: "claire@acme.fr", text: "y".repeat(2001) });
+      expect(comment.status).toBe(400);
+      expect(comment.body.error.details.field).toBe("text");
+      const ref = await a.call("POST", `/api/v1/disputes/${n}/resolve`, { byEmail: "claire@acme.fr", outcome: "credit_note", note: "Avoir émis", creditNoteRef: "A".repeat(65) });
+      expect(ref.status).toBe(400);
+      expect(ref.body.error.details.field).toBe("creditNoteRef");
+      const timeline = (await a.call("GET", `/api/v1/disputes/${n}`)).body.dispute;
+      expect(timeline.status).toBe("open");
+    });
+  });
+
+  describe("10. a chat form is applied once, recorded in the transaction of its change", () => {
+    it("a replay changes nothing, also from another process; a refused submission can be corrected and sent", async () => {
+      const { commentDispute } = await import("../app/commentDispute.ts");
+      const { openDeps } = await import("../server.ts");
+      const { createLogger } = await import("../logger.ts");
+      const opened = await open();
+      const n = opened.body.dispute.number as string;
+      const id = opened.body.dispute.id as number;
+      const form = { dispute: n, byEmail: "claire@acme.fr", once: "slack:view:V0FORM1" };
+      const comments = async () => (await a.deps.store.disputes.timeline(id)).filter((e) => e.type === "commented").map((e) => e.text);
+      // refused with a field error: rolled back, the view id is not kept
+      await expect(commentDispute(a.deps, { ...form, text: "  " })).rejects.toMatchObject({ code: "validation", field: "text" });
+      await commentDispute(a.deps, { ...form, text: "Relancé par téléphone" });
+      await commentDispute(a.deps, { ...form, text: "Relancé par téléphone" });
+      expect(await comments()).toEqual(["Relancé par téléphone"]);
+      // another process on the same database (a restart, a second replica)
+      const other = await openDeps(a.config, { log: createLogger("silent") });
+      try {
+        const d = await commentDispute(other, { ...form, text: "Relancé par téléphone" });
+        expect(d.number).toBe(n);
+      } finally {
+        await other.store.close();
+      }
+      expect(await comments()).toEqual(["Relancé par téléphone"]);
+      await commentDispute(a.deps, { ...form, once: "slack:view:V0FORM2", text: "Avoir demandé" });
+      expect(await comments()).toEqual(["Relancé par téléphone", "Avoir demandé"]);
+    });
+  });
+
   describe("3. a customer-level dispute is asked for with scope customer", () => {
     it.each([
       ["an empty item list", { items: [] }],
@@ -337,5 +433,37 @@ describe.each(["sqlite", "postgres"] as TestDatabase[])("REST hardening on %s", 
       expect(erp.status).toBe(200);
       expect(erp.body.result).toMatchObject({ inserted: 1 });
     });
+  });
+});
+
+describe("12. small ledger batches run in the server's thread (SQLite)", () => {
+  let a: TestAccord;
+  beforeEach(async () => {
+    a = await startTestAccord({}, { database: "sqlite" });
+    await seedLedger(a);
+  });
+  afterEach(async () => {
+    await a.stop();
+  });
+
+  it("waits for another writer's lock without blocking the event loop, then writes; no worker is started", async () => {
+    const { ledgerWorkersStarted } = await import("../db/ledger.ts");
+    const { default: BetterSqlite3 } = await import("better-sqlite3");
+    const started = ledgerWorkersStarted();
+    if (a.config.database.kind !== "sqlite") throw new Error("SQLite only");
+    const other = new BetterSqlite3(a.config.database.file); // another process's connection, say
+    other.exec("BEGIN IMMEDIATE");
+    other.prepare(`UPDATE "Customer" SET "name" = 'Dupont SA' WHERE "ref" = 'C001'`).run();
+    const sync = a.call("POST", "/api/v1/people", [{ email: "second@acme.fr", name: "Second", role: "sales" }]);
+    // the import waits for the lock; the server answers meanwhile (WAL reads do not wait for writers)
+    for (let i = 0; i < 3; i++) expect((await a.call("GET", "/api/v1/customers/C001/statement")).status).toBe(200);
+    other.exec("COMMIT");
+    other.close();
+    const res = await sync;
+    expect(res.status).toBe(200);
+    expect(res.body.result).toMatchObject({ inserted: 1 });
+    expect(await a.deps.store.people.byEmail("second@acme.fr")).toMatchObject({ name: "Second" });
+    expect((await a.deps.store.customers.byRef("C001"))!.name).toBe("Dupont SA");
+    expect(ledgerWorkersStarted()).toBe(started);
   });
 });

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { isPageCursor } from "../app/listDisputes.ts";
 import { readPreviewCursor } from "../app/dunning.ts";
 import { isIsoDate } from "../domain/dates.ts";
-import { REASON_DAYS } from "../domain/limits.ts";
+import { LIMITS, REASON_DAYS } from "../domain/limits.ts";
 import { OUTCOMES, PRIORITIES, DISPUTE_STATUSES, SCOPES } from "../domain/types.ts";
 
 // Request schemas of the REST API. The same objects parse requests and generate /api/v1/openapi.json.
@@ -13,23 +13,23 @@ export const isoDate = z
   .refine(isIsoDate, "not a calendar date")
   .meta({ format: "date" });
 export const decimal = z.string().regex(/^-?\d{1,15}(\.\d{1,3})?$/, 'expected a decimal string such as "1234.56"');
-const email = z.email().transform((s) => s.toLowerCase());
+const email = z.email().max(LIMITS.email).transform((s) => s.toLowerCase());
 /** Reads on behalf of a person: the same visibility as in chat (sales reps: their customers' and their own disputes). */
 const viewerEmail = email.optional().meta({ description: "the person reading: sales reps see their customers' and their own disputes (required for a token with only the disputes scope)" });
 const version = z.number().int().positive().optional().meta({ description: "the version you last read; stale -> 409" });
 
 export const openDisputeBody = z
   .object({
-    customerRef: z.string().min(1),
+    customerRef: z.string().min(1).max(LIMITS.ref),
     scope: z.enum(SCOPES).optional().meta({ description: '"customer" flags the whole customer (no items); "items" (the default when items are given) disputes items' }),
     items: z
-      .array(z.object({ ref: z.string().min(1), amount: decimal.optional().meta({ description: "disputed part; default: the undisputed remainder" }) }))
+      .array(z.object({ ref: z.string().min(1).max(LIMITS.ref), amount: decimal.optional().meta({ description: "disputed part; default: the undisputed remainder" }) }))
       .min(1, 'select at least one item (scope "customer" flags the whole customer)')
       .max(500)
       .optional()
       .meta({ description: 'items of the customer\'s statement (at least one); leave out with scope "customer" to flag the whole customer' }),
-    reasonCode: z.string().min(1),
-    statement: z.string().min(1, "the customer's own words are required").max(3000),
+    reasonCode: z.string().min(1).max(LIMITS.reasonCode),
+    statement: z.string().min(1, "the customer's own words are required").max(LIMITS.statement),
     ownerEmail: email.optional(),
     openedByEmail: email,
     followUpOn: isoDate.optional(),
@@ -45,35 +45,35 @@ export const editDisputeBody = z
   .object({
     byEmail: email,
     version,
-    reasonCode: z.string().min(1).optional(),
+    reasonCode: z.string().min(1).max(LIMITS.reasonCode).optional(),
     priority: z.enum(PRIORITIES).optional(),
-    statement: z.string().min(1).max(3000).optional(),
-    items: z.array(z.object({ ref: z.string().min(1), amount: decimal.optional() })).min(1).max(500).optional(),
-    note: z.string().max(3000).optional(),
+    statement: z.string().min(1).max(LIMITS.statement).optional(),
+    items: z.array(z.object({ ref: z.string().min(1).max(LIMITS.ref), amount: decimal.optional() })).min(1).max(500).optional(),
+    note: z.string().max(LIMITS.note).optional(),
   })
   .strict();
 
-export const commentBody = z.object({ byEmail: email, text: z.string().min(1).max(3000), version }).strict();
-export const reassignBody = z.object({ byEmail: email, toEmail: email, note: z.string().max(3000).optional(), version }).strict();
-export const followUpBody = z.object({ byEmail: email, on: isoDate, note: z.string().max(3000).optional(), version }).strict();
-export const noteBody = z.object({ byEmail: email, note: z.string().min(1, "say why").max(3000), version }).strict();
+export const commentBody = z.object({ byEmail: email, text: z.string().min(1).max(LIMITS.note), version }).strict();
+export const reassignBody = z.object({ byEmail: email, toEmail: email, note: z.string().max(LIMITS.note).optional(), version }).strict();
+export const followUpBody = z.object({ byEmail: email, on: isoDate, note: z.string().max(LIMITS.note).optional(), version }).strict();
+export const noteBody = z.object({ byEmail: email, note: z.string().min(1, "say why").max(LIMITS.note), version }).strict();
 export const resolveBody = z
   .object({
     byEmail: email,
     outcome: z.enum(OUTCOMES),
-    note: z.string().min(1, "say how it was resolved").max(3000),
-    creditNoteRef: z.string().min(1).max(100).optional(),
+    note: z.string().min(1, "say how it was resolved").max(LIMITS.note),
+    creditNoteRef: z.string().min(1).max(LIMITS.ref).optional(),
     concededAmount: decimal.optional(),
-    rootCause: z.string().max(500).optional(),
+    rootCause: z.string().max(LIMITS.rootCause).optional(),
     version,
   })
   .strict();
 
 export const listDisputesQuery = z.object({
   status: z.enum(DISPUTE_STATUSES).optional(),
-  reason: z.string().optional(),
-  owner: z.string().optional(),
-  customer: z.string().optional(),
+  reason: z.string().max(LIMITS.reasonCode).optional(),
+  owner: z.string().max(LIMITS.email).optional(),
+  customer: z.string().max(LIMITS.ref).optional(),
   overdue: z.enum(["true", "false"]).optional(),
   viewerEmail,
   /** page size, 1..500 (default 100); exports ignore it and hold every match */
@@ -84,8 +84,8 @@ export const listDisputesQuery = z.object({
 export const viewerQuery = z.object({ viewerEmail });
 
 const reasonFields = {
-  labelFr: z.string().min(1).max(75),
-  labelEn: z.string().min(1).max(75),
+  labelFr: z.string().min(1).max(LIMITS.reasonLabel),
+  labelEn: z.string().min(1).max(LIMITS.reasonLabel),
   active: z.boolean(),
   sortOrder: z.number().int(),
   // the range is the use case's (REASON_DAYS, one rule for every adapter), documented here
@@ -105,7 +105,7 @@ const optionalReasonFields = {
   holdsDunning: reasonFields.holdsDunning.optional(),
 };
 export const createReasonBody = z
-  .object({ byEmail: email, code: z.string().min(2).max(40), ...optionalReasonFields, labelFr: reasonFields.labelFr, labelEn: reasonFields.labelEn })
+  .object({ byEmail: email, code: z.string().min(2).max(LIMITS.reasonCode), ...optionalReasonFields, labelFr: reasonFields.labelFr, labelEn: reasonFields.labelEn })
   .strict();
 export const patchReasonBody = z.object({ byEmail: email, ...optionalReasonFields }).strict();
 export const patchSettingsBody = z.object({ byEmail: email }).catchall(z.unknown());
@@ -114,7 +114,7 @@ export const previewQuery = z.object({
   on: isoDate.optional(),
   mode: z.enum(["item", "account"]).optional(),
   /** one customer's preview (no further page) */
-  customer: z.string().optional(),
+  customer: z.string().max(LIMITS.ref).optional(),
   /** customers per page, 1..500 (default 100): the customers with open items, by id */
   limit: z.coerce.number().int().min(1).max(500).optional(),
   /** `next` of the previous page */
@@ -124,7 +124,7 @@ export const runBody = z
   .object({
     on: isoDate.optional().meta({ description: "the run's date (default today): within the last year, not after today; it becomes the items' last-reminder date" }),
     mode: z.enum(["item", "account"]).optional(),
-    customerRefs: z.array(z.string().min(1)).optional(),
+    customerRefs: z.array(z.string().min(1).max(LIMITS.ref)).max(10_000).optional(),
     byEmail: email.meta({ description: "the controller or admin executing the run (recorded with it)" }),
   })
   .strict();

@@ -6,7 +6,11 @@ import path from "node:path";
 export type LedgerKind = "people" | "customers" | "items";
 export const LEDGER_KINDS: readonly LedgerKind[] = ["people", "customers", "items"];
 export type LedgerFormat = "csv" | "json";
-export type LedgerValue = string | number | null;
+/** A JSON value that is not text, a number or null (`true`, `{}`, `[1, 2]`): refused by validation, never stringified. */
+export class WrongType {
+  constructor(readonly type: "a boolean" | "an object" | "a list") {}
+}
+export type LedgerValue = string | number | null | WrongType;
 export type LedgerRow = Record<string, LedgerValue>;
 
 /** Lower-case, accents and everything but letters and digits removed: "Date d'échéance" -> "datedecheance". */
@@ -136,7 +140,7 @@ export function canonicalObject(o: unknown, index: AliasIndex): LedgerRow {
     const [field, priority] = hit;
     if (priorities[field] !== undefined && priorities[field]! <= priority) continue;
     priorities[field] = priority;
-    row[field] = v === null || v === undefined ? null : typeof v === "string" || typeof v === "number" ? v : JSON.stringify(v);
+    row[field] = v === null || v === undefined ? null : typeof v === "string" || typeof v === "number" ? v : new WrongType(typeof v === "boolean" ? "a boolean" : Array.isArray(v) ? "a list" : "an object");
   }
   return row;
 }

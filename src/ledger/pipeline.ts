@@ -81,7 +81,7 @@ export interface LedgerWriter {
 export async function runLedgerPipeline(source: LedgerSource, writer: LedgerWriter): Promise<LedgerResult> {
   try {
     const refs = await writer.start(source.kind);
-    const v = new LedgerValidator(source.kind, refs, (r) => writer.item(r), source.expectedRows);
+    const v = new LedgerValidator(source.kind, refs, (r) => writer.item(r), source.expectedRows, source.format);
     await source.forEach(
       (row, line) => v.add(row, line),
       v.report,

@@ -4,7 +4,9 @@ import { LOCALES, ROLES, type DunningLevel, type ItemKind } from "../domain/type
 import { ErrorList, type RowError } from "./errors.ts";
 import type { LedgerKind } from "./headers.ts";
 import { ItemKeys } from "./keys.ts";
-import { amountOf, cachedDate, cell, CONTROL_CHARS, CURRENCY, currencyOf, dunningLevelOf, EMAIL, has, itemKindOf, roleOf, text } from "./values.ts";
+import { LIMITS } from "../domain/limits.ts";
+import { WrongType } from "./headers.ts";
+import { amountOf, cachedDate, cell, CONTROL_CHARS, CURRENCY, currencyOf, dunningLevelOf, EMAIL, has, itemKindOf, q, roleOf, text } from "./values.ts";
 
 // Validation of rows (canonical field names) into typed records, one row at a time, collecting every
 // error of the file with its line and field. Items are handed on as they are validated (the import
@@ -85,6 +87,8 @@ export class LedgerValidator {
     private readonly onItem: (r: ItemRec) => void = () => {},
     /** about how many rows will come (sizes the duplicate check once) */
     expectedRows = 0,
+    /** JSON rows may carry values of the wrong type (`true`, `{}`): checked first; CSV cells are all text */
+    private readonly format: "csv" | "json" = "json",
   ) {
     this.itemKeys = new ItemKeys(kind === "items" ? expectedRows : 0);
   }
@@ -115,9 +119,10 @@ export class LedgerValidator {
 
   private email(text: string | null | undefined, field: string, line: number): string | null | undefined | false {
     if (text === null || text === undefined) return text;
+    if (this.tooLong(text, field, LIMITS.email, line)) return false;
     const e = text.toLowerCase();
     if (!EMAIL.test(e)) {
-      this.error(line, field, `"${text}" is not an email address`);
+      this.error(line, field, `${q(text)} is not an email address`);
       return false;
     }
     return e;
@@ -125,28 +130,51 @@ export class LedgerValidator {
 
   add(row: Readonly<Record<string, unknown>>, line: number): void {
     this.rows++;
+    if (this.format === "json" && !this.typesOk(row, line)) return;
     if (this.kind === "items") this.addItem(row, line);
     else if (this.kind === "customers") this.addCustomer(row, line);
     else this.addPerson(row, line);
+  }
+
+  /** Every value is text, a number or empty; the row is refused (one error per field) otherwise. */
+  private typesOk(row: Readonly<Record<string, unknown>>, line: number): boolean {
+    let ok = true;
+    for (const field in row) {
+      const v = row[field];
+      if (v instanceof WrongType) {
+        this.error(line, field, `must be text or a number, not ${v.type}`);
+        ok = false;
+      }
+    }
+    return ok;
+  }
+
+  /** Reports a text longer than its limit (LIMITS, the same as in REST and chat forms). */
+  private tooLong(value: string | null | undefined, field: string, limit: number, line: number): boolean {
+    if (value === null || value === undefined || value.length <= limit) return false;
+    this.error(line, field, `is ${value.length} characters long: at most ${limit}`);
+    return true;
   }
 
   private addItem(row: Readonly<Record<string, unknown>>, line: number): void {
     // Hot path (a million rows): direct property reads, cached enum and date lookups, fast amounts.
     const ref = text(row["ref"]);
     if (ref === null) this.error(line, "ref", "is required");
+    else if (ref.length > LIMITS.ref) this.tooLong(ref, "ref", LIMITS.ref, line);
     const customerRef = text(row["customerRef"]);
     let customer: { id: number; currency: string } | undefined;
     if (customerRef === null) this.error(line, "customerRef", "is required");
+    else if (customerRef.length > LIMITS.ref) this.tooLong(customerRef, "customerRef", LIMITS.ref, line);
     else {
       customer = this.refs.customers.get(customerRef);
-      if (!customer) this.error(line, "customerRef", `unknown customer "${customerRef}" (import customers first)`);
+      if (!customer) this.error(line, "customerRef", `unknown customer ${q(customerRef)} (import customers first)`);
     }
     const kindText = text(row["kind"]);
     let kind: ItemKind | null = null;
     if (kindText === null) this.error(line, "kind", "is required");
     else {
       kind = itemKindOf(kindText);
-      if (!kind) this.error(line, "kind", `"${kindText}" is not an item kind (invoice/facture/FA, credit_note/avoir/AV, payment/reglement/RG)`);
+      if (!kind) this.error(line, "kind", `${q(kindText)} is not an item kind (invoice/facture/FA, credit_note/avoir/AV, payment/reglement/RG)`);
     }
     const issuedOn = this.requiredDate(row["issuedOn"], "issuedOn", line);
     const dueOn = this.requiredDate(row["dueOn"], "dueOn", line);
@@ -154,7 +182,7 @@ export class LedgerValidator {
     let currency: string | null = null;
     if (currencyText !== null) {
       currency = currencyOf(currencyText);
-      if (currency === null) this.error(line, "currency", `"${currencyText}" is not an ISO 4217 currency code (e.g. EUR)`);
+      if (currency === null) this.error(line, "currency", `${q(currencyText)} is not an ISO 4217 currency code (e.g. EUR)`);
     }
     const cur = currency ?? customer?.currency ?? "EUR";
     const amount = this.requiredAmount(row["amount"], "amount", cur, line);
@@ -176,23 +204,23 @@ export class LedgerValidator {
     if (levelValue !== undefined || has(row, "dunningLevel")) {
       const levelText = text(levelValue);
       dunningLevel = levelText === null ? "none" : (dunningLevelOf(levelText) ?? undefined);
-      if (!dunningLevel) this.error(line, "dunningLevel", `"${levelText}" is not a dunning level (0..5, none, notice/prevenance, R1..R5)`);
+      if (!dunningLevel) this.error(line, "dunningLevel", `${q(levelText)} is not a dunning level (0..5, none, notice/prevenance, R1..R5)`);
     }
     let lastDunnedOn: string | null | undefined;
     const lastValue = row["lastDunnedOn"];
     if (lastValue !== undefined || has(row, "lastDunnedOn")) {
       const lastText = text(lastValue);
       lastDunnedOn = lastText === null ? null : cachedDate(lastText);
-      if (lastDunnedOn === null && lastText !== null) this.error(line, "lastDunnedOn", `"${lastText}" is not a date`);
+      if (lastDunnedOn === null && lastText !== null) this.error(line, "lastDunnedOn", `${q(lastText)} is not a date`);
     }
-    if (!customer || ref === null) return;
+    if (!customer || ref === null || ref.length > LIMITS.ref) return;
     this.itemCustomers.add(customer.id);
     const first = this.itemKeys.addOrFirstLine(customer.id, ref, line);
     if (first !== 0) {
-      this.error(line, "ref", `duplicate item "${ref}" of customer "${customerRef}" (first on line ${first})`);
+      this.error(line, "ref", `duplicate item ${q(ref)} of customer ${q(customerRef)} (first on line ${first})`);
       return;
     }
-    if (CONTROL_CHARS.test(ref)) this.error(line, "ref", `"${JSON.stringify(ref).slice(1, -1)}" contains control characters`);
+    if (CONTROL_CHARS.test(ref)) this.error(line, "ref", `${q(ref)} contains control characters`);
     if (this.errors.count > 0) return; // once the file is rejected, stop handing records on
     this.onItem({
       line,
@@ -216,7 +244,7 @@ export class LedgerValidator {
       return null;
     }
     const d = cachedDate(t);
-    if (d === null) this.error(line, field, `"${t}" is not a date`);
+    if (d === null) this.error(line, field, `${q(t)} is not a date`);
     return d;
   }
 
@@ -227,7 +255,7 @@ export class LedgerValidator {
       return null;
     }
     const a = amountOf(t, currency);
-    if (a === null) this.error(line, field, `"${t}" is not an amount in ${currency}`);
+    if (a === null) this.error(line, field, `${q(t)} is not an amount in ${currency}`);
     return a;
   }
 
@@ -235,23 +263,25 @@ export class LedgerValidator {
     const before = this.errors.count;
     const ref = this.required(row, "ref", line);
     const name = this.required(row, "name", line);
+    this.tooLong(ref, "ref", LIMITS.ref, line);
+    this.tooLong(name, "name", LIMITS.name, line);
     const currencyText = cell(row, "currency");
     let currency: string | undefined;
     if (currencyText === null) currency = "EUR";
     else if (currencyText !== undefined) {
       currency = currencyText.toUpperCase();
-      if (!CURRENCY.test(currency)) this.error(line, "currency", `"${currencyText}" is not an ISO 4217 currency code (e.g. EUR)`);
+      if (!CURRENCY.test(currency)) this.error(line, "currency", `${q(currencyText)} is not an ISO 4217 currency code (e.g. EUR)`);
     }
     const emails: Record<"salesRepEmail" | "controllerEmail", string | null | undefined> = { salesRepEmail: undefined, controllerEmail: undefined };
     for (const field of ["salesRepEmail", "controllerEmail"] as const) {
       const e = this.email(cell(row, field), field, line);
       if (e === false) continue;
-      if (e && !this.refs.people.has(e)) this.error(line, field, `unknown person "${e}" (import people first)`);
+      if (e && !this.refs.people.has(e)) this.error(line, field, `unknown person ${q(e)} (import people first)`);
       emails[field] = e;
     }
     if (ref !== null) {
       const first = this.seenKeys.get(ref);
-      if (first !== undefined) this.error(line, "ref", `duplicate customer "${ref}" (first on line ${first})`);
+      if (first !== undefined) this.error(line, "ref", `duplicate customer ${q(ref)} (first on line ${first})`);
       else this.seenKeys.set(ref, line);
     }
     if (this.errors.count !== before) return;
@@ -266,11 +296,12 @@ export class LedgerValidator {
     const before = this.errors.count;
     const email = this.email(this.required(row, "email", line), "email", line);
     const name = this.required(row, "name", line);
+    this.tooLong(name, "name", LIMITS.name, line);
     const roleText = this.required(row, "role", line);
     let role: string | undefined;
     if (roleText !== null) {
       role = roleOf(roleText);
-      if (!role) this.error(line, "role", `"${roleText}" is not a role (${ROLES.join(", ")})`);
+      if (!role) this.error(line, "role", `${q(roleText)} is not a role (${ROLES.join(", ")})`);
     }
     const manager = this.email(cell(row, "managerEmail"), "managerEmail", line);
     if (manager && email && manager === email) this.error(line, "managerEmail", "a person cannot be their own manager");
@@ -281,17 +312,19 @@ export class LedgerValidator {
     else if (localeText !== undefined) {
       locale = localeText.slice(0, 2).toLowerCase();
       if (!(LOCALES as readonly string[]).includes(locale) || !/^[a-z]{2}([-_][a-z]{2})?$/i.test(localeText))
-        this.error(line, "locale", `"${localeText}" is not a supported locale (${LOCALES.join(", ")})`);
+        this.error(line, "locale", `${q(localeText)} is not a supported locale (${LOCALES.join(", ")})`);
     }
     const tzText = cell(row, "timezone");
     let timezone: string | undefined;
     if (tzText === null) timezone = "Europe/Paris";
     else if (tzText !== undefined) {
       timezone = tzText;
-      if (!isTimeZone(tzText)) this.error(line, "timezone", `"${tzText}" is not an IANA time zone (e.g. Europe/Paris)`);
+      if (!isTimeZone(tzText)) this.error(line, "timezone", `${q(tzText)} is not an IANA time zone (e.g. Europe/Paris)`);
     }
     const slackUserId = cell(row, "slackUserId");
     const teamsUserId = cell(row, "teamsUserId");
+    this.tooLong(slackUserId, "slackUserId", LIMITS.chatUserId, line);
+    this.tooLong(teamsUserId, "teamsUserId", LIMITS.chatUserId, line);
     if (email) {
       for (const [field, id, inFile] of [
         ["slackUserId", slackUserId, this.fileSlack],
@@ -299,11 +332,11 @@ export class LedgerValidator {
       ] as const) {
         if (!id) continue;
         const other = inFile.get(id);
-        if (other && other.email !== email) this.error(line, field, `"${id}" is already given to ${other.email} on line ${other.line}`);
+        if (other && other.email !== email) this.error(line, field, `${q(id)} is already given to ${other.email} on line ${other.line}`);
         else inFile.set(id, { line, email });
       }
       const first = this.seenKeys.get(email);
-      if (first !== undefined) this.error(line, "email", `duplicate person "${email}" (first on line ${first})`);
+      if (first !== undefined) this.error(line, "email", `duplicate person ${q(email)} (first on line ${first})`);
       else this.seenKeys.set(email, line);
     }
     if (this.errors.count !== before || !email || !role) return;
@@ -315,7 +348,7 @@ export class LedgerValidator {
     if (this.kind === "people") {
       for (const p of this.pendingManagers) {
         if (!this.refs.people.has(p.manager) && !this.seenKeys.has(p.manager)) {
-          this.error(p.line, "managerEmail", `unknown person "${p.manager}" (neither in the database nor in this file)`);
+          this.error(p.line, "managerEmail", `unknown person ${q(p.manager)} (neither in the database nor in this file)`);
         }
       }
       const byEmail = new Map(this.people.map((p) => [p.email, p]));
@@ -328,7 +361,7 @@ export class LedgerValidator {
           if (!owner || owner === email) continue;
           const ownerRow = byEmail.get(owner);
           const released = ownerRow !== undefined && ownerRow[field] !== undefined && ownerRow[field] !== id;
-          if (!released) this.error(line, field, `"${id}" already belongs to ${owner}`);
+          if (!released) this.error(line, field, `${q(id)} already belongs to ${owner}`);
         }
       }
       this.errors.list.sort((a, b) => a.line - b.line);

@@ -82,10 +82,12 @@ export function currencyOf(t: string): string | null {
 }
 
 const levelCache = new Map<string, DunningLevel | null>();
+/** A level is a word or number as written ("R2", "relance 2", "2"): no sign, decimal point or other symbol ("-1" is not R1). */
+const LEVEL_TEXT = /^[\p{L}\d][\p{L}\d\s_-]*$/u;
 export function dunningLevelOf(t: string): DunningLevel | null {
   let l = levelCache.get(t);
   if (l === undefined) {
-    l = LEVEL_ALIASES.get(normaliseHeader(t)) ?? null;
+    l = LEVEL_TEXT.test(t) ? (LEVEL_ALIASES.get(normaliseHeader(t)) ?? null) : null;
     if (levelCache.size < 1000) levelCache.set(ownString(t), l);
   }
   return l;
@@ -151,6 +153,12 @@ export function amountOf(text: string, currency: string): number | null {
 }
 
 // ---- cells ----
+
+/** A cell's text quoted for an error message, cut at 60 characters (a 10 MB cell is not echoed back). */
+export function q(t: string | null): string {
+  if (t === null) return "(empty)";
+  return JSON.stringify(t.length > 60 ? `${t.slice(0, 57)}…` : t);
+}
 
 /** A value as trimmed text; null when missing or empty. */
 export function text(v: unknown): string | null {

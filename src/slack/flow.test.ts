@@ -183,6 +183,19 @@ describe("the whole flow", () => {
     expect(tl.filter((e) => e.type === "commented")).toHaveLength(1);
   });
 
+  it("Add update: the field stops at 2,000 characters, and a longer text sent anyway is refused at the field in the person's language, saving nothing", async () => {
+    const card = lastCard(samDm);
+    const m = h.fake.mark;
+    await h.sim.blockAction(USERS.sam, { action_id: "card.comment", value: buttonValue(card.blocks, "card.comment")! }, { channel: samDm, ts: card.ts });
+    const v = await openedView(USERS.sam.id, m);
+    expect(JSON.stringify(v.view.blocks)).toContain('"max_length":2000');
+    const before = (await h.accord.deps.store.disputes.timeline(disputeId)).length;
+    const r = await h.sim.viewSubmission(USERS.sam, v.view, values(v, { text: text("a".repeat(2001)) }));
+    expect(r.json).toMatchObject({ response_action: "errors" });
+    expect(Object.values((r.json as { errors: Record<string, string> }).errors)).toEqual(["Too long: at most 2,000 characters (2,001 given)."]); // Sam reads English
+    expect(await h.accord.deps.store.disputes.timeline(disputeId)).toHaveLength(before);
+  });
+
   it("a modal submitted on a dispute that changed meanwhile shows the fresh state and saves nothing", async () => {
     const card = lastCard(samDm);
     const m = h.fake.mark;

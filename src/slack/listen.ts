@@ -57,6 +57,11 @@ export interface Submission<M extends FormMeta["m"]> {
   viewer: Person;
   form: SubmittedForm;
   meta: Extract<FormMeta, { m: M }>;
+  /**
+   * The submission's key (the view id), for use cases that apply a form once: recorded in the transaction of
+   * the change, so a double submission (double click, a retry after a restart, another replica) changes nothing.
+   */
+  once: string;
   /** where an error on `items[i]` goes (the new-dispute form's amount fields) */
   itemFieldOf?: (index: number) => string | null;
 }
@@ -171,22 +176,14 @@ export function listenerKit(h: HandlerContext) {
     };
   }
 
-  /** Forms already submitted (view id), in memory: a view submission is answered by the process that receives it. */
-  const submitted = new Map<string, number>();
-  const sweep = setInterval(() => {
-    const old = deps.clock().getTime() - 30 * 60_000;
-    for (const [k, at] of submitted) if (at < old) submitted.delete(k);
-  }, 60_000);
-  sweep.unref();
-
   /**
    * A view-submission listener: find the submitter and read the form with its metadata of the `expects` kind
    * (else the person is told on the form), run, then ack with the answer and do its follow-up work. A coded
    * error goes back on its field (a refusal politely) unless `refused` answers it; an unexpected one is logged
-   * with a reference. `once`: a second submission of the same view (double click, retry) is acked and ignored.
+   * with a reference.
    */
   function onView<M extends FormMeta["m"]>(
-    spec: { expects: M; where: string; once?: boolean; refused?: (err: AccordError, s: Submission<M>) => Promise<object | null> },
+    spec: { expects: M; where: string; refused?: (err: AccordError, s: Submission<M>) => Promise<object | null> },
     run: (s: Submission<M>) => Promise<Answer | void>,
   ) {
     return async ({ ack, body }: { ack: Ack; body: unknown }): Promise<void> => {
@@ -197,15 +194,11 @@ export function listenerKit(h: HandlerContext) {
       const meta = form.meta;
       const first = form.firstInput ?? "text";
       if (!viewer || !meta || meta.m !== spec.expects) return ack({ response_action: "errors", errors: { [first]: bilingual((m) => m.reply.notKnown).slice(0, 2000) } });
-      const seenKey = `view:${String(b.view.id)}`;
-      if (spec.once && submitted.has(seenKey)) return ack();
-      if (spec.once) submitted.set(seenKey, deps.clock().getTime());
-      const s: Submission<M> = { body: b, userId, viewer, form, meta: meta as Extract<FormMeta, { m: M }> };
+      const s: Submission<M> = { body: b, userId, viewer, form, meta: meta as Extract<FormMeta, { m: M }>, once: `slack:view:${String(b.view.id)}` };
       let answer: Answer | void;
       try {
         answer = await run(s);
       } catch (err) {
-        submitted.delete(seenKey);
         if (!(err instanceof AccordError)) return ack({ response_action: "errors", errors: { [first]: unexpected(err, viewer.locale, spec.where) } });
         const special = spec.refused ? await spec.refused(err, s) : null;
         if (special) return ack(special);

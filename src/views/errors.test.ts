@@ -167,6 +167,9 @@ describe("coded error messages", () => {
     expect(errorText(late, "fr")).toBe("La date du prochain suivi (1 janv. 2026) est déjà passée.");
     expect(errorText(late, "en")).toBe("The follow-up date 1 Jan 2026 is in the past.");
     expect(apiMessage(late)).toBe("The follow-up date 2026-01-01 is in the past.");
+    const long = errorOf({ key: "text_too_long", params: { max: 2000, length: 2417 } });
+    expect(errorText(long, "fr")).toBe("Texte trop long\u00a0: 2\u202f000 caractères au maximum (2\u202f417 saisis).");
+    expect(errorText(long, "en")).toBe("Too long: at most 2,000 characters (2,417 given).");
   });
 
   it("says which reason setting is out of range, and its bounds", () => {

@@ -1,3 +1,4 @@
+import { LIMITS } from "../domain/limits.ts";
 import type { DisputeDefaults } from "../app/proposeDisputeDefaults.ts";
 import type { ItemChoice } from "../app/searchItems.ts";
 import type { DisputeDetails } from "../app/disputeDetails.ts";
@@ -129,7 +130,7 @@ export function newDisputeForm(s: NewDisputeState, locale: Locale): FormView {
       : { kind: "select", id: "reason", label: m.form.reason, options: reasonOptions(s.reasons, locale), initial: s.defaults.reason?.code ?? null, dispatch: true };
   fields.push(reasonField);
   fields.push({ kind: "select", id: "priority", key: s.defaults.reason?.code ?? "none", label: m.form.priority, options: PRIORITIES.map((p) => ({ value: p, label: m.priority[p] })), initial: s.defaults.priority });
-  fields.push({ kind: "text", id: "statement", label: m.form.statement, hint: m.form.statementHint, multiline: true, maxLength: 3000, ...(s.statement ? { initial: s.statement } : {}) });
+  fields.push({ kind: "text", id: "statement", label: m.form.statement, hint: m.form.statementHint, multiline: true, maxLength: LIMITS.statement, ...(s.statement ? { initial: s.statement } : {}) });
   fields.push({ kind: "person", id: "owner", key: customerKey, label: m.form.owner, hint: m.form.ownerHint, initialEmail: s.defaults.ownerEmail });
   fields.push({ kind: "date", id: "follow_up", key: s.defaults.reason?.code ?? "none", label: m.form.followUp, initial: s.defaults.followUpOn, optional: true });
   if (s.defaults.slaDueOn) fields.push({ kind: "info", id: "sla", text: m.form.slaInfo(displayDate(s.defaults.slaDueOn, locale)) });
@@ -159,18 +160,18 @@ export function cardActionForm(action: CardAction, x: DisputeDetails, card: Disp
   const base = { meta, close: m.form.cancel, submit: m.form.save };
   switch (action) {
     case "comment":
-      return { ...base, title: m.form.commentTitle, fields: [head, { kind: "text", id: "text", label: m.form.comment, multiline: true, maxLength: 3000 }] };
+      return { ...base, title: m.form.commentTitle, fields: [head, { kind: "text", id: "text", label: m.form.comment, multiline: true, maxLength: LIMITS.note }] };
     case "reassign":
       return {
         ...base,
         title: m.form.reassignTitle,
-        fields: [head, { kind: "person", id: "to", label: m.form.reassignTo }, { kind: "text", id: "note", label: m.form.noteOptional, multiline: true, optional: true, maxLength: 3000 }],
+        fields: [head, { kind: "person", id: "to", label: m.form.reassignTo }, { kind: "text", id: "note", label: m.form.noteOptional, multiline: true, optional: true, maxLength: LIMITS.note }],
       };
     case "follow_up":
       return {
         ...base,
         title: m.form.followUpTitle,
-        fields: [head, { kind: "date", id: "on", label: m.form.followUpOn, initial: d.followUpOn }, { kind: "text", id: "note", label: m.form.noteOptional, multiline: true, optional: true, maxLength: 3000 }],
+        fields: [head, { kind: "date", id: "on", label: m.form.followUpOn, initial: d.followUpOn }, { kind: "text", id: "note", label: m.form.noteOptional, multiline: true, optional: true, maxLength: LIMITS.note }],
       };
     case "resolve":
       return {
@@ -179,8 +180,8 @@ export function cardActionForm(action: CardAction, x: DisputeDetails, card: Disp
         fields: [
           head,
           { kind: "select", id: "outcome", label: m.form.outcome, options: OUTCOMES.map((o) => ({ value: o, label: m.outcome[o] })), initial: x.allPaid ? "customer_paid" : null },
-          { kind: "text", id: "note", label: m.form.resolveNote, multiline: true, maxLength: 3000 },
-          { kind: "text", id: "credit_note_ref", label: m.form.creditNoteRef, optional: true, maxLength: 100 },
+          { kind: "text", id: "note", label: m.form.resolveNote, multiline: true, maxLength: LIMITS.note },
+          { kind: "text", id: "credit_note_ref", label: m.form.creditNoteRef, optional: true, maxLength: LIMITS.ref },
           {
             kind: "text",
             id: "conceded",
@@ -189,15 +190,15 @@ export function cardActionForm(action: CardAction, x: DisputeDetails, card: Disp
             maxLength: 20,
             ...(d.scope === "items" ? { hint: m.form.concededHint(displayAmount(x.disputedAmount, d.currency, locale)) } : {}),
           },
-          { kind: "text", id: "root_cause", label: m.form.rootCause, optional: true, maxLength: 500 },
+          { kind: "text", id: "root_cause", label: m.form.rootCause, optional: true, maxLength: LIMITS.rootCause },
         ],
       };
     case "withdraw":
-      return { ...base, title: m.form.withdrawTitle, fields: [head, { kind: "text", id: "note", label: m.form.withdrawNote, multiline: true, maxLength: 3000 }] };
+      return { ...base, title: m.form.withdrawTitle, fields: [head, { kind: "text", id: "note", label: m.form.withdrawNote, multiline: true, maxLength: LIMITS.note }] };
     case "reopen":
-      return { ...base, title: m.form.reopenTitle, fields: [head, { kind: "text", id: "note", label: m.form.reopenNote, multiline: true, maxLength: 3000 }] };
+      return { ...base, title: m.form.reopenTitle, fields: [head, { kind: "text", id: "note", label: m.form.reopenNote, multiline: true, maxLength: LIMITS.note }] };
     case "release_holds":
-      return { ...base, title: m.form.releaseTitle, fields: [head, { kind: "text", id: "note", label: m.form.note, multiline: true, maxLength: 3000 }] };
+      return { ...base, title: m.form.releaseTitle, fields: [head, { kind: "text", id: "note", label: m.form.note, multiline: true, maxLength: LIMITS.note }] };
     case "edit": {
       const active = reasons.filter((r) => r.active || r.id === x.reason.id);
       const reasonField: Field =
@@ -211,8 +212,8 @@ export function cardActionForm(action: CardAction, x: DisputeDetails, card: Disp
           head,
           reasonField,
           { kind: "select", id: "priority", label: m.form.priority, options: PRIORITIES.map((p) => ({ value: p, label: m.priority[p] })), initial: d.priority },
-          { kind: "text", id: "statement", label: m.form.statement, multiline: true, maxLength: 3000, initial: d.statement },
-          { kind: "text", id: "note", label: m.form.noteOptional, multiline: true, optional: true, maxLength: 3000 },
+          { kind: "text", id: "statement", label: m.form.statement, multiline: true, maxLength: LIMITS.statement, initial: d.statement },
+          { kind: "text", id: "note", label: m.form.noteOptional, multiline: true, optional: true, maxLength: LIMITS.note },
         ],
       };
     }
@@ -234,10 +235,10 @@ export function reasonForm(reasons: Reason[], editing: Reason | null, locale: Lo
   const m = t(locale);
   const fields: Field[] = [];
   if (editing) fields.push({ kind: "info", id: "code", text: `\`${editing.code}\`` });
-  else fields.push({ kind: "text", id: "code", label: m.form.reasonCode, maxLength: 40 });
+  else fields.push({ kind: "text", id: "code", label: m.form.reasonCode, maxLength: LIMITS.reasonCode });
   fields.push(
-    { kind: "text", id: "label_fr", label: m.form.labelFr, maxLength: 100, ...(editing ? { initial: editing.labelFr } : {}) },
-    { kind: "text", id: "label_en", label: m.form.labelEn, maxLength: 100, ...(editing ? { initial: editing.labelEn } : {}) },
+    { kind: "text", id: "label_fr", label: m.form.labelFr, maxLength: LIMITS.reasonLabel, ...(editing ? { initial: editing.labelFr } : {}) },
+    { kind: "text", id: "label_en", label: m.form.labelEn, maxLength: LIMITS.reasonLabel, ...(editing ? { initial: editing.labelEn } : {}) },
     { kind: "checkbox", id: "active", label: m.form.active, option: m.form.activeOption, initial: editing?.active ?? true },
     { kind: "text", id: "sort_order", label: m.form.sortOrder, maxLength: 6, initial: String(editing?.sortOrder ?? (reasons.reduce((s, r) => Math.max(s, r.sortOrder), 0) + 10)) },
     { kind: "text", id: "follow_up_days", label: m.form.followUpDays, maxLength: 4, initial: String(editing?.followUpDays ?? 7) },
@@ -273,8 +274,8 @@ export function templateForm(settings: Settings, locale: Locale): FormView {
     close: m.form.cancel,
     fields: [
       { kind: "info", id: "placeholders", text: m.form.placeholders(NOTICE_PLACEHOLDERS.join(" ")) },
-      { kind: "text", id: "fr", label: m.form.templateFr, multiline: true, maxLength: 3000, initial: settings.noticeTemplate.fr },
-      { kind: "text", id: "en", label: m.form.templateEn, multiline: true, maxLength: 3000, initial: settings.noticeTemplate.en },
+      { kind: "text", id: "fr", label: m.form.templateFr, multiline: true, maxLength: LIMITS.template, initial: settings.noticeTemplate.fr },
+      { kind: "text", id: "en", label: m.form.templateEn, multiline: true, maxLength: LIMITS.template, initial: settings.noticeTemplate.en },
     ],
   };
 }

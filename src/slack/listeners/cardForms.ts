@@ -23,7 +23,7 @@ import { cardFor } from "../render.ts";
 
 interface CardCall {
   deps: Deps;
-  base: { dispute: number; byEmail: string; version: number };
+  base: { dispute: number; byEmail: string; version: number; once: string };
   v: SubmittedForm["values"];
   /** the Accord person (email) behind the Slack user picked in the form; null when Accord does not know them */
   to: string | null;
@@ -57,7 +57,6 @@ export function registerCardForms(app: App, k: Kit): void {
       {
         expects: "card",
         where: "form.card",
-        once: true,
         // the dispute changed meanwhile: the modal shows it as it is now
         refused: async (err, { meta, viewer }) => {
           if (err.code !== "stale_version" && err.code !== "illegal_transition") return null;
@@ -65,10 +64,10 @@ export function registerCardForms(app: App, k: Kit): void {
           return { response_action: "update", view: formModal(staleForm(card, viewer.locale), { ...people.options, slackIdOf: people.slackIdOf }) };
         },
       },
-      async ({ form, meta, viewer }) => {
+      async ({ form, meta, viewer, once }) => {
         const picked = str(form.values.to);
         const to = picked ? ((await gateway.personOf(picked))?.email ?? null) : null;
-        await RUN[meta.a]({ deps, base: { dispute: meta.d, byEmail: viewer.email, version: meta.v }, v: form.values, to });
+        await RUN[meta.a]({ deps, base: { dispute: meta.d, byEmail: viewer.email, version: meta.v, once }, v: form.values, to });
       },
     ),
   );
