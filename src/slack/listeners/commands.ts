@@ -5,6 +5,7 @@ import { listDisputes } from "../../app/listDisputes.ts";
 import { listMyDisputes } from "../../app/listMyDisputes.ts";
 import { lookupCustomerFlag } from "../../app/lookupCustomerFlag.ts";
 import { AccordError } from "../../domain/errors.ts";
+import { LIMITS } from "../../domain/limits.ts";
 import { toWellFormed } from "../../domain/text.ts";
 import type { Person } from "../../domain/types.ts";
 import { disputesCsv, disputesXlsx } from "../../views/export.ts";
@@ -107,7 +108,7 @@ export function registerCommands(app: App, k: Kit): void {
 
   // a dispute from a message: the same form, the message as the customer's words (answered in the channel)
   const fromMessage = k.onAction({ where: "shortcut" }, ({ body, userId, viewer }) =>
-    k.openNewForm(body, userId, viewer, { customer: null, scope: "items", statement: toWellFormed(String(body.message?.text ?? "").slice(0, 3000)), channel: body.channel?.id }),
+    k.openNewForm(body, userId, viewer, { customer: null, scope: "items", statement: toWellFormed(String(body.message?.text ?? "").slice(0, LIMITS.statement)), channel: body.channel?.id }),
   );
   app.shortcut(SHORTCUT_ID, ({ ack, body }) => fromMessage({ ack, body }));
 

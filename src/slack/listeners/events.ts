@@ -21,7 +21,7 @@ export function registerEvents(app: App, k: Kit): void {
     const reply = (text: string) => gateway.call("chat.postEphemeral", { channel: e.channel, user: e.user, thread_ts: e.thread_ts, text }).catch((err: unknown) => log.warn({ err }, "ephemeral failed"));
     if (!viewer) return void (await reply(bilingual((m) => m.reply.notKnown)));
     const thread = { channel: String(e.channel), ts: String(e.thread_ts) };
-    await commentDispute(deps, { dispute: copy.disputeId, byEmail: viewer.email, text: toWellFormed(String(e.text).slice(0, 3000)), origin: { thread } }).catch((err: unknown) => reply(k.words(err, viewer.locale, "thread")));
+    await commentDispute(deps, { dispute: copy.disputeId, byEmail: viewer.email, text: toWellFormed(String(e.text)), origin: { thread } }).catch((err: unknown) => reply(k.words(err, viewer.locale, "thread")));
   });
 
   app.view("form.info", async ({ ack }) => {
