@@ -1,6 +1,6 @@
 import crypto from "node:crypto";
 import type { App } from "@slack/bolt";
-import { openDispute } from "../../app/openDispute.ts";
+import { openDispute, type OpenDisputeInput } from "../../app/openDispute.ts";
 import { previewNotice } from "../../app/previewNotice.ts";
 import { searchCustomers } from "../../app/searchCustomers.ts";
 import { searchItems, type ItemChoice } from "../../app/searchItems.ts";
@@ -9,7 +9,7 @@ import { customerOption, itemOption, noticePreviewForm } from "../../views/forms
 import { t } from "../../views/i18n.ts";
 import { ACTION_IDS, formModal, textMessage } from "../blocks.ts";
 import { list, readView, str, type SubmittedForm } from "../forms.ts";
-import type { Kit } from "../listen.ts";
+import type { Kit, Submission } from "../listen.ts";
 
 // The new-dispute modal: type-ahead (customers, their items), refresh on customer / items / reason, the
 // notice preview, and the submission. Amounts go to the use case as typed ("200,00"): it reads them in the
@@ -53,41 +53,47 @@ class PartialLine extends Error {
 
 const customerRefOf = (form: SubmittedForm): string => str(form.values.customer) || (form.meta?.m === "new" ? (form.meta.c ?? "") : "");
 
+/** The submitted new-dispute form as the use case's input (values as typed), or what Slack itself cannot read. */
+async function readNewDispute(k: Kit, { form, meta, viewer }: Submission<"new">): Promise<{ errors: Record<string, string> } | { input: OpenDisputeInput; hash: string; items: Picked[]; owner: Person | null }> {
+  const m = t(viewer.locale);
+  let items: Picked[] = [];
+  try {
+    items = meta.scope === "items" ? picked(form, await selectedItems(k, customerRefOf(form), form, viewer)) : [];
+  } catch (err) {
+    if (err instanceof PartialLine) return { errors: { [form.blockOf("partials") ?? "partials"]: m.reply.partialLine(err.line) } };
+    throw err;
+  }
+  const ownerSlack = str(form.values.owner);
+  const owner = ownerSlack ? await k.gateway.personOf(ownerSlack) : null;
+  if (ownerSlack && !owner) return { errors: { [form.blockOf("owner") ?? "owner"]: m.reply.unknownOwner } };
+  const input = {
+    customerRef: customerRefOf(form),
+    ...(meta.scope === "items" ? { items: items.map((i) => ({ ref: i.ref, ...(i.amount !== undefined ? { amount: i.amount } : {}) })) } : { scope: "customer" as const }),
+    reasonCode: str(form.values.reason),
+    statement: str(form.values.statement),
+    openedByEmail: viewer.email,
+    ...(owner ? { ownerEmail: owner.email } : {}),
+    ...(str(form.values.follow_up) ? { followUpOn: str(form.values.follow_up) } : {}),
+    ...(str(form.values.priority) ? { priority: str(form.values.priority) as Priority } : {}),
+  };
+  const hash = crypto.createHash("sha256").update(JSON.stringify(input)).digest("hex");
+  return { input: { ...input, origin: { notifyOwner: list(form.values.notify).includes("yes") } }, hash, items, owner };
+}
+
 export function registerNewDispute(app: App, k: Kit): void {
   const { deps, gateway } = k;
 
   app.view(
     "form.new",
     k.onView({ expects: "new", where: "form.new" }, async (s) => {
-      const { form, meta, viewer, body } = s;
-      const m = t(viewer.locale);
-      let items: Picked[] = [];
-      try {
-        items = meta.scope === "items" ? picked(form, await selectedItems(k, customerRefOf(form), form, viewer)) : [];
-      } catch (err) {
-        if (err instanceof PartialLine) return { response: { response_action: "errors", errors: { [form.blockOf("partials") ?? "partials"]: m.reply.partialLine(err.line) } } };
-        throw err;
-      }
-      s.itemFieldOf = (i) => items[i]?.field ?? null;
-      const ownerSlack = str(form.values.owner);
-      const owner = ownerSlack ? await gateway.personOf(ownerSlack) : null;
-      if (ownerSlack && !owner) return { response: { response_action: "errors", errors: { [form.blockOf("owner") ?? "owner"]: m.reply.unknownOwner } } };
-      const input = {
-        customerRef: customerRefOf(form),
-        ...(meta.scope === "items" ? { items: items.map((i) => ({ ref: i.ref, ...(i.amount !== undefined ? { amount: i.amount } : {}) })) } : { scope: "customer" as const }),
-        reasonCode: str(form.values.reason),
-        statement: str(form.values.statement),
-        openedByEmail: viewer.email,
-        ...(owner ? { ownerEmail: owner.email } : {}),
-        ...(str(form.values.follow_up) ? { followUpOn: str(form.values.follow_up) } : {}),
-        ...(str(form.values.priority) ? { priority: str(form.values.priority) as Priority } : {}),
-      };
-      const hash = crypto.createHash("sha256").update(JSON.stringify(input)).digest("hex");
-      const notifyOwner = list(form.values.notify).includes("yes");
-      const r = await openDispute(deps, { ...input, origin: { notifyOwner }, idempotency: { key: `slack-view:${String(body.view.id)}`, hash } });
+      const m = t(s.viewer.locale);
+      const read = await readNewDispute(k, s);
+      if ("errors" in read) return { response: { response_action: "errors", errors: read.errors } };
+      s.itemFieldOf = (i) => read.items[i]?.field ?? null;
+      const r = await openDispute(deps, { ...read.input, idempotency: { key: `slack-view:${String(s.body.view.id)}`, hash: read.hash } });
       if (r.replayed) return;
-      const text = m.reply.opened(r.dispute.number, owner?.name ?? r.dispute.ownerEmail);
-      return { after: () => k.tell(meta.ch ? { channel: { id: meta.ch } } : {}, s.userId, textMessage(text)) };
+      const text = m.reply.opened(r.dispute.number, read.owner?.name ?? r.dispute.ownerEmail);
+      return { after: () => k.tell(s.meta.ch ? { channel: { id: s.meta.ch } } : {}, s.userId, textMessage(text)) };
     }),
   );
 
