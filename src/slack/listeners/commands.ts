@@ -1,8 +1,7 @@
 import type { App } from "@slack/bolt";
 import { findCustomer } from "../../app/findCustomer.ts";
 import { getDispute } from "../../app/getDispute.ts";
-import { listDisputes } from "../../app/listDisputes.ts";
-import { listMyDisputes } from "../../app/listMyDisputes.ts";
+import { listChatDisputes } from "../../app/listChatDisputes.ts";
 import { lookupCustomerFlag } from "../../app/lookupCustomerFlag.ts";
 import { AccordError } from "../../domain/errors.ts";
 import { LIMITS } from "../../domain/limits.ts";
@@ -35,17 +34,10 @@ type SubCommands = { [K in Exclude<Command["kind"], "help" | "unknown">]: (c: Ca
 export function registerCommands(app: App, k: Kit): void {
   const { deps, gateway } = k;
 
+  /** The list's filters, the owner mentioned as a Slack user read as the Accord person's email. */
   async function listInput(f: ListFilters, viewer: Person) {
-    let ownerEmail: string | undefined;
-    if (f.owner) ownerEmail = "email" in f.owner ? f.owner.email : ((await gateway.personOf(f.owner.slackUserId))?.email ?? `unknown:${f.owner.slackUserId}`);
-    if (f.scope === "mine" && !ownerEmail && !f.reason) return (await listMyDisputes(deps, { viewerEmail: viewer.email })).disputes;
-    return listDisputes(deps, {
-      status: "open",
-      viewerEmail: viewer.email,
-      ...(f.scope === "overdue" ? { overdue: true } : {}),
-      ...(ownerEmail ? { ownerEmail } : f.scope === "mine" ? { ownerEmail: viewer.email } : {}),
-      ...(f.reason ? { reasonCode: f.reason } : {}),
-    });
+    const ownerEmail = !f.owner ? undefined : "email" in f.owner ? f.owner.email : ((await gateway.personOf(f.owner.slackUserId))?.email ?? `unknown:${f.owner.slackUserId}`);
+    return listChatDisputes(deps, { viewerEmail: viewer.email, scope: f.scope, reasonCode: f.reason, ownerEmail });
   }
 
   /** `customer <ref or name>`: the flag's card, a choice among several customers, or the form to flag it. */
