@@ -2,6 +2,17 @@ import type { Settings } from "../domain/settings.ts";
 import type { Dispute, Person, TimelineEvent } from "../domain/types.ts";
 import type { Store } from "./ports.ts";
 
+/**
+ * Where a change came from, as the adapter says it in the use case's input (explicit: never ambient state),
+ * for the listeners that tell people about it.
+ */
+export interface ChangeOrigin {
+  /** a new dispute: send the owner the notice with the card (default true) */
+  notifyOwner?: boolean | undefined;
+  /** a comment written in a card's chat thread: not echoed back there */
+  thread?: { channel: string; ts: string } | undefined;
+}
+
 /** What happened, told to the adapters (Slack cards, Teams cards) after the transaction committed. */
 export interface DisputeChanged {
   kind: "dispute.changed";
@@ -9,6 +20,7 @@ export interface DisputeChanged {
   before: Dispute | null;
   events: TimelineEvent[];
   actor: Person | null;
+  origin: ChangeOrigin;
 }
 
 export type Listener = (change: DisputeChanged) => void | Promise<void>;

@@ -48,7 +48,7 @@ async function dunningInput(tx: Repos, settings: Settings, scope: { customerIds?
   const byCustomer = new Map<number, { item: (typeof items)[number]; heldAmount: number }[]>();
   for (const item of items) {
     const list = byCustomer.get(item.customerId) ?? [];
-    list.push({ item, heldAmount: item.kind === "invoice" ? Math.min(held.get(item.id) ?? 0, Math.max(item.openAmount, 0)) : 0 });
+    list.push({ item, heldAmount: held.get(item.id) ?? 0 }); // clamped to what can be held by the domain (planDunningRun)
     byCustomer.set(item.customerId, list);
   }
   return [...byCustomer].map(([id, list]) => ({ customer: customers.get(id)!, flagged: flagged.has(id), items: list }));

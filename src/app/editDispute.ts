@@ -3,14 +3,14 @@ import { editDispute as edit } from "../domain/lifecycle.ts";
 import type { Priority } from "../domain/types.ts";
 import type { Deps } from "./context.ts";
 import { mutateDispute, type MutationInput } from "./mutateDispute.ts";
-import { selectItems } from "./selectItems.ts";
+import { selectItems, type Selection } from "./selectItems.ts";
 
 export interface EditDisputeInput extends MutationInput {
   reasonCode?: string | undefined;
   priority?: Priority | undefined;
   statement?: string | undefined;
   /** The full new item selection (items left out are released); amount defaults to the undisputed remainder. */
-  items?: { ref: string; amount?: number | undefined }[] | undefined;
+  items?: Selection | undefined;
   note?: string | undefined;
 }
 

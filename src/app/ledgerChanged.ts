@@ -36,7 +36,7 @@ export async function applyLedgerChange(tx: Repos, deps: LedgerDeps, change: Led
     for (const d of await tx.disputes.awaitingCreditNotes(customerId, refs)) {
       const c = creditNoteReceived(d, now);
       moved += await persistChange(tx, deps, d, c, now);
-      told.push({ kind: "dispute.changed", dispute: c.dispute, before: d, events: c.events, actor: null });
+      told.push({ kind: "dispute.changed", dispute: c.dispute, before: d, events: c.events, actor: null, origin: {} });
       matched++;
     }
   }
@@ -56,7 +56,7 @@ export async function ledgerChanged(deps: Deps, change: LedgerChange): Promise<{
 export async function announceLedgerChanges(deps: Deps, disputeIds: readonly number[]): Promise<void> {
   for (const id of disputeIds) {
     const d = await deps.store.disputes.byId(id);
-    if (d) await emit(deps, { kind: "dispute.changed", dispute: d, before: null, events: [], actor: null });
+    if (d) await emit(deps, { kind: "dispute.changed", dispute: d, before: null, events: [], actor: null, origin: {} });
   }
 }
 

@@ -3,7 +3,7 @@ import { assertVersion } from "../domain/lifecycle.ts";
 import { assertCan, type Action } from "../domain/permissions.ts";
 import type { Customer, Dispute, Person } from "../domain/types.ts";
 import { actor, customerOf, findDispute } from "./actors.ts";
-import { emit, type Deps } from "./context.ts";
+import { emit, type ChangeOrigin, type Deps } from "./context.ts";
 import { queueMessage, syncHolds, type EffectDeps } from "./holdsSync.ts";
 import type { Repos } from "./ports.ts";
 
@@ -16,6 +16,8 @@ export interface MutationInput {
   dispute: string | number;
   byEmail: string | undefined;
   version?: number | undefined;
+  /** where the change comes from (chat thread...), passed on to the listeners */
+  origin?: ChangeOrigin | undefined;
   /**
    * A key of the submission this change comes from (a chat form's view id): recorded in the transaction
    * that applies the change, so a replay (double click, a retry after a restart, another replica) changes
@@ -59,7 +61,7 @@ export async function mutateDispute(
     return null;
   });
   if (!result) return findDispute(deps.store, input.dispute);
-  await emit(deps, { kind: "dispute.changed", dispute: result.change.dispute, before: result.before, events: result.change.events, actor: result.who });
+  await emit(deps, { kind: "dispute.changed", dispute: result.change.dispute, before: result.before, events: result.change.events, actor: result.who, origin: input.origin ?? {} });
   return result.change.dispute;
 }
 

@@ -4,22 +4,24 @@ import { checkFollowUp, openDispute as open } from "../domain/lifecycle.ts";
 import { assertCan, mayOwnDisputes } from "../domain/permissions.ts";
 import type { Dispute, Priority, Scope } from "../domain/types.ts";
 import { actor, person } from "./actors.ts";
-import { emit, type Deps } from "./context.ts";
+import { emit, type ChangeOrigin, type Deps } from "./context.ts";
 import { persistChange } from "./mutateDispute.ts";
-import { selectItems } from "./selectItems.ts";
+import { selectItems, type Selection } from "./selectItems.ts";
 
 export interface OpenDisputeInput {
   customerRef: string;
   /** "customer" flags the whole customer (no items); "items" (the default when items are given) disputes the items. */
   scope?: Scope | undefined;
-  /** The disputed items (amount in minor units; default: the item's undisputed remainder); at least one for scope "items". */
-  items?: { ref: string; amount?: number | undefined }[] | undefined;
+  /** The disputed items (amount: a decimal string in the item's currency; default: the item's undisputed remainder); at least one for scope "items". */
+  items?: Selection | undefined;
   reasonCode: string;
   statement: string;
   ownerEmail?: string | undefined;
   openedByEmail: string;
   followUpOn?: string | undefined;
   priority?: Priority | undefined;
+  /** where the request comes from, passed on to the listeners (e.g. notifyOwner: false) */
+  origin?: ChangeOrigin | undefined;
   /** Replays of the same key return the dispute created the first time. */
   idempotency?: { key: string; hash: string } | undefined;
 }
@@ -36,6 +38,7 @@ export async function openDispute(deps: Deps, input: OpenDisputeInput): Promise<
   const result = await deps.store.transaction(async (tx) => {
     const who = await actor(tx, input.openedByEmail, "openedByEmail");
     assertCan(who, "open");
+    if (!input.customerRef.trim()) return invalid("customerRef", "customer_required", {});
     const customer = await tx.customers.byRef(input.customerRef.trim());
     if (!customer) return invalid("customerRef", "customer_not_found", { ref: input.customerRef });
     // Concurrent openings on one customer (and replays of one Idempotency-Key) take turns from here.
@@ -100,7 +103,7 @@ export async function openDispute(deps: Deps, input: OpenDisputeInput): Promise<
     }
     return { dispute: created, replayed: false, events: change.events, who };
   });
-  if (!result.replayed) await emit(deps, { kind: "dispute.changed", dispute: result.dispute, before: null, events: result.events, actor: result.who });
+  if (!result.replayed) await emit(deps, { kind: "dispute.changed", dispute: result.dispute, before: null, events: result.events, actor: result.who, origin: input.origin ?? {} });
   return { dispute: result.dispute, replayed: result.replayed };
 }
 

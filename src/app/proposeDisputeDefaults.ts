@@ -1,5 +1,7 @@
 import { addDays, todayIn } from "../domain/dates.ts";
+import { assertCan } from "../domain/permissions.ts";
 import type { Customer, Priority, Reason } from "../domain/types.ts";
+import { actor } from "./actors.ts";
 import type { Deps } from "./context.ts";
 
 export interface DisputeDefaults {
@@ -16,8 +18,10 @@ export interface DisputeDefaults {
 }
 
 /** What a new-dispute form proposes before the controller edits it: the same defaults openDispute applies. */
-export async function proposeDisputeDefaults(deps: Deps, input: { customerRef?: string | undefined; reasonCode?: string | undefined }): Promise<DisputeDefaults> {
+export async function proposeDisputeDefaults(deps: Deps, input: { viewerEmail: string; customerRef?: string | undefined; reasonCode?: string | undefined }): Promise<DisputeDefaults> {
   const tx = deps.store;
+  // the form is for those who may open disputes
+  assertCan(await actor(tx, input.viewerEmail, "viewerEmail"), "open");
   const [customer, reason, settings] = await Promise.all([
     input.customerRef ? tx.customers.byRef(input.customerRef.trim()) : null,
     input.reasonCode ? tx.reasons.byCode(input.reasonCode) : null,

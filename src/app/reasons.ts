@@ -1,6 +1,8 @@
 import { fail, invalid } from "../domain/errors.ts";
+import { checkLength, REASON_DAYS } from "../domain/limits.ts";
 import { assertCan } from "../domain/permissions.ts";
-import type { Reason } from "../domain/types.ts";
+import { normalizeSearch } from "../domain/search.ts";
+import { PRIORITIES, type Reason } from "../domain/types.ts";
 import { actor } from "./actors.ts";
 import type { Deps } from "./context.ts";
 import type { ReasonInput, Reasons } from "./ports.ts";
@@ -33,14 +35,46 @@ export function listReasons(deps: Deps, input: { activeOnly?: boolean } = {}): P
   return deps.store.reasons.list(input);
 }
 
+/** Type-ahead over reasons: code and labels, accent- and case-insensitive (as customers are searched). */
+export async function searchReasons(deps: Deps, input: { q: string; activeOnly?: boolean; limit?: number }): Promise<Reason[]> {
+  const q = normalizeSearch(input.q);
+  const all = await deps.store.reasons.list({ activeOnly: input.activeOnly ?? false });
+  return all.filter((r) => !q || normalizeSearch(`${r.code} ${r.labelFr} ${r.labelEn}`).includes(q)).slice(0, input.limit ?? 100);
+}
+
 const CODE = /^[a-z][a-z0-9_]{1,39}$/;
+
+/** What a new reason gets for what it leaves out. */
+export const REASON_DEFAULTS = { active: true, sortOrder: 0, followUpDays: 7, slaDays: 30, priority: "normal", holdsDunning: true } as const satisfies Partial<ReasonInput>;
+
+/** The settings of a reason, as every adapter may send them: labels, order, days (REASON_DAYS). */
+function checkReason(r: Partial<Omit<ReasonInput, "code">>): void {
+  for (const field of ["labelFr", "labelEn"] as const) {
+    const label = r[field];
+    if (label === undefined) continue;
+    if (!label.trim()) invalid(field, "reason_label_required", {});
+    checkLength(field, label.trim(), "reasonLabel");
+  }
+  if (r.sortOrder !== undefined && !Number.isSafeInteger(r.sortOrder)) invalid("sortOrder", "reason_sort_order_invalid", {});
+  for (const setting of ["followUpDays", "slaDays"] as const) {
+    const value = r[setting];
+    const { min, max } = REASON_DAYS[setting];
+    if (value !== undefined && !(Number.isInteger(value) && value >= min && value <= max)) invalid(setting, "reason_days_out_of_range", { setting, min, max });
+  }
+  if (r.priority !== undefined && !(PRIORITIES as readonly string[]).includes(r.priority)) invalid("priority", "priority_invalid", {});
+}
+
+const trimmed = <T extends Partial<ReasonInput>>(r: T): T => ({ ...r, ...(r.labelFr !== undefined ? { labelFr: r.labelFr.trim() } : {}), ...(r.labelEn !== undefined ? { labelEn: r.labelEn.trim() } : {}) });
 
 export async function createReason(deps: Deps, input: ReasonInput & { byEmail?: string | undefined }): Promise<Reason> {
   return deps.store.transaction(async (tx) => {
     assertCan(await actor(tx, input.byEmail), "admin");
+    checkLength("code", input.code, "reasonCode");
     if (!CODE.test(input.code)) invalid("code", "reason_code_format", {});
-    const { byEmail: _by, ...data } = input;
-    return tx.reasons.create(data);
+    const { byEmail: _by, ...given } = input;
+    const data = { ...REASON_DEFAULTS, ...Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)) } as ReasonInput;
+    checkReason(data);
+    return tx.reasons.create(trimmed(data));
   });
 }
 
@@ -49,6 +83,8 @@ export async function updateReason(deps: Deps, input: { code: string; byEmail?: 
     assertCan(await actor(tx, input.byEmail), "admin");
     const r = await tx.reasons.byCode(input.code);
     if (!r) return fail("not_found", "reason_not_found", { code: input.code });
-    return tx.reasons.update(input.code, input.patch);
+    const patch = Object.fromEntries(Object.entries(input.patch).filter(([, v]) => v !== undefined)) as Partial<Omit<ReasonInput, "code">>;
+    checkReason(patch);
+    return tx.reasons.update(input.code, trimmed(patch));
   });
 }

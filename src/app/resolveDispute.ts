@@ -1,18 +1,19 @@
 import { resolveDispute as resolve, type ResolveInput } from "../domain/lifecycle.ts";
+import { parseAmount } from "../domain/money.ts";
 import type { Deps } from "./context.ts";
 import { mutateDispute, type MutationInput } from "./mutateDispute.ts";
 
-export type ResolveDisputeInput = MutationInput & Omit<ResolveInput, "byEmail">;
+export type ResolveDisputeInput = MutationInput &
+  Omit<ResolveInput, "byEmail" | "concededAmount" | "creditNote"> & {
+    /** the amount conceded, a decimal string in the dispute's currency ("400.00", "400,00") */
+    concededAmount?: string | null | undefined;
+  };
 
 export function resolveDispute(deps: Deps, input: ResolveDisputeInput) {
   return mutateDispute(deps, input, "resolve", async ({ tx, dispute, customer, actor, now }) => {
-    const change = resolve(dispute, { ...input, byEmail: actor.email }, now);
-    // The credit note may already be in the ledger: then nothing stays held for it.
-    const ref = change.dispute.resolution?.creditNoteRef;
-    if (change.dispute.resolution?.outcome === "credit_note" && ref) {
-      const [cn] = await tx.items.byRefs(customer.id, [ref]);
-      if (cn && cn.kind === "credit_note") change.dispute = { ...change.dispute, creditNoteSeenAt: now };
-    }
-    return change;
+    const conceded = input.concededAmount?.trim() ? parseAmount(input.concededAmount, dispute.currency, "concededAmount") : null;
+    const ref = input.outcome === "credit_note" ? input.creditNoteRef?.trim() : undefined;
+    const [creditNote] = ref ? await tx.items.byRefs(customer.id, [ref]) : [];
+    return resolve(dispute, { ...input, byEmail: actor.email, concededAmount: conceded, creditNote: creditNote ?? null }, now);
   });
 }

@@ -1,3 +1,4 @@
+import { formatAmount } from "../domain/money.ts";
 import { addDays, todayIn } from "../domain/dates.ts";
 import { fail } from "../domain/errors.ts";
 import type { DunningLevel } from "../domain/types.ts";
@@ -100,14 +101,14 @@ export async function seedDemo(deps: Deps): Promise<{ people: number; customers:
   const claire = "claire.martin@demo.accord.fr";
   const invoicesOf = (i: number) => items.filter((x) => x.customerId === customers[i]!.id && x.kind === "invoice").map((x) => x);
   let disputes = 0;
-  const openOn = async (i: number, reasonCode: string, statement: string, pick: (xs: ItemInput[]) => { ref: string; amount?: number }[]) => {
+  const openOn = async (i: number, reasonCode: string, statement: string, pick: (xs: ItemInput[]) => { ref: string; amount?: string }[]) => {
     disputes++;
     return (
       await openDispute(deps, { customerRef: customers[i]!.ref, items: pick(invoicesOf(i)), reasonCode, statement, openedByEmail: claire })
     ).dispute;
   };
   const d1 = await openOn(0, "price", "Le client conteste le prix unitaire : le devis n°2026-114 indiquait 12 € HT la baguette, pas 14 €.", (xs) => [
-    { ref: xs[0]!.ref, amount: Math.round(xs[0]!.openAmount / 4) },
+    { ref: xs[0]!.ref, amount: formatAmount(Math.round(xs[0]!.openAmount / 4), xs[0]!.currency) },
   ]);
   await commentDispute(deps, { dispute: d1.number, byEmail: "paul.durand@demo.accord.fr", text: "J'ai retrouvé le devis, le client a raison. Je demande un avoir." });
   await openOn(1, "delivery", "« Nous n'avons jamais reçu la deuxième palette, le bon de livraison n'est pas signé. »", (xs) => xs.slice(0, 2).map((x) => ({ ref: x.ref })));
@@ -117,7 +118,7 @@ export async function seedDemo(deps: Deps): Promise<{ people: number; customers:
   await openOn(4, "missing_po", "Pas de numéro de commande sur la facture : leur service achats la bloque.", (xs) => [{ ref: xs[0]!.ref }]);
   disputes++;
   await openDispute(deps, { customerRef: customers[5]!.ref, reasonCode: "service", statement: "Le client refuse tout paiement tant que la maintenance annuelle n'est pas faite.", openedByEmail: claire });
-  const d7 = await openOn(6, "price", "Remise de fidélité de 5 % oubliée.", (xs) => [{ ref: xs[0]!.ref, amount: Math.round(xs[0]!.openAmount * 0.05) }]);
+  const d7 = await openOn(6, "price", "Remise de fidélité de 5 % oubliée.", (xs) => [{ ref: xs[0]!.ref, amount: formatAmount(Math.round(xs[0]!.openAmount * 0.05), xs[0]!.currency) }]);
   await resolveDispute(deps, { dispute: d7.number, byEmail: "paul.durand@demo.accord.fr", outcome: "credit_note", note: "Avoir de remise émis", creditNoteRef: "AV-DEMO-1", rootCause: "remise non paramétrée dans l'ERP" });
   const d8 = await openOn(7, "already_paid", "Le client dit avoir payé par virement le 12.", (xs) => [{ ref: xs[0]!.ref }]);
   await resolveDispute(deps, { dispute: d8.number, byEmail: claire, outcome: "rejected", note: "Aucun virement reçu : relevé bancaire transmis au client" });

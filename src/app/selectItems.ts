@@ -1,13 +1,16 @@
 import { invalid } from "../domain/errors.ts";
 import { validateSelection } from "../domain/lifecycle.ts";
+import { parseAmount } from "../domain/money.ts";
 import type { Customer, DisputedItem } from "../domain/types.ts";
 import type { Repos } from "./ports.ts";
 
-export type Selection = { ref: string; amount?: number | undefined }[];
+/** Item refs with the disputed part as a decimal string in the item's currency ("400.00", "400,00"). */
+export type Selection = { ref: string; amount?: string | undefined }[];
 
 /**
  * Resolves item refs of a customer and checks the selection against what other open disputes claim.
- * An amount left out means the item's undisputed remainder.
+ * An amount left out means the item's undisputed remainder; amounts are read here, in the item's currency,
+ * so no adapter reads a currency first.
  */
 export async function selectItems(tx: Repos, customer: Customer, selection: Selection, exceptDisputeId?: number): Promise<DisputedItem[]> {
   const refs = selection.map((i) => i.ref.trim());
@@ -20,7 +23,8 @@ export async function selectItems(tx: Repos, customer: Customer, selection: Sele
     selection.map((sel, i) => {
       const item = found.get(refs[i]!)!;
       const others = claims.filter((c) => c.itemId === item.id).map((c) => ({ number: c.number, amount: c.amount }));
-      return { claims: { item, others }, amount: sel.amount };
+      const amount = sel.amount === undefined ? undefined : parseAmount(sel.amount, item.currency, `items[${i}].amount`);
+      return { claims: { item, others }, amount };
     }),
   );
 }

@@ -3,12 +3,20 @@ import { isTimeZone } from "../domain/dates.ts";
 import { fail } from "../domain/errors.ts";
 import { assertCan } from "../domain/permissions.ts";
 import { settingsSchema, type Settings } from "../domain/settings.ts";
+import type { Reason } from "../domain/types.ts";
 import { actor } from "./actors.ts";
 import type { Deps } from "./context.ts";
 import { syncHolds } from "./holdsSync.ts";
 
 export function getSettings(deps: Deps): Promise<Settings> {
   return deps.store.settings.get();
+}
+
+/** What the admin forms edit (reasons, settings): for admins only. */
+export async function getAdminSettings(deps: Deps, input: { byEmail: string }): Promise<{ reasons: Reason[]; settings: Settings }> {
+  assertCan(await actor(deps.store, input.byEmail), "admin");
+  const [reasons, settings] = await Promise.all([deps.store.reasons.list(), deps.store.settings.get()]);
+  return { reasons, settings };
 }
 
 /** Admins change company settings; a change of the customer-level policy re-derives every hold. */

@@ -4,9 +4,9 @@ import { createDatabase, startPostgresServer, type PostgresDatabase, type Postgr
 import path from "node:path";
 import { encodeAction } from "../views/actions.ts";
 import { fieldIdOf } from "../slack/blocks.ts";
-import { FakeSlack, type StoredView } from "../slack/testing/fakeSlack.ts";
+import { FakeSlack, type StoredView } from "../slack/standin/fakeSlack.ts";
 import { addUsers, SECRET, USERS } from "../slack/testing/harness.ts";
-import { SlackSim } from "../slack/testing/signed.ts";
+import { SlackSim } from "../slack/standin/signed.ts";
 
 // npm run bench:slack — signed block actions (Add update, Set follow-up) at 50 requests/s for 30 s
 // (BENCH_SECONDS, BENCH_RATE to change) against the fake Web API. Each operation is what a person does:

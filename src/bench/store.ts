@@ -136,7 +136,7 @@ async function run(name: string, target: DatabaseTarget, replay?: { run: Replay;
       const { dispute } = await timed("open", keep, () =>
         openDispute(deps, {
           customerRef: customerRef(c),
-          items: [{ ref: itemRef(c, Math.floor(i / CUSTOMERS)), amount: 100_00 }],
+          items: [{ ref: itemRef(c, Math.floor(i / CUSTOMERS)), amount: "100.00" }],
           reasonCode: "price",
           statement: `Bench dispute ${i}`,
           openedByEmail: CONTROLLER,
@@ -145,7 +145,7 @@ async function run(name: string, target: DatabaseTarget, replay?: { run: Replay;
       const commented = await timed("comment", keep, () => commentDispute(deps, { dispute: dispute.number, byEmail: SALES, text: `On regarde (${i}).` }));
       const f = await timed("follow-up", keep, () => setFollowUp(deps, { dispute: dispute.number, byEmail: SALES, on: "2027-06-15", version: commented.version }));
       await timed("resolve", keep, () =>
-        resolveDispute(deps, { dispute: dispute.number, byEmail: CONTROLLER, version: f.version, outcome: "credit_note", note: "Avoir accordé", creditNoteRef: `AV-${i}`, concededAmount: 40_00 }),
+        resolveDispute(deps, { dispute: dispute.number, byEmail: CONTROLLER, version: f.version, outcome: "credit_note", note: "Avoir accordé", creditNoteRef: `AV-${i}`, concededAmount: "40.00" }),
       );
       await timed("byNumber (read)", keep, () => store.disputes.byNumber(dispute.number));
     }

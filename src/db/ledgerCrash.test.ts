@@ -69,8 +69,8 @@ async function disputeAwaitingCreditNote(target: DatabaseTarget, deps: Deps): Pr
   await runLedgerJob({ database: target, kind: "people", rows: [{ email: "claire@acme.test", name: "Claire", role: "controller" }, { email: "paul@acme.test", name: "Paul", role: "sales" }], now: NOW.getTime() });
   await runLedgerJob({ database: target, kind: "customers", rows: [{ ref: "C001", name: "Boulangerie Dupont", salesRepEmail: "paul@acme.test", controllerEmail: "claire@acme.test" }], now: NOW.getTime() });
   await runLedgerJob(job(target, LEDGER));
-  const { dispute } = await openDispute(deps, { customerRef: "C001", items: [{ ref: "F-1", amount: 400_00 }], reasonCode: "price", statement: "Prix non conforme au contrat.", openedByEmail: "claire@acme.test" });
-  await resolveDispute(deps, { dispute: dispute.id, byEmail: "claire@acme.test", outcome: "credit_note", note: "Avoir accordé.", creditNoteRef: "AV-9", concededAmount: 400_00 });
+  const { dispute } = await openDispute(deps, { customerRef: "C001", items: [{ ref: "F-1", amount: "400.00" }], reasonCode: "price", statement: "Prix non conforme au contrat.", openedByEmail: "claire@acme.test" });
+  await resolveDispute(deps, { dispute: dispute.id, byEmail: "claire@acme.test", outcome: "credit_note", note: "Avoir accordé.", creditNoteRef: "AV-9", concededAmount: "400.00" });
   return dispute.id;
 }
 

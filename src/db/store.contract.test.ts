@@ -2,13 +2,14 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { CustomerInput, ItemInput, PersonInput, ReasonInput, Store } from "../app/ports.ts";
+import type { CustomerInput, ItemInput, PersonInput, Store } from "../app/ports.ts";
 import { AccordError, type ErrorCode } from "../domain/errors.ts";
 import { DEFAULT_SETTINGS, settingsSchema } from "../domain/settings.ts";
 import type { Customer, Dispute, Item, Person, Reason, Resolution, TimelineEvent } from "../domain/types.ts";
 import { connect } from "./connect.ts";
 import { openSqlite } from "./sqlite.ts";
 import { kyselyStore, migrateDatabase } from "./store.ts";
+import { customerIn, dispute, itemIn, personIn, reasonIn, resolution as baseResolution } from "../test/builders.ts";
 import { freshPostgresDatabase, type FreshPostgresDatabase } from "../test/postgres.ts";
 import { sql } from "kysely";
 
@@ -82,66 +83,24 @@ const postgresFactory = async (): Promise<Backend> => {
 const T0 = new Date("2025-03-03T08:00:00.123Z");
 const later = (minutes: number): Date => new Date(T0.getTime() + minutes * 60_000);
 
-const personIn = (email: string, over: Partial<PersonInput> = {}): PersonInput => ({
-  email,
-  name: email.split("@")[0] ?? email,
-  role: "controller",
-  ...over,
-});
-const customerIn = (ref: string, over: Partial<CustomerInput> = {}): CustomerInput => ({ ref, name: `Customer ${ref}`, ...over });
-const itemIn = (customerId: number, ref: string, over: Partial<ItemInput> = {}): ItemInput => ({
-  customerId,
-  ref,
-  kind: "invoice",
-  issuedOn: "2025-01-01",
-  dueOn: "2025-02-01",
-  amount: 100_00,
-  openAmount: 100_00,
-  currency: "EUR",
-  ...over,
-});
-const reasonIn = (code: string, over: Partial<ReasonInput> = {}): ReasonInput => ({
-  code,
-  labelFr: `Motif ${code}`,
-  labelEn: `Reason ${code}`,
-  ...over,
-});
-
 let numberSeq = 0;
 /** A valid Dispute literal: an open item-level dispute opened at T0, overridable field by field. */
-function disputeOf(over: Partial<Dispute> & Pick<Dispute, "customerId" | "reasonId">): Dispute {
-  return {
+const disputeOf = (over: Partial<Dispute> & Pick<Dispute, "customerId" | "reasonId">): Dispute =>
+  dispute({
     id: 0,
     number: `LIT-${String(++numberSeq).padStart(4, "0")}`,
-    scope: "items",
-    priority: "normal",
-    status: "open",
     statement: "Le prix facturé ne correspond pas au devis.",
     ownerEmail: "rep@acme.test",
     openedByEmail: "cc@acme.test",
     followUpOn: "2025-03-10",
     slaDueOn: "2025-04-02",
-    currency: "EUR",
     items: [],
-    resolution: null,
-    creditNoteSeenAt: null,
-    holdsReleasedAt: null,
-    closedAt: null,
-    closedByEmail: null,
     version: 1,
     openedAt: T0,
     updatedAt: T0,
     ...over,
-  };
-}
-const resolution = (over: Partial<Resolution> = {}): Resolution => ({
-  outcome: "credit_note",
-  note: "Avoir accordé",
-  creditNoteRef: "AV-1",
-  concededAmount: 30_00,
-  rootCause: null,
-  ...over,
-});
+  });
+const resolution = (over: Partial<Resolution> = {}): Resolution => baseResolution({ outcome: "credit_note", note: "Avoir accordé", creditNoteRef: "AV-1", concededAmount: 30_00, ...over });
 const resolved = (d: Dispute, res: Resolution, extra: Partial<Dispute> = {}): Dispute => ({
   ...d,
   status: "resolved",

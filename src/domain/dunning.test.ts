@@ -3,6 +3,7 @@ import { nextStepDue, planDunningRun } from "./dunning.ts";
 import type { DunningCustomerInput, DunningItemInput, DunningPlan } from "./dunning.ts";
 import type { Customer, DunningLevel, Item } from "./types.ts";
 import type { Scenario } from "./settings.ts";
+import { customer as baseCustomer, item } from "../test/builders.ts";
 
 // Default scenario: notice 5 days before due; R1..R5 at +5, +15, +30, +45, +60 days; 7 days between letters.
 const S: Scenario = { noticeOffsetDays: -5, offsets: [5, 15, 30, 45, 60], minGapDays: 7 };
@@ -10,25 +11,13 @@ const S: Scenario = { noticeOffsetDays: -5, offsets: [5, 15, 30, 45, 60], minGap
 /** Item builder: an open invoice in EUR of customer 1 at level "none", never dunned, unless told otherwise. */
 function mk(p: { id: number; dueOn: string; open?: number } & Partial<Item>): Item {
   const open = p.open ?? p.openAmount ?? 10000;
-  return {
-    customerId: 1,
-    ref: `INV-${p.id}`,
-    kind: "invoice",
-    issuedOn: "2024-01-01",
-    amount: open,
-    currency: "EUR",
-    dunningLevel: "none",
-    lastDunnedOn: null,
-    ...p,
-    openAmount: open,
-  };
+  const { open: _open, ...over } = p;
+  return item({ ref: `INV-${p.id}`, issuedOn: "2024-01-01", amount: open, ...over, openAmount: open });
 }
 
 const held = (item: Item, heldAmount = 0): DunningItemInput => ({ item, heldAmount });
 
-function customer(ref: string, id = 1, currency = "EUR"): Customer {
-  return { id, ref, name: `Customer ${ref}`, currency, salesRepEmail: null, controllerEmail: null };
-}
+const customer = (ref: string, id = 1, currency = "EUR"): Customer => baseCustomer({ id, ref, name: `Customer ${ref}`, currency, salesRepEmail: null, controllerEmail: null });
 
 const cust = (items: DunningItemInput[], opts: { ref?: string; id?: number; flagged?: boolean } = {}): DunningCustomerInput => ({
   customer: customer(opts.ref ?? "C001", opts.id ?? 1),
@@ -368,5 +357,19 @@ describe("account mode details", () => {
     expect(plan.letters).toEqual([]);
     expect(plan.updates).toEqual([]);
     expect(plan.skipped).toEqual([{ customerRef: "C001", currency: "EUR", level: "R1", total: 0, reason: "non_positive_total" }]);
+  });
+});
+
+describe("held amounts as the holds say", () => {
+  it("are clamped to the open amount (a payment shrank the invoice after the hold) and ignored on credits", () => {
+    const inv = mk({ id: 1, dueOn: "2024-01-01", open: 30000, dunningLevel: "R1", lastDunnedOn: "2024-02-01" });
+    const partly = mk({ id: 2, dueOn: "2024-01-01", open: 20000, dunningLevel: "R1", lastDunnedOn: "2024-02-01" });
+    const cn = mk({ id: 3, dueOn: "2024-01-01", open: -1000, kind: "credit_note", dunningLevel: "R2" });
+    const plan = run("2024-06-01", [cust([held(inv, 80000), held(partly, 5000), held(cn, 500)])]);
+    expect(plan.letters.flatMap((l) => l.lines.map((x) => [x.ref, x.heldAmount, x.amount]))).toEqual([
+      ["INV-2", 5000, 15000],
+      ["INV-3", 0, -1000],
+    ]);
+    expect(plan.updates.map((u) => u.itemId)).toEqual([2, 3]);
   });
 });

@@ -7,7 +7,10 @@ import { addDays, daysBetween } from "./dates.ts";
 // Pure: the run date, the scenario and the holds are arguments; the result says which letters go,
 // which are not sent and where every dunned item sits afterwards. Nothing is written here.
 
-/** heldAmount: minor units held from dunning by disputes, 0..openAmount (debit items only; 0 for credits). */
+/**
+ * heldAmount: minor units held from dunning by disputes, as the holds say; the plan clamps it to 0..openAmount
+ * (debit items only; credits hold nothing), so a payment imported after the holds never makes a negative claim.
+ */
 export interface DunningItemInput {
   item: Item;
   heldAmount: number;

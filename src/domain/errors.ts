@@ -50,10 +50,15 @@ export interface ErrorParams {
   api_scope: { client: string; method: string; path: string; scopes: string[] };
   dispute_not_found: { number: string };
   customer_not_found: { ref: string };
+  customer_required: None;
   reason_not_found: { code: string };
   reason_inactive: { code: string };
   reason_exists: { code: string };
   reason_code_format: None;
+  reason_label_required: None;
+  reason_sort_order_invalid: None;
+  reason_days_out_of_range: { setting: "followUpDays" | "slaDays"; min: number; max: number };
+  priority_invalid: None;
   idempotency_mismatch: None;
   no_sales_rep: { ref: string };
   may_not_own: { email: string; role: Role };

@@ -1,7 +1,7 @@
 import { describe, it, expect } from "vitest";
 import { computeHolds, heldByItem, mayHold, type HoldInput, type HoldRow } from "./holds.ts";
 import type { Dispute, Outcome, Reason } from "./types.ts";
-import { dispute, item, reason, resolvedDispute } from "./testBuilders.ts";
+import { dispute, item, reason, resolvedDispute } from "../test/builders.ts";
 
 // Customer 1's ledger: two invoices, a credit note and a payment (amounts in cents).
 const F1 = item({ id: 1, ref: "F1", amount: 100000 }); // 1,000.00 €

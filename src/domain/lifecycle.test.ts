@@ -22,7 +22,7 @@ import {
 } from "./lifecycle.ts";
 import { DISPUTE_STATUSES, type Dispute, type DisputeStatus, type Outcome } from "./types.ts";
 import { AccordError } from "./errors.ts";
-import { EMAILS, NOW, TODAY, accordError, customer, dispute, item, reason, resolution, resolvedDispute } from "./testBuilders.ts";
+import { EMAILS, NOW, TODAY, accordError, customer, dispute, item, reason, resolution, resolvedDispute } from "../test/builders.ts";
 
 const COMMANDS = Object.keys(TRANSITIONS) as Command[];
 
@@ -532,6 +532,16 @@ describe("resolveDispute", () => {
   });
   const resolve = (p: { outcome?: Outcome; creditNoteRef?: string | null; concededAmount?: number | null }, on: Dispute = d) =>
     resolveDispute(on, { byEmail: EMAILS.owner, outcome: p.outcome ?? "credit_note", note: "Avoir accordé", ...p }, NOW);
+
+  it.each([
+    ["the credit note is already in the ledger", "credit_note", { kind: "credit_note" as const }, true],
+    ["the ledger has no item with that reference", "credit_note", null, false],
+    ["the reference is an invoice's, not a credit note's", "credit_note", { kind: "invoice" as const }, false],
+    ["another outcome", "rejected", { kind: "credit_note" as const }, false],
+  ] as const)("the conceded amount is released at once when %s: %s", (_why, outcome, creditNote, seen) => {
+    const change = resolveDispute(d, { byEmail: EMAILS.owner, outcome, note: "Avoir accordé", creditNoteRef: "AV-1", creditNote }, NOW);
+    expect(change.dispute.creditNoteSeenAt).toEqual(seen ? NOW : null);
+  });
 
   it("disputedTotal sums the disputed amounts", () => {
     expect(disputedTotal(d)).toBe(50000);

@@ -1,6 +1,7 @@
 import { addDays, checkDate, DATE_BOUNDS } from "./dates.ts";
 import { AccordError, fail, invalid, money } from "./errors.ts";
 import { checkLength } from "./limits.ts";
+import { OUTCOMES, PRIORITIES } from "./types.ts";
 import type {
   Customer,
   Dispute,
@@ -28,7 +29,14 @@ export type Command =
   | "release_holds"
   | "remind";
 
-export const TRANSITIONS: Record<Command, { from: readonly DisputeStatus[]; to: DisputeStatus | null }> = {
+export interface Transition {
+  from: readonly DisputeStatus[];
+  to: DisputeStatus | null;
+  /** a further condition on the dispute, beyond its status */
+  only?: (d: Pick<Dispute, "resolution" | "holdsReleasedAt">) => boolean;
+}
+
+export const TRANSITIONS: Record<Command, Transition> = {
   edit: { from: ["open"], to: null },
   comment: { from: ["open", "resolved", "withdrawn"], to: null },
   reassign: { from: ["open"], to: null },
@@ -37,8 +45,15 @@ export const TRANSITIONS: Record<Command, { from: readonly DisputeStatus[]; to: 
   resolve: { from: ["open"], to: "resolved" },
   withdraw: { from: ["open"], to: "withdrawn" },
   reopen: { from: ["resolved", "withdrawn"], to: "open" },
-  release_holds: { from: ["resolved"], to: null },
+  // litigation keeps the holds after resolution, until they are released once
+  release_holds: { from: ["resolved"], to: null, only: (d) => d.resolution?.outcome === "litigation" && !d.holdsReleasedAt },
 };
+
+/** Whether the command can run on the dispute as it is now (its status, and the command's condition). */
+export function available(d: Pick<Dispute, "status" | "resolution" | "holdsReleasedAt">, command: Command): boolean {
+  const t = TRANSITIONS[command];
+  return t.from.includes(d.status) && (t.only?.(d) ?? true);
+}
 
 export function assertTransition(dispute: Pick<Dispute, "status" | "number">, command: Command): void {
   const t = TRANSITIONS[command];
@@ -119,6 +134,7 @@ export function validateSelection(customer: Customer, selection: { claims: ItemC
 
 /** A follow-up date: a real calendar date from today to two years ahead. */
 export function checkFollowUp(field: string, on: string, today: string): string {
+  if (!on.trim()) invalid(field, "date_required", {});
   checkDate(field, on);
   if (on < today) invalid(field, "follow_up_past", { value: on, min: today });
   const max = addDays(today, DATE_BOUNDS.followUpDaysAhead);
@@ -143,8 +159,14 @@ export interface OpenInput {
   items: DisputedItem[];
 }
 
+/** A priority given as text by an adapter is one of PRIORITIES. */
+function checkPriority(priority: string | undefined): void {
+  if (priority !== undefined && !(PRIORITIES as readonly string[]).includes(priority)) invalid("priority", "priority_invalid", {});
+}
+
 export function openDispute(input: OpenInput, now: Date): Change {
   if (!input.reason.active) invalid("reasonCode", "reason_inactive", { code: input.reason.code });
+  checkPriority(input.priority);
   const statement = input.statement.trim();
   if (!statement) invalid("statement", "statement_required", {});
   checkLength("statement", statement, "statement");
@@ -188,6 +210,7 @@ export interface EditInput {
 
 export function editDispute(d: Dispute, input: EditInput, now: Date): Change {
   assertTransition(d, "edit");
+  checkPriority(input.priority);
   checkLength("note", input.note?.trim(), "note");
   const patch: Partial<Dispute> = {};
   const changes: string[] = [];
@@ -258,6 +281,8 @@ export interface ResolveInput {
   creditNoteRef?: string | null;
   concededAmount?: number | null;
   rootCause?: string | null;
+  /** the ledger's item with the credit note's reference, when the ledger already has it */
+  creditNote?: Pick<Item, "kind"> | null;
 }
 
 export function disputedTotal(d: Pick<Dispute, "items">): number {
@@ -266,6 +291,7 @@ export function disputedTotal(d: Pick<Dispute, "items">): number {
 
 export function resolveDispute(d: Dispute, input: ResolveInput, now: Date): Change {
   assertTransition(d, "resolve");
+  if (!(OUTCOMES as readonly string[]).includes(input.outcome)) invalid("outcome", "outcome_required", {});
   const note = input.note.trim();
   if (!note) invalid("note", "resolution_note_required", {});
   checkLength("note", note, "note");
@@ -281,6 +307,7 @@ export function resolveDispute(d: Dispute, input: ResolveInput, now: Date): Chan
       invalid("concededAmount", "conceded_exceeds_disputed", { conceded: money(conceded, d.currency), disputed: money(disputedTotal(d), d.currency) });
     }
   }
+  const creditNoteSeen = input.outcome === "credit_note" && input.creditNote?.kind === "credit_note";
   const resolution: Resolution = {
     outcome: input.outcome,
     note,
@@ -289,7 +316,8 @@ export function resolveDispute(d: Dispute, input: ResolveInput, now: Date): Chan
     rootCause: input.rootCause?.trim() || null,
   };
   return {
-    dispute: bump(d, { status: "resolved", resolution, closedAt: now, closedByEmail: input.byEmail, creditNoteSeenAt: null, holdsReleasedAt: null }, now),
+    // The credit note may already be in the ledger: then nothing stays held for it.
+    dispute: bump(d, { status: "resolved", resolution, closedAt: now, closedByEmail: input.byEmail, creditNoteSeenAt: creditNoteSeen ? now : null, holdsReleasedAt: null }, now),
     events: [ev("resolved", now, input.byEmail, note, { outcome: input.outcome, creditNoteRef, concededAmount: conceded })],
   };
 }
@@ -323,7 +351,7 @@ export function reopenDispute(d: Dispute, input: { byEmail: string; note: string
 /** Litigation keeps the holds after resolution until someone releases them explicitly. */
 export function releaseHolds(d: Dispute, input: { byEmail: string; note: string }, now: Date): Change {
   assertTransition(d, "release_holds");
-  if (d.resolution?.outcome !== "litigation" || d.holdsReleasedAt) {
+  if (!available(d, "release_holds")) {
     fail("illegal_transition", "no_holds_to_release", { number: d.number });
   }
   checkLength("note", input.note.trim(), "note");

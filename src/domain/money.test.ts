@@ -1,7 +1,7 @@
 import { describe, it, expect } from "vitest";
 import { addTo, currencyDigits, displayAmount, formatAmount, parseAmount, tryParseAmount } from "./money.ts";
 import { addDays, daysBetween, isIsoDate, parseLooseDate, todayIn } from "./dates.ts";
-import { NOW, accordError } from "./testBuilders.ts";
+import { NOW, accordError } from "../test/builders.ts";
 
 /** Intl writes fr amounts with U+202F (narrow no-break space) and U+00A0: compare with plain spaces. */
 const spaces = (s: string): string => s.replace(/[\u00a0\u202f]/g, " ");

@@ -1,7 +1,7 @@
 import { describe, it, expect } from "vitest";
 import { allowedActions, assertCan, can, mayOwnDisputes, type Action } from "./permissions.ts";
 import type { Dispute, Person } from "./types.ts";
-import { EMAILS, accordError, customer, dispute, person, resolvedDispute } from "./testBuilders.ts";
+import { EMAILS, accordError, customer, dispute, person, resolvedDispute } from "../test/builders.ts";
 
 // The dispute is owned by Olivier (a sales person who is not the customer's rep); the customer's rep is Sophie.
 const D = dispute({ ownerEmail: EMAILS.owner });

@@ -1,4 +1,5 @@
 import { fail } from "./errors.ts";
+import { available, type Command } from "./lifecycle.ts";
 import type { Customer, Dispute, Person, Role } from "./types.ts";
 
 // DESIGN.md "Who may do what", as data. The same check serves Slack, Teams and the REST API.
@@ -65,15 +66,10 @@ export function assertCan(person: Person, action: Action, dispute?: Pick<Dispute
   }
 }
 
+/** The commands a card offers, in the card's order; which of them a dispute allows is the lifecycle's table. */
+const CARD_COMMANDS = ["comment", "reassign", "follow_up", "resolve", "edit", "withdraw", "reopen", "release_holds"] as const satisfies readonly (Action & Command)[];
+
 /** The actions a viewer may take on a dispute in its current status: what a card shows them. */
 export function allowedActions(person: Person, dispute: Dispute, customer: Pick<Customer, "salesRepEmail">): Action[] {
-  const byStatus: Record<Dispute["status"], Action[]> = {
-    open: ["comment", "reassign", "follow_up", "resolve", "edit", "withdraw"],
-    resolved: ["comment", "reopen", "release_holds"],
-    withdrawn: ["comment", "reopen"],
-  };
-  return byStatus[dispute.status].filter((a) => {
-    if (a === "release_holds" && (dispute.resolution?.outcome !== "litigation" || dispute.holdsReleasedAt)) return false;
-    return can(person, a, dispute, customer);
-  });
+  return CARD_COMMANDS.filter((c) => available(dispute, c) && can(person, c, dispute, customer));
 }

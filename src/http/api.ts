@@ -23,10 +23,10 @@ import { withdrawDispute } from "../app/withdrawDispute.ts";
 import type { ApiScope, ApiToken } from "../config.ts";
 import { fail } from "../domain/errors.ts";
 import { illFormedPath } from "../domain/text.ts";
-import { formatAmount, parseAmount } from "../domain/money.ts";
+import { formatAmount } from "../domain/money.ts";
 import type { Dispute } from "../domain/types.ts";
 import { BadRequest, zodDetails } from "./errors.ts";
-import { streamDisputesCsv, streamDisputesXlsx } from "./export.ts";
+import { streamDisputesCsv, streamDisputesXlsx } from "../views/export.ts";
 import { openApiDocument } from "./openapi.ts";
 import * as S from "./schemas.ts";
 import { disputeJson, holdJson, planJson, reasonJson } from "./serialize.ts";
@@ -113,17 +113,6 @@ function viewerOf(res: Response, viewerEmail: string | undefined): string | unde
   return viewerEmail;
 }
 
-async function currencyOfCustomer(deps: Deps, ref: string): Promise<string> {
-  return (await deps.store.customers.byRef(ref))?.currency ?? "EUR";
-}
-
-async function currencyOfDispute(deps: Deps, id: string): Promise<string> {
-  return (await getDispute(deps, { dispute: id })).dispute.currency;
-}
-
-const amounts = (items: { ref: string; amount?: string | undefined }[] | undefined, currency: string) =>
-  items?.map((i, n) => ({ ref: i.ref, amount: i.amount === undefined ? undefined : parseAmount(i.amount, currency, `items[${n}].amount`) }));
-
 export function apiRouter(deps: Deps, tokens: ApiToken[], ledger: LedgerImporter): Router {
   const r = express.Router();
   r.get("/openapi.json", (_req, res) => {
@@ -177,10 +166,8 @@ export function apiRouter(deps: Deps, tokens: ApiToken[], ledger: LedgerImporter
   r.post("/disputes", async (req, res) => {
     const b = parse(S.openDisputeBody, req.body);
     const key = req.header("idempotency-key")?.trim();
-    const currency = await currencyOfCustomer(deps, b.customerRef);
     const { dispute } = await openDispute(deps, {
       ...b,
-      items: amounts(b.items, currency),
       ...(key ? { idempotency: { key, hash: crypto.createHash("sha256").update(JSON.stringify(b)).digest("hex") } } : {}),
     });
     await reply(res, dispute, 201);
@@ -230,8 +217,7 @@ export function apiRouter(deps: Deps, tokens: ApiToken[], ledger: LedgerImporter
   });
   r.patch("/disputes/:id", async (req, res) => {
     const b = parse(S.editDisputeBody, req.body);
-    const currency = b.items ? await currencyOfDispute(deps, req.params.id!) : "EUR";
-    await reply(res, await editDispute(deps, { ...b, dispute: req.params.id!, items: amounts(b.items, currency) }));
+    await reply(res, await editDispute(deps, { ...b, dispute: req.params.id! }));
   });
   r.post("/disputes/:id/comments", async (req, res) => {
     await reply(res, await commentDispute(deps, { ...parse(S.commentBody, req.body), dispute: req.params.id! }));
@@ -252,9 +238,7 @@ export function apiRouter(deps: Deps, tokens: ApiToken[], ledger: LedgerImporter
     await reply(res, await releaseHolds(deps, { ...parse(S.noteBody, req.body), dispute: req.params.id! }));
   });
   r.post("/disputes/:id/resolve", async (req, res) => {
-    const b = parse(S.resolveBody, req.body);
-    const conceded = b.concededAmount === undefined ? undefined : parseAmount(b.concededAmount, await currencyOfDispute(deps, req.params.id!), "concededAmount");
-    await reply(res, await resolveDispute(deps, { ...b, concededAmount: conceded, dispute: req.params.id! }));
+    await reply(res, await resolveDispute(deps, { ...parse(S.resolveBody, req.body), dispute: req.params.id! }));
   });
 
   // ---- collections module ----

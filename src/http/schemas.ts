@@ -89,8 +89,9 @@ const reasonFields = {
   labelEn: z.string().min(1).max(LIMITS.reasonLabel),
   active: z.boolean(),
   sortOrder: z.number().int(),
-  followUpDays: z.number().int().min(REASON_DAYS.followUpDays.min).max(REASON_DAYS.followUpDays.max),
-  slaDays: z.number().int().min(REASON_DAYS.slaDays.min).max(REASON_DAYS.slaDays.max),
+  // the range is the use case's (REASON_DAYS, one rule for every adapter), documented here
+  followUpDays: z.number().int().meta({ minimum: REASON_DAYS.followUpDays.min, maximum: REASON_DAYS.followUpDays.max }),
+  slaDays: z.number().int().meta({ minimum: REASON_DAYS.slaDays.min, maximum: REASON_DAYS.slaDays.max }),
   priority: z.enum(PRIORITIES),
   holdsDunning: z.boolean(),
 };

@@ -10,7 +10,7 @@ import type { LedgerImporter } from "../http/api.ts";
 import { BadRequest, zodDetails } from "../http/errors.ts";
 import { SHORTCUT_ID } from "../slack/blocks.ts";
 import { SLACK_EVENTS_PATH } from "../slack/mount.ts";
-import { SlackSim, triggerFor } from "../slack/testing/signed.ts";
+import { SlackSim, triggerFor } from "../slack/standin/signed.ts";
 import { collectionsView, importCreditNote } from "./collections.ts";
 import { dmChannelOf, sandboxUserId, Standin } from "./standin.ts";
 

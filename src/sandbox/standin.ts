@@ -1,7 +1,7 @@
 import crypto from "node:crypto";
-import { FakeSlack, type StoredView } from "../slack/testing/fakeSlack.ts";
+import { FakeSlack, type StoredView } from "../slack/standin/fakeSlack.ts";
 
-// The sandbox's Slack Web API stand-in: the recording fake Slack (src/slack/testing/fakeSlack.ts), run
+// The sandbox's Slack Web API stand-in: the recording fake Slack (src/slack/standin/fakeSlack.ts), run
 // in-process on a loopback port, that Accord's Web API client is pointed at (SLACK_API_URL). This file
 // reads what it captured back as what one person would see in Slack: their DM with Accord (messages,
 // threads, private answers, files), the modal on top of their stack and their Home tab. The JSON is

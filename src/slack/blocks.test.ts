@@ -8,7 +8,7 @@ import { buildDisputeCard } from "../views/disputeCard.ts";
 import { cardActionForm, newDisputeForm, noticePreviewForm, pickReasonForm, reasonForm, staleForm, templateForm } from "../views/forms.ts";
 import { buildCustomerChoice, buildDisputeList, buildHome } from "../views/lists.ts";
 import { cardMessage, checkBlockKit, formModal, homeView, listMessage, LIMITS } from "./blocks.ts";
-import { customer, detailsOf, itemOf, mineOf, personOf, reasonOf } from "./testing/builders.ts";
+import { customerToEscape as customer, detailsOf, itemOf, mineOf, personOf, reasonOf } from "../test/builders.ts";
 
 // The Block Kit renderer: snapshots of the usual outputs, and Slack's limits on every output,
 // including the worst case (200 items, a 3,000-character statement, 100 reasons).

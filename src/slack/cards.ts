@@ -1,5 +1,4 @@
-import { AsyncLocalStorage } from "node:async_hooks";
-import type { Deps, DisputeChanged } from "../app/context.ts";
+import type { ChangeOrigin, Deps, DisputeChanged } from "../app/context.ts";
 import { findPeople } from "../app/findPeople.ts";
 import { getDispute } from "../app/getDispute.ts";
 import { previewNotice } from "../app/previewNotice.ts";
@@ -15,15 +14,6 @@ import { cardFor, channelViewer, emailsOf, peopleIndex, renderHome, today } from
 // copy of the card is updated in place (chat.update), one line per event goes to each copy's thread,
 // a new owner gets the card in their DM, and the Home tabs of the people involved are refreshed.
 // Work is queued per dispute (in order, off the request path); `idle()` waits for it.
-
-export interface ChangeOrigin {
-  /** new disputes: send the owner notice to their DM (default true) */
-  notify?: boolean;
-  /** a comment that came from this card thread: no echo line there */
-  thread?: { channel: string; ts: string };
-}
-
-export const origin = new AsyncLocalStorage<ChangeOrigin>();
 
 const GONE = new Set(["channel_not_found", "message_not_found", "is_archived", "not_in_channel", "cant_update_message"]);
 
@@ -47,7 +37,7 @@ export class CardPublisher {
 
   /** The Listener given to the use cases. Returns at once; the Slack work runs queued. */
   onChange = (change: DisputeChanged): void => {
-    const from = origin.getStore() ?? {};
+    const from = change.origin;
     const id = change.dispute.id;
     const prev = this.queues.get(id) ?? Promise.resolve();
     const next = prev
@@ -106,7 +96,7 @@ export class CardPublisher {
     const reassigned = change.events.some((e) => e.type === "reassigned");
     const owner = known.get(x.dispute.ownerEmail) ?? null;
     const posted: PostedCard[] = [];
-    if (owner && ((opened && from.notify !== false) || reassigned) && !copies.some((c) => c.kind === "dm" && c.viewerEmail === owner.email)) {
+    if (owner && ((opened && from.notifyOwner !== false) || reassigned) && !copies.some((c) => c.kind === "dm" && c.viewerEmail === owner.email)) {
       const p = await this.postToPerson(owner, x.dispute.id, async () => {
         const { card } = await render({ kind: "dm", viewerEmail: owner.email });
         const notice = opened ? (await previewNotice(deps, { dispute: x.dispute.id, locale: owner.locale, link: `\`/dispute show ${x.dispute.number}\`` })).text : undefined;

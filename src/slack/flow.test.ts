@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listHolds } from "../app/dunning.ts";
 import { fieldIdOf } from "./blocks.ts";
-import type { StoredView } from "./testing/fakeSlack.ts";
+import type { StoredView } from "./standin/fakeSlack.ts";
+import { date, opt, opts, text, user, type El } from "./testing/forms.ts";
 import { actionIds, buttonValue, startHarness, USERS, type Harness } from "./testing/harness.ts";
-import { signature } from "./testing/signed.ts";
+import { signature } from "./standin/signed.ts";
 
 // The whole flow over HTTP with signed requests shaped like Slack's, against the fake Web API.
 
@@ -13,7 +14,6 @@ beforeAll(async () => {
 });
 afterAll(async () => h?.stop());
 
-type El = Record<string, unknown>;
 /** state.values for a view, keyed by field id (block ids carry a context key). */
 function values(v: StoredView, byField: Record<string, El>): Record<string, Record<string, El>> {
   const blocks = (v.view.blocks as { block_id?: string; type: string; element?: { action_id: string; type: string } }[]) ?? [];
@@ -25,11 +25,6 @@ function values(v: StoredView, byField: Record<string, El>): Record<string, Reco
   }
   return out;
 }
-const text = (value: string): El => ({ value });
-const opt = (value: string): El => ({ selected_option: { value } });
-const opts = (...vs: string[]): El => ({ selected_options: vs.map((value) => ({ value })) });
-const user = (id: string): El => ({ selected_user: id });
-const date = (d: string): El => ({ selected_date: d });
 
 async function openedView(userId: string, after: number): Promise<StoredView> {
   await h.fake.waitFor((c) => (c.method === "views.open" || c.method === "views.update" || c.method === "views.push") && c.seq > after);

@@ -62,7 +62,7 @@ export class SlackGateway {
   /** The email of a Slack user (users.info), cached. */
   async emailOf(slackUserId: string): Promise<string | null> {
     const hit = this.emails.get(slackUserId);
-    if (hit && Date.now() - hit.at < EMAIL_TTL_MS) return hit.email;
+    if (hit && this.deps.clock().getTime() - hit.at < EMAIL_TTL_MS) return hit.email;
     let email: string | null = null;
     try {
       const r = await this.call<WebAPICallResult & { user?: { profile?: { email?: string } } }>("users.info", { user: slackUserId });
@@ -71,16 +71,16 @@ export class SlackGateway {
       if (!(err instanceof SlackCallError)) throw err;
       this.log.warn({ slackUserId, error: err.slackError }, "users.info failed");
     }
-    this.emails.set(slackUserId, { email, at: Date.now() });
+    this.emails.set(slackUserId, { email, at: this.deps.clock().getTime() });
     return email;
   }
 
   /** The Accord person behind a Slack user (matched by email and linked), cached briefly. */
   async personOf(slackUserId: string): Promise<Person | null> {
     const hit = this.persons.get(slackUserId);
-    if (hit && Date.now() - hit.at < PERSON_TTL_MS) return hit.person;
+    if (hit && this.deps.clock().getTime() - hit.at < PERSON_TTL_MS) return hit.person;
     const person = await identifyChatUser(this.deps, { slackUserId, emailOf: (id) => this.emailOf(id) });
-    this.persons.set(slackUserId, { person, at: Date.now() });
+    this.persons.set(slackUserId, { person, at: this.deps.clock().getTime() });
     return person;
   }
 
@@ -88,7 +88,7 @@ export class SlackGateway {
   async slackIdOf(person: Pick<Person, "email" | "slackUserId">): Promise<string | null> {
     if (person.slackUserId) return person.slackUserId;
     const hit = this.ids.get(person.email);
-    if (hit && Date.now() - hit.at < EMAIL_TTL_MS) return hit.id;
+    if (hit && this.deps.clock().getTime() - hit.at < EMAIL_TTL_MS) return hit.id;
     let id: string | null = null;
     try {
       const r = await this.call<WebAPICallResult & { user?: { id?: string } }>("users.lookupByEmail", { email: person.email });
@@ -96,7 +96,7 @@ export class SlackGateway {
     } catch (err) {
       if (!(err instanceof SlackCallError)) throw err;
     }
-    this.ids.set(person.email, { id, at: Date.now() });
+    this.ids.set(person.email, { id, at: this.deps.clock().getTime() });
     if (id) await identifyChatUser(this.deps, { slackUserId: id, emailOf: async () => person.email });
     return id;
   }

@@ -10,7 +10,7 @@ import { DEFAULT_SETTINGS } from "../domain/settings.ts";
 import { NOTICE_PLACEHOLDERS } from "../domain/template.ts";
 import { ACTION_IDS, CALLBACK_IDS, cardMessage, COMMAND, formModal, homeView, listMessage, SHORTCUT_ID } from "./blocks.ts";
 import { SLACK_EVENTS_PATH } from "./mount.ts";
-import { customer, detailsOf, mineOf, personOf, reasonOf } from "./testing/builders.ts";
+import { customerToEscape as customer, detailsOf, mineOf, personOf, reasonOf } from "../test/builders.ts";
 import { actionIds, startHarness, USERS, type Harness } from "./testing/harness.ts";
 
 // The manifest matches the code: valid against Slack's schema, same command, shortcut and endpoint,

@@ -1,11 +1,9 @@
 import type { Deps } from "../app/context.ts";
 import type { DisputeDetails } from "../app/disputeDetails.ts";
 import { findPeople } from "../app/findPeople.ts";
-import { listMyDisputes } from "../app/listMyDisputes.ts";
-import { listReasons } from "../app/reasons.ts";
+import { getHome } from "../app/getHome.ts";
 import { getSettings } from "../app/settings.ts";
 import { todayIn } from "../domain/dates.ts";
-import { can } from "../domain/permissions.ts";
 import { NOTICE_PLACEHOLDERS } from "../domain/template.ts";
 import type { Locale, Person } from "../domain/types.ts";
 import { buildDisputeCard, type DisputeCardView, type PersonRef } from "../views/disputeCard.ts";
@@ -52,10 +50,8 @@ export function channelViewer(locale: Locale): Person {
 export const MAX_HOME_CARDS = 35;
 
 export async function renderHome(deps: Deps, viewer: Person): Promise<SlackHome> {
-  const mine = await listMyDisputes(deps, { viewerEmail: viewer.email });
+  const { mine, admin: settings } = await getHome(deps, { viewerEmail: viewer.email });
   const people = await peopleIndex(deps, mine.disputes.flatMap((d) => [d.dispute.ownerEmail, d.dispute.openedByEmail]));
-  const admin = can(viewer, "admin")
-    ? { reasons: await listReasons(deps), templates: (await getSettings(deps)).noticeTemplate, placeholders: NOTICE_PLACEHOLDERS }
-    : undefined;
+  const admin = settings ? { reasons: settings.reasons, templates: settings.noticeTemplate, placeholders: NOTICE_PLACEHOLDERS } : undefined;
   return homeView(buildHome(mine, viewer, viewer.locale, { maxCards: MAX_HOME_CARDS, people: people.refs, admin }), people.options);
 }

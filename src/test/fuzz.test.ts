@@ -26,7 +26,7 @@ import {
 } from "./fuzz.ts";
 import { seedLedger, startTestAccord, TOKEN, type TestAccord } from "./harness.ts";
 import { startHarness, USERS, type Harness } from "../slack/testing/harness.ts";
-import { signature as slackSignature } from "../slack/testing/signed.ts";
+import { signature as slackSignature } from "../slack/standin/signed.ts";
 import { SLACK_BODY_LIMIT } from "../slack/guard.ts";
 
 // "Keep it held": every REST route of the OpenAPI document, driven with generated hostile input. Whatever
@@ -340,12 +340,12 @@ describe("REST fuzz (SQLite)", () => {
     await seedLedger(a);
     const deps = a.deps;
     const base = { reasonCode: "price", statement: "Le prix ne correspond pas.", openedByEmail: "claire@acme.fr" };
-    const open1 = await openDispute(deps, { ...base, customerRef: "C001", items: [{ ref: "F-1001", amount: 100_00 }] });
-    const resolved = await openDispute(deps, { ...base, customerRef: "C001", items: [{ ref: "F-1002", amount: 50_00 }] });
+    const open1 = await openDispute(deps, { ...base, customerRef: "C001", items: [{ ref: "F-1001", amount: "100.00" }] });
+    const resolved = await openDispute(deps, { ...base, customerRef: "C001", items: [{ ref: "F-1002", amount: "50.00" }] });
     await resolveDispute(deps, { dispute: resolved.dispute.id, byEmail: "claire@acme.fr", outcome: "rejected", note: "Non fondé." });
-    const withdrawn = await openDispute(deps, { ...base, customerRef: "C002", items: [{ ref: "F-2001", amount: 10_00 }] });
+    const withdrawn = await openDispute(deps, { ...base, customerRef: "C002", items: [{ ref: "F-2001", amount: "10.00" }] });
     await withdrawDispute(deps, { dispute: withdrawn.dispute.id, byEmail: "claire@acme.fr", note: "Erreur." });
-    const litigation = await openDispute(deps, { ...base, customerRef: "C001", items: [{ ref: "F-1003", amount: 300_00 }] });
+    const litigation = await openDispute(deps, { ...base, customerRef: "C001", items: [{ ref: "F-1003", amount: "300.00" }] });
     await resolveDispute(deps, { dispute: litigation.dispute.id, byEmail: "claire@acme.fr", outcome: "litigation", note: "Contentieux." });
     const flag = await openDispute(deps, { ...base, customerRef: "C002", scope: "customer" });
     for (const d of [open1, resolved, withdrawn, litigation, flag]) ctx.disputeKeys.push(String(d.dispute.id), d.dispute.number);
@@ -530,8 +530,8 @@ describe("Slack fuzz (SQLite)", () => {
     h = await startHarness();
     const deps = h.accord.deps;
     const base = { customerRef: "C001", reasonCode: "price", statement: "Prix", openedByEmail: USERS.carla.email, ownerEmail: USERS.sam.email };
-    await openDispute(deps, { ...base, items: [{ ref: "F-2026-001", amount: 100_00 }] });
-    const two = await openDispute(deps, { ...base, items: [{ ref: "F-2026-002", amount: 100_00 }] });
+    await openDispute(deps, { ...base, items: [{ ref: "F-2026-001", amount: "100.00" }] });
+    const two = await openDispute(deps, { ...base, items: [{ ref: "F-2026-002", amount: "100.00" }] });
     await resolveDispute(deps, { dispute: two.dispute.id, byEmail: USERS.carla.email, outcome: "litigation", note: "Contentieux." });
     await h.idle();
     // what the handlers log as unexpected (a reference id given to the user): a runtime error reading a field

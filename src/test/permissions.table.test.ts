@@ -92,7 +92,7 @@ describe.each(["sqlite", "postgres"] as TestDatabase[])("DESIGN.md's permission 
   async function disputeFor(owner: string, status: "open" | "resolved" | "litigation"): Promise<number> {
     const deps = a.deps;
     await deps.store.people.upsertMany([{ email: "mo@acme.fr", name: "Mo Manager", role: "sales" }]);
-    const { dispute } = await openDispute(deps, { customerRef: "C001", items: [{ ref: "F-1001", amount: 1_00 }], reasonCode: "price", statement: "Prix contesté.", openedByEmail: "claire@acme.fr", ownerEmail: owner });
+    const { dispute } = await openDispute(deps, { customerRef: "C001", items: [{ ref: "F-1001", amount: "1.00" }], reasonCode: "price", statement: "Prix contesté.", openedByEmail: "claire@acme.fr", ownerEmail: owner });
     await deps.store.people.upsertMany([{ email: "mo@acme.fr", name: "Mo Manager", role: "manager" }]);
     if (status !== "open") await resolveDispute(deps, { dispute: dispute.id, byEmail: "claire@acme.fr", outcome: status === "litigation" ? "litigation" : "rejected", note: "Réglé." });
     return dispute.id;

@@ -19,10 +19,15 @@ const SAMPLES: { [K in MessageKey]: ErrorParams[K] } = {
   api_scope: { client: "erp", method: "POST", path: "/api/v1/outbox", scopes: ["ledger", "admin"] },
   dispute_not_found: { number: "D-2026-0042" },
   customer_not_found: { ref: "C001" },
+  customer_required: {},
   reason_not_found: { code: "prix" },
   reason_inactive: { code: "po_missing" },
   reason_exists: { code: "price" },
   reason_code_format: {},
+  reason_label_required: {},
+  reason_sort_order_invalid: {},
+  reason_days_out_of_range: { setting: "slaDays", min: 1, max: 730 },
+  priority_invalid: {},
   idempotency_mismatch: {},
   no_sales_rep: { ref: "C001" },
   may_not_own: { email: "max@acme.test", role: "manager" },
@@ -81,6 +86,7 @@ const VARIANTS: ErrorMessage[] = [
   { key: "customer_already_flagged", params: {} },
   { key: "customer_already_flagged", params: { number: "D-2026-0007" } },
   { key: "stale_version", params: { number: "D-2026-0042" } },
+  { key: "reason_days_out_of_range", params: { setting: "followUpDays", min: 0, max: 365 } },
   { key: "date_out_of_range", params: { field: "on", value: "2028-01-01", min: "2026-01-01" } },
   { key: "date_out_of_range", params: { field: "on", value: "2025-01-01", max: "2027-01-01" } },
   { key: "item_not_invoice", params: { itemRef: "RG-1", kind: "payment" } },
@@ -165,6 +171,14 @@ describe("coded error messages", () => {
     const long = errorOf({ key: "text_too_long", params: { max: 2000, length: 2417 } });
     expect(errorText(long, "fr")).toBe("Texte trop long\u00a0: 2\u202f000 caractères au maximum (2\u202f417 saisis).");
     expect(errorText(long, "en")).toBe("Too long: at most 2,000 characters (2,417 given).");
+  });
+
+  it("says which reason setting is out of range, and its bounds", () => {
+    const err = errorOf({ key: "reason_days_out_of_range", params: { setting: "followUpDays", min: 0, max: 365 } });
+    expect(errorText(err, "fr")).toBe("Le délai avant le premier suivi doit être un nombre entier de jours compris entre 0 et 365.");
+    expect(errorText(err, "en")).toBe("Days to the first follow-up must be a whole number from 0 to 365.");
+    const sla = errorOf({ key: "reason_days_out_of_range", params: { setting: "slaDays", min: 1, max: 730 } });
+    expect(errorText(sla, "fr")).toBe("Le délai de résolution visé doit être un nombre entier de jours compris entre 1 et 730.");
   });
 
   it("gives API clients the parameters in details: amounts as decimal strings with their currency, and the field", () => {

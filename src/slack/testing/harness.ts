@@ -4,8 +4,8 @@ import path from "node:path";
 import pino from "pino";
 import { loadConfig } from "../../config.ts";
 import { startAccord, type Accord } from "../../server.ts";
-import { FakeSlack, type FakeUser } from "./fakeSlack.ts";
-import { SlackSim } from "./signed.ts";
+import { FakeSlack, type FakeUser } from "../standin/fakeSlack.ts";
+import { SlackSim } from "../standin/signed.ts";
 
 // An Accord with Slack on, in-process, against the fake Slack Web API, with a seeded ledger.
 // Shared by the integration tests, the manifest test and the bench.

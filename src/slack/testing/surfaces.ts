@@ -7,7 +7,7 @@ import { buildDisputeCard } from "../../views/disputeCard.ts";
 import { cardActionForm, newDisputeForm, noticePreviewForm, pickReasonForm, reasonForm, staleForm, templateForm } from "../../views/forms.ts";
 import { buildCustomerChoice, buildDisputeList, buildHome } from "../../views/lists.ts";
 import { cardMessage, formModal, homeView, listMessage, mrkdwnMessage, textMessage } from "../blocks.ts";
-import { customer, detailsOf, itemOf, mineOf, personOf, reasonOf } from "./builders.ts";
+import { customerToEscape as customer, detailsOf, itemOf, mineOf, personOf, reasonOf } from "../../test/builders.ts";
 
 // Every Block Kit surface Accord renders, built from the same fixtures as the renderer's snapshot suite
 // (src/slack/blocks.test.ts): the snapshot cases first, then each message, modal and Home variant the suite

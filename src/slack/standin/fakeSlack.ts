@@ -2,7 +2,8 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { EventEmitter } from "node:events";
 
-// A local fake of Slack's Web API for tests, the bench and the sandbox: an http server on a random
+// A local stand-in for Slack's Web API, for the sandbox (in production: the sandbox's Slack), the tests and
+// the bench (src/slack/standin/: the sandbox imports nothing from src/slack/testing). An http server on a random
 // port that answers the methods Accord calls, records every call, and keeps what a person would see
 // (messages per channel with their threads, ephemerals, open modals and the Home tab per user, files).
 // Replies can be scripted per method: Slack errors (`expired_trigger_id`, `hash_conflict`,

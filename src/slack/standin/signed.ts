@@ -1,7 +1,7 @@
 import crypto from "node:crypto";
 
 // Requests shaped like Slack's, signed like Slack signs them (v0 HMAC-SHA256 of "v0:ts:body"),
-// for the integration tests, the manifest test and the bench.
+// for the sandbox (its page's clicks, signed on the server), the integration tests and the bench.
 
 export function signature(secret: string, timestamp: number, body: string): string {
   return "v0=" + crypto.createHmac("sha256", secret).update(`v0:${timestamp}:${body}`).digest("hex");

@@ -1,0 +1,301 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { listHolds } from "../app/dunning.ts";
+import { setFollowUp } from "../app/setFollowUp.ts";
+import { AccordError, type ErrorCode, type ErrorMessage } from "../domain/errors.ts";
+import type { Locale, Outcome, Priority } from "../domain/types.ts";
+import { encodeAction, type CardAction } from "../views/actions.ts";
+import { apiMessage, errorText } from "../views/errors.ts";
+import { t } from "../views/i18n.ts";
+import type { StoredView } from "../slack/standin/fakeSlack.ts";
+import { fieldIdOf } from "../slack/blocks.ts";
+import { date, opt, opts, submitted, text, user, type El } from "../slack/testing/forms.ts";
+import { startHarness, USERS, type Harness } from "../slack/testing/harness.ts";
+import { TOKEN } from "./harness.ts";
+
+// One scenario table, every adapter: each scenario runs through the Slack adapter (signed requests to the
+// in-process app, against the fake Slack Web API) and through the REST API, each on a fresh Accord with the
+// same ledger, and must leave the same stored state, the same timeline and the same refusals (the same coded
+// error, each adapter in its own words). A new adapter (Teams) is one more entry of COLUMNS.
+
+type Who = Exclude<keyof typeof USERS, "eve">;
+
+type Step =
+  | { do: "open"; as: Who; items: { ref: string; amount?: string }[]; reason: string; statement: string; priority?: Priority }
+  | { do: "comment"; as: Who; text: string }
+  | { do: "edit"; as: Who; priority: Priority }
+  | { do: "reassign"; as: Who; to: Who; note?: string }
+  | { do: "follow_up"; as: Who; on: string; note?: string }
+  | { do: "resolve"; as: Who; outcome: Outcome; note: string; creditNoteRef?: string; concededAmount?: string }
+  | { do: "withdraw" | "reopen"; as: Who; note: string }
+  | { do: "add_reason"; as: Who; code: string; followUpDays: number; slaDays: number };
+
+/** A step of a scenario: what is done, and how the adapter must refuse it (when it must). */
+interface Line {
+  step: Step;
+  /** someone else changes the dispute between the moment the person reads it (opens the form) and submits */
+  meanwhile?: true;
+  refused?: { code: ErrorCode } & ErrorMessage;
+}
+
+/** A scenario's steps act on the first dispute (D-2026-0001), as read when each step starts. */
+interface Scenario {
+  name: string;
+  lines: Line[];
+  /** what the state must show (the columns must also agree with each other on all of it) */
+  then: (s: State) => void;
+}
+
+// ---- the columns --------------------------------------------------------------------------------
+
+interface Column {
+  name: string;
+  /** Runs a step on the first dispute; null when it was done, else the refusal as the person was shown it. */
+  run(h: Harness, line: Line): Promise<string | null>;
+  /** How this adapter shows a coded error to a person. */
+  shows(err: AccordError, who: Who): string;
+}
+
+const localeOf = (who: Who): Locale => USERS[who].locale as Locale;
+const first = async (h: Harness) => (await h.accord.deps.store.disputes.byNumber("D-2026-0001"))!;
+/** The change someone else makes meanwhile: the same for every column. */
+const someoneElse = async (h: Harness) => {
+  await setFollowUp(h.accord.deps, { dispute: "D-2026-0001", byEmail: USERS.carla.email, on: "2026-03-30" });
+};
+
+const REST: Column = {
+  name: "REST",
+  shows: (err) => `${err.code}: ${apiMessage(err)}`,
+  async run(h, { step, meanwhile }) {
+    const call = async (method: string, path: string, body: Record<string, unknown>) => {
+      const res = await fetch(`${h.accord.url}/api/v1${path}`, { method, headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" }, body: JSON.stringify(body) });
+      const json = (await res.json()) as { error?: { code: string; message: string } };
+      return json.error ? `${json.error.code}: ${json.error.message}` : null;
+    };
+    const by = USERS[step.as].email;
+    if (step.do === "open") return call("POST", "/disputes", { customerRef: "C001", items: step.items, reasonCode: step.reason, statement: step.statement, openedByEmail: by, ...(step.priority ? { priority: step.priority } : {}) });
+    if (step.do === "add_reason") return call("POST", "/reasons", { byEmail: by, code: step.code, labelFr: `Motif ${step.code}`, labelEn: `Reason ${step.code}`, followUpDays: step.followUpDays, slaDays: step.slaDays });
+    const { version } = await first(h); // what the client read
+    if (meanwhile) await someoneElse(h);
+    const d = `/disputes/D-2026-0001`;
+    const base = { byEmail: by, version };
+    switch (step.do) {
+      case "comment":
+        return call("POST", `${d}/comments`, { ...base, text: step.text });
+      case "edit":
+        return call("PATCH", d, { ...base, priority: step.priority });
+      case "reassign":
+        return call("POST", `${d}/reassign`, { ...base, toEmail: USERS[step.to].email, ...(step.note ? { note: step.note } : {}) });
+      case "follow_up":
+        return call("POST", `${d}/follow-up`, { ...base, on: step.on, ...(step.note ? { note: step.note } : {}) });
+      case "resolve":
+        return call("POST", `${d}/resolve`, { ...base, outcome: step.outcome, note: step.note, ...(step.creditNoteRef ? { creditNoteRef: step.creditNoteRef } : {}), ...(step.concededAmount ? { concededAmount: step.concededAmount } : {}) });
+      case "withdraw":
+      case "reopen":
+        return call("POST", `${d}/${step.do}`, { ...base, note: step.note });
+    }
+  },
+};
+
+const SLACK: Column = {
+  name: "Slack",
+  shows(err, who) {
+    const m = t(localeOf(who));
+    if (err.code === "forbidden") return m.reply.forbidden;
+    // a form submitted on a dispute that changed meanwhile is replaced by the dispute as it is now
+    if (err.code === "stale_version") return "the modal shows the dispute as it is now";
+    return errorText(err, localeOf(who));
+  },
+  async run(h, { step, meanwhile }) {
+    const u = USERS[step.as];
+    /** Opens a modal (the click is `open`), fills it in, submits: null, or what the person is shown. */
+    const modal = async (open: () => Promise<unknown>, changes: (v: StoredView) => Promise<Record<string, El>> | Record<string, El>): Promise<string | null> => {
+      const mark = h.fake.mark;
+      await open();
+      const shown = await h.fake.waitFor((c) => c.seq > mark && ((c.method === "views.open" && (c.args.trigger_id as string).includes(u.id)) || (c.method === "chat.postEphemeral" && c.args.user === u.id)));
+      if (shown.method === "chat.postEphemeral") return String(shown.args.text);
+      await h.idle();
+      const v = h.fake.openView(u.id)!;
+      if (meanwhile) await someoneElse(h);
+      const values = await changes(v);
+      const r = await h.sim.viewSubmission(u, v.view, submitted(v, values));
+      const json = r.json as { response_action?: string; errors?: Record<string, string> } | null;
+      await h.idle();
+      if (json?.response_action === "update") return "the modal shows the dispute as it is now";
+      if (json?.response_action === "errors") return Object.values(json.errors ?? {})[0] ?? "?";
+      return null;
+    };
+    if (step.do === "open") {
+      const ids = await h.accord.deps.store.items.byRefs((await h.accord.deps.store.customers.byRef("C001"))!.id, step.items.map((i) => i.ref));
+      const idOf = (ref: string) => String(ids.find((i) => i.ref === ref)!.id);
+      const items = opts(...step.items.map((i) => idOf(i.ref)));
+      return modal(
+        () => h.sim.command(u, "new C001"),
+        async (v) => {
+          // selecting the items refreshes the form with an amount field per item
+          const mark = h.fake.mark;
+          const itemsBlock = (v.view.blocks as { block_id?: string }[]).find((b) => b.block_id && fieldIdOf(b.block_id) === "items")!.block_id!;
+          await h.sim.blockAction(u, { action_id: "items", type: "multi_external_select", block_id: itemsBlock }, { view: { ...v.view, state: { values: submitted(v, { items }) } } });
+          await h.fake.waitFor((c) => c.seq > mark && c.method === "views.update");
+          await h.idle();
+          Object.assign(v, h.fake.openView(u.id)!);
+          return {
+            items,
+            ...Object.fromEntries(step.items.filter((i) => i.amount).map((i) => [`amount_${idOf(i.ref)}`, text(i.amount!.replace(".", ","))])),
+            reason: opt(step.reason),
+            statement: text(step.statement),
+            notify: opts("yes"),
+            ...(step.priority ? { priority: opt(step.priority) } : {}),
+          };
+        },
+      );
+    }
+    if (step.do === "add_reason") {
+      const value = encodeAction({ t: "admin", a: "add_reason" });
+      return modal(
+        () => h.sim.blockAction(u, { action_id: "admin.add_reason", value }, { home: true }),
+        () => ({ code: text(step.code), label_fr: text(`Motif ${step.code}`), label_en: text(`Reason ${step.code}`), follow_up_days: text(String(step.followUpDays)), sla_days: text(String(step.slaDays)) }),
+      );
+    }
+    // a card button as the card posted to this person carries it: the action, the dispute, its version
+    const d = await first(h);
+    const a: CardAction = step.do;
+    const click = () => h.sim.blockAction(u, { action_id: `card.${a}`, value: encodeAction({ t: "card", a, d: d.id, v: d.version }) }, { channel: `D0${step.as.toUpperCase()}`, ts: "1773133200.000100" });
+    switch (step.do) {
+      case "comment":
+        return modal(click, () => ({ text: text(step.text) }));
+      case "edit":
+        return modal(click, () => ({ priority: opt(step.priority) }));
+      case "reassign":
+        return modal(click, () => ({ to: user(USERS[step.to].id), ...(step.note ? { note: text(step.note) } : {}) }));
+      case "follow_up":
+        return modal(click, () => ({ on: date(step.on), ...(step.note ? { note: text(step.note) } : {}) }));
+      case "resolve":
+        return modal(click, () => ({ outcome: opt(step.outcome), note: text(step.note), ...(step.creditNoteRef ? { credit_note_ref: text(step.creditNoteRef) } : {}), ...(step.concededAmount ? { conceded: text(step.concededAmount) } : {}) }));
+      case "withdraw":
+      case "reopen":
+        return modal(click, () => ({ note: text(step.note) }));
+    }
+  },
+};
+
+/** Teams (a later issue) adds its column here. */
+const COLUMNS: Column[] = [SLACK, REST];
+
+// ---- what is compared ---------------------------------------------------------------------------
+
+type State = Awaited<ReturnType<typeof stateOf>>;
+const only = (s: State) => {
+  expect(s.disputes).toHaveLength(1);
+  return s.disputes[0]!;
+};
+const types = (s: State) => only(s).timeline.map((e) => e.type);
+
+async function stateOf(h: Harness) {
+  const s = h.accord.deps.store;
+  const disputes = await s.disputes.list({});
+  const reasons = new Map((await s.reasons.list()).map((r) => [r.id, r.code]));
+  return {
+    disputes: await Promise.all(
+      disputes.map(async (d) => ({
+        number: d.number,
+        status: d.status,
+        reason: reasons.get(d.reasonId),
+        priority: d.priority,
+        statement: d.statement,
+        ownerEmail: d.ownerEmail,
+        followUpOn: d.followUpOn,
+        version: d.version,
+        items: d.items,
+        resolution: d.resolution,
+        timeline: (await s.disputes.timeline(d.id)).map((e) => ({ type: e.type, at: e.at.toISOString(), byEmail: e.byEmail, text: e.text, data: e.data ?? null })),
+      })),
+    ),
+    holds: (await listHolds(h.accord.deps)).map((x) => ({ item: x.itemRef, dispute: x.disputeNumber, amount: x.amount, kind: x.kind })),
+    reasons: [...reasons.values()].sort(),
+  };
+}
+
+// ---- the table ----------------------------------------------------------------------------------
+
+const OPEN: Line = { step: { do: "open", as: "carla", items: [{ ref: "F-2026-001", amount: "200.00" }, { ref: "F-2026-002" }], reason: "price", statement: "Le prix facturé ne correspond pas au devis" } };
+const D1 = "D-2026-0001";
+
+const SCENARIOS: Scenario[] = [
+  { name: "open", lines: [OPEN], then: (s) => expect([only(s).status, s.holds.reduce((n, x) => n + x.amount, 0)]).toEqual(["open", 200_00 + 1000_01]) },
+  {
+    name: "open, then comment and edit",
+    lines: [OPEN, { step: { do: "comment", as: "sam", text: "J'appelle le client demain" } }, { step: { do: "edit", as: "carla", priority: "urgent" } }],
+    then: (s) => expect([types(s), only(s).priority, only(s).version]).toEqual([["opened", "commented", "edited"], "urgent", 2]),
+  },
+  { name: "reassign (the owner hands over)", lines: [OPEN, { step: { do: "reassign", as: "sam", to: "sid", note: "Sid suit ce client" } }], then: (s) => expect(only(s).ownerEmail).toBe(USERS.sid.email) },
+  { name: "follow-up", lines: [OPEN, { step: { do: "follow_up", as: "sam", on: "2026-03-20", note: "Retour du client attendu" } }], then: (s) => expect(only(s).followUpOn).toBe("2026-03-20") },
+  {
+    name: "resolve with a credit note",
+    lines: [OPEN, { step: { do: "resolve", as: "sam", outcome: "credit_note", note: "Avoir accordé", creditNoteRef: "AV-77", concededAmount: "150.00" } }],
+    // the conceded amount stays held until the credit note reaches the ledger
+    then: (s) => expect([only(s).status, s.holds.map((x) => [x.amount, x.kind])]).toEqual(["resolved", [[150_00, "credit_pending"]]]),
+  },
+  {
+    name: "resolve, then reopen",
+    lines: [OPEN, { step: { do: "resolve", as: "sam", outcome: "rejected", note: "Prix conforme au contrat" } }, { step: { do: "reopen", as: "carla", note: "Le client a envoyé le devis signé" } }],
+    then: (s) => expect([types(s), only(s).status, s.holds.length]).toEqual([["opened", "resolved", "reopened"], "open", 2]),
+  },
+  { name: "withdraw", lines: [OPEN, { step: { do: "withdraw", as: "carla", note: "Ouvert par erreur" } }], then: (s) => expect([only(s).status, s.holds]).toEqual(["withdrawn", []]) },
+  {
+    name: "a forbidden actor: a manager never resolves",
+    lines: [OPEN, { step: { do: "resolve", as: "mona", outcome: "rejected", note: "Non" }, refused: { code: "forbidden", key: "forbidden_action", params: { email: USERS.mona.email, role: "manager", action: "resolve", number: D1 } } }],
+    then: (s) => expect([only(s).status, only(s).version, types(s)]).toEqual(["open", 1, ["opened"]]),
+  },
+  {
+    name: "a stale version: someone changed the dispute meanwhile",
+    lines: [OPEN, { step: { do: "follow_up", as: "sam", on: "2026-03-25" }, meanwhile: true, refused: { code: "stale_version", key: "stale_version", params: { number: D1, currentVersion: 2, sentVersion: 1 } } }],
+    // the change made meanwhile stays, the stale one is not saved
+    then: (s) => expect([only(s).followUpOn, only(s).version]).toEqual(["2026-03-30", 2]),
+  },
+  {
+    name: "an illegal transition: withdrawing a withdrawn dispute",
+    lines: [OPEN, { step: { do: "withdraw", as: "carla", note: "Ouvert par erreur" } }, { step: { do: "withdraw", as: "carla", note: "Encore" }, refused: { code: "illegal_transition", key: "illegal_transition", params: { number: D1, status: "withdrawn", command: "withdraw" } } }],
+    then: (s) => expect(types(s)).toEqual(["opened", "withdrawn"]),
+  },
+  {
+    name: "out-of-range reason settings",
+    lines: [
+      { step: { do: "add_reason", as: "ada", code: "late_fees", followUpDays: 5, slaDays: 0 }, refused: { code: "validation", key: "reason_days_out_of_range", params: { setting: "slaDays", min: 1, max: 730 } } },
+      { step: { do: "add_reason", as: "ada", code: "late_fees", followUpDays: 400, slaDays: 30 }, refused: { code: "validation", key: "reason_days_out_of_range", params: { setting: "followUpDays", min: 0, max: 365 } } },
+      { step: { do: "add_reason", as: "ada", code: "late_fees", followUpDays: 365, slaDays: 730 } },
+    ],
+    then: (s) => expect(s.reasons).toContain("late_fees"),
+  },
+];
+
+describe("one scenario table, every adapter: the same state, timeline and refusals", () => {
+  const running: Harness[] = [];
+  afterEach(async () => {
+    await Promise.all(running.splice(0).map((h) => h.stop()));
+  });
+
+  it.each(SCENARIOS.map((s) => [s.name, s] as const))("%s", async (_, scenario) => {
+    const states: unknown[] = [];
+    for (const column of COLUMNS) {
+      const h = await startHarness({ env: { ACCORD_API_TOKENS: `test:${TOKEN}` } });
+      running.push(h);
+      for (const [i, line] of scenario.lines.entries()) {
+        const shown = await column.run(h, line);
+        const expected = line.refused ? column.shows(new AccordError(line.refused.code, { key: line.refused.key, params: line.refused.params } as ErrorMessage), line.step.as) : null;
+        expect(shown, `${column.name}, step ${i + 1} (${line.step.do} by ${line.step.as})`).toBe(expected);
+      }
+      await h.idle();
+      const state = await stateOf(h);
+      scenario.then(state);
+      states.push(state);
+    }
+    for (const [i, state] of states.entries()) expect(state, `${COLUMNS[i]!.name} and ${COLUMNS[0]!.name}`).toEqual(states[0]);
+  });
+
+  it("the table covers every card action and a refusal of each kind", () => {
+    const done = new Set(SCENARIOS.flatMap((s) => s.lines.map((l) => l.step.do)));
+    for (const a of ["open", "comment", "edit", "reassign", "follow_up", "resolve", "withdraw", "reopen", "add_reason"]) expect(done).toContain(a);
+    const refusals = new Set(SCENARIOS.flatMap((s) => s.lines.flatMap((l) => (l.refused ? [l.refused.code] : []))));
+    expect([...refusals].sort()).toEqual(["forbidden", "illegal_transition", "stale_version", "validation"]);
+  });
+});
