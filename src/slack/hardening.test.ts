@@ -56,6 +56,9 @@ describe("malformed signed payloads", () => {
     ["actions: [null]", () => [h.sim.formBody({ payload: JSON.stringify({ type: "block_actions", user: { id: USERS.carla.id }, team: { id: "T0ACCORD" }, actions: [null] }) }), FORM]],
     ["a view whose state values are null", () => [h.sim.formBody({ payload: JSON.stringify({ type: "view_submission", user: { id: USERS.carla.id }, team: { id: "T0ACCORD" }, view: { id: "V1", callback_id: "form.card", state: { values: { b1: null } } } }) }), FORM]],
     ["a slash command sent twice in one body", () => [`${command()}&user_id=U0OTHER`, FORM]],
+    ["a view id that is a list nested 5,000 deep", () => [h.sim.formBody({ payload: `{"type":"view_submission","user":{"id":"${USERS.carla.id}"},"team":{"id":"T0ACCORD"},"view":{"id":${"[".repeat(5000)}${"]".repeat(5000)},"callback_id":"form.card","state":{"values":{}}}}` }), FORM]],
+    ["a view whose blocks are not a list", () => [h.sim.formBody({ payload: JSON.stringify({ type: "view_submission", user: { id: USERS.carla.id }, team: { id: "T0ACCORD" }, view: { id: "V1", callback_id: "form.card", blocks: { a: 1 }, state: { values: {} } } }) }), FORM]],
+    ["a trigger id of 10,000 characters", () => [h.sim.formBody({ payload: JSON.stringify({ type: "block_actions", trigger_id: "t".repeat(10_000), user: { id: USERS.carla.id }, team: { id: "T0ACCORD" }, actions: [{ action_id: "card.comment", block_id: "b", type: "button", value: "1" }] }) }), FORM]],
   ])("answers 400 to %s, never 500", async (_what, make) => {
     const [body, type] = make() as [string, string];
     const res = await sendAt(ts(), body, type);
