@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { isTimeZone } from "../domain/dates.ts";
+import { isTimeZone, todayIn } from "../domain/dates.ts";
 import { fail } from "../domain/errors.ts";
 import { assertCan } from "../domain/permissions.ts";
 import { settingsSchema, type Settings } from "../domain/settings.ts";
@@ -7,6 +7,11 @@ import type { Reason } from "../domain/types.ts";
 import { actor } from "./actors.ts";
 import type { Deps } from "./context.ts";
 import { syncHolds } from "./holdsSync.ts";
+
+/** The company's calendar day now (its time zone): what "overdue" and "today" mean on cards and lists. */
+export async function companyToday(deps: Deps): Promise<string> {
+  return todayIn((await getSettings(deps)).timezone, deps.clock());
+}
 
 export function getSettings(deps: Deps): Promise<Settings> {
   return deps.store.settings.get();

@@ -2,8 +2,7 @@ import type { Deps } from "../app/context.ts";
 import type { DisputeDetails } from "../app/disputeDetails.ts";
 import { findPeople } from "../app/findPeople.ts";
 import { getHome } from "../app/getHome.ts";
-import { getSettings } from "../app/settings.ts";
-import { todayIn } from "../domain/dates.ts";
+import { companyToday } from "../app/settings.ts";
 import { NOTICE_PLACEHOLDERS } from "../domain/template.ts";
 import type { Locale, Person } from "../domain/types.ts";
 import { buildDisputeCard, type DisputeCardView, type PersonRef } from "../views/disputeCard.ts";
@@ -33,9 +32,8 @@ export const emailsOf = (x: DisputeDetails): string[] => [
   ...(x.timeline ?? []).flatMap((e) => [e.byEmail ?? "", typeof e.data?.from === "string" ? e.data.from : "", typeof e.data?.to === "string" ? e.data.to : ""]),
 ];
 
-export async function today(deps: Deps): Promise<string> {
-  return todayIn((await getSettings(deps)).timezone, deps.clock());
-}
+/** The company's calendar day (a use case's answer: the adapter does not work it out). */
+export const today = companyToday;
 
 export async function cardFor(deps: Deps, x: DisputeDetails, viewer: Person | null, locale: Locale, idx?: PeopleIndex, day?: string): Promise<{ card: DisputeCardView; people: PeopleIndex }> {
   const people = idx ?? (await peopleIndex(deps, emailsOf(x)));
