@@ -22,7 +22,7 @@ import { syncLedger, type LedgerImporter } from "../app/syncLedger.ts";
 import { withdrawDispute } from "../app/withdrawDispute.ts";
 import type { ApiScope, ApiToken } from "../config.ts";
 import { fail } from "../domain/errors.ts";
-import { illFormedPath } from "../domain/text.ts";
+import { illFormedPath, nestedDeeperThan } from "../domain/text.ts";
 import { formatAmount } from "../domain/money.ts";
 import type { Dispute } from "../domain/types.ts";
 import { BadRequest, zodDetails } from "./errors.ts";
@@ -85,20 +85,9 @@ function need(...anyOf: ApiScope[]) {
 /** How deep a JSON body may nest: no request of this API goes past a few levels; thousands would overflow a recursive reader. */
 export const MAX_JSON_DEPTH = 32;
 
-function tooDeep(value: unknown): boolean {
-  const stack: [unknown, number][] = [[value, 0]];
-  while (stack.length) {
-    const [v, depth] = stack.pop()!;
-    if (!v || typeof v !== "object") continue;
-    if (depth >= MAX_JSON_DEPTH) return true;
-    for (const x of Array.isArray(v) ? v : Object.values(v)) stack.push([x, depth + 1]);
-  }
-  return false;
-}
-
 /** Every string of a JSON body is well-formed UTF-16 (no lone surrogate), else 400 naming the field; nesting is bounded. */
 function wellFormedBody(req: Request, _res: Response, next: NextFunction) {
-  if (tooDeep(req.body)) throw new BadRequest(`body: nested deeper than ${MAX_JSON_DEPTH} levels`, { field: "body", issues: [{ field: "body", message: "nested too deep" }] });
+  if (nestedDeeperThan(req.body, MAX_JSON_DEPTH)) throw new BadRequest(`body: nested deeper than ${MAX_JSON_DEPTH} levels`, { field: "body", issues: [{ field: "body", message: "nested too deep" }] });
   const path = req.body === undefined ? null : illFormedPath(req.body);
   if (path !== null) throw new BadRequest(`${path || "body"}: text with a lone surrogate (not well-formed UTF-16)`, { field: path || "body", issues: [{ field: path || "body", message: "not well-formed UTF-16" }] });
   next();

@@ -30,12 +30,9 @@ interface ElementState {
 
 export function readView(view: { private_metadata?: string; state?: { values?: Record<string, Record<string, ElementState>> }; blocks?: { block_id?: string; type?: string }[] }): SubmittedForm {
   const values: Record<string, FieldValue> = {};
-  // A signed payload is still input: anything not shaped as Slack sends it reads as an empty field.
-  const state = view.state?.values;
-  for (const [blockId, actions] of Object.entries(state && typeof state === "object" ? state : {})) {
-    if (!actions || typeof actions !== "object") continue;
+  // The shape (objects of objects, blocks a list of objects) was checked before any listener (guard.ts).
+  for (const [blockId, actions] of Object.entries(view.state?.values ?? {})) {
     for (const el of Object.values(actions)) {
-      if (!el || typeof el !== "object") continue;
       const id = fieldIdOf(blockId);
       if (el.selected_options !== undefined) values[id] = Array.isArray(el.selected_options) ? el.selected_options.flatMap((o) => (typeof o?.value === "string" ? [o.value] : [])) : [];
       else if (el.selected_option !== undefined) values[id] = el.selected_option?.value ?? null;
@@ -45,8 +42,8 @@ export function readView(view: { private_metadata?: string; state?: { values?: R
       else if (el.type === "checkboxes") values[id] = [];
     }
   }
-  const blocks = Array.isArray(view.blocks) ? view.blocks : [];
-  const inputs = blocks.filter((b) => !!b && b.type === "input" && typeof b.block_id === "string" && b.block_id !== "");
+  const blocks = view.blocks ?? [];
+  const inputs = blocks.filter((b) => b.type === "input" && b.block_id);
   return {
     meta: parseMeta(view.private_metadata),
     values,

@@ -1,6 +1,7 @@
 import crypto from "node:crypto";
 import querystring from "node:querystring";
 import type { NextFunction, Request, Response } from "express";
+import { nestedDeeperThan } from "../domain/text.ts";
 
 // In front of Bolt's ExpressReceiver on POST /slack/events: what Bolt lets through and should not.
 // - The timestamp header is plain digits within 5 minutes of our clock, either way (Bolt only refuses old
@@ -53,16 +54,6 @@ const httpUrl = (v: unknown): boolean => typeof v === "string" && URL.canParse(v
 /** Slack's payloads are a few levels deep (a modal's blocks, about ten): far deeper is not Slack. */
 export const MAX_SLACK_DEPTH = 40;
 
-function depthOver(value: unknown, max: number): boolean {
-  const stack: [unknown, number][] = [[value, 0]];
-  while (stack.length) {
-    const [v, d] = stack.pop()!;
-    if (d > max) return true;
-    if (v && typeof v === "object") for (const x of Array.isArray(v) ? v : Object.values(v)) if (x && typeof x === "object") stack.push([x, d + 1]);
-  }
-  return false;
-}
-
 /** Ids Accord keys on or sends back to Slack: short strings when present (Slack's are under 40 characters). */
 const IDS: [parent: string | null, key: string][] = [
   [null, "trigger_id"],
@@ -80,14 +71,14 @@ const IDS: [parent: string | null, key: string][] = [
 /** Why a signed, parsed body is not something Slack sends; null when it looks right. */
 export function malformedSlackBody(body: unknown, kind: "command" | "payload" | "json"): string | null {
   if (!isObj(body)) return "the body is not an object";
-  if (depthOver(body, MAX_SLACK_DEPTH)) return `nested deeper than ${MAX_SLACK_DEPTH} levels`;
+  if (nestedDeeperThan(body, MAX_SLACK_DEPTH)) return `nested deeper than ${MAX_SLACK_DEPTH} levels`;
   for (const [parent, key] of IDS) {
     const o = parent === null ? body : isObj(body[parent]) ? (body[parent] as Obj) : null;
     if (!o || !(key in o)) continue;
     const limit = key === "private_metadata" ? 3000 : 255;
     if (typeof o[key] !== "string" || (o[key] as string).length > limit) return `${parent ? `${parent}.` : ""}${key} is not a string of at most ${limit} characters`;
   }
-  if (isObj(body.view) && "blocks" in body.view && !Array.isArray(body.view.blocks)) return "view.blocks is not a list";
+  if (isObj(body.view) && "blocks" in body.view && (!Array.isArray(body.view.blocks) || body.view.blocks.some((b) => !isObj(b)))) return "view.blocks is not a list of objects";
   const optionalObject = (o: Obj, key: string, where: string): string | null => (key in o && !isObj(o[key]) ? `${where}${key} is not an object` : null);
   for (const key of ["team", "channel", "container", "enterprise", "message", "view", "authorizations"]) {
     if (key === "authorizations") {
