@@ -41,6 +41,10 @@ const envSchema = z
     SLACK_APP_TOKEN: optionalString,
     SLACK_API_URL: z.url().optional(),
     SLACK_DISPUTES_CHANNEL: optionalString,
+    SLACK_PACE_CHANNEL_PER_SEC: z.coerce.number().positive().max(1000).default(1),
+    SLACK_PACE_UPDATE_PER_MIN: z.coerce.number().positive().max(60000).default(50),
+    SLACK_PACE_WORKSPACE_PER_SEC: z.coerce.number().positive().max(10000).default(10),
+    SLACK_PROBE_SECONDS: z.coerce.number().positive().max(3600).default(60),
     /** unset: automatic (see `decideSandbox`); true: force on; false: off */
     ACCORD_SANDBOX: triState,
   })
@@ -101,6 +105,8 @@ export interface Config {
   apiTokens: ApiToken[];
   collections: { mode: "embedded" | "webhook"; webhookUrl?: string; webhookSecret?: string; pollMs: number; leaseMs: number };
   slack?: { signingSecret: string; botToken: string; appToken?: string; apiUrl?: string; disputesChannel?: string };
+  /** How the Slack deliverer paces its calls (shared by every replica through the database) and probes a refused token. */
+  slackDelivery: { pacing: { channelPerSec: number; updatePerMin: number; workspacePerSec: number }; probeMs: number };
   /**
    * The local sandbox workspace (src/sandbox), or false. When on, `slack` is the sandbox's own (a random
    * signing secret, a fake bot token; the stand-in Web API's URL is filled in at start) and `host` is loopback.
@@ -182,6 +188,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       leaseMs: e.OUTBOX_LEASE_MS,
     },
     ...(slack ? { slack } : {}),
+    slackDelivery: {
+      // the sandbox's stand-in has no limits: unless set, it is paced loosely, so nothing waits a second
+      pacing: {
+        channelPerSec: sandbox && !env.SLACK_PACE_CHANNEL_PER_SEC ? 100 : e.SLACK_PACE_CHANNEL_PER_SEC,
+        updatePerMin: sandbox && !env.SLACK_PACE_UPDATE_PER_MIN ? 6000 : e.SLACK_PACE_UPDATE_PER_MIN,
+        workspacePerSec: sandbox && !env.SLACK_PACE_WORKSPACE_PER_SEC ? 1000 : e.SLACK_PACE_WORKSPACE_PER_SEC,
+      },
+      probeMs: e.SLACK_PROBE_SECONDS * 1000,
+    },
     sandbox: sandbox ? { reason: sandbox, ...(host !== e.HOST ? { ignoredHost: e.HOST } : {}) } : false,
   };
 }

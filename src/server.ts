@@ -54,6 +54,8 @@ export async function openDeps(config: Config, opts: { log: Logger; clock?: () =
     newId: () => crypto.randomUUID(),
     collectionsMode: config.collections.mode,
     publicUrl: config.publicUrl,
+    // Slack (or the sandbox's) delivers chat effects: every change queues its rows for it
+    chatQueue: config.slack ? ["slack"] : [],
     listeners: [...(opts.listeners ?? [])],
     log: opts.log,
   };
@@ -73,12 +75,22 @@ export async function startAccord(config: Config, opts: AccordOptions = {}): Pro
 
   let outbox: ReturnType<typeof startOutboxLoop> | null = null;
   let queueListener: QueueListener | null = null;
+  let slack: MountedSlack | undefined;
   if (config.collections.mode === "webhook" && opts.startJobs !== false) {
     outbox = startOutboxLoop(deps, { url: config.collections.webhookUrl!, secret: config.collections.webhookSecret!, pollMs: config.collections.pollMs, leaseMs: config.collections.leaseMs });
     listeners.push(() => outbox?.kick());
     outbox.kick();
-    // other replicas' commits (PostgreSQL NOTIFY); on SQLite, polling
-    queueListener = listenForQueued(config.database, (channel) => channel === "webhook" && outbox?.kick(), { ...config.databaseOptions, log });
+  }
+  // other replicas' commits wake this one's deliverers (PostgreSQL NOTIFY); on SQLite, polling
+  if (opts.startJobs !== false && (outbox || config.slack)) {
+    queueListener = listenForQueued(
+      config.database,
+      (channel) => {
+        if (channel === "webhook") outbox?.kick();
+        if (channel === "slack") slack?.delivery.kick();
+      },
+      { ...config.databaseOptions, log },
+    );
   }
 
   const app = express();
@@ -91,6 +103,9 @@ export async function startAccord(config: Config, opts: AccordOptions = {}): Pro
     if (draining) return void res.status(503).json({ status: "stopping" });
     try {
       await store.settings.get();
+      // a refused Slack token pauses deliveries (nothing is lost): degraded, still serving
+      const chat = slack?.delivery.health();
+      if (chat && chat.status !== "ok") return void res.json({ status: "degraded", database: store.dialect, migrations: "applied", slack: chat });
       res.json({ status: "ready", database: store.dialect, migrations: "applied" });
     } catch {
       res.status(503).json({ status: "unavailable", database: store.dialect });
@@ -112,9 +127,8 @@ export async function startAccord(config: Config, opts: AccordOptions = {}): Pro
     sandbox = await startSandbox({ app, deps, config, log, ledger });
     config = sandbox.config;
   }
-  let slack: MountedSlack | undefined;
   if (config.slack) {
-    slack = await mountSlack({ app, deps, config, log });
+    slack = await mountSlack({ app, deps, config, log, startDelivery: opts.startJobs !== false });
     listeners.push(slack.onChange);
   }
   // the router authenticates before it reads a body, and bounds what it reads (src/http/api.ts)

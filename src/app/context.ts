@@ -1,6 +1,6 @@
 import type { Settings } from "../domain/settings.ts";
 import type { Dispute, Person, TimelineEvent } from "../domain/types.ts";
-import type { Store } from "./ports.ts";
+import type { OutboxChannel, Store } from "./ports.ts";
 
 /**
  * Where a change came from, as the adapter says it in the use case's input (explicit: never ambient state),
@@ -31,7 +31,12 @@ export interface Deps {
   newId: () => string;
   collectionsMode: "embedded" | "webhook";
   publicUrl: string;
-  /** Called after each committed dispute change; failures are logged, never undo the change. */
+  /**
+   * The chat platforms whose deliverers send the chat effects of a change (cards, threads, notices): each
+   * change writes one delivery-queue row per platform in its own transaction (src/app/chatQueue.ts).
+   */
+  chatQueue?: readonly OutboxChannel[];
+  /** Called after each committed dispute change (in this process: wakes the deliverers); failures are logged, never undo the change. */
   listeners: Listener[];
   log: { warn(obj: object, msg: string): void; error(obj: object, msg: string): void; info(obj: object, msg: string): void };
 }

@@ -1,6 +1,7 @@
 import { creditNoteReceived } from "../domain/lifecycle.ts";
 import { emit, type Deps, type DisputeChanged } from "./context.ts";
 import { syncHolds } from "./holdsSync.ts";
+import { queueChatChange } from "./chatQueue.ts";
 import { persistChange } from "./mutateDispute.ts";
 import type { Repos } from "./ports.ts";
 
@@ -14,7 +15,7 @@ export interface LedgerChange {
 }
 
 /** What the ledger's effects need of the dependencies (the import's worker thread has no more). */
-export type LedgerDeps = Pick<Deps, "collectionsMode" | "newId">;
+export type LedgerDeps = Pick<Deps, "collectionsMode" | "newId" | "chatQueue">;
 
 export interface LedgerEffects {
   holdChanges: number;
@@ -36,6 +37,7 @@ export async function applyLedgerChange(tx: Repos, deps: LedgerDeps, change: Led
     for (const d of await tx.disputes.awaitingCreditNotes(customerId, refs)) {
       const c = creditNoteReceived(d, now);
       moved += await persistChange(tx, deps, d, c, now);
+      await queueChatChange(tx, deps, { dispute: c.dispute, before: d, events: c.events, origin: {} }, now);
       told.push({ kind: "dispute.changed", dispute: c.dispute, before: d, events: c.events, actor: null, origin: {} });
       matched++;
     }
@@ -54,10 +56,20 @@ export async function ledgerChanged(deps: Deps, change: LedgerChange): Promise<{
 
 /** After an import committed elsewhere (a worker thread): tells this process's listeners about the disputes it changed. */
 export async function announceLedgerChanges(deps: Deps, disputeIds: readonly number[]): Promise<void> {
+  const changed: Awaited<ReturnType<Deps["store"]["disputes"]["byId"]>>[] = [];
   for (const id of disputeIds) {
     const d = await deps.store.disputes.byId(id);
-    if (d) await emit(deps, { kind: "dispute.changed", dispute: d, before: null, events: [], actor: null, origin: {} });
+    if (d) changed.push(d);
   }
+  // The import's own transaction wrote no chat rows (its writer has no chat platforms): the cards are
+  // brought up to date (a refresh, no thread lines: the timeline lines are the import's) from here.
+  if (changed.length && deps.chatQueue?.length) {
+    const now = deps.clock();
+    await deps.store.transaction(async (tx) => {
+      for (const d of changed) if (d) await queueChatChange(tx, deps, { dispute: d, before: d, events: [], origin: {} }, now);
+    });
+  }
+  for (const d of changed) if (d) await emit(deps, { kind: "dispute.changed", dispute: d, before: null, events: [], actor: null, origin: {} });
 }
 
 /**

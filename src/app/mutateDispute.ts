@@ -4,6 +4,7 @@ import { assertCan, type Action } from "../domain/permissions.ts";
 import type { Customer, Dispute, Person } from "../domain/types.ts";
 import { actor, customerOf, findDispute } from "./actors.ts";
 import { emit, type ChangeOrigin, type Deps } from "./context.ts";
+import { queueChatChange } from "./chatQueue.ts";
 import { queueMessage, syncHolds, type EffectDeps } from "./holdsSync.ts";
 import type { Repos } from "./ports.ts";
 
@@ -55,6 +56,7 @@ export async function mutateDispute(
     assertVersion(dispute, input.version);
     const change = await apply({ tx, dispute, customer, actor: who, now });
     await persistChange(tx, deps, dispute, change, now);
+    await queueChatChange(tx, deps, { dispute: change.dispute, before: dispute, events: change.events, origin: input.origin ?? {} }, now);
     return { change, before: dispute, who };
   }).catch(async (e: unknown) => {
     if (!(e instanceof AlreadyApplied)) throw e;

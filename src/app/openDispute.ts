@@ -5,6 +5,7 @@ import { assertCan, mayOwnDisputes } from "../domain/permissions.ts";
 import type { Dispute, Priority, Scope } from "../domain/types.ts";
 import { actor, person } from "./actors.ts";
 import { emit, type ChangeOrigin, type Deps } from "./context.ts";
+import { queueChatChange } from "./chatQueue.ts";
 import { persistChange } from "./mutateDispute.ts";
 import { selectItems, type Selection } from "./selectItems.ts";
 
@@ -98,6 +99,7 @@ export async function openDispute(deps: Deps, input: OpenDisputeInput): Promise<
     const created = await tx.disputes.create(change.dispute);
     const stored = { ...change, dispute: created };
     await persistChange(tx, deps, null, stored, now);
+    await queueChatChange(tx, deps, { dispute: created, before: null, events: change.events, origin: input.origin ?? {}, opened: true }, now);
     if (input.idempotency) {
       await tx.idempotency.put({ key: input.idempotency.key, scope: SCOPE, requestHash: input.idempotency.hash, status: 201, body: JSON.stringify({ disputeId: created.id }), createdAt: now });
     }

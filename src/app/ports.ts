@@ -187,6 +187,8 @@ export const OUTBOX_CHANNELS = ["webhook", "slack", "teams"] as const;
 export type OutboxChannel = (typeof OUTBOX_CHANNELS)[number];
 
 export interface OutboxMessage {
+  /** the queue's order (ascending with insertion) */
+  seq: number;
   id: string;
   channel: OutboxChannel;
   type: string;
@@ -200,6 +202,11 @@ export interface OutboxMessage {
   deliveredAt: Date | null;
   /** while a replica delivers it (claim) */
   claimedUntil: Date | null;
+  /**
+   * Set by `claim` when the message was claimed before and its lease ran out with no outcome recorded:
+   * its deliverer died or hung mid-call, so what it sent is unknown (reconcile before sending again).
+   */
+  reclaimed?: boolean;
 }
 
 export interface Outbox {
@@ -218,9 +225,42 @@ export interface Outbox {
   markDelivered(id: string, at: Date): Promise<void>;
   /** Failed: retried at `nextAttemptAt`, or dead when null; the lease ends. */
   markFailed(id: string, error: string, nextAttemptAt: Date | null): Promise<void>;
-  list(filter: { status?: "pending" | "delivered" | "failed" | "dead"; channel?: OutboxChannel; limit?: number }): Promise<OutboxMessage[]>;
+  /**
+   * Not due before `until` (pacing, a paused workspace), no attempt counted. `sent`: the deliverer already
+   * sent part of it, so the next claim is told it is `reclaimed` (reconcile before sending again).
+   */
+  defer(id: string, until: Date, opts?: { sent?: boolean }): Promise<void>;
+  /** How many pending messages of `type` come after `seq` in the same channel and order key (collapsing updates). */
+  pendingAfter(opts: { channel: OutboxChannel; orderKey: string; seq: number; type: string }): Promise<number>;
+  list(filter: { status?: "pending" | "delivered" | "failed" | "dead"; channel?: OutboxChannel; orderKey?: string; type?: string; limit?: number }): Promise<OutboxMessage[]>;
   /** A dead (or failing) message delivered again from `now`; null when there is no such message or it was delivered. */
   retry(id: string, now: Date): Promise<OutboxMessage | null>;
+}
+
+/** A key of the pacing shared by all replicas (GCRA): at most one call every `intervalMs`, `burst` at once. */
+export interface RateKey {
+  key: string;
+  intervalMs: number;
+  burst?: number;
+}
+
+export interface RateState {
+  key: string;
+  tat: Date;
+  blockedUntil: Date | null;
+  reason: string | null;
+}
+
+export interface Rates {
+  /**
+   * Takes one call's slot on every key at once, or none: 0 when taken, else how many ms to wait before
+   * trying again (the longest of the keys that refuse; a blocked key until it is unblocked).
+   */
+  take(keys: readonly RateKey[], now: Date): Promise<number>;
+  /** No call on `key` before `until` (a 429's Retry-After; a token error: far ahead until `unblock`). */
+  block(key: string, until: Date, reason: string, now: Date): Promise<void>;
+  unblock(key: string, now: Date): Promise<void>;
+  get(key: string): Promise<RateState | null>;
 }
 
 export interface StoredResponse {
@@ -296,6 +336,7 @@ export interface Repos {
   counters: Counters;
   runs: DunningRuns;
   slack: SlackRows;
+  rates: Rates;
 }
 
 /** The unit of work: everything inside `transaction` is written whole or not at all. */

@@ -143,6 +143,14 @@ export interface OutboxMessageTable {
   claimedUntil: Date | null;
 }
 
+export interface RateLimitTable {
+  key: string;
+  tat: Date;
+  blockedUntil: Date | null;
+  reason: string | null;
+  updatedAt: Date;
+}
+
 export interface IdempotencyKeyTable {
   key: string;
   scope: string;
@@ -200,6 +208,7 @@ export interface Database {
   SlackCard: SlackCardTable;
   SlackDmChannel: SlackDmChannelTable;
   SlackSeenEvent: SlackSeenEventTable;
+  RateLimit: RateLimitTable;
 }
 
 export type TableName = keyof Database;
@@ -216,7 +225,7 @@ export const COLUMN_KINDS = {
     "Dispute.creditNoteSeenAt", "Dispute.holdsReleasedAt", "Dispute.closedAt", "Dispute.openedAt", "Dispute.updatedAt",
     "TimelineEntry.at", "Hold.since", "Setting.updatedAt", "OutboxMessage.nextAttemptAt", "OutboxMessage.createdAt",
     "OutboxMessage.deliveredAt", "OutboxMessage.claimedUntil", "IdempotencyKey.createdAt", "DunningRun.createdAt", "SlackCard.postedAt",
-    "SlackDmChannel.updatedAt", "SlackSeenEvent.seenAt",
+    "SlackDmChannel.updatedAt", "SlackSeenEvent.seenAt", "RateLimit.tat", "RateLimit.blockedUntil", "RateLimit.updatedAt",
   ],
   boolean: ["Reason.active", "Reason.holdsDunning"],
   bigint: ["Item.amount", "Item.openAmount", "Dispute.concededAmount", "DisputeItem.amount", "Hold.amount"],
@@ -292,6 +301,7 @@ export const TABLES = {
   SlackCard: { id: "int default", disputeId: "int", channel: "text", ts: "text", kind: "text", viewerEmail: "text?", postedAt: "datetime" },
   SlackDmChannel: { slackUserId: "text", channel: "text", updatedAt: "datetime" },
   SlackSeenEvent: { id: "text", seenAt: "datetime" },
+  RateLimit: { key: "text", tat: "datetime", blockedUntil: "datetime?", reason: "text?", updatedAt: "datetime" },
 } as const satisfies TablesSpec;
 
 // `satisfies` already rejects a missing or an extra column in the literal above; this also pins the key sets

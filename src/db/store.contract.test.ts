@@ -836,6 +836,7 @@ describe.each([
     const due0 = await s.outbox.due(later(5), 10);
     expect(due0.map((m) => m.id)).toEqual(["a1", "b1"]);
     expect(due0[0]).toEqual({
+      seq: expect.any(Number),
       id: "a1",
       channel: "webhook",
       claimedUntil: null,
@@ -938,6 +939,61 @@ describe.each([
     expect(await s.outbox.retry("nope", later(2))).toBeNull();
     expect(await s.outbox.retry("a1", later(2))).toMatchObject({ id: "a1", status: "pending", attempts: 1, lastError: "channel_not_found", nextAttemptAt: later(2), claimedUntil: null });
     expect((await s.outbox.claim({ channel: "webhook", now: later(2), leaseMs: 1000, limit: 10 })).map((m) => m.id)).toEqual(["a1"]);
+  });
+
+  it(t("outbox: a lease that ran out is told on the next claim (reclaimed); defer waits without counting an attempt"), async () => {
+    await s.outbox.add([{ ...msg("s1", "S", later(0)), channel: "slack" }, { ...msg("s2", "S", later(1)), channel: "slack" }, { ...msg("s3", "S", later(2)), channel: "slack" }]);
+    const [first] = await s.outbox.claim({ channel: "slack", now: later(5), leaseMs: 1000, limit: 10 });
+    expect(first).toMatchObject({ id: "s1", reclaimed: false });
+    // its deliverer died: the next claimer is told, to look for what was sent before sending again
+    expect(await s.outbox.claim({ channel: "slack", now: later(6), leaseMs: 1000, limit: 10 })).toMatchObject([{ id: "s1", reclaimed: true }]);
+    // paced: not due before 20, no attempt counted, nothing sent yet
+    await s.outbox.defer("s1", later(20));
+    expect(await s.outbox.claim({ channel: "slack", now: later(19), leaseMs: 1000, limit: 10 })).toEqual([]);
+    expect(await s.outbox.claim({ channel: "slack", now: later(20), leaseMs: 1000, limit: 10 })).toMatchObject([{ id: "s1", reclaimed: false, attempts: 0 }]);
+    // deferred after sending part of it: the next claim reconciles
+    await s.outbox.defer("s1", later(30), { sent: true });
+    expect(await s.outbox.claim({ channel: "slack", now: later(30), leaseMs: 1000, limit: 10 })).toMatchObject([{ id: "s1", reclaimed: true, attempts: 0 }]);
+    // two more changes of S wait behind it: its card update can be left to the last one
+    const [s1] = await s.outbox.list({ channel: "slack", orderKey: "S", limit: 1 });
+    expect(await s.outbox.pendingAfter({ channel: "slack", orderKey: "S", seq: s1!.seq, type: "slack.post" })).toBe(2);
+    expect(await s.outbox.pendingAfter({ channel: "webhook", orderKey: "S", seq: s1!.seq, type: "slack.post" })).toBe(0);
+    expect(await s.outbox.pendingAfter({ channel: "slack", orderKey: "S", seq: s1!.seq, type: "other" })).toBe(0);
+  });
+
+  it(t("rates: one call per interval per key, a burst at once, all keys or none; a block holds every caller"), async () => {
+    const at = (ms: number) => new Date(T0.getTime() + ms);
+    const channel = { key: "slack:channel:C1", intervalMs: 1000 };
+    const ws = { key: "slack:workspace", intervalMs: 100, burst: 3 };
+    expect(await s.rates.take([ws, channel], at(0))).toBe(0);
+    // the channel allows the next at 1000: 400 ms to wait, and the workspace slot is not spent
+    expect(await s.rates.take([ws, channel], at(600))).toBe(400);
+    expect(await s.rates.take([ws, { key: "slack:channel:C2", intervalMs: 1000 }], at(600))).toBe(0);
+    expect(await s.rates.take([ws, channel], at(1000))).toBe(0);
+    // a burst of 3 on the workspace: three at once, the fourth waits one interval
+    const other = b.replica();
+    expect(await other.rates.take([ws], at(5000))).toBe(0);
+    expect(await s.rates.take([ws], at(5000))).toBe(0);
+    expect(await other.rates.take([ws], at(5000))).toBe(0);
+    expect(await s.rates.take([ws], at(5000))).toBe(100);
+    // a 429's Retry-After blocks the key for every replica
+    await s.rates.block(channel.key, at(9000), "ratelimited", at(6000));
+    expect(await other.rates.take([channel], at(6000))).toBe(3000);
+    expect(await other.rates.get(channel.key)).toMatchObject({ blockedUntil: at(9000), reason: "ratelimited" });
+    expect(await other.rates.take([channel], at(9000))).toBe(0);
+    await s.rates.block("slack:workspace", at(999_999), "token_revoked", at(9000));
+    expect(await other.rates.take([ws], at(10_000))).toBe(989_999);
+    await other.rates.unblock("slack:workspace", at(10_000));
+    expect(await s.rates.take([ws], at(10_000))).toBe(0);
+    expect(await s.rates.get("slack:workspace")).toMatchObject({ blockedUntil: null, reason: null });
+    expect(await s.rates.get("nope")).toBeNull();
+  });
+
+  it(t("rates: replicas taking one key together never get more than its rate"), async () => {
+    const key = { key: "slack:channel:C9", intervalMs: 1000 };
+    const replicas = [s, b.replica(), b.replica()];
+    const got = await Promise.all(replicas.flatMap((r) => [r.rates.take([key], T0), r.rates.take([key], T0)]));
+    expect(got.filter((w) => w === 0)).toHaveLength(1);
   });
 
   it(t("outbox: a message id is added once"), async () => {

@@ -45,11 +45,12 @@ const WRITES: { [K in keyof Repos]: readonly (keyof Repos[K])[] } = {
   disputes: ["create", "update", "appendEvents"],
   holds: ["replaceForCustomers"],
   settings: ["save"],
-  outbox: ["add", "claim", "markDelivered", "markFailed", "retry"],
+  outbox: ["add", "claim", "markDelivered", "markFailed", "retry", "defer"],
   idempotency: ["put"],
   counters: ["next"],
   runs: ["add"],
   slack: ["addCard", "removeCard", "putDmChannel", "firstSeen", "forget", "prune"],
+  rates: ["take", "block", "unblock"],
 };
 
 /**
@@ -66,6 +67,7 @@ const MULTI_STATEMENT: { [K in keyof Repos]?: readonly (keyof Repos[K])[] } = {
   disputes: ["create", "update"],
   holds: ["replaceForCustomers"],
   outbox: ["add", "claim"],
+  rates: ["take", "block"],
 };
 
 /** An update of a row that does not exist. */
@@ -170,6 +172,7 @@ function disputeColumns(d: Dispute) {
 export const OUTBOX_NOTIFY = "accord_outbox";
 
 const toMessage = (r: Row<"OutboxMessage">): OutboxMessage => ({
+  seq: Number(r.seq),
   id: r.id,
   channel: r.channel as OutboxChannel,
   type: r.type,
@@ -760,7 +763,7 @@ export function repositoriesOn(db: Executor, dialect: Dialect): Repos {
         if (!mine.size) return [];
         const claimedUntil = new Date(t + leaseMs);
         await db.updateTable("OutboxMessage").set({ claimedUntil }).where("id", "in", [...mine]).execute();
-        return free.filter((m) => mine.has(m.id)).map((m) => ({ ...m, claimedUntil }));
+        return free.filter((m) => mine.has(m.id)).map((m) => ({ ...m, claimedUntil, reclaimed: m.claimedUntil !== null }));
       },
       async retry(id, now) {
         const r = await db
@@ -783,8 +786,26 @@ export function repositoriesOn(db: Executor, dialect: Dialect): Repos {
         const r = await (nextAttemptAt ? q.set({ nextAttemptAt }) : q.set({ status: "dead" })).where("id", "=", id).executeTakeFirst();
         if (Number(r.numUpdatedRows) !== 1) throw new RecordNotFoundError(`OutboxMessage ${id}`);
       },
+      async defer(id, until, opts) {
+        // a lease that runs out at `until` marks the next claim as `reclaimed`
+        await db.updateTable("OutboxMessage").set({ nextAttemptAt: until, claimedUntil: opts?.sent ? until : null }).where("id", "=", id).execute();
+      },
+      async pendingAfter({ channel, orderKey, seq, type }) {
+        const r = await db
+          .selectFrom("OutboxMessage")
+          .select((eb) => eb.fn.countAll<number>().as("n"))
+          .where("orderKey", "=", orderKey)
+          .where("seq", ">", seq)
+          .where("channel", "=", channel)
+          .where("type", "=", type)
+          .where("status", "=", "pending")
+          .executeTakeFirst();
+        return Number(r?.n ?? 0);
+      },
       async list(filter) {
         let q = db.selectFrom("OutboxMessage").selectAll();
+        if (filter.orderKey) q = q.where("orderKey", "=", filter.orderKey);
+        if (filter.type) q = q.where("type", "=", filter.type);
         if (filter.status === "failed") q = q.where((eb) => eb.or([eb("status", "=", "dead"), eb.and([eb("status", "=", "pending"), eb("attempts", ">", 0)])]));
         else if (filter.status) q = q.where("status", "=", filter.status);
         if (filter.channel) q = q.where("channel", "=", filter.channel);
@@ -863,6 +884,56 @@ export function repositoriesOn(db: Executor, dialect: Dialect): Repos {
       async prune(before) {
         const r = await db.deleteFrom("SlackSeenEvent").where("seenAt", "<", before).executeTakeFirst();
         return Number(r.numDeletedRows);
+      },
+    },
+
+    // Pacing shared by the replicas: one row per key, read under the row lock (PostgreSQL) or the write
+    // lock (SQLite) and moved on in the same short transaction.
+    rates: {
+      async take(keys, now) {
+        if (!keys.length) return 0;
+        const names = [...new Set(keys.map((k) => k.key))];
+        await db
+          .insertInto("RateLimit")
+          .values(names.map((key) => ({ key, tat: now, blockedUntil: null, reason: null, updatedAt: now })))
+          .onConflict((oc) => oc.column("key").doNothing())
+          .execute();
+        let q = db.selectFrom("RateLimit").selectAll().where("key", "in", names);
+        if (dialect.rowLocks) q = q.forUpdate();
+        const rows = new Map((await q.execute()).map((r) => [r.key, r]));
+        const t = now.getTime();
+        let wait = 0;
+        const next: { key: string; tat: Date }[] = [];
+        for (const k of keys) {
+          const r = rows.get(k.key);
+          if (!r) continue;
+          const blocked = r.blockedUntil ? asDate(r.blockedUntil).getTime() : 0;
+          if (blocked > t) {
+            wait = Math.max(wait, blocked - t);
+            continue;
+          }
+          const tat = Math.max(asDate(r.tat).getTime(), t);
+          const over = tat - t - ((k.burst ?? 1) - 1) * k.intervalMs;
+          if (over > 0) wait = Math.max(wait, over);
+          else next.push({ key: k.key, tat: new Date(tat + k.intervalMs) });
+        }
+        if (wait > 0) return wait;
+        for (const n of next) await db.updateTable("RateLimit").set({ tat: n.tat, updatedAt: now }).where("key", "=", n.key).execute();
+        return 0;
+      },
+      async block(key, until, reason, now) {
+        await db
+          .insertInto("RateLimit")
+          .values({ key, tat: now, blockedUntil: until, reason, updatedAt: now })
+          .onConflict((oc) => oc.column("key").doUpdateSet({ blockedUntil: until, reason, updatedAt: now }))
+          .execute();
+      },
+      async unblock(key, now) {
+        await db.updateTable("RateLimit").set({ blockedUntil: null, reason: null, updatedAt: now }).where("key", "=", key).execute();
+      },
+      async get(key) {
+        const r = await db.selectFrom("RateLimit").selectAll().where("key", "=", key).executeTakeFirst();
+        return r ? { key: r.key, tat: asDate(r.tat), blockedUntil: r.blockedUntil ? asDate(r.blockedUntil) : null, reason: r.reason } : null;
       },
     },
   };

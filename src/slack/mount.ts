@@ -3,6 +3,7 @@ import type express from "express";
 import type { Deps, Listener } from "../app/context.ts";
 import type { Config } from "../config.ts";
 import { CardPublisher } from "./cards.ts";
+import { SlackDelivery } from "./delivery.ts";
 import { SlackGateway, webClient, type GatewayLog } from "./gateway.ts";
 import { slackRequestGuard } from "./guard.ts";
 import { registerHandlers } from "./handlers.ts";
@@ -23,6 +24,7 @@ export interface MountedSlack {
   state: SlackState;
   gateway: SlackGateway;
   cards: CardPublisher;
+  delivery: SlackDelivery;
   stop(): Promise<void>;
 }
 
@@ -50,6 +52,8 @@ export interface MountSlackInput {
   /** tests: another state (default: the store's Slack rows) */
   state?: SlackState;
   homeDebounceMs?: number;
+  /** false: the delivery loop is not started (tests that drive it by hand) */
+  startDelivery?: boolean;
 }
 
 export async function mountSlack(input: MountSlackInput): Promise<MountedSlack> {
@@ -60,7 +64,19 @@ export async function mountSlack(input: MountSlackInput): Promise<MountedSlack> 
   const state = input.state ?? slackState(deps.store.slack);
   const client = webClient(slack.botToken, slack.apiUrl, logger);
   const gateway = new SlackGateway(client, deps, state, log);
-  const cards = new CardPublisher({ deps, gateway, disputesChannel: slack.disputesChannel, log, homeDebounceMs: input.homeDebounceMs ?? 200 });
+  let cards: CardPublisher | null = null;
+  const delivery = new SlackDelivery({
+    deps,
+    gateway,
+    disputesChannel: slack.disputesChannel,
+    log,
+    pacing: config.slackDelivery.pacing,
+    probeMs: config.slackDelivery.probeMs,
+    leaseMs: config.collections.leaseMs,
+    pollMs: config.collections.pollMs,
+    onDelivered: (emails) => cards?.homesOf(emails),
+  });
+  cards = new CardPublisher({ deps, gateway, delivery, log, homeDebounceMs: input.homeDebounceMs ?? 200 });
   const clientOptions = { ...(slack.apiUrl ? { slackApiUrl: slack.apiUrl } : {}), retryConfig: slack.apiUrl ? { retries: 0 } : { retries: 2, factor: 2, minTimeout: 300, maxTimeout: 2000 } };
 
   let bolt: App;
@@ -86,6 +102,7 @@ export async function mountSlack(input: MountSlackInput): Promise<MountedSlack> 
   });
   registerHandlers(bolt, { deps, gateway, cards, log });
   if (slack.appToken) await bolt.start();
+  if (input.startDelivery !== false) delivery.start();
 
   const prune = setInterval(() => {
     state.prune(new Date(deps.clock().getTime() - 24 * 3600_000)).catch((err: unknown) => log.warn({ err }, "pruning Slack deliveries failed"));
@@ -100,10 +117,11 @@ export async function mountSlack(input: MountSlackInput): Promise<MountedSlack> 
     state,
     gateway,
     cards,
+    delivery,
     stop() {
       stopped ??= (async () => {
         clearInterval(prune);
-        await cards.idle().catch(() => undefined);
+        await delivery.stop();
         cards.stop();
         if (slack.appToken) await bolt.stop().catch(() => undefined);
       })();

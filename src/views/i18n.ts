@@ -169,6 +169,12 @@ export interface Messages {
     dateInvalid: string;
     partialLine: (line: string) => string;
   };
+  delivery: {
+    /** to admins, when the Slack token works again after a pause */
+    resumed: (reason: string, since: string, waiting: number) => string;
+    /** on the card, for everyone but its owner: the owner's notice could not be delivered */
+    undelivered: (owner: string, reason: string) => string;
+  };
 }
 
 const en: Messages = {
@@ -361,6 +367,11 @@ const en: Messages = {
     dateInvalid: "Pick a date.",
     partialLine: (l) => `Cannot read “${l}”: write REF amount.`,
   },
+  delivery: {
+    resumed: (reason, since, n) =>
+      `Slack deliveries were paused from ${since} UTC: the bot token was refused (${reason}). They have resumed${n ? `; ${n} waiting message${n === 1 ? " is" : "s are"} being delivered now` : ""}. Nothing was lost.`,
+    undelivered: (owner, reason) => `:warning: The notice could not be delivered to ${owner} in Slack (${reason}). An admin can retry it from GET /api/v1/outbox?status=failed.`,
+  },
 };
 
 const fr: Messages = {
@@ -552,6 +563,11 @@ const fr: Messages = {
     amountInvalid: (t) => `« ${t} » n'est pas un montant (ex. 1234,56).`,
     dateInvalid: "Choisissez une date.",
     partialLine: (l) => `Ligne illisible « ${l} » : écrivez N° montant.`,
+  },
+  delivery: {
+    resumed: (reason, since, n) =>
+      `Les envois vers Slack étaient suspendus depuis le ${since} UTC : le jeton du bot était refusé (${reason}). Ils ont repris${n ? ` ; ${n} message${n === 1 ? " en attente part" : "s en attente partent"} maintenant` : ""}. Rien n'a été perdu.`,
+    undelivered: (owner, reason) => `:warning: L'avis n'a pas pu être remis à ${owner} dans Slack (${reason}). Un administrateur peut le renvoyer depuis GET /api/v1/outbox?status=failed.`,
   },
 };
 

@@ -35,6 +35,8 @@ export interface StoredMessage {
   versions: number;
   /** a message a person wrote (the sandbox's users); absent: posted by the bot */
   user?: string;
+  /** Slack message metadata (chat.postMessage `metadata`) */
+  metadata?: { event_type: string; event_payload: Record<string, unknown> };
 }
 
 export interface StoredView {
@@ -49,6 +51,8 @@ export interface StoredView {
 export type FakeReply =
   | { error: string }
   | { status: 429; retryAfter: number }
+  /** a server error; `applied`: the call took effect first (what a timeout or a crash mid-call looks like) */
+  | { status: 500 | 502 | 503; applied?: boolean }
   | { delayMs: number }
   | { ok: true; body: Record<string, unknown> };
 
@@ -208,7 +212,18 @@ export class FakeSlack extends EventEmitter {
     const scripted = this.scripts.get(method)?.shift();
     if (scripted) {
       if ("delayMs" in scripted) await new Promise((r) => setTimeout(r, scripted.delayMs));
-      else if ("status" in scripted) return send(429, { ok: false, error: "ratelimited" }, { "retry-after": String(scripted.retryAfter) });
+      else if ("status" in scripted && scripted.status === 429) return send(429, { ok: false, error: "ratelimited" }, { "retry-after": String(scripted.retryAfter) });
+      else if ("status" in scripted) {
+        if (scripted.applied) {
+          try {
+            this.answer(method, args);
+          } catch {
+            /* the error would have been the answer */
+          }
+        }
+        res.writeHead(scripted.status, { "content-type": "text/plain" });
+        return void res.end("upstream error");
+      }
       else if ("error" in scripted) return send(200, { ok: false, error: scripted.error });
       else return send(200, { ok: true, ...scripted.body });
     }
@@ -271,9 +286,22 @@ export class FakeSlack extends EventEmitter {
           blocks: (a.blocks as unknown[]) ?? [],
           threadTs: a.thread_ts ? String(a.thread_ts) : null,
           versions: 1,
+          ...(a.metadata && typeof a.metadata === "object" ? { metadata: a.metadata as StoredMessage["metadata"] & object } : {}),
         };
         this.messages.set(channel, [...(this.messages.get(channel) ?? []), msg]);
         return ok({ channel, ts: msg.ts, message: { text: msg.text, ts: msg.ts, blocks: msg.blocks } });
+      }
+      case "conversations.history":
+      case "conversations.replies": {
+        const channel = String(a.channel);
+        if (!this.messages.has(channel) && !channel.startsWith("D")) throw new Error("channel_not_found");
+        const oldest = Number(a.oldest ?? 0);
+        const all = this.messages.get(channel) ?? [];
+        const list = method === "conversations.history" ? all.filter((m) => !m.threadTs) : all.filter((m) => m.ts === String(a.ts) || m.threadTs === String(a.ts));
+        const shown = list
+          .filter((m) => Number(m.ts) >= oldest || m.ts === String(a.ts))
+          .map((m) => ({ type: "message", ts: m.ts, text: m.text, ...(m.threadTs ? { thread_ts: m.threadTs } : {}), ...(m.user ? { user: m.user } : { bot_id: "B0ACCORD" }), ...(a.include_all_metadata && m.metadata ? { metadata: m.metadata } : {}) }));
+        return ok({ messages: method === "conversations.history" ? shown.reverse() : shown, has_more: false });
       }
       case "chat.update": {
         const channel = String(a.channel);

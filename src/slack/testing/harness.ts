@@ -73,6 +73,11 @@ export async function startSeededAccord(apiUrl: string, opts: HarnessOptions = {
       SLACK_SIGNING_SECRET: SECRET,
       SLACK_BOT_TOKEN: "xoxb-test",
       SLACK_API_URL: apiUrl,
+      // Slack's real pacing is proven by the delivery tests; the others should not wait a second a post
+      SLACK_PACE_CHANNEL_PER_SEC: "1000",
+      SLACK_PACE_UPDATE_PER_MIN: "60000",
+      SLACK_PACE_WORKSPACE_PER_SEC: "10000",
+      OUTBOX_POLL_MS: "200",
       ...(opts.env ?? {}),
     },
     dir,

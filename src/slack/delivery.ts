@@ -1,0 +1,544 @@
+import type { Deps } from "../app/context.ts";
+import { CHAT_CHANGE, eventsOf, OWNER_NOTICE, type ChatChangePayload, type OwnerNoticePayload } from "../app/chatQueue.ts";
+import { findPeople } from "../app/findPeople.ts";
+import { getDispute } from "../app/getDispute.ts";
+import type { OutboxMessage, RateKey } from "../app/ports.ts";
+import { previewNotice } from "../app/previewNotice.ts";
+import type { Locale, Person } from "../domain/types.ts";
+import { formatEvent } from "../views/disputeCard.ts";
+import { t } from "../views/i18n.ts";
+import { cardMessage } from "./blocks.ts";
+import type { GatewayLog, SlackGateway } from "./gateway.ts";
+import type { PostedCard } from "./ports.ts";
+import { cardFor, channelViewer, emailsOf, peopleIndex, today } from "./render.ts";
+
+// Delivers the Slack rows of the delivery queue (src/app/chatQueue.ts), in every replica at once:
+// - each pass claims due rows with a lease (OUTBOX_LEASE_MS), the head of each dispute only, so a card
+//   update never overtakes the post that created the card; Slack is called outside any transaction and
+//   the outcome recorded in a short one; a lease left by a dead process runs out and the row is claimed again;
+// - every call is paced from the database (RateLimit rows, shared by the replicas): per channel for posts,
+//   per method tier, a workspace cap; a 429 blocks its key for Retry-After for every replica;
+// - the rendering is done at send time from the dispute's current state; several pending changes of one
+//   dispute collapse into one chat.update per copy (the last change's), thread lines are posted for each;
+// - posts carry the row id and step in Slack message metadata: a row whose outcome is unknown (claimed
+//   again after a lease ran out, or retried after a timeout or a 5xx) looks for them in the conversation
+//   first (conversations.history / .replies with include_all_metadata), so nothing is posted twice;
+// - transient failures (5xx, network, timeouts) retry with backoff; a target that is gone or unknown
+//   (channel_not_found, not_in_channel, user_not_found...) is recorded with its reason; a token that no
+//   longer works (invalid_auth, token_revoked, account_inactive) pauses every delivery of the workspace
+//   until a probe (auth.test) succeeds, then the admins are told.
+
+export const METADATA_EVENT = "accord_delivery";
+
+const GONE = new Set(["channel_not_found", "message_not_found", "is_archived", "not_in_channel", "cant_update_message", "channel_is_archived"]);
+/** Errors of one target: that step is given up, with its reason; the rest goes on. */
+const TARGET = new Set([...GONE, "user_not_found", "users_not_found", "user_disabled", "cannot_dm_bot", "messages_tab_disabled", "restricted_action", "invalid_blocks", "msg_too_long", "no_text"]);
+/** Errors of the token: the whole workspace waits. */
+const TOKEN = new Set(["invalid_auth", "token_revoked", "account_inactive", "not_authed", "token_expired", "missing_scope", "team_access_not_granted", "app_uninstalled"]);
+
+export const WORKSPACE_KEY = "slack:workspace";
+const RETRY_FOR_MS = 72 * 3600_000;
+const MAX_INLINE_WAIT_MS = 2000;
+
+export interface SlackPacing {
+  /** chat.postMessage per channel (Slack: about 1 a second) */
+  channelPerSec: number;
+  /** chat.update per minute, workspace-wide (Slack tier 3: 50+) */
+  updatePerMin: number;
+  /** every call of the deliverer, workspace-wide */
+  workspacePerSec: number;
+}
+
+export const DEFAULT_PACING: SlackPacing = { channelPerSec: 1, updatePerMin: 50, workspacePerSec: 10 };
+
+export interface SlackDeliveryOptions {
+  deps: Deps;
+  gateway: SlackGateway;
+  disputesChannel?: string | undefined;
+  log: GatewayLog;
+  pacing?: SlackPacing;
+  leaseMs?: number;
+  /** fallback polling when no wake-up came (PostgreSQL NOTIFY and in-process kicks are the usual ones) */
+  pollMs?: number;
+  /** how often a paused workspace is probed (auth.test) */
+  probeMs?: number;
+  /** after a row: the people whose Home tab may have changed */
+  onDelivered?: (emails: string[]) => void;
+}
+
+/** Why a call did not go through: wait (pacing, 429, paused), try later (transient), or give the step up. */
+class Defer extends Error {
+  constructor(
+    readonly ms: number,
+    readonly why: string,
+  ) {
+    super(`deferred ${ms} ms: ${why}`);
+  }
+}
+class Transient extends Error {}
+class TargetFailed extends Error {
+  constructor(readonly reason: string) {
+    super(reason);
+  }
+}
+class TokenFailed extends Error {
+  constructor(readonly reason: string) {
+    super(reason);
+  }
+}
+
+type SlackMessage = { ts?: string; thread_ts?: string; metadata?: { event_type?: string; event_payload?: { key?: string } } };
+
+export function backoffMs(attempts: number): number {
+  return Math.min(1000 * 2 ** Math.max(attempts - 1, 0), 15 * 60_000);
+}
+
+/**
+ * The queue's instant: the later of the business clock (rows are written with it) and the wall clock
+ * (leases, backoff and Slack's limits are real time); the same in production.
+ */
+function queueNow(deps: Deps): Date {
+  const b = deps.clock().getTime();
+  const w = Date.now();
+  return new Date(Math.max(b, w));
+}
+
+export class SlackDelivery {
+  private running: Promise<void> | null = null;
+  private again = false;
+  private stopped = false;
+  private timer: NodeJS.Timeout | null = null;
+  private probeTimer: NodeJS.Timeout | null = null;
+  private readonly pacing: SlackPacing;
+  private readonly leaseMs: number;
+  private paused: { reason: string; since: Date } | null = null;
+
+  constructor(private readonly o: SlackDeliveryOptions) {
+    this.pacing = o.pacing ?? DEFAULT_PACING;
+    this.leaseMs = o.leaseMs ?? 30_000;
+  }
+
+  start(): void {
+    this.stopped = false;
+    const poll = () => {
+      if (this.stopped) return;
+      this.timer = setTimeout(() => {
+        this.kick();
+        poll();
+      }, this.o.pollMs ?? 1000);
+      this.timer.unref();
+    };
+    poll();
+    this.kick();
+  }
+
+  /** Delivers what is due now (after a commit here, or a NOTIFY from another replica). */
+  kick = (): void => {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = (async () => {
+      do {
+        this.again = false;
+        try {
+          await this.pass();
+        } catch (err) {
+          this.o.log.error({ err }, "Slack delivery pass failed");
+        }
+      } while (this.again && !this.stopped);
+    })().finally(() => {
+      this.running = null;
+    });
+  };
+
+  /** Resolves once nothing of Slack's is due or being delivered (tests, bench); gives up after `timeoutMs`. */
+  async idle(timeoutMs = 20_000): Promise<void> {
+    const end = Date.now() + timeoutMs;
+    while (Date.now() < end) {
+      if (this.running) await this.running;
+      const due = await this.o.deps.store.outbox.due(queueNow(this.o.deps), 1, "slack");
+      const waiting = await this.o.deps.store.outbox.list({ status: "pending", channel: "slack", limit: 1 });
+      if (!due.length && !waiting.length && !this.running) return;
+      if (this.paused) return;
+      if (!this.running) this.kick();
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
+  /** The workspace pause, for /readyz. */
+  health(): { status: "ok" } | { status: "paused"; reason: string; since: string } {
+    return this.paused ? { status: "paused", reason: this.paused.reason, since: this.paused.since.toISOString() } : { status: "ok" };
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    if (this.probeTimer) clearTimeout(this.probeTimer);
+    await this.running;
+  }
+
+  // ---- a pass --------------------------------------------------------------------------------
+
+  private async pass(): Promise<void> {
+    const { deps } = this.o;
+    const ws = await deps.store.rates.get(WORKSPACE_KEY);
+    if (ws?.blockedUntil && ws.blockedUntil.getTime() > Date.now()) {
+      if (ws.reason && TOKEN.has(ws.reason)) this.pauseSeen(ws.reason);
+      return;
+    }
+    if (this.paused) await this.resumed();
+    for (let round = 0; round < 50 && !this.stopped; round++) {
+      const rows = await deps.store.outbox.claim({ channel: "slack", now: queueNow(deps), leaseMs: this.leaseMs, limit: 20 });
+      if (!rows.length) return;
+      const outcomes = await Promise.all(rows.map((m) => this.deliver(m)));
+      if (outcomes.some((o) => o === "paused")) return;
+      if (!outcomes.some((o) => o === "delivered")) return;
+    }
+  }
+
+  private async deliver(m: OutboxMessage): Promise<"delivered" | "later" | "paused"> {
+    const { deps, log } = this.o;
+    const ctx = new StepContext(this, m, Date.now());
+    try {
+      if (m.type === CHAT_CHANGE) await this.deliverChange(m, JSON.parse(m.payload) as ChatChangePayload, ctx);
+      else if (m.type === OWNER_NOTICE) await this.deliverOwnerNotice(m, JSON.parse(m.payload) as OwnerNoticePayload, ctx);
+      else throw new TargetFailed(`no Slack delivery for messages of type ${m.type}`);
+      await deps.store.outbox.markDelivered(m.id, deps.clock());
+      return "delivered";
+    } catch (err) {
+      const now = queueNow(deps);
+      if (err instanceof Defer) {
+        // a paced or rate-limited row: no attempt counted; if it posted something already, the next claim
+        // reconciles before posting again
+        await deps.store.outbox.defer(m.id, new Date(now.getTime() + err.ms), { sent: ctx.posted > 0 });
+        log.debug?.({ id: m.id, ms: err.ms, why: err.why }, "Slack delivery deferred");
+        return "later";
+      }
+      if (err instanceof TokenFailed) {
+        await deps.store.outbox.defer(m.id, now, { sent: ctx.posted > 0 });
+        await this.pause(err.reason);
+        return "paused";
+      }
+      if (err instanceof TargetFailed) {
+        await deps.store.outbox.markFailed(m.id, err.reason, null);
+        log.warn({ id: m.id, type: m.type, dispute: m.orderKey, reason: err.reason }, "Slack delivery given up: its target cannot be reached");
+        return "later";
+      }
+      const attempts = m.attempts + 1;
+      const next = new Date(now.getTime() + backoffMs(attempts));
+      const giveUp = next.getTime() - m.createdAt.getTime() > RETRY_FOR_MS;
+      await deps.store.outbox.markFailed(m.id, err instanceof Error ? err.message : String(err), giveUp ? null : next);
+      log.warn({ id: m.id, type: m.type, dispute: m.orderKey, attempts, giveUp, err: String(err) }, "Slack delivery failed");
+      return "later";
+    }
+  }
+
+  // ---- a dispute's change --------------------------------------------------------------------
+
+  private async deliverChange(m: OutboxMessage, p: ChatChangePayload, ctx: StepContext): Promise<void> {
+    const { deps, gateway } = this.o;
+    const x = await getDispute(deps, { dispute: p.disputeId });
+    const found = await findPeople(deps, { emails: [...emailsOf(x), ...p.concerned] });
+    const people = await peopleIndex(deps, [], found);
+    const known = new Map(found.map((person) => [person.email, person]));
+    const day = await today(deps);
+    const locale = (email: string | null): Locale => (email ? (known.get(email)?.locale ?? "fr") : "fr");
+    const channelLocale = locale(x.dispute.openedByEmail);
+    let copies = await gateway.state.cards.forDispute(x.dispute.id);
+    const render = async (copy: Pick<PostedCard, "kind" | "viewerEmail">) => {
+      const viewer = copy.kind === "dm" && copy.viewerEmail ? (known.get(copy.viewerEmail) ?? null) : channelViewer(channelLocale);
+      return (await cardFor(deps, x, viewer, copy.kind === "dm" ? locale(copy.viewerEmail) : channelLocale, people, day)).card;
+    };
+
+    // 1. Every copy in place, with the dispute as it is now; skipped when a later change of this dispute
+    //    is already waiting (it will render the same state or a newer one).
+    const later = await deps.store.outbox.pendingAfter({ channel: "slack", orderKey: m.orderKey, seq: m.seq, type: CHAT_CHANGE });
+    if (!later) {
+      for (const copy of copies) {
+        const msg = cardMessage(await render(copy), people.options);
+        try {
+          await ctx.call("chat.update", { channel: copy.channel, ts: copy.ts, text: msg.text, blocks: msg.blocks });
+        } catch (err) {
+          if (!(err instanceof TargetFailed && GONE.has(err.reason))) throw err;
+          this.o.log.warn({ channel: copy.channel, ts: copy.ts, error: err.reason }, "card copy gone: forgotten");
+          await gateway.state.cards.remove(copy.channel, copy.ts);
+          copies = copies.filter((c) => c !== copy);
+        }
+      }
+    }
+
+    // 2. New cards: the owner's (a new dispute, a reassignment) and the disputes channel's.
+    const reassigned = p.events.some((e) => e.type === "reassigned");
+    const owner = known.get(x.dispute.ownerEmail) ?? null;
+    const posted: PostedCard[] = [];
+    const ownerHasCard = () => copies.some((c) => c.kind === "dm" && c.viewerEmail === x.dispute.ownerEmail);
+    if (((p.opened && p.notifyOwner) || reassigned) && !ownerHasCard()) {
+      const copy = await this.postOwnerCard(ctx, m, { disputeId: x.dispute.id, number: x.dispute.number, email: x.dispute.ownerEmail, notice: p.opened }, owner, async () => {
+        const notice = p.opened && owner ? (await previewNotice(deps, { dispute: x.dispute.id, locale: owner.locale, link: `\`/dispute show ${x.dispute.number}\`` })).text : undefined;
+        return cardMessage(await render({ kind: "dm", viewerEmail: x.dispute.ownerEmail }), people.options, notice ? { notice } : {});
+      });
+      if (copy) posted.push(copy);
+    }
+    if (p.opened && this.o.disputesChannel && !copies.some((c) => c.kind === "channel")) {
+      const msg = cardMessage(await render({ kind: "channel", viewerEmail: null }), people.options);
+      try {
+        const r = await ctx.post("channel", { channel: this.o.disputesChannel, text: msg.text, blocks: msg.blocks, unfurl_links: false });
+        const copy: PostedCard = { disputeId: x.dispute.id, channel: r.channel, ts: r.ts, kind: "channel", viewerEmail: null, postedAt: deps.clock() };
+        await gateway.state.cards.add(copy);
+        posted.push(copy);
+      } catch (err) {
+        if (!(err instanceof TargetFailed)) throw err;
+        this.o.log.warn({ channel: this.o.disputesChannel, error: err.reason }, "could not post to the disputes channel");
+      }
+    }
+
+    // 3. One line per event in each copy's thread (not echoed where a thread comment came from).
+    const events = eventsOf(p);
+    for (const copy of [...copies, ...posted]) {
+      for (const [i, e] of events.entries()) {
+        if (p.thread && p.thread.channel === copy.channel && p.thread.ts === copy.ts && e.type === "commented") continue;
+        const loc = copy.kind === "dm" ? locale(copy.viewerEmail) : channelLocale;
+        try {
+          await ctx.post(`line:${i}:${copy.channel}:${copy.ts}`, { channel: copy.channel, thread_ts: copy.ts, text: formatEvent(e, t(loc), loc, people.refs), unfurl_links: false });
+        } catch (err) {
+          if (!(err instanceof TargetFailed)) throw err;
+          this.o.log.warn({ channel: copy.channel, error: err.reason }, "could not add the timeline line");
+        }
+      }
+    }
+
+    if (!later) this.o.onDelivered?.([x.dispute.ownerEmail, x.dispute.openedByEmail, ...p.concerned]);
+  }
+
+  /** A notice given up earlier (its dead row retried): the owner's card again. */
+  private async deliverOwnerNotice(m: OutboxMessage, p: OwnerNoticePayload, ctx: StepContext): Promise<void> {
+    const { deps, gateway } = this.o;
+    const x = await getDispute(deps, { dispute: p.disputeId });
+    if (x.dispute.ownerEmail !== p.email || (await gateway.state.cards.forDispute(x.dispute.id)).some((c) => c.kind === "dm" && c.viewerEmail === p.email)) return;
+    const [owner] = await findPeople(deps, { emails: [p.email] });
+    const people = await peopleIndex(deps, emailsOf(x));
+    const copy = await this.postOwnerCard(ctx, null, p, owner ?? null, async () => {
+      const notice = p.notice && owner ? (await previewNotice(deps, { dispute: x.dispute.id, locale: owner.locale, link: `\`/dispute show ${x.dispute.number}\`` })).text : undefined;
+      const card = (await cardFor(deps, x, owner ?? null, owner?.locale ?? "fr", people, await today(deps))).card;
+      return cardMessage(card, people.options, notice ? { notice } : {});
+    });
+    if (!copy) throw new TargetFailed((await deps.store.outbox.list({ orderKey: m.orderKey, type: OWNER_NOTICE })).find((r) => r.id === m.id)?.lastError ?? "user_not_found");
+  }
+
+  /**
+   * Posts the owner's card to their DM. A person Accord cannot reach in Slack (no such user, DMs closed)
+   * leaves a dead notice row of its own (listed by GET /outbox?status=failed, shown on the card the
+   * controller sees, retried by POST /outbox/{id}/retry) — when `m` is the change being delivered.
+   */
+  private async postOwnerCard(ctx: StepContext, m: OutboxMessage | null, p: OwnerNoticePayload, owner: Person | null, message: () => Promise<{ text: string; blocks: unknown[] }>): Promise<PostedCard | null> {
+    const { deps, gateway } = this.o;
+    const giveUp = async (reason: string) => {
+      this.o.log.warn({ email: p.email, dispute: p.number, reason }, "the owner cannot be reached in Slack: notice not delivered");
+      if (m) await this.recordUndelivered(m, p, reason);
+      return null;
+    };
+    if (!owner) return giveUp("person_unknown");
+    const slackId = await ctx.lookup(() => gateway.slackIdOf(owner));
+    if (!slackId) return giveUp("user_not_found");
+    let channel: string;
+    try {
+      channel = await ctx.lookup(() => gateway.dmChannel(slackId), "conversations.open");
+    } catch (err) {
+      if (err instanceof TargetFailed) return giveUp(err.reason);
+      throw err;
+    }
+    const msg = await message();
+    try {
+      const r = await ctx.post("owner", { channel, text: msg.text, blocks: msg.blocks, unfurl_links: false });
+      const copy: PostedCard = { disputeId: p.disputeId, channel: r.channel, ts: r.ts, kind: "dm", viewerEmail: p.email, postedAt: deps.clock() };
+      await gateway.state.cards.add(copy);
+      return copy;
+    } catch (err) {
+      if (err instanceof TargetFailed) return giveUp(err.reason);
+      throw err;
+    }
+  }
+
+  private async recordUndelivered(m: OutboxMessage, p: OwnerNoticePayload, reason: string): Promise<void> {
+    const { deps } = this.o;
+    const id = `${m.id}:owner`;
+    if ((await deps.store.outbox.list({ orderKey: m.orderKey, type: OWNER_NOTICE })).some((r) => r.id === id)) return;
+    await deps.store.transaction(async (tx) => {
+      await tx.outbox.add([{ id, channel: "slack", type: OWNER_NOTICE, orderKey: m.orderKey, payload: JSON.stringify(p), createdAt: deps.clock() }]);
+      await tx.outbox.markFailed(id, reason, null);
+    });
+  }
+
+  // ---- pacing and the call -------------------------------------------------------------------
+
+  /** The pacing keys of a call. */
+  keysOf(method: string, channel: string | undefined): RateKey[] {
+    const p = this.pacing;
+    const keys: RateKey[] = [{ key: WORKSPACE_KEY, intervalMs: 1000 / p.workspacePerSec, burst: Math.max(1, Math.round(p.workspacePerSec)) }];
+    // posts: Slack's limit is per channel, with a small margin against the network's jitter
+    if (method === "chat.postMessage" && channel) keys.push({ key: `slack:channel:${channel}`, intervalMs: 1050 / p.channelPerSec, burst: 1 });
+    else if (method === "chat.update") keys.push({ key: "slack:method:chat.update", intervalMs: 60_000 / p.updatePerMin, burst: 10 });
+    else keys.push({ key: `slack:method:${method}`, intervalMs: 1200, burst: 20 });
+    return keys;
+  }
+
+  /** Waits for the call's pacing slots (here when short, else the row is deferred), then calls Slack once. */
+  async pacedCall<T>(method: string, args: Record<string, unknown>, budget: { started: number }): Promise<T> {
+    const { deps } = this.o;
+    const keys = this.keysOf(method, typeof args.channel === "string" ? args.channel : undefined);
+    for (;;) {
+      const wait = await deps.store.rates.take(keys, new Date());
+      if (!wait) break;
+      // a long wait, or one that would outlast the lease: the row goes back to the queue until then
+      if (wait > MAX_INLINE_WAIT_MS || Date.now() + wait - budget.started > this.leaseMs / 2) throw new Defer(wait, `pacing ${method}`);
+      await new Promise((r) => setTimeout(r, wait));
+    }
+    try {
+      return (await this.o.gateway.client.apiCall(method, args)) as T;
+    } catch (err) {
+      throw await this.classify(method, args, err);
+    }
+  }
+
+  private async classify(method: string, args: Record<string, unknown>, err: unknown): Promise<Error> {
+    const { deps } = this.o;
+    const e = err as { code?: string; retryAfter?: number; data?: { error?: string }; statusCode?: number };
+    if (e.code === "slack_webapi_rate_limited_error") {
+      const ms = Math.max(1, e.retryAfter ?? 1) * 1000;
+      const now = new Date();
+      const [, key] = this.keysOf(method, typeof args.channel === "string" ? args.channel : undefined);
+      await deps.store.rates.block(key!.key, new Date(now.getTime() + ms), "ratelimited", now);
+      this.o.log.warn({ method, retryAfterMs: ms, key: key!.key }, "Slack rate limit: every replica waits Retry-After");
+      return new Defer(ms, "429");
+    }
+    if (e.code === "slack_webapi_platform_error") {
+      const code = e.data?.error ?? "unknown_error";
+      if (TOKEN.has(code)) return new TokenFailed(code);
+      if (TARGET.has(code)) return new TargetFailed(code);
+      if (code === "ratelimited") return new Defer(1000, "ratelimited");
+      return new Transient(`${method}: ${code}`);
+    }
+    return new Transient(`${method}: ${e.code ?? ""} ${e.statusCode ?? ""} ${err instanceof Error ? err.message : String(err)}`.replace(/\s+/g, " ").trim());
+  }
+
+  // ---- a paused workspace --------------------------------------------------------------------
+
+  private async pause(reason: string): Promise<void> {
+    const { deps, log } = this.o;
+    const now = new Date();
+    // far ahead: only a successful probe unblocks it
+    await deps.store.rates.block(WORKSPACE_KEY, new Date(now.getTime() + 365 * 24 * 3600_000), reason, now);
+    log.error({ reason }, "Slack token refused: every Slack delivery of the workspace is paused until it works again (nothing is lost)");
+    this.pauseSeen(reason, now);
+  }
+
+  private pauseSeen(reason: string, since = new Date()): void {
+    if (!this.paused) this.paused = { reason, since };
+    if (this.probeTimer || this.stopped) return;
+    this.probeTimer = setTimeout(() => {
+      this.probeTimer = null;
+      void this.probe();
+    }, this.o.probeMs ?? 60_000);
+    this.probeTimer.unref();
+  }
+
+  private async probe(): Promise<void> {
+    if (this.stopped) return;
+    const { deps, log } = this.o;
+    try {
+      await this.o.gateway.client.apiCall("auth.test", {});
+    } catch (err) {
+      log.warn({ err: String(err) }, "Slack token still refused: deliveries stay paused");
+      return this.pauseSeen(this.paused?.reason ?? "invalid_auth");
+    }
+    await deps.store.rates.unblock(WORKSPACE_KEY, new Date());
+    await this.resumed();
+    this.kick();
+  }
+
+  /** The token works again: tell the admins once (the replica that unblocked it). */
+  private async resumed(): Promise<void> {
+    const was = this.paused;
+    this.paused = null;
+    if (!was) return;
+    const { deps, log, gateway } = this.o;
+    const waiting = (await deps.store.outbox.list({ status: "pending", channel: "slack", limit: 10_000 })).length;
+    log.info({ reason: was.reason, since: was.since, waiting }, "Slack token works again: deliveries resumed");
+    for (const admin of await deps.store.people.list({ role: "admin" })) {
+      const id = await gateway.slackIdOf(admin).catch(() => null);
+      if (!id) continue;
+      const tr = t(admin.locale);
+      try {
+        const channel = await gateway.dmChannel(id);
+        await gateway.call("chat.postMessage", { channel, text: tr.delivery.resumed(was.reason, was.since.toISOString().slice(0, 16).replace("T", " "), waiting), unfurl_links: false });
+      } catch (err) {
+        log.warn({ err: String(err), admin: admin.email }, "could not tell an admin that Slack deliveries resumed");
+      }
+    }
+  }
+}
+
+/**
+ * The calls of one row: paced, and for a row whose earlier attempt may have posted (claimed again, or
+ * retried), each post is first looked for in the conversation by its metadata key.
+ */
+class StepContext {
+  private seen = new Map<string, SlackMessage[]>();
+  private readonly suspect: boolean;
+  /** posts made by this attempt */
+  posted = 0;
+
+  constructor(
+    private readonly d: SlackDelivery,
+    private readonly m: OutboxMessage,
+    private readonly started: number,
+  ) {
+    this.suspect = Boolean(m.reclaimed) || m.attempts > 0;
+  }
+
+  call<T>(method: string, args: Record<string, unknown>): Promise<T> {
+    return this.d.pacedCall<T>(method, args, { started: this.started });
+  }
+
+  /** A lookup the gateway caches (users.lookupByEmail, conversations.open): paced only when it calls. */
+  async lookup<T>(fn: () => Promise<T>, method?: string): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      const e = err as { slackError?: string };
+      if (e.slackError && TARGET.has(e.slackError)) throw new TargetFailed(e.slackError);
+      if (e.slackError && TOKEN.has(e.slackError)) throw new TokenFailed(e.slackError);
+      throw new Transient(`${method ?? "lookup"}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+
+  /** chat.postMessage with this step's key in the metadata; a post an earlier attempt made is found, not repeated. */
+  async post(step: string, args: Record<string, unknown>): Promise<{ channel: string; ts: string }> {
+    const key = `${this.m.id}:${step}`;
+    const channel = String(args.channel);
+    if (this.suspect) {
+      const thread = typeof args.thread_ts === "string" ? args.thread_ts : null;
+      const found = (await this.history(channel, thread)).find((x) => x.metadata?.event_type === METADATA_EVENT && x.metadata.event_payload?.key === key);
+      if (found?.ts) return { channel, ts: found.ts };
+    }
+    const r = await this.call<{ channel?: string; ts?: string }>("chat.postMessage", { ...args, metadata: { event_type: METADATA_EVENT, event_payload: { key } } });
+    this.posted++;
+    if (!r.ts) throw new Transient("chat.postMessage: no ts");
+    return { channel: r.channel ?? channel, ts: r.ts };
+  }
+
+  private async history(channel: string, thread: string | null): Promise<SlackMessage[]> {
+    const k = `${channel}|${thread ?? ""}`;
+    const hit = this.seen.get(k);
+    if (hit) return hit;
+    const oldest = String(Math.floor(this.m.createdAt.getTime() / 1000) - 60);
+    const r = thread
+      ? await this.call<{ messages?: SlackMessage[] }>("conversations.replies", { channel, ts: thread, include_all_metadata: true, limit: 200, oldest })
+      : await this.call<{ messages?: SlackMessage[] }>("conversations.history", { channel, include_all_metadata: true, limit: 200, oldest });
+    const list = r.messages ?? [];
+    this.seen.set(k, list);
+    return list;
+  }
+}
