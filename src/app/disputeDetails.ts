@@ -14,6 +14,8 @@ export interface DisputeDetails {
   /** Every disputed item has been paid meanwhile: suggest resolving as "customer paid". */
   allPaid: boolean;
   timeline?: TimelineEvent[];
+  /** notices to the owner that a chat platform could not deliver (dead queue rows), with the reason */
+  undelivered?: { email: string; channel: string; reason: string; id: string }[];
 }
 
 export async function loadDetails(tx: Repos, disputes: Dispute[], opts: { timeline?: boolean } = {}): Promise<DisputeDetails[]> {

@@ -228,7 +228,8 @@ export class SlackDelivery {
       }
       const attempts = m.attempts + 1;
       const next = new Date(now.getTime() + backoffMs(attempts));
-      const giveUp = next.getTime() - m.createdAt.getTime() > RETRY_FOR_MS;
+      // its age on the business clock (the one it was written with; the wall clock in production)
+      const giveUp = deps.clock().getTime() + backoffMs(attempts) - m.createdAt.getTime() > RETRY_FOR_MS;
       await deps.store.outbox.markFailed(m.id, err instanceof Error ? err.message : String(err), giveUp ? null : next);
       log.warn({ id: m.id, type: m.type, dispute: m.orderKey, attempts, giveUp, err: String(err) }, "Slack delivery failed");
       return "later";
@@ -318,13 +319,16 @@ export class SlackDelivery {
     const x = await getDispute(deps, { dispute: p.disputeId });
     if (x.dispute.ownerEmail !== p.email || (await gateway.state.cards.forDispute(x.dispute.id)).some((c) => c.kind === "dm" && c.viewerEmail === p.email)) return;
     const [owner] = await findPeople(deps, { emails: [p.email] });
+    gateway.forgetLookup(p.email);
     const people = await peopleIndex(deps, emailsOf(x));
     const copy = await this.postOwnerCard(ctx, null, p, owner ?? null, async () => {
       const notice = p.notice && owner ? (await previewNotice(deps, { dispute: x.dispute.id, locale: owner.locale, link: `\`/dispute show ${x.dispute.number}\`` })).text : undefined;
       const card = (await cardFor(deps, x, owner ?? null, owner?.locale ?? "fr", people, await today(deps))).card;
       return cardMessage(card, people.options, notice ? { notice } : {});
     });
-    if (!copy) throw new TargetFailed((await deps.store.outbox.list({ orderKey: m.orderKey, type: OWNER_NOTICE })).find((r) => r.id === m.id)?.lastError ?? "user_not_found");
+    if (!copy) throw new TargetFailed(ctx.lastTargetError ?? "user_not_found");
+    // delivered at last: the warning goes from the other copies
+    await this.queueRefresh(deps.store, p);
   }
 
   /**
@@ -335,6 +339,7 @@ export class SlackDelivery {
   private async postOwnerCard(ctx: StepContext, m: OutboxMessage | null, p: OwnerNoticePayload, owner: Person | null, message: () => Promise<{ text: string; blocks: unknown[] }>): Promise<PostedCard | null> {
     const { deps, gateway } = this.o;
     const giveUp = async (reason: string) => {
+      ctx.lastTargetError = reason;
       this.o.log.warn({ email: p.email, dispute: p.number, reason }, "the owner cannot be reached in Slack: notice not delivered");
       if (m) await this.recordUndelivered(m, p, reason);
       return null;
@@ -368,7 +373,15 @@ export class SlackDelivery {
     await deps.store.transaction(async (tx) => {
       await tx.outbox.add([{ id, channel: "slack", type: OWNER_NOTICE, orderKey: m.orderKey, payload: JSON.stringify(p), createdAt: deps.clock() }]);
       await tx.outbox.markFailed(id, reason, null);
+      // the copies others see show it: a refresh of the cards, after this change
+      await this.queueRefresh(tx, p);
     });
+  }
+
+  /** A change row with no events: every copy rendered again (after a notice was given up or delivered). */
+  private async queueRefresh(tx: Pick<Deps["store"], "outbox">, p: Pick<OwnerNoticePayload, "disputeId" | "number">): Promise<void> {
+    const payload: ChatChangePayload = { disputeId: p.disputeId, number: p.number, opened: false, notifyOwner: false, events: [], thread: null, concerned: [] };
+    await tx.outbox.add([{ id: this.o.deps.newId(), channel: "slack", type: CHAT_CHANGE, orderKey: p.number, payload: JSON.stringify(payload), createdAt: this.o.deps.clock() }]);
   }
 
   // ---- pacing and the call -------------------------------------------------------------------
@@ -489,6 +502,7 @@ class StepContext {
   private readonly suspect: boolean;
   /** posts made by this attempt */
   posted = 0;
+  lastTargetError: string | null = null;
 
   constructor(
     private readonly d: SlackDelivery,

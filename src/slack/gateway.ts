@@ -112,6 +112,11 @@ export class SlackGateway {
     return id;
   }
 
+  /** Forgets what users.lookupByEmail said of an email (a notice retried once the person joined Slack). */
+  forgetLookup(email: string): void {
+    this.ids.delete(email);
+  }
+
   forgetPerson(slackUserId: string): void {
     this.persons.delete(slackUserId);
   }

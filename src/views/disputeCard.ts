@@ -154,6 +154,8 @@ export function buildDisputeCard(x: DisputeDetails, viewer: Person | null, local
   const notes: string[] = [];
   if (d.resolution) notes.push(m.card.resolution(m.outcome[d.resolution.outcome], d.closedByEmail ? personRef(d.closedByEmail, opts.people).name : "", d.resolution.note));
   if (x.allPaid) notes.push(m.card.allPaid);
+  // the owner's notice that could not be delivered: shown to everyone but the owner (the controller acts on it)
+  for (const u of x.undelivered ?? []) if (viewer?.email !== u.email) notes.push(m.delivery.undelivered(personRef(u.email, opts.people).name, u.reason));
 
   const last = [...(x.timeline ?? [])].reverse().find((e) => e.type === "commented");
   const lastUpdate = last ? m.card.lastUpdate(last.byEmail ? personRef(last.byEmail, opts.people).name : m.timeline.system, date(last.at.toISOString().slice(0, 10)), last.text ?? "") : null;
