@@ -260,6 +260,11 @@ export interface Rates {
   /** No call on `key` before `until` (a 429's Retry-After; a token error: far ahead until `unblock`). */
   block(key: string, until: Date, reason: string, now: Date): Promise<void>;
   unblock(key: string, now: Date): Promise<void>;
+  /**
+   * The next slot of `key` not before `at` (a call's completion plus its interval: the next call then
+   * reaches Slack at least an interval after this one did, however late this one left).
+   */
+  notBefore(key: string, at: Date, now: Date): Promise<void>;
   get(key: string): Promise<RateState | null>;
 }
 

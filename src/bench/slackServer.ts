@@ -2,9 +2,8 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { App, ExpressReceiver, LogLevel } from "@slack/bolt";
 import express from "express";
-import { openDispute } from "../app/openDispute.ts";
-import { SECRET, startSeededAccord, USERS } from "../slack/testing/harness.ts";
-import { benchOwners } from "./slackOwners.ts";
+import { SECRET, startSeededAccord } from "../slack/testing/harness.ts";
+import { openOwnerCards, owners } from "../slack/testing/replicas.ts";
 
 // The server side of `npm run bench:slack`, in its own process (so that the load generator and the
 // fake Slack do not share an event loop with the server they measure):
@@ -33,26 +32,7 @@ async function main(): Promise<void> {
     const { accord } = await startSeededAccord(apiUrl, { items: 1, clock: () => new Date(), env });
     // One owner, one customer and one dispute per card: each action of the bench lands on its own
     // dispute, DM and customer (nothing serialises on a shared customer's row lock).
-    const store = accord.deps.store;
-    const owners = benchOwners(n);
-    await store.people.upsertMany(owners.map((o) => ({ email: o.email, name: o.name, role: "sales" as const, locale: "en" as const, slackUserId: o.id })));
-    const cards: { id: number; channel: string; ts: string; user: string }[] = [];
-    for (let i = 0; i < n; i++) {
-      const o = owners[i]!;
-      const [customer] = await store.customers.upsertMany([{ ref: `B${String(i).padStart(4, "0")}`, name: `Bench client ${i}`, currency: "EUR", salesRepEmail: o.email, controllerEmail: USERS.carla.email }]);
-      await store.items.upsertMany([{ customerId: customer!.id, ref: `F-B-${i}`, kind: "invoice", issuedOn: "2026-01-05", dueOn: "2026-02-04", amount: 1000_00, openAmount: 1000_00, currency: "EUR" }]);
-      const { dispute } = await openDispute(accord.deps, {
-        customerRef: customer!.ref,
-        items: [{ ref: `F-B-${i}` }],
-        reasonCode: "price",
-        statement: `Bench dispute ${i}`,
-        openedByEmail: USERS.carla.email,
-        ownerEmail: o.email,
-      });
-      await accord.slack!.idle();
-      const copy = (await accord.slack!.state.cards.forDispute(dispute.id)).find((c) => c.viewerEmail === o.email);
-      cards.push({ id: dispute.id, channel: copy!.channel, ts: copy!.ts, user: o.id });
-    }
+    const cards = await openOwnerCards(accord, owners(n));
     ready = { url: `${accord.url}/slack/events`, cards };
     stop = () => accord.stop();
   }

@@ -987,6 +987,14 @@ describe.each([
     expect(await s.rates.take([ws], at(10_000))).toBe(0);
     expect(await s.rates.get("slack:workspace")).toMatchObject({ blockedUntil: null, reason: null });
     expect(await s.rates.get("nope")).toBeNull();
+    // a call that left late pushes the next slot to its completion plus the interval, never back
+    expect(await s.rates.take([channel], at(20_000))).toBe(0);
+    await other.rates.notBefore(channel.key, at(21_300), at(20_300));
+    expect(await s.rates.take([channel], at(21_000))).toBe(300);
+    await s.rates.notBefore(channel.key, at(20_500), at(20_500));
+    expect(await s.rates.take([channel], at(21_300))).toBe(0);
+    await s.rates.notBefore("slack:channel:new", at(30_000), at(29_000));
+    expect(await s.rates.take([{ key: "slack:channel:new", intervalMs: 1000 }], at(29_500))).toBe(500);
   });
 
   it(t("rates: replicas taking one key together never get more than its rate"), async () => {

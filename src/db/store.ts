@@ -50,7 +50,7 @@ const WRITES: { [K in keyof Repos]: readonly (keyof Repos[K])[] } = {
   counters: ["next"],
   runs: ["add"],
   slack: ["addCard", "removeCard", "putDmChannel", "firstSeen", "forget", "prune"],
-  rates: ["take", "block", "unblock"],
+  rates: ["take", "block", "unblock", "notBefore"],
 };
 
 /**
@@ -67,7 +67,7 @@ const MULTI_STATEMENT: { [K in keyof Repos]?: readonly (keyof Repos[K])[] } = {
   disputes: ["create", "update"],
   holds: ["replaceForCustomers"],
   outbox: ["add", "claim"],
-  rates: ["take", "block"],
+  rates: ["take", "block", "notBefore"],
 };
 
 /** An update of a row that does not exist. */
@@ -927,6 +927,13 @@ export function repositoriesOn(db: Executor, dialect: Dialect): Repos {
           .values({ key, tat: now, blockedUntil: until, reason, updatedAt: now })
           .onConflict((oc) => oc.column("key").doUpdateSet({ blockedUntil: until, reason, updatedAt: now }))
           .execute();
+      },
+      async notBefore(key, at, now) {
+        let q = db.selectFrom("RateLimit").select("tat").where("key", "=", key);
+        if (dialect.rowLocks) q = q.forUpdate();
+        const row = await q.executeTakeFirst();
+        if (!row) await db.insertInto("RateLimit").values({ key, tat: at, blockedUntil: null, reason: null, updatedAt: now }).execute();
+        else if (asDate(row.tat).getTime() < at.getTime()) await db.updateTable("RateLimit").set({ tat: at, updatedAt: now }).where("key", "=", key).execute();
       },
       async unblock(key, now) {
         await db.updateTable("RateLimit").set({ blockedUntil: null, reason: null, updatedAt: now }).where("key", "=", key).execute();

@@ -412,6 +412,14 @@ export class SlackDelivery {
       return (await this.o.gateway.client.apiCall(method, args)) as T;
     } catch (err) {
       throw await this.classify(method, args, err);
+    } finally {
+      // The slot was taken when the call left; under load it may reach Slack late. Posts in a channel are
+      // spaced from when the call came back too, so two never reach Slack within the channel's interval.
+      const channel = keys.find((k) => k.key.startsWith("slack:channel:"));
+      if (channel) {
+        const now = new Date();
+        await deps.store.rates.notBefore(channel.key, new Date(now.getTime() + channel.intervalMs), now).catch((err: unknown) => this.o.log.warn({ err, key: channel.key }, "pacing: could not record a post's completion"));
+      }
     }
   }
 

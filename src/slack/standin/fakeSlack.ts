@@ -68,6 +68,13 @@ export class FakeSlack extends EventEmitter {
   readonly responses: { id: string; body: Record<string, unknown>; at: number; ts: string }[] = [];
   readonly files: { channel: string; filename: string; title: string; content: Buffer; ts: string }[] = [];
   readonly botUserId = "UACCORDBOT";
+  /**
+   * Slack's limits, enforced when set (the benches): more than `channelPerSec` posts in one channel or
+   * `workspacePerSec` calls in the workspace within a second get a 429 with Retry-After 1, counted in `limited`.
+   */
+  limits: { channelPerSec: number; workspacePerSec: number } | null = null;
+  limited = 0;
+  private windows = new Map<string, number[]>();
   private scripts = new Map<string, FakeReply[]>();
   private server: http.Server;
   private seq = 0;
@@ -209,6 +216,10 @@ export class FakeSlack extends EventEmitter {
     const args = parseArgs(raw, String(req.headers["content-type"] ?? ""));
     const token = /^Bearer\s+(.+)$/i.exec(String(req.headers.authorization ?? ""))?.[1] ?? (typeof args.token === "string" ? args.token : null);
     this.record(method, args, token);
+    if (this.limits && this.overLimit(method, args)) {
+      this.limited++;
+      return send(429, { ok: false, error: "ratelimited" }, { "retry-after": "1" });
+    }
     const scripted = this.scripts.get(method)?.shift();
     if (scripted) {
       if ("delayMs" in scripted) await new Promise((r) => setTimeout(r, scripted.delayMs));
@@ -232,6 +243,20 @@ export class FakeSlack extends EventEmitter {
     } catch (e) {
       send(200, { ok: false, error: e instanceof Error ? e.message : String(e) });
     }
+  }
+
+  /** Sliding one-second windows: the workspace's calls, and each channel's posts. */
+  private overLimit(method: string, args: Record<string, unknown>): boolean {
+    const now = performance.now();
+    const hit = (key: string, max: number) => {
+      const w = (this.windows.get(key) ?? []).filter((t) => now - t < 1000);
+      this.windows.set(key, w);
+      if (w.length >= max) return true;
+      w.push(now);
+      return false;
+    };
+    if (hit("workspace", this.limits!.workspacePerSec)) return true;
+    return method === "chat.postMessage" && typeof args.channel === "string" && hit(`channel:${args.channel}`, this.limits!.channelPerSec);
   }
 
   private record(method: string, args: Record<string, unknown>, token: string | null): void {
