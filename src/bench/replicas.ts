@@ -40,15 +40,16 @@ async function run(n: number, adminUrl: string, fake: FakeSlack): Promise<Outcom
   const sim = new SlackSim(`${proxy.url}/slack/events`, SECRET);
   const limitedBefore = fake.limited;
   try {
-    // warm up each replica (first requests compile the handlers' code paths)
-    for (let i = 0; i < 2 * n; i++) {
+    // warm up each replica (the first requests compile the handlers' code paths, fill the pools)
+    const warm = 10 * n;
+    for (let i = 0; i < warm; i++) {
       const c = cards[cards.length - 1 - i]!;
       await clickAndSubmit(fake, sim, c, { id: "card.comment", value: encodeAction({ t: "card", a: "comment", d: c.id, v: 1 }), trigger: `trig.${c.user}.warm`, fields: { text: { value: "warm-up" } } }, timings());
     }
     const t = timings();
     const sent: { card: (typeof cards)[number]; text: string }[] = [];
     await paced(SECONDS, RATE, async (i) => {
-      const card = cards[i % (cards.length - 2 * n)]!;
+      const card = cards[i % (cards.length - warm)]!;
       if (card.busy) return;
       card.busy = true;
       const text = `Bench update #${i}.`;
