@@ -116,7 +116,7 @@ export class Replica {
   async start(): Promise<void> {
     if (!this.port) this.port = await freePort();
     this.stderr = "";
-    const proc = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], { cwd: ROOT, env: { ...process.env, ...this.env, PORT: String(this.port) }, stdio: ["ignore", "ignore", "pipe"] });
+    const proc = spawn(process.execPath, [...(process.env.BENCH_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : []), "--import", "tsx", "src/main.ts"], { cwd: ROOT, env: { ...process.env, ...this.env, PORT: String(this.port) }, stdio: ["ignore", "ignore", "pipe"] });
     this.proc = proc;
     proc.stderr!.on("data", (c) => (this.stderr += c));
     const end = Date.now() + 60_000;
