@@ -4,6 +4,9 @@ import { displayAmount, formatAmount } from "../domain/money.ts";
 import type { Action } from "../domain/permissions.ts";
 import type { Command } from "../domain/lifecycle.ts";
 import type { DisputeStatus, Locale, Role } from "../domain/types.ts";
+import { frenchTypography } from "./typography.ts";
+
+export { frenchTypography };
 
 // The one renderer of coded errors (DESIGN.md examples 8 and 12): a message key and its typed parameters
 // -> a sentence in the viewer's language, amounts and dates formatted for their locale. Chat surfaces use
@@ -255,15 +258,6 @@ const FR_CODE: Record<ErrorCode, string> = {
   idempotency_mismatch: "Cette clé d'idempotence a déjà servi pour une autre demande.",
   unprocessable: "La demande a été refusée.",
 };
-
-/** French typography: a non-breaking space before « : » and inside « », a narrow one before ; ! ? */
-export function frenchTypography(text: string): string {
-  return text
-    .replace(/ +:/g, "\u00a0:")
-    .replace(/ +([;!?])/g, "\u202f$1")
-    .replace(/« +/g, "«\u00a0")
-    .replace(/ +»/g, "\u00a0»");
-}
 
 export const CATALOGUES: Record<Locale, Catalogue> = { en: EN, fr: FR };
 
