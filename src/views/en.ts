@@ -3,6 +3,7 @@ import type { Messages } from "./i18n.ts";
 // The English catalogue. The French one is src/views/fr.ts; the shape of both is Messages (src/views/i18n.ts).
 
 export const en: Messages = {
+  level: { none: "no reminder yet", notice: "pre-due notice", R1: "R1", R2: "R2", R3: "R3", R4: "R4", R5: "R5" },
   status: { open: "Open", resolved: "Resolved", withdrawn: "Withdrawn" },
   priority: { low: "Low", normal: "Normal", high: "High", urgent: "Urgent" },
   outcome: {
@@ -107,7 +108,7 @@ export const en: Messages = {
     reassignTitle: "Reassign",
     reassignTo: "New owner",
     note: "Note",
-    noteOptional: "Note (optional)",
+    noteOptional: "Note",
     followUpTitle: "Set follow-up",
     followUpOn: "Next follow-up",
     resolveTitle: "Resolve",

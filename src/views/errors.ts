@@ -182,7 +182,7 @@ export const FR: Catalogue = {
   // REST and CLI only today (schema messages, ledger row errors): the French reader gets the code's sentence.
   untranslated: () => "La demande a été refusée : une donnée n'est pas valable.",
   actor_required: (p) => `Indiquez qui agit : le champ ${p.field} est obligatoire.`,
-  unknown_person: (p) => `${p.email} n'est pas utilisateur d'Accord : demandez à un administrateur de l'ajouter.`,
+  unknown_person: (p) => `Aucun utilisateur d'Accord n'a l'adresse ${p.email} : demandez à un administrateur de l'ajouter.`,
   owner_unknown: () => "Cette personne n'est pas utilisatrice d'Accord : choisissez quelqu'un d'autre ou demandez à un administrateur de l'ajouter.",
   forbidden_action: (p) => `${p.email} (${FR_ROLE[p.role]}) ne peut pas ${FR_ACTION[p.action](p.number)}.`,
   api_scope: (p) => `Ce jeton d'API (${p.client}) ne permet pas ${p.method} ${p.path} : il faut le droit ${list(p.scopes, "ou")}.`,
@@ -200,8 +200,8 @@ export const FR: Catalogue = {
   priority_invalid: () => "Choisissez une priorité : basse, normale, haute ou urgente.",
   idempotency_mismatch: () => "Cette clé d'idempotence (Idempotency-Key) a déjà servi pour une autre demande.",
   no_sales_rep: (p) => `Le client ${p.ref} n'a pas de commercial : désignez le chargé de résolution.`,
-  may_not_own: (p) => `${p.email} (${FR_ROLE[p.role]}) ne peut pas être chargé de résolution : choisissez un chargé de recouvrement, un commercial, le support ou la logistique.`,
-  already_owner: (p) => `${p.email} est déjà chargé de résolution du litige ${p.number}.`,
+  may_not_own: (p) => `${p.email} (${FR_ROLE[p.role]}) ne peut pas se voir confier un litige : choisissez un chargé de recouvrement, un commercial, le support ou la logistique.`,
+  already_owner: (p) => `Le litige ${p.number} est déjà confié à ${p.email}.`,
   customer_already_flagged: (p) =>
     p.number ? `${p.ref ? `Le client ${p.ref}` : "Ce client"} est déjà signalé en litige par ${p.number}.` : "Ce client a déjà un litige client ouvert.",
   illegal_transition: (p) => `Le litige ${p.number} est ${FR_STATUS[p.status]} : impossible de ${FR_COMMAND[p.command]}.`,

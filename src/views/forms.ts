@@ -59,7 +59,7 @@ export function itemOption(c: ItemChoice, locale: Locale): Option {
   const m = t(locale);
   return {
     value: String(c.item.id),
-    label: m.form.itemOption(c.item.ref, displayDate(c.item.dueOn, locale), displayAmount(c.undisputed, c.item.currency, locale), c.item.dunningLevel),
+    label: m.form.itemOption(c.item.ref, displayDate(c.item.dueOn, locale), displayAmount(c.undisputed, c.item.currency, locale), m.level[c.item.dunningLevel]),
   };
 }
 

@@ -7,6 +7,8 @@ import { fr } from "./fr.ts";
 // The message catalogue, keyed by locale. The person's `locale` decides; unknown people get both.
 
 export interface Messages {
+  /** dunning levels (niveaux de relance) */
+  level: Record<DunningLevel, string>;
   status: Record<DisputeStatus, string>;
   priority: Record<Priority, string>;
   outcome: Record<Outcome, string>;
