@@ -20,6 +20,7 @@ const SAMPLES: { [K in MessageKey]: ErrorParams[K] } = {
   dispute_not_found: { number: "D-2026-0042" },
   customer_not_found: { ref: "C001" },
   customer_required: {},
+  reason_required: {},
   reason_not_found: { code: "prix" },
   reason_inactive: { code: "po_missing" },
   reason_exists: { code: "price" },
