@@ -165,14 +165,20 @@ export const en: Messages = {
     template: "Owner notice template",
     editTemplate: "Edit template",
   },
+  roles: { controller: "credit controllers", sales: "sales reps", manager: "managers", admin: "admins" },
   reply: {
-    help:
-      "*/dispute* — disputes on customer invoices\n" +
-      "• `/dispute new [customer]` — open a dispute\n" +
-      "• `/dispute list [mine|overdue|all] [reason:<code>] [owner:@user]` — list disputes\n" +
-      "• `/dispute show D-2026-0042` — show a dispute\n" +
-      "• `/dispute customer <ref or name>` — flag a customer (customer-level dispute), or clear the flag\n" +
-      "• `/dispute export [csv|xlsx] [mine|overdue|all] [reason:<code>] [owner:@user]` — the list as a file in your DMs",
+    help: {
+      title: "*/dispute* — disputes on customer invoices",
+      new: "• `/dispute new [customer]` — open a dispute",
+      list: "• `/dispute list [mine|overdue|all] [status:open|resolved|withdrawn|all] [reason:<code>] [owner:@user]` — list disputes",
+      show: "• `/dispute show D-2026-0042` — show a dispute",
+      customer: "• `/dispute customer <ref or name>` — flag a customer (customer-level dispute), or clear the flag",
+      export: "• `/dispute export [csv|xlsx] [filters]` — the list as a file in your DMs",
+      filters:
+        "Filters: `mine` (the default) the disputes you own, opened or control, `overdue` those past their follow-up date, `all` every one you may see; " +
+        "`status:` open (the default), resolved, withdrawn or all; `reason:<code>` one dispute reason; `owner:@user` one resolution owner, picked (`@` then a name from the list) or typed (`owner:@Paul Durand`).",
+    },
+    onlyRoles: (roles, action) => `Only ${roles} may ${action}. Nothing was changed.`,
     notKnown:
       "You are not an Accord user yet. Ask an admin to add you (POST /api/v1/people, or `npm run accord -- import people.csv`) with the email of your Slack account.",
     forbidden: "Sorry, you may not do that on this dispute. Nothing was changed.",

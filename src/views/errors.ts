@@ -279,3 +279,8 @@ export function errorText(err: AccordError, locale: Locale): string {
 export function apiMessage(err: AccordError): string {
   return renderMessage(err.key, err.params, formatFor("en", true));
 }
+
+/** An action on no dispute in particular, in words (« ouvrir un litige », "open disputes"). */
+export function actionPhrase(action: Action, locale: Locale): string {
+  return (locale === "fr" ? FR_ACTION : EN_ACTION)[action](undefined);
+}

@@ -170,14 +170,20 @@ export const fr: Messages = typographed<Messages>({
     template: "Modèle de l'avis au chargé de résolution",
     editTemplate: "Modifier le modèle",
   },
+  roles: { controller: "les chargés de recouvrement", sales: "les commerciaux", manager: "les responsables", admin: "les administrateurs" },
   reply: {
-    help:
-      "*/dispute* — litiges sur factures clients\n" +
-      "• `/dispute new [client]` — ouvrir un litige\n" +
-      "• `/dispute list [mine|overdue|all] [reason:<code>] [owner:@personne]` — lister les litiges\n" +
-      "• `/dispute show D-2026-0042` — afficher un litige\n" +
-      "• `/dispute customer <code ou nom>` — signaler un client (litige client) ou lever le signalement\n" +
-      "• `/dispute export [csv|xlsx] [mine|overdue|all] [reason:<code>] [owner:@personne]` — la liste en fichier, dans vos messages",
+    help: {
+      title: "*/dispute* — litiges sur factures clients",
+      new: "• `/dispute new [client]` — ouvrir un litige",
+      list: "• `/dispute list [mine|overdue|all] [status:open|resolved|withdrawn|all] [reason:<code>] [owner:@personne]` — lister les litiges",
+      show: "• `/dispute show D-2026-0042` — afficher un litige",
+      customer: "• `/dispute customer <code ou nom>` — signaler un client (litige client) ou lever le signalement",
+      export: "• `/dispute export [csv|xlsx] [filtres]` — la liste en fichier, dans vos messages",
+      filters:
+        "Filtres : `mine` (par défaut) les litiges dont vous êtes chargé de résolution, que vous avez ouverts ou dont vous suivez le client, `overdue` ceux dont le prochain suivi est dépassé, `all` tous ceux que vous pouvez voir ; " +
+        "`status:` ouverts (par défaut), résolus, retirés ou tous (`open`, `resolved`, `withdrawn`, `all`) ; `reason:<code>` un motif de litige ; `owner:@personne` un chargé de résolution, choisi dans la liste ou tapé (`owner:@Paul Durand`).",
+    },
+    onlyRoles: (roles, action) => `Seuls ${roles} peuvent ${action}. Rien n'a été modifié.`,
     notKnown:
       "Vous n'êtes pas encore utilisateur d'Accord. Demandez à un administrateur de vous ajouter (POST /api/v1/people, ou `npm run accord -- import people.csv`) avec l'adresse e-mail de votre compte Slack.",
     forbidden: "Désolé, vous ne pouvez pas faire cela sur ce litige. Rien n'a été modifié.",

@@ -1,6 +1,6 @@
 // Error messages are not here: src/views/errors.ts renders coded errors.
 import type { Action } from "../domain/permissions.ts";
-import type { DisputeStatus, DunningLevel, Locale, Outcome, Priority } from "../domain/types.ts";
+import type { DisputeStatus, DunningLevel, Locale, Outcome, Priority, Role } from "../domain/types.ts";
 import { en } from "./en.ts";
 import { fr } from "./fr.ts";
 
@@ -152,8 +152,13 @@ export interface Messages {
     template: string;
     editTemplate: string;
   };
+  /** roles in the plural, as in « only credit controllers and admins may … » */
+  roles: Record<Role, string>;
   reply: {
-    help: string;
+    /** `/dispute help`: a title, one line per sub-command (each person sees the ones they may use), the filters */
+    help: { title: string; new: string; list: string; show: string; customer: string; export: string; filters: string };
+    /** a refusal of something done without a dispute (open one, subscribe a channel…): who may */
+    onlyRoles: (roles: string, action: string) => string;
     notKnown: string;
     forbidden: string;
     notFound: (what: string) => string;
