@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDispute } from "../app/openDispute.ts";
 import { withdrawDispute } from "../app/withdrawDispute.ts";
-import { startHarness, USERS, type Harness } from "./testing/harness.ts";
+import { submitted, user } from "./testing/forms.ts";
+import { buttonValue, startHarness, USERS, type Harness } from "./testing/harness.ts";
 
 // `/dispute` as each person sees it: who may open disputes, the help by role, the list's filters.
 
@@ -89,5 +90,35 @@ describe("/dispute", () => {
     const mine = await run(USERS.carla, "list reason:delivery");
     expect(mine).toContain(numbers.delivery);
     expect(mine).not.toContain(numbers.price);
+  });
+});
+
+describe("a manager's reassignment", () => {
+  it("is confirmed to the manager, and the manager's copy of the card (from /dispute show) shows the new owner", async () => {
+    const url = h.fake.responseUrl();
+    const m0 = h.fake.mark;
+    await h.sim.command(USERS.mona, `show ${numbers.delivery}`, { responseUrl: url, channel: "C0GENERAL" });
+    const shown = await h.fake.waitFor((c) => c.method === "response_url" && c.seq > m0);
+    const blocks = (shown.args as { blocks: unknown[] }).blocks;
+    expect(JSON.stringify(blocks)).toMatch(/Sam Sales|<@U0SAM>/);
+
+    const m1 = h.fake.mark;
+    const clickUrl = h.fake.responseUrl();
+    await h.sim.blockAction(USERS.mona, { action_id: "card.reassign", value: buttonValue(blocks as never, "card.reassign")! }, { channel: "C0GENERAL", ts: "1700000000.000100", ephemeral: true, responseUrl: clickUrl });
+    await h.fake.waitFor((c) => c.method === "views.open" && c.seq > m1);
+    await h.idle();
+    const v = h.fake.openView(USERS.mona.id)!;
+    const m2 = h.fake.mark;
+    const r = await h.sim.viewSubmission(USERS.mona, v.view, submitted(v, { to: user(USERS.sid.id) }));
+    expect(r.text).toBe("");
+    const replaced = await h.fake.waitFor((c) => c.method === "response_url" && c.seq > m2 && (c.args as { replace_original?: boolean }).replace_original === true);
+    const card = JSON.stringify((replaced.args as { blocks: unknown[] }).blocks);
+    expect(card).toMatch(/Sid Sales|<@U0SID>/);
+    await h.fake.waitFor((c) => c.method === "chat.postEphemeral" && c.seq > m2);
+    expect(h.fake.ephemerals.some((e) => e.user === USERS.mona.id && e.channel === "C0GENERAL" && e.text.includes(`Done: ${numbers.delivery} is now with Sid Sales.`))).toBe(true);
+    await h.idle();
+    // and the dispute is now with Sid
+    const dispute = (await h.accord.deps.store.disputes.list({})).find((d) => d.number === numbers.delivery)!;
+    expect(dispute.ownerEmail).toBe(USERS.sid.email);
   });
 });

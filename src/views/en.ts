@@ -193,6 +193,7 @@ export const en: Messages = {
     expired: "Slack took too long to open the form: please try again.",
     error: (ref) => `Something went wrong on our side (reference ${ref}). Nothing was changed.`,
     alreadyFlagged: (n) => `This customer is already flagged by ${n}.`,
+    reassigned: (n, o) => `Done: ${n} is now with ${o}.`,
     commentAdded: (n) => `Added to ${n}.`,
     unknownOwner: "This person is not an Accord user: pick someone else or ask an admin to add them.",
     amountInvalid: (t) => `“${t}” is not an amount (e.g. 1234.56).`,

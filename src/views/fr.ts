@@ -198,6 +198,7 @@ export const fr: Messages = typographed<Messages>({
     expired: "Slack a mis trop de temps à ouvrir le formulaire : réessayez.",
     error: (ref) => `Une erreur s'est produite de notre côté (référence ${ref}). Rien n'a été modifié.`,
     alreadyFlagged: (n) => `Ce client est déjà signalé par ${n}.`,
+    reassigned: (n, o) => `C'est fait : le litige ${n} est désormais confié à ${o}.`,
     commentAdded: (n) => `Ajouté à ${n}.`,
     unknownOwner: "Cette personne n'est pas utilisatrice d'Accord : choisissez quelqu'un d'autre ou demandez à un administrateur de l'ajouter.",
     amountInvalid: (t) => `« ${t} » n'est pas un montant (ex. 1234,56).`,

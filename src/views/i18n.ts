@@ -172,6 +172,7 @@ export interface Messages {
     expired: string;
     error: (ref: string) => string;
     alreadyFlagged: (number: string) => string;
+    reassigned: (number: string, owner: string) => string;
     commentAdded: (number: string) => string;
     unknownOwner: string;
     amountInvalid: (text: string) => string;
