@@ -1,5 +1,5 @@
 import { addDays, todayIn, yearIn } from "../domain/dates.ts";
-import { fail, invalid } from "../domain/errors.ts";
+import { AccordError, fail, invalid } from "../domain/errors.ts";
 import { checkFollowUp, openDispute as open } from "../domain/lifecycle.ts";
 import { assertCan, mayOwnDisputes } from "../domain/permissions.ts";
 import type { Dispute, Priority, Scope } from "../domain/types.ts";
@@ -34,12 +34,28 @@ export interface OpenDisputeResult {
 
 const SCOPE = "POST /disputes";
 
+/**
+ * What is missing from a new dispute, every field at once (a form shows them all in one go): the customer,
+ * the items (scope "items"), the reason, the customer's words. openDispute refuses the first of them.
+ */
+export function missingFields(input: Pick<OpenDisputeInput, "customerRef" | "scope" | "items" | "reasonCode" | "statement">): AccordError[] {
+  const out: AccordError[] = [];
+  const missing = (field: string, key: "customer_required" | "items_required" | "reason_required" | "statement_required") =>
+    out.push(new AccordError("validation", { key, params: {} }, { field }));
+  if (!input.customerRef.trim()) missing("customerRef", "customer_required");
+  if ((input.scope ?? (input.items !== undefined ? "items" : "customer")) === "items" && !input.items?.length) missing("items", "items_required");
+  if (!input.reasonCode.trim()) missing("reasonCode", "reason_required");
+  if (!input.statement.trim()) missing("statement", "statement_required");
+  return out;
+}
+
 export async function openDispute(deps: Deps, input: OpenDisputeInput): Promise<OpenDisputeResult> {
   const now = deps.clock();
   const result = await deps.store.transaction(async (tx) => {
     const who = await actor(tx, input.openedByEmail, "openedByEmail");
     assertCan(who, "open");
-    if (!input.customerRef.trim()) return invalid("customerRef", "customer_required", {});
+    const missing = missingFields(input);
+    if (missing.length) throw missing[0];
     const customer = await tx.customers.byRef(input.customerRef.trim());
     if (!customer) return invalid("customerRef", "customer_not_found", { ref: input.customerRef });
     // Concurrent openings on one customer (and replays of one Idempotency-Key) take turns from here.

@@ -5,10 +5,12 @@ import { renderTemplate } from "../domain/template.ts";
 import type { Locale } from "../domain/types.ts";
 import { findDispute } from "./actors.ts";
 import type { Deps } from "./context.ts";
+import { selectItems, type Selection } from "./selectItems.ts";
 
 export interface NoticeDraft {
   customerRef: string;
-  items?: { ref: string; amount?: number | undefined }[] | undefined;
+  /** as openDispute takes them: amounts as typed, in the item's currency; none: the whole customer */
+  items?: Selection | undefined;
   reasonCode: string;
   statement: string;
   followUpOn?: string | undefined;
@@ -56,13 +58,11 @@ export async function previewNotice(deps: Deps, input: PreviewNoticeInput): Prom
     const customer = await tx.customers.byRef(dr.customerRef);
     if (!customer) return fail("not_found", "customer_not_found", { ref: dr.customerRef });
     currency = customer.currency;
-    const found = new Map((await tx.items.byRefs(customer.id, (dr.items ?? []).map((i) => i.ref))).map((i) => [i.ref, i]));
-    const claims = found.size ? await tx.disputes.openClaims([...found.values()].map((i) => i.id)) : [];
-    lines = (dr.items ?? []).map((sel) => {
-      const it = found.get(sel.ref);
-      const claimed = it ? claims.filter((c) => c.itemId === it.id).reduce((s, c) => s + c.amount, 0) : 0;
-      return { ref: sel.ref, amount: sel.amount ?? (it ? Math.max(it.openAmount - claimed, 0) : 0) };
-    });
+    // the items and amounts exactly as openDispute will read them (the same selectItems): the preview shows
+    // the disputed total the sent notice will show, partial amounts included
+    const selected = dr.items?.length ? await selectItems(tx, customer, dr.items) : [];
+    const refs = new Map((await tx.items.byIds(selected.map((i) => i.itemId))).map((i) => [i.id, i.ref]));
+    lines = selected.map((i) => ({ ref: refs.get(i.itemId) ?? String(i.itemId), amount: i.amount }));
   }
   const customer = await tx.customers.byRef(customerRef);
   const reason = await tx.reasons.byCode(reasonCode);

@@ -51,6 +51,7 @@ export interface ErrorParams {
   dispute_not_found: { number: string };
   customer_not_found: { ref: string };
   customer_required: None;
+  reason_required: None;
   reason_not_found: { code: string };
   reason_inactive: { code: string };
   reason_exists: { code: string };

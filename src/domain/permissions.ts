@@ -53,6 +53,11 @@ function actorsOf(person: Person, dispute?: Pick<Dispute, "ownerEmail">): Actor[
   return a;
 }
 
+/** The roles that may take an action on no dispute in particular (open one, subscribe a channel…). */
+export function rolesAllowed(action: Action): Role[] {
+  return (["controller", "sales", "manager", "admin"] as const).filter((role) => TABLE[action].includes(role as Actor));
+}
+
 export function can(person: Person, action: Action, dispute?: Pick<Dispute, "ownerEmail">, customer?: Pick<Customer, "salesRepEmail">): boolean {
   const allowed = TABLE[action];
   if (actorsOf(person, dispute).some((a) => allowed.includes(a))) return true;

@@ -2,11 +2,14 @@
 
 export type ListScope = "mine" | "overdue" | "all";
 
+export type ListStatus = "open" | "resolved" | "withdrawn" | "all";
+
 export interface ListFilters {
   scope: ListScope;
+  status?: ListStatus;
   reason?: string;
-  /** a Slack user id (from a mention) or an email */
-  owner?: { slackUserId: string } | { email: string };
+  /** a Slack user id (from a picked mention), an email or a name as typed (`owner:@Paul Durand`) */
+  owner?: { slackUserId: string } | { email: string } | { name: string };
   format: "csv" | "xlsx";
 }
 
@@ -21,19 +24,31 @@ export type DisputeCommand =
 
 const MENTION = /^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$/;
 
+const STATUSES: readonly string[] = ["open", "resolved", "withdrawn", "all"];
+const isKeyword = (low: string) => ["mine", "overdue", "all", "csv", "xlsx"].includes(low) || /^(reason|owner|status):/.test(low);
+
 export function parseFilters(tokens: string[]): ListFilters | { error: string } {
   const f: ListFilters = { scope: "mine", format: "csv" };
-  for (const tok of tokens) {
+  for (let i = 0; i < tokens.length; i++) {
+    const tok = tokens[i]!;
     const low = tok.toLowerCase();
     if (low === "mine" || low === "overdue" || low === "all") f.scope = low;
     else if (low === "csv" || low === "xlsx") f.format = low;
     else if (low.startsWith("reason:") && tok.length > 7) f.reason = tok.slice(7).toLowerCase();
+    else if (low.startsWith("status:") && STATUSES.includes(low.slice(7))) f.status = low.slice(7) as ListStatus;
     else if (low.startsWith("owner:") && tok.length > 6) {
-      const v = tok.slice(6);
+      let v = tok.slice(6);
+      // a picked mention whose name holds spaces: <@U123|Paul Durand>
+      while (v.startsWith("<@") && !v.endsWith(">") && i + 1 < tokens.length) v += ` ${tokens[++i]!}`;
       const m = MENTION.exec(v);
       if (m) f.owner = { slackUserId: m[1]! };
       else if (v.includes("@") && !v.startsWith("@")) f.owner = { email: v.toLowerCase() };
-      else return { error: tok };
+      else if (v.startsWith("@") && v.length > 1) {
+        // a typed name runs until the next filter: owner:@Paul Durand status:all
+        const words = [v.slice(1)];
+        while (i + 1 < tokens.length && !isKeyword(tokens[i + 1]!.toLowerCase())) words.push(tokens[++i]!);
+        f.owner = { name: words.join(" ") };
+      } else return { error: tok };
     } else return { error: tok };
   }
   return f;

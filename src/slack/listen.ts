@@ -9,6 +9,7 @@ import type { Customer, Locale, Person } from "../domain/types.ts";
 import { parseAction, type ActionPayload, type FormMeta } from "../views/actions.ts";
 import { errorText } from "../views/errors.ts";
 import { newDisputeForm, type FormView, type Option } from "../views/forms.ts";
+import { onlyRolesText } from "../views/help.ts";
 import { bilingual, t } from "../views/i18n.ts";
 import { cardMessage, formModal, mrkdwnMessage, textMessage, type SlackMessage } from "./blocks.ts";
 import type { CardPublisher } from "./cards.ts";
@@ -86,7 +87,11 @@ export function listenerKit(h: HandlerContext) {
   };
   /** Any failure in the viewer's words: a coded error's sentence (a refusal politely), else a reference. */
   const words = (err: unknown, locale: Locale, where: string): string => {
-    if (err instanceof AccordError) return err.code === "forbidden" ? t(locale).reply.forbidden : errorText(err, locale);
+    if (err instanceof AccordError && err.code === "forbidden") {
+      // refused with no dispute to speak of (`/dispute new` as a sales rep): say who may
+      return err.is("forbidden_action") && !err.params.number ? onlyRolesText(err.params.action, locale) : t(locale).reply.forbidden;
+    }
+    if (err instanceof AccordError) return errorText(err, locale);
     return unexpected(err, locale, where);
   };
 

@@ -50,7 +50,16 @@ export const formMeta = z.discriminatedUnion("m", [
     ch: z.string().max(50).optional(),
   }),
   /** a card action's form on a dispute as of a version */
-  z.object({ m: z.literal("card"), a: z.enum(CARD_ACTIONS), d: id, v: id }),
+  z.object({
+    m: z.literal("card"),
+    a: z.enum(CARD_ACTIONS),
+    d: id,
+    v: id,
+    /** where the card's button was clicked: the confirmation goes there */
+    ch: z.string().max(50).optional(),
+    /** the response_url of a click on an ephemeral copy (`/dispute show`): that copy is replaced by the card as it is now */
+    ru: z.string().max(500).optional(),
+  }),
   z.object({ m: z.literal("reason"), code: z.string().max(40).optional() }),
   z.object({ m: z.literal("template") }),
   /** read-only views (notice preview, stale dispute) */

@@ -20,6 +20,7 @@ const SAMPLES: { [K in MessageKey]: ErrorParams[K] } = {
   dispute_not_found: { number: "D-2026-0042" },
   customer_not_found: { ref: "C001" },
   customer_required: {},
+  reason_required: {},
   reason_not_found: { code: "prix" },
   reason_inactive: { code: "po_missing" },
   reason_exists: { code: "price" },
@@ -171,6 +172,28 @@ describe("coded error messages", () => {
     const long = errorOf({ key: "text_too_long", params: { max: 2000, length: 2417 } });
     expect(errorText(long, "fr")).toBe("Texte trop long\u00a0: 2\u202f000 caractères au maximum (2\u202f417 saisis).");
     expect(errorText(long, "en")).toBe("Too long: at most 2,000 characters (2,417 given).");
+  });
+
+  it("renders the issue's examples in the viewer's language, money for the locale, dates as « 1 janv. 2026 »", () => {
+    /** written with plain spaces: a narrow one between thousands, non-breaking before € and : */
+    const nb = (s: string) => s.replace(/(\d) (?=\d{3},)/g, "$1\u202f").replace(/ €/g, "\u00a0€").replace(/ :/g, "\u00a0:");
+    const over = errorOf({ key: "exceeds_open_amount", params: { itemRef: "FA-24051", openAmount: EUR(178758), requested: EUR(200000) } });
+    expect(errorText(over, "fr")).toMatch(/^Pièce FA-24051\u00a0: .*2\u202f000,00\u00a0€.*1\u202f787,58\u00a0€/);
+    expect(errorText(over, "en")).toBe("Item FA-24051: the disputed amount €2,000.00 exceeds its open amount €1,787.58.");
+    const words = errorOf({ key: "statement_required", params: {} });
+    expect(errorText(words, "fr")).toBe("Les mots du client sont obligatoires.");
+    expect(errorText(words, "en")).toBe("The customer's own words are required.");
+    const conceded = errorOf({ key: "conceded_exceeds_disputed", params: { conceded: EUR(500000), disputed: EUR(293038) } });
+    expect(errorText(conceded, "fr")).toBe(nb("Le montant concédé (5 000,00 €) ne peut pas dépasser le montant en litige (2 930,38 €)."));
+    const taken = errorOf({ key: "item_already_disputed", params: { itemRef: "FA-24051", openAmount: EUR(320511), undisputed: EUR(0), requested: EUR(50000), claims: [{ dispute: "D-2026-0003", amount: EUR(320511) }] } });
+    expect(errorText(taken, "fr")).toBe(nb("Pièce FA-24051 : sur un reste dû de 3 205,11 €, le montant encore contestable est de 0,00 € (déjà en litige : D-2026-0003 pour 3 205,11 €)."));
+    expect(errorText(taken, "en")).toBe("Item FA-24051: only €0.00 of its open €3,205.11 is not already disputed (D-2026-0003: €3,205.11).");
+    expect(apiMessage(taken)).toBe("Item FA-24051: only 0.00 EUR of its open 3205.11 EUR is not already disputed (D-2026-0003: 3205.11 EUR).");
+    const ledger = errorOf({ key: "amount_invalid", params: { field: "amount", text: "abc", currency: "EUR" } });
+    expect(errorText(ledger, "fr")).toBe("«\u00a0abc\u00a0» n'est pas un montant en EUR (ex. 1234,56).");
+    expect(errorText(ledger, "en")).toBe("“abc” is not an amount in EUR (e.g. 1234.56).");
+    expect(apiMessage(ledger)).toBe('amount: "abc" is not an amount in EUR (e.g. 1234.56).');
+    for (const err of [over, conceded, taken]) for (const locale of ["fr", "en"] as Locale[]) for (const minor of ["178758", "200000", "500000", "293038", "320511"]) expect(errorText(err, locale)).not.toContain(minor);
   });
 
   it("says which reason setting is out of range, and its bounds", () => {

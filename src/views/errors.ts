@@ -4,6 +4,9 @@ import { displayAmount, formatAmount } from "../domain/money.ts";
 import type { Action } from "../domain/permissions.ts";
 import type { Command } from "../domain/lifecycle.ts";
 import type { DisputeStatus, Locale, Role } from "../domain/types.ts";
+import { frenchTypography } from "./typography.ts";
+
+export { frenchTypography };
 
 // The one renderer of coded errors (DESIGN.md examples 8 and 12): a message key and its typed parameters
 // -> a sentence in the viewer's language, amounts and dates formatted for their locale. Chat surfaces use
@@ -82,6 +85,7 @@ export const EN: Catalogue = {
   dispute_not_found: (p) => `No dispute ${p.number}.`,
   customer_not_found: (p) => `No customer ${p.ref}.`,
   customer_required: () => "Pick the customer.",
+  reason_required: () => "Pick the dispute reason.",
   reason_not_found: (p) => `No dispute reason ${p.code}.`,
   reason_inactive: (p) => `The dispute reason ${p.code} is deactivated.`,
   reason_exists: (p) => `The dispute reason ${p.code} already exists.`,
@@ -179,13 +183,14 @@ export const FR: Catalogue = {
   // REST and CLI only today (schema messages, ledger row errors): the French reader gets the code's sentence.
   untranslated: () => "La demande a été refusée : une donnée n'est pas valable.",
   actor_required: (p) => `Indiquez qui agit : le champ ${p.field} est obligatoire.`,
-  unknown_person: (p) => `${p.email} n'est pas utilisateur d'Accord : demandez à un administrateur de l'ajouter.`,
+  unknown_person: (p) => `Aucun utilisateur d'Accord n'a l'adresse ${p.email} : demandez à un administrateur de l'ajouter.`,
   owner_unknown: () => "Cette personne n'est pas utilisatrice d'Accord : choisissez quelqu'un d'autre ou demandez à un administrateur de l'ajouter.",
   forbidden_action: (p) => `${p.email} (${FR_ROLE[p.role]}) ne peut pas ${FR_ACTION[p.action](p.number)}.`,
   api_scope: (p) => `Ce jeton d'API (${p.client}) ne permet pas ${p.method} ${p.path} : il faut le droit ${list(p.scopes, "ou")}.`,
   dispute_not_found: (p) => `Litige ${p.number} introuvable.`,
   customer_not_found: (p) => `Client ${p.ref} introuvable.`,
   customer_required: () => "Choisissez le client.",
+  reason_required: () => "Choisissez le motif de litige.",
   reason_not_found: (p) => `Motif de litige ${p.code} introuvable.`,
   reason_inactive: (p) => `Le motif de litige ${p.code} est désactivé.`,
   reason_exists: (p) => `Le motif de litige ${p.code} existe déjà.`,
@@ -197,8 +202,8 @@ export const FR: Catalogue = {
   priority_invalid: () => "Choisissez une priorité : basse, normale, haute ou urgente.",
   idempotency_mismatch: () => "Cette clé d'idempotence (Idempotency-Key) a déjà servi pour une autre demande.",
   no_sales_rep: (p) => `Le client ${p.ref} n'a pas de commercial : désignez le chargé de résolution.`,
-  may_not_own: (p) => `${p.email} (${FR_ROLE[p.role]}) ne peut pas être chargé de résolution : choisissez un chargé de recouvrement, un commercial, le support ou la logistique.`,
-  already_owner: (p) => `${p.email} est déjà chargé de résolution du litige ${p.number}.`,
+  may_not_own: (p) => `${p.email} (${FR_ROLE[p.role]}) ne peut pas se voir confier un litige : choisissez un chargé de recouvrement, un commercial, le support ou la logistique.`,
+  already_owner: (p) => `Le litige ${p.number} est déjà confié à ${p.email}.`,
   customer_already_flagged: (p) =>
     p.number ? `${p.ref ? `Le client ${p.ref}` : "Ce client"} est déjà signalé en litige par ${p.number}.` : "Ce client a déjà un litige client ouvert.",
   illegal_transition: (p) => `Le litige ${p.number} est ${FR_STATUS[p.status]} : impossible de ${FR_COMMAND[p.command]}.`,
@@ -256,15 +261,6 @@ const FR_CODE: Record<ErrorCode, string> = {
   unprocessable: "La demande a été refusée.",
 };
 
-/** French typography: a non-breaking space before « : » and inside « », a narrow one before ; ! ? */
-export function frenchTypography(text: string): string {
-  return text
-    .replace(/ +:/g, "\u00a0:")
-    .replace(/ +([;!?])/g, "\u202f$1")
-    .replace(/« +/g, "«\u00a0")
-    .replace(/ +»/g, "\u00a0»");
-}
-
 export const CATALOGUES: Record<Locale, Catalogue> = { en: EN, fr: FR };
 
 /** A key and its parameters in words, in a given format. */
@@ -282,4 +278,9 @@ export function errorText(err: AccordError, locale: Locale): string {
 /** The REST `message`: English, amounts as decimal strings with their currency ("2930.38 EUR"), ISO dates. */
 export function apiMessage(err: AccordError): string {
   return renderMessage(err.key, err.params, formatFor("en", true));
+}
+
+/** An action on no dispute in particular, in words (« ouvrir un litige », "open disputes"). */
+export function actionPhrase(action: Action, locale: Locale): string {
+  return (locale === "fr" ? FR_ACTION : EN_ACTION)[action](undefined);
 }

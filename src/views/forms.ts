@@ -59,7 +59,7 @@ export function itemOption(c: ItemChoice, locale: Locale): Option {
   const m = t(locale);
   return {
     value: String(c.item.id),
-    label: m.form.itemOption(c.item.ref, displayDate(c.item.dueOn, locale), displayAmount(c.undisputed, c.item.currency, locale), c.item.dunningLevel),
+    label: m.form.itemOption(c.item.ref, displayDate(c.item.dueOn, locale), displayAmount(c.undisputed, c.item.currency, locale), m.level[c.item.dunningLevel]),
   };
 }
 
@@ -152,10 +152,10 @@ export function newDisputeForm(s: NewDisputeState, locale: Locale): FormView {
 }
 
 /** The small form behind each card button. */
-export function cardActionForm(action: CardAction, x: DisputeDetails, card: DisputeCardView, locale: Locale, reasons: Reason[]): FormView {
+export function cardActionForm(action: CardAction, x: DisputeDetails, card: DisputeCardView, locale: Locale, reasons: Reason[], from: { channel?: string | undefined; responseUrl?: string | undefined } = {}): FormView {
   const m = t(locale);
   const d = x.dispute;
-  const meta: FormMeta = { m: "card", a: action, d: d.id, v: d.version };
+  const meta: FormMeta = { m: "card", a: action, d: d.id, v: d.version, ...(from.channel ? { ch: from.channel } : {}), ...(from.responseUrl ? { ru: from.responseUrl } : {}) };
   const head: Field = { kind: "info", id: "about", text: card.summary };
   const base = { meta, close: m.form.cancel, submit: m.form.save };
   switch (action) {

@@ -16,7 +16,10 @@ export function registerCardButtons(app: App, k: Kit): void {
     const x = await prepareDisputeAction(deps, { dispute: p.d, action: p.a, viewerEmail: viewer.email });
     const { card, people } = await cardFor(deps, x, viewer, viewer.locale);
     const reasons = p.a === "edit" ? await listReasons(deps) : [];
-    await k.openModal(body.trigger_id, cardActionForm(p.a, x, card, viewer.locale, reasons), body, userId, viewer.locale, people.slackIdOf);
+    const channel: string | undefined = body.channel?.id ?? body.container?.channel_id;
+    const ephemeral = body.container?.is_ephemeral === true && typeof body.response_url === "string" && /^https?:\/\//.test(body.response_url);
+    const from = { channel, responseUrl: ephemeral ? String(body.response_url) : undefined };
+    await k.openModal(body.trigger_id, cardActionForm(p.a, x, card, viewer.locale, reasons, from), body, userId, viewer.locale, people.slackIdOf);
   }));
 
   app.action(ACTION_IDS.listShow, k.onAction({ expects: "show", where: "list.show" }, async ({ body, userId, viewer, p, respond }) => {

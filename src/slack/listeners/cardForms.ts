@@ -1,6 +1,7 @@
 import type { App } from "@slack/bolt";
 import { commentDispute } from "../../app/commentDispute.ts";
 import { editDispute } from "../../app/editDispute.ts";
+import { findPeople } from "../../app/findPeople.ts";
 import { getDispute } from "../../app/getDispute.ts";
 import { reassignDispute } from "../../app/reassignDispute.ts";
 import { releaseHolds } from "../../app/releaseHolds.ts";
@@ -11,9 +12,10 @@ import { withdrawDispute } from "../../app/withdrawDispute.ts";
 import type { Deps } from "../../app/context.ts";
 import { invalid } from "../../domain/errors.ts";
 import type { Outcome, Priority } from "../../domain/types.ts";
+import { t } from "../../views/i18n.ts";
 import type { CardAction } from "../../views/actions.ts";
 import { staleForm } from "../../views/forms.ts";
-import { formModal } from "../blocks.ts";
+import { cardMessage, formModal, textMessage } from "../blocks.ts";
 import { str, type SubmittedForm } from "../forms.ts";
 import type { Kit } from "../listen.ts";
 import { cardFor } from "../render.ts";
@@ -64,10 +66,27 @@ export function registerCardForms(app: App, k: Kit): void {
           return { response_action: "update", view: formModal(staleForm(card, viewer.locale), { ...people.options, slackIdOf: people.slackIdOf }) };
         },
       },
-      async ({ form, meta, viewer, once }) => {
+      async ({ form, meta, viewer, once, userId }) => {
         const picked = str(form.values.to);
         const to = picked ? ((await gateway.personOf(picked))?.email ?? null) : null;
         await RUN[meta.a]({ deps, base: { dispute: meta.d, byEmail: viewer.email, version: meta.v, once }, v: form.values, to });
+        if (meta.a !== "reassign" && !meta.ru) return;
+        // Posted copies are refreshed by the delivery queue; an ephemeral one (`/dispute show`, a manager's
+        // usual copy) is not posted: it is replaced through its response_url. A reassignment is confirmed.
+        return {
+          after: async () => {
+            const x = await getDispute(deps, { dispute: meta.d });
+            if (meta.ru) {
+              const { card, people } = await cardFor(deps, x, viewer, viewer.locale);
+              const msg = cardMessage(card, people.options);
+              await fetch(meta.ru, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ replace_original: true, response_type: "ephemeral", text: msg.text, blocks: msg.blocks }) }).catch((err: unknown) => k.log.warn({ err }, "ephemeral card not replaced"));
+            }
+            if (meta.a === "reassign") {
+              const owner = (await findPeople(deps, { emails: [x.dispute.ownerEmail] }))[0];
+              await k.tell(meta.ch ? { channel: { id: meta.ch } } : {}, userId, textMessage(t(viewer.locale).reply.reassigned(x.dispute.number, owner?.name ?? x.dispute.ownerEmail)));
+            }
+          },
+        };
       },
     ),
   );

@@ -8,6 +8,7 @@ import { LIMITS } from "../../domain/limits.ts";
 import { toWellFormed } from "../../domain/text.ts";
 import type { Person } from "../../domain/types.ts";
 import { disputesCsv, disputesXlsx } from "../../views/export.ts";
+import { helpText } from "../../views/help.ts";
 import { bilingual, t } from "../../views/i18n.ts";
 import { buildCustomerChoice, buildDisputeList } from "../../views/lists.ts";
 import { ACTION_IDS, listMessage, mrkdwnMessage, SHORTCUT_ID, textMessage, type SlackMessage } from "../blocks.ts";
@@ -36,8 +37,9 @@ export function registerCommands(app: App, k: Kit): void {
 
   /** The list's filters, the owner mentioned as a Slack user read as the Accord person's email. */
   async function listInput(f: ListFilters, viewer: Person) {
-    const ownerEmail = !f.owner ? undefined : "email" in f.owner ? f.owner.email : ((await gateway.personOf(f.owner.slackUserId))?.email ?? `unknown:${f.owner.slackUserId}`);
-    return listChatDisputes(deps, { viewerEmail: viewer.email, scope: f.scope, reasonCode: f.reason, ownerEmail });
+    const o = f.owner;
+    const ownerEmail = !o || "name" in o ? undefined : "email" in o ? o.email : ((await gateway.personOf(o.slackUserId))?.email ?? `unknown:${o.slackUserId}`);
+    return listChatDisputes(deps, { viewerEmail: viewer.email, scope: f.scope, status: f.status, reasonCode: f.reason, ownerEmail, ownerName: o && "name" in o ? o.name : undefined });
   }
 
   /** `customer <ref or name>`: the flag's card, a choice among several customers, or the form to flag it. */
@@ -50,7 +52,7 @@ export function registerCommands(app: App, k: Kit): void {
   }
 
   const sub: SubCommands = {
-    bad_filter: ({ cmd, viewer, say }) => say(mrkdwnMessage(`${cmd.token}?\n\n${t(viewer.locale).reply.help}`)),
+    bad_filter: ({ cmd, viewer, say }) => say(mrkdwnMessage(`${cmd.token}?\n\n${helpText(viewer, t(viewer.locale))}`)),
     new: async ({ body, userId, viewer, cmd }) => {
       const match = cmd.customer ? await findCustomer(deps, { query: cmd.customer, viewerEmail: viewer.email }) : null;
       await k.openNewForm(body, userId, viewer, { customer: match?.kind === "found" ? match.customer : null, scope: "items", channel: body.channel_id });
@@ -88,7 +90,7 @@ export function registerCommands(app: App, k: Kit): void {
     try {
       viewer = await gateway.personOf(body.user_id);
       const cmd = parseCommand(toWellFormed(String(body.text ?? "")));
-      if (cmd.kind === "help" || cmd.kind === "unknown") return void (await say(mrkdwnMessage(viewer ? t(viewer.locale).reply.help : bilingual((x) => x.reply.help))));
+      if (cmd.kind === "help" || cmd.kind === "unknown") return void (await say(mrkdwnMessage(viewer ? helpText(viewer, t(viewer.locale)) : bilingual((x) => helpText(null, x)))));
       if (!viewer) return void (await say(mrkdwnMessage(bilingual((x) => x.reply.notKnown))));
       const run = sub[cmd.kind] as (c: Call<typeof cmd.kind>) => Promise<unknown>;
       await run({ body, userId: body.user_id, viewer, cmd, respond, say });

@@ -1,6 +1,6 @@
 import crypto from "node:crypto";
 import type { App } from "@slack/bolt";
-import { openDispute, type OpenDisputeInput } from "../../app/openDispute.ts";
+import { missingFields, openDispute, type OpenDisputeInput } from "../../app/openDispute.ts";
 import { previewNotice } from "../../app/previewNotice.ts";
 import { searchCustomers } from "../../app/searchCustomers.ts";
 import { searchItems, type ItemChoice } from "../../app/searchItems.ts";
@@ -8,7 +8,7 @@ import type { Person, Priority } from "../../domain/types.ts";
 import { customerOption, itemOption, noticePreviewForm } from "../../views/forms.ts";
 import { t } from "../../views/i18n.ts";
 import { ACTION_IDS, formModal, textMessage } from "../blocks.ts";
-import { list, readView, str, type SubmittedForm } from "../forms.ts";
+import { errorsFor, list, readView, str, type SubmittedForm } from "../forms.ts";
 import type { Kit, Submission } from "../listen.ts";
 
 // The new-dispute modal: type-ahead (customers, their items), refresh on customer / items / reason, the
@@ -76,6 +76,9 @@ async function readNewDispute(k: Kit, { form, meta, viewer }: Submission<"new">)
     ...(str(form.values.follow_up) ? { followUpOn: str(form.values.follow_up) } : {}),
     ...(str(form.values.priority) ? { priority: str(form.values.priority) as Priority } : {}),
   };
+  // every missing field gets its own message, all at once (the use case would refuse only the first)
+  const missing = missingFields(input);
+  if (missing.length) return { errors: Object.assign({}, ...missing.map((err) => errorsFor(err, form, viewer.locale))) as Record<string, string> };
   const hash = crypto.createHash("sha256").update(JSON.stringify(input)).digest("hex");
   return { input: { ...input, origin: { notifyOwner: list(form.values.notify).includes("yes") } }, hash, items, owner };
 }
@@ -114,9 +117,10 @@ export function registerNewDispute(app: App, k: Kit): void {
     k.inModal(async ({ body, viewer, form }) => {
       let text: string;
       try {
-        const items = await selectedItems(k, customerRefOf(form), form, viewer);
+        // the items and amounts as the submission reads them (picked): the notice sent shows the same total
+        const items = picked(form, await selectedItems(k, customerRefOf(form), form, viewer));
         const owner = str(form.values.owner) ? await gateway.personOf(str(form.values.owner)) : null;
-        const draft = { customerRef: customerRefOf(form), items: items.map((c) => ({ ref: c.item.ref })), reasonCode: str(form.values.reason), statement: str(form.values.statement) || "…", followUpOn: str(form.values.follow_up) || undefined };
+        const draft = { customerRef: customerRefOf(form), items: items.map((i) => ({ ref: i.ref, ...(i.amount !== undefined ? { amount: i.amount } : {}) })), reasonCode: str(form.values.reason), statement: str(form.values.statement) || "…", followUpOn: str(form.values.follow_up) || undefined };
         text = (await previewNotice(deps, { locale: owner?.locale ?? viewer.locale, draft })).text;
       } catch (err) {
         text = k.words(err, viewer.locale, "preview");
