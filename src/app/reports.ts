@@ -1,7 +1,7 @@
 import { daysBetween, todayIn } from "../domain/dates.ts";
 import { fail } from "../domain/errors.ts";
 import { heldByItem } from "../domain/holds.ts";
-import type { Customer, Item } from "../domain/types.ts";
+import type { Customer, Item, Locale } from "../domain/types.ts";
 import { actor } from "./actors.ts";
 import type { Deps } from "./context.ts";
 import { reportDate } from "./dunning.ts";
@@ -107,4 +107,15 @@ export async function agedBalance(deps: Deps, input: { on?: string | undefined }
   }
   const sorted = [...rows.values()].sort((a, b) => a.customer.ref.localeCompare(b.customer.ref) || a.currency.localeCompare(b.currency));
   return { on, rows: sorted, totals };
+}
+
+/**
+ * The language and time zone of a dispute export: `locale` when asked, else the viewer's language, else
+ * English (a machine reading with a ledger or admin token); the company's time zone.
+ */
+export async function exportFormat(deps: Deps, input: { locale?: Locale | undefined; viewerEmail?: string | undefined }): Promise<{ locale: Locale; timezone: string }> {
+  const timezone = (await deps.store.settings.get()).timezone;
+  if (input.locale) return { locale: input.locale, timezone };
+  const viewer = input.viewerEmail ? await deps.store.people.byEmail(input.viewerEmail.trim().toLowerCase()) : null;
+  return { locale: viewer?.locale ?? "en", timezone };
 }

@@ -301,7 +301,7 @@ describe("reports and exports", () => {
     expect(csv.status).toBe(200);
     const lines = String(csv.body).replace(/^\ufeff/, "").trim().split(/\r?\n/);
     expect(lines).toHaveLength(3);
-    expect(lines[0]!.split(";").slice(0, 3)).toEqual(["number", "status", "scope"]);
+    expect(lines[0]!.split(";").slice(0, 4)).toEqual(["Numéro", "Statut", "Code statut", "Portée"]);
     expect(lines.find((l) => l.startsWith("D-2026-0001"))).toContain(";900,00;900,00;EUR;");
 
     const res = await fetch(`${a.url}/api/v1/disputes/export.xlsx?reason=price`, { headers: { authorization: `Bearer test-token-0123456789abcdef` } });
@@ -310,7 +310,7 @@ describe("reports and exports", () => {
     const ws = wb.getWorksheet("Disputes")!;
     expect(ws.rowCount).toBe(2);
     expect(ws.getRow(2).getCell(1).value).toBe("D-2026-0001");
-    expect(ws.getRow(2).getCell(15).value).toBe(900);
+    expect(ws.getRow(2).getCell((ws.getRow(1).values as unknown[]).indexOf("Disputed amount")).value).toBe(900);
   });
 
   it("shows the disputed part in the aged balance, per currency", async () => {
