@@ -17,6 +17,17 @@ export interface StatementLine {
   disputeStatus: "none" | "disputed" | "dispute_resolved";
 }
 
+/** A statement's totals in one currency (never summed across currencies), minor units. */
+export interface StatementTotals {
+  open: number;
+  disputed: number;
+  held: number;
+  /** what a dunning run may claim: open invoices less what is held, credits as they are */
+  dunnable: number;
+}
+
+export const dunnableOf = (l: StatementLine): number => (l.item.kind === "invoice" ? Math.max(l.item.openAmount - l.held, 0) : l.item.openAmount);
+
 /**
  * `viewerEmail` present: checked like a chat user. Sales reps see the statements of their own customers only;
  * another customer's statement is not found.
@@ -24,7 +35,7 @@ export interface StatementLine {
 export async function customerStatement(
   deps: Deps,
   input: { customerRef: string; viewerEmail?: string | undefined },
-): Promise<{ customer: Customer; lines: StatementLine[]; flaggedBy: string | null }> {
+): Promise<{ customer: Customer; lines: StatementLine[]; flaggedBy: string | null; totals: Record<string, StatementTotals> }> {
   const tx = deps.store;
   const viewer = input.viewerEmail !== undefined ? await actor(tx, input.viewerEmail, "viewerEmail") : null;
   const customer = await tx.customers.byRef(input.customerRef);
@@ -44,7 +55,15 @@ export async function customerStatement(
       disputeStatus: open.length ? "disputed" : touching.some((d) => d.status === "resolved") ? "dispute_resolved" : "none",
     };
   });
-  return { customer, lines, flaggedBy: flag?.number ?? null };
+  const totals: Record<string, StatementTotals> = {};
+  for (const l of lines) {
+    const t = (totals[l.item.currency] ??= { open: 0, disputed: 0, held: 0, dunnable: 0 });
+    t.open += l.item.openAmount;
+    t.disputed += l.disputed;
+    t.held += l.held;
+    t.dunnable += dunnableOf(l);
+  }
+  return { customer, lines, flaggedBy: flag?.number ?? null, totals };
 }
 
 export const AGE_BUCKETS = ["not_due", "1_30", "31_60", "61_90", "over_90"] as const;

@@ -14,7 +14,7 @@ import { createReason, listReasons, updateReason } from "../app/reasons.ts";
 import { reassignDispute } from "../app/reassignDispute.ts";
 import { releaseHolds } from "../app/releaseHolds.ts";
 import { reopenDispute } from "../app/reopenDispute.ts";
-import { agedBalance, customerStatement, exportFormat } from "../app/reports.ts";
+import { agedBalance, customerStatement, dunnableOf, exportFormat } from "../app/reports.ts";
 import { resolveDispute } from "../app/resolveDispute.ts";
 import { getSettings, updateSettings } from "../app/settings.ts";
 import { setFollowUp } from "../app/setFollowUp.ts";
@@ -267,13 +267,16 @@ export function apiRouter(deps: Deps, tokens: ApiToken[], ledger: LedgerImporter
         openAmount: cur(l.item.openAmount, l.item.currency),
         disputedAmount: cur(l.disputed, l.item.currency),
         heldAmount: cur(l.held, l.item.currency),
-        dunnableAmount: cur(l.item.kind === "invoice" ? Math.max(l.item.openAmount - l.held, 0) : l.item.openAmount, l.item.currency),
+        dunnableAmount: cur(dunnableOf(l), l.item.currency),
         currency: l.item.currency,
         level: l.item.dunningLevel,
         lastDunnedOn: l.item.lastDunnedOn,
         disputeStatus: l.disputeStatus,
         disputes: l.disputeNumbers,
       })),
+      totals: Object.fromEntries(
+        Object.entries(s.totals).map(([c, t]) => [c, { open: cur(t.open, c), disputed: cur(t.disputed, c), held: cur(t.held, c), dunnable: cur(t.dunnable, c) }]),
+      ),
     });
   });
   r.get("/aged-balance", async (req, res) => {

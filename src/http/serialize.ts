@@ -83,6 +83,23 @@ export function planJson(p: DunningPlan) {
       total: formatAmount(l.total, l.currency),
       heldTotal: formatAmount(l.heldTotal, l.currency),
     })),
-    notSent: p.skipped.map((s) => ({ ...s, total: formatAmount(s.total, s.currency) })),
+    /** every open item in no letter, with why (reason codes: see NotSentReason in src/domain/dunning.ts) */
+    notSent: p.notSent.map((n) => ({
+      customerRef: n.customerRef,
+      ref: n.ref,
+      kind: n.kind,
+      currency: n.currency,
+      dueOn: n.dueOn,
+      level: n.level,
+      openAmount: formatAmount(n.openAmount, n.currency),
+      heldAmount: formatAmount(n.heldAmount, n.currency),
+      reason: n.reason,
+      ...(n.nextLevel !== undefined ? { nextLevel: n.nextLevel } : {}),
+      ...(n.until !== undefined ? { until: n.until } : {}),
+      ...(n.heldBy !== undefined ? { heldBy: n.heldBy } : {}),
+      ...(n.letterLevel !== undefined ? { letterLevel: n.letterLevel, letterTotal: formatAmount(n.letterTotal ?? 0, n.currency) } : {}),
+    })),
+    /** letters whose net total is not positive: not sent */
+    notSentLetters: p.skipped.map((s) => ({ ...s, total: formatAmount(s.total, s.currency) })),
   };
 }
