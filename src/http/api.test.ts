@@ -53,6 +53,21 @@ describe("authentication and errors", () => {
     expect(await count()).toBe(0);
   });
 
+  it("answers the health and readiness probes without a token, at the root and under /api/v1", async () => {
+    for (const p of ["/healthz", "/api/v1/healthz"]) {
+      const r = await fetch(`${a.url}${p}`);
+      expect(r.status).toBe(200);
+      expect(await r.json()).toMatchObject({ status: "ok" });
+    }
+    for (const p of ["/readyz", "/api/v1/readyz"]) {
+      const r = await fetch(`${a.url}${p}`);
+      expect(r.status).toBe(200);
+      expect(await r.json()).toMatchObject({ status: "ready", migrations: "applied" });
+    }
+    // the rest of the API still needs one
+    expect((await fetch(`${a.url}/api/v1/disputes`)).status).toBe(401);
+  });
+
   it("serves an OpenAPI document listing the dispute routes", async () => {
     const res = await fetch(`${a.url}/api/v1/openapi.json`);
     const doc = (await res.json()) as any;
