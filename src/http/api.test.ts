@@ -189,6 +189,9 @@ describe("working a dispute", () => {
       ["reassigned", "paul@acme.fr"],
       ["follow_up_set", "sophie@acme.fr"],
     ]);
+    // a reassignment says from whom and to whom
+    expect(got.timeline.find((e: any) => e.type === "reassigned")).toMatchObject({ byEmail: "paul@acme.fr", fromEmail: "paul@acme.fr", toEmail: "sophie@acme.fr", text: "Sophie suit ce compte" });
+    expect(got.timeline.find((e: any) => e.type === "commented")).not.toHaveProperty("toEmail");
   });
 
   it("enforces who may do what: a manager may comment but not resolve; another sales rep may not comment", async () => {
