@@ -47,7 +47,7 @@ describe("can: README.md's table", () => {
     expect(can(VIEWERS[viewer], action, D, C)).toBe(allowed);
   });
 
-  // Not in README.md's table: the code lets only controllers and admins edit a dispute and release litigation holds.
+  // README.md's table also has edit and release (litigation holds): controllers and admins only.
   it.each([
     ["edit", "controller", true],
     ["edit", "owner", false],
