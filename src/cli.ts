@@ -111,8 +111,16 @@ export const commands: Record<string, Command> = {
       const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { demo: { type: "boolean", default: false } } });
       if (!values.demo || positionals.length) throw new UsageError("only the demo can be seeded: seed --demo");
       const cfg = config();
-      const r = await withDeps(cfg, (deps) => seedDemo(deps));
-      io.out(`${describeDatabase(cfg.database)}: demo loaded: ${r.people} people, ${r.customers} customers, ${r.items} items, ${r.disputes} disputes`);
+      const where = describeDatabase(cfg.database);
+      let r: Awaited<ReturnType<typeof seedDemo>>;
+      try {
+        r = await withDeps(cfg, (deps) => seedDemo(deps));
+      } catch (e) {
+        if (!(e instanceof AccordError) || e.key !== "demo_needs_empty_db") throw e;
+        io.err(`${where}: already holds customers, nothing loaded: the demo loads only into an empty database (point DATABASE_URL at a new file, or delete this one)`);
+        return 1;
+      }
+      io.out(`${where}: demo loaded: ${r.people} people, ${r.customers} customers, ${r.items} items, ${r.disputes} disputes`);
       return 0;
     },
   },

@@ -99,7 +99,8 @@ export async function startAccord(config: Config, opts: AccordOptions = {}): Pro
   // Readiness, for a load balancer: the database answers and this process applied the migrations (at
   // start, before listening); 503 once it is stopping, so traffic drains to the other replicas.
   let draining = false;
-  app.get("/readyz", async (_req, res) => {
+  // the same probes at the root and under the API's prefix, without a token (src/http/api.ts has no route of these names)
+  app.get(["/readyz", "/api/v1/readyz"], async (_req, res) => {
     if (draining) return void res.status(503).json({ status: "stopping" });
     try {
       await store.settings.get();
@@ -111,7 +112,7 @@ export async function startAccord(config: Config, opts: AccordOptions = {}): Pro
       res.status(503).json({ status: "unavailable", database: store.dialect });
     }
   });
-  app.get("/healthz", async (_req, res) => {
+  app.get(["/healthz", "/api/v1/healthz"], async (_req, res) => {
     try {
       await store.settings.get();
       res.json({ status: "ok", collections: config.collections.mode, slack: Boolean(config.slack) });

@@ -33,6 +33,16 @@ export async function listHolds(deps: Deps, input: { customerRef?: string | unde
   });
 }
 
+/** The numbers (D-…) of some disputes, by id. */
+async function disputeNumbers(tx: Repos, ids: number[]): Promise<Map<number, string>> {
+  const out = new Map<number, string>();
+  for (const id of ids) {
+    const d = await tx.disputes.byId(id);
+    if (d) out.set(id, d.number);
+  }
+  return out;
+}
+
 /**
  * The dunning input of some customers: their open items with what is held of each, and whether they are
  * flagged. `customerIds`: exactly these; a range: the customers with open items between the two ids;
@@ -43,12 +53,23 @@ async function dunningInput(tx: Repos, settings: Settings, scope: { customerIds?
   const items = await tx.items.allOpen(customerIds ? { customerIds } : range ? { customerIdRange: range } : {});
   const ids = [...new Set(items.map((i) => i.customerId))];
   const customers = new Map((await tx.customers.byIds(ids)).map((c): [number, Customer] => [c.id, c]));
-  const held = heldByItem(await tx.holds.list(customerIds || range ? { customerIds: ids } : {}));
+  const holds = await tx.holds.list(customerIds || range ? { customerIds: ids } : {});
+  const held = heldByItem(holds);
+  // the disputes' numbers are said only for the items they hold whole (left out of the run)
+  const whole = new Set(items.filter((i) => i.kind === "invoice" && i.openAmount > 0 && (held.get(i.id) ?? 0) >= i.openAmount).map((i) => i.id));
+  const wholeHolds = holds.filter((h) => whole.has(h.itemId));
+  const numbers = await disputeNumbers(tx, [...new Set(wholeHolds.map((h) => h.disputeId))]);
+  const heldBy = new Map<number, string[]>();
+  for (const h of wholeHolds) {
+    const n = numbers.get(h.disputeId);
+    const list = heldBy.get(h.itemId) ?? [];
+    if (n && !list.includes(n)) heldBy.set(h.itemId, [...list, n].sort());
+  }
   const flagged = new Set(settings.customerPolicy === "flag" ? await tx.disputes.flaggedCustomers(customerIds || range ? ids : undefined) : []);
-  const byCustomer = new Map<number, { item: (typeof items)[number]; heldAmount: number }[]>();
+  const byCustomer = new Map<number, { item: (typeof items)[number]; heldAmount: number; heldBy: string[] }[]>();
   for (const item of items) {
     const list = byCustomer.get(item.customerId) ?? [];
-    list.push({ item, heldAmount: held.get(item.id) ?? 0 }); // clamped to what can be held by the domain (planDunningRun)
+    list.push({ item, heldAmount: held.get(item.id) ?? 0, heldBy: heldBy.get(item.id) ?? [] }); // clamped to what can be held by the domain (planDunningRun)
     byCustomer.set(item.customerId, list);
   }
   return [...byCustomer].map(([id, list]) => ({ customer: customers.get(id)!, flagged: flagged.has(id), items: list }));

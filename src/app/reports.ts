@@ -1,7 +1,7 @@
 import { daysBetween, todayIn } from "../domain/dates.ts";
 import { fail } from "../domain/errors.ts";
 import { heldByItem } from "../domain/holds.ts";
-import type { Customer, Item } from "../domain/types.ts";
+import type { Customer, Item, Locale } from "../domain/types.ts";
 import { actor } from "./actors.ts";
 import type { Deps } from "./context.ts";
 import { reportDate } from "./dunning.ts";
@@ -17,6 +17,17 @@ export interface StatementLine {
   disputeStatus: "none" | "disputed" | "dispute_resolved";
 }
 
+/** A statement's totals in one currency (never summed across currencies), minor units. */
+export interface StatementTotals {
+  open: number;
+  disputed: number;
+  held: number;
+  /** what a dunning run may claim: open invoices less what is held, credits as they are */
+  dunnable: number;
+}
+
+export const dunnableOf = (l: StatementLine): number => (l.item.kind === "invoice" ? Math.max(l.item.openAmount - l.held, 0) : l.item.openAmount);
+
 /**
  * `viewerEmail` present: checked like a chat user. Sales reps see the statements of their own customers only;
  * another customer's statement is not found.
@@ -24,7 +35,7 @@ export interface StatementLine {
 export async function customerStatement(
   deps: Deps,
   input: { customerRef: string; viewerEmail?: string | undefined },
-): Promise<{ customer: Customer; lines: StatementLine[]; flaggedBy: string | null }> {
+): Promise<{ customer: Customer; lines: StatementLine[]; flaggedBy: string | null; totals: Record<string, StatementTotals> }> {
   const tx = deps.store;
   const viewer = input.viewerEmail !== undefined ? await actor(tx, input.viewerEmail, "viewerEmail") : null;
   const customer = await tx.customers.byRef(input.customerRef);
@@ -44,7 +55,15 @@ export async function customerStatement(
       disputeStatus: open.length ? "disputed" : touching.some((d) => d.status === "resolved") ? "dispute_resolved" : "none",
     };
   });
-  return { customer, lines, flaggedBy: flag?.number ?? null };
+  const totals: Record<string, StatementTotals> = {};
+  for (const l of lines) {
+    const t = (totals[l.item.currency] ??= { open: 0, disputed: 0, held: 0, dunnable: 0 });
+    t.open += l.item.openAmount;
+    t.disputed += l.disputed;
+    t.held += l.held;
+    t.dunnable += dunnableOf(l);
+  }
+  return { customer, lines, flaggedBy: flag?.number ?? null, totals };
 }
 
 export const AGE_BUCKETS = ["not_due", "1_30", "31_60", "61_90", "over_90"] as const;
@@ -107,4 +126,15 @@ export async function agedBalance(deps: Deps, input: { on?: string | undefined }
   }
   const sorted = [...rows.values()].sort((a, b) => a.customer.ref.localeCompare(b.customer.ref) || a.currency.localeCompare(b.currency));
   return { on, rows: sorted, totals };
+}
+
+/**
+ * The language and time zone of a dispute export: `locale` when asked, else the viewer's language, else
+ * English (a machine reading with a ledger or admin token); the company's time zone.
+ */
+export async function exportFormat(deps: Deps, input: { locale?: Locale | undefined; viewerEmail?: string | undefined }): Promise<{ locale: Locale; timezone: string }> {
+  const timezone = (await deps.store.settings.get()).timezone;
+  if (input.locale) return { locale: input.locale, timezone };
+  const viewer = input.viewerEmail ? await deps.store.people.byEmail(input.viewerEmail.trim().toLowerCase()) : null;
+  return { locale: viewer?.locale ?? "en", timezone };
 }

@@ -9,7 +9,7 @@ import { announceLedgerChanges } from "./ledgerChanged.ts";
 
 // Ledger sync over REST (people, customers, items from an ERP): the same import as `accord import`, with
 // the rules an untrusted caller is held to first. Ledger sync never creates, promotes or demotes an admin
-// (DESIGN.md), nor rebinds an admin's chat identity: only a caller trusted with admins may (a token with
+// (README.md "Who may do what"), nor rebinds an admin's chat identity: only a caller trusted with admins may (a token with
 // the `admin` scope; the CLI, which runs on the server, calls the import directly).
 
 /** The ledger import (raw SQL in a worker thread), shared with `accord import`. */

@@ -290,7 +290,7 @@ describe("grouping and order", () => {
   });
 
   it("an empty run plans nothing", () => {
-    expect(run("2024-07-10", [])).toEqual({ on: "2024-07-10", mode: "item", letters: [], skipped: [], updates: [] });
+    expect(run("2024-07-10", [])).toEqual({ on: "2024-07-10", mode: "item", letters: [], skipped: [], notSent: [], updates: [] });
   });
 });
 
@@ -371,5 +371,48 @@ describe("held amounts as the holds say", () => {
       ["INV-3", 0, -1000],
     ]);
     expect(plan.updates.map((u) => u.itemId)).toEqual([2, 3]);
+  });
+});
+
+describe("notSent: why an open item is in no letter", () => {
+  const on = "2026-12-02";
+  // scenario S: notice -5, R1..R5 at +5, +15, +30, +45, +60 days, 7 days between letters
+  it.each([
+    { name: "not yet due: its notice comes 5 days before the due date", i: mk({ id: 1, dueOn: "2026-12-20" }), heldAmount: 0, expected: { reason: "not_yet_due", nextLevel: "notice", until: "2026-12-15" } },
+    { name: "not yet due: R2 comes 15 days after the due date", i: mk({ id: 1, dueOn: "2026-11-25", dunningLevel: "R1", lastDunnedOn: "2026-11-01" }), heldAmount: 0, expected: { reason: "not_yet_due", nextLevel: "R2", until: "2026-12-10" } },
+    { name: "minimum gap: last reminder on 29 Nov, gap of 7 days", i: mk({ id: 1, dueOn: "2026-10-01", dunningLevel: "R2", lastDunnedOn: "2026-11-29" }), heldAmount: 0, expected: { reason: "min_gap", nextLevel: "R3", until: "2026-12-06" } },
+    { name: "fully held by its disputes", i: mk({ id: 1, dueOn: "2026-10-01", open: 5000 }), heldAmount: 5000, heldBy: ["D-2026-0007"], expected: { reason: "fully_held", heldBy: ["D-2026-0007"], heldAmount: 5000 } },
+    { name: "at the last level", i: mk({ id: 1, dueOn: "2026-01-01", dunningLevel: "R5", lastDunnedOn: "2026-06-01" }), heldAmount: 0, expected: { reason: "last_level" } },
+  ])("$name", ({ i, heldAmount, heldBy, expected }) => {
+    const plan = run(on, [cust([{ item: i, heldAmount, ...(heldBy ? { heldBy } : {}) }])]);
+    expect(plan.letters).toEqual([]);
+    expect(plan.notSent).toEqual([expect.objectContaining({ ref: i.ref, customerRef: "C001", currency: "EUR", level: i.dunningLevel, ...expected })]);
+  });
+
+  it("a letter with a net total ≤ 0: each of its items, with the letter's level and total", () => {
+    const inv = mk({ id: 1, dueOn: "2026-11-01", open: 10000, dunningLevel: "R1", lastDunnedOn: "2026-11-10" });
+    const avoir = mk({ id: 2, dueOn: "2026-11-01", open: -20000, kind: "credit_note", dunningLevel: "R2" });
+    const plan = run(on, [cust([held(inv), held(avoir)])]);
+    expect(plan.letters).toEqual([]);
+    expect(plan.notSent.map((n) => [n.ref, n.reason, n.letterLevel, n.letterTotal])).toEqual([
+      ["INV-1", "non_positive_total", "R2", -10000],
+      ["INV-2", "non_positive_total", "R2", -10000],
+    ]);
+  });
+
+  it("a credit at another level than the letters; items in a sent letter are not listed", () => {
+    const inv = mk({ id: 1, dueOn: "2026-11-01", open: 10000 });
+    const avoir = mk({ id: 2, dueOn: "2026-11-01", open: -2000, kind: "credit_note", dunningLevel: "R3" });
+    const plan = run(on, [cust([held(inv), held(avoir)])]);
+    expect(summary(plan)).toEqual(["C001 EUR R1 [1] 10000"]);
+    expect(plan.notSent).toEqual([expect.objectContaining({ ref: "INV-2", reason: "credit_other_level", level: "R3" })]);
+  });
+
+  it("account mode: the items not yet due beside the account letter", () => {
+    const late = mk({ id: 1, dueOn: "2026-10-01" });
+    const soon = mk({ id: 2, dueOn: "2026-12-31" });
+    const plan = run(on, [cust([held(late), held(soon)])], "account");
+    expect(plan.letters.map((l) => l.lines.map((x) => x.ref))).toEqual([["INV-1"]]);
+    expect(plan.notSent).toEqual([expect.objectContaining({ ref: "INV-2", reason: "not_yet_due", nextLevel: "notice", until: "2026-12-26" })]);
   });
 });

@@ -14,6 +14,8 @@ import { addDays, daysBetween } from "./dates.ts";
 export interface DunningItemInput {
   item: Item;
   heldAmount: number;
+  /** the numbers of the disputes holding it (said when the item is left out as fully held) */
+  heldBy?: string[];
 }
 
 /** flagged = customer-level dispute open under policy "flag": letters marked (L). */
@@ -57,6 +59,35 @@ export interface SkippedLetter {
   reason: "non_positive_total";
 }
 
+/**
+ * Why an open item is in no letter of the run:
+ * - `not_yet_due`: its next step (`nextLevel`) is due on `until`;
+ * - `min_gap`: its next step waits for the scenario's minimum gap after its last reminder, until `until`;
+ * - `fully_held`: disputes (`heldBy`) hold all of its open amount;
+ * - `non_positive_total`: its letter (`letterLevel`, `letterTotal`) has a net total ≤ 0 and is not sent;
+ * - `last_level`: it is at the scenario's last step, no further reminder;
+ * - `credit_other_level`: a credit joins a letter only at its own level, and none goes at that level.
+ */
+export type NotSentReason = "not_yet_due" | "min_gap" | "fully_held" | "non_positive_total" | "last_level" | "credit_other_level";
+
+export interface ItemNotSent {
+  itemId: number;
+  ref: string;
+  kind: Item["kind"];
+  customerRef: string;
+  currency: string;
+  dueOn: string;
+  openAmount: number;
+  heldAmount: number;
+  level: DunningLevel;
+  reason: NotSentReason;
+  nextLevel?: DunningLevel;
+  until?: string;
+  heldBy?: string[];
+  letterLevel?: DunningLevel;
+  letterTotal?: number;
+}
+
 export interface ItemUpdate {
   itemId: number;
   level: DunningLevel;
@@ -68,6 +99,8 @@ export interface DunningPlan {
   mode: "item" | "account";
   letters: Letter[];
   skipped: SkippedLetter[];
+  /** every open item left out of the letters, with why (customer, currency, due date, ref order) */
+  notSent: ItemNotSent[];
   updates: ItemUpdate[];
 }
 
@@ -125,6 +158,24 @@ export function nextStepDue(item: Item, on: string, scenario: Scenario): Dunning
 
   if (item.lastDunnedOn !== null && on < addDays(item.lastDunnedOn, scenario.minGapDays)) return null;
   return next;
+}
+
+/**
+ * Why `nextStepDue` gives no step for a debit item on `on`: the next step's level and the day it will be due,
+ * whichever of its offset and the minimum gap comes later; or `last_level` when the scenario has no further step.
+ */
+export function whyNoStep(item: Item, on: string, scenario: Scenario): { reason: "not_yet_due" | "min_gap"; nextLevel: DunningLevel; until: string } | { reason: "last_level" } {
+  const rank = levelRank(item.dunningLevel);
+  const following = DUNNING_LEVELS[rank + 1];
+  if (rank < 0 || following === undefined) return { reason: "last_level" };
+  let next: DunningLevel = following;
+  if (next === "notice" && (scenario.noticeOffsetDays === null || on >= item.dueOn)) next = "R1";
+  const offset = next === "notice" ? (scenario.noticeOffsetDays ?? 0) : scenario.offsets[levelRank(next) - 2];
+  if (offset === undefined) return { reason: "last_level" };
+  const stepOn = addDays(item.dueOn, offset);
+  const gapUntil = item.lastDunnedOn !== null ? addDays(item.lastDunnedOn, scenario.minGapDays) : null;
+  if (gapUntil !== null && gapUntil > on && gapUntil >= stepOn) return { reason: "min_gap", nextLevel: next, until: gapUntil };
+  return { reason: "not_yet_due", nextLevel: next, until: stepOn > on ? stepOn : (gapUntil ?? stepOn) };
 }
 
 interface Draft {
@@ -269,6 +320,7 @@ export function planDunningRun(input: {
   const { on, mode, scenario } = input;
   const letters: Letter[] = [];
   const skipped: SkippedLetter[] = [];
+  const notSent: ItemNotSent[] = [];
 
   for (const c of input.customers) {
     const byCurrency = new Map<string, DunningItemInput[]>();
@@ -280,14 +332,18 @@ export function planDunningRun(input: {
     }
     for (const [currency, entries] of byCurrency) {
       const drafts = mode === "account" ? accountModeDrafts(entries, on, scenario) : itemModeDrafts(entries, on, scenario);
+      const sent = new Set<number>();
+      const inSkipped = new Map<number, { level: DunningLevel; total: number }>();
       for (const d of drafts) {
         const lines = [...d.lines].sort(byDueThenRef);
         const total = lines.reduce((s, l) => s + l.amount, 0);
         const heldTotal = lines.reduce((s, l) => s + l.heldAmount, 0);
         if (total <= 0) {
           skipped.push({ customerRef: c.customer.ref, currency, level: d.level, total, reason: "non_positive_total" });
+          for (const l of lines) inSkipped.set(l.itemId, { level: d.level, total });
           continue;
         }
+        for (const l of lines) sent.add(l.itemId);
         letters.push({
           customerId: c.customer.id,
           customerRef: c.customer.ref,
@@ -299,13 +355,23 @@ export function planDunningRun(input: {
           heldTotal,
         });
       }
+      for (const e of entries) {
+        if (sent.has(e.item.id)) continue;
+        const base = { itemId: e.item.id, ref: e.item.ref, kind: e.item.kind, customerRef: c.customer.ref, currency, dueOn: e.item.dueOn, openAmount: e.item.openAmount, heldAmount: heldOf(e), level: e.item.dunningLevel };
+        const skippedIn = inSkipped.get(e.item.id);
+        if (fullyHeld(e)) notSent.push({ ...base, reason: "fully_held", heldBy: e.heldBy ?? [] });
+        else if (skippedIn) notSent.push({ ...base, reason: "non_positive_total", letterLevel: skippedIn.level, letterTotal: skippedIn.total });
+        else if (!isDebit(e.item)) notSent.push({ ...base, reason: "credit_other_level" });
+        else notSent.push({ ...base, ...whyNoStep(e.item, on, scenario) });
+      }
     }
   }
 
   letters.sort(byCustomerCurrencyLevel);
   skipped.sort(byCustomerCurrencyLevel);
+  notSent.sort((a, b) => cmp(a.customerRef, b.customerRef) || cmp(a.currency, b.currency) || cmp(a.dueOn, b.dueOn) || cmp(a.ref, b.ref) || a.itemId - b.itemId);
   const updates: ItemUpdate[] = letters.flatMap((l) =>
     l.lines.map((line) => ({ itemId: line.itemId, level: line.level, lastDunnedOn: on })),
   );
-  return { on, mode, letters, skipped, updates };
+  return { on, mode, letters, skipped, notSent, updates };
 }

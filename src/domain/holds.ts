@@ -1,6 +1,6 @@
 import type { Dispute, Item, Reason } from "./types.ts";
 
-// What is held from dunning, derived from the disputes and the ledger (DESIGN.md "Holds"):
+// What is held from dunning, derived from the disputes and the ledger (README.md "Domain rules", holds):
 // - an open item-level dispute whose reason holds dunning holds each disputed amount;
 // - an open customer-level dispute holds every open invoice of the customer under policy `hold`
 //   (items imported later included), nothing under policy `flag` (its letters are marked L instead);

@@ -47,7 +47,7 @@ const RUN: Record<Command, (d: Dispute) => Change | void> = {
 };
 
 describe("transition table", () => {
-  it("is the one DESIGN.md describes", () => {
+  it("is the one README.md describes", () => {
     expect(Object.fromEntries(COMMANDS.map((c) => [c, { from: [...TRANSITIONS[c].from].sort(), to: TRANSITIONS[c].to }]))).toEqual({
       edit: { from: ["open"], to: null },
       comment: { from: ["open", "resolved", "withdrawn"], to: null },

@@ -17,7 +17,7 @@ const VIEWERS = {
 type Viewer = keyof typeof VIEWERS;
 const VIEWER_NAMES = Object.keys(VIEWERS) as Viewer[];
 
-// DESIGN.md "Who may do what", one row per action: controller, resolution owner, manager, admin, other people.
+// README.md "Who may do what", one row per action: controller, resolution owner, manager, admin, other people.
 const T = true;
 const F = false;
 const DESIGN_TABLE: [Action, string, boolean, boolean, boolean, boolean, boolean][] = [
@@ -38,7 +38,7 @@ const cases = DESIGN_TABLE.flatMap(([action, label, ...allowed]) =>
   VIEWER_NAMES.map((viewer, i) => ({ action, label, viewer, allowed: allowed[i]! })),
 );
 
-describe("can: DESIGN.md's table", () => {
+describe("can: README.md's table", () => {
   it("has a case for each of the 11 rows x 5 people", () => {
     expect(cases).toHaveLength(55);
   });
@@ -47,7 +47,7 @@ describe("can: DESIGN.md's table", () => {
     expect(can(VIEWERS[viewer], action, D, C)).toBe(allowed);
   });
 
-  // Not in DESIGN.md's table: the code lets only controllers and admins edit a dispute and release litigation holds.
+  // README.md's table also has edit and release (litigation holds): controllers and admins only.
   it.each([
     ["edit", "controller", true],
     ["edit", "owner", false],
@@ -61,7 +61,7 @@ describe("can: DESIGN.md's table", () => {
     expect(can(VIEWERS[viewer], action, D, C)).toBe(allowed);
   });
 
-  it("a manager who owns the dispute still acts as a manager: no resolve, no follow-up (DESIGN.md: owning never grants more)", () => {
+  it("a manager who owns the dispute still acts as a manager: no resolve, no follow-up (README.md: owning never grants more)", () => {
     const managerOwner = dispute({ ownerEmail: EMAILS.manager });
     expect(can(VIEWERS.manager, "resolve", managerOwner, C)).toBe(false);
     expect(can(VIEWERS.manager, "follow_up", managerOwner, C)).toBe(false);

@@ -2,7 +2,7 @@ import { fail } from "./errors.ts";
 import { available, type Command } from "./lifecycle.ts";
 import type { Customer, Dispute, Person, Role } from "./types.ts";
 
-// DESIGN.md "Who may do what", as data. The same check serves Slack, Teams and the REST API.
+// README.md "Who may do what", as data. The same check serves Slack, Teams and the REST API.
 export const ACTIONS = [
   "open",
   "view",

@@ -53,6 +53,21 @@ describe("authentication and errors", () => {
     expect(await count()).toBe(0);
   });
 
+  it("answers the health and readiness probes without a token, at the root and under /api/v1", async () => {
+    for (const p of ["/healthz", "/api/v1/healthz"]) {
+      const r = await fetch(`${a.url}${p}`);
+      expect(r.status).toBe(200);
+      expect(await r.json()).toMatchObject({ status: "ok" });
+    }
+    for (const p of ["/readyz", "/api/v1/readyz"]) {
+      const r = await fetch(`${a.url}${p}`);
+      expect(r.status).toBe(200);
+      expect(await r.json()).toMatchObject({ status: "ready", migrations: "applied" });
+    }
+    // the rest of the API still needs one
+    expect((await fetch(`${a.url}/api/v1/disputes`)).status).toBe(401);
+  });
+
   it("serves an OpenAPI document listing the dispute routes", async () => {
     const res = await fetch(`${a.url}/api/v1/openapi.json`);
     const doc = (await res.json()) as any;
@@ -174,6 +189,9 @@ describe("working a dispute", () => {
       ["reassigned", "paul@acme.fr"],
       ["follow_up_set", "sophie@acme.fr"],
     ]);
+    // a reassignment says from whom and to whom
+    expect(got.timeline.find((e: any) => e.type === "reassigned")).toMatchObject({ byEmail: "paul@acme.fr", fromEmail: "paul@acme.fr", toEmail: "sophie@acme.fr", text: "Sophie suit ce compte" });
+    expect(got.timeline.find((e: any) => e.type === "commented")).not.toHaveProperty("toEmail");
   });
 
   it("enforces who may do what: a manager may comment but not resolve; another sales rep may not comment", async () => {
@@ -301,7 +319,7 @@ describe("reports and exports", () => {
     expect(csv.status).toBe(200);
     const lines = String(csv.body).replace(/^\ufeff/, "").trim().split(/\r?\n/);
     expect(lines).toHaveLength(3);
-    expect(lines[0]!.split(";").slice(0, 3)).toEqual(["number", "status", "scope"]);
+    expect(lines[0]!.split(";").slice(0, 4)).toEqual(["Numéro", "Statut", "Code statut", "Portée"]);
     expect(lines.find((l) => l.startsWith("D-2026-0001"))).toContain(";900,00;900,00;EUR;");
 
     const res = await fetch(`${a.url}/api/v1/disputes/export.xlsx?reason=price`, { headers: { authorization: `Bearer test-token-0123456789abcdef` } });
@@ -310,7 +328,7 @@ describe("reports and exports", () => {
     const ws = wb.getWorksheet("Disputes")!;
     expect(ws.rowCount).toBe(2);
     expect(ws.getRow(2).getCell(1).value).toBe("D-2026-0001");
-    expect(ws.getRow(2).getCell(15).value).toBe(900);
+    expect(ws.getRow(2).getCell((ws.getRow(1).values as unknown[]).indexOf("Disputed amount")).value).toBe(900);
   });
 
   it("shows the disputed part in the aged balance, per currency", async () => {

@@ -14,7 +14,7 @@ import { createReason, listReasons, updateReason } from "../app/reasons.ts";
 import { reassignDispute } from "../app/reassignDispute.ts";
 import { releaseHolds } from "../app/releaseHolds.ts";
 import { reopenDispute } from "../app/reopenDispute.ts";
-import { agedBalance, customerStatement } from "../app/reports.ts";
+import { agedBalance, customerStatement, dunnableOf, exportFormat } from "../app/reports.ts";
 import { resolveDispute } from "../app/resolveDispute.ts";
 import { getSettings, updateSettings } from "../app/settings.ts";
 import { setFollowUp } from "../app/setFollowUp.ts";
@@ -191,14 +191,18 @@ export function apiRouter(deps: Deps, tokens: ApiToken[], ledger: LedgerImporter
       res.destroy();
     }
   };
+  const exportInput = async (req: Request, res: Response) => {
+    const { locale, ...query } = parse(S.exportQuery, req.query);
+    const input = listInput(res, query);
+    return { input, format: { now: deps.clock(), ...(await exportFormat(deps, { locale, viewerEmail: input.viewerEmail })) } };
+  };
   r.get("/disputes/export.csv", async (req, res) => {
-    const locale = req.query.locale === "fr" ? "fr" : "en";
-    const now = deps.clock();
-    await streamExport(res, listInput(res, { ...req.query, locale: undefined }), "text/csv; charset=utf-8", "disputes.csv", (out, pages) => streamDisputesCsv(out, pages, now, locale));
+    const { input, format } = await exportInput(req, res);
+    await streamExport(res, input, "text/csv; charset=utf-8", "disputes.csv", (out, pages) => streamDisputesCsv(out, pages, format));
   });
   r.get("/disputes/export.xlsx", async (req, res) => {
-    const now = deps.clock();
-    await streamExport(res, listInput(res, req.query), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "disputes.xlsx", (out, pages) => streamDisputesXlsx(out, pages, now));
+    const { input, format } = await exportInput(req, res);
+    await streamExport(res, input, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "disputes.xlsx", (out, pages) => streamDisputesXlsx(out, pages, format));
   });
   r.get("/disputes/:id", async (req, res) => {
     const { viewerEmail } = parse(S.viewerQuery, req.query);
@@ -263,13 +267,16 @@ export function apiRouter(deps: Deps, tokens: ApiToken[], ledger: LedgerImporter
         openAmount: cur(l.item.openAmount, l.item.currency),
         disputedAmount: cur(l.disputed, l.item.currency),
         heldAmount: cur(l.held, l.item.currency),
-        dunnableAmount: cur(l.item.kind === "invoice" ? Math.max(l.item.openAmount - l.held, 0) : l.item.openAmount, l.item.currency),
+        dunnableAmount: cur(dunnableOf(l), l.item.currency),
         currency: l.item.currency,
         level: l.item.dunningLevel,
         lastDunnedOn: l.item.lastDunnedOn,
         disputeStatus: l.disputeStatus,
         disputes: l.disputeNumbers,
       })),
+      totals: Object.fromEntries(
+        Object.entries(s.totals).map(([c, t]) => [c, { open: cur(t.open, c), disputed: cur(t.disputed, c), held: cur(t.held, c), dunnable: cur(t.dunnable, c) }]),
+      ),
     });
   });
   r.get("/aged-balance", async (req, res) => {

@@ -48,8 +48,8 @@ export function openApiDocument(): unknown {
         get: op("List disputes, newest first, a page at a time: `limit` 1..500 (default 100); the answer's `next` is the `cursor` of the next page (null on the last)", scoped("disputes", { parameters: query(S.listDisputesQuery) }), { "200": ok("{ disputes, next }") }),
         post: op("Open a dispute (Idempotency-Key honoured)", scoped("disputes", { parameters: [{ name: "Idempotency-Key", in: "header", required: false, schema: { type: "string" } }], requestBody: body(S.openDisputeBody) }), { "201": ok("{ dispute }") }),
       },
-      "/disputes/export.csv": { get: op("Export disputes as CSV (same filters; locale=fr for ; and decimal commas)", scoped("disputes", { parameters: query(S.listDisputesQuery) })) },
-      "/disputes/export.xlsx": { get: op("Export disputes as XLSX (same filters)", scoped("disputes", { parameters: query(S.listDisputesQuery) })) },
+      "/disputes/export.csv": { get: op("Export disputes as CSV (same filters): headers and labels in `locale` (default the viewer's language, else en), codes in their own columns; fr: `;`, decimal comma, dd/mm/yyyy, UTF-8 with BOM", scoped("disputes", { parameters: query(S.exportQuery) })) },
+      "/disputes/export.xlsx": { get: op("Export disputes as XLSX (same filters and locale): typed dates and amounts, a sheet of totals per currency", scoped("disputes", { parameters: query(S.exportQuery) })) },
       "/disputes/{id}": {
         get: op("A dispute with its timeline", scoped("disputes", { parameters: [idParam, viewerParam] })),
         patch: op("Edit an open dispute", scoped("disputes", { parameters: [idParam], requestBody: body(S.editDisputeBody) })),

@@ -143,7 +143,7 @@ describe.each(["sqlite", "postgres"] as TestDatabase[])("streamed exports on %s"
     const bytes = Buffer.from(await res.arrayBuffer());
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]); // the BOM French Excel needs
     const text = bytes.subarray(3).toString("utf8");
-    expect(text.startsWith("number;status;scope;")).toBe(true);
+    expect(text.startsWith("Numéro;Statut;Code statut;")).toBe(true);
     const { parse } = await import("csv-parse/sync");
     const rows = parse(text, { delimiter: ";" }) as string[][];
     expect(rows).toHaveLength(COUNT + 1);
@@ -151,17 +151,18 @@ describe.each(["sqlite", "postgres"] as TestDatabase[])("streamed exports on %s"
     const last = rows.find((r) => r[0] === "D-2026-02500")!;
     const header = rows[0]!;
     const col = (name: string) => last[header.indexOf(name)];
-    expect(col("customerName")).toBe('Grossiste, "Le Gros"; SA');
-    expect(col("statement")).toBe('Ligne 2499: "défaut"; voir photo, n°2499');
-    expect(col("disputed")).toBe("34,99");
-    expect(col("items")).toBe("FB-2499");
-    expect(col("reason")).toBe("quality");
+    expect(col("Client")).toBe('Grossiste, "Le Gros"; SA');
+    expect(col("Parole du client")).toBe('Ligne 2499: "défaut"; voir photo, n°2499');
+    expect(col("Montant en litige")).toBe("34,99");
+    expect(col("Pièces")).toBe("FB-2499");
+    expect(col("Code motif")).toBe("quality");
+    expect(col("Motif")).toBe("Qualité / produit défectueux");
     // a filter applies to every page; en: comma and decimal point
     const en = Buffer.from(await (await get("/api/v1/disputes/export.csv?customer=BIG&reason=price")).arrayBuffer()).subarray(3).toString("utf8");
     const enRows = parse(en) as string[][];
     expect(enRows).toHaveLength(COUNT / 5 + 1);
     expect(enRows.slice(1).map((r) => r[0])).toEqual(expected.filter((n) => (Number(n.slice(7)) - 1) % 5 === 0));
-    expect(enRows.find((r) => r[0] === "D-2026-00001")![enRows[0]!.indexOf("disputed")]).toBe("10.00");
+    expect(enRows.find((r) => r[0] === "D-2026-00001")![enRows[0]!.indexOf("Disputed amount")]).toBe("10.00");
   });
 
   it("XLSX: every match once with numeric amounts, frozen bold header, while the event loop keeps turning", async () => {
@@ -187,7 +188,7 @@ describe.each(["sqlite", "postgres"] as TestDatabase[])("streamed exports on %s"
     await wb.xlsx.load(Buffer.from(body) as never);
     const ws = wb.getWorksheet("Disputes")!;
     expect(ws.rowCount).toBe(COUNT + 1);
-    expect(ws.getRow(1).getCell(1).value).toBe("Number / Numéro");
+    expect(ws.getRow(1).getCell(1).value).toBe("Number");
     expect(ws.getRow(1).font?.bold).toBe(true);
     expect(ws.views[0]).toMatchObject({ state: "frozen", ySplit: 1 });
     const numbers: string[] = [];
@@ -196,8 +197,9 @@ describe.each(["sqlite", "postgres"] as TestDatabase[])("streamed exports on %s"
     });
     expect(numbers).toEqual(await listed("&customer=BIG"));
     const row = ws.getRow(numbers.indexOf("D-2026-02500") + 2);
-    expect(row.getCell(15).value).toBe(34.99);
-    expect(row.getCell(15).numFmt).toBe("#,##0.00");
+    const disputed = (ws.getRow(1).values as unknown[]).indexOf("Disputed amount");
+    expect(row.getCell(disputed).value).toBe(34.99);
+    expect(row.getCell(disputed).numFmt).toBe("#,##0.00");
   });
 
   it("an unknown filter value is still a JSON error, before any byte of a file", async () => {

@@ -4,7 +4,7 @@ import { isPageCursor } from "../app/listDisputes.ts";
 import { readPreviewCursor } from "../app/dunning.ts";
 import { isIsoDate } from "../domain/dates.ts";
 import { LIMITS, REASON_DAYS } from "../domain/limits.ts";
-import { OUTCOMES, PRIORITIES, DISPUTE_STATUSES, SCOPES } from "../domain/types.ts";
+import { LOCALES, OUTCOMES, PRIORITIES, DISPUTE_STATUSES, SCOPES } from "../domain/types.ts";
 
 // Request schemas of the REST API. The same objects parse requests and generate /api/v1/openapi.json.
 
@@ -82,6 +82,8 @@ export const listDisputesQuery = z.object({
   /** `next` of the previous page */
   cursor: z.string().max(200).refine(isPageCursor, "not a cursor this API gave: pass the `next` of the previous page as it came").optional(),
 });
+/** exports: the list's filters and the file's language (default: the viewer's, else English) */
+export const exportQuery = listDisputesQuery.extend({ locale: z.enum(LOCALES).optional() });
 export const viewerQuery = z.object({ viewerEmail });
 
 const reasonFields = {

@@ -2,7 +2,7 @@ import type { DisputeDetails } from "../app/disputeDetails.ts";
 import type { HoldView } from "../app/dunning.ts";
 import type { DunningPlan } from "../domain/dunning.ts";
 import { formatAmount } from "../domain/money.ts";
-import type { Reason } from "../domain/types.ts";
+import type { Reason, TimelineEvent } from "../domain/types.ts";
 
 // Domain -> the JSON contract of the REST API. Amounts are decimal strings; dates YYYY-MM-DD.
 
@@ -47,8 +47,22 @@ export function disputeJson(x: DisputeDetails) {
       : {}),
     ...(d.closedAt ? { closedAt: d.closedAt.toISOString(), closedByEmail: d.closedByEmail } : {}),
     ...(x.timeline
-      ? { timeline: x.timeline.map((e) => ({ type: e.type, at: e.at.toISOString(), byEmail: e.byEmail, ...(e.text ? { text: e.text } : {}) })) }
+      ? { timeline: x.timeline.map(timelineEventJson) }
       : {}),
+  };
+}
+
+/** A timeline event; a reassignment says from whom and to whom (`fromEmail`, `toEmail`). */
+function timelineEventJson(e: TimelineEvent) {
+  const from = e.type === "reassigned" && typeof e.data?.from === "string" ? e.data.from : undefined;
+  const to = e.type === "reassigned" && typeof e.data?.to === "string" ? e.data.to : undefined;
+  return {
+    type: e.type,
+    at: e.at.toISOString(),
+    byEmail: e.byEmail,
+    ...(from !== undefined ? { fromEmail: from } : {}),
+    ...(to !== undefined ? { toEmail: to } : {}),
+    ...(e.text ? { text: e.text } : {}),
   };
 }
 
@@ -83,6 +97,23 @@ export function planJson(p: DunningPlan) {
       total: formatAmount(l.total, l.currency),
       heldTotal: formatAmount(l.heldTotal, l.currency),
     })),
-    notSent: p.skipped.map((s) => ({ ...s, total: formatAmount(s.total, s.currency) })),
+    /** every open item in no letter, with why (reason codes: see NotSentReason in src/domain/dunning.ts) */
+    notSent: p.notSent.map((n) => ({
+      customerRef: n.customerRef,
+      ref: n.ref,
+      kind: n.kind,
+      currency: n.currency,
+      dueOn: n.dueOn,
+      level: n.level,
+      openAmount: formatAmount(n.openAmount, n.currency),
+      heldAmount: formatAmount(n.heldAmount, n.currency),
+      reason: n.reason,
+      ...(n.nextLevel !== undefined ? { nextLevel: n.nextLevel } : {}),
+      ...(n.until !== undefined ? { until: n.until } : {}),
+      ...(n.heldBy !== undefined ? { heldBy: n.heldBy } : {}),
+      ...(n.letterLevel !== undefined ? { letterLevel: n.letterLevel, letterTotal: formatAmount(n.letterTotal ?? 0, n.currency) } : {}),
+    })),
+    /** letters whose net total is not positive: not sent */
+    notSentLetters: p.skipped.map((s) => ({ ...s, total: formatAmount(s.total, s.currency) })),
   };
 }

@@ -4,8 +4,8 @@ import { resolveDispute } from "../app/resolveDispute.ts";
 import { snapshot } from "./fuzz.ts";
 import { seedLedger, startTestAccord, type TestAccord, type TestDatabase } from "./harness.ts";
 
-// DESIGN.md "Who may do what", checked over REST (`byEmail` is the acting person) for every role ×
-// action × ownership, against the table below: copied from DESIGN.md as data, not computed by the code
+// README.md "Who may do what", checked over REST (`byEmail` is the acting person) for every role ×
+// action × ownership, against the table below: copied from README.md as data, not computed by the code
 // under test (src/domain/permissions.ts). Allowed -> 2xx and the dispute changes; forbidden -> 403
 // `forbidden` and nothing is written. On SQLite and on PostgreSQL.
 
@@ -22,8 +22,7 @@ const N = false;
  * | resolve, withdraw                          | ✓          | ✓ resolve        | –          | ✓     | –            |
  * | reopen                                     | ✓          | –                | –          | ✓     | –            |
  * | see a dispute                              | ✓          | ✓                | ✓          | ✓     | sales reps: their customers' |
- * Edit and release are not in DESIGN.md's table; README.md: "controllers and admins open, edit, withdraw,
- * reopen and release".
+ * README.md's table also has edit and release (litigation holds): controllers and admins.
  */
 const TABLE: Record<string, Record<Column, boolean>> = {
   open: { controller: Y, owner: N, manager: N, admin: Y, other: N },
@@ -40,7 +39,7 @@ const TABLE: Record<string, Record<Column, boolean>> = {
 /**
  * Who acts, and who owns the dispute they act on. `columns`: the table's columns that person falls in; an
  * action is allowed when one of them allows it, except that owning never grants more than the role allows
- * (DESIGN.md: a manager who takes a dispute still cannot resolve it), so a manager-owner is a manager.
+ * (README.md: a manager who takes a dispute still cannot resolve it), so a manager-owner is a manager.
  */
 interface Persona {
   name: string;
@@ -76,7 +75,7 @@ const ACTIONS: Record<string, { status: "open" | "resolved" | "litigation"; meth
   "release-holds": { status: "litigation", method: "POST", path: (id) => `/disputes/${id}/release-holds`, body: (by) => ({ byEmail: by, note: "Jugement rendu." }) },
 };
 
-describe.each(["sqlite", "postgres"] as TestDatabase[])("DESIGN.md's permission table over REST on %s", (database) => {
+describe.each(["sqlite", "postgres"] as TestDatabase[])("README.md's permission table over REST on %s", (database) => {
   let a: TestAccord;
   beforeAll(async () => {
     a = await startTestAccord({}, { database });

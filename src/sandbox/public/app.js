@@ -520,7 +520,25 @@ function renderCollections() {
           ),
         )
       : h("p", { class: "hint" }, t.noLetters),
-    c.preview.notSent.length ? h("p", { class: "hint" }, t.notSent(c.preview.notSent.length)) : null,
+    c.preview.notSent.length
+      ? h(
+          "div",
+          { "data-not-sent": "" },
+          h("p", { class: "hint" }, t.notSent(c.preview.notSent.length)),
+          h(
+            "ul",
+            { class: "lines" },
+            c.preview.notSent.map((x) =>
+              h(
+                "li",
+                { "data-not-sent-ref": x.ref, "data-reason": x.reason },
+                h("span", {}, `${x.customerRef} · ${x.ref} `, h("span", { class: "muted small" }, t.whyNotSent(x, { level: levelName, date: f.date, amount: (v) => f.amount(v, x.currency) }))),
+                h("span", { class: "num" }, f.amount(x.openAmount, x.currency)),
+              ),
+            ),
+          ),
+        )
+      : null,
   );
   const statementNode = c.statement
     ? h(
