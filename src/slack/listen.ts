@@ -8,7 +8,7 @@ import { AccordError } from "../domain/errors.ts";
 import type { Customer, Locale, Person } from "../domain/types.ts";
 import { parseAction, type ActionPayload, type FormMeta } from "../views/actions.ts";
 import { errorText } from "../views/errors.ts";
-import { newDisputeForm, type FormView, type Option } from "../views/forms.ts";
+import { newDisputeForm, type FormView, type NewDisputeState, type Option } from "../views/forms.ts";
 import { onlyRolesText } from "../views/help.ts";
 import { bilingual, t } from "../views/i18n.ts";
 import { cardMessage, formModal, mrkdwnMessage, textMessage, type SlackMessage } from "./blocks.ts";
@@ -132,12 +132,12 @@ export function listenerKit(h: HandlerContext) {
   }
 
   /** The new-dispute form with the defaults the use case proposes (refused to those who may not open disputes). */
-  async function newForm(opts: { customer: Customer | null; scope: "items" | "customer"; statement?: string | undefined; channel?: string | undefined; reasonCode?: string | undefined; selected?: ItemChoice[] }, viewer: Person): Promise<{ form: FormView; slackIds: (e: string) => string | null }> {
+  async function newForm(opts: { customer: Customer | null; scope: "items" | "customer"; statement?: string | undefined; channel?: string | undefined; reasonCode?: string | undefined; selected?: ItemChoice[]; chosen?: NewDisputeState["chosen"] }, viewer: Person): Promise<{ form: FormView; slackIds: (e: string) => string | null }> {
     const defaults = await proposeDisputeDefaults(deps, { viewerEmail: viewer.email, customerRef: opts.customer?.ref, reasonCode: opts.reasonCode });
     const reasons = await listReasons(deps, { activeOnly: true });
     const people = await peopleIndex(deps, defaults.ownerEmail ? [defaults.ownerEmail] : []);
     const form = newDisputeForm(
-      { scope: opts.scope, customer: opts.customer, selected: opts.selected ?? [], reasons, defaults, statement: opts.statement, channel: opts.channel },
+      { scope: opts.scope, customer: opts.customer, selected: opts.selected ?? [], reasons, defaults, statement: opts.statement, channel: opts.channel, chosen: opts.chosen },
       viewer.locale,
     );
     return { form, slackIds: people.slackIdOf };

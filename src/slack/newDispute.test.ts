@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fieldIdOf } from "./blocks.ts";
 import type { StoredView } from "./standin/fakeSlack.ts";
-import { opt, opts, submitted, text, user } from "./testing/forms.ts";
+import { date, opt, opts, submitted, text, user } from "./testing/forms.ts";
 import { startHarness, USERS, type Harness } from "./testing/harness.ts";
 
 // The new-dispute modal as a person fills it: every missing field told at once, in their language; the
@@ -84,5 +84,33 @@ describe("the new-dispute form", () => {
     const sent = JSON.stringify(post.args.blocks);
     expect(sent).toContain("F-2026-001 (500,00\u00a0€)");
     expect(sent).toMatch(/Montant en litige[ \u00a0]: 1\u202f500,01\u00a0€/);
+  });
+
+  it("changing the reason moves only the priority and follow-up date the person has not chosen", async () => {
+    let v = await openForm(USERS.carla, "C001");
+    const shown = () => {
+      const blocks = v.view.blocks as { block_id?: string; element?: { initial_option?: { value: string }; initial_date?: string } }[];
+      const of = (id: string) => blocks.find((b) => b.block_id && fieldIdOf(b.block_id) === id)?.element;
+      return { priority: of("priority")?.initial_option?.value, followUp: of("follow_up")?.initial_date };
+    };
+    const pick = async (changes: Parameters<typeof submitted>[1]) => {
+      const m = h.fake.mark;
+      const reasonBlock = (v.view.blocks as { block_id?: string }[]).find((b) => b.block_id && fieldIdOf(b.block_id) === "reason")!.block_id!;
+      await h.sim.blockAction(USERS.carla, { action_id: "reason", type: "static_select", block_id: reasonBlock }, { view: { ...v.view, state: { values: submitted(v, { customer: opt("C001"), ...changes }) } } });
+      await h.fake.waitFor((c) => c.method === "views.update" && c.seq > m);
+      await h.idle();
+      v = h.fake.openView(USERS.carla.id)!;
+    };
+    // untouched: both follow the reason (quantity: normal, first follow-up in 5 days)
+    await pick({ reason: opt("quantity") });
+    expect(shown()).toEqual({ priority: "normal", followUp: "2026-03-15" });
+    // the person chose « urgent »: it stays; the follow-up date follows (already paid: 2 days)
+    await pick({ reason: opt("already_paid"), priority: opt("urgent") });
+    expect(shown()).toEqual({ priority: "urgent", followUp: "2026-03-12" });
+    // and a date they chose stays too, as does the priority chosen before
+    await pick({ reason: opt("quality"), follow_up: date("2026-04-01") });
+    expect(shown()).toEqual({ priority: "urgent", followUp: "2026-04-01" });
+    await pick({ reason: opt("quantity") });
+    expect(shown()).toEqual({ priority: "urgent", followUp: "2026-04-01" });
   });
 });

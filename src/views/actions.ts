@@ -48,6 +48,11 @@ export const formMeta = z.discriminatedUnion("m", [
     /** the selected items (ids) whose partial amounts the form shows */
     i: z.array(id).max(20).optional(),
     ch: z.string().max(50).optional(),
+    /** the priority and follow-up date the form proposed (the reason's defaults), to tell a person's choice from them */
+    p: z.string().max(10).optional(),
+    f: z.string().max(10).optional(),
+    /** the fields the person chose themselves: a new reason's defaults leave them as they are */
+    t: z.array(z.enum(["priority", "follow_up"])).max(2).optional(),
   }),
   /** a card action's form on a dispute as of a version */
   z.object({

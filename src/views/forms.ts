@@ -6,7 +6,7 @@ import { displayDate } from "../domain/dates.ts";
 import { displayAmount, formatAmount } from "../domain/money.ts";
 import type { Settings } from "../domain/settings.ts";
 import { NOTICE_PLACEHOLDERS } from "../domain/template.ts";
-import { OUTCOMES, PRIORITIES, type Customer, type Locale, type Reason } from "../domain/types.ts";
+import { OUTCOMES, PRIORITIES, type Customer, type Locale, type Priority, type Reason } from "../domain/types.ts";
 import { encodeAction, type CardAction, type FormMeta } from "./actions.ts";
 import type { DisputeCardView } from "./disputeCard.ts";
 import { reasonLabel } from "./disputeCard.ts";
@@ -80,6 +80,8 @@ export interface NewDisputeState {
   defaults: DisputeDefaults;
   statement?: string | undefined;
   channel?: string | undefined;
+  /** what the person chose themselves (kept when the reason changes), the others follow the reason */
+  chosen?: { priority?: Priority | undefined; followUpOn?: string | undefined } | undefined;
 }
 
 export function newDisputeForm(s: NewDisputeState, locale: Locale): FormView {
@@ -129,10 +131,12 @@ export function newDisputeForm(s: NewDisputeState, locale: Locale): FormView {
       ? { kind: "search", id: "reason", label: m.form.reason, minQueryLength: 0, dispatch: true, ...(s.defaults.reason ? { initial: reasonOptions([s.defaults.reason], locale) } : {}) }
       : { kind: "select", id: "reason", label: m.form.reason, options: reasonOptions(s.reasons, locale), initial: s.defaults.reason?.code ?? null, dispatch: true };
   fields.push(reasonField);
-  fields.push({ kind: "select", id: "priority", key: s.defaults.reason?.code ?? "none", label: m.form.priority, options: PRIORITIES.map((p) => ({ value: p, label: m.priority[p] })), initial: s.defaults.priority });
+  const priority = s.chosen?.priority ?? s.defaults.priority;
+  const followUpOn = s.chosen?.followUpOn ?? s.defaults.followUpOn;
+  fields.push({ kind: "select", id: "priority", key: s.defaults.reason?.code ?? "none", label: m.form.priority, options: PRIORITIES.map((p) => ({ value: p, label: m.priority[p] })), initial: priority });
   fields.push({ kind: "text", id: "statement", label: m.form.statement, hint: m.form.statementHint, multiline: true, maxLength: LIMITS.statement, ...(s.statement ? { initial: s.statement } : {}) });
   fields.push({ kind: "person", id: "owner", key: customerKey, label: m.form.owner, hint: m.form.ownerHint, initialEmail: s.defaults.ownerEmail });
-  fields.push({ kind: "date", id: "follow_up", key: s.defaults.reason?.code ?? "none", label: m.form.followUp, initial: s.defaults.followUpOn, optional: true });
+  fields.push({ kind: "date", id: "follow_up", key: s.defaults.reason?.code ?? "none", label: m.form.followUp, initial: followUpOn, optional: true });
   if (s.defaults.slaDueOn) fields.push({ kind: "info", id: "sla", text: m.form.slaInfo(displayDate(s.defaults.slaDueOn, locale)) });
   fields.push({ kind: "checkbox", id: "notify", label: m.form.notify, option: m.form.notifyOption, initial: true });
   fields.push({ kind: "button", id: "preview", label: m.form.preview, value: encodeAction({ t: "preview" }) });
@@ -143,6 +147,9 @@ export function newDisputeForm(s: NewDisputeState, locale: Locale): FormView {
       ...(s.customer ? { c: s.customer.ref } : {}),
       ...(s.selected.length && s.selected.length <= MAX_AMOUNT_FIELDS ? { i: s.selected.map((c) => c.item.id) } : {}),
       ...(s.channel ? { ch: s.channel } : {}),
+      p: s.defaults.priority,
+      ...(s.defaults.followUpOn ? { f: s.defaults.followUpOn } : {}),
+      ...(s.chosen?.priority || s.chosen?.followUpOn ? { t: [...(s.chosen.priority ? ["priority" as const] : []), ...(s.chosen.followUpOn ? ["follow_up" as const] : [])] } : {}),
     },
     title: s.scope === "customer" ? m.form.flagTitle : m.form.newTitle,
     submit: m.form.create,

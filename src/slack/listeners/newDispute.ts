@@ -107,7 +107,14 @@ export function registerNewDispute(app: App, k: Kit): void {
     const ref = customerRefOf(form);
     const customer = ref ? ((await searchCustomers(deps, { q: ref, viewerEmail: viewer.email, limit: 1 }))[0] ?? null) : null;
     const selected = customer && customer.ref === meta.c && meta.scope === "items" ? await selectedItems(k, customer.ref, form, viewer) : [];
-    const { form: next, slackIds } = await k.newForm({ customer, scope: meta.scope, channel: meta.ch, reasonCode: str(form.values.reason) || undefined, selected }, viewer);
+    // a priority or follow-up date the person chose stays; the untouched ones follow the (new) reason
+    const priority = str(form.values.priority);
+    const followUp = str(form.values.follow_up);
+    const chosen = {
+      priority: priority && (meta.t?.includes("priority") || priority !== meta.p) ? (priority as Priority) : undefined,
+      followUpOn: followUp && (meta.t?.includes("follow_up") || followUp !== meta.f) ? followUp : undefined,
+    };
+    const { form: next, slackIds } = await k.newForm({ customer, scope: meta.scope, channel: meta.ch, reasonCode: str(form.values.reason) || undefined, selected, chosen }, viewer);
     await k.updateModal(body.view, next, slackIds);
   });
   for (const id of ["customer", "items", "reason"]) app.action(id, refresh);
