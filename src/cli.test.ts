@@ -35,7 +35,32 @@ describe("accord seed --demo", () => {
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/already holds customers, nothing loaded: the demo loads only into an empty database/);
     expect(again.err).not.toMatch(/\bat .*\.ts:\d+/);
-  }, 120_000);
+    expect(again.err).toContain("seed --demo --reset reloads it");
+
+    // --reset reloads a database that holds only the demo
+    const reset = await cli(["seed", "--demo", "--reset"], db);
+    expect(reset.err).toBe("");
+    expect(reset.code).toBe(0);
+    expect(reset.out).toMatch(/every table emptied and the demo reloaded: 7 people, 50 customers, \d+ items, 8 disputes/);
+    // the same counts as the first load: nothing doubled
+    expect(reset.out.match(/(\d+) items/)![1]).toBe(first.out.match(/(\d+) items/)![1]);
+  }, 180_000);
+
+  it("--reset leaves a database with data of its own alone unless told to discard it", async () => {
+    const db = path.join(dir, "mine.db");
+    expect((await cli(["seed", "--demo"], db)).code).toBe(0);
+    const people = path.join(dir, "people.csv");
+    fs.writeFileSync(people, "email;name;role\nalice@acme.fr;Alice Real;controller\n");
+    expect((await cli(["import", people, "--kind", "people"], db)).code).toBe(0);
+    const refused = await cli(["seed", "--demo", "--reset"], db);
+    expect(refused.code).toBe(1);
+    expect(refused.err.trim().split("\n")).toHaveLength(1);
+    expect(refused.err).toMatch(/holds data the demo did not load, 1 people \(alice@acme\.fr\); nothing changed\. To delete everything and reload the demo: seed --demo --reset --discard-data/);
+    const forced = await cli(["seed", "--demo", "--reset", "--discard-data"], db);
+    expect(forced.code).toBe(0);
+    // alice went with the rest: a plain --reset is accepted again
+    expect((await cli(["seed", "--demo", "--reset"], db)).code).toBe(0);
+  }, 240_000);
 
   it("wrong usage: exit code 2 with the usage line", async () => {
     const r = await cli(["seed"], path.join(dir, "other.db"));

@@ -7,7 +7,7 @@ import { formatRowError, importLedger, LEDGER_KINDS, LedgerError, type LedgerFor
 import { describeDatabase } from "./db/connect.ts";
 import { migrateDatabase } from "./db/store.ts";
 import type { Deps } from "./app/context.ts";
-import { seedDemo } from "./app/seedDemo.ts";
+import { reloadDemo, seedDemo } from "./app/seedDemo.ts";
 import { AccordError } from "./domain/errors.ts";
 import { apiMessage } from "./views/errors.ts";
 import { createLogger } from "./logger.ts";
@@ -105,19 +105,37 @@ export const commands: Record<string, Command> = {
   },
 
   seed: {
-    usage: "seed --demo",
-    summary: "load the French B2B demo (people, 50 customers, items, disputes) into an empty database",
+    usage: "seed --demo [--reset [--discard-data]]",
+    summary: "load the French B2B demo (people, 50 customers, items, disputes) into an empty database; --reset reloads it",
     async run(args, io) {
-      const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { demo: { type: "boolean", default: false } } });
+      const { values, positionals } = parseArgs({
+        args,
+        allowPositionals: true,
+        options: { demo: { type: "boolean", default: false }, reset: { type: "boolean", default: false }, "discard-data": { type: "boolean", default: false } },
+      });
       if (!values.demo || positionals.length) throw new UsageError("only the demo can be seeded: seed --demo");
+      if (values["discard-data"] && !values.reset) throw new UsageError("--discard-data goes with --reset");
       const cfg = config();
       const where = describeDatabase(cfg.database);
       let r: Awaited<ReturnType<typeof seedDemo>>;
+      if (values.reset) {
+        const answer = await withDeps(cfg, (deps) => reloadDemo(deps, { discardData: values["discard-data"] ?? false }));
+        if ("refused" in answer) {
+          const { people, customers } = answer.refused;
+          const sample = (xs: string[]) => xs.slice(0, 3).join(", ") + (xs.length > 3 ? ", …" : "");
+          const found = [people.length ? `${people.length} people (${sample(people)})` : "", customers.length ? `${customers.length} customers (${sample(customers)})` : ""].filter(Boolean).join(" and ");
+          io.err(`${where}: holds data the demo did not load, ${found}; nothing changed. To delete everything and reload the demo: seed --demo --reset --discard-data`);
+          return 1;
+        }
+        r = answer.loaded;
+        io.out(`${where}: every table emptied and the demo reloaded: ${r.people} people, ${r.customers} customers, ${r.items} items, ${r.disputes} disputes`);
+        return 0;
+      }
       try {
         r = await withDeps(cfg, (deps) => seedDemo(deps));
       } catch (e) {
         if (!(e instanceof AccordError) || e.key !== "demo_needs_empty_db") throw e;
-        io.err(`${where}: already holds customers, nothing loaded: the demo loads only into an empty database (point DATABASE_URL at a new file, or delete this one)`);
+        io.err(`${where}: already holds customers, nothing loaded: the demo loads only into an empty database (seed --demo --reset reloads it)`);
         return 1;
       }
       io.out(`${where}: demo loaded: ${r.people} people, ${r.customers} customers, ${r.items} items, ${r.disputes} disputes`);

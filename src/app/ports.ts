@@ -348,5 +348,10 @@ export interface Repos {
 export interface Store extends Repos {
   readonly dialect: "sqlite" | "postgres";
   transaction<T>(fn: (tx: Repos) => Promise<T>): Promise<T>;
+  /**
+   * One transaction that first empties every table (all but the migrations' bookkeeping), then runs `fn`:
+   * both are committed together or neither is (`seed --demo --reset`).
+   */
+  wipeThen<T>(fn: (tx: Repos) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }

@@ -5,7 +5,7 @@ import type { DunningLevel } from "../domain/types.ts";
 import { commentDispute } from "./commentDispute.ts";
 import type { Deps } from "./context.ts";
 import { openDispute } from "./openDispute.ts";
-import type { ItemInput } from "./ports.ts";
+import type { ItemInput, Repos, Store } from "./ports.ts";
 import { ensureDefaultReasons } from "./reasons.ts";
 import { resolveDispute } from "./resolveDispute.ts";
 import { setFollowUp } from "./setFollowUp.ts";
@@ -123,4 +123,49 @@ export async function seedDemo(deps: Deps): Promise<{ people: number; customers:
   const d8 = await openOn(7, "already_paid", "Le client dit avoir payé par virement le 12.", (xs) => [{ ref: xs[0]!.ref }]);
   await resolveDispute(deps, { dispute: d8.number, byEmail: claire, outcome: "rejected", note: "Aucun virement reçu : relevé bancaire transmis au client" });
   return { people: DEMO_PEOPLE.length, customers: customers.length, items: items.length, disputes };
+}
+
+/** Customer refs the demo loads (CL0001…). */
+const DEMO_CUSTOMER_REFS = new Set(NAMES.map((_, i) => `CL${String(i + 1).padStart(4, "0")}`));
+
+/** What the database holds beyond the demo: people and customers the demo does not load. */
+async function beyondDemo(tx: Repos): Promise<{ people: string[]; customers: string[] }> {
+  const demoPeople = new Set<string>(DEMO_PEOPLE.map((p) => p.email));
+  return {
+    people: (await tx.people.list()).map((p) => p.email).filter((e) => !demoPeople.has(e)),
+    customers: (await tx.customers.list()).map((c) => c.ref).filter((r) => !DEMO_CUSTOMER_REFS.has(r)),
+  };
+}
+
+/** A store whose transactions are steps of the one transaction `tx` (the use cases the demo calls). */
+function within(store: Store, tx: Repos): Store {
+  return {
+    ...tx,
+    dialect: store.dialect,
+    transaction: (fn) => fn(tx),
+    wipeThen: () => Promise.reject(new Error("wipeThen inside a transaction")),
+    close: async () => {},
+  };
+}
+
+/**
+ * `seed --demo --reset`: empties every table and loads the demo again, in ONE transaction (a failure leaves
+ * the database as it was). A database holding anything the demo does not load (another person or
+ * customer) is left alone unless `discardData`: the answer says what was found.
+ */
+export async function reloadDemo(
+  deps: Deps,
+  input: { discardData: boolean },
+): Promise<{ loaded: Awaited<ReturnType<typeof seedDemo>> } | { refused: { people: string[]; customers: string[] } }> {
+  if (!input.discardData) {
+    const found = await beyondDemo(deps.store);
+    if (found.people.length || found.customers.length) return { refused: found };
+  }
+  const loaded = await deps.store.wipeThen(async (tx) => {
+    const inner: Deps = { ...deps, store: within(deps.store, tx) };
+    // the settings and reasons went with the tables: the defaults again, as on a fresh database
+    await ensureDefaultReasons(tx.reasons);
+    return seedDemo(inner);
+  });
+  return { loaded };
 }

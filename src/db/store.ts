@@ -1026,6 +1026,31 @@ export function kyselyStore(conn: Connection): Store {
         }
       });
     },
+    async wipeThen<T>(fn: (tx: Repos) => Promise<T>): Promise<T> {
+      return conn.transaction(async (trx) => {
+        // every table the migrations made (today's and those added later), never the migrations' own
+        const tables =
+          dialect.name === "sqlite"
+            ? (await sql<{ name: string }>`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> '_prisma_migrations'`.execute(trx)).rows.map((r) => r.name)
+            : (await sql<{ name: string }>`SELECT tablename AS name FROM pg_tables WHERE schemaname = current_schema() AND tablename <> '_prisma_migrations'`.execute(trx)).rows.map((r) => r.name);
+        if (dialect.name === "sqlite") {
+          // foreign keys checked at commit: the tables are emptied in any order
+          await sql`PRAGMA defer_foreign_keys = ON`.execute(trx);
+          for (const t of tables) await sql`DELETE FROM ${sql.id(t)}`.execute(trx);
+          const seq = await sql<{ n: number }>`SELECT count(*) AS n FROM sqlite_master WHERE name = 'sqlite_sequence'`.execute(trx);
+          if (Number(seq.rows[0]?.n ?? 0) > 0) await sql`DELETE FROM sqlite_sequence`.execute(trx);
+        } else if (tables.length) {
+          await sql`TRUNCATE ${sql.join(tables.map((t) => sql.id(t)))} RESTART IDENTITY CASCADE`.execute(trx);
+        }
+        let open = true;
+        const guarded = guard(repositoriesOn(trx, dialect), () => open, trx, dialect.name === "sqlite");
+        try {
+          return await fn(guarded);
+        } finally {
+          open = false;
+        }
+      });
+    },
     close: () => conn.close(),
   };
 }
