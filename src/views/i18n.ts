@@ -2,6 +2,7 @@
 import type { Action } from "../domain/permissions.ts";
 import type { DisputeStatus, DunningLevel, Locale, Outcome, Priority, Role } from "../domain/types.ts";
 import { en } from "./en.ts";
+import type { ExportWords } from "./exportLabels.ts";
 import { fr } from "./fr.ts";
 
 // The message catalogue, keyed by locale. The person's `locale` decides; unknown people get both.
@@ -179,6 +180,8 @@ export interface Messages {
     dateInvalid: string;
     partialLine: (line: string) => string;
   };
+  /** the dispute exports' own words (sheets, column headers, date format) */
+  exports: ExportWords;
   delivery: {
     /** to admins, when the Slack token works again after a pause */
     resumed: (reason: string, since: string, waiting: number) => string;
