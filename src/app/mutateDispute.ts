@@ -55,7 +55,8 @@ export async function mutateDispute(
     assertCan(who, action, dispute, customer);
     assertVersion(dispute, input.version);
     const change = await apply({ tx, dispute, customer, actor: who, now });
-    await persistChange(tx, deps, dispute, change, now);
+    // the dispute row unchanged (a comment): nothing that holds depend on moved
+    await persistChange(tx, deps, dispute, change, now, { holdsMayMove: change.dispute.version !== dispute.version });
     await queueChatChange(tx, deps, { dispute: change.dispute, before: dispute, events: change.events, origin: input.origin ?? {} }, now);
     return { change, before: dispute, who };
   }).catch(async (e: unknown) => {
@@ -69,7 +70,7 @@ export async function mutateDispute(
 
 /** Persists a change computed by the domain, inside the caller's transaction. */
 /** `before` is null for a dispute just created. */
-export async function persistChange(tx: Repos, deps: EffectDeps, before: Dispute | null, change: Change, now: Date): Promise<number> {
+export async function persistChange(tx: Repos, deps: EffectDeps, before: Dispute | null, change: Change, now: Date, opts: { holdsMayMove?: boolean } = {}): Promise<number> {
   const after = change.dispute;
   if (before && after.version !== before.version) await tx.disputes.update(after, before.version);
   if (change.events.length) await tx.disputes.appendEvents(after.id, change.events);
@@ -78,5 +79,6 @@ export async function persistChange(tx: Repos, deps: EffectDeps, before: Dispute
   if (after.scope === "customer" && wasOpen !== isOpen) {
     await queueMessage(tx, deps, after, isOpen ? "customer.flagged" : "customer.unflagged", [], now);
   }
+  if (opts.holdsMayMove === false) return 0;
   return (await syncHolds(tx, deps, [after.customerId], now)).length;
 }

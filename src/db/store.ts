@@ -67,7 +67,7 @@ const MULTI_STATEMENT: { [K in keyof Repos]?: readonly (keyof Repos[K])[] } = {
   disputes: ["create", "update"],
   holds: ["replaceForCustomers"],
   outbox: ["add", "claim"],
-  rates: ["take", "block", "notBefore"],
+  rates: ["take", "block"],
 };
 
 /** An update of a row that does not exist. */
@@ -893,14 +893,20 @@ export function repositoriesOn(db: Executor, dialect: Dialect): Repos {
       async take(keys, now) {
         if (!keys.length) return 0;
         const names = [...new Set(keys.map((k) => k.key))];
-        await db
-          .insertInto("RateLimit")
-          .values(names.map((key) => ({ key, tat: now, blockedUntil: null, reason: null, updatedAt: now })))
-          .onConflict((oc) => oc.column("key").doNothing())
-          .execute();
-        let q = db.selectFrom("RateLimit").selectAll().where("key", "in", names);
-        if (dialect.rowLocks) q = q.forUpdate();
-        const rows = new Map((await q.execute()).map((r) => [r.key, r]));
+        const locked = () => {
+          const q = db.selectFrom("RateLimit").selectAll().where("key", "in", names);
+          return dialect.rowLocks ? q.forUpdate() : q;
+        };
+        let rows = new Map((await locked().execute()).map((r) => [r.key, r]));
+        // a key's first call creates its row (once; every later call only reads and moves it)
+        if (rows.size < names.length) {
+          await db
+            .insertInto("RateLimit")
+            .values(names.filter((key) => !rows.has(key)).map((key) => ({ key, tat: now, blockedUntil: null, reason: null, updatedAt: now })))
+            .onConflict((oc) => oc.column("key").doNothing())
+            .execute();
+          rows = new Map((await locked().execute()).map((r) => [r.key, r]));
+        }
         const t = now.getTime();
         let wait = 0;
         const next: { key: string; tat: Date }[] = [];
@@ -929,11 +935,11 @@ export function repositoriesOn(db: Executor, dialect: Dialect): Repos {
           .execute();
       },
       async notBefore(key, at, now) {
-        let q = db.selectFrom("RateLimit").select("tat").where("key", "=", key);
-        if (dialect.rowLocks) q = q.forUpdate();
-        const row = await q.executeTakeFirst();
-        if (!row) await db.insertInto("RateLimit").values({ key, tat: at, blockedUntil: null, reason: null, updatedAt: now }).execute();
-        else if (asDate(row.tat).getTime() < at.getTime()) await db.updateTable("RateLimit").set({ tat: at, updatedAt: now }).where("key", "=", key).execute();
+        // one statement (the row lock of the update is enough); a key never taken yet gets its row
+        const r = await db.updateTable("RateLimit").set({ tat: at, updatedAt: now }).where("key", "=", key).where("tat", "<", at).executeTakeFirst();
+        if (Number(r.numUpdatedRows) === 0) {
+          await db.insertInto("RateLimit").values({ key, tat: at, blockedUntil: null, reason: null, updatedAt: now }).onConflict((oc) => oc.column("key").doNothing()).execute();
+        }
       },
       async unblock(key, now) {
         await db.updateTable("RateLimit").set({ blockedUntil: null, reason: null, updatedAt: now }).where("key", "=", key).execute();
