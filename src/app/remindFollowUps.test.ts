@@ -56,6 +56,17 @@ describe.each(["sqlite", "postgres"] as TestDatabase[])("remindFollowUps on %s",
     expect(await reminders()).toEqual(["reminder>paul@acme.fr 1", "reminder>paul@acme.fr 2", "escalation.controller>claire@acme.fr 2"]);
   });
 
+  it("the owner's action resets the unanswered count and ends the overdue episode; another person's does not", async () => {
+    const d = await openOne();
+    await run("2026-03-12T08:00:00Z");
+    const byController = await a.call("POST", `/api/v1/disputes/${d.id}/comments`, { byEmail: "claire@acme.fr", text: "Relancé le client ?", version: d.version });
+    expect(byController.status).toBe(200);
+    expect(await a.deps.store.followUps.get(d.id)).toMatchObject({ firstMissedOn: "2026-03-12", unanswered: 1 });
+    const byOwner = await a.call("POST", `/api/v1/disputes/${d.id}/comments`, { byEmail: "paul@acme.fr", text: "J'appelle le client demain.", version: byController.body.dispute.version });
+    expect(byOwner.status).toBe(200);
+    expect(await a.deps.store.followUps.get(d.id)).toMatchObject({ firstMissedOn: null, unanswered: 0 });
+  });
+
   it("nothing at night or on a weekend: a reminder due on Saturday goes on Monday morning", async () => {
     await a.call("POST", "/api/v1/disputes", {
       customerRef: "C001", items: [{ ref: "F-1002" }], reasonCode: "price", statement: "Prix.", openedByEmail: "claire@acme.fr", ownerEmail: "paul@acme.fr", followUpOn: "2026-03-14",
