@@ -45,6 +45,8 @@ const envSchema = z
     SLACK_PACE_UPDATE_PER_MIN: z.coerce.number().positive().max(60000).default(50),
     SLACK_PACE_WORKSPACE_PER_SEC: z.coerce.number().positive().max(10000).default(10),
     SLACK_PROBE_SECONDS: z.coerce.number().positive().max(3600).default(60),
+    /** how often the scheduler's tick runs the due jobs (reminders, escalations) */
+    ACCORD_TICK_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
     /** unset: automatic (see `decideSandbox`); true: force on; false: off */
     ACCORD_SANDBOX: triState,
   })
@@ -107,6 +109,8 @@ export interface Config {
   slack?: { signingSecret: string; botToken: string; appToken?: string; apiUrl?: string; disputesChannel?: string };
   /** How the Slack deliverer paces its calls (shared by every replica through the database) and probes a refused token. */
   slackDelivery: { pacing: { channelPerSec: number; updatePerMin: number; workspacePerSec: number }; probeMs: number };
+  /** The scheduler (src/jobs/scheduler.ts): one tick every `tickSeconds`. */
+  jobs: { tickSeconds: number };
   /**
    * The local sandbox workspace (src/sandbox), or false. When on, `slack` is the sandbox's own (a random
    * signing secret, a fake bot token; the stand-in Web API's URL is filled in at start) and `host` is loopback.
@@ -197,6 +201,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       },
       probeMs: e.SLACK_PROBE_SECONDS * 1000,
     },
+    jobs: { tickSeconds: e.ACCORD_TICK_SECONDS },
     sandbox: sandbox ? { reason: sandbox, ...(host !== e.HOST ? { ignoredHost: e.HOST } : {}) } : false,
   };
 }

@@ -55,6 +55,8 @@ export async function mutateDispute(
     assertCan(who, action, dispute, customer);
     assertVersion(dispute, input.version);
     const change = await apply({ tx, dispute, customer, actor: who, now });
+    // Any action of the owner ends an overdue episode (before the dispute row: the reminder job locks in this order too).
+    if (who.email === dispute.ownerEmail) await tx.followUps.reset(dispute.id, now);
     // the dispute row unchanged (a comment): nothing that holds depend on moved
     await persistChange(tx, deps, dispute, change, now, { holdsMayMove: change.dispute.version !== dispute.version });
     await queueChatChange(tx, deps, { dispute: change.dispute, before: dispute, events: change.events, origin: input.origin ?? {} }, now);

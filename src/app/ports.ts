@@ -328,6 +328,62 @@ export interface SlackRows {
   prune(before: Date): Promise<number>;
 }
 
+/** Where a dispute's follow-up is at (the reminder job's part; the dispute keeps its followUpOn). */
+export interface FollowUpRecord {
+  disputeId: number;
+  /** the first follow-up date the owner let pass (null: not overdue) */
+  firstMissedOn: string | null;
+  /** reminders sent since the owner last acted */
+  unanswered: number;
+  lastReminderAt: Date | null;
+}
+
+/** An open dispute the reminder job looks at, with its follow-up record (zeros when it has none yet). */
+export interface FollowUpCandidate extends FollowUpRecord {
+  number: string;
+  priority: Priority;
+  reasonId: number;
+  followUpOn: string | null;
+  slaDueOn: string | null;
+  ownerEmail: string;
+  openedByEmail: string;
+  /** the owner's time zone; null when the owner is not a known person */
+  ownerTz: string | null;
+}
+
+export interface NoticeRecord {
+  disputeId: number;
+  /** reminder | escalation.controller | escalation.manager | sla_breach | nudge */
+  kind: string;
+  /** the instant it became due: with disputeId and kind, the notice's unique key */
+  dueAt: Date;
+  /** the delivery-queue row that carries it */
+  outboxId: string;
+  createdAt: Date;
+}
+
+export interface FollowUps {
+  /**
+   * Open disputes with a follow-up date on or before `on`, an SLA date before `on`, or overdue, by dispute id
+   * after `afterId` (read only: each is then handled in a transaction of its own that `lock`s it).
+   */
+  candidates(opts: { on: string; afterId: number; limit: number }): Promise<FollowUpCandidate[]>;
+  get(disputeId: number): Promise<FollowUpRecord | null>;
+  /** Creates the records of these disputes that have none yet (a short transaction of its own, before `lock`). */
+  ensure(disputeIds: readonly number[], now: Date): Promise<void>;
+  /**
+   * Inside a transaction: takes the dispute's follow-up record for the rest of the transaction; false when
+   * another process holds it (PostgreSQL: FOR UPDATE SKIP LOCKED; SQLite: the write lock) or it has none (`ensure`).
+   */
+  lock(disputeId: number): Promise<boolean>;
+  put(record: FollowUpRecord, now: Date): Promise<void>;
+  /** The owner acted: not overdue any more, no unanswered reminder. */
+  reset(disputeId: number, now: Date): Promise<void>;
+  /** Records a notice; false when its (dispute, kind, dueAt) was recorded already: it was sent, send nothing. */
+  addNotice(notice: NoticeRecord): Promise<boolean>;
+  notices(disputeId: number): Promise<NoticeRecord[]>;
+}
+
 export interface Repos {
   people: People;
   customers: Customers;
@@ -342,6 +398,7 @@ export interface Repos {
   runs: DunningRuns;
   slack: SlackRows;
   rates: Rates;
+  followUps: FollowUps;
 }
 
 /** The unit of work: everything inside `transaction` is written whole or not at all. */

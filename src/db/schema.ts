@@ -191,6 +191,26 @@ export interface SlackSeenEventTable {
   seenAt: Date;
 }
 
+export interface FollowUpTable {
+  id: Generated<number>;
+  disputeId: number;
+  /** the first follow-up date the owner let pass (null: not overdue) */
+  firstMissedOn: string | null;
+  unanswered: Generated<number>;
+  lastReminderAt: Date | null;
+  updatedAt: Date;
+}
+
+/** One row per notice sent, UNIQUE (disputeId, kind, dueAt), written with the outbox row that carries it. */
+export interface NoticeTable {
+  id: Generated<number>;
+  disputeId: number;
+  kind: string;
+  dueAt: Date;
+  outboxId: string;
+  createdAt: Date;
+}
+
 export interface Database {
   Person: PersonTable;
   Customer: CustomerTable;
@@ -209,6 +229,8 @@ export interface Database {
   SlackDmChannel: SlackDmChannelTable;
   SlackSeenEvent: SlackSeenEventTable;
   RateLimit: RateLimitTable;
+  FollowUp: FollowUpTable;
+  Notice: NoticeTable;
 }
 
 export type TableName = keyof Database;
@@ -226,6 +248,7 @@ export const COLUMN_KINDS = {
     "TimelineEntry.at", "Hold.since", "Setting.updatedAt", "OutboxMessage.nextAttemptAt", "OutboxMessage.createdAt",
     "OutboxMessage.deliveredAt", "OutboxMessage.claimedUntil", "IdempotencyKey.createdAt", "DunningRun.createdAt", "SlackCard.postedAt",
     "SlackDmChannel.updatedAt", "SlackSeenEvent.seenAt", "RateLimit.tat", "RateLimit.blockedUntil", "RateLimit.updatedAt",
+    "FollowUp.lastReminderAt", "FollowUp.updatedAt", "Notice.dueAt", "Notice.createdAt",
   ],
   boolean: ["Reason.active", "Reason.holdsDunning"],
   bigint: ["Item.amount", "Item.openAmount", "Dispute.concededAmount", "DisputeItem.amount", "Hold.amount"],
@@ -302,6 +325,8 @@ export const TABLES = {
   SlackDmChannel: { slackUserId: "text", channel: "text", updatedAt: "datetime" },
   SlackSeenEvent: { id: "text", seenAt: "datetime" },
   RateLimit: { key: "text", tat: "datetime", blockedUntil: "datetime?", reason: "text?", updatedAt: "datetime" },
+  FollowUp: { id: "int default", disputeId: "int", firstMissedOn: "text?", unanswered: "int default", lastReminderAt: "datetime?", updatedAt: "datetime" },
+  Notice: { id: "int default", disputeId: "int", kind: "text", dueAt: "datetime", outboxId: "text", createdAt: "datetime" },
 } as const satisfies TablesSpec;
 
 // `satisfies` already rejects a missing or an extra column in the literal above; this also pins the key sets

@@ -1010,6 +1010,98 @@ describe.each([
     expect((await s.outbox.list({})).map((m) => m.orderKey)).toEqual(["A"]);
   });
 
+  // -- follow-ups --
+
+  it(t("followUps: candidates are open disputes whose follow-up or SLA date has come, or overdue, with the owner's time zone"), async () => {
+    const { acme, reason } = await seed(s);
+    await addPerson(s, "rep@acme.test", { timezone: "America/New_York" });
+    const due = await s.disputes.create(disputeOf({ customerId: acme.id, reasonId: reason.id, followUpOn: "2025-03-10", slaDueOn: null }));
+    const later1 = await s.disputes.create(disputeOf({ customerId: acme.id, reasonId: reason.id, followUpOn: "2025-03-11", slaDueOn: null }));
+    const sla = await s.disputes.create(disputeOf({ customerId: acme.id, reasonId: reason.id, followUpOn: null, slaDueOn: "2025-03-09", ownerEmail: "who@acme.test" }));
+    const missed = await s.disputes.create(disputeOf({ customerId: acme.id, reasonId: reason.id, followUpOn: "2025-03-20", slaDueOn: null }));
+    const closed = await s.disputes.create(disputeOf({ customerId: acme.id, reasonId: reason.id, followUpOn: "2025-03-01" }));
+    await s.disputes.update(resolved(closed, resolution()), closed.version);
+    await s.followUps.put({ disputeId: missed.id, firstMissedOn: "2025-03-06", unanswered: 2, lastReminderAt: later(5) }, later(5));
+    const got = await s.followUps.candidates({ on: "2025-03-10", afterId: 0, limit: 10 });
+    expect(got.map((c) => c.number)).toEqual([due.number, sla.number, missed.number]);
+    expect(got[0]).toEqual({
+      disputeId: due.id, number: due.number, priority: "normal", reasonId: reason.id, followUpOn: "2025-03-10", slaDueOn: null,
+      ownerEmail: "rep@acme.test", openedByEmail: "cc@acme.test", ownerTz: "America/New_York", firstMissedOn: null, unanswered: 0, lastReminderAt: null,
+    });
+    expect(got[1]!.ownerTz).toBeNull(); // an owner Accord does not know
+    expect(got[2]).toMatchObject({ firstMissedOn: "2025-03-06", unanswered: 2, lastReminderAt: later(5) });
+    // paged by dispute id
+    expect((await s.followUps.candidates({ on: "2025-03-10", afterId: due.id, limit: 1 })).map((c) => c.number)).toEqual([sla.number]);
+    expect(later1.id).toBeGreaterThan(due.id);
+  });
+
+  it(t("followUps: ensure creates the record (lock takes only an existing one), put and reset change it"), async () => {
+    const { acme, reason } = await seed(s);
+    const d = await s.disputes.create(disputeOf({ customerId: acme.id, reasonId: reason.id }));
+    expect(await s.followUps.get(d.id)).toBeNull();
+    expect(await s.transaction((tx) => tx.followUps.lock(d.id))).toBe(false);
+    await s.followUps.ensure([d.id], later(1));
+    await s.followUps.ensure([d.id], later(1)); // once
+    expect(await s.transaction((tx) => tx.followUps.lock(d.id))).toBe(true);
+    expect(await s.followUps.get(d.id)).toEqual({ disputeId: d.id, firstMissedOn: null, unanswered: 0, lastReminderAt: null });
+    await s.followUps.put({ disputeId: d.id, firstMissedOn: "2025-03-10", unanswered: 3, lastReminderAt: later(2) }, later(2));
+    expect(await s.followUps.get(d.id)).toEqual({ disputeId: d.id, firstMissedOn: "2025-03-10", unanswered: 3, lastReminderAt: later(2) });
+    await s.followUps.reset(d.id, later(3));
+    expect(await s.followUps.get(d.id)).toEqual({ disputeId: d.id, firstMissedOn: null, unanswered: 0, lastReminderAt: later(2) });
+  });
+
+  it(t("followUps: a record another process holds is skipped, not waited for (PostgreSQL) or waited for (SQLite's write lock)"), async () => {
+    const { acme, reason } = await seed(s);
+    const d = await s.disputes.create(disputeOf({ customerId: acme.id, reasonId: reason.id }));
+    await s.followUps.ensure([d.id], later(1));
+    const other = b.replica();
+    let second: Promise<boolean> | null = null;
+    await s.transaction(async (tx) => {
+      expect(await tx.followUps.lock(d.id)).toBe(true);
+      second = other.transaction((tx2) => tx2.followUps.lock(d.id));
+      if (s.dialect === "postgres") expect(await second).toBe(false); // skipped while held
+    });
+    if (s.dialect === "sqlite") expect(await second).toBe(true); // after the first committed
+  });
+
+  const notice = (disputeId: number, kind: string, dueAt: Date, outboxId: string) => ({ disputeId, kind, dueAt, outboxId, createdAt: later(10) });
+
+  it(t("followUps: a notice is recorded once per dispute, kind and due instant, also by replicas at once"), async () => {
+    const { acme, reason } = await seed(s);
+    const d = await s.disputes.create(disputeOf({ customerId: acme.id, reasonId: reason.id }));
+    expect(await s.followUps.addNotice(notice(d.id, "reminder", later(0), "o1"))).toBe(true);
+    expect(await s.followUps.addNotice(notice(d.id, "reminder", later(0), "o2"))).toBe(false);
+    expect(await s.followUps.addNotice(notice(d.id, "escalation.controller", later(0), "o3"))).toBe(true);
+    expect(await s.followUps.addNotice(notice(d.id, "reminder", later(1), "o4"))).toBe(true);
+    const replicas = [s, b.replica(), b.replica()];
+    const got = await Promise.all(replicas.map((r, i) => r.transaction((tx) => tx.followUps.addNotice(notice(d.id, "sla_breach", later(2), `r${i}`)))));
+    expect(got.filter(Boolean)).toHaveLength(1);
+    expect((await s.followUps.notices(d.id)).map((n) => [n.kind, n.dueAt, n.outboxId])).toEqual([
+      ["reminder", later(0), "o1"],
+      ["escalation.controller", later(0), "o3"],
+      ["reminder", later(1), "o4"],
+      ["sla_breach", later(2), `r${got.indexOf(true)}`],
+    ]);
+  });
+
+  it(t("followUps: a notice and its queue row are written together or not at all (a crash mid-run sends it later, once)"), async () => {
+    const { acme, reason } = await seed(s);
+    const d = await s.disputes.create(disputeOf({ customerId: acme.id, reasonId: reason.id }));
+    const send = (id: string, crash: boolean) =>
+      s.transaction(async (tx) => {
+        if (!(await tx.followUps.addNotice(notice(d.id, "reminder", later(0), id)))) return false;
+        await tx.outbox.add([{ id, channel: "slack", type: "dispute.reminder", orderKey: d.number, payload: "{}", createdAt: later(0) }]);
+        if (crash) throw new Error("killed");
+        return true;
+      });
+    await expect(send("x1", true)).rejects.toThrow("killed");
+    expect(await s.followUps.notices(d.id)).toEqual([]);
+    expect(await s.outbox.list({ channel: "slack" })).toEqual([]);
+    expect(await send("x2", false)).toBe(true);
+    expect(await send("x3", false)).toBe(false);
+    expect((await s.outbox.list({ channel: "slack" })).map((m) => m.id)).toEqual(["x2"]);
+  });
+
   // -- idempotency, counters, runs --
 
   it(t("idempotency: put then get, scoped by scope"), async () => {

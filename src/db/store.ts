@@ -51,6 +51,7 @@ const WRITES: { [K in keyof Repos]: readonly (keyof Repos[K])[] } = {
   runs: ["add"],
   slack: ["addCard", "removeCard", "putDmChannel", "firstSeen", "forget", "prune"],
   rates: ["take", "block", "unblock", "notBefore"],
+  followUps: ["ensure", "put", "reset", "addNotice"],
 };
 
 /**
@@ -947,6 +948,77 @@ export function repositoriesOn(db: Executor, dialect: Dialect): Repos {
       async get(key) {
         const r = await db.selectFrom("RateLimit").selectAll().where("key", "=", key).executeTakeFirst();
         return r ? { key: r.key, tat: asDate(r.tat), blockedUntil: r.blockedUntil ? asDate(r.blockedUntil) : null, reason: r.reason } : null;
+      },
+    },
+
+    // Follow-ups (issue 11): one record per dispute, taken under the row lock (PostgreSQL, skipping one another
+    // process holds) or the write lock (SQLite); notices keyed (dispute, kind, due instant), inserted once.
+    followUps: {
+      async candidates({ on, afterId, limit }) {
+        const rows = await db
+          .selectFrom("Dispute as d")
+          .leftJoin("FollowUp as f", "f.disputeId", "d.id")
+          .leftJoin("Person as p", "p.email", "d.ownerEmail")
+          .select([
+            "d.id", "d.number", "d.priority", "d.reasonId", "d.followUpOn", "d.slaDueOn", "d.ownerEmail", "d.openedByEmail",
+            "f.firstMissedOn", "f.unanswered", "f.lastReminderAt", "p.timezone",
+          ])
+          .where("d.status", "=", "open")
+          .where("d.id", ">", afterId)
+          .where((eb) => eb.or([eb("d.followUpOn", "<=", on), eb("d.slaDueOn", "<", on), eb("f.firstMissedOn", "is not", null)]))
+          .orderBy("d.id")
+          .limit(limit)
+          .execute();
+        return rows.map((r) => ({
+          disputeId: r.id,
+          number: r.number,
+          priority: r.priority as Priority,
+          reasonId: r.reasonId,
+          followUpOn: r.followUpOn,
+          slaDueOn: r.slaDueOn,
+          ownerEmail: r.ownerEmail,
+          openedByEmail: r.openedByEmail,
+          ownerTz: r.timezone ?? null,
+          firstMissedOn: r.firstMissedOn ?? null,
+          unanswered: Number(r.unanswered ?? 0),
+          lastReminderAt: r.lastReminderAt ? asDate(r.lastReminderAt) : null,
+        }));
+      },
+      async get(disputeId) {
+        const r = await db.selectFrom("FollowUp").selectAll().where("disputeId", "=", disputeId).executeTakeFirst();
+        return r ? { disputeId: r.disputeId, firstMissedOn: r.firstMissedOn, unanswered: Number(r.unanswered), lastReminderAt: r.lastReminderAt ? asDate(r.lastReminderAt) : null } : null;
+      },
+      async ensure(disputeIds, now) {
+        if (!disputeIds.length) return;
+        await db
+          .insertInto("FollowUp")
+          .values(disputeIds.map((disputeId) => ({ disputeId, firstMissedOn: null, unanswered: 0, lastReminderAt: null, updatedAt: now })))
+          .onConflict((oc) => oc.column("disputeId").doNothing())
+          .execute();
+      },
+      async lock(disputeId) {
+        let q = db.selectFrom("FollowUp").select("disputeId").where("disputeId", "=", disputeId);
+        if (dialect.rowLocks) q = q.forUpdate().skipLocked();
+        return (await q.executeTakeFirst()) !== undefined;
+      },
+      async put(r, now) {
+        const set = { firstMissedOn: r.firstMissedOn, unanswered: r.unanswered, lastReminderAt: r.lastReminderAt, updatedAt: now };
+        await db.insertInto("FollowUp").values({ disputeId: r.disputeId, ...set }).onConflict((oc) => oc.column("disputeId").doUpdateSet(set)).execute();
+      },
+      async reset(disputeId, now) {
+        await db.updateTable("FollowUp").set({ firstMissedOn: null, unanswered: 0, updatedAt: now }).where("disputeId", "=", disputeId).execute();
+      },
+      async addNotice(n) {
+        const r = await db
+          .insertInto("Notice")
+          .values({ disputeId: n.disputeId, kind: n.kind, dueAt: n.dueAt, outboxId: n.outboxId, createdAt: n.createdAt })
+          .onConflict((oc) => oc.columns(["disputeId", "kind", "dueAt"]).doNothing())
+          .executeTakeFirst();
+        return Number(r.numInsertedOrUpdatedRows ?? 0) > 0;
+      },
+      async notices(disputeId) {
+        const rows = await db.selectFrom("Notice").selectAll().where("disputeId", "=", disputeId).orderBy("id").execute();
+        return rows.map((r) => ({ disputeId: r.disputeId, kind: r.kind, dueAt: asDate(r.dueAt), outboxId: r.outboxId, createdAt: asDate(r.createdAt) }));
       },
     },
   };

@@ -28,10 +28,43 @@ export const workingHoursSchema = z.object({
   days: z.array(z.number().int().min(1).max(7)).default([1, 2, 3, 4, 5]),
 });
 
-export const escalationStepSchema = z.object({
-  afterDaysOverdue: z.number().int().min(0),
-  notify: z.enum(["owner", "manager", "controller"]),
+/** When a dispute's open questions go up the ladder, counted in unanswered reminders (null = never). */
+const rungSchema = z.object({
+  controllerAfter: z.number().int().min(1).max(50).nullable(),
+  managerAfter: z.number().int().min(1).max(50).nullable(),
 });
+export const DEFAULT_ESCALATION = {
+  urgent: { controllerAfter: 1, managerAfter: 2 },
+  high: { controllerAfter: 2, managerAfter: 3 },
+  normal: { controllerAfter: 2, managerAfter: 4 },
+  low: { controllerAfter: 3, managerAfter: null },
+  /** An SLA breach tells the controller and the manager at once, whatever the count. */
+  slaBreach: true,
+};
+export const escalationSchema = z.preprocess(
+  // Before follow-ups (20261203), `escalation` was a list of { afterDaysOverdue, notify } steps that nothing read:
+  // a stored list becomes the default ladder.
+  (v) => (Array.isArray(v) ? undefined : v),
+  z
+    .object({
+      urgent: rungSchema.default(DEFAULT_ESCALATION.urgent),
+      high: rungSchema.default(DEFAULT_ESCALATION.high),
+      normal: rungSchema.default(DEFAULT_ESCALATION.normal),
+      low: rungSchema.default(DEFAULT_ESCALATION.low),
+      slaBreach: z.boolean().default(true),
+    })
+    .default(DEFAULT_ESCALATION),
+);
+export type EscalationLadder = z.infer<typeof escalationSchema>;
+
+const isoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+/** The company's calendar: a country's public holidays (date-holidays), plus days added or removed by admins. */
+export const calendarSchema = z.object({
+  country: z.string().regex(/^[A-Z]{2}$/).default("FR"),
+  extraHolidays: z.array(isoDay).max(366).default([]),
+  removedHolidays: z.array(isoDay).max(366).default([]),
+});
+export type CompanyCalendar = z.infer<typeof calendarSchema>;
 
 export const DEFAULT_NOTICE_TEMPLATE = {
   fr: "Bonjour, un litige a été ouvert pour #customer_name (#reason).\nPièces : #items_list_selected\nMontant en litige : #total_disputed\nLe client dit : « #comment »\nMerci de revenir vers nous avant le #follow_up_date. #dispute_link",
@@ -46,13 +79,12 @@ export const settingsSchema = z.object({
   dunningMode: z.enum(["item", "account"]).default("item"),
   scenario: scenarioSchema.default({ noticeOffsetDays: -5, offsets: [5, 15, 30, 45, 60], minGapDays: 7 }),
   workingHours: workingHoursSchema.default({ start: "09:00", end: "18:00", days: [1, 2, 3, 4, 5] }),
-  escalation: z.array(escalationStepSchema).default([
-    { afterDaysOverdue: 0, notify: "owner" },
-    { afterDaysOverdue: 3, notify: "manager" },
-  ]),
+  escalation: escalationSchema,
+  calendar: calendarSchema.default({ country: "FR", extraHolidays: [], removedHolidays: [] }),
   noticeTemplate: z
     .object({ fr: z.string().min(1).max(LIMITS.template), en: z.string().min(1).max(LIMITS.template) })
     .default(DEFAULT_NOTICE_TEMPLATE),
 });
 export type Settings = z.infer<typeof settingsSchema>;
+export type WorkingHours = Settings["workingHours"];
 export const DEFAULT_SETTINGS: Settings = settingsSchema.parse({});

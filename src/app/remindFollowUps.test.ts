@@ -1,0 +1,78 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { seedLedger, startTestAccord, type TestAccord, type TestDatabase } from "../test/harness.ts";
+import { REMINDER, remindFollowUps, type ReminderPayload } from "./remindFollowUps.ts";
+
+// The reminder job's use case on a real store (SQLite, then PostgreSQL), called with any `now`.
+
+describe.each(["sqlite", "postgres"] as TestDatabase[])("remindFollowUps on %s", (database) => {
+  let a: TestAccord;
+  beforeEach(async () => {
+    a = await startTestAccord({}, { database, now: "2026-03-10T09:00:00Z" });
+    await seedLedger(a);
+  });
+  afterEach(async () => {
+    await a.stop();
+  });
+
+  const deps = () => ({ ...a.deps, chatQueue: ["slack"] as const });
+  const run = (iso: string) => remindFollowUps(deps(), new Date(iso));
+  const reminders = async () =>
+    (await a.deps.store.outbox.list({ channel: "slack", type: REMINDER })).map((m) => JSON.parse(m.payload) as ReminderPayload).map((p) => `${p.kind}>${p.email} ${p.unanswered}`);
+
+  async function openOne(): Promise<{ id: number; number: string; version: number }> {
+    const r = await a.call("POST", "/api/v1/disputes", {
+      customerRef: "C001",
+      items: [{ ref: "F-1001" }],
+      reasonCode: "price", // normal priority, 5 follow-up days
+      statement: "Le prix facturé ne correspond pas au devis.",
+      openedByEmail: "claire@acme.fr",
+      ownerEmail: "paul@acme.fr",
+      followUpOn: "2026-03-12",
+    });
+    expect(r.status).toBe(201);
+    return r.body.dispute;
+  }
+
+  it("reminds the owner at 09:00 their time on the follow-up day, once; moves the follow-up on without changing the version", async () => {
+    const d = await openOne();
+    expect(await run("2026-03-12T07:59:00Z")).toEqual({ done: 0, failed: 0 }); // 08:59 in Paris
+    expect(await run("2026-03-12T08:00:00Z")).toEqual({ done: 1, failed: 0 });
+    expect(await run("2026-03-12T08:00:30Z")).toEqual({ done: 0, failed: 0 }); // the next tick: sent already
+    expect(await reminders()).toEqual(["reminder>paul@acme.fr 1"]);
+    const after = await a.deps.store.disputes.byId(d.id);
+    expect(after).toMatchObject({ followUpOn: "2026-03-17", version: d.version }); // Thu 12 + 5 days
+    const timeline = await a.deps.store.disputes.timeline(d.id);
+    expect(timeline.at(-1)).toMatchObject({ type: "reminded", byEmail: null, data: { kind: "reminder", to: ["paul@acme.fr"], unanswered: 1, firstMissedOn: "2026-03-12", followUpOn: "2026-03-17" } });
+    expect(await a.deps.store.followUps.get(d.id)).toMatchObject({ firstMissedOn: "2026-03-12", unanswered: 1 });
+  });
+
+  it("two processes at the same tick send each notice once; the controller is told after two unanswered reminders", async () => {
+    await openOne();
+    const both = await Promise.all([run("2026-03-12T09:00:00Z"), run("2026-03-12T09:00:00Z")]);
+    expect(both.reduce((n, r) => n + r.done, 0)).toBe(1);
+    expect(await run("2026-03-17T09:00:00Z")).toEqual({ done: 1, failed: 0 }); // the second reminder
+    expect(await run("2026-03-17T09:00:30Z")).toEqual({ done: 1, failed: 0 }); // then its escalation, at the next tick
+    expect(await run("2026-03-17T09:01:00Z")).toEqual({ done: 0, failed: 0 });
+    expect(await reminders()).toEqual(["reminder>paul@acme.fr 1", "reminder>paul@acme.fr 2", "escalation.controller>claire@acme.fr 2"]);
+  });
+
+  it("the owner's action resets the unanswered count and ends the overdue episode; another person's does not", async () => {
+    const d = await openOne();
+    await run("2026-03-12T08:00:00Z");
+    const byController = await a.call("POST", `/api/v1/disputes/${d.id}/comments`, { byEmail: "claire@acme.fr", text: "Relancé le client ?", version: d.version });
+    expect(byController.status).toBe(200);
+    expect(await a.deps.store.followUps.get(d.id)).toMatchObject({ firstMissedOn: "2026-03-12", unanswered: 1 });
+    const byOwner = await a.call("POST", `/api/v1/disputes/${d.id}/comments`, { byEmail: "paul@acme.fr", text: "J'appelle le client demain.", version: byController.body.dispute.version });
+    expect(byOwner.status).toBe(200);
+    expect(await a.deps.store.followUps.get(d.id)).toMatchObject({ firstMissedOn: null, unanswered: 0 });
+  });
+
+  it("nothing at night or on a weekend: a reminder due on Saturday goes on Monday morning", async () => {
+    await a.call("POST", "/api/v1/disputes", {
+      customerRef: "C001", items: [{ ref: "F-1002" }], reasonCode: "price", statement: "Prix.", openedByEmail: "claire@acme.fr", ownerEmail: "paul@acme.fr", followUpOn: "2026-03-14",
+    });
+    expect(await run("2026-03-14T10:00:00Z")).toEqual({ done: 0, failed: 0 });
+    expect(await run("2026-03-13T20:00:00Z")).toEqual({ done: 0, failed: 0 });
+    expect(await run("2026-03-16T08:00:00Z")).toEqual({ done: 1, failed: 0 });
+  });
+});

@@ -1,0 +1,123 @@
+import { addDays, todayIn } from "../domain/dates.ts";
+import { afterReminder, rulesOf, whatIsDue, type FollowUpState, type NoticeKind } from "../domain/followups.ts";
+import type { TimelineEvent } from "../domain/types.ts";
+import type { Deps } from "./context.ts";
+import type { FollowUpCandidate, Repos } from "./ports.ts";
+
+// The reminder job's use case (issue 11): at `now`, every notice due (whatIsDue) is sent once. Each dispute is
+// handled in a short transaction of its own that locks its follow-up record (another process skips it), records
+// the notice in the ledger (UNIQUE dispute, kind, due instant: a notice recorded already is not sent again) and
+// writes, in the same transaction, the delivery-queue row that carries it and the timeline line. A reminder left
+// unanswered moves the follow-up date on by the reason's days: the job's move, like a comment, does not change
+// the dispute's version. One dispute that fails is counted and logged; the others go on.
+
+/** A reminder or an escalation to one person: platform-neutral, rendered by each deliverer at send time. */
+export const REMINDER = "dispute.reminder";
+
+export interface ReminderPayload {
+  disputeId: number;
+  number: string;
+  kind: NoticeKind;
+  /** who gets it */
+  email: string;
+  /** overdue since (the first missed follow-up) and how many reminders went unanswered */
+  firstMissedOn: string | null;
+  unanswered: number;
+  /** the follow-up date after this reminder */
+  followUpOn: string | null;
+  dueAt: string;
+}
+
+const PAGE = 200;
+
+export async function remindFollowUps(deps: Pick<Deps, "store" | "newId" | "chatQueue" | "log">, now: Date): Promise<{ done: number; failed: number }> {
+  const settings = await deps.store.settings.get();
+  const rules = rulesOf(settings);
+  // the latest calendar day anywhere on Earth: whatIsDue decides per owner's time zone
+  const on = addDays(todayIn("UTC", now), 1);
+  let afterId = 0;
+  let done = 0;
+  let failed = 0;
+  for (;;) {
+    const page = await deps.store.followUps.candidates({ on, afterId, limit: PAGE });
+    if (!page.length) break;
+    afterId = page[page.length - 1]!.disputeId;
+    const stateOf = (c: FollowUpCandidate): FollowUpState => ({ ...c, ownerTz: c.ownerTz ?? settings.timezone });
+    const due = new Set(whatIsDue(now, page.map(stateOf), rules).map((n) => n.disputeId));
+    const todo = page.filter((c) => due.has(c.disputeId));
+    if (todo.length) await deps.store.followUps.ensure(todo.map((c) => c.disputeId), now);
+    for (const c of todo) {
+      try {
+        done += await deps.store.transaction((tx) => remindOne(tx, deps, c.disputeId, now, settings.timezone, rules));
+      } catch (err) {
+        failed++;
+        deps.log.error({ err, dispute: c.number }, "follow-up reminder failed");
+      }
+    }
+    if (page.length < PAGE) break;
+  }
+  return { done, failed };
+}
+
+async function remindOne(
+  tx: Repos,
+  deps: Pick<Deps, "newId" | "chatQueue">,
+  disputeId: number,
+  now: Date,
+  companyTz: string,
+  rules: ReturnType<typeof rulesOf>,
+): Promise<number> {
+  if (!(await tx.followUps.lock(disputeId))) return 0; // another process has it
+  const d = await tx.disputes.byId(disputeId);
+  if (!d || d.status !== "open") return 0;
+  const [record, owner, reason] = await Promise.all([tx.followUps.get(disputeId), tx.people.byEmail(d.ownerEmail), tx.reasons.byId(d.reasonId)]);
+  // decided again under the lock, from what is stored now
+  let state: FollowUpState = {
+    disputeId,
+    priority: d.priority,
+    followUpOn: d.followUpOn,
+    slaDueOn: d.slaDueOn,
+    ownerTz: owner?.timezone ?? companyTz,
+    firstMissedOn: record?.firstMissedOn ?? null,
+    unanswered: record?.unanswered ?? 0,
+    lastReminderAt: record?.lastReminderAt ?? null,
+  };
+  const notices = whatIsDue(now, [state], rules);
+  const events: TimelineEvent[] = [];
+  let sent = 0;
+  let moved = false;
+  for (const n of notices) {
+    const ids = (deps.chatQueue ?? []).map(() => deps.newId());
+    if (!(await tx.followUps.addNotice({ disputeId, kind: n.kind, dueAt: n.dueAt, outboxId: ids[0] ?? deps.newId(), createdAt: now }))) continue;
+    if (n.kind === "reminder") {
+      state = afterReminder(state, now, reason?.followUpDays ?? 7, rules);
+      moved = true;
+    }
+    const manager = owner?.managerEmail ?? null;
+    const to =
+      n.kind === "reminder" ? [d.ownerEmail] : n.kind === "escalation.controller" ? [d.openedByEmail] : n.kind === "escalation.manager" ? [manager] : [d.openedByEmail, manager];
+    const recipients = [...new Set(to.filter((e): e is string => !!e))];
+    const rows = recipients.flatMap((email, i) =>
+      (deps.chatQueue ?? []).map((channel, j) => {
+        const payload: ReminderPayload = {
+          disputeId, number: d.number, kind: n.kind, email, firstMissedOn: state.firstMissedOn, unanswered: state.unanswered, followUpOn: state.followUpOn, dueAt: n.dueAt.toISOString(),
+        };
+        return { id: i === 0 ? ids[j]! : deps.newId(), channel, type: REMINDER, orderKey: d.number, payload: JSON.stringify(payload), createdAt: now };
+      }),
+    );
+    await tx.outbox.add(rows);
+    events.push({
+      type: n.kind === "reminder" ? "reminded" : "escalated",
+      at: now,
+      byEmail: null,
+      text: null,
+      data: { kind: n.kind, to: recipients, unanswered: state.unanswered, firstMissedOn: state.firstMissedOn, ...(n.kind === "reminder" ? { followUpOn: state.followUpOn } : {}) },
+    });
+    sent++;
+  }
+  if (!sent) return 0;
+  if (moved) await tx.disputes.update({ ...d, followUpOn: state.followUpOn }, d.version); // the job's move: same version
+  await tx.followUps.put(state, now);
+  await tx.disputes.appendEvents(disputeId, events);
+  return sent;
+}
