@@ -15,9 +15,10 @@ afterEach(async () => {
   cleanup = [];
 });
 
-const PACE = { SLACK_PACE_CHANNEL_PER_SEC: "1", SLACK_PACE_UPDATE_PER_MIN: "6000", SLACK_PACE_WORKSPACE_PER_SEC: "1000", OUTBOX_LEASE_MS: "2000" };
+const PACE = { SLACK_PACE_CHANNEL_PER_SEC: "1", SLACK_PACE_UPDATE_PER_MIN: "6000", SLACK_PACE_WORKSPACE_PER_SEC: "1000" };
 
-async function setUp(n: number, prefix: string) {
+/** `lease`: how long a claimed row is a replica's (a killed replica's rows wait that long for another). */
+async function setUp(n: number, prefix: string, lease = 30_000) {
   const fake = await FakeSlack.start();
   addUsers(fake);
   const list = owners(n, prefix);
@@ -28,7 +29,7 @@ async function setUp(n: number, prefix: string) {
     await pg.drop();
   });
   const cards = await seedReplicaDatabase(fake.apiUrl, pg.url, list);
-  const env = replicaEnv(fake.apiUrl, pg.url, PACE);
+  const env = replicaEnv(fake.apiUrl, pg.url, { ...PACE, OUTBOX_LEASE_MS: String(lease) });
   const replicas = [new Replica("a", env), new Replica("b", env)];
   cleanup.push(async () => void (await Promise.all(replicas.map((r) => r.kill()))));
   await Promise.all(replicas.map((r) => r.start()));
@@ -99,7 +100,7 @@ describe("two replicas on one PostgreSQL database", () => {
     expect(s.proxy.served.get("a")).toBeGreaterThan(50);
     expect(s.proxy.served.get("b")).toBeGreaterThan(50);
 
-    await until("every card in its final state", () => s.cards.every((c, i) => JSON.stringify(cardMessage(s.fake, c).blocks).includes(`Point client dossier ${i}.`) && threadTexts(s.fake, c, `dossier ${i}.`).length > 0));
+    await until("every card in its final state", () => s.cards.every((c, i) => JSON.stringify(cardMessage(s.fake, c).blocks).includes(`Point client dossier ${i}.`) && threadTexts(s.fake, c, `dossier ${i}.`).length > 0), 150_000);
     await new Promise((r) => setTimeout(r, 1500)); // a duplicate would have arrived by now (poll 200 ms)
     for (const [i, c] of s.cards.entries()) {
       expect(threadTexts(s.fake, c, `Point client dossier ${i}.`)).toHaveLength(1);
@@ -109,10 +110,10 @@ describe("two replicas on one PostgreSQL database", () => {
     expectPaced(s.fake, mark);
     expect((await s.api("GET", "/outbox?status=pending&channel=slack")).body.messages).toEqual([]);
     expect((await s.api("GET", "/outbox?status=failed&channel=slack")).body.messages).toEqual([]);
-  }, 180_000);
+  }, 300_000);
 
   it("one replica killed with SIGKILL in the middle of 100 changes while Slack answers 5xx and 429: after its restart every card is final, no thread line missing or doubled, never two posts a second in a channel", async () => {
-    const s = await setUp(20, "K");
+    const s = await setUp(20, "K", 5000);
     const [a] = s.replicas as [Replica, Replica];
     const mark = s.fake.mark;
     // Slack misbehaves: a post it took but answered 503 for, a post refused 429, an update lost in a 502, ...
@@ -134,8 +135,8 @@ describe("two replicas on one PostgreSQL database", () => {
     await burst;
     expect(s.fake.mark).toBeGreaterThan(killedAt);
 
-    await until("every card in its final state", () => s.cards.every((c, i) => JSON.stringify(cardMessage(s.fake, c).blocks).includes(`Étape ${ROUNDS} du dossier ${i}.`) && threadTexts(s.fake, c, `du dossier ${i}.`).length >= ROUNDS), 90_000);
-    await new Promise((r) => setTimeout(r, 2500)); // past a lease (2 s): a doubled line would be here
+    await until("every card in its final state", () => s.cards.every((c, i) => JSON.stringify(cardMessage(s.fake, c).blocks).includes(`Étape ${ROUNDS} du dossier ${i}.`) && threadTexts(s.fake, c, `du dossier ${i}.`).length >= ROUNDS), 150_000);
+    await new Promise((r) => setTimeout(r, 5500)); // past a lease (5 s): a doubled line would be here
     for (const [i, c] of s.cards.entries()) {
       // each line once, in order
       expect(threadTexts(s.fake, c, `du dossier ${i}.`).map((t) => /Étape (\d)/.exec(t)?.[1])).toEqual(["1", "2", "3", "4", "5"]);
@@ -147,5 +148,5 @@ describe("two replicas on one PostgreSQL database", () => {
     expect(s.fake.callsOf("conversations.replies").filter((x) => x.seq > mark && x.args.include_all_metadata)).not.toHaveLength(0);
     expect((await s.api("GET", "/outbox?status=pending&channel=slack")).body.messages).toEqual([]);
     expect((await s.api("GET", "/outbox?status=failed&channel=slack")).body.messages).toEqual([]);
-  }, 240_000);
+  }, 300_000);
 });

