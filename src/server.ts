@@ -13,6 +13,8 @@ import { openStore } from "./db/store.ts";
 import { apiRouter } from "./http/api.ts";
 import { errorHandler } from "./http/errors.ts";
 import { startOutboxLoop } from "./jobs/outboxDelivery.ts";
+import { startScheduler, type Job, type Scheduler } from "./jobs/scheduler.ts";
+import { remindFollowUps } from "./app/remindFollowUps.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import { startSandbox, type Sandbox } from "./sandbox/sandbox.ts";
 import { mountSlack, type MountedSlack } from "./slack/mount.ts";
@@ -24,7 +26,7 @@ export interface AccordOptions {
   clock?: () => Date;
   logger?: Logger;
   listeners?: Listener[];
-  /** Background jobs (outbox delivery loop); tests that drive them by hand turn them off. */
+  /** Background jobs (outbox delivery loop, the scheduler); tests that drive them by hand turn them off. */
   startJobs?: boolean;
 }
 
@@ -36,6 +38,8 @@ export interface Accord {
   url: string;
   /** present when Slack is configured */
   slack?: MountedSlack;
+  /** the scheduler's table of jobs (tests run a job at any `now` with `run`) */
+  jobs: readonly Job[];
   stop(): Promise<void>;
 }
 
@@ -132,6 +136,21 @@ export async function startAccord(config: Config, opts: AccordOptions = {}): Pro
     slack = await mountSlack({ app, deps, config, log, startDelivery: opts.startJobs !== false });
     listeners.push(slack.onChange);
   }
+  // The scheduler's jobs (src/jobs/scheduler.ts), ticked every ACCORD_TICK_SECONDS at the business clock: what
+  // they queue goes out through the delivery queue (kicked here, and by NOTIFY / polling in the other replicas).
+  const jobs: Job[] = [
+    {
+      name: "followups.remind",
+      everyMs: config.jobs.tickSeconds * 1000,
+      async run(now) {
+        const outcome = await remindFollowUps(deps, now);
+        if (outcome.done) slack?.delivery.kick();
+        return outcome;
+      },
+    },
+  ];
+  let scheduler: Scheduler | null = null;
+  if (opts.startJobs !== false) scheduler = startScheduler({ jobs, log, now: deps.clock, tickSeconds: config.jobs.tickSeconds });
   // the router authenticates before it reads a body, and bounds what it reads (src/http/api.ts)
   app.use("/api/v1", apiRouter(deps, config.apiTokens, ledger));
   app.use(errorHandler(log));
@@ -154,6 +173,7 @@ export async function startAccord(config: Config, opts: AccordOptions = {}): Pro
     server,
     url,
     ...(slack ? { slack } : {}),
+    jobs,
     stop() {
       stopping ??= (async () => {
         draining = true;
@@ -164,6 +184,8 @@ export async function startAccord(config: Config, opts: AccordOptions = {}): Pro
         });
         stopReconcile.abort();
         await reconciled;
+        // no new tick; a running one ends before the store closes
+        await scheduler?.stop();
         await queueListener?.close();
         await outbox?.stop();
         await slack?.stop();

@@ -25,6 +25,8 @@ export interface ReminderPayload {
   unanswered: number;
   /** the follow-up date after this reminder */
   followUpOn: string | null;
+  /** the follow-up date this reminder is about (before the job moved it on); absent in rows of older versions */
+  wasDueOn?: string | null;
   dueAt: string;
 }
 
@@ -83,6 +85,7 @@ async function remindOne(
     lastReminderAt: record?.lastReminderAt ?? null,
   };
   const notices = whatIsDue(now, [state], rules);
+  const wasDueOn = d.followUpOn;
   const events: TimelineEvent[] = [];
   let sent = 0;
   let moved = false;
@@ -100,7 +103,7 @@ async function remindOne(
     const rows = recipients.flatMap((email, i) =>
       (deps.chatQueue ?? []).map((channel, j) => {
         const payload: ReminderPayload = {
-          disputeId, number: d.number, kind: n.kind, email, firstMissedOn: state.firstMissedOn, unanswered: state.unanswered, followUpOn: state.followUpOn, dueAt: n.dueAt.toISOString(),
+          disputeId, number: d.number, kind: n.kind, email, firstMissedOn: state.firstMissedOn, unanswered: state.unanswered, followUpOn: state.followUpOn, wasDueOn, dueAt: n.dueAt.toISOString(),
         };
         return { id: i === 0 ? ids[j]! : deps.newId(), channel, type: REMINDER, orderKey: d.number, payload: JSON.stringify(payload), createdAt: now };
       }),

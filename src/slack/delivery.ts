@@ -4,10 +4,13 @@ import { findPeople } from "../app/findPeople.ts";
 import { getDispute } from "../app/getDispute.ts";
 import type { OutboxMessage, RateKey } from "../app/ports.ts";
 import { previewNotice } from "../app/previewNotice.ts";
+import { REMINDER, type ReminderPayload } from "../app/remindFollowUps.ts";
+import { dayIn } from "../domain/calendar.ts";
+import { FOLLOWUP_TEXT, overdueLine, shortDate } from "../views/followupText.ts";
 import type { Locale, Person } from "../domain/types.ts";
 import { formatEvent } from "../views/disputeCard.ts";
 import { t } from "../views/i18n.ts";
-import { cardMessage } from "./blocks.ts";
+import { cardMessage, reminderMessage } from "./blocks.ts";
 import type { GatewayLog, SlackGateway } from "./gateway.ts";
 import type { PostedCard } from "./ports.ts";
 import { cardFor, channelViewer, emailsOf, peopleIndex, today } from "./render.ts";
@@ -204,6 +207,7 @@ export class SlackDelivery {
     try {
       if (m.type === CHAT_CHANGE) await this.deliverChange(m, JSON.parse(m.payload) as ChatChangePayload, ctx);
       else if (m.type === OWNER_NOTICE) await this.deliverOwnerNotice(m, JSON.parse(m.payload) as OwnerNoticePayload, ctx);
+      else if (m.type === REMINDER) await this.deliverReminder(m, JSON.parse(m.payload) as ReminderPayload, ctx);
       else throw new TargetFailed(`no Slack delivery for messages of type ${m.type}`);
       await deps.store.outbox.markDelivered(m.id, deps.clock());
       return "delivered";
@@ -329,6 +333,54 @@ export class SlackDelivery {
     if (!copy) throw new TargetFailed(ctx.lastTargetError ?? "user_not_found");
     // delivered at last: the warning goes from the other copies
     await this.queueRefresh(deps.store, p);
+  }
+
+  /**
+   * A reminder (to the owner) or an escalation (to the controller who opened it, the owner's manager): a new
+   * DM with its line on top of the card as it is now, and Snooze for the owner. A reminder the dispute no
+   * longer needs (closed, reassigned since) is dropped; a person Accord cannot reach leaves the row dead with
+   * its reason (GET /outbox?status=failed, POST /outbox/{id}/retry). A reminder changed the card (the
+   * follow-up date moved on, the overdue line): every copy is rendered again after it.
+   */
+  private async deliverReminder(m: OutboxMessage, p: ReminderPayload, ctx: StepContext): Promise<void> {
+    const { deps, gateway } = this.o;
+    const x = await getDispute(deps, { dispute: p.disputeId });
+    const d = x.dispute;
+    if (d.status !== "open" || (p.kind === "reminder" && d.ownerEmail !== p.email)) return;
+    const [person] = await findPeople(deps, { emails: [p.email] });
+    if (!person) throw new TargetFailed("person_unknown");
+    const slackId = await ctx.lookup(() => gateway.slackIdOf(person));
+    if (!slackId) throw new TargetFailed("user_not_found");
+    const channel = await ctx.lookup(() => gateway.dmChannel(slackId), "conversations.open");
+    const people = await peopleIndex(deps, emailsOf(x));
+    const locale = person.locale;
+    const w = FOLLOWUP_TEXT[locale];
+    const ownerName = people.refs.get(d.ownerEmail)?.name ?? d.ownerEmail;
+    const wasDue = p.wasDueOn ?? dayIn(person.timezone, new Date(p.dueAt));
+    const overdue = p.firstMissedOn ? overdueLine(p.firstMissedOn, p.unanswered, locale) : null;
+    const line =
+      p.kind === "reminder"
+        ? [w.reminderDue(d.number, shortDate(wasDue, locale)), ...(p.followUpOn ? [w.nextReminder(shortDate(p.followUpOn, locale))] : [])].join(" ")
+        : p.kind === "sla_breach"
+          ? w.slaBreached(d.number, ownerName)
+          : `${w.escalatedTo(ownerName, p.unanswered, d.number)}${overdue ? ` (${overdue})` : ""}`;
+    const card = (await cardFor(deps, x, person, locale, people, await today(deps))).card;
+    const snooze =
+      person.email === d.ownerEmail
+        ? {
+            disputeId: d.id,
+            choices: [
+              { choice: "tomorrow" as const, label: w.snoozeTomorrow },
+              { choice: "in3days" as const, label: w.snoozeIn3Days },
+              { choice: "nextMonday" as const, label: w.snoozeNextMonday },
+            ],
+            pickLabel: w.snoozePickDate,
+          }
+        : undefined;
+    const msg = reminderMessage(card, people.options, line, snooze);
+    await ctx.post("reminder", { channel, text: msg.text, blocks: msg.blocks, unfurl_links: false });
+    if (p.kind === "reminder") await this.queueRefresh(deps.store, p);
+    this.o.onDelivered?.([d.ownerEmail]);
   }
 
   /**

@@ -7,6 +7,7 @@ import { registerCommands } from "./listeners/commands.ts";
 import { registerEvents } from "./listeners/events.ts";
 import { registerHome } from "./listeners/home.ts";
 import { registerNewDispute } from "./listeners/newDispute.ts";
+import { registerSnooze } from "./listeners/snooze.ts";
 
 // Bolt listeners, by surface (src/slack/listeners/): ack first, then parse -> use case -> render. No business
 // rules here: permissions, validation and state changes are the use cases'; these files only translate
@@ -22,6 +23,7 @@ export function registerHandlers(app: App, h: HandlerContext): void {
   registerNewDispute(app, k);
   registerAdmin(app, k);
   registerHome(app, k);
+  registerSnooze(app, k);
   // last: its catch-all answers the actions no other listener took
   registerEvents(app, k);
 }

@@ -8,7 +8,7 @@ import { newDisputeForm, pickReasonForm, templateForm } from "../views/forms.ts"
 import { buildCustomerChoice, buildDisputeList, buildHome } from "../views/lists.ts";
 import { DEFAULT_SETTINGS } from "../domain/settings.ts";
 import { NOTICE_PLACEHOLDERS } from "../domain/template.ts";
-import { ACTION_IDS, CALLBACK_IDS, cardMessage, COMMAND, formModal, homeView, listMessage, SHORTCUT_ID } from "./blocks.ts";
+import { ACTION_IDS, CALLBACK_IDS, cardMessage, COMMAND, formModal, homeView, listMessage, reminderMessage, SHORTCUT_ID } from "./blocks.ts";
 import { SLACK_EVENTS_PATH } from "./mount.ts";
 import { customerToEscape as customer, detailsOf, mineOf, personOf, reasonOf } from "../test/builders.ts";
 import { actionIds, startHarness, USERS, type Harness } from "./testing/harness.ts";
@@ -51,6 +51,8 @@ function renderedActionIds(): Set<string> {
   const litigation = detailsOf({ status: "resolved" });
   litigation.dispute.resolution = { outcome: "litigation", note: "n", creditNoteRef: null, concededAmount: null, rootCause: null };
   for (const x of [open, litigation]) add(cardMessage(buildDisputeCard(x, admin, "en", { today })).blocks);
+  const snooze = { disputeId: 1, choices: (["tomorrow", "in3days", "nextMonday"] as const).map((choice) => ({ choice, label: choice })), pickLabel: "Pick a date" };
+  add(reminderMessage(buildDisputeCard(open, admin, "en", { today }), {}, "Reminder", snooze).blocks);
   add(homeView(buildHome(mineOf(2), admin, "en", { maxCards: 5, admin: { reasons, templates: DEFAULT_SETTINGS.noticeTemplate, placeholders: NOTICE_PLACEHOLDERS } })).blocks);
   add(listMessage(buildDisputeList([open], admin, "en", { today, max: 5 })).blocks);
   add(listMessage(buildCustomerChoice([customer], "en"), ACTION_IDS.customerPick).blocks);
@@ -98,6 +100,7 @@ describe("every declared entry point is handled", () => {
       ACTION_IDS.admin("edit_reason"),
       ACTION_IDS.admin("edit_template"),
       ACTION_IDS.formButton("preview"),
+      ...["tomorrow", "in3days", "nextMonday", "date"].map(ACTION_IDS.snooze),
     ];
     for (const id of expected) expect(ids, id).toContain(id);
     const view = { id: "V1", type: "modal", callback_id: "form.new", private_metadata: JSON.stringify({ m: "new", scope: "items", c: "C001" }), blocks: [], hash: "h", state: { values: {} } };

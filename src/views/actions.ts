@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { SNOOZE_CHOICES } from "../domain/followups.ts";
 
 // Typed payloads of card buttons and form metadata: a zod discriminated union, encoded into the
 // button value / the form's hidden metadata and parsed back. Anything unknown or malformed parses
@@ -20,6 +21,8 @@ export const actionPayload = z.discriminatedUnion("t", [
   z.object({ t: z.literal("new") }),
   /** preview the owner notice of the form being filled */
   z.object({ t: z.literal("preview") }),
+  /** a reminder's Snooze: move the follow-up of this dispute (a picked date comes with the date picker's answer) */
+  z.object({ t: z.literal("snooze"), d: id, c: z.enum(SNOOZE_CHOICES) }),
   /** admin section */
   z.object({ t: z.literal("admin"), a: z.enum(["add_reason", "edit_reason", "edit_template"]) }),
 ]);

@@ -4,6 +4,7 @@ import { displayAmount } from "../domain/money.ts";
 import { allowedActions, type Action } from "../domain/permissions.ts";
 import type { Locale, Person, TimelineEvent } from "../domain/types.ts";
 import { CARD_ACTIONS, encodeAction, type CardAction } from "./actions.ts";
+import { overdueLine } from "./followupText.ts";
 import { t, type Messages } from "./i18n.ts";
 
 // The dispute card as a platform-neutral view model: what a viewer sees of a dispute at a glance and
@@ -62,6 +63,8 @@ export interface CardOptions {
   maxItems?: number;
   /** no actions (read-only copies, stale notices) */
   readOnly?: boolean;
+  /** the dispute's follow-up record (reminders): overdue since its first missed follow-up, and how many reminders went unanswered */
+  followUp?: { firstMissedOn: string | null; unanswered: number } | null;
 }
 
 const ACTION_STYLE: Partial<Record<CardAction, "primary" | "danger">> = { resolve: "primary", reopen: "primary", withdraw: "danger" };
@@ -116,7 +119,9 @@ export function buildDisputeCard(x: DisputeDetails, viewer: Person | null, local
   const money = (v: number) => displayAmount(v, d.currency, locale);
   const date = (iso: string) => displayDate(iso, locale);
   const open = d.status === "open";
-  const overdue = open && !!d.followUpOn && d.followUpOn < opts.today;
+  // overdue from the first missed follow-up until the owner acts (the reminder job moves the date on meanwhile)
+  const missed = open && opts.followUp?.firstMissedOn ? overdueLine(opts.followUp.firstMissedOn, opts.followUp.unanswered, locale) : null;
+  const overdue = open && ((!!d.followUpOn && d.followUpOn < opts.today) || !!missed);
   const slaLate = open && !!d.slaDueOn && d.slaDueOn < opts.today;
   const owner = personRef(d.ownerEmail, opts.people);
   const openedBy = personRef(d.openedByEmail, opts.people);
@@ -137,7 +142,7 @@ export function buildDisputeCard(x: DisputeDetails, viewer: Person | null, local
     {
       key: "followUp",
       label: m.field.followUp,
-      value: d.followUpOn ? `${date(d.followUpOn)}${overdue ? ` (${m.card.overdue})` : ""}` : m.card.none,
+      value: d.followUpOn ? `${date(d.followUpOn)}${overdue ? ` (${missed ?? m.card.overdue})` : ""}` : missed ?? m.card.none,
       ...(overdue ? { warn: true } : {}),
     },
     { key: "sla", label: m.field.sla, value: d.slaDueOn ? `${date(d.slaDueOn)}${slaLate ? ` (${m.card.late})` : ""}` : m.card.none, ...(slaLate ? { warn: true } : {}) },

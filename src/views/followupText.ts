@@ -17,7 +17,12 @@ export const FOLLOWUP_TEXT = {
     snoozeIn3Days: "In 3 days",
     snoozeNextMonday: "Next Monday",
     snoozePickDate: "Pick a date",
-    snoozed: (on: string) => `Next follow-up on ${on}.`,
+    snoozed: (on: string) => `Follow-up moved to ${on}.`,
+    snoozeOwnerOnly: "Only the dispute's owner can snooze its follow-up.",
+    reminderDue: (number: string, on: string) => `Reminder: the follow-up of dispute ${number} was due on ${on}.`,
+    nextReminder: (on: string) => `Without an action, the next reminder comes on ${on}.`,
+    escalatedTo: (owner: string, n: number, number: string) => `Escalation: ${owner} has not answered ${n === 1 ? "1 reminder" : `${n} reminders`} on dispute ${number}.`,
+    slaBreached: (number: string, owner: string) => `SLA exceeded: dispute ${number} (owner ${owner}) is past its SLA date.`,
   },
   fr: {
     overdueSince: (since: string) => `en retard depuis le ${since}`,
@@ -29,7 +34,12 @@ export const FOLLOWUP_TEXT = {
     snoozeIn3Days: "Dans 3 jours",
     snoozeNextMonday: "Lundi prochain",
     snoozePickDate: "Choisir une date",
-    snoozed: (on: string) => `Prochain suivi le ${on}.`,
+    snoozed: (on: string) => `Suivi reporté au ${on}.`,
+    snoozeOwnerOnly: "Seul le chargé de résolution du litige peut reporter son suivi.",
+    reminderDue: (number: string, on: string) => `Rappel${NBSP}: le suivi du litige ${number} était prévu le ${on}.`,
+    nextReminder: (on: string) => `Sans action de votre part, prochain rappel le ${on}.`,
+    escalatedTo: (owner: string, n: number, number: string) => `Escalade${NBSP}: ${owner} n’a pas répondu à ${n === 1 ? "1 rappel" : `${n} rappels`} sur le litige ${number}.`,
+    slaBreached: (number: string, owner: string) => `SLA dépassé${NBSP}: le litige ${number} (chargé de résolution ${owner}) a passé sa date SLA.`,
   },
 } as const;
 

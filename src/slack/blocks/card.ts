@@ -1,5 +1,6 @@
 import type { CardActionView, DisputeCardView } from "../../views/disputeCard.ts";
 import type { DisputeListView } from "../../views/lists.ts";
+import { encodeAction } from "../../views/actions.ts";
 import { ACTION_IDS, clip, esc, escClip, LIMITS, mrkdwn, plain, type Block, type RenderOptions, type SlackMessage } from "./kit.ts";
 
 // Block Kit renderer of the dispute card and of lists. Pure.
@@ -80,4 +81,32 @@ export function listMessage(list: DisputeListView, actionId: string = ACTION_IDS
   const more = list.more ?? (list.rows.length > rows.length ? `+${list.rows.length - rows.length}` : null);
   if (more) blocks.push({ type: "context", elements: [mrkdwn(esc(more))] });
   return { text: clip(list.title, 3000), blocks };
+}
+
+// ---- a reminder ------------------------------------------------------------------------------------
+
+/** The Snooze choices a reminder offers its owner (labels in their language). */
+export interface SnoozeView {
+  disputeId: number;
+  choices: { choice: "tomorrow" | "in3days" | "nextMonday"; label: string }[];
+  pickLabel: string;
+}
+
+/**
+ * A reminder or an escalation: its line on top of the dispute card and, for the owner, the Snooze buttons
+ * and a date picker (the picker's block id carries the dispute: a date picker has no value).
+ */
+export function reminderMessage(card: DisputeCardView, o: RenderOptions, line: string, snooze?: SnoozeView): SlackMessage {
+  const msg = cardMessage(card, o, { notice: line });
+  if (snooze) {
+    msg.blocks.push({
+      type: "actions",
+      block_id: encodeAction({ t: "snooze", d: snooze.disputeId, c: "date" }),
+      elements: [
+        ...snooze.choices.map((c) => ({ type: "button", action_id: ACTION_IDS.snooze(c.choice), text: plain(c.label, LIMITS.buttonText), value: encodeAction({ t: "snooze", d: snooze.disputeId, c: c.choice }) })),
+        { type: "datepicker", action_id: ACTION_IDS.snooze("date"), placeholder: plain(snooze.pickLabel, LIMITS.placeholder) },
+      ],
+    });
+  }
+  return msg;
 }

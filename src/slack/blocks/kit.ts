@@ -60,6 +60,8 @@ export const ACTION_IDS = {
   homeNew: "home.new",
   admin: (a: string) => `admin.${a}`,
   formButton: (id: string) => `form.${id}`,
+  /** a reminder's Snooze buttons and date picker */
+  snooze: (choice: string) => `snooze.${choice}`,
 } as const;
 /** Modal callback ids: one per kind of form (the form metadata says which). */
 export const CALLBACK_IDS = ["form.new", "form.card", "form.reason", "form.template", "form.info"] as const;
