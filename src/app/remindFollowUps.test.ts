@@ -51,9 +51,13 @@ describe.each(["sqlite", "postgres"] as TestDatabase[])("remindFollowUps on %s",
     const both = await Promise.all([run("2026-03-12T09:00:00Z"), run("2026-03-12T09:00:00Z")]);
     expect(both.reduce((n, r) => n + r.done, 0)).toBe(1);
     expect(await run("2026-03-17T09:00:00Z")).toEqual({ done: 1, failed: 0 }); // the second reminder
-    expect(await run("2026-03-17T09:00:30Z")).toEqual({ done: 1, failed: 0 }); // then its escalation, at the next tick
-    expect(await run("2026-03-17T09:01:00Z")).toEqual({ done: 0, failed: 0 });
-    expect(await reminders()).toEqual(["reminder>paul@acme.fr 1", "reminder>paul@acme.fr 2", "escalation.controller>claire@acme.fr 2"]);
+    // the second reminder has until its follow-up date for an answer: no escalation meanwhile
+    expect(await run("2026-03-17T09:00:30Z")).toEqual({ done: 0, failed: 0 });
+    expect(await run("2026-03-20T15:00:00Z")).toEqual({ done: 0, failed: 0 });
+    // at the third follow-up date the second reminder is unanswered too: the third reminder, and the controller (normal: after 2)
+    expect(await run("2026-03-23T09:00:00Z")).toEqual({ done: 2, failed: 0 });
+    expect(await run("2026-03-23T09:00:30Z")).toEqual({ done: 0, failed: 0 });
+    expect(await reminders()).toEqual(["reminder>paul@acme.fr 1", "reminder>paul@acme.fr 2", "reminder>paul@acme.fr 3", "escalation.controller>claire@acme.fr 2"]);
   });
 
   it("the owner's action resets the unanswered count and ends the overdue episode; another person's does not", async () => {

@@ -1,5 +1,5 @@
 import { addDays, todayIn } from "../domain/dates.ts";
-import { afterReminder, rulesOf, whatIsDue, type FollowUpState, type NoticeKind } from "../domain/followups.ts";
+import { afterReminder, rulesOf, unansweredAt, whatIsDue, type FollowUpState, type NoticeKind } from "../domain/followups.ts";
 import type { TimelineEvent } from "../domain/types.ts";
 import type { Deps } from "./context.ts";
 import type { FollowUpCandidate, Repos } from "./ports.ts";
@@ -103,7 +103,7 @@ async function remindOne(
     const rows = recipients.flatMap((email, i) =>
       (deps.chatQueue ?? []).map((channel, j) => {
         const payload: ReminderPayload = {
-          disputeId, number: d.number, kind: n.kind, email, firstMissedOn: state.firstMissedOn, unanswered: state.unanswered, followUpOn: state.followUpOn, wasDueOn, dueAt: n.dueAt.toISOString(),
+          disputeId, number: d.number, kind: n.kind, email, firstMissedOn: state.firstMissedOn, unanswered: n.kind === "reminder" ? state.unanswered : unansweredAt(state, now, rules), followUpOn: state.followUpOn, wasDueOn, dueAt: n.dueAt.toISOString(),
         };
         return { id: i === 0 ? ids[j]! : deps.newId(), channel, type: REMINDER, orderKey: d.number, payload: JSON.stringify(payload), createdAt: now };
       }),
@@ -114,7 +114,7 @@ async function remindOne(
       at: now,
       byEmail: null,
       text: null,
-      data: { kind: n.kind, to: recipients, unanswered: state.unanswered, firstMissedOn: state.firstMissedOn, ...(n.kind === "reminder" ? { followUpOn: state.followUpOn } : {}) },
+      data: { kind: n.kind, to: recipients, unanswered: n.kind === "reminder" ? state.unanswered : unansweredAt(state, now, rules), firstMissedOn: state.firstMissedOn, ...(n.kind === "reminder" ? { followUpOn: state.followUpOn } : {}) },
     });
     sent++;
   }

@@ -1,6 +1,6 @@
 import { describe, it, expect } from "vitest";
 import { inWorkingHours, isWorkingDay, nextWorkingInstant, publicHolidays } from "./calendar.ts";
-import { afterOwnerAction, afterReminder, nextFollowUp, reminderDueAt, rulesOf, slaDaysOver, snoozeTarget, whatIsDue, type FollowUpState } from "./followups.ts";
+import { afterOwnerAction, afterReminder, nextFollowUp, reminderDueAt, rulesOf, slaDaysOver, snoozeTarget, unansweredAt, whatIsDue, type FollowUpState } from "./followups.ts";
 import { DEFAULT_ESCALATION, DEFAULT_SETTINGS, settingsSchema } from "./settings.ts";
 
 const RULES = rulesOf(DEFAULT_SETTINGS);
@@ -138,6 +138,16 @@ describe("whatIsDue", () => {
     expect(notices.map((n) => n.kind)).toEqual(kinds);
     // keyed on the episode: its first missed follow-up's due instant
     for (const n of notices) expect(n.dueAt.toISOString()).toBe("2026-12-03T08:00:00.000Z");
+  });
+
+  it("the last reminder counts as unanswered only once the follow-up date it moved to is reached", () => {
+    // urgent (controller after 1): reminded on 3 Dec, follow-up moved to 10 Dec
+    const s = state({ priority: "urgent", unanswered: 1, firstMissedOn: "2026-12-03", followUpOn: "2026-12-10", lastReminderAt: at("2026-12-03T08:00:00Z") });
+    expect(due("2026-12-03T08:00:30Z", [s])).toEqual([]);
+    expect(due("2026-12-09T16:00:00Z", [s])).toEqual([]);
+    expect(unansweredAt(s, at("2026-12-09T16:00:00Z"), RULES)).toBe(0);
+    expect(due("2026-12-10T08:00:00Z", [s])).toEqual(["1:reminder@2026-12-10T08:00:00.000Z", "1:escalation.controller@2026-12-03T08:00:00.000Z"]);
+    expect(unansweredAt(s, at("2026-12-10T08:00:00Z"), RULES)).toBe(1);
   });
 
   it("an SLA breach is due the working morning after the SLA date, whatever the count", () => {

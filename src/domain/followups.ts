@@ -81,8 +81,18 @@ export function overdue(state: Pick<FollowUpState, "firstMissedOn" | "unanswered
 const episodeAt = (s: FollowUpState, rules: CalendarRules): Date => reminderDueAt(s.firstMissedOn!, s.ownerTz, rules);
 
 /**
+ * Reminders unanswered at `now`: the last one waits for its answer until the follow-up date it moved to;
+ * only then, with no action of the owner, does it count.
+ */
+export function unansweredAt(s: Pick<FollowUpState, "unanswered" | "lastReminderAt" | "followUpOn" | "ownerTz">, now: Date, rules: CalendarRules): number {
+  const waiting = s.lastReminderAt !== null && s.followUpOn !== null && reminderDueAt(s.followUpOn, s.ownerTz, rules).getTime() > now.getTime();
+  return Math.max(0, s.unanswered - (waiting ? 1 : 0));
+}
+
+/**
  * The notices due at `now`, in the order they should go: reminders first (of follow-up dates reached,
- * within the owner's working hours), then escalations by the count of unanswered reminders, then SLA breaches
+ * within the owner's working hours), then escalations by the count of unanswered reminders (a reminder is
+ * unanswered once the follow-up date it moved to is reached with no action of the owner), then SLA breaches
  * (the day after the SLA date). Each escalation is keyed on its episode (the first missed follow-up), so it
  * goes once until the owner acts and a new episode starts; an SLA breach goes once per SLA date.
  */
@@ -97,11 +107,12 @@ export function whatIsDue(now: Date, states: readonly FollowUpState[], rules: Fo
       const at = reminderDueAt(s.followUpOn, s.ownerTz, rules);
       if (at.getTime() <= now.getTime()) reminders.push({ disputeId: s.disputeId, kind: "reminder", dueAt: at });
     }
-    if (s.firstMissedOn && s.unanswered > 0) {
+    const missed = unansweredAt(s, now, rules);
+    if (s.firstMissedOn && missed > 0) {
       const rung = rules.escalation[s.priority];
       const at = episodeAt(s, rules);
-      if (rung.controllerAfter !== null && s.unanswered >= rung.controllerAfter) escalations.push({ disputeId: s.disputeId, kind: "escalation.controller", dueAt: at });
-      if (rung.managerAfter !== null && s.unanswered >= rung.managerAfter) escalations.push({ disputeId: s.disputeId, kind: "escalation.manager", dueAt: at });
+      if (rung.controllerAfter !== null && missed >= rung.controllerAfter) escalations.push({ disputeId: s.disputeId, kind: "escalation.controller", dueAt: at });
+      if (rung.managerAfter !== null && missed >= rung.managerAfter) escalations.push({ disputeId: s.disputeId, kind: "escalation.manager", dueAt: at });
     }
     if (rules.escalation.slaBreach && s.slaDueOn) {
       const at = reminderDueAt(addDays(s.slaDueOn, 1), s.ownerTz, rules);

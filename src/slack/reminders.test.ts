@@ -98,15 +98,22 @@ describe("follow-up reminders through Slack", () => {
     const T2 = new Date("2026-03-13T09:00:00.000Z");
     clock = T2;
     expect((await remind(T2)).done).toBe(1); // the owner's reminder
-    // urgent: the controller is told once 1 reminder is unanswered (the ladder counts the reminders sent)
-    expect((await remind(T2)).done).toBe(1);
+    // the owner has until the next follow-up date to answer: nobody else is told meanwhile
     expect((await remind(T2)).done).toBe(0);
+    expect(h.fake.posts(dmOf(USERS.carla)).filter((m) => m.text.startsWith("Escalade"))).toHaveLength(0);
+    // urgent: the controller is told once 1 reminder went unanswered, with the next reminder
+    const next = (await h.accord.deps.store.disputes.byId(dispute.id))!.followUpOn!;
+    expect(next > "2026-03-13").toBe(true);
+    const T3 = new Date(`${next}T09:00:00.000Z`);
+    clock = T3;
+    expect((await remind(T3)).done).toBeGreaterThanOrEqual(2); // the reminder, the escalation (and the SLA breach when past)
+    expect((await remind(T3)).done).toBe(0);
     await h.idle();
-    const msg = h.fake.posts(dmOf(USERS.carla)).at(-1)!;
+    const msg = h.fake.posts(dmOf(USERS.carla)).find((m) => m.text.startsWith("Escalade"))!;
     expect(msg.text).toContain(`Escalade\u00a0: Sid Sales n’a pas répondu à 1 rappel sur le litige ${dispute.number}`);
     expect(JSON.stringify(msg.blocks)).toContain("Remise oubliée"); // the card
     expect(actionIds(msg.blocks).filter((a) => a.startsWith("snooze."))).toEqual([]);
-    expect(h.fake.posts(dmOf(USERS.carla)).filter((m) => m.text.includes(dispute.number))).toHaveLength(1);
+    expect(h.fake.posts(dmOf(USERS.carla)).filter((m) => m.text.startsWith("Escalade") && m.text.includes(dispute.number))).toHaveLength(1);
   });
 
   it("an English owner gets it in English", async () => {
