@@ -422,7 +422,7 @@ async function restoreConversations(deps: Deps, standin: Standin, opts: { file: 
     }
   }
   standin.restore(saved, latestTs(cards.map((c) => c.ts)));
-  standin.keepIn(file);
+  standin.keepIn(file, (err) => opts.log.warn({ file, err: err instanceof Error ? err.message : String(err) }, "sandbox: the conversations cannot be saved; they will not survive a restart"));
 }
 
 const ROLE_ORDER: Role[] = ["controller", "sales", "manager", "admin"];

@@ -71,17 +71,29 @@ export class Standin {
     if (last) this.fake.resumeAfter(last);
   }
 
-  /** From now on, every change to what people see is written to `file` before Accord gets its answer. */
-  keepIn(file: string): void {
+  /**
+   * From now on, every change to what people see is written to `file` before Accord gets its answer. A write
+   * that fails is told to `onError` (once until one succeeds again) and never fails the Web API call.
+   */
+  keepIn(file: string, onError: (err: unknown) => void): void {
     this.keptIn = file;
+    this.onSaveError = onError;
     this.fake.on("stored", this.save);
     this.save();
   }
 
   private keptIn: string | null = null;
+  private onSaveError: (err: unknown) => void = () => undefined;
+  private saveFailing = false;
   private readonly save = () => {
     if (!this.keptIn) return;
-    writeConversations(this.keptIn, this.saved());
+    try {
+      writeConversations(this.keptIn, this.saved());
+      this.saveFailing = false;
+    } catch (err) {
+      if (!this.saveFailing) this.onSaveError(err);
+      this.saveFailing = true;
+    }
   };
 
   /** What would be restored: every message (stamped with when it was first shown), file and Home tab. */
