@@ -89,6 +89,11 @@ describe("the sandbox story, in a browser", () => {
     expect(await page.getAttribute("html", "lang")).toBe("fr");
     await expect(page.locator("[data-sandbox-banner]").innerText()).resolves.toMatch(/BAC À SABLE/);
     await expect(page.locator("#persona option:checked").innerText()).resolves.toMatch(/Claire Martin — chargé·e de recouvrement/);
+    // the customer picker counts each customer's held items and open disputes, agreed in number
+    const labels = await page.locator("#coll-customer option").allInnerTexts();
+    const counted = labels.filter((l) => l.includes("("));
+    expect(counted.length).toBeGreaterThan(0);
+    for (const l of counted) expect(l).toMatch(/\((\d+ pièces? suspendues?(, )?)?(\d+ litiges? ouverts?)?\)$/);
     // the collections panel for the customer: two invoices due in the next run, nothing held
     await page.selectOption("#coll-customer", target.customer.ref);
     await line(target.a.ref).waitFor();

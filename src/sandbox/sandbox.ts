@@ -12,6 +12,7 @@ import { SHORTCUT_ID } from "../slack/blocks.ts";
 import { SLACK_EVENTS_PATH } from "../slack/mount.ts";
 import { SlackSim, triggerFor } from "../slack/standin/signed.ts";
 import { collectionsView, importCreditNote } from "./collections.ts";
+import { conversationsFile, latestTs, readConversations, type SavedConversations } from "./conversations.ts";
 import { dmChannelOf, sandboxUserId, Standin } from "./standin.ts";
 
 // The sandbox workspace: `npm start` with neither Slack nor Teams configured serves, on localhost only, a
@@ -145,6 +146,7 @@ export async function startSandbox(input: SandboxInput): Promise<Sandbox> {
   const demo = await loadDemo(deps);
   if (demo) log.info({ demo }, "sandbox: French demo data loaded into the empty database");
   const standin = await Standin.start();
+  await restoreConversations(deps, standin, { file: conversationsFile(input.config.database), freshDemo: Boolean(demo), log });
   const config: Config = { ...input.config, slack: { ...input.config.slack, apiUrl: standin.apiUrl } };
 
   // ---- the people of the workspace: every Accord person, with their Slack id or one made for the sandbox ----
@@ -391,6 +393,36 @@ export async function startSandbox(input: SandboxInput): Promise<Sandbox> {
       await standin.stop();
     },
   };
+}
+
+/**
+ * The conversations of the last run, if they belong to this database (conversations.ts): every card the
+ * database refers to is among them, and a database without cards (new, or reset by seed --demo --reset)
+ * does not inherit another's. Either way the stand-in's ts continue past every card ref the database holds.
+ */
+async function restoreConversations(deps: Deps, standin: Standin, opts: { file: string; freshDemo: boolean; log: SandboxInput["log"] }): Promise<void> {
+  const { file } = opts;
+  let saved: SavedConversations | null = null;
+  try {
+    saved = readConversations(file);
+  } catch (e) {
+    opts.log.warn({ file, err: e instanceof Error ? e.message : String(e) }, "sandbox: the saved conversations cannot be read; starting with empty conversations");
+  }
+  const cards = (await Promise.all((await deps.store.disputes.list({})).map((d) => deps.store.slack.cardsOf(d.id)))).flat();
+  if (saved) {
+    const known = new Set(saved.messages.map((m) => `${m.channel} ${m.ts}`));
+    const missing = cards.filter((c) => !known.has(`${c.channel} ${c.ts}`));
+    const botPosts = saved.messages.some((m) => !m.user && !m.threadTs);
+    const why = opts.freshDemo ? "the database is new" : missing.length ? `${missing.length} of the database's cards are not in it` : !cards.length && botPosts ? "the database holds no card" : null;
+    if (why) {
+      opts.log.warn({ file, reason: why }, "sandbox: the saved conversations belong to another database; starting with empty conversations");
+      saved = null;
+    } else {
+      opts.log.info({ file, messages: saved.messages.length }, "sandbox: conversations of the last run restored");
+    }
+  }
+  standin.restore(saved, latestTs(cards.map((c) => c.ts)));
+  standin.keepIn(file, (err) => opts.log.warn({ file, err: err instanceof Error ? err.message : String(err) }, "sandbox: the conversations cannot be saved; they will not survive a restart"));
 }
 
 const ROLE_ORDER: Role[] = ["controller", "sales", "manager", "admin"];

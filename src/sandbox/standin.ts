@@ -1,5 +1,6 @@
 import crypto from "node:crypto";
 import { FakeSlack, type StoredView } from "../slack/standin/fakeSlack.ts";
+import { latestTs, writeConversations, type SavedConversations } from "./conversations.ts";
 
 // The sandbox's Slack Web API stand-in: the recording fake Slack (src/slack/standin/fakeSlack.ts), run
 // in-process on a loopback port, that Accord's Web API client is pointed at (SLACK_API_URL). This file
@@ -55,6 +56,59 @@ export class Standin {
   /** The Web API base URL Accord's client uses. */
   get apiUrl(): string {
     return this.fake.apiUrl;
+  }
+
+  /**
+   * Shows these saved conversations again (messages at their ts, threads, files, Home tabs); the next ts
+   * the stand-in gives is later than every one of them and than `after` (the database's card refs).
+   */
+  restore(saved: SavedConversations | null, after: string | null): void {
+    for (const m of saved?.messages ?? []) this.fake.messages.set(m.channel, [...(this.fake.messages.get(m.channel) ?? []), m]);
+    for (const f of saved?.files ?? []) this.fake.files.push({ channel: f.channel, filename: f.filename, title: f.title, ts: f.ts, content: Buffer.from(f.content, "base64") });
+    for (const [user, view] of Object.entries(saved?.homes ?? {})) this.fake.homes.set(user, view);
+    for (const [ts, at] of Object.entries(saved?.seen ?? {})) this.firstSeen.set(ts, at);
+    const last = latestTs([...(saved?.messages ?? []).map((m) => m.ts), ...(saved?.files ?? []).map((f) => f.ts), ...(after ? [after] : [])]);
+    if (last) this.fake.resumeAfter(last);
+  }
+
+  /**
+   * From now on, every change to what people see is written to `file` before Accord gets its answer. A write
+   * that fails is told to `onError` (once until one succeeds again) and never fails the Web API call.
+   */
+  keepIn(file: string, onError: (err: unknown) => void): void {
+    this.keptIn = file;
+    this.onSaveError = onError;
+    this.fake.on("stored", this.save);
+    this.save();
+  }
+
+  private keptIn: string | null = null;
+  private onSaveError: (err: unknown) => void = () => undefined;
+  private saveFailing = false;
+  private readonly save = () => {
+    if (!this.keptIn) return;
+    try {
+      writeConversations(this.keptIn, this.saved());
+      this.saveFailing = false;
+    } catch (err) {
+      if (!this.saveFailing) this.onSaveError(err);
+      this.saveFailing = true;
+    }
+  };
+
+  /** What would be restored: every message (stamped with when it was first shown), file and Home tab. */
+  saved(): SavedConversations {
+    const messages = [...this.fake.messages.values()].flat();
+    const seen: Record<string, number> = {};
+    for (const m of messages) seen[m.ts] = this.seen(m.ts);
+    for (const f of this.fake.files) seen[f.ts] = this.seen(f.ts);
+    return {
+      version: 1,
+      messages,
+      files: this.fake.files.map((f) => ({ channel: f.channel, filename: f.filename, title: f.title, ts: f.ts, content: f.content.toString("base64") })),
+      homes: Object.fromEntries(this.fake.homes),
+      seen,
+    };
   }
 
   /** A response_url whose answers are shown to this user in this channel. */
@@ -183,6 +237,8 @@ export class Standin {
   }
 
   stop(): Promise<void> {
+    this.save();
+    this.fake.off("stored", this.save);
     return this.fake.close();
   }
 }

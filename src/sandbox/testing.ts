@@ -17,20 +17,24 @@ export const SCREENSHOTS = path.join(ROOT, "screenshots");
 export interface SandboxRun {
   accord: Accord;
   dir: string;
-  stop(): Promise<void>;
+  /** stops Accord; the directory (database, saved conversations) goes too unless `keep` */
+  stop(opts?: { keep?: boolean }): Promise<void>;
 }
 
-/** Accord with the sandbox forced on (NODE_ENV=test would leave it off), on a random port and a fresh database. */
-export async function startSandboxAccord(opts: { quiet?: boolean } = {}): Promise<SandboxRun> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "accord-sandbox-"));
+/**
+ * Accord with the sandbox forced on (NODE_ENV=test would leave it off), on a random port and a fresh database,
+ * or the database of an earlier run (`dir`: a restart).
+ */
+export async function startSandboxAccord(opts: { quiet?: boolean; dir?: string } = {}): Promise<SandboxRun> {
+  const dir = opts.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), "accord-sandbox-"));
   const config = loadConfig({ NODE_ENV: "test", ACCORD_SANDBOX: "true", PORT: "0", DATABASE_URL: `file:${path.join(dir, "accord.db")}`, LOG_LEVEL: "silent" }, dir);
   const accord = await startAccord(config, { logger: pino({ level: opts.quiet === false ? "info" : "silent" }) });
   return {
     accord,
     dir,
-    async stop() {
+    async stop(o = {}) {
       await accord.stop();
-      fs.rmSync(dir, { recursive: true, force: true });
+      if (!o.keep) fs.rmSync(dir, { recursive: true, force: true });
     },
   };
 }

@@ -1,5 +1,7 @@
+import ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listHolds } from "../app/dunning.ts";
+import { EXPORT_LABELS } from "../views/exportLabels.ts";
 import { fieldIdOf } from "./blocks.ts";
 import type { StoredView } from "./standin/fakeSlack.ts";
 import { date, opt, opts, text, user, type El } from "./testing/forms.ts";
@@ -318,14 +320,42 @@ describe("the whole flow", () => {
     expect(actionIds(shown.args.blocks)).toEqual(expect.arrayContaining(["card.resolve", "card.more"]));
   });
 
-  it("export uploads the file to the user's DM", async () => {
+  /** The file `/dispute export <text>` puts in the person's DM. */
+  async function exported(u: (typeof USERS)[keyof typeof USERS], text: string) {
     const m = h.fake.mark;
-    await h.sim.command(USERS.carla, "export all xlsx", { responseUrl: h.fake.responseUrl() });
+    await h.sim.command(u, text, { responseUrl: h.fake.responseUrl() });
     await h.fake.waitFor((c) => c.method === "files.completeUploadExternal" && c.seq > m);
-    const f = h.fake.files.at(-1)!;
+    return h.fake.files.at(-1)!;
+  }
+
+  it("export uploads the file to the user's DM: a French user's XLSX in French (sheet, headers, labels), codes in their own columns", async () => {
+    const f = await exported(USERS.carla, "export all xlsx");
     expect(f.channel).toBe("D0CARLA");
     expect(f.filename).toMatch(/\.xlsx$/);
     expect(f.content.subarray(0, 2).toString()).toBe("PK");
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(f.content as never);
+    const ws = wb.getWorksheet("Litiges")!;
+    expect(ws).toBeDefined();
+    const header = (ws.getRow(1).values as unknown[]).slice(1);
+    expect(header).toEqual(Object.values(EXPORT_LABELS.fr.header));
+    expect(header).toEqual(expect.arrayContaining(["Numéro", "Statut", "Ouvert le"]));
+    const statuses = new Set<unknown>();
+    for (let n = 2; n <= ws.rowCount; n++) statuses.add(ws.getRow(n).getCell(header.indexOf("Statut") + 1).value);
+    expect([...statuses].every((x) => ["Ouvert", "Résolu", "Retiré"].includes(String(x)))).toBe(true);
+    const codes = new Set<unknown>();
+    for (let n = 2; n <= ws.rowCount; n++) codes.add(ws.getRow(n).getCell(header.indexOf("Code statut") + 1).value);
+    expect([...codes].every((x) => ["open", "resolved", "withdrawn"].includes(String(x)))).toBe(true);
+    expect(ws.getRow(2).getCell(header.indexOf("Ouvert le") + 1).value).toBeInstanceOf(Date);
+    expect(wb.getWorksheet("Totaux")).toBeDefined();
+  });
+
+  it("export csv: French Excel's CSV for a French user (BOM, ;, French headers); English for an English-speaking one", async () => {
+    const fr = (await exported(USERS.carla, "export all csv")).content.toString("utf8");
+    expect(fr.startsWith("\ufeff")).toBe(true);
+    expect(fr.slice(1).split(/\r?\n/)[0]).toBe(Object.values(EXPORT_LABELS.fr.header).join(";"));
+    const en = (await exported(USERS.mona, "export all csv")).content.toString("utf8");
+    expect(en.slice(1).split(/\r?\n/)[0]).toBe(Object.values(EXPORT_LABELS.en.header).join(","));
   });
 
   it("App Home: my disputes with a summary; admins get the admin section", async () => {

@@ -405,7 +405,7 @@ async function refreshCollections() {
 }
 
 function customerLabel(c) {
-  const extra = [c.holds ? `${c.holds} ${S.t.held.toLowerCase()}` : "", c.openDisputes ? `${c.openDisputes} ${S.t.dispute.toLowerCase()}` : ""].filter(Boolean).join(", ");
+  const extra = S.t.customerCounts(c.holds, c.openDisputes);
   return `${c.ref} · ${c.name}${extra ? ` (${extra})` : ""}`;
 }
 

@@ -1,5 +1,11 @@
 // The sandbox page's own words, in French and English, and the formatting of amounts and dates in the
 // person's locale (Intl). Accord's messages, modals and Home tab arrive already in the person's language.
+// The French words are written with plain spaces; French typography is applied to them by construction
+// (typeset below, the rules of src/views/typography.ts): a non-breaking space before « : » and inside « »,
+// a narrow non-breaking one before ; ! ?.
+
+/** French plural: 0 and 1 take the singular. */
+const frPlural = (n, one, many) => `${n} ${n > 1 ? many : one}`;
 
 const fr = {
   htmlTitle: "Accord — bac à sable",
@@ -46,6 +52,9 @@ const fr = {
   collectionsHint: "Ce que le module de relance d'Accord suspend, et ce que sa prochaine campagne enverrait.",
   customer: "Client",
   allCustomers: "Tous les clients",
+  /** what the customer picker says of a customer: its held items and its open disputes (each only when there are some) */
+  customerCounts: (holds, disputes) =>
+    [holds ? frPlural(holds, "pièce suspendue", "pièces suspendues") : "", disputes ? frPlural(disputes, "litige ouvert", "litiges ouverts") : ""].filter(Boolean).join(", "),
   held: "Suspendu",
   holdsTitle: "Pièces suspendues de relance",
   noHolds: "Aucune pièce suspendue.",
@@ -62,15 +71,15 @@ const fr = {
   letterTotal: "Total réclamé",
   heldPart: "dont suspendu",
   notClaimed: "suspendu, non réclamé",
-  notSent: (n) => `Hors campagne (${n} pièce${n > 1 ? "s" : ""})\u00a0:`,
+  notSent: (n) => `Hors campagne (${frPlural(n, "pièce", "pièces")}) :`,
   whyNotSent: (x, f) =>
     ({
-      not_yet_due: () => `pas encore échue\u00a0: ${f.level(x.nextLevel)} le ${f.date(x.until)}`,
-      min_gap: () => `délai minimal entre relances\u00a0: ${f.level(x.nextLevel)} pas avant le ${f.date(x.until)}`,
+      not_yet_due: () => `pas encore échue : ${f.level(x.nextLevel)} le ${f.date(x.until)}`,
+      min_gap: () => `délai minimal entre relances : ${f.level(x.nextLevel)} pas avant le ${f.date(x.until)}`,
       fully_held: () => `entièrement suspendue par ${(x.heldBy ?? []).join(", ")}`,
       non_positive_total: () => `sa lettre ${f.level(x.letterLevel)} a un solde de ${f.amount(x.letterTotal)} (non positif)`,
       last_level: () => `au dernier niveau (${f.level(x.level)})`,
-      credit_other_level: () => `avoir ou règlement au niveau ${f.level(x.level)}\u00a0: aucune lettre à ce niveau`,
+      credit_other_level: () => `avoir ou règlement au niveau ${f.level(x.level)} : aucune lettre à ce niveau`,
     })[x.reason]?.() ?? x.reason,
   flagged: "L (client en litige)",
   statementTitle: "Situation de compte",
@@ -90,6 +99,23 @@ const fr = {
   levels: { none: "aucune", notice: "prévenance" },
   kinds: { invoice: "facture", credit_note: "avoir", payment: "règlement" },
 };
+
+/** French typography on a text (the same rules as src/views/typography.ts). */
+export function typeset(text) {
+  return text
+    .replace(/ +:/g, "\u00a0:")
+    .replace(/ +([;!?])/g, "\u202f$1")
+    .replace(/« +/g, "«\u00a0")
+    .replace(/ +»/g, "\u00a0»");
+}
+
+/** Every string of a catalogue, and every string a function of it returns, typeset. */
+function typesetAll(value) {
+  if (typeof value === "string") return typeset(value);
+  if (typeof value === "function") return (...args) => typesetAll(value(...args));
+  if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, typesetAll(v)]));
+  return value;
+}
 
 const en = {
   htmlTitle: "Accord — sandbox",
@@ -134,6 +160,8 @@ const en = {
   collectionsHint: "What Accord's dunning module holds back, and what its next run would send.",
   customer: "Customer",
   allCustomers: "All customers",
+  customerCounts: (holds, disputes) =>
+    [holds ? `${holds} item${holds === 1 ? "" : "s"} held` : "", disputes ? `${disputes} open dispute${disputes === 1 ? "" : "s"}` : ""].filter(Boolean).join(", "),
   held: "Held",
   holdsTitle: "Items held from dunning",
   noHolds: "Nothing is held.",
@@ -179,7 +207,7 @@ const en = {
   kinds: { invoice: "invoice", credit_note: "credit note", payment: "payment" },
 };
 
-export const MESSAGES = { fr, en };
+export const MESSAGES = { fr: typesetAll(fr), en };
 
 export function words(lang) {
   return MESSAGES[lang] ?? en;

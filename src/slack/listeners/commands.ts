@@ -3,6 +3,7 @@ import { findCustomer } from "../../app/findCustomer.ts";
 import { getDispute } from "../../app/getDispute.ts";
 import { listChatDisputes } from "../../app/listChatDisputes.ts";
 import { lookupCustomerFlag } from "../../app/lookupCustomerFlag.ts";
+import { exportFormat } from "../../app/reports.ts";
 import { AccordError } from "../../domain/errors.ts";
 import { LIMITS } from "../../domain/limits.ts";
 import { toWellFormed } from "../../domain/text.ts";
@@ -75,7 +76,9 @@ export function registerCommands(app: App, k: Kit): void {
       const found = await listInput(cmd.filters, viewer);
       if (!found.length) return say(textMessage(m.reply.exportEmpty));
       const now = deps.clock();
-      const file = cmd.filters.format === "xlsx" ? await disputesXlsx(found, now) : Buffer.from(disputesCsv(found, now, viewer.locale), "utf8");
+      // in the viewer's language, dated in the company's time zone: the file GET /api/v1/disputes/export.* gives them
+      const format = { now, ...(await exportFormat(deps, { locale: viewer.locale })) };
+      const file = cmd.filters.format === "xlsx" ? await disputesXlsx(found, format) : Buffer.from(disputesCsv(found, format), "utf8");
       const filename = `disputes-${now.toISOString().slice(0, 10)}.${cmd.filters.format}`;
       await gateway.client.filesUploadV2({ channel_id: await gateway.dmChannel(userId), file, filename, title: filename, initial_comment: m.reply.exportReady(found.length) });
       return say(textMessage(m.reply.exportReady(found.length)));

@@ -7,7 +7,8 @@ import { EventEmitter } from "node:events";
 // port that answers the methods Accord calls, records every call, and keeps what a person would see
 // (messages per channel with their threads, ephemerals, open modals and the Home tab per user, files).
 // Replies can be scripted per method: Slack errors (`expired_trigger_id`, `hash_conflict`,
-// `channel_not_found`...), 429 with Retry-After, and slow replies.
+// `channel_not_found`...), 429 with Retry-After, and slow replies. It emits "stored" (synchronously, before
+// the caller gets its answer) each time what a person sees changed: the sandbox keeps it in a file from there.
 
 export interface FakeCall {
   method: string;
@@ -166,7 +167,14 @@ export class FakeSlack extends EventEmitter {
   userMessage(channel: string, user: string, text: string, threadTs: string | null = null): StoredMessage {
     const msg: StoredMessage = { channel, ts: this.nextTs(), text, blocks: [], threadTs, versions: 1, user };
     this.messages.set(channel, [...(this.messages.get(channel) ?? []), msg]);
+    this.emit("stored", "message");
     return msg;
+  }
+
+  /** The next ts given is later than `ts` (messages restored from a file keep theirs; new ones never collide). */
+  resumeAfter(ts: string): void {
+    const n = Math.floor(Number(ts)) - 1_800_000_000;
+    if (Number.isFinite(n) && n > this.tsSeq) this.tsSeq = n;
   }
 
   reset(): void {
@@ -316,6 +324,7 @@ export class FakeSlack extends EventEmitter {
           ...(a.metadata && typeof a.metadata === "object" ? { metadata: a.metadata as StoredMessage["metadata"] & object } : {}),
         };
         this.messages.set(channel, [...(this.messages.get(channel) ?? []), msg]);
+        this.emit("stored", method);
         return ok({ channel, ts: msg.ts, message: { text: msg.text, ts: msg.ts, blocks: msg.blocks } });
       }
       case "conversations.history":
@@ -338,6 +347,7 @@ export class FakeSlack extends EventEmitter {
         msg.text = String(a.text ?? msg.text);
         if (a.blocks) msg.blocks = a.blocks as unknown[];
         msg.versions++;
+        this.emit("stored", method);
         return ok({ channel, ts: msg.ts, text: msg.text });
       }
       case "chat.postEphemeral": {
@@ -371,6 +381,7 @@ export class FakeSlack extends EventEmitter {
         const user = String(a.user_id);
         const view = { ...(a.view as Record<string, unknown>), id: `VH${user}`, hash: `hh${++this.viewSeq}` };
         this.homes.set(user, view);
+        this.emit("stored", method);
         return ok({ view });
       }
       case "files.getUploadURLExternal": {
@@ -385,6 +396,7 @@ export class FakeSlack extends EventEmitter {
           const up = this.pendingUploads.get(f.id);
           this.files.push({ channel, filename: up?.filename ?? "", title: f.title ?? "", content: up?.content ?? Buffer.alloc(0), ts: this.nextTs() });
         }
+        this.emit("stored", method);
         return ok({ files: files.map((f) => ({ id: f.id, title: f.title })) });
       }
       case "reactions.add":
