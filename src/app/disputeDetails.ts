@@ -1,7 +1,7 @@
 import { heldByItem } from "../domain/holds.ts";
 import { disputedTotal } from "../domain/lifecycle.ts";
 import type { Customer, Dispute, Item, Reason, TimelineEvent } from "../domain/types.ts";
-import type { Repos } from "./ports.ts";
+import type { FollowUpRecord, Repos } from "./ports.ts";
 
 // What every adapter shows of a dispute: the dispute with its customer, reason, items and holds.
 export interface DisputeDetails {
@@ -14,6 +14,8 @@ export interface DisputeDetails {
   /** Every disputed item has been paid meanwhile: suggest resolving as "customer paid". */
   allPaid: boolean;
   timeline?: TimelineEvent[];
+  /** the overdue episode of an open dispute (first missed follow-up, reminders unanswered); getDispute reads it */
+  followUp?: Pick<FollowUpRecord, "firstMissedOn" | "unanswered"> | null;
   /** notices to the owner that a chat platform could not deliver (dead queue rows), with the reason */
   undelivered?: { email: string; channel: string; reason: string; id: string }[];
 }

@@ -13,10 +13,14 @@ export async function getDispute(deps: Deps, input: { dispute: string | number; 
   const tx = deps.store;
   const d = await findDispute(tx, input.dispute);
   if (input.viewerEmail !== undefined && !can(await actor(tx, input.viewerEmail, "viewerEmail"), "view", d, await customerOf(tx, d))) fail("not_found", "dispute_not_found", { number: String(input.dispute).trim() });
-  const [[details], dead] = await Promise.all([loadDetails(tx, [d], { timeline: true }), tx.outbox.list({ status: "dead", orderKey: d.number, type: OWNER_NOTICE, limit: 20 })]);
+  const [[details], dead, followUp] = await Promise.all([
+    loadDetails(tx, [d], { timeline: true }),
+    tx.outbox.list({ status: "dead", orderKey: d.number, type: OWNER_NOTICE, limit: 20 }),
+    d.status === "open" ? tx.followUps.get(d.id) : null,
+  ]);
   const undelivered = dead.flatMap((r) => {
     const p = JSON.parse(r.payload) as OwnerNoticePayload;
     return p.email === d.ownerEmail ? [{ email: p.email, channel: r.channel, reason: r.lastError ?? "unknown", id: r.id }] : [];
   });
-  return undelivered.length ? { ...details!, undelivered } : details!;
+  return { ...details!, followUp, ...(undelivered.length ? { undelivered } : {}) };
 }

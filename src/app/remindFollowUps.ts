@@ -100,10 +100,12 @@ async function remindOne(
     const to =
       n.kind === "reminder" ? [d.ownerEmail] : n.kind === "escalation.controller" ? [d.openedByEmail] : n.kind === "escalation.manager" ? [manager] : [d.openedByEmail, manager];
     const recipients = [...new Set(to.filter((e): e is string => !!e))];
+    // a reminder counts itself; an escalation, the reminders that went unanswered (the last may still wait)
+    const unanswered = n.kind === "reminder" ? state.unanswered : unansweredAt(state, now, rules);
     const rows = recipients.flatMap((email, i) =>
       (deps.chatQueue ?? []).map((channel, j) => {
         const payload: ReminderPayload = {
-          disputeId, number: d.number, kind: n.kind, email, firstMissedOn: state.firstMissedOn, unanswered: n.kind === "reminder" ? state.unanswered : unansweredAt(state, now, rules), followUpOn: state.followUpOn, wasDueOn, dueAt: n.dueAt.toISOString(),
+          disputeId, number: d.number, kind: n.kind, email, firstMissedOn: state.firstMissedOn, unanswered, followUpOn: state.followUpOn, wasDueOn, dueAt: n.dueAt.toISOString(),
         };
         return { id: i === 0 ? ids[j]! : deps.newId(), channel, type: REMINDER, orderKey: d.number, payload: JSON.stringify(payload), createdAt: now };
       }),
@@ -114,7 +116,7 @@ async function remindOne(
       at: now,
       byEmail: null,
       text: null,
-      data: { kind: n.kind, to: recipients, unanswered: n.kind === "reminder" ? state.unanswered : unansweredAt(state, now, rules), firstMissedOn: state.firstMissedOn, ...(n.kind === "reminder" ? { followUpOn: state.followUpOn } : {}) },
+      data: { kind: n.kind, to: recipients, unanswered, firstMissedOn: state.firstMissedOn, ...(n.kind === "reminder" ? { followUpOn: state.followUpOn } : {}) },
     });
     sent++;
   }

@@ -37,8 +37,7 @@ export const today = companyToday;
 
 export async function cardFor(deps: Deps, x: DisputeDetails, viewer: Person | null, locale: Locale, idx?: PeopleIndex, day?: string): Promise<{ card: DisputeCardView; people: PeopleIndex }> {
   const people = idx ?? (await peopleIndex(deps, emailsOf(x)));
-  const followUp = x.dispute.status === "open" ? await deps.store.followUps.get(x.dispute.id) : null;
-  return { card: buildDisputeCard(x, viewer, locale, { today: day ?? (await today(deps)), people: people.refs, followUp }), people };
+  return { card: buildDisputeCard(x, viewer, locale, { today: day ?? (await today(deps)), people: people.refs, followUp: x.followUp ?? null }), people };
 }
 
 /** A stand-in viewer for copies seen by many (the disputes channel): the actions a controller has; each click is checked. */
