@@ -23,6 +23,8 @@ export const actionPayload = z.discriminatedUnion("t", [
   z.object({ t: z.literal("preview") }),
   /** a reminder's Snooze: move the follow-up of this dispute (a picked date comes with the date picker's answer) */
   z.object({ t: z.literal("snooze"), d: id, c: z.enum(SNOOZE_CHOICES) }),
+  /** Nudge the owner of this dispute at once (controllers, managers, admins; cards, lists, manager home, digest) */
+  z.object({ t: z.literal("nudge"), d: id }),
   /** admin section */
   z.object({ t: z.literal("admin"), a: z.enum(["add_reason", "edit_reason", "edit_template"]) }),
 ]);

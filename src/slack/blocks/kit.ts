@@ -62,6 +62,8 @@ export const ACTION_IDS = {
   formButton: (id: string) => `form.${id}`,
   /** a reminder's Snooze buttons and date picker */
   snooze: (choice: string) => `snooze.${choice}`,
+  /** Nudge the owner now (card, list rows, manager home, digest rows): value = encodeAction({ t: "nudge", d }) */
+  nudge: "dispute.nudge",
 } as const;
 /** Modal callback ids: one per kind of form (the form metadata says which). */
 export const CALLBACK_IDS = ["form.new", "form.card", "form.reason", "form.template", "form.info"] as const;
