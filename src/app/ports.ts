@@ -384,6 +384,61 @@ export interface FollowUps {
   notices(disputeId: number): Promise<NoticeRecord[]>;
 }
 
+/** An open dispute as a row of the manager view and the digest (issue 11): what a row shows, read in one query. */
+export interface DisputeBrief {
+  disputeId: number;
+  number: string;
+  version: number;
+  customerName: string;
+  ownerEmail: string;
+  /** null when the owner is not a known person */
+  ownerName: string | null;
+  priority: Priority;
+  currency: string;
+  /** the disputed amount (minor units; 0 for a customer-level dispute) */
+  amount: number;
+  followUpOn: string | null;
+  slaDueOn: string | null;
+  openedAt: Date;
+  /** the overdue episode (FollowUp): first missed follow-up (null: not overdue), reminders unanswered */
+  firstMissedOn: string | null;
+  unanswered: number;
+}
+
+/** Open disputes of one owner in one currency (aggregated in SQL). */
+export interface OwnerTotal {
+  ownerEmail: string;
+  ownerName: string | null;
+  currency: string;
+  count: number;
+  /** of which overdue (FollowUp.firstMissedOn set) */
+  overdue: number;
+  amount: number;
+}
+
+export interface BriefQuery {
+  /** only disputes owned by the people whose manager is this email (absent: every open dispute) */
+  managerEmail?: string;
+  /** overdue first (oldest missed follow-up first), the oldest opened, the largest amount, the oldest SLA date */
+  order: "overdue" | "oldest" | "largest" | "sla";
+  /** only disputes whose SLA date is before this day */
+  slaBefore?: string;
+  /** litigation candidates: past their SLA (before `today`) with at least `minUnanswered` reminders unanswered, or an amount at or above its currency's threshold (minor units) */
+  litigation?: { today: string; minUnanswered: number; thresholds: Record<string, number> };
+  /** `limit` rows of each currency instead of `limit` in all */
+  perCurrency?: boolean;
+  limit: number;
+}
+
+/** Read models of the manager view and the digest: aggregation and ordering in SQL. */
+export interface Overview {
+  /** how many people have this manager (`managerEmail`) */
+  reportCount(managerEmail: string): Promise<number>;
+  /** the open disputes of the manager's team, per owner and currency */
+  ownerTotals(managerEmail: string): Promise<OwnerTotal[]>;
+  briefs(q: BriefQuery): Promise<DisputeBrief[]>;
+}
+
 export interface Repos {
   people: People;
   customers: Customers;
@@ -399,6 +454,7 @@ export interface Repos {
   slack: SlackRows;
   rates: Rates;
   followUps: FollowUps;
+  overview: Overview;
 }
 
 /** The unit of work: everything inside `transaction` is written whole or not at all. */

@@ -1102,6 +1102,79 @@ describe.each([
     expect((await s.outbox.list({ channel: "slack" })).map((m) => m.id)).toEqual(["x2"]);
   });
 
+  // -- overview (manager view, digest) --
+
+  /** Ann manages rep and sam; zoe is someone else's. Disputes in EUR and USD, one overdue, one customer-level. */
+  async function team(s: Store) {
+    const { acme, beta, reason, f1, f2, f3 } = await seed(s);
+    await addPerson(s, "ann@acme.test", { name: "Ann Boss", role: "manager" });
+    await addPerson(s, "rep@acme.test", { name: "Rémi Rep", role: "sales", managerEmail: "ann@acme.test" });
+    await addPerson(s, "sam@acme.test", { name: "Sam Sales", role: "sales", managerEmail: "ann@acme.test" });
+    await addPerson(s, "zoe@acme.test", { name: "Zoé", role: "sales", managerEmail: "max@acme.test" });
+    const usd = await addItem(s, beta.id, "F4", { currency: "USD", amount: 900_00, openAmount: 900_00 });
+    const a = await s.disputes.create(disputeOf({ customerId: acme.id, reasonId: reason.id, items: [{ itemId: f1.id, amount: 100_00 }, { itemId: f2.id, amount: 50_00 }], slaDueOn: "2025-03-01", openedAt: later(3) }));
+    const b2 = await s.disputes.create(disputeOf({ customerId: beta.id, reasonId: reason.id, items: [{ itemId: f3.id, amount: 700_00 }], slaDueOn: "2025-04-01", openedAt: later(1) }));
+    const c = await s.disputes.create(disputeOf({ customerId: beta.id, reasonId: reason.id, currency: "USD", items: [{ itemId: usd.id, amount: 900_00 }], ownerEmail: "sam@acme.test", slaDueOn: "2025-03-05", openedAt: later(2) }));
+    const flag = await s.disputes.create(disputeOf({ customerId: acme.id, reasonId: reason.id, scope: "customer", items: [], ownerEmail: "sam@acme.test", slaDueOn: null, openedAt: later(4) }));
+    const other = await s.disputes.create(disputeOf({ customerId: acme.id, reasonId: reason.id, items: [{ itemId: f1.id, amount: 1_00 }], ownerEmail: "zoe@acme.test", openedAt: later(0) }));
+    const closed = await s.disputes.create(disputeOf({ customerId: acme.id, reasonId: reason.id, items: [{ itemId: f2.id, amount: 2_00 }] }));
+    await s.disputes.update(resolved(closed, resolution()), closed.version);
+    await s.followUps.put({ disputeId: c.id, firstMissedOn: "2025-03-04", unanswered: 3, lastReminderAt: later(5) }, later(5));
+    await s.followUps.ensure([a.id], later(5)); // a record that is not overdue
+    return { a, b2, c, flag, other };
+  }
+
+  it(t("overview: reportCount counts the people whose manager is this email"), async () => {
+    await team(s);
+    expect(await s.overview.reportCount("ann@acme.test")).toBe(2);
+    expect(await s.overview.reportCount("max@acme.test")).toBe(1);
+    expect(await s.overview.reportCount("rep@acme.test")).toBe(0);
+  });
+
+  it(t("overview: ownerTotals groups the team's open disputes by owner and currency, with overdue counts and amounts"), async () => {
+    await team(s);
+    expect(await s.overview.ownerTotals("ann@acme.test")).toEqual([
+      { ownerEmail: "rep@acme.test", ownerName: "Rémi Rep", currency: "EUR", count: 2, overdue: 0, amount: 850_00 },
+      { ownerEmail: "sam@acme.test", ownerName: "Sam Sales", currency: "EUR", count: 1, overdue: 0, amount: 0 },
+      { ownerEmail: "sam@acme.test", ownerName: "Sam Sales", currency: "USD", count: 1, overdue: 1, amount: 900_00 },
+    ]);
+    expect(await s.overview.ownerTotals("nobody@acme.test")).toEqual([]);
+  });
+
+  it(t("overview: briefs of a team, overdue first, with amount, customer, owner and the overdue episode"), async () => {
+    const { a, b2, c, flag } = await team(s);
+    const got = await s.overview.briefs({ managerEmail: "ann@acme.test", order: "overdue", limit: 10 });
+    expect(got.map((x) => x.number)).toEqual([c.number, a.number, b2.number, flag.number]);
+    expect(got[0]).toEqual({
+      disputeId: c.id, number: c.number, version: 1, customerName: "Beta", ownerEmail: "sam@acme.test", ownerName: "Sam Sales", priority: "normal",
+      currency: "USD", amount: 900_00, followUpOn: "2025-03-10", slaDueOn: "2025-03-05", openedAt: later(2), firstMissedOn: "2025-03-04", unanswered: 3,
+    });
+    expect(got[3]).toMatchObject({ amount: 0, firstMissedOn: null, unanswered: 0 });
+    expect((await s.overview.briefs({ managerEmail: "ann@acme.test", order: "overdue", limit: 2 })).length).toBe(2);
+  });
+
+  it(t("overview: briefs ordered by age, SLA and amount (per currency), company-wide or per team"), async () => {
+    const { a, b2, c, flag, other } = await team(s);
+    const nums = async (q: Parameters<Store["overview"]["briefs"]>[0]) => (await s.overview.briefs(q)).map((x) => x.number);
+    expect(await nums({ order: "oldest", limit: 3 })).toEqual([other.number, b2.number, c.number]);
+    expect(await nums({ managerEmail: "ann@acme.test", order: "sla", slaBefore: "2025-03-10", limit: 5 })).toEqual([a.number, c.number]);
+    expect(await nums({ managerEmail: "ann@acme.test", order: "largest", limit: 5 })).toEqual([c.number, b2.number, a.number, flag.number]);
+    // the first of each currency: EUR then USD
+    expect(await nums({ order: "largest", perCurrency: true, limit: 1 })).toEqual([b2.number, c.number]);
+    expect(await nums({ order: "largest", perCurrency: true, limit: 2 })).toEqual([b2.number, a.number, c.number]);
+  });
+
+  it(t("overview: litigation candidates are past their SLA with enough reminders unanswered, or at or above their currency's threshold"), async () => {
+    const { b2, c } = await team(s);
+    const nums = async (thresholds: Record<string, number>, minUnanswered = 3) =>
+      (await s.overview.briefs({ managerEmail: "ann@acme.test", order: "largest", litigation: { today: "2025-03-10", minUnanswered, thresholds }, limit: 5 })).map((x) => x.number);
+    expect(await nums({})).toEqual([c.number]); // past SLA (03-05) with 3 unanswered; a (past SLA) has none
+    expect(await nums({}, 4)).toEqual([]);
+    expect(await nums({ EUR: 700_00 })).toEqual([c.number, b2.number]); // b2: 700.00 EUR reaches the threshold
+    expect(await nums({ EUR: 700_01 })).toEqual([c.number]);
+    expect(await nums({ USD: 1 }, 50)).toEqual([c.number]); // by amount alone
+  });
+
   // -- idempotency, counters, runs --
 
   it(t("idempotency: put then get, scoped by scope"), async () => {

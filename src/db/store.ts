@@ -52,6 +52,7 @@ const WRITES: { [K in keyof Repos]: readonly (keyof Repos[K])[] } = {
   slack: ["addCard", "removeCard", "putDmChannel", "firstSeen", "forget", "prune"],
   rates: ["take", "block", "unblock", "notBefore"],
   followUps: ["ensure", "put", "reset", "addNotice"],
+  overview: [],
 };
 
 /**
@@ -233,6 +234,19 @@ export function repositoriesOn(db: Executor, dialect: Dialect): Repos {
     return r ? toDispute(r as DisputeRow, dialect) : null;
   };
   const disputes = async (rows: Promise<unknown[]>): Promise<Dispute[]> => (await rows).map((r) => toDispute(r as DisputeRow, dialect));
+
+  /** Open disputes with their customer, owner (may be unknown), overdue episode and disputed amount. */
+  const openWithAmounts = () =>
+    db
+      .selectFrom("Dispute as d")
+      .innerJoin("Customer as c", "c.id", "d.customerId")
+      .leftJoin("Person as p", "p.email", "d.ownerEmail")
+      .leftJoin("FollowUp as f", "f.disputeId", "d.id")
+      .leftJoin(
+        (eb) => eb.selectFrom("DisputeItem as di").select((e) => ["di.disputeId", e.fn.sum<number>("di.amount").as("amount")]).groupBy("di.disputeId").as("a"),
+        (j) => j.onRef("a.disputeId", "=", "d.id"),
+      )
+      .where("d.status", "=", "open");
 
   const customerFlagTaken = (): never => fail("conflict", "customer_already_flagged", {}, { field: "customerRef" });
 
@@ -1019,6 +1033,100 @@ export function repositoriesOn(db: Executor, dialect: Dialect): Repos {
       async notices(disputeId) {
         const rows = await db.selectFrom("Notice").selectAll().where("disputeId", "=", disputeId).orderBy("id").execute();
         return rows.map((r) => ({ disputeId: r.disputeId, kind: r.kind, dueAt: asDate(r.dueAt), outboxId: r.outboxId, createdAt: asDate(r.createdAt) }));
+      },
+    },
+
+    // Manager view and digest (issue 11): open disputes with their amount (a grouped sub-select of DisputeItem)
+    // and their overdue episode (FollowUp); counts, sums and orders computed by the database.
+    overview: {
+      async reportCount(managerEmail) {
+        const r = await db.selectFrom("Person").select((eb) => eb.fn.countAll<number>().as("n")).where("managerEmail", "=", managerEmail).executeTakeFirst();
+        return Number(r?.n ?? 0);
+      },
+      async ownerTotals(managerEmail) {
+        const rows = await openWithAmounts()
+          .where("p.managerEmail", "=", managerEmail)
+          .select((eb) => [
+            "d.ownerEmail",
+            "d.currency",
+            eb.fn.max("p.name").as("ownerName"),
+            eb.fn.countAll<number>().as("count"),
+            eb.fn.sum<number>(eb.case().when("f.firstMissedOn", "is not", null).then(1).else(0).end()).as("overdue"),
+            eb.fn.sum<number>(eb.fn.coalesce("a.amount", eb.lit(0))).as("amount"),
+          ])
+          .groupBy(["d.ownerEmail", "d.currency"])
+          .orderBy("d.ownerEmail")
+          .orderBy("d.currency")
+          .execute();
+        return rows.map((r) => ({
+          ownerEmail: r.ownerEmail,
+          ownerName: (r.ownerName as string | null) ?? null,
+          currency: r.currency,
+          count: Number(r.count),
+          overdue: Number(r.overdue ?? 0),
+          amount: Number(r.amount ?? 0),
+        }));
+      },
+      async briefs(bq) {
+        const amount = sql<number>`coalesce(${sql.ref("a.amount")}, 0)`;
+        let q = openWithAmounts().select([
+          "d.id", "d.number", "d.version", "c.name as customerName", "d.ownerEmail", "p.name as ownerName", "d.priority", "d.currency",
+          amount.as("amount"), "d.followUpOn", "d.slaDueOn", "d.openedAt", "f.firstMissedOn", "f.unanswered",
+        ]);
+        if (bq.managerEmail !== undefined) q = q.where("p.managerEmail", "=", bq.managerEmail);
+        if (bq.slaBefore) q = q.where("d.slaDueOn", "<", bq.slaBefore);
+        if (bq.litigation) {
+          const l = bq.litigation;
+          q = q.where((eb) =>
+            eb.or([
+              eb.and([eb("d.slaDueOn", "<", l.today), eb("f.unanswered", ">=", l.minUnanswered)]),
+              ...Object.entries(l.thresholds).map(([cur, min]) => eb.and([eb("d.currency", "=", cur), eb(amount, ">=", min)])),
+            ]),
+          );
+        }
+        // the order as [expression, direction] pairs, the dispute id last so ties read the same on both databases
+        const missed = sql<number>`case when ${sql.ref("f.firstMissedOn")} is null then 1 else 0 end`;
+        const order: [unknown, "asc" | "desc"][] =
+          bq.order === "overdue"
+            ? [[missed, "asc"], [sql`coalesce(${sql.ref("f.firstMissedOn")}, '9999-12-31')`, "asc"], [sql`coalesce(${sql.ref("d.followUpOn")}, '9999-12-31')`, "asc"]]
+            : bq.order === "oldest"
+              ? [[sql.ref("d.openedAt"), "asc"]]
+              : bq.order === "largest"
+                ? [[amount, "desc"]]
+                : [[sql`coalesce(${sql.ref("d.slaDueOn")}, '9999-12-31')`, "asc"]];
+        order.push([sql.ref("d.id"), "asc"]);
+        const orderSql = sql.join(order.map(([e, dir]) => sql`${e} ${sql.raw(dir)}`));
+        type BriefRow = { id: number; number: string; version: number; customerName: string; ownerEmail: string; ownerName: string | null; priority: string; currency: string; amount: unknown; followUpOn: string | null; slaDueOn: string | null; openedAt: unknown; firstMissedOn: string | null; unanswered: unknown };
+        let rows: BriefRow[];
+        if (bq.perCurrency) {
+          // the first `limit` of each currency: a window over the same order (SQLite ≥ 3.25 and PostgreSQL)
+          const ranked = q.select(sql<number>`row_number() over (partition by ${sql.ref("d.currency")} order by ${orderSql})`.as("rank"));
+          rows = (await db
+            .selectFrom(ranked.as("r"))
+            .selectAll("r")
+            .where("r.rank", "<=", bq.limit)
+            .orderBy("r.currency")
+            .orderBy("r.rank")
+            .execute()) as unknown as BriefRow[];
+        } else {
+          rows = (await q.orderBy(orderSql as never).limit(bq.limit).execute()) as unknown as BriefRow[];
+        }
+        return rows.map((r) => ({
+          disputeId: r.id,
+          number: r.number,
+          version: Number(r.version),
+          customerName: r.customerName,
+          ownerEmail: r.ownerEmail,
+          ownerName: r.ownerName ?? null,
+          priority: r.priority as Priority,
+          currency: r.currency,
+          amount: Number(r.amount ?? 0),
+          followUpOn: r.followUpOn,
+          slaDueOn: r.slaDueOn,
+          openedAt: asDate(r.openedAt),
+          firstMissedOn: r.firstMissedOn ?? null,
+          unanswered: Number(r.unanswered ?? 0),
+        }));
       },
     },
   };

@@ -66,6 +66,15 @@ export const calendarSchema = z.object({
 });
 export type CompanyCalendar = z.infer<typeof calendarSchema>;
 
+/**
+ * Manager view (issue 11): an open dispute whose disputed amount reaches the threshold of its currency is a
+ * litigation candidate (major units, e.g. { EUR: 50000 } = 50,000.00 €; a currency not listed has no threshold).
+ */
+export const DEFAULT_LITIGATION_THRESHOLD: Readonly<Record<string, number>> = { EUR: 50000 };
+export const litigationThresholdSchema = z
+  .record(z.string().regex(/^[A-Z]{3}$/), z.number().positive().max(1e12))
+  .default(() => ({ ...DEFAULT_LITIGATION_THRESHOLD }));
+
 export const DEFAULT_NOTICE_TEMPLATE = {
   fr: "Bonjour, un litige a été ouvert pour #customer_name (#reason).\nPièces : #items_list_selected\nMontant en litige : #total_disputed\nLe client dit : « #comment »\nMerci de revenir vers nous avant le #follow_up_date. #dispute_link",
   en: "Hello, a dispute was opened for #customer_name (#reason).\nItems: #items_list_selected\nDisputed amount: #total_disputed\nThe customer says: “#comment”\nPlease get back to us by #follow_up_date. #dispute_link",
@@ -84,6 +93,7 @@ export const settingsSchema = z.object({
   noticeTemplate: z
     .object({ fr: z.string().min(1).max(LIMITS.template), en: z.string().min(1).max(LIMITS.template) })
     .default(DEFAULT_NOTICE_TEMPLATE),
+  litigationThreshold: litigationThresholdSchema,
 });
 export type Settings = z.infer<typeof settingsSchema>;
 export type WorkingHours = Settings["workingHours"];
