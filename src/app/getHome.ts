@@ -4,18 +4,21 @@ import type { Settings } from "../domain/settings.ts";
 import { actor } from "./actors.ts";
 import type { Deps } from "./context.ts";
 import { listMyDisputes, type MyDisputes } from "./listMyDisputes.ts";
+import { teamOverview, type TeamOverview } from "./teamOverview.ts";
 
 export interface Home {
   mine: MyDisputes;
   /** the admin section: for admins only (null for everyone else) */
   admin: { reasons: Reason[]; noticeTemplate: Settings["noticeTemplate"] } | null;
+  /** the manager view: for a person with team members (people whose managerEmail is theirs), else null */
+  team: TeamOverview | null;
 }
 
 /** A person's home (Slack App Home, Teams personal tab): their disputes, and for admins the settings they edit. */
 export async function getHome(deps: Deps, input: { viewerEmail: string }): Promise<Home> {
   const me = await actor(deps.store, input.viewerEmail, "viewerEmail");
-  const mine = await listMyDisputes(deps, { viewerEmail: me.email });
-  if (!can(me, "admin")) return { mine, admin: null };
+  const [mine, team] = await Promise.all([listMyDisputes(deps, { viewerEmail: me.email }), teamOverview(deps, { viewerEmail: me.email })]);
+  if (!can(me, "admin")) return { mine, admin: null, team };
   const [reasons, settings] = await Promise.all([deps.store.reasons.list(), deps.store.settings.get()]);
-  return { mine, admin: { reasons, noticeTemplate: settings.noticeTemplate } };
+  return { mine, admin: { reasons, noticeTemplate: settings.noticeTemplate }, team };
 }

@@ -7,6 +7,7 @@ import { NOTICE_PLACEHOLDERS } from "../domain/template.ts";
 import type { Locale, Person } from "../domain/types.ts";
 import { buildDisputeCard, type DisputeCardView, type PersonRef } from "../views/disputeCard.ts";
 import { buildHome } from "../views/lists.ts";
+import { buildTeamSection } from "../views/teamView.ts";
 import { homeView, type RenderOptions, type SlackHome } from "./blocks.ts";
 
 // Glue between use cases, view models and Block Kit for the things rendered in several places.
@@ -46,10 +47,13 @@ export function channelViewer(locale: Locale): Person {
 }
 
 export const MAX_HOME_CARDS = 35;
+/** the manager view: rows shown under each owner of the team (each with Nudge and Reassign) */
+export const TEAM_ROWS_PER_OWNER = 3;
 
 export async function renderHome(deps: Deps, viewer: Person): Promise<SlackHome> {
-  const { mine, admin: settings } = await getHome(deps, { viewerEmail: viewer.email });
+  const { mine, admin: settings, team: overview } = await getHome(deps, { viewerEmail: viewer.email });
   const people = await peopleIndex(deps, mine.disputes.flatMap((d) => [d.dispute.ownerEmail, d.dispute.openedByEmail]));
   const admin = settings ? { reasons: settings.reasons, templates: settings.noticeTemplate, placeholders: NOTICE_PLACEHOLDERS } : undefined;
-  return homeView(buildHome(mine, viewer, viewer.locale, { maxCards: MAX_HOME_CARDS, people: people.refs, admin }), people.options);
+  const team = overview ? buildTeamSection(overview, viewer.locale, { rowsPerOwner: TEAM_ROWS_PER_OWNER }) : null;
+  return homeView(buildHome(mine, viewer, viewer.locale, { maxCards: MAX_HOME_CARDS, people: people.refs, admin, team }), people.options);
 }

@@ -5,6 +5,7 @@ import type { Locale, Person, Reason } from "../domain/types.ts";
 import { encodeAction } from "./actions.ts";
 import { buildDisputeCard, reasonLabel, type DisputeCardView, type PersonRef } from "./disputeCard.ts";
 import { t } from "./i18n.ts";
+import type { TeamSectionView } from "./teamView.ts";
 
 // Lists (the /dispute list answer) and App Home as platform-neutral view models.
 
@@ -46,6 +47,8 @@ export interface HomeView {
   cards: DisputeCardView[];
   empty: string | null;
   more: string | null;
+  /** the manager view (issue 11): for a person with team members (absent or null for everyone else) */
+  team?: TeamSectionView | null;
   admin: null | {
     title: string;
     reasonsTitle: string;
@@ -72,6 +75,7 @@ export function buildHome(
     maxCards: number;
     people?: Map<string, PersonRef>;
     admin?: { reasons: Reason[]; templates: { fr: string; en: string }; placeholders: readonly string[] } | undefined;
+    team?: TeamSectionView | null;
   },
 ): HomeView {
   const m = t(locale);
@@ -85,6 +89,7 @@ export function buildHome(
     cards,
     empty: s.count ? null : m.home.empty,
     more: mine.disputes.length > opts.maxCards ? m.home.more(mine.disputes.length - opts.maxCards) : null,
+    team: opts.team ?? null,
     admin: opts.admin
       ? {
           title: m.home.admin,

@@ -1,4 +1,5 @@
 import type { HomeView } from "../../views/lists.ts";
+import type { DecideView, TeamSectionView } from "../../views/teamView.ts";
 import { actionElements } from "./card.ts";
 import { ACTION_IDS, clip, esc, escClip, LIMITS, mrkdwn, plain, type Block, type RenderOptions, type SlackHome } from "./kit.ts";
 
@@ -52,8 +53,12 @@ export function homeView(home: HomeView, o: RenderOptions = {}): SlackHome {
     admin.push({ type: "actions", elements: [{ type: "button", action_id: ACTION_IDS.admin("edit_template"), text: plain(a.editTemplate.label, LIMITS.buttonText), value: a.editTemplate.value }] });
   }
 
+  // the manager view: at most TEAM_BLOCKS when the viewer has cards of their own, so those still show
+  const free = LIMITS.viewBlocks - top.length - admin.length - 2;
+  const team = home.team ? teamBlocks(home.team, home.cards.length ? Math.min(TEAM_BLOCKS, free) : free) : [];
+
   const cards: Block[] = [];
-  const room = LIMITS.viewBlocks - top.length - admin.length - 2;
+  const room = free - team.length;
   let shown = 0;
   for (const c of home.cards) {
     const blocks: Block[] = [
@@ -68,5 +73,54 @@ export function homeView(home: HomeView, o: RenderOptions = {}): SlackHome {
   const hidden = home.cards.length - shown;
   const more = home.more ?? (hidden > 0 ? `+${hidden}` : null);
   if (more || hidden > 0) cards.push({ type: "context", elements: [mrkdwn(esc(hidden > 0 && home.more ? `${home.more} (+${hidden})` : (more ?? "")))] });
-  return { type: "home", blocks: [...top, ...(cards.length ? [{ type: "divider" }, ...cards] : []), ...admin] };
+  return { type: "home", blocks: [...top, ...team, ...(cards.length ? [{ type: "divider" }, ...cards] : []), ...admin] };
+}
+
+// ---- manager view (issue 11) -----------------------------------------------------------------------
+
+/** Blocks the team section may take when the viewer also has cards of their own. */
+export const TEAM_BLOCKS = 60;
+
+const context = (text: string): Block => ({ type: "context", elements: [mrkdwn(escClip(text, LIMITS.sectionText))] });
+
+/** "What to decide": a title and one section per list (the digest renders the same view model). */
+export function decideBlocks(d: DecideView): Block[] {
+  const out: Block[] = [{ type: "section", text: mrkdwn(`*${escClip(d.title, 200)}*`) }];
+  for (const l of d.lists) {
+    const head = `*${esc(l.title)}*${l.note ? `  _${esc(l.note)}_` : ""}`;
+    const body = l.lines.length ? l.lines.map((x) => `• ${escClip(x, 500)}`).join("\n") : "–";
+    out.push({ type: "section", text: mrkdwn(clip(`${head}\n${body}`, LIMITS.sectionText)) });
+  }
+  return out;
+}
+
+/** The team section within `budget` blocks: the owners that fit whole (header and rows), then "and N more". */
+export function teamBlocks(t: TeamSectionView, budget: number): Block[] {
+  const head: Block[] = [{ type: "divider" }, { type: "header", text: plain(t.title, LIMITS.headerText) }, { type: "section", text: mrkdwn(escClip(t.summary, LIMITS.sectionText)) }];
+  if (t.empty) head.push(context(t.empty));
+  const decide = [{ type: "divider" }, ...decideBlocks(t.decide)];
+  const room = budget - head.length - decide.length - 1; // 1: the "and N more" line
+  const body: Block[] = [];
+  let shown = 0;
+  for (const o of t.owners) {
+    const blocks: Block[] = [{ type: "section", text: mrkdwn(clip(`${esc(o.header)}${o.more ? `\n_${esc(o.more)}_` : ""}`, LIMITS.sectionText)) }];
+    for (const r of o.rows) {
+      blocks.push(
+        { type: "section", text: mrkdwn(escClip(`${r.overdue ? "⚠ " : ""}${r.text}`, LIMITS.sectionText)) },
+        {
+          type: "actions",
+          elements: [
+            { type: "button", action_id: ACTION_IDS.nudge, text: plain(r.nudge.label, LIMITS.buttonText), value: r.nudge.value },
+            { type: "button", action_id: ACTION_IDS.cardButton("reassign"), text: plain(r.reassign.label, LIMITS.buttonText), value: r.reassign.value },
+          ],
+        },
+      );
+    }
+    if (body.length + blocks.length > room) break;
+    body.push(...blocks);
+    shown++;
+  }
+  const hidden = t.owners.length - shown;
+  if (hidden > 0) body.push(context(t.moreOwners(hidden)));
+  return budget < head.length + decide.length ? [] : [...head, ...body, ...decide];
 }
