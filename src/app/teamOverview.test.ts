@@ -32,6 +32,13 @@ describe("teamOverview and whatToDecide", () => {
     expect((await getHome(a.deps, { viewerEmail: "claire@acme.fr" })).team).toBeNull();
   });
 
+  it("a sales rep named as someone's manager gets no team view (sales reps see their customers' disputes only)", async () => {
+    await a.deps.store.people.upsertMany([{ email: "sophie@acme.fr", name: "Sophie Leroy", role: "sales", managerEmail: "paul@acme.fr" }]);
+    await open("sophie@acme.fr", [{ ref: "F-2001" }], "C002");
+    expect(await a.deps.store.overview.reportCount("paul@acme.fr")).toBe(1);
+    expect(await teamOverview(a.deps, { viewerEmail: "paul@acme.fr" })).toBeNull();
+  });
+
   it("a manager sees the team's open disputes by owner, overdue owners first, with counts and amounts per currency", async () => {
     const p1 = await open("paul@acme.fr", [{ ref: "F-1001" }], "C001", "price", "2026-03-20");
     const p2 = await open("paul@acme.fr", [{ ref: "F-1002", amount: "200" }], "C001", "price", "2026-03-25");

@@ -1,4 +1,5 @@
 import { todayIn } from "../domain/dates.ts";
+import { rolesAllowed } from "../domain/permissions.ts";
 import { addTo } from "../domain/money.ts";
 import { actor } from "./actors.ts";
 import type { Deps } from "./context.ts";
@@ -32,9 +33,13 @@ export interface TeamOverview {
   decide: WhatToDecide;
 }
 
-/** The viewer's team overview; null when nobody reports to them. */
+/**
+ * The viewer's team overview; null when nobody reports to them, or when their role may not nudge owners (a sales
+ * rep named as someone's manager sees only their customers' disputes, as everywhere else).
+ */
 export async function teamOverview(deps: Pick<Deps, "store" | "clock">, input: { viewerEmail: string }): Promise<TeamOverview | null> {
   const me = await actor(deps.store, input.viewerEmail, "viewerEmail");
+  if (!rolesAllowed("nudge").includes(me.role)) return null;
   const o = deps.store.overview;
   const teamSize = await o.reportCount(me.email);
   if (!teamSize) return null;

@@ -34,8 +34,12 @@ export class CardPublisher {
   /** After a change was delivered: the Home tabs (open in this process) of the people concerned. */
   homesOf = (emails: string[]): void => {
     void findPeople(this.o.deps, { emails })
-      .then((people) => {
-        for (const p of people) if (p.slackUserId && this.homeViewers.has(p.slackUserId)) this.scheduleHome(p.slackUserId);
+      .then(async (people) => {
+        // and their managers' (the manager view shows the team's disputes)
+        const known = new Set(people.map((p) => p.email));
+        const managers = [...new Set(people.map((p) => p.managerEmail).filter((e): e is string => !!e && !known.has(e)))];
+        const all = managers.length ? [...people, ...(await findPeople(this.o.deps, { emails: managers }))] : people;
+        for (const p of all) if (p.slackUserId && this.homeViewers.has(p.slackUserId)) this.scheduleHome(p.slackUserId);
       })
       .catch((err: unknown) => this.o.log.warn({ err }, "Home tab refresh failed"));
   };
