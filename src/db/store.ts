@@ -242,11 +242,9 @@ export function repositoriesOn(db: Executor, dialect: Dialect): Repos {
       .innerJoin("Customer as c", "c.id", "d.customerId")
       .leftJoin("Person as p", "p.email", "d.ownerEmail")
       .leftJoin("FollowUp as f", "f.disputeId", "d.id")
-      .leftJoin(
-        (eb) => eb.selectFrom("DisputeItem as di").select((e) => ["di.disputeId", e.fn.sum<number>("di.amount").as("amount")]).groupBy("di.disputeId").as("a"),
-        (j) => j.onRef("a.disputeId", "=", "d.id"),
-      )
       .where("d.status", "=", "open");
+  /** An open dispute's disputed amount: a sub-select on DisputeItem's primary key (disputeId, itemId), per row read. */
+  const disputedAmount = sql<number>`coalesce((SELECT sum(di."amount") FROM "DisputeItem" di WHERE di."disputeId" = ${sql.ref("d.id")}), 0)`;
 
   const customerFlagTaken = (): never => fail("conflict", "customer_already_flagged", {}, { field: "customerRef" });
 
@@ -1036,7 +1034,7 @@ export function repositoriesOn(db: Executor, dialect: Dialect): Repos {
       },
     },
 
-    // Manager view and digest (issue 11): open disputes with their amount (a grouped sub-select of DisputeItem)
+    // Manager view and digest (issue 11): open disputes with their amount (a sub-select of DisputeItem per row)
     // and their overdue episode (FollowUp); counts, sums and orders computed by the database.
     overview: {
       async reportCount(managerEmail) {
@@ -1052,7 +1050,7 @@ export function repositoriesOn(db: Executor, dialect: Dialect): Repos {
             eb.fn.max("p.name").as("ownerName"),
             eb.fn.countAll<number>().as("count"),
             eb.fn.sum<number>(eb.case().when("f.firstMissedOn", "is not", null).then(1).else(0).end()).as("overdue"),
-            eb.fn.sum<number>(eb.fn.coalesce("a.amount", eb.lit(0))).as("amount"),
+            eb.fn.sum<number>(disputedAmount).as("amount"),
           ])
           .groupBy(["d.ownerEmail", "d.currency"])
           .orderBy("d.ownerEmail")
@@ -1068,7 +1066,7 @@ export function repositoriesOn(db: Executor, dialect: Dialect): Repos {
         }));
       },
       async briefs(bq) {
-        const amount = sql<number>`coalesce(${sql.ref("a.amount")}, 0)`;
+        const amount = disputedAmount;
         let q = openWithAmounts().select([
           "d.id", "d.number", "d.version", "c.name as customerName", "d.ownerEmail", "p.name as ownerName", "d.priority", "d.currency",
           amount.as("amount"), "d.followUpOn", "d.slaDueOn", "d.openedAt", "f.firstMissedOn", "f.unanswered",
