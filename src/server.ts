@@ -15,6 +15,7 @@ import { errorHandler } from "./http/errors.ts";
 import { startOutboxLoop } from "./jobs/outboxDelivery.ts";
 import { startScheduler, type Job, type Scheduler } from "./jobs/scheduler.ts";
 import { remindFollowUps } from "./app/remindFollowUps.ts";
+import { chartFile, deleteExpiredCharts } from "./app/charts.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import { startSandbox, type Sandbox } from "./sandbox/sandbox.ts";
 import { mountSlack, type MountedSlack } from "./slack/mount.ts";
@@ -124,6 +125,20 @@ export async function startAccord(config: Config, opts: AccordOptions = {}): Pro
       res.status(503).json({ status: "unavailable" });
     }
   });
+  // Charts (the digest's PNG, src/app/charts.ts): public by their unguessable token, cached at most a day and
+  // never past the chart's expiry; unknown, malformed and expired tokens alike are a 404.
+  app.get("/charts/:file", async (req, res, next) => {
+    try {
+      const chart = await chartFile(deps, req.params.file);
+      if (!chart) return void res.status(404).set("Cache-Control", "no-store").type("text/plain").send("Not found");
+      res
+        .status(200)
+        .set({ "Content-Type": "image/png", "Cache-Control": `public, max-age=${Math.min(chart.maxAgeSeconds, 86_400)}, immutable`, "X-Content-Type-Options": "nosniff" })
+        .send(chart.png);
+    } catch (err) {
+      next(err);
+    }
+  });
   const ledger = (input: Omit<Parameters<typeof importLedger>[0], "database">) =>
     importLedger({ ...input, database: config.database, collectionsMode: config.collections.mode, now: deps.clock() });
   // The local sandbox workspace (config.sandbox): its own Slack settings, pointed at its Web API stand-in.
@@ -146,6 +161,14 @@ export async function startAccord(config: Config, opts: AccordOptions = {}): Pro
         const outcome = await remindFollowUps(deps, now);
         if (outcome.done) slack?.delivery.kick();
         return outcome;
+      },
+    },
+    {
+      // expired charts' rows (and their PNG bytes) deleted, once an hour
+      name: "charts.cleanup",
+      everyMs: 3_600_000,
+      async run(now) {
+        return { done: await deleteExpiredCharts(deps, now), failed: 0 };
       },
     },
   ];

@@ -439,6 +439,22 @@ export interface Overview {
   briefs(q: BriefQuery): Promise<DisputeBrief[]>;
 }
 
+/** Rendered charts (the digest's PNG), each behind an unguessable token until it expires. */
+export interface ChartRecord {
+  token: string;
+  png: Buffer;
+  createdAt: Date;
+  expiresAt: Date;
+}
+
+export interface Charts {
+  put(chart: ChartRecord): Promise<void>;
+  /** a chart not yet expired at `now` (its PNG and expiry); null when unknown or expired */
+  get(token: string, now: Date): Promise<{ png: Buffer; expiresAt: Date } | null>;
+  /** deletes the charts expired at `now`; how many */
+  deleteExpired(now: Date): Promise<number>;
+}
+
 export interface Repos {
   people: People;
   customers: Customers;
@@ -455,6 +471,7 @@ export interface Repos {
   rates: Rates;
   followUps: FollowUps;
   overview: Overview;
+  charts: Charts;
 }
 
 /** The unit of work: everything inside `transaction` is written whole or not at all. */

@@ -7,6 +7,8 @@ import { sql, type Expression, type RawBuilder, type SqlBool } from "kysely";
 // as number. PostgreSQL gives that through pg's type parsers (connect.ts: int8 -> number); on SQLite
 // the driver (sqliteDriver.ts) converts parameters (Date -> ISO text, boolean -> 0/1) and result
 // columns by their declared type (DATETIME -> Date, BOOLEAN -> boolean) with the functions below.
+// Bytes (BLOB on SQLite, bytea on PostgreSQL: Chart.png) need nothing here: better-sqlite3 and pg both bind
+// a Buffer as is and read the column back as a Buffer.
 
 export type DialectName = "sqlite" | "postgres";
 

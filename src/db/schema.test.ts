@@ -249,8 +249,8 @@ function spec(kind: ColumnKind, nullable: boolean, hasDefault: boolean): ColumnS
   return nullable ? `${kind}?` : hasDefault ? `${kind} default` : kind;
 }
 
-const SQLITE_KINDS: Record<string, ColumnKind> = { INTEGER: "int", BIGINT: "bigint", TEXT: "text", BOOLEAN: "boolean", DATETIME: "datetime" };
-const POSTGRES_KINDS: Record<string, ColumnKind> = { integer: "int", bigint: "bigint", text: "text", boolean: "boolean", "timestamp with time zone": "datetime" };
+const SQLITE_KINDS: Record<string, ColumnKind> = { INTEGER: "int", BIGINT: "bigint", TEXT: "text", BOOLEAN: "boolean", DATETIME: "datetime", BLOB: "bytes" };
+const POSTGRES_KINDS: Record<string, ColumnKind> = { integer: "int", bigint: "bigint", text: "text", boolean: "boolean", "timestamp with time zone": "datetime", bytea: "bytes" };
 
 interface SqliteColumn {
   name: string;
@@ -458,7 +458,7 @@ describe("an existing SQLite database (made by the committed migrations)", () =>
     // every row as it was, plus the columns later migrations added, at their defaults
     const added: Record<string, Record<string, unknown>> = { OutboxMessage: { channel: "webhook", claimedUntil: null } };
     // and the tables later migrations created, empty
-    const created: Record<string, unknown[]> = { RateLimit: [], FollowUp: [], Notice: [] };
+    const created: Record<string, unknown[]> = { RateLimit: [], FollowUp: [], Notice: [], Chart: [] };
     expect(after).toEqual({ ...Object.fromEntries(Object.entries(before).map(([t, rows]) => [t, rows.map((r) => ({ ...r, ...added[t] }))])), ...created });
     // and the values are the ones written
     for (const [table, row] of ROWS) {

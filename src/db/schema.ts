@@ -211,6 +211,16 @@ export interface NoticeTable {
   createdAt: Date;
 }
 
+/** A rendered chart (the digest's PNG), served by its unguessable token until it expires. */
+export interface ChartTable {
+  /** 32 random bytes, base64url */
+  token: string;
+  /** BLOB on SQLite, bytea on PostgreSQL; both drivers give a Buffer */
+  png: Uint8Array;
+  createdAt: Date;
+  expiresAt: Date;
+}
+
 export interface Database {
   Person: PersonTable;
   Customer: CustomerTable;
@@ -231,6 +241,7 @@ export interface Database {
   RateLimit: RateLimitTable;
   FollowUp: FollowUpTable;
   Notice: NoticeTable;
+  Chart: ChartTable;
 }
 
 export type TableName = keyof Database;
@@ -249,6 +260,7 @@ export const COLUMN_KINDS = {
     "OutboxMessage.deliveredAt", "OutboxMessage.claimedUntil", "IdempotencyKey.createdAt", "DunningRun.createdAt", "SlackCard.postedAt",
     "SlackDmChannel.updatedAt", "SlackSeenEvent.seenAt", "RateLimit.tat", "RateLimit.blockedUntil", "RateLimit.updatedAt",
     "FollowUp.lastReminderAt", "FollowUp.updatedAt", "Notice.dueAt", "Notice.createdAt",
+    "Chart.createdAt", "Chart.expiresAt",
   ],
   boolean: ["Reason.active", "Reason.holdsDunning"],
   bigint: ["Item.amount", "Item.openAmount", "Dispute.concededAmount", "DisputeItem.amount", "Hold.amount"],
@@ -258,9 +270,9 @@ export const COLUMN_KINDS = {
 
 /**
  * Storage kind of a column: `int` (INTEGER / integer), `bigint` (BIGINT / bigint), `text`, `boolean`
- * (BOOLEAN / boolean), `datetime` (DATETIME / timestamptz(3)).
+ * (BOOLEAN / boolean), `datetime` (DATETIME / timestamptz(3)), `bytes` (BLOB / bytea).
  */
-export type ColumnKind = "int" | "bigint" | "text" | "boolean" | "datetime";
+export type ColumnKind = "int" | "bigint" | "text" | "boolean" | "datetime" | "bytes";
 
 /**
  * A column as TABLES describes it: `kind` (NOT NULL, no default), `kind?` (nullable), `kind default`
@@ -268,7 +280,7 @@ export type ColumnKind = "int" | "bigint" | "text" | "boolean" | "datetime";
  */
 export type ColumnSpec = ColumnKind | `${ColumnKind}?` | `${ColumnKind} default`;
 
-type KindsOf<V> = [V] extends [number] ? "int" | "bigint" : [V] extends [string] ? "text" : [V] extends [boolean] ? "boolean" : [V] extends [Date] ? "datetime" : never;
+type KindsOf<V> = [V] extends [number] ? "int" | "bigint" : [V] extends [string] ? "text" : [V] extends [boolean] ? "boolean" : [V] extends [Date] ? "datetime" : [V] extends [Uint8Array] ? "bytes" : never;
 
 /** The specs a column of the interface admits: nullability from `| null`, `default` from `Generated<…>`. */
 type SpecOf<C> = null extends SelectType<C>
@@ -327,6 +339,7 @@ export const TABLES = {
   RateLimit: { key: "text", tat: "datetime", blockedUntil: "datetime?", reason: "text?", updatedAt: "datetime" },
   FollowUp: { id: "int default", disputeId: "int", firstMissedOn: "text?", unanswered: "int default", lastReminderAt: "datetime?", updatedAt: "datetime" },
   Notice: { id: "int default", disputeId: "int", kind: "text", dueAt: "datetime", outboxId: "text", createdAt: "datetime" },
+  Chart: { token: "text", png: "bytes", createdAt: "datetime", expiresAt: "datetime" },
 } as const satisfies TablesSpec;
 
 // `satisfies` already rejects a missing or an extra column in the literal above; this also pins the key sets

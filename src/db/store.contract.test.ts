@@ -1102,6 +1102,30 @@ describe.each([
     expect((await s.outbox.list({ channel: "slack" })).map((m) => m.id)).toEqual(["x2"]);
   });
 
+  // -- charts (the digest's PNG) --
+
+  it(t("charts: the bytes come back exactly until the chart expires, then it is gone and cleaned up"), async () => {
+    // every byte value, a NUL and bytes that are not UTF-8 included: stored as BLOB / bytea, not as text
+    const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.from(Array.from({ length: 256 }, (_, i) => i))]);
+    const at = new Date("2026-12-04T09:00:00.000Z");
+    const day = 86_400_000;
+    await s.charts.put({ token: "tok-a", png, createdAt: at, expiresAt: new Date(at.getTime() + 30 * day) });
+    await s.charts.put({ token: "tok-b", png: Buffer.from([1, 2, 3]), createdAt: at, expiresAt: new Date(at.getTime() + day) });
+    const got = await s.charts.get("tok-a", at);
+    expect(Buffer.isBuffer(got?.png)).toBe(true);
+    expect(got!.png.equals(png)).toBe(true);
+    expect(got!.expiresAt).toEqual(new Date(at.getTime() + 30 * day));
+    expect(await s.charts.get("tok-unknown", at)).toBeNull();
+    expect([...(await s.charts.get("tok-b", new Date(at.getTime() + day - 1)))!.png]).toEqual([1, 2, 3]);
+    // expired at its expiry instant
+    expect(await s.charts.get("tok-b", new Date(at.getTime() + day))).toBeNull();
+    expect(await s.charts.deleteExpired(new Date(at.getTime() + day))).toBe(1);
+    expect(await s.charts.deleteExpired(new Date(at.getTime() + day))).toBe(0);
+    expect((await s.charts.get("tok-a", new Date(at.getTime() + day)))!.png.equals(png)).toBe(true);
+    // the token is the key: a second chart with the same token is refused
+    await expect(s.charts.put({ token: "tok-a", png, createdAt: at, expiresAt: at })).rejects.toThrow();
+  });
+
   // -- overview (manager view, digest) --
 
   /** Ann manages rep and sam; zoe is someone else's. Disputes in EUR and USD, one overdue, one customer-level. */

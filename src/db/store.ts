@@ -53,6 +53,7 @@ const WRITES: { [K in keyof Repos]: readonly (keyof Repos[K])[] } = {
   rates: ["take", "block", "unblock", "notBefore"],
   followUps: ["ensure", "put", "reset", "addNotice"],
   overview: [],
+  charts: ["put", "deleteExpired"],
 };
 
 /**
@@ -1125,6 +1126,21 @@ export function repositoriesOn(db: Executor, dialect: Dialect): Repos {
           firstMissedOn: r.firstMissedOn ?? null,
           unanswered: Number(r.unanswered ?? 0),
         }));
+      },
+    },
+
+    // Rendered charts (issue 11, the digest's PNG): BLOB on SQLite, bytea on PostgreSQL; both drivers read a Buffer.
+    charts: {
+      async put(c) {
+        await db.insertInto("Chart").values({ token: c.token, png: c.png, createdAt: c.createdAt, expiresAt: c.expiresAt }).execute();
+      },
+      async get(token, now) {
+        const r = await db.selectFrom("Chart").select(["png", "expiresAt"]).where("token", "=", token).where("expiresAt", ">", now).executeTakeFirst();
+        return r ? { png: Buffer.from(r.png), expiresAt: asDate(r.expiresAt) } : null;
+      },
+      async deleteExpired(now) {
+        const r = await db.deleteFrom("Chart").where("expiresAt", "<=", now).executeTakeFirst();
+        return Number(r.numDeletedRows);
       },
     },
   };
