@@ -211,6 +211,16 @@ export interface NoticeTable {
   createdAt: Date;
 }
 
+/** A person away on calendar dates fromOn..untilOn (inclusive), with the deputy who gets their reminders meanwhile. */
+export interface AbsenceTable {
+  id: Generated<number>;
+  personEmail: string;
+  fromOn: string;
+  untilOn: string;
+  deputyEmail: string | null;
+  createdAt: Date;
+}
+
 export interface Database {
   Person: PersonTable;
   Customer: CustomerTable;
@@ -231,6 +241,7 @@ export interface Database {
   RateLimit: RateLimitTable;
   FollowUp: FollowUpTable;
   Notice: NoticeTable;
+  Absence: AbsenceTable;
 }
 
 export type TableName = keyof Database;
@@ -249,6 +260,7 @@ export const COLUMN_KINDS = {
     "OutboxMessage.deliveredAt", "OutboxMessage.claimedUntil", "IdempotencyKey.createdAt", "DunningRun.createdAt", "SlackCard.postedAt",
     "SlackDmChannel.updatedAt", "SlackSeenEvent.seenAt", "RateLimit.tat", "RateLimit.blockedUntil", "RateLimit.updatedAt",
     "FollowUp.lastReminderAt", "FollowUp.updatedAt", "Notice.dueAt", "Notice.createdAt",
+    "Absence.createdAt",
   ],
   boolean: ["Reason.active", "Reason.holdsDunning"],
   bigint: ["Item.amount", "Item.openAmount", "Dispute.concededAmount", "DisputeItem.amount", "Hold.amount"],
@@ -327,6 +339,7 @@ export const TABLES = {
   RateLimit: { key: "text", tat: "datetime", blockedUntil: "datetime?", reason: "text?", updatedAt: "datetime" },
   FollowUp: { id: "int default", disputeId: "int", firstMissedOn: "text?", unanswered: "int default", lastReminderAt: "datetime?", updatedAt: "datetime" },
   Notice: { id: "int default", disputeId: "int", kind: "text", dueAt: "datetime", outboxId: "text", createdAt: "datetime" },
+  Absence: { id: "int default", personEmail: "text", fromOn: "text", untilOn: "text", deputyEmail: "text?", createdAt: "datetime" },
 } as const satisfies TablesSpec;
 
 // `satisfies` already rejects a missing or an extra column in the literal above; this also pins the key sets
