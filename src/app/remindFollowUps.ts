@@ -1,4 +1,4 @@
-import { reminderCover } from "../domain/absence.ts";
+import { noticesWhileAway, reminderCover } from "../domain/absence.ts";
 import { dayIn } from "../domain/calendar.ts";
 import { addDays, todayIn } from "../domain/dates.ts";
 import { afterReminder, rulesOf, unansweredAt, whatIsDue, type FollowUpState, type NoticeKind } from "../domain/followups.ts";
@@ -12,6 +12,8 @@ import type { FollowUpCandidate, Repos } from "./ports.ts";
 // writes, in the same transaction, the delivery-queue row that carries it and the timeline line. A reminder left
 // unanswered moves the follow-up date on by the reason's days: the job's move, like a comment, does not change
 // the dispute's version. One dispute that fails is counted and logged; the others go on.
+// An owner away on their local date (src/domain/absence.ts): the reminder goes to their deputy, without counting
+// as unanswered, or waits for their return; no escalation goes meanwhile.
 
 /** A reminder or an escalation to one person: platform-neutral, rendered by each deliverer at send time. */
 export const REMINDER = "dispute.reminder";
@@ -91,7 +93,7 @@ async function remindOne(
   // the owner away (on their local date): their deputy gets the reminder, or it waits for their return;
   // no escalation goes and a reminder sent meanwhile does not count as unanswered
   const cover = reminderCover(d.ownerEmail, dayIn(state.ownerTz, now), await tx.absences.absentOn(dayIn(state.ownerTz, now)));
-  const notices = whatIsDue(now, [state], rules).filter((n) => cover.kind === "owner" || (n.kind === "reminder" ? cover.kind === "deputy" : n.kind === "sla_breach"));
+  const notices = noticesWhileAway(cover, whatIsDue(now, [state], rules));
   const wasDueOn = d.followUpOn;
   const events: TimelineEvent[] = [];
   let sent = 0;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { countsAsUnanswered, reminderCover, type AbsenceSpan, type ReminderCover } from "./absence.ts";
+import { countsAsUnanswered, noticesWhileAway, reminderCover, type AbsenceSpan, type ReminderCover } from "./absence.ts";
 
 const away = (personEmail: string, fromOn: string, untilOn: string, deputyEmail: string | null = null): AbsenceSpan => ({ personEmail, fromOn, untilOn, deputyEmail });
 
@@ -37,5 +37,17 @@ describe("reminderCover: who gets the owner's reminder on their local date", () 
     expect(countsAsUnanswered({ kind: "owner" })).toBe(true);
     expect(countsAsUnanswered({ kind: "deputy", deputyEmail: "bob@x", untilOn: "2026-12-12" })).toBe(false);
     expect(countsAsUnanswered({ kind: "held", backOn: "2026-12-13" })).toBe(false);
+  });
+});
+
+describe("noticesWhileAway: what goes while the owner is away", () => {
+  const due = [{ kind: "reminder" }, { kind: "escalation.controller" }, { kind: "escalation.manager" }, { kind: "sla_breach" }];
+  const cases: [string, ReminderCover, string[]][] = [
+    ["at work: everything", { kind: "owner" }, ["reminder", "escalation.controller", "escalation.manager", "sla_breach"]],
+    ["away with a deputy: the reminder (to the deputy) and the SLA breach, no escalation", { kind: "deputy", deputyEmail: "bob@x", untilOn: "2026-12-12" }, ["reminder", "sla_breach"]],
+    ["away, held: only the SLA breach", { kind: "held", backOn: "2026-12-13" }, ["sla_breach"]],
+  ];
+  it.each(cases)("%s", (_name, cover, kinds) => {
+    expect(noticesWhileAway(cover, due).map((n) => n.kind)).toEqual(kinds);
   });
 });

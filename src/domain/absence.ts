@@ -44,3 +44,13 @@ export function reminderCover(ownerEmail: string, today: string, absences: reado
 
 /** A reminder counts as unanswered, and escalations go, only when the owner is at work. */
 export const countsAsUnanswered = (c: ReminderCover): boolean => c.kind === "owner";
+
+/**
+ * Of the notices due for a dispute, those that go given its owner's cover: all when the owner is at work;
+ * while they are away, the reminder only when a deputy takes it, no escalation, and the SLA breach (it is
+ * not the owner's: it goes to the controller and the manager).
+ */
+export function noticesWhileAway<N extends { kind: string }>(cover: ReminderCover, due: readonly N[]): N[] {
+  if (cover.kind === "owner") return [...due];
+  return due.filter((n) => (n.kind === "reminder" ? cover.kind === "deputy" : n.kind === "sla_breach"));
+}
