@@ -455,6 +455,26 @@ export interface Charts {
   deleteExpired(now: Date): Promise<number>;
 }
 
+/** A person away on calendar dates fromOn..untilOn (inclusive); deputyEmail gets their reminders meanwhile (issue 11). */
+export interface Absence {
+  id: number;
+  personEmail: string;
+  fromOn: string;
+  untilOn: string;
+  deputyEmail: string | null;
+  createdAt: Date;
+}
+
+export interface Absences {
+  add(a: Omit<Absence, "id">): Promise<Absence>;
+  /** one person's absences, earliest first */
+  listFor(personEmail: string): Promise<Absence[]>;
+  /** removes one of the person's absences; false when they have none with this id */
+  remove(personEmail: string, id: number): Promise<boolean>;
+  /** the absences covering calendar date `on` of these people (all people when omitted) */
+  absentOn(on: string, personEmails?: readonly string[]): Promise<Absence[]>;
+}
+
 export interface Repos {
   people: People;
   customers: Customers;
@@ -472,6 +492,7 @@ export interface Repos {
   followUps: FollowUps;
   overview: Overview;
   charts: Charts;
+  absences: Absences;
 }
 
 /** The unit of work: everything inside `transaction` is written whole or not at all. */

@@ -71,6 +71,43 @@ describe.each(["sqlite", "postgres"] as TestDatabase[])("remindFollowUps on %s",
     expect(await a.deps.store.followUps.get(d.id)).toMatchObject({ firstMissedOn: null, unanswered: 0 });
   });
 
+  const absent = (personEmail: string, fromOn: string, untilOn: string, deputyEmail: string | null) =>
+    a.deps.store.absences.add({ personEmail, fromOn, untilOn, deputyEmail, createdAt: new Date("2026-03-01T00:00:00Z") });
+
+  it("an absent owner's reminder goes to their deputy, on their behalf; it does not count as unanswered nor escalate", async () => {
+    const d = await openOne();
+    await absent("paul@acme.fr", "2026-03-12", "2026-03-20", "sophie@acme.fr");
+    expect(await run("2026-03-12T08:00:00Z")).toEqual({ done: 1, failed: 0 });
+    expect(await reminders()).toEqual(["reminder>sophie@acme.fr 0"]);
+    const [m] = await a.deps.store.outbox.list({ channel: "slack", type: REMINDER });
+    expect((JSON.parse(m!.payload) as ReminderPayload).onBehalfOf).toEqual({ email: "paul@acme.fr", name: "Paul Durand", untilOn: "2026-03-20" });
+    expect(await a.deps.store.followUps.get(d.id)).toMatchObject({ firstMissedOn: null, unanswered: 0 });
+    expect(await a.deps.store.disputes.byId(d.id)).toMatchObject({ followUpOn: "2026-03-17", version: d.version });
+    expect((await a.deps.store.disputes.timeline(d.id)).at(-1)).toMatchObject({ type: "reminded", data: { to: ["sophie@acme.fr"], onBehalfOf: "paul@acme.fr", unanswered: 0 } });
+    // still away on the 17th and the 23rd would be the third: nothing counts, the controller is never told
+    expect(await run("2026-03-17T09:00:00Z")).toEqual({ done: 1, failed: 0 });
+    expect(await a.deps.store.followUps.get(d.id)).toMatchObject({ firstMissedOn: null, unanswered: 0 });
+    // back on the 23rd (Monday after the 22nd): the owner again, counting from one
+    expect(await run("2026-03-23T09:00:00Z")).toEqual({ done: 1, failed: 0 });
+    expect(await reminders()).toEqual(["reminder>sophie@acme.fr 0", "reminder>sophie@acme.fr 0", "reminder>paul@acme.fr 1"]);
+  });
+
+  it("an absent owner with no deputy (or a deputy away too): the reminder waits for their return, then counts", async () => {
+    const d = await openOne();
+    await absent("paul@acme.fr", "2026-03-11", "2026-03-13", "sophie@acme.fr");
+    await absent("sophie@acme.fr", "2026-03-12", "2026-03-12", null);
+    expect(await run("2026-03-12T08:00:00Z")).toEqual({ done: 0, failed: 0 }); // the deputy is away too: held
+    expect(await run("2026-03-13T08:00:00Z")).toEqual({ done: 1, failed: 0 }); // the deputy is back: theirs
+    expect(await reminders()).toEqual(["reminder>sophie@acme.fr 0"]);
+    expect(await a.deps.store.disputes.byId(d.id)).toMatchObject({ followUpOn: "2026-03-18" }); // Fri 13 + 5 days
+    await absent("paul@acme.fr", "2026-03-16", "2026-03-18", null);
+    expect(await run("2026-03-18T09:00:00Z")).toEqual({ done: 0, failed: 0 }); // no deputy: held
+    expect(await run("2026-03-18T15:00:00Z")).toEqual({ done: 0, failed: 0 });
+    expect(await run("2026-03-19T08:00:00Z")).toEqual({ done: 1, failed: 0 }); // back: the held reminder, to the owner
+    expect(await reminders()).toEqual(["reminder>sophie@acme.fr 0", "reminder>paul@acme.fr 1"]);
+    expect(await a.deps.store.followUps.get(d.id)).toMatchObject({ firstMissedOn: "2026-03-18", unanswered: 1 });
+  });
+
   it("nothing at night or on a weekend: a reminder due on Saturday goes on Monday morning", async () => {
     await a.call("POST", "/api/v1/disputes", {
       customerRef: "C001", items: [{ ref: "F-1002" }], reasonCode: "price", statement: "Prix.", openedByEmail: "claire@acme.fr", ownerEmail: "paul@acme.fr", followUpOn: "2026-03-14",

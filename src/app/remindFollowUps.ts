@@ -1,3 +1,5 @@
+import { noticesWhileAway, reminderCover } from "../domain/absence.ts";
+import { dayIn } from "../domain/calendar.ts";
 import { addDays, todayIn } from "../domain/dates.ts";
 import { afterReminder, rulesOf, unansweredAt, whatIsDue, type FollowUpState, type NoticeKind } from "../domain/followups.ts";
 import type { TimelineEvent } from "../domain/types.ts";
@@ -10,6 +12,8 @@ import type { FollowUpCandidate, Repos } from "./ports.ts";
 // writes, in the same transaction, the delivery-queue row that carries it and the timeline line. A reminder left
 // unanswered moves the follow-up date on by the reason's days: the job's move, like a comment, does not change
 // the dispute's version. One dispute that fails is counted and logged; the others go on.
+// An owner away on their local date (src/domain/absence.ts): the reminder goes to their deputy, without counting
+// as unanswered, or waits for their return; no escalation goes meanwhile.
 
 /** A reminder or an escalation to one person: platform-neutral, rendered by each deliverer at send time. */
 export const REMINDER = "dispute.reminder";
@@ -28,6 +32,8 @@ export interface ReminderPayload {
   /** the follow-up date this reminder is about (before the job moved it on); absent in rows of older versions */
   wasDueOn?: string | null;
   dueAt: string;
+  /** a reminder to a deputy: the absent owner it is sent for, and the last day of their absence */
+  onBehalfOf?: { email: string; name: string | null; untilOn: string };
 }
 
 const PAGE = 200;
@@ -84,7 +90,10 @@ async function remindOne(
     unanswered: record?.unanswered ?? 0,
     lastReminderAt: record?.lastReminderAt ?? null,
   };
-  const notices = whatIsDue(now, [state], rules);
+  // the owner away (on their local date): their deputy gets the reminder, or it waits for their return;
+  // no escalation goes and a reminder sent meanwhile does not count as unanswered
+  const cover = reminderCover(d.ownerEmail, dayIn(state.ownerTz, now), await tx.absences.absentOn(dayIn(state.ownerTz, now)));
+  const notices = noticesWhileAway(cover, whatIsDue(now, [state], rules));
   const wasDueOn = d.followUpOn;
   const events: TimelineEvent[] = [];
   let sent = 0;
@@ -92,13 +101,16 @@ async function remindOne(
   for (const n of notices) {
     const ids = (deps.chatQueue ?? []).map(() => deps.newId());
     if (!(await tx.followUps.addNotice({ disputeId, kind: n.kind, dueAt: n.dueAt, outboxId: ids[0] ?? deps.newId(), createdAt: now }))) continue;
+    const deputy = n.kind === "reminder" && cover.kind === "deputy" ? cover : null;
     if (n.kind === "reminder") {
-      state = afterReminder(state, now, reason?.followUpDays ?? 7, rules);
+      const next = afterReminder(state, now, reason?.followUpDays ?? 7, rules);
+      // sent to a deputy: the follow-up date moves on, the owner's unanswered count and episode stay as they were
+      state = deputy ? { ...state, followUpOn: next.followUpOn } : next;
       moved = true;
     }
     const manager = owner?.managerEmail ?? null;
     const to =
-      n.kind === "reminder" ? [d.ownerEmail] : n.kind === "escalation.controller" ? [d.openedByEmail] : n.kind === "escalation.manager" ? [manager] : [d.openedByEmail, manager];
+      n.kind === "reminder" ? [deputy ? deputy.deputyEmail : d.ownerEmail] : n.kind === "escalation.controller" ? [d.openedByEmail] : n.kind === "escalation.manager" ? [manager] : [d.openedByEmail, manager];
     const recipients = [...new Set(to.filter((e): e is string => !!e))];
     // a reminder counts itself; an escalation, the reminders that went unanswered (the last may still wait)
     const unanswered = n.kind === "reminder" ? state.unanswered : unansweredAt(state, now, rules);
@@ -106,6 +118,7 @@ async function remindOne(
       (deps.chatQueue ?? []).map((channel, j) => {
         const payload: ReminderPayload = {
           disputeId, number: d.number, kind: n.kind, email, firstMissedOn: state.firstMissedOn, unanswered, followUpOn: state.followUpOn, wasDueOn, dueAt: n.dueAt.toISOString(),
+          ...(deputy ? { onBehalfOf: { email: d.ownerEmail, name: owner?.name ?? null, untilOn: deputy.untilOn } } : {}),
         };
         return { id: i === 0 ? ids[j]! : deps.newId(), channel, type: REMINDER, orderKey: d.number, payload: JSON.stringify(payload), createdAt: now };
       }),
@@ -116,7 +129,7 @@ async function remindOne(
       at: now,
       byEmail: null,
       text: null,
-      data: { kind: n.kind, to: recipients, unanswered, firstMissedOn: state.firstMissedOn, ...(n.kind === "reminder" ? { followUpOn: state.followUpOn } : {}) },
+      data: { kind: n.kind, to: recipients, unanswered, firstMissedOn: state.firstMissedOn, ...(n.kind === "reminder" ? { followUpOn: state.followUpOn } : {}), ...(deputy ? { onBehalfOf: d.ownerEmail } : {}) },
     });
     sent++;
   }

@@ -221,6 +221,16 @@ export interface ChartTable {
   expiresAt: Date;
 }
 
+/** A person away on calendar dates fromOn..untilOn (inclusive), with the deputy who gets their reminders meanwhile. */
+export interface AbsenceTable {
+  id: Generated<number>;
+  personEmail: string;
+  fromOn: string;
+  untilOn: string;
+  deputyEmail: string | null;
+  createdAt: Date;
+}
+
 export interface Database {
   Person: PersonTable;
   Customer: CustomerTable;
@@ -242,6 +252,7 @@ export interface Database {
   FollowUp: FollowUpTable;
   Notice: NoticeTable;
   Chart: ChartTable;
+  Absence: AbsenceTable;
 }
 
 export type TableName = keyof Database;
@@ -261,6 +272,7 @@ export const COLUMN_KINDS = {
     "SlackDmChannel.updatedAt", "SlackSeenEvent.seenAt", "RateLimit.tat", "RateLimit.blockedUntil", "RateLimit.updatedAt",
     "FollowUp.lastReminderAt", "FollowUp.updatedAt", "Notice.dueAt", "Notice.createdAt",
     "Chart.createdAt", "Chart.expiresAt",
+    "Absence.createdAt",
   ],
   boolean: ["Reason.active", "Reason.holdsDunning"],
   bigint: ["Item.amount", "Item.openAmount", "Dispute.concededAmount", "DisputeItem.amount", "Hold.amount"],
@@ -340,6 +352,7 @@ export const TABLES = {
   FollowUp: { id: "int default", disputeId: "int", firstMissedOn: "text?", unanswered: "int default", lastReminderAt: "datetime?", updatedAt: "datetime" },
   Notice: { id: "int default", disputeId: "int", kind: "text", dueAt: "datetime", outboxId: "text", createdAt: "datetime" },
   Chart: { token: "text", png: "bytes", createdAt: "datetime", expiresAt: "datetime" },
+  Absence: { id: "int default", personEmail: "text", fromOn: "text", untilOn: "text", deputyEmail: "text?", createdAt: "datetime" },
 } as const satisfies TablesSpec;
 
 // `satisfies` already rejects a missing or an extra column in the literal above; this also pins the key sets

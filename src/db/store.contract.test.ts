@@ -1126,6 +1126,28 @@ describe.each([
     await expect(s.charts.put({ token: "tok-a", png, createdAt: at, expiresAt: at })).rejects.toThrow();
   });
 
+  // -- absences --
+
+  it(t("absences: add, list a person's by start date, who is absent on a date (inclusive ends), remove only one's own"), async () => {
+    const at = new Date("2026-12-01T10:00:00Z");
+    const a1 = await s.absences.add({ personEmail: "ann@acme.test", fromOn: "2026-12-10", untilOn: "2026-12-12", deputyEmail: "bob@acme.test", createdAt: at });
+    const a0 = await s.absences.add({ personEmail: "ann@acme.test", fromOn: "2026-12-01", untilOn: "2026-12-02", deputyEmail: null, createdAt: at });
+    const c1 = await s.absences.add({ personEmail: "carl@acme.test", fromOn: "2026-12-12", untilOn: "2026-12-20", deputyEmail: null, createdAt: at });
+    expect(a1.id).not.toBe(a0.id);
+    expect(await s.absences.listFor("ann@acme.test")).toEqual([a0, a1]);
+    expect(await s.absences.listFor("nobody@acme.test")).toEqual([]);
+    expect((await s.absences.absentOn("2026-12-09")).map((a) => a.id)).toEqual([]);
+    expect((await s.absences.absentOn("2026-12-10")).map((a) => a.id)).toEqual([a1.id]);
+    expect((await s.absences.absentOn("2026-12-12")).map((a) => a.id)).toEqual([a1.id, c1.id]);
+    expect((await s.absences.absentOn("2026-12-12", ["carl@acme.test"])).map((a) => a.id)).toEqual([c1.id]);
+    expect(await s.absences.absentOn("2026-12-12", [])).toEqual([]);
+    expect((await s.absences.absentOn("2026-12-13")).map((a) => a.id)).toEqual([c1.id]);
+    expect(await s.absences.remove("carl@acme.test", a1.id)).toBe(false); // not carl's
+    expect(await s.absences.remove("ann@acme.test", a1.id)).toBe(true);
+    expect(await s.absences.remove("ann@acme.test", a1.id)).toBe(false);
+    expect(await s.absences.listFor("ann@acme.test")).toEqual([a0]);
+  });
+
   // -- overview (manager view, digest) --
 
   /** Ann manages rep and sam; zoe is someone else's. Disputes in EUR and USD, one overdue, one customer-level. */

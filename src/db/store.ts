@@ -1,5 +1,6 @@
 import { CompiledQuery, sql, type Kysely } from "kysely";
 import type {
+  Absence,
   DisputeFilter,
   DunningRunRecord,
   HoldRecord,
@@ -54,6 +55,7 @@ const WRITES: { [K in keyof Repos]: readonly (keyof Repos[K])[] } = {
   followUps: ["ensure", "put", "reset", "addNotice"],
   overview: [],
   charts: ["put", "deleteExpired"],
+  absences: ["add", "remove"],
 };
 
 /**
@@ -1035,6 +1037,31 @@ export function repositoriesOn(db: Executor, dialect: Dialect): Repos {
       },
     },
 
+    absences: {
+      async add(a) {
+        const r = await db
+          .insertInto("Absence")
+          .values({ personEmail: a.personEmail, fromOn: a.fromOn, untilOn: a.untilOn, deputyEmail: a.deputyEmail, createdAt: a.createdAt })
+          .returning("id")
+          .executeTakeFirstOrThrow();
+        return { ...a, id: Number(r.id) };
+      },
+      async listFor(personEmail) {
+        const rows = await db.selectFrom("Absence").selectAll().where("personEmail", "=", personEmail).orderBy("fromOn").orderBy("id").execute();
+        return rows.map(toAbsence);
+      },
+      async remove(personEmail, id) {
+        const r = await db.deleteFrom("Absence").where("personEmail", "=", personEmail).where("id", "=", id).executeTakeFirst();
+        return Number(r.numDeletedRows) > 0;
+      },
+      async absentOn(on, personEmails) {
+        if (personEmails && !personEmails.length) return [];
+        let q = db.selectFrom("Absence").selectAll().where("fromOn", "<=", on).where("untilOn", ">=", on);
+        if (personEmails) q = q.where("personEmail", "in", [...personEmails]);
+        return (await q.orderBy("personEmail").orderBy("id").execute()).map(toAbsence);
+      },
+    },
+
     // Manager view and digest (issue 11): open disputes with their amount (a sub-select of DisputeItem per row)
     // and their overdue episode (FollowUp); counts, sums and orders computed by the database.
     overview: {
@@ -1148,6 +1175,10 @@ export function repositoriesOn(db: Executor, dialect: Dialect): Repos {
 
 /** The last stored settings text read, validated once: callers get a copy of their own (settings are plain JSON). */
 let lastSettings: { text: string | null; json: string } | null = null;
+function toAbsence(r: Row<"Absence">): Absence {
+  return { id: Number(r.id), personEmail: r.personEmail, fromOn: r.fromOn, untilOn: r.untilOn, deputyEmail: r.deputyEmail, createdAt: asDate(r.createdAt) };
+}
+
 function parsedSettings(text: string | null): Settings {
   if (lastSettings?.text !== text) lastSettings = { text, json: JSON.stringify(text === null ? DEFAULT_SETTINGS : settingsSchema.parse(JSON.parse(text))) };
   return JSON.parse(lastSettings.json) as Settings;

@@ -110,6 +110,11 @@ export interface ErrorParams {
   demo_needs_empty_db: None;
   ledger_admin_refused: { lines: number[] };
   outbox_message_not_found: { id: string };
+
+  // absences and deputies
+  absence_forbidden: { email: string; person: string };
+  absence_not_found: { id: number };
+  deputy_is_self: { email: string };
 }
 export type MessageKey = keyof ErrorParams;
 

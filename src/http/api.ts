@@ -21,11 +21,14 @@ import { setFollowUp } from "../app/setFollowUp.ts";
 import { syncLedger, type LedgerImporter } from "../app/syncLedger.ts";
 import { withdrawDispute } from "../app/withdrawDispute.ts";
 import type { ApiScope, ApiToken } from "../config.ts";
-import { fail } from "../domain/errors.ts";
+import { AccordError, fail } from "../domain/errors.ts";
 import { illFormedPath, nestedDeeperThan } from "../domain/text.ts";
 import { formatAmount } from "../domain/money.ts";
 import type { Dispute } from "../domain/types.ts";
-import { BadRequest, zodDetails } from "./errors.ts";
+import { BadRequest, sendError, STATUS, zodDetails } from "./errors.ts";
+import { addAbsence, listAbsences, removeAbsence } from "../app/absences.ts";
+import { errorText } from "../views/errors.ts";
+import type { Absence } from "../app/ports.ts";
 import { streamDisputesCsv, streamDisputesXlsx } from "../views/export.ts";
 import { openApiDocument } from "./openapi.ts";
 import * as S from "./schemas.ts";
@@ -129,6 +132,7 @@ export function apiRouter(deps: Deps, tokens: ApiToken[], ledger: LedgerImporter
   // every other route: its scope, then a body of at most JSON_LIMIT
   r.use(["/reasons", "/settings", "/outbox"], need("admin"));
   r.use(["/disputes"], need("disputes"));
+  r.use(["/people/:email/absences"], need("disputes", "admin"));
   r.use(["/dunning/holds", "/dunning/preview", "/customers", "/aged-balance"], need("ledger", "disputes"));
   r.use(["/dunning/runs"], need("ledger"));
   r.use(...json(JSON_LIMIT));
@@ -232,6 +236,39 @@ export function apiRouter(deps: Deps, tokens: ApiToken[], ledger: LedgerImporter
   });
   r.post("/disputes/:id/resolve", async (req, res) => {
     await reply(res, await resolveDispute(deps, { ...parse(S.resolveBody, req.body), dispute: req.params.id! }));
+  });
+
+  // ---- absences and deputies ----
+  const absenceJson = (a: Absence) => ({ id: a.id, personEmail: a.personEmail, fromOn: a.fromOn, untilOn: a.untilOn, deputyEmail: a.deputyEmail, createdAt: a.createdAt.toISOString() });
+  /** A refusal in the caller's (byEmail's) language, the field named first; an unknown caller gets English. */
+  const inCallersWords = async (res: Response, byEmail: unknown, run: () => Promise<void>) => {
+    try {
+      await run();
+    } catch (err) {
+      if (!(err instanceof AccordError) || err instanceof BadRequest || typeof byEmail !== "string") throw err;
+      const caller = await deps.store.people.byEmail(byEmail.trim().toLowerCase());
+      if (!caller) throw err;
+      const text = errorText(err, caller.locale);
+      sendError(res, STATUS[err.code], err.code, err.field ? `${err.field}${caller.locale === "fr" ? "\u00a0:" : ":"} ${text}` : text, err.details);
+    }
+  };
+  r.get("/people/:email/absences", async (req, res) => {
+    res.json({ absences: (await listAbsences(deps, { personEmail: String(req.params.email) })).map(absenceJson) });
+  });
+  r.post("/people/:email/absences", async (req, res) => {
+    const b = parse(S.absenceBody, req.body);
+    await inCallersWords(res, b.byEmail, async () => {
+      res.status(201).json({ absence: absenceJson(await addAbsence(deps, { ...b, personEmail: String(req.params.email) })) });
+    });
+  });
+  r.delete("/people/:email/absences/:id", async (req, res) => {
+    const { byEmail } = parse(S.absenceDeleteQuery, req.query);
+    const id = Number(req.params.id);
+    if (!Number.isSafeInteger(id) || id <= 0) throw new BadRequest("id: expected a positive integer", { field: "id", issues: [{ field: "id", message: "expected a positive integer" }] });
+    await inCallersWords(res, byEmail, async () => {
+      await removeAbsence(deps, { personEmail: String(req.params.email), byEmail, id });
+      res.status(204).end();
+    });
   });
 
   // ---- collections module ----

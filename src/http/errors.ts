@@ -6,7 +6,7 @@ import { apiMessage } from "../views/errors.ts";
 
 // Coded errors -> HTTP. Never a stack trace: unknown errors get a short reference id, also logged.
 
-const STATUS: Record<ErrorCode, number> = {
+export const STATUS: Record<ErrorCode, number> = {
   validation: 422,
   unauthorized: 401,
   forbidden: 403,

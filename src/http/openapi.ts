@@ -7,6 +7,7 @@ const body = (schema: z.ZodType) => ({ required: true, content: { "application/j
 const query = (schema: z.ZodObject) =>
   Object.entries(schema.shape).map(([name, s]) => ({ name, in: "query", required: false, schema: z.toJSONSchema(s as z.ZodType, { io: "input", unrepresentable: "any" }) }));
 const idParam = { name: "id", in: "path", required: true, schema: { type: "string" }, description: "numeric id or number such as D-2026-0042" };
+const emailParam = { name: "email", in: "path", required: true, schema: { type: "string", format: "email" }, description: "the absent person" };
 const ok = (description: string) => ({ description, content: { "application/json": {} } });
 const viewerParam = { name: "viewerEmail", in: "query", required: false, schema: { type: "string", format: "email" }, description: "the person reading (chat visibility; required for a token with only the disputes scope)" };
 const errors = {
@@ -61,6 +62,17 @@ export function openApiDocument(): unknown {
       "/disputes/{id}/withdraw": action("Withdraw", S.noteBody),
       "/disputes/{id}/reopen": action("Reopen", S.noteBody),
       "/disputes/{id}/release-holds": action("Release the holds a litigation outcome kept", S.noteBody),
+      "/people/{email}/absences": {
+        get: op("A person's absences, earliest first", scoped("disputes|admin", { parameters: [emailParam] }), { "200": ok("{ absences }") }),
+        post: op(
+          "Mark a person absent (fromOn..untilOn inclusive) with an optional deputy who gets their follow-up reminders meanwhile; byEmail: the person, their manager or an admin; refusals (422, 403) in byEmail's language",
+          scoped("disputes|admin", { parameters: [emailParam], requestBody: body(S.absenceBody) }),
+          { "201": ok("{ absence }") },
+        ),
+      },
+      "/people/{email}/absences/{id}": {
+        delete: op("Remove one of a person's absences (byEmail in the query: the person, their manager or an admin)", scoped("disputes|admin", { parameters: [emailParam, { name: "id", in: "path", required: true, schema: { type: "integer" } }, ...query(S.absenceDeleteQuery)] }), { "204": { description: "removed" } }),
+      },
       "/dunning/holds": { get: op("What is held from dunning", scoped("ledger|disputes")) },
       "/dunning/preview": { get: op("Preview a dunning run (on: within a year of today)", scoped("ledger|disputes", { parameters: query(S.previewQuery) })) },
       "/dunning/runs": { post: op("Execute a dunning run (byEmail: a controller or admin; on: within the last year, not after today)", scoped("ledger", { requestBody: body(S.runBody) }), { "201": ok("the run") }) },

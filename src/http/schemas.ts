@@ -135,3 +135,14 @@ export const agedBalanceQuery = z.object({ on: isoDate.optional() });
 
 export const peopleBody = z.array(z.record(z.string(), z.unknown())).min(1).max(100_000);
 export const outboxQuery = z.object({ status: z.enum(["pending", "delivered", "failed", "dead"]).optional(), channel: z.enum(OUTBOX_CHANNELS).optional() });
+
+// absences and deputies (issue 11)
+export const absenceBody = z
+  .object({
+    byEmail: email.meta({ description: "who sets it: the person themself, their manager or an admin" }),
+    fromOn: isoDate.meta({ description: "first day away (inclusive)" }),
+    untilOn: isoDate.meta({ description: "last day away (inclusive), on or after fromOn" }),
+    deputyEmail: email.nullable().optional().meta({ description: "the deputy (« suppléant ») who gets the reminders meanwhile: a known person, not the absent one" }),
+  })
+  .strict();
+export const absenceDeleteQuery = z.object({ byEmail: email.optional() });

@@ -7,6 +7,7 @@ import { previewNotice } from "../app/previewNotice.ts";
 import { REMINDER, type ReminderPayload } from "../app/remindFollowUps.ts";
 import { dayIn } from "../domain/calendar.ts";
 import { FOLLOWUP_TEXT, overdueLine, shortDate } from "../views/followupText.ts";
+import { onBehalfOfLine } from "../views/absenceText.ts";
 import type { Locale, Person } from "../domain/types.ts";
 import { formatEvent } from "../views/disputeCard.ts";
 import { t } from "../views/i18n.ts";
@@ -346,7 +347,7 @@ export class SlackDelivery {
     const { deps, gateway } = this.o;
     const x = await getDispute(deps, { dispute: p.disputeId });
     const d = x.dispute;
-    if (d.status !== "open" || (p.kind === "reminder" && d.ownerEmail !== p.email)) return;
+    if (d.status !== "open" || (p.kind === "reminder" && d.ownerEmail !== (p.onBehalfOf?.email ?? p.email))) return;
     const [person] = await findPeople(deps, { emails: [p.email] });
     if (!person) throw new TargetFailed("person_unknown");
     const slackId = await ctx.lookup(() => gateway.slackIdOf(person));
@@ -360,7 +361,8 @@ export class SlackDelivery {
     const overdue = p.firstMissedOn ? overdueLine(p.firstMissedOn, p.unanswered, locale) : null;
     const line =
       p.kind === "reminder"
-        ? [w.reminderDue(d.number, shortDate(wasDue, locale)), ...(p.followUpOn ? [w.nextReminder(shortDate(p.followUpOn, locale))] : [])].join(" ")
+        ? (p.onBehalfOf ? onBehalfOfLine(p.onBehalfOf.name ?? ownerName, p.onBehalfOf.untilOn, locale) : "") +
+          [w.reminderDue(d.number, shortDate(wasDue, locale)), ...(p.followUpOn ? [w.nextReminder(shortDate(p.followUpOn, locale))] : [])].join(" ")
         : p.kind === "sla_breach"
           ? w.slaBreached(d.number, ownerName)
           : `${w.escalatedTo(ownerName, p.unanswered, d.number)}${overdue ? ` (${overdue})` : ""}`;

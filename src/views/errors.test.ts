@@ -80,6 +80,9 @@ const SAMPLES: { [K in MessageKey]: ErrorParams[K] } = {
   demo_needs_empty_db: {},
   ledger_admin_refused: { lines: [1, 3] },
   outbox_message_not_found: { id: "3f6c2a7e-0b1d-4c8e-9a55-1d2e3f4a5b6c" },
+  absence_forbidden: { email: "sam@acme.test", person: "sid@acme.test" },
+  absence_not_found: { id: 7 },
+  deputy_is_self: { email: "sid@acme.test" },
 };
 
 /** Optional parameters left out, and every status, command, role and action: rendered too. */

@@ -142,6 +142,9 @@ export const EN: Catalogue = {
   ledger_admin_refused: (p, f) =>
     `Ledger sync may not create, promote, demote or re-identify admins (a token with the admin scope may): ${lines(p.lines, f, ["line", "lines"])}; nothing was written.`,
   outbox_message_not_found: (p) => `No queued message ${p.id} to deliver again (unknown, or already delivered).`,
+  absence_forbidden: (p) => `${p.email} may not set the absences of ${p.person}: only they, their manager or an admin may.`,
+  absence_not_found: (p) => `No absence ${p.id} for this person.`,
+  deputy_is_self: (p) => `${p.email} cannot be their own deputy: choose someone else.`,
 };
 
 // ---- French ------------------------------------------------------------------------------------------
@@ -246,6 +249,9 @@ export const FR: Catalogue = {
   ledger_admin_refused: (p, f) =>
     `La synchronisation comptable ne peut pas créer, promouvoir, rétrograder ni ré-identifier un administrateur (${lines(p.lines, f, ["ligne", "lignes"])}) : rien n'a été écrit. Un jeton disposant du droit admin le peut.`,
   outbox_message_not_found: (p) => `Aucun message en file ${p.id} à renvoyer (inconnu, ou déjà remis).`,
+  absence_forbidden: (p) => `${p.email} ne peut pas déclarer les absences de ${p.person} : seuls l'intéressé, son manager ou un administrateur le peuvent.`,
+  absence_not_found: (p) => `Aucune absence n° ${p.id} pour cette personne.`,
+  deputy_is_self: (p) => `${p.email} ne peut pas être son propre suppléant : choisissez quelqu'un d'autre.`,
 };
 
 /** What an untranslated error says in French, by code. */
