@@ -21,7 +21,7 @@ export const REMINDER = "dispute.reminder";
 export interface ReminderPayload {
   disputeId: number;
   number: string;
-  kind: NoticeKind;
+  kind: NoticeKind | "nudge";
   /** who gets it */
   email: string;
   /** overdue since (the first missed follow-up) and how many reminders went unanswered */
@@ -34,6 +34,8 @@ export interface ReminderPayload {
   dueAt: string;
   /** a reminder to a deputy: the absent owner it is sent for, and the last day of their absence */
   onBehalfOf?: { email: string; name: string | null; untilOn: string };
+  /** a nudge: who sent it (src/app/nudgeDispute.ts) */
+  byEmail?: string;
 }
 
 const PAGE = 200;

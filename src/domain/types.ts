@@ -137,6 +137,7 @@ export const EVENT_TYPES = [
   "reminded",
   "escalated",
   "notified",
+  "nudged",
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 

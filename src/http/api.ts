@@ -20,6 +20,7 @@ import { getSettings, updateSettings } from "../app/settings.ts";
 import { setFollowUp } from "../app/setFollowUp.ts";
 import { syncLedger, type LedgerImporter } from "../app/syncLedger.ts";
 import { withdrawDispute } from "../app/withdrawDispute.ts";
+import { nudgeDispute } from "../app/nudgeDispute.ts";
 import type { ApiScope, ApiToken } from "../config.ts";
 import { AccordError, fail } from "../domain/errors.ts";
 import { illFormedPath, nestedDeeperThan } from "../domain/text.ts";
@@ -236,6 +237,19 @@ export function apiRouter(deps: Deps, tokens: ApiToken[], ledger: LedgerImporter
   });
   r.post("/disputes/:id/resolve", async (req, res) => {
     await reply(res, await resolveDispute(deps, { ...parse(S.resolveBody, req.body), dispute: req.params.id! }));
+  });
+  // Nudge (issue 11): the owner gets a reminder now; at most one per dispute per hour (429 with the next instant)
+  r.post("/disputes/:id/nudge", async (req, res) => {
+    const n = await nudgeDispute(deps, { ...parse(S.nudgeBody, req.body), dispute: req.params.id! });
+    if (n.sent) return reply(res, n.dispute);
+    res.setHeader("Retry-After", String(Math.max(1, Math.ceil((n.nextAt.getTime() - deps.clock().getTime()) / 1000))));
+    res.status(429).json({
+      error: {
+        code: "too_soon",
+        message: `The owner of ${n.dispute.number} was nudged at ${n.lastAt.toISOString()}; the next nudge is possible at ${n.nextAt.toISOString()}.`,
+        details: { lastNudgeAt: n.lastAt.toISOString(), nextPossibleAt: n.nextAt.toISOString() },
+      },
+    });
   });
 
   // ---- absences and deputies ----

@@ -73,6 +73,13 @@ export function openApiDocument(): unknown {
       "/people/{email}/absences/{id}": {
         delete: op("Remove one of a person's absences (byEmail in the query: the person, their manager or an admin)", scoped("disputes|admin", { parameters: [emailParam, { name: "id", in: "path", required: true, schema: { type: "integer" } }, ...query(S.absenceDeleteQuery)] }), { "204": { description: "removed" } }),
       },
+      "/disputes/{id}/nudge": {
+        post: op(
+          "Nudge the owner now (byEmail: a controller, manager or admin, not the owner; an open dispute; at most once an hour)",
+          scoped("disputes", { parameters: [idParam], requestBody: body(S.nudgeBody) }),
+          { "200": ok("{ dispute }"), "429": ok("nudged less than an hour ago: error.details.lastNudgeAt, nextPossibleAt; Retry-After") },
+        ),
+      },
       "/dunning/holds": { get: op("What is held from dunning", scoped("ledger|disputes")) },
       "/dunning/preview": { get: op("Preview a dunning run (on: within a year of today)", scoped("ledger|disputes", { parameters: query(S.previewQuery) })) },
       "/dunning/runs": { post: op("Execute a dunning run (byEmail: a controller or admin; on: within the last year, not after today)", scoped("ledger", { requestBody: body(S.runBody) }), { "201": ok("the run") }) },

@@ -57,6 +57,8 @@ export const editDisputeBody = z
 export const commentBody = z.object({ byEmail: email, text: z.string().min(1).max(LIMITS.note), version }).strict();
 export const reassignBody = z.object({ byEmail: email, toEmail: email, note: z.string().max(LIMITS.note).optional(), version }).strict();
 export const followUpBody = z.object({ byEmail: email, on: isoDate, note: z.string().max(LIMITS.note).optional(), version }).strict();
+/** Nudge (issue 11): who nudges */
+export const nudgeBody = z.object({ byEmail: email }).strict();
 export const noteBody = z.object({ byEmail: email, note: z.string().min(1, "say why").max(LIMITS.note), version }).strict();
 export const resolveBody = z
   .object({

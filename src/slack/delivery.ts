@@ -5,6 +5,7 @@ import { getDispute } from "../app/getDispute.ts";
 import type { OutboxMessage, RateKey } from "../app/ports.ts";
 import { previewNotice } from "../app/previewNotice.ts";
 import { REMINDER, type ReminderPayload } from "../app/remindFollowUps.ts";
+import { NUDGE_TEXT } from "../views/nudgeText.ts";
 import { dayIn } from "../domain/calendar.ts";
 import { FOLLOWUP_TEXT, overdueLine, shortDate } from "../views/followupText.ts";
 import { onBehalfOfLine } from "../views/absenceText.ts";
@@ -347,7 +348,7 @@ export class SlackDelivery {
     const { deps, gateway } = this.o;
     const x = await getDispute(deps, { dispute: p.disputeId });
     const d = x.dispute;
-    if (d.status !== "open" || (p.kind === "reminder" && d.ownerEmail !== (p.onBehalfOf?.email ?? p.email))) return;
+    if (d.status !== "open" || (p.kind === "reminder" && d.ownerEmail !== (p.onBehalfOf?.email ?? p.email)) || (p.kind === "nudge" && d.ownerEmail !== p.email)) return;
     const [person] = await findPeople(deps, { emails: [p.email] });
     if (!person) throw new TargetFailed("person_unknown");
     const slackId = await ctx.lookup(() => gateway.slackIdOf(person));
@@ -360,7 +361,9 @@ export class SlackDelivery {
     const wasDue = p.wasDueOn ?? dayIn(person.timezone, new Date(p.dueAt));
     const overdue = p.firstMissedOn ? overdueLine(p.firstMissedOn, p.unanswered, locale) : null;
     const line =
-      p.kind === "reminder"
+      p.kind === "nudge"
+        ? NUDGE_TEXT[locale].line(p.byEmail ? (people.refs.get(p.byEmail)?.name ?? p.byEmail) : "Accord", d.number)
+        : p.kind === "reminder"
         ? (p.onBehalfOf ? onBehalfOfLine(p.onBehalfOf.name ?? ownerName, p.onBehalfOf.untilOn, locale) : "") +
           [w.reminderDue(d.number, shortDate(wasDue, locale)), ...(p.followUpOn ? [w.nextReminder(shortDate(p.followUpOn, locale))] : [])].join(" ")
         : p.kind === "sla_breach"

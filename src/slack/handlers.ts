@@ -8,6 +8,7 @@ import { registerEvents } from "./listeners/events.ts";
 import { registerHome } from "./listeners/home.ts";
 import { registerNewDispute } from "./listeners/newDispute.ts";
 import { registerSnooze } from "./listeners/snooze.ts";
+import { registerNudge } from "./listeners/nudge.ts";
 
 // Bolt listeners, by surface (src/slack/listeners/): ack first, then parse -> use case -> render. No business
 // rules here: permissions, validation and state changes are the use cases'; these files only translate
@@ -24,6 +25,7 @@ export function registerHandlers(app: App, h: HandlerContext): void {
   registerAdmin(app, k);
   registerHome(app, k);
   registerSnooze(app, k);
+  registerNudge(app, k);
   // last: its catch-all answers the actions no other listener took
   registerEvents(app, k);
 }

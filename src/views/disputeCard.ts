@@ -1,10 +1,11 @@
 import type { DisputeDetails } from "../app/disputeDetails.ts";
 import { displayDate } from "../domain/dates.ts";
 import { displayAmount } from "../domain/money.ts";
-import { allowedActions, type Action } from "../domain/permissions.ts";
+import { allowedActions, can, type Action } from "../domain/permissions.ts";
 import type { Locale, Person, TimelineEvent } from "../domain/types.ts";
 import { CARD_ACTIONS, encodeAction, type CardAction } from "./actions.ts";
 import { overdueLine } from "./followupText.ts";
+import { NUDGE_TEXT } from "./nudgeText.ts";
 import { t, type Messages } from "./i18n.ts";
 
 // The dispute card as a platform-neutral view model: what a viewer sees of a dispute at a glance and
@@ -51,6 +52,8 @@ export interface DisputeCardView {
   notes: string[];
   lastUpdate: string | null;
   actions: CardActionView[];
+  /** Nudge the owner now (issue 11): for a controller, manager or admin who is not the owner, on an open dispute */
+  nudge?: { label: string; value: string };
   /** one line for lists and notifications */
   summary: string;
 }
@@ -106,6 +109,8 @@ export function formatEvent(e: TimelineEvent, m: Messages, locale: Locale, peopl
       return m.timeline.escalated;
     case "notified":
       return m.timeline.notified;
+    case "nudged":
+      return NUDGE_TEXT[locale].timeline(who, personRef(str("to"), people).name);
   }
 }
 
@@ -174,6 +179,8 @@ export function buildDisputeCard(x: DisputeDetails, viewer: Person | null, local
     value: encodeAction({ t: "card", a, d: d.id, v: d.version }),
   }));
 
+  const mayNudge = !!viewer && !opts.readOnly && open && viewer.email !== d.ownerEmail && can(viewer, "nudge", d, x.customer);
+
   const title = `${d.number} · ${x.customer.name}`;
   return {
     disputeId: d.id,
@@ -190,6 +197,7 @@ export function buildDisputeCard(x: DisputeDetails, viewer: Person | null, local
     notes,
     lastUpdate,
     actions,
+    ...(mayNudge ? { nudge: { label: NUDGE_TEXT[locale].button, value: encodeAction({ t: "nudge", d: d.id }) } } : {}),
     summary: `${d.number} · ${x.customer.name} · ${reasonLabel(x.reason, locale)} · ${d.scope === "customer" ? m.card.wholeCustomer : money(x.disputedAmount)} · ${m.status[d.status]}${
       d.followUpOn && open ? ` · ${m.field.followUp} ${date(d.followUpOn)}${overdue ? ` ⚠ ${m.card.overdue}` : ""}` : ""
     }`,

@@ -56,7 +56,10 @@ export function cardBlocks(card: DisputeCardView, o: RenderOptions = {}, extra: 
   blocks.push({ type: "section", text: mrkdwn(clip(head + quoted, LIMITS.sectionText)) });
   const notes = [...card.notes, ...(card.lastUpdate ? [card.lastUpdate] : [])];
   if (notes.length) blocks.push({ type: "context", elements: notes.slice(0, LIMITS.contextElements).map((n) => mrkdwn(escClip(n, LIMITS.sectionText))) });
-  if (extra.withActions !== false && card.actions.length) blocks.push({ type: "actions", elements: actionElements(card.actions) });
+  if (extra.withActions !== false && (card.actions.length || card.nudge)) {
+    const nudge = card.nudge ? [{ type: "button", action_id: ACTION_IDS.nudge, text: plain(card.nudge.label, LIMITS.buttonText), value: card.nudge.value }] : [];
+    blocks.push({ type: "actions", elements: [...actionElements(card.actions), ...nudge] });
+  }
   return blocks;
 }
 

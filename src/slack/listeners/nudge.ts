@@ -1,0 +1,26 @@
+import type { App } from "@slack/bolt";
+import { findPeople } from "../../app/findPeople.ts";
+import { nudgeDispute } from "../../app/nudgeDispute.ts";
+import { parseAction } from "../../views/actions.ts";
+import { t } from "../../views/i18n.ts";
+import { NUDGE_TEXT, tooSoonText } from "../../views/nudgeText.ts";
+import { ACTION_IDS } from "../blocks/kit.ts";
+import type { Kit } from "../listen.ts";
+
+// The card's Nudge (issue 11): a controller, manager or admin sends the owner a reminder now; the clicker is
+// answered privately where they clicked ("Rappel envoyé à Paul Durand", or when the next nudge is possible).
+// Who may, and the once-an-hour rule, are the use case's (src/app/nudgeDispute.ts); its refusals are rendered
+// in the clicker's language like every other error.
+
+export function registerNudge(app: App, k: Kit): void {
+  const { deps } = k;
+  app.action(ACTION_IDS.nudge, k.onAction({ where: "nudge", localized: true }, async ({ body, viewer, reply }) => {
+    const action = body.actions?.[0] ?? {};
+    const p = parseAction(typeof action.value === "string" ? action.value : null);
+    if (!p || p.t !== "nudge") return reply(t(viewer.locale).reply.unknownAction);
+    const r = await nudgeDispute(deps, { dispute: p.d, byEmail: viewer.email });
+    if (!r.sent) return reply(tooSoonText(r.lastAt, r.nextAt, viewer.timezone, viewer.locale));
+    const [owner] = await findPeople(deps, { emails: [r.ownerEmail] });
+    await reply(NUDGE_TEXT[viewer.locale].sent(owner?.name ?? r.ownerEmail));
+  }));
+}
