@@ -1,14 +1,15 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { seedLedger, startTestAccord, type TestAccord } from "../test/harness.ts";
+import { seedLedger, startTestAccord, type TestAccord, type TestDatabase } from "../test/harness.ts";
 import { nudgeDispute } from "./nudgeDispute.ts";
 import { REMINDER, type ReminderPayload } from "./remindFollowUps.ts";
 
-// Nudge (issue 11) on a real store: who may, open disputes only, once an hour, and what one transaction writes.
+// Nudge (issue 11) on a real store (SQLite, then PostgreSQL): who may, open disputes only, once an hour, and what
+// one transaction writes.
 
-describe("nudgeDispute", () => {
+describe.each(["sqlite", "postgres"] as TestDatabase[])("nudgeDispute on %s", (database) => {
   let a: TestAccord;
   beforeEach(async () => {
-    a = await startTestAccord({}, { now: "2026-03-10T09:12:00Z" });
+    a = await startTestAccord({}, { database, now: "2026-03-10T09:12:00Z" });
     await seedLedger(a);
   });
   afterEach(async () => {
@@ -82,6 +83,10 @@ describe("nudgeDispute", () => {
     const w = await a.call("POST", `/api/v1/disputes/${d.number}/withdraw`, { byEmail: "claire@acme.fr", note: "Erreur de saisie.", version: d.version });
     expect(w.status).toBe(200);
     await expect(nudgeDispute(deps(), { dispute: d.number, byEmail: "claire@acme.fr" })).rejects.toMatchObject({ code: "illegal_transition" });
+    expect(await nudges()).toEqual([]);
+    const rest = await a.call("POST", `/api/v1/disputes/${d.number}/nudge`, { byEmail: "marc@acme.fr" });
+    expect(rest.status).toBe(409);
+    expect(rest.body.error.code).toBe("illegal_transition");
     expect(await nudges()).toEqual([]);
   });
 

@@ -295,6 +295,7 @@ const GENERATORS: Record<string, Generator> = {
   "POST /disputes/{id}/withdraw": (c, k) => withBody(onDispute(c, "/withdraw"), mutated(record({ byEmail, note, version: opt(fc.constantFrom(1, 2)) }, ["byEmail", "note"]), bodyFields(k))),
   "POST /disputes/{id}/reopen": (c, k) => withBody(onDispute(c, "/reopen"), mutated(record({ byEmail, note, version: opt(fc.constantFrom(1, 2)) }, ["byEmail", "note"]), bodyFields(k))),
   "POST /disputes/{id}/release-holds": (c, k) => withBody(onDispute(c, "/release-holds"), mutated(record({ byEmail, note, version: opt(fc.constantFrom(1, 2)) }, ["byEmail", "note"]), bodyFields(k))),
+  "POST /disputes/{id}/nudge": (c, k) => withBody(onDispute(c, "/nudge"), mutated(record({ byEmail }, ["byEmail"]), bodyFields(k))),
   "GET /dunning/holds": (_c, k) => get(fc.constant("/dunning/holds"), q(k, { customer: CUSTOMERS })),
   "GET /dunning/preview": (_c, k) => get(fc.constant("/dunning/preview"), q(k)),
   "POST /dunning/runs": (_c, k) =>
@@ -414,11 +415,12 @@ const CARD = ["comment", "reassign", "follow_up", "resolve", "edit", "withdraw",
 const actionValue = fc.oneof(
   fc.record({ t: fc.constant("card"), a: fc.constantFrom(...CARD, "nope"), d: disputeRef, v: fc.constantFrom(1, 2, 3, 99) }).map((x) => JSON.stringify(x)),
   fc.record({ t: fc.constant("show"), d: disputeRef }).map((x) => JSON.stringify(x)),
+  fc.record({ t: fc.constant("nudge"), d: disputeRef }).map((x) => JSON.stringify(x)),
   fc.record({ t: fc.constant("customer"), c: fc.constantFrom("C001", "C002", "NOPE", "") }).map((x) => JSON.stringify(x)),
   fc.constantFrom('{"t":"new"}', '{"t":"preview"}', '{"t":"admin","a":"add_reason"}', '{"t":"admin","a":"edit_reason"}', '{"t":"admin","a":"edit_template"}', "price", "C001", "F-2026-001"),
   weirdString.filter((s) => s.length < 3000),
 );
-const actionId = fc.constantFrom(...CARD.map((a) => `card.${a}`), "card.more", "list.show", "customer.pick", "home.new", "admin.add_reason", "admin.edit_reason", "admin.edit_template", "form.preview", "customer", "items", "reason", "pick", "owner", "nope.x", "");
+const actionId = fc.constantFrom(...CARD.map((a) => `card.${a}`), "card.more", "list.show", "customer.pick", "home.new", "admin.add_reason", "admin.edit_reason", "admin.edit_template", "form.preview", "dispute.nudge", "customer", "items", "reason", "pick", "owner", "nope.x", "");
 const FIELDS = ["customer", "items", "reason", "statement", "owner", "follow_up", "priority", "notify", "partials", "amount_1", "amount_2", "text", "on", "outcome", "conceded", "credit_note_ref", "root_cause", "note", "to", "code", "label_fr", "label_en", "active", "sort_order", "follow_up_days", "sla_days", "holds", "fr", "en", "pick"];
 const blockId = fc.oneof(fc.constantFrom(...FIELDS).chain((id) => fc.constantFrom(id, `${id}:k1`, `${id}:`)), weirdString.filter((s) => s.length < 100));
 const goodText = fc.oneof(

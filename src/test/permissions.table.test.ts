@@ -22,7 +22,8 @@ const N = false;
  * | resolve, withdraw                          | ✓          | ✓ resolve        | –          | ✓     | –            |
  * | reopen                                     | ✓          | –                | –          | ✓     | –            |
  * | see a dispute                              | ✓          | ✓                | ✓          | ✓     | sales reps: their customers' |
- * README.md's table also has edit and release (litigation holds): controllers and admins.
+ * README.md's table also has edit and release (litigation holds): controllers and admins; and nudge an owner:
+ * controllers, managers and admins, never the owner themselves.
  */
 const TABLE: Record<string, Record<Column, boolean>> = {
   open: { controller: Y, owner: N, manager: N, admin: Y, other: N },
@@ -34,6 +35,7 @@ const TABLE: Record<string, Record<Column, boolean>> = {
   reopen: { controller: Y, owner: N, manager: N, admin: Y, other: N },
   edit: { controller: Y, owner: N, manager: N, admin: Y, other: N },
   "release-holds": { controller: Y, owner: N, manager: N, admin: Y, other: N },
+  nudge: { controller: Y, owner: N, manager: Y, admin: Y, other: N },
 };
 
 /**
@@ -61,7 +63,8 @@ const PERSONAS: Persona[] = [
   { name: "unknown person", email: "nobody@acme.fr", owner: "paul@acme.fr", columns: ["other"], sees: false },
 ];
 
-const allowed = (p: Persona, action: string) => p.columns.some((c) => TABLE[action]![c]);
+// Nudge (issue 11): nobody nudges themselves, whatever their role (an admin or a manager who owns the dispute)
+const allowed = (p: Persona, action: string) => !(action === "nudge" && p.email === p.owner) && p.columns.some((c) => TABLE[action]![c]);
 
 /** The request of each action, and the status the dispute must be in. */
 const ACTIONS: Record<string, { status: "open" | "resolved" | "litigation"; method: string; path: (id: number) => string; body: (by: string) => Record<string, unknown> }> = {
@@ -73,6 +76,7 @@ const ACTIONS: Record<string, { status: "open" | "resolved" | "litigation"; meth
   edit: { status: "open", method: "PATCH", path: (id) => `/disputes/${id}`, body: (by) => ({ byEmail: by, priority: "urgent" }) },
   reopen: { status: "resolved", method: "POST", path: (id) => `/disputes/${id}/reopen`, body: (by) => ({ byEmail: by, note: "Le client relance." }) },
   "release-holds": { status: "litigation", method: "POST", path: (id) => `/disputes/${id}/release-holds`, body: (by) => ({ byEmail: by, note: "Jugement rendu." }) },
+  nudge: { status: "open", method: "POST", path: (id) => `/disputes/${id}/nudge`, body: (by) => ({ byEmail: by }) },
 };
 
 describe.each(["sqlite", "postgres"] as TestDatabase[])("README.md's permission table over REST on %s", (database) => {
