@@ -19,7 +19,7 @@ export function registerNudge(app: App, k: Kit): void {
     const p = parseAction(typeof action.value === "string" ? action.value : null);
     if (!p || p.t !== "nudge") return reply(t(viewer.locale).reply.unknownAction);
     const r = await nudgeDispute(deps, { dispute: p.d, byEmail: viewer.email });
-    if (!r.sent) return reply(tooSoonText(r.lastAt, r.nextAt, viewer.timezone, viewer.locale));
+    if (!r.sent) return reply(tooSoonText(r.lastAt, r.nextAt, viewer.timezone || (await deps.store.settings.get()).timezone, viewer.locale));
     const [owner] = await findPeople(deps, { emails: [r.ownerEmail] });
     await reply(NUDGE_TEXT[viewer.locale].sent(owner?.name ?? r.ownerEmail));
   }));
