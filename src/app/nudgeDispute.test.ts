@@ -90,16 +90,16 @@ describe.each(["sqlite", "postgres"] as TestDatabase[])("nudgeDispute on %s", (d
     expect(await nudges()).toEqual([]);
   });
 
-  it("REST: POST /disputes/{number}/nudge — 200 with the dispute, 429 with the next instant and Retry-After, 404 for an unknown number", async () => {
+  it("REST: POST /disputes/{number}/nudge — 200 with the dispute, 409 with the next instant and Retry-After, 404 for an unknown number", async () => {
     const d = await openOne();
     const ok = await a.call("POST", `/api/v1/disputes/${d.number}/nudge`, { byEmail: "marc@acme.fr" });
     expect(ok.status).toBe(200);
     expect(ok.body.dispute.number).toBe(d.number);
     a.clock.set("2026-03-10T09:42:00Z");
     const soon = await a.call("POST", `/api/v1/disputes/${d.number}/nudge`, { byEmail: "claire@acme.fr" });
-    expect(soon.status).toBe(429);
+    expect(soon.status).toBe(409);
     expect(soon.headers.get("retry-after")).toBe("1800");
-    expect(soon.body.error).toMatchObject({ code: "too_soon", details: { lastNudgeAt: "2026-03-10T09:12:00.000Z", nextPossibleAt: "2026-03-10T10:12:00.000Z" } });
+    expect(soon.body.error).toMatchObject({ code: "conflict", details: { reason: "nudged_recently", lastNudgeAt: "2026-03-10T09:12:00.000Z", nextPossibleAt: "2026-03-10T10:12:00.000Z" } });
     const missing = await a.call("POST", "/api/v1/disputes/D-9999/nudge", { byEmail: "claire@acme.fr" });
     expect(missing.status).toBe(404);
     const owner = await a.call("POST", `/api/v1/disputes/${d.number}/nudge`, { byEmail: "paul@acme.fr" });

@@ -238,16 +238,16 @@ export function apiRouter(deps: Deps, tokens: ApiToken[], ledger: LedgerImporter
   r.post("/disputes/:id/resolve", async (req, res) => {
     await reply(res, await resolveDispute(deps, { ...parse(S.resolveBody, req.body), dispute: req.params.id! }));
   });
-  // Nudge (issue 11): the owner gets a reminder now; at most one per dispute per hour (429 with the next instant)
+  // Nudge (issue 11): the owner gets a reminder now; at most one per dispute per hour (409 conflict with the next instant, Retry-After)
   r.post("/disputes/:id/nudge", async (req, res) => {
     const n = await nudgeDispute(deps, { ...parse(S.nudgeBody, req.body), dispute: req.params.id! });
     if (n.sent) return reply(res, n.dispute);
     res.setHeader("Retry-After", String(Math.max(1, Math.ceil((n.nextAt.getTime() - deps.clock().getTime()) / 1000))));
-    res.status(429).json({
+    res.status(409).json({
       error: {
-        code: "too_soon",
+        code: "conflict",
         message: `The owner of ${n.dispute.number} was nudged at ${n.lastAt.toISOString()}; the next nudge is possible at ${n.nextAt.toISOString()}.`,
-        details: { lastNudgeAt: n.lastAt.toISOString(), nextPossibleAt: n.nextAt.toISOString() },
+        details: { reason: "nudged_recently", lastNudgeAt: n.lastAt.toISOString(), nextPossibleAt: n.nextAt.toISOString() },
       },
     });
   });

@@ -77,7 +77,7 @@ export function openApiDocument(): unknown {
         post: op(
           "Nudge the owner now (byEmail: a controller, manager or admin, not the owner; an open dispute; at most once an hour)",
           scoped("disputes", { parameters: [idParam], requestBody: body(S.nudgeBody) }),
-          { "200": ok("{ dispute }"), "429": ok("nudged less than an hour ago: error.details.lastNudgeAt, nextPossibleAt; Retry-After") },
+          { "200": ok("{ dispute }"), "409": ok("a closed dispute (illegal_transition), or nudged less than an hour ago (conflict, details.reason nudged_recently, lastNudgeAt, nextPossibleAt; Retry-After)") },
         ),
       },
       "/dunning/holds": { get: op("What is held from dunning", scoped("ledger|disputes")) },
