@@ -71,6 +71,23 @@ describe("Nudge through Slack", () => {
     expect(h.fake.posts(dmOf(USERS.sid)).length).toBe(before);
   });
 
+  it("a manager nudges an English-speaking owner: the DM and the answer in each one's language", async () => {
+    const { dispute } = await openDispute(h.accord.deps, {
+      customerRef: "C001", items: [{ ref: "F-2026-002" }], reasonCode: "price", statement: "Wrong price",
+      ownerEmail: USERS.sam.email, openedByEmail: USERS.carla.email, followUpOn: "2026-03-20", priority: "normal",
+    });
+    await h.idle();
+    const before = h.fake.posts(dmOf(USERS.sam)).length;
+    const mark = h.fake.mark;
+    await h.sim.blockAction(USERS.mona, { action_id: "dispute.nudge", value: JSON.stringify({ t: "nudge", d: dispute.id }) }, { channel: dmOf(USERS.mona), ts: "1773133200.000400" });
+    const answer = await h.fake.waitFor((c) => c.method === "chat.postEphemeral", 5000, mark);
+    expect(String(answer.args.text)).toBe("Nudge sent to Sam Sales.");
+    await h.idle();
+    const dm = h.fake.posts(dmOf(USERS.sam));
+    expect(dm.length).toBe(before + 1);
+    expect(dm.at(-1)!.text).toContain(`Nudge from Mona Manager: please give an update on dispute ${dispute.number}.`);
+  });
+
   it("the owner clicking a Nudge value is refused politely, in French", async () => {
     clock = new Date(NOW.getTime() + 2 * 3600_000);
     const mark = h.fake.mark;
