@@ -92,6 +92,7 @@ const GOOD_QUERY: Record<string, string[]> = {
   mode: ["item", "account"],
   locale: ["fr", "en"],
   channel: ["webhook", "slack", "teams"],
+  byEmail: EMAILS,
 };
 const OUTBOX_STATUS = ["pending", "delivered", "failed", "dead"];
 
@@ -296,6 +297,13 @@ const GENERATORS: Record<string, Generator> = {
   "POST /disputes/{id}/reopen": (c, k) => withBody(onDispute(c, "/reopen"), mutated(record({ byEmail, note, version: opt(fc.constantFrom(1, 2)) }, ["byEmail", "note"]), bodyFields(k))),
   "POST /disputes/{id}/release-holds": (c, k) => withBody(onDispute(c, "/release-holds"), mutated(record({ byEmail, note, version: opt(fc.constantFrom(1, 2)) }, ["byEmail", "note"]), bodyFields(k))),
   "POST /disputes/{id}/nudge": (c, k) => withBody(onDispute(c, "/nudge"), mutated(record({ byEmail }, ["byEmail"]), bodyFields(k))),
+  "GET /people/{email}/absences": (_c, k) => get(pathParam(EMAILS).map((e) => `/people/${e}/absences`), q(k)),
+  "POST /people/{email}/absences": (_c, k) =>
+    withBody(
+      pathParam(EMAILS).map((e) => `/people/${e}/absences`),
+      mutated(record({ byEmail, fromOn: date, untilOn: date, deputyEmail: opt(fc.oneof(fc.constant(null), pick(["paul@acme.fr", "sophie@acme.fr"], EMAILS))) }, ["byEmail", "fromOn", "untilOn"]), bodyFields(k)),
+    ),
+  "DELETE /people/{email}/absences/{id}": (_c, k) => get(fc.tuple(pathParam(EMAILS), pathParam(["1", "2", "99"])).map(([e, id]) => `/people/${e}/absences/${id}`), q(k)),
   "GET /dunning/holds": (_c, k) => get(fc.constant("/dunning/holds"), q(k, { customer: CUSTOMERS })),
   "GET /dunning/preview": (_c, k) => get(fc.constant("/dunning/preview"), q(k)),
   "POST /dunning/runs": (_c, k) =>
