@@ -1,5 +1,7 @@
 import type { Dispute, Outcome, Person } from "../domain/types.ts";
 import type { ChatQueueDeps } from "./chatQueue.ts";
+import { actor } from "./actors.ts";
+import type { Deps } from "./context.ts";
 import type { Repos } from "./ports.ts";
 
 // The controller who opened a dispute is told when someone else resolves, withdraws or reassigns it (issue 11):
@@ -32,4 +34,13 @@ export async function queueOpenerUpdate(tx: Repos, deps: ChatQueueDeps, dispute:
   const payload: OpenerUpdatePayload = { ...update, disputeId: dispute.id, number: dispute.number, email: to, byEmail: actor.email, at: now.toISOString() };
   const text = JSON.stringify(payload);
   await tx.outbox.add(channels.map((channel) => ({ id: deps.newId(), channel, type: OPENER_UPDATE, orderKey: dispute.number, payload: text, createdAt: now })));
+}
+
+/** A person turns their own opener's notices on or off (App Home, REST). */
+export async function setOpenerUpdates(deps: Pick<Deps, "store">, input: { byEmail: string | undefined; on: boolean }): Promise<boolean> {
+  return deps.store.transaction(async (tx) => {
+    const who = await actor(tx, input.byEmail);
+    await tx.people.setOpenerUpdates(who.email, input.on);
+    return input.on;
+  });
 }

@@ -51,4 +51,29 @@ describe("the opener's notices through Slack", () => {
     await h.idle();
     expect(h.fake.posts(dmOf(USERS.carla))).toHaveLength(before + 1);
   });
+
+  it("App Home: the opener turns the notices off with « Ne plus me prévenir » and on again with « Me prévenir »", async () => {
+    await h.accord.deps.store.people.setOpenerUpdates(USERS.carla.email, true);
+    let m = h.fake.mark;
+    await h.sim.event({ type: "app_home_opened", user: USERS.carla.id, channel: "D0CARLA", tab: "home" });
+    await h.fake.waitFor((c) => c.method === "views.publish" && c.seq > m && c.args.user_id === USERS.carla.id);
+    let home = JSON.stringify(h.fake.homes.get(USERS.carla.id));
+    expect(home).toContain("Vous êtes prévenu quand quelqu’un d’autre résout, retire ou réattribue un litige que vous avez ouvert.");
+    expect(home).toContain("Ne plus me prévenir");
+
+    m = h.fake.mark;
+    await h.sim.blockAction(USERS.carla, { action_id: "home.opener_updates", value: "off" }, { channel: "D0CARLA", ts: "1.1" });
+    await h.fake.waitFor((c) => c.method === "views.publish" && c.seq > m && c.args.user_id === USERS.carla.id);
+    home = JSON.stringify(h.fake.homes.get(USERS.carla.id));
+    expect(home).toContain("Vous n’êtes pas prévenu");
+    expect(home).toContain("Me prévenir");
+    expect(home).not.toContain("Ne plus me prévenir");
+    expect(await h.accord.deps.store.people.openerUpdates(USERS.carla.email)).toBe(false);
+
+    m = h.fake.mark;
+    await h.sim.blockAction(USERS.carla, { action_id: "home.opener_updates", value: "on" }, { channel: "D0CARLA", ts: "1.1" });
+    await h.fake.waitFor((c) => c.method === "views.publish" && c.seq > m && c.args.user_id === USERS.carla.id);
+    expect(JSON.stringify(h.fake.homes.get(USERS.carla.id))).toContain("Ne plus me prévenir");
+    expect(await h.accord.deps.store.people.openerUpdates(USERS.carla.email)).toBe(true);
+  });
 });
