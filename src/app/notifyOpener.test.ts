@@ -70,4 +70,20 @@ describe.each(["sqlite", "postgres"] as TestDatabase[])("the opener's notices on
     await expect(resolveDispute(deps(), { dispute: d.id, byEmail: "paul@acme.fr", version: d.version + 5, outcome: "rejected", note: "Prix." })).rejects.toThrow();
     expect(await notices()).toEqual([]);
   });
+
+  it("REST: PATCH /preferences turns a person's own notices off and on; a bad body or an unknown person is refused", async () => {
+    const off = await a.call("PATCH", "/api/v1/preferences", { byEmail: "Claire@acme.fr", notifyOpenerUpdates: false });
+    expect(off.status).toBe(200);
+    expect(off.body).toEqual({ preferences: { email: "claire@acme.fr", notifyOpenerUpdates: false } });
+    expect(await a.deps.store.people.openerUpdates("claire@acme.fr")).toBe(false);
+    const bad = await a.call("PATCH", "/api/v1/preferences", { byEmail: "claire@acme.fr", notifyOpenerUpdates: "no" });
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.body)).toContain("notifyOpenerUpdates");
+    expect((await a.call("PATCH", "/api/v1/preferences", { byEmail: "claire@acme.fr", notifyOpenerUpdates: true, other: 1 })).status).toBe(400);
+    expect((await a.call("PATCH", "/api/v1/preferences", { byEmail: "nobody@acme.fr", notifyOpenerUpdates: true })).status).toBe(403);
+    expect(await a.deps.store.people.openerUpdates("claire@acme.fr")).toBe(false);
+    const on = await a.call("PATCH", "/api/v1/preferences", { byEmail: "claire@acme.fr", notifyOpenerUpdates: true });
+    expect(on.body.preferences.notifyOpenerUpdates).toBe(true);
+    expect(await a.deps.store.people.openerUpdates("claire@acme.fr")).toBe(true);
+  });
 });

@@ -17,6 +17,7 @@ import { reopenDispute } from "../app/reopenDispute.ts";
 import { agedBalance, customerStatement, dunnableOf, exportFormat } from "../app/reports.ts";
 import { resolveDispute } from "../app/resolveDispute.ts";
 import { getSettings, updateSettings } from "../app/settings.ts";
+import { setOpenerUpdates } from "../app/notifyOpener.ts";
 import { setFollowUp } from "../app/setFollowUp.ts";
 import { syncLedger, type LedgerImporter } from "../app/syncLedger.ts";
 import { withdrawDispute } from "../app/withdrawDispute.ts";
@@ -128,7 +129,7 @@ export function apiRouter(deps: Deps, tokens: ApiToken[], ledger: LedgerImporter
   });
   // every other route: its scope, then a body of at most JSON_LIMIT
   r.use(["/reasons", "/settings", "/outbox"], need("admin"));
-  r.use(["/disputes"], need("disputes"));
+  r.use(["/disputes", "/preferences"], need("disputes"));
   r.use(["/dunning/holds", "/dunning/preview", "/customers", "/aged-balance"], need("ledger", "disputes"));
   r.use(["/dunning/runs"], need("ledger"));
   r.use(...json(JSON_LIMIT));
@@ -149,6 +150,13 @@ export function apiRouter(deps: Deps, tokens: ApiToken[], ledger: LedgerImporter
   r.patch("/settings", async (req, res) => {
     const { byEmail, ...patch } = parse(S.patchSettingsBody, req.body);
     res.json({ settings: await updateSettings(deps, { byEmail, patch }) });
+  });
+
+  // ---- a person's own preferences ----
+  r.patch("/preferences", async (req, res) => {
+    const b = parse(S.patchPreferencesBody, req.body);
+    const on = await setOpenerUpdates(deps, { byEmail: b.byEmail, on: b.notifyOpenerUpdates });
+    res.json({ preferences: { email: b.byEmail, notifyOpenerUpdates: on } });
   });
 
   // ---- disputes ----
