@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDispute } from "../app/openDispute.ts";
 import { reassignDispute } from "../app/reassignDispute.ts";
 import { resolveDispute } from "../app/resolveDispute.ts";
+import { OPENER_UPDATE, type OpenerUpdatePayload } from "../app/notifyOpener.ts";
 import { startHarness, USERS, type Harness } from "./testing/harness.ts";
 
 // The opener's notices end to end (issue 11): the controller who opened a dispute gets a DM with the card
@@ -75,5 +76,18 @@ describe("the opener's notices through Slack", () => {
     await h.fake.waitFor((c) => c.method === "views.publish" && c.seq > m && c.args.user_id === USERS.carla.id);
     expect(JSON.stringify(h.fake.homes.get(USERS.carla.id))).toContain("Ne plus me prévenir");
     expect(await h.accord.deps.store.people.openerUpdates(USERS.carla.email)).toBe(true);
+  });
+
+  it("a notice queued before the opener turned them off is dropped at delivery, not posted", async () => {
+    const d = await openOne("F-2026-003");
+    await h.accord.deps.store.people.setOpenerUpdates(USERS.carla.email, false);
+    const before = h.fake.posts(dmOf(USERS.carla)).length;
+    const payload: OpenerUpdatePayload = { what: "withdrawn", disputeId: d.id, number: d.number, email: USERS.carla.email, byEmail: USERS.ada.email, at: new Date().toISOString() };
+    await h.accord.deps.store.outbox.add([{ id: "opener-late-1", channel: "slack", type: OPENER_UPDATE, orderKey: d.number, payload: JSON.stringify(payload), createdAt: new Date() }]);
+    await h.idle();
+    expect(h.fake.posts(dmOf(USERS.carla))).toHaveLength(before);
+    const [row] = (await h.accord.deps.store.outbox.list({ type: OPENER_UPDATE })).filter((m) => m.id === "opener-late-1");
+    expect(row?.status).toBe("delivered");
+    await h.accord.deps.store.people.setOpenerUpdates(USERS.carla.email, true);
   });
 });
