@@ -129,7 +129,7 @@ export function apiRouter(deps: Deps, tokens: ApiToken[], ledger: LedgerImporter
   });
   // every other route: its scope, then a body of at most JSON_LIMIT
   r.use(["/reasons", "/settings", "/outbox"], need("admin"));
-  r.use(["/disputes", "/preferences"], need("disputes"));
+  r.use(["/disputes"], need("disputes"));
   r.use(["/dunning/holds", "/dunning/preview", "/customers", "/aged-balance"], need("ledger", "disputes"));
   r.use(["/dunning/runs"], need("ledger"));
   r.use(...json(JSON_LIMIT));
@@ -153,7 +153,7 @@ export function apiRouter(deps: Deps, tokens: ApiToken[], ledger: LedgerImporter
   });
 
   // ---- a person's own preferences ----
-  r.patch("/preferences", async (req, res) => {
+  r.patch("/preferences", need("disputes"), async (req, res) => {
     const b = parse(S.patchPreferencesBody, req.body);
     const on = await setOpenerUpdates(deps, { byEmail: b.byEmail, on: b.notifyOpenerUpdates });
     res.json({ preferences: { email: b.byEmail, notifyOpenerUpdates: on } });
