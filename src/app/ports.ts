@@ -36,6 +36,12 @@ export interface People {
   list(filter?: { role?: Role }): Promise<Person[]>;
   /** Upsert by email; fields not given keep their value. */
   upsertMany(people: PersonInput[]): Promise<Person[]>;
+  /** Of these emails, the people who turned off the opener's notices (issue 11). */
+  openerUpdatesOff(emails: string[]): Promise<string[]>;
+  /** Whether this person gets the opener's notices (true by default); false for an unknown email. */
+  openerUpdates(email: string): Promise<boolean>;
+  /** Turns the opener's notices on or off; false when no person has this email. */
+  setOpenerUpdates(email: string, on: boolean): Promise<boolean>;
 }
 
 export interface CustomerInput {

@@ -2,6 +2,7 @@ import { resolveDispute as resolve, type ResolveInput } from "../domain/lifecycl
 import { parseAmount } from "../domain/money.ts";
 import type { Deps } from "./context.ts";
 import { mutateDispute, type MutationInput } from "./mutateDispute.ts";
+import { queueOpenerUpdate } from "./notifyOpener.ts";
 
 export type ResolveDisputeInput = MutationInput &
   Omit<ResolveInput, "byEmail" | "concededAmount" | "creditNote"> & {
@@ -14,6 +15,8 @@ export function resolveDispute(deps: Deps, input: ResolveDisputeInput) {
     const conceded = input.concededAmount?.trim() ? parseAmount(input.concededAmount, dispute.currency, "concededAmount") : null;
     const ref = input.outcome === "credit_note" ? input.creditNoteRef?.trim() : undefined;
     const [creditNote] = ref ? await tx.items.byRefs(customer.id, [ref]) : [];
-    return resolve(dispute, { ...input, byEmail: actor.email, concededAmount: conceded, creditNote: creditNote ?? null }, now);
+    const change = resolve(dispute, { ...input, byEmail: actor.email, concededAmount: conceded, creditNote: creditNote ?? null }, now);
+    await queueOpenerUpdate(tx, deps, change.dispute, actor, { what: "resolved", outcome: input.outcome }, now);
+    return change;
   });
 }

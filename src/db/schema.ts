@@ -17,6 +17,8 @@ export interface PersonTable {
   teamsUserId: string | null;
   createdAt: Generated<Date>;
   updatedAt: Date;
+  /** the opener of a dispute is told when someone else resolves, withdraws or reassigns it (issue 11) */
+  notifyOpenerUpdates: Generated<boolean>;
 }
 
 export interface CustomerTable {
@@ -274,7 +276,7 @@ export const COLUMN_KINDS = {
     "Chart.createdAt", "Chart.expiresAt",
     "Absence.createdAt",
   ],
-  boolean: ["Reason.active", "Reason.holdsDunning"],
+  boolean: ["Reason.active", "Reason.holdsDunning", "Person.notifyOpenerUpdates"],
   bigint: ["Item.amount", "Item.openAmount", "Dispute.concededAmount", "DisputeItem.amount", "Hold.amount"],
 } as const;
 
@@ -313,6 +315,7 @@ export const TABLES = {
   Person: {
     id: "int default", email: "text", name: "text", role: "text", managerEmail: "text?", locale: "text default",
     timezone: "text default", slackUserId: "text?", teamsUserId: "text?", createdAt: "datetime default", updatedAt: "datetime",
+    notifyOpenerUpdates: "boolean default",
   },
   Customer: {
     id: "int default", ref: "text", name: "text", currency: "text default", salesRepEmail: "text?", controllerEmail: "text?",

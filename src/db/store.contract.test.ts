@@ -208,6 +208,22 @@ describe.each([
     expect(await s.people.list()).toHaveLength(1);
   });
 
+  it(t("people: the opener's notices are on by default, turned off and on again; an upsert keeps the choice"), async () => {
+    await s.people.upsertMany([personIn("ann@acme.test"), personIn("bob@acme.test")]);
+    expect(await s.people.openerUpdates("ann@acme.test")).toBe(true);
+    expect(await s.people.openerUpdatesOff(["ann@acme.test", "bob@acme.test"])).toEqual([]);
+    expect(await s.people.setOpenerUpdates("ann@acme.test", false)).toBe(true);
+    expect(await s.people.openerUpdates("ann@acme.test")).toBe(false);
+    expect(await s.people.openerUpdates("bob@acme.test")).toBe(true);
+    await addPerson(s, "ann@acme.test", { name: "Ann Again" });
+    expect(await s.people.openerUpdatesOff(["ann@acme.test", "bob@acme.test", "x@y"])).toEqual(["ann@acme.test"]);
+    expect(await s.people.openerUpdatesOff([])).toEqual([]);
+    expect(await s.people.setOpenerUpdates("ann@acme.test", true)).toBe(true);
+    expect(await s.people.openerUpdates("ann@acme.test")).toBe(true);
+    expect(await s.people.setOpenerUpdates("nobody@acme.test", false)).toBe(false);
+    expect(await s.people.openerUpdates("nobody@acme.test")).toBe(false);
+  });
+
   it(t("people: lookups by email, emails, slack id; list by name with role filter"), async () => {
     await s.people.upsertMany([
       personIn("zoe@acme.test", { name: "Zoe", role: "sales", slackUserId: "UZ" }),

@@ -39,7 +39,7 @@ type Executor = Kysely<Database>;
 
 /** Port methods that write: at top level each runs in a transaction of its own. */
 const WRITES: { [K in keyof Repos]: readonly (keyof Repos[K])[] } = {
-  people: ["upsertMany"],
+  people: ["upsertMany", "setOpenerUpdates"],
   customers: ["upsertMany", "lock"],
   items: ["upsertMany", "setDunning"],
   reasons: ["create", "update"],
@@ -300,6 +300,19 @@ export function repositoriesOn(db: Executor, dialect: Dialect): Repos {
           out.push(toPerson(r));
         }
         return out;
+      },
+      async openerUpdatesOff(emails) {
+        if (!emails.length) return [];
+        const rows = await db.selectFrom("Person").select("email").where(inList("email", emails)).where("notifyOpenerUpdates", "=", false).execute();
+        return rows.map((r) => r.email);
+      },
+      async openerUpdates(email) {
+        const r = await db.selectFrom("Person").select("notifyOpenerUpdates").where("email", "=", email).executeTakeFirst();
+        return r?.notifyOpenerUpdates ?? false;
+      },
+      async setOpenerUpdates(email, on) {
+        const r = await db.updateTable("Person").set({ notifyOpenerUpdates: on, updatedAt: new Date() }).where("email", "=", email).executeTakeFirst();
+        return Number(r.numUpdatedRows) > 0;
       },
     },
 

@@ -17,6 +17,7 @@ import { reopenDispute } from "../app/reopenDispute.ts";
 import { agedBalance, customerStatement, dunnableOf, exportFormat } from "../app/reports.ts";
 import { resolveDispute } from "../app/resolveDispute.ts";
 import { getSettings, updateSettings } from "../app/settings.ts";
+import { setOpenerUpdates } from "../app/notifyOpener.ts";
 import { setFollowUp } from "../app/setFollowUp.ts";
 import { syncLedger, type LedgerImporter } from "../app/syncLedger.ts";
 import { withdrawDispute } from "../app/withdrawDispute.ts";
@@ -154,6 +155,13 @@ export function apiRouter(deps: Deps, tokens: ApiToken[], ledger: LedgerImporter
   r.patch("/settings", async (req, res) => {
     const { byEmail, ...patch } = parse(S.patchSettingsBody, req.body);
     res.json({ settings: await updateSettings(deps, { byEmail, patch }) });
+  });
+
+  // ---- a person's own preferences ----
+  r.patch("/preferences", need("disputes"), async (req, res) => {
+    const b = parse(S.patchPreferencesBody, req.body);
+    const on = await setOpenerUpdates(deps, { byEmail: b.byEmail, on: b.notifyOpenerUpdates });
+    res.json({ preferences: { email: b.byEmail, notifyOpenerUpdates: on } });
   });
 
   // ---- disputes ----

@@ -114,6 +114,8 @@ export const createReasonBody = z
   .strict();
 export const patchReasonBody = z.object({ byEmail: email, ...optionalReasonFields }).strict();
 export const patchSettingsBody = z.object({ byEmail: email }).catchall(z.unknown());
+/** A person's own preferences (issue 11): `byEmail` is the person whose preference changes. */
+export const patchPreferencesBody = z.object({ byEmail: email, notifyOpenerUpdates: z.boolean() }).strict();
 
 export const previewQuery = z.object({
   on: isoDate.optional(),

@@ -6,6 +6,8 @@ import type { OutboxMessage, RateKey } from "../app/ports.ts";
 import { previewNotice } from "../app/previewNotice.ts";
 import { REMINDER, type ReminderPayload } from "../app/remindFollowUps.ts";
 import { NUDGE_TEXT } from "../views/nudgeText.ts";
+import { OPENER_UPDATE, type OpenerUpdatePayload } from "../app/notifyOpener.ts";
+import { OPENER_TEXT } from "../views/openerText.ts";
 import { dayIn } from "../domain/calendar.ts";
 import { FOLLOWUP_TEXT, overdueLine, shortDate } from "../views/followupText.ts";
 import { onBehalfOfLine } from "../views/absenceText.ts";
@@ -210,6 +212,7 @@ export class SlackDelivery {
       if (m.type === CHAT_CHANGE) await this.deliverChange(m, JSON.parse(m.payload) as ChatChangePayload, ctx);
       else if (m.type === OWNER_NOTICE) await this.deliverOwnerNotice(m, JSON.parse(m.payload) as OwnerNoticePayload, ctx);
       else if (m.type === REMINDER) await this.deliverReminder(m, JSON.parse(m.payload) as ReminderPayload, ctx);
+      else if (m.type === OPENER_UPDATE) await this.deliverOpenerUpdate(JSON.parse(m.payload) as OpenerUpdatePayload, ctx);
       else throw new TargetFailed(`no Slack delivery for messages of type ${m.type}`);
       await deps.store.outbox.markDelivered(m.id, deps.clock());
       return "delivered";
@@ -386,6 +389,36 @@ export class SlackDelivery {
     await ctx.post("reminder", { channel, text: msg.text, blocks: msg.blocks, unfurl_links: false });
     if (p.kind === "reminder") await this.queueRefresh(deps.store, p);
     this.o.onDelivered?.([d.ownerEmail]);
+  }
+
+  /**
+   * The opener's notice (src/app/notifyOpener.ts): a new DM to the controller who opened the dispute, what
+   * happened and by whom on top of the card as it is now. Dropped when the opener turned these notices off
+   * since it was queued; a person Accord cannot reach leaves the row dead with its reason.
+   */
+  private async deliverOpenerUpdate(p: OpenerUpdatePayload, ctx: StepContext): Promise<void> {
+    const { deps, gateway } = this.o;
+    if (!(await deps.store.people.openerUpdates(p.email))) return;
+    const x = await getDispute(deps, { dispute: p.disputeId });
+    const [person] = await findPeople(deps, { emails: [p.email] });
+    if (!person) throw new TargetFailed("person_unknown");
+    const slackId = await ctx.lookup(() => gateway.slackIdOf(person));
+    if (!slackId) throw new TargetFailed("user_not_found");
+    const channel = await ctx.lookup(() => gateway.dmChannel(slackId), "conversations.open");
+    const emails = [...new Set([...emailsOf(x), p.byEmail, ...(p.what === "reassigned" ? [p.fromEmail, p.toEmail] : [])])];
+    const people = await peopleIndex(deps, emails);
+    const locale = person.locale;
+    const w = OPENER_TEXT[locale];
+    const name = (email: string) => people.refs.get(email)?.name ?? email;
+    const line =
+      p.what === "resolved"
+        ? w.resolved(p.number, name(p.byEmail), t(locale).outcome[p.outcome])
+        : p.what === "withdrawn"
+          ? w.withdrawn(p.number, name(p.byEmail))
+          : w.reassigned(p.number, name(p.byEmail), name(p.fromEmail), name(p.toEmail));
+    const card = (await cardFor(deps, x, person, locale, people, await today(deps))).card;
+    const msg = reminderMessage(card, people.options, line);
+    await ctx.post("opener_update", { channel, text: msg.text, blocks: msg.blocks, unfurl_links: false });
   }
 
   /**

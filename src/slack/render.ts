@@ -8,7 +8,8 @@ import type { Locale, Person } from "../domain/types.ts";
 import { buildDisputeCard, type DisputeCardView, type PersonRef } from "../views/disputeCard.ts";
 import { buildHome } from "../views/lists.ts";
 import { buildTeamSection } from "../views/teamView.ts";
-import { homeView, type RenderOptions, type SlackHome } from "./blocks.ts";
+import { homeView, type OpenerSettingView, type RenderOptions, type SlackHome } from "./blocks.ts";
+import { OPENER_TEXT } from "../views/openerText.ts";
 
 // Glue between use cases, view models and Block Kit for the things rendered in several places.
 
@@ -55,5 +56,14 @@ export async function renderHome(deps: Deps, viewer: Person): Promise<SlackHome>
   const people = await peopleIndex(deps, mine.disputes.flatMap((d) => [d.dispute.ownerEmail, d.dispute.openedByEmail]));
   const admin = settings ? { reasons: settings.reasons, templates: settings.noticeTemplate, placeholders: NOTICE_PLACEHOLDERS } : undefined;
   const team = overview ? buildTeamSection(overview, viewer.locale, { rowsPerOwner: TEAM_ROWS_PER_OWNER }) : null;
-  return homeView(buildHome(mine, viewer, viewer.locale, { maxCards: MAX_HOME_CARDS, people: people.refs, admin, team }), people.options);
+  const home = buildHome(mine, viewer, viewer.locale, { maxCards: MAX_HOME_CARDS, people: people.refs, admin, team });
+  // the opener's notices setting, for whoever may open disputes
+  const openerUpdates = home.newDispute ? openerSetting(await deps.store.people.openerUpdates(viewer.email), viewer.locale) : null;
+  return homeView({ ...home, openerUpdates }, people.options);
+}
+
+/** The App Home's opener's notices setting: on, with "Stop telling me"; off, with "Tell me". */
+export function openerSetting(on: boolean, locale: Locale): OpenerSettingView {
+  const w = OPENER_TEXT[locale];
+  return { title: w.settingTitle, text: on ? w.settingOn : w.settingOff, button: on ? { label: w.turnOff, value: "off" } : { label: w.turnOn, value: "on" } };
 }

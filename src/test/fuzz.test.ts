@@ -304,6 +304,7 @@ const GENERATORS: Record<string, Generator> = {
       mutated(record({ byEmail, fromOn: date, untilOn: date, deputyEmail: opt(fc.oneof(fc.constant(null), pick(["paul@acme.fr", "sophie@acme.fr"], EMAILS))) }, ["byEmail", "fromOn", "untilOn"]), bodyFields(k)),
     ),
   "DELETE /people/{email}/absences/{id}": (_c, k) => get(fc.tuple(pathParam(EMAILS), pathParam(["1", "2", "99"])).map(([e, id]) => `/people/${e}/absences/${id}`), q(k)),
+  "PATCH /preferences": (_c, k) => withBody(fc.constant("/preferences"), mutated(record({ byEmail, notifyOpenerUpdates: fc.boolean() }, ["byEmail", "notifyOpenerUpdates"]), bodyFields(k))),
   "GET /dunning/holds": (_c, k) => get(fc.constant("/dunning/holds"), q(k, { customer: CUSTOMERS })),
   "GET /dunning/preview": (_c, k) => get(fc.constant("/dunning/preview"), q(k)),
   "POST /dunning/runs": (_c, k) =>

@@ -23,7 +23,14 @@ function chunkSections(lines: string[], maxSections: number): Block[] {
   return kept.map((text) => ({ type: "section", text: mrkdwn(text) }));
 }
 
-export function homeView(home: HomeView, o: RenderOptions = {}): SlackHome {
+/** The opener's notices setting (issue 11): what it is now and the button that turns it the other way. */
+export interface OpenerSettingView {
+  title: string;
+  text: string;
+  button: { label: string; value: "on" | "off" };
+}
+
+export function homeView(home: HomeView & { openerUpdates?: OpenerSettingView | null }, o: RenderOptions = {}): SlackHome {
   const top: Block[] = [{ type: "header", text: plain(home.title, LIMITS.headerText) }];
   top.push({
     type: "section",
@@ -31,6 +38,14 @@ export function homeView(home: HomeView, o: RenderOptions = {}): SlackHome {
     ...(home.newDispute ? { accessory: { type: "button", action_id: ACTION_IDS.homeNew, style: "primary", text: plain(home.newDispute.label, LIMITS.buttonText), value: home.newDispute.value } } : {}),
   });
   if (home.empty) top.push({ type: "context", elements: [mrkdwn(esc(home.empty))] });
+  if (home.openerUpdates) {
+    const s = home.openerUpdates;
+    top.push({
+      type: "section",
+      text: mrkdwn(escClip(`*${s.title}*\n${s.text}`, LIMITS.sectionText)),
+      accessory: { type: "button", action_id: ACTION_IDS.homeOpenerUpdates, text: plain(s.button.label, LIMITS.buttonText), value: s.button.value },
+    });
+  }
 
   const admin: Block[] = [];
   if (home.admin) {

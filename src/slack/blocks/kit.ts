@@ -64,6 +64,8 @@ export const ACTION_IDS = {
   snooze: (choice: string) => `snooze.${choice}`,
   /** Nudge the owner now (card, list rows, manager home, digest rows): value = encodeAction({ t: "nudge", d }) */
   nudge: "dispute.nudge",
+  /** App Home: turn the opener's notices off (value "off") or on (value "on") */
+  homeOpenerUpdates: "home.opener_updates",
 } as const;
 /** Modal callback ids: one per kind of form (the form metadata says which). */
 export const CALLBACK_IDS = ["form.new", "form.card", "form.reason", "form.template", "form.info"] as const;

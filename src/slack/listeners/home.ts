@@ -1,4 +1,5 @@
 import type { App } from "@slack/bolt";
+import { setOpenerUpdates } from "../../app/notifyOpener.ts";
 import { bilingual } from "../../views/i18n.ts";
 import { ACTION_IDS, mrkdwnMessage } from "../blocks.ts";
 import type { AnyBody, Kit } from "../listen.ts";
@@ -16,5 +17,12 @@ export function registerHome(app: App, k: Kit): void {
     await gateway.call("views.publish", { user_id: event.user, view: { type: "home", blocks: mrkdwnMessage(bilingual((m) => m.reply.notKnown)).blocks } });
   });
 
+  // the opener's notices: the button says which way; the tab is published again with the new state
+  app.action(ACTION_IDS.homeOpenerUpdates, k.onAction({ where: "home.opener_updates" }, async ({ body, userId, viewer }) => {
+    const value = body.actions?.[0]?.value;
+    if (value !== "on" && value !== "off") return;
+    await setOpenerUpdates(deps, { byEmail: viewer.email, on: value === "on" });
+    await k.cards.publishHome(userId);
+  }));
   app.action(ACTION_IDS.homeNew, k.onAction({ where: "home.new" }, ({ body, userId, viewer }) => k.openNewForm(body, userId, viewer, { customer: null, scope: "items" })));
 }
