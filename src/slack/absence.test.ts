@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDispute } from "../app/openDispute.ts";
-import { actionIds, NOW, startHarness, USERS, type Harness } from "./testing/harness.ts";
+import { actionIds, NOW, startHarness, USERS, type Harness, dmOf, runJob } from "./testing/harness.ts";
 
 // Absences through Slack (issue 11): the reminder of an away owner reaches their deputy's DM, saying on
 // whose behalf and until when, in the deputy's language, without Snooze (the owner's own button).
@@ -12,8 +12,7 @@ beforeAll(async () => {
 });
 afterAll(async () => h?.stop());
 
-const dmOf = (u: { id: string }) => `D${u.id.replace(/^U/, "")}`;
-const remind = (at: Date) => h.accord.jobs.find((j) => j.name === "followups.remind")!.run(at);
+const remind = (at: Date) => runJob(h, "followups.remind", at);
 
 describe("a deputy's reminder through Slack", () => {
   it("the deputy's DM says « En l’absence de … (jusqu’au …), vous êtes son suppléant », the owner gets nothing", async () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDispute } from "../app/openDispute.ts";
-import { actionIds, buttonValue, NOW, startHarness, USERS, type Harness } from "./testing/harness.ts";
+import { actionIds, buttonValue, NOW, startHarness, USERS, type Harness, dmOf } from "./testing/harness.ts";
 
 // Nudge end to end (issue 11): the controller's card has Nudge, the owner's does not; a click sends the owner a
 // DM with the card (through the delivery queue) and answers the clicker privately; a second click within the
@@ -13,7 +13,6 @@ beforeAll(async () => {
 });
 afterAll(async () => h?.stop());
 
-const dmOf = (u: { id: string }) => `D${u.id.replace(/^U/, "")}`;
 
 describe("Nudge through Slack", () => {
   let number = "";

@@ -3,7 +3,7 @@ import { openDispute } from "../app/openDispute.ts";
 import { reassignDispute } from "../app/reassignDispute.ts";
 import { resolveDispute } from "../app/resolveDispute.ts";
 import { OPENER_UPDATE, type OpenerUpdatePayload } from "../app/notifyOpener.ts";
-import { startHarness, USERS, type Harness } from "./testing/harness.ts";
+import { startHarness, USERS, type Harness, dmOf } from "./testing/harness.ts";
 
 // The opener's notices end to end (issue 11): the controller who opened a dispute gets a DM with the card
 // and what happened, by whom, when someone else resolves or reassigns it; nothing once turned off.
@@ -14,7 +14,6 @@ beforeAll(async () => {
 });
 afterAll(async () => h?.stop());
 
-const dmOf = (u: { id: string }) => `D${u.id.replace(/^U/, "")}`;
 
 async function openOne(ref: string) {
   const { dispute } = await openDispute(h.accord.deps, {

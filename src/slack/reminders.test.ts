@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDispute } from "../app/openDispute.ts";
-import { actionIds, buttonValue, NOW, startHarness, USERS, type Harness } from "./testing/harness.ts";
+import { actionIds, buttonValue, NOW, startHarness, USERS, type Harness, dmOf, runJob } from "./testing/harness.ts";
 
 // Follow-up reminders end to end (issue 11): the reminder job at a `now` in working hours, the owner's DM
 // with the card and Snooze in their language, a snooze moving the follow-up date, an escalation without
@@ -14,8 +14,7 @@ beforeAll(async () => {
 });
 afterAll(async () => h?.stop());
 
-const dmOf = (u: { id: string }) => `D${u.id.replace(/^U/, "")}`;
-const remind = (at: Date) => h.accord.jobs.find((j) => j.name === "followups.remind")!.run(at);
+const remind = (at: Date) => runJob(h, "followups.remind", at);
 const SNOOZE = ["snooze.tomorrow", "snooze.in3days", "snooze.nextMonday", "snooze.date"];
 
 describe("follow-up reminders through Slack", () => {

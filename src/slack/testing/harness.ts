@@ -3,6 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import pino from "pino";
 import { loadConfig } from "../../config.ts";
+import type { JobOutcome } from "../../jobs/scheduler.ts";
 import { startAccord, type Accord } from "../../server.ts";
 import { FakeSlack, type FakeUser } from "../standin/fakeSlack.ts";
 import { SlackSim } from "../standin/signed.ts";
@@ -152,3 +153,9 @@ export function actionIds(blocks: unknown): string[] {
   walk(blocks);
   return out;
 }
+
+/** The fake Slack's DM channel of a user (fakeSlack opens `D…` for `U…`). */
+export const dmOf = (u: { id: string }): string => `D${u.id.replace(/^U/, "")}`;
+
+/** Runs one of Accord's scheduled jobs at the instant the test chooses. */
+export const runJob = (h: Harness, name: string, at: Date): Promise<JobOutcome> => h.accord.jobs.find((j) => j.name === name)!.run(at);
