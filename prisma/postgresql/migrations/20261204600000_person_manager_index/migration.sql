@@ -1,0 +1,2 @@
+-- CreateIndex
+CREATE INDEX "Person_managerEmail_idx" ON "Person"("managerEmail");
