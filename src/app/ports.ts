@@ -160,6 +160,8 @@ export interface Disputes {
   update(d: Dispute, expectedVersion: number): Promise<void>;
   appendEvents(disputeId: number, events: TimelineEvent[]): Promise<void>;
   timeline(disputeId: number): Promise<TimelineEvent[]>;
+  /** The choice of this person's latest Snooze, on any dispute (a `follow_up_set` line with `data.snoozed`); null if none. */
+  lastSnooze(email: string): Promise<string | null>;
 }
 
 export interface HoldRecord {

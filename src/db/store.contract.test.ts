@@ -732,6 +732,23 @@ describe.each([
     expect(await s.disputes.timeline(999)).toEqual([]);
   });
 
+  it(t("disputes: lastSnooze reads a person's latest snoozed choice from the timeline"), async () => {
+    const { acme, reason } = await seed(s);
+    const d = await s.disputes.create(disputeOf({ customerId: acme.id, reasonId: reason.id }));
+    const other = await s.disputes.create(disputeOf({ customerId: acme.id, reasonId: reason.id }));
+    expect(await s.disputes.lastSnooze("rep@acme.test")).toBeNull();
+    await s.disputes.appendEvents(d.id, [{ type: "follow_up_set", at: later(0), byEmail: "rep@acme.test", text: null, data: { on: "2026-03-16", snoozed: "in3days" } }]);
+    await s.disputes.appendEvents(other.id, [{ type: "follow_up_set", at: later(1), byEmail: "rep@acme.test", text: null, data: { on: "2026-03-20", snoozed: "date" } }]);
+    // a follow-up set without Snooze, and someone else's snooze, do not count
+    await s.disputes.appendEvents(d.id, [
+      { type: "follow_up_set", at: later(2), byEmail: "rep@acme.test", text: null, data: { on: "2026-03-25" } },
+      { type: "follow_up_set", at: later(3), byEmail: "cc@acme.test", text: null, data: { on: "2026-03-26", snoozed: "tomorrow" } },
+    ]);
+    expect(await s.disputes.lastSnooze("rep@acme.test")).toBe("date");
+    expect(await s.disputes.lastSnooze("cc@acme.test")).toBe("tomorrow");
+    expect(await s.disputes.lastSnooze("nobody@acme.test")).toBeNull();
+  });
+
   // -- holds --
 
   it(t("holds: replaceForCustomers reports changes and keeps since of holds that stay"), async () => {

@@ -687,6 +687,20 @@ export function repositoriesOn(db: Executor, dialect: Dialect): Repos {
           }),
         );
       },
+      async lastSnooze(email) {
+        // the timeline already says which choice: no column of its own (JSON text, matched the same on both dialects)
+        const r = await db
+          .selectFrom("TimelineEntry")
+          .select("data")
+          .where("type", "=", "follow_up_set")
+          .where("byEmail", "=", email)
+          .where("data", "like", '%"snoozed":%')
+          .orderBy("id", "desc")
+          .limit(1)
+          .executeTakeFirst();
+        const c = r?.data ? (JSON.parse(r.data) as { snoozed?: unknown }).snoozed : undefined;
+        return typeof c === "string" ? c : null;
+      },
     },
 
     holds: {

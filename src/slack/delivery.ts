@@ -383,6 +383,7 @@ export class SlackDelivery {
               { choice: "nextMonday" as const, label: w.snoozeNextMonday },
             ],
             pickLabel: w.snoozePickDate,
+            last: await deps.store.disputes.lastSnooze(person.email),
           }
         : undefined;
     const msg = reminderMessage(card, people.options, line, snooze);

@@ -93,22 +93,30 @@ export interface SnoozeView {
   disputeId: number;
   choices: { choice: "tomorrow" | "in3days" | "nextMonday"; label: string }[];
   pickLabel: string;
+  /** the owner's previous Snooze choice (tomorrow, in3days, nextMonday, date): offered first */
+  last?: string | null | undefined;
 }
 
 /**
  * A reminder or an escalation: its line on top of the dispute card and, for the owner, the Snooze buttons
  * and a date picker (the picker's block id carries the dispute: a date picker has no value).
  */
+/** The element of this action id first, the others in their order (none of that id: unchanged). */
+function lastFirst<E extends { action_id: string }>(elements: E[], first: string | undefined): E[] {
+  const i = elements.findIndex((e) => e.action_id === first);
+  return i <= 0 ? elements : [elements[i]!, ...elements.slice(0, i), ...elements.slice(i + 1)];
+}
+
 export function reminderMessage(card: DisputeCardView, o: RenderOptions, line: string, snooze?: SnoozeView): SlackMessage {
   const msg = cardMessage(card, o, { notice: line });
   if (snooze) {
     msg.blocks.push({
       type: "actions",
       block_id: encodeAction({ t: "snooze", d: snooze.disputeId, c: "date" }),
-      elements: [
+      elements: lastFirst([
         ...snooze.choices.map((c) => ({ type: "button", action_id: ACTION_IDS.snooze(c.choice), text: plain(c.label, LIMITS.buttonText), value: encodeAction({ t: "snooze", d: snooze.disputeId, c: c.choice }) })),
         { type: "datepicker", action_id: ACTION_IDS.snooze("date"), placeholder: plain(snooze.pickLabel, LIMITS.placeholder) },
-      ],
+      ], snooze.last ? ACTION_IDS.snooze(snooze.last) : undefined),
     });
   }
   return msg;

@@ -20,7 +20,10 @@ export function registerSnooze(app: App, k: Kit): void {
     if (p.c === "date" && !date) return;
     const w = FOLLOWUP_TEXT[viewer.locale];
     try {
-      const d = await snoozeFollowUp(deps, { dispute: p.d, byEmail: viewer.email, choice: p.c, date });
+      // once per reminder message and choice: a double click (or a second replica) moves the date once
+      const where = body.container ?? {};
+      const once = typeof where.message_ts === "string" ? `snooze:${String(where.channel_id)}:${where.message_ts}:${p.d}:${p.c}:${date ?? ""}` : undefined;
+      const d = await snoozeFollowUp(deps, { dispute: p.d, byEmail: viewer.email, choice: p.c, date, once });
       await reply(w.snoozed(shortDate(d.followUpOn!, viewer.locale)));
     } catch (err) {
       if (err instanceof AccordError && err.code === "forbidden") return reply(w.snoozeOwnerOnly);
