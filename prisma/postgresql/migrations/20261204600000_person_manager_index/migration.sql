@@ -1,2 +1,0 @@
--- CreateIndex
-CREATE INDEX "Person_managerEmail_idx" ON "Person"("managerEmail");
