@@ -71,6 +71,26 @@ describe.each(["sqlite", "postgres"] as TestDatabase[])("nudgeDispute on %s", (d
     expect(await nudges()).toHaveLength(2);
   });
 
+  it("an owner away today (their local date): the nudge goes to their deputy, on their behalf; with no deputy at hand, to the owner", async () => {
+    const d = await openOne();
+    const absent = (personEmail: string, fromOn: string, untilOn: string, deputyEmail: string | null) =>
+      a.deps.store.absences.add({ personEmail, fromOn, untilOn, deputyEmail, createdAt: new Date("2026-03-01T00:00:00Z") });
+    await absent("paul@acme.fr", "2026-03-10", "2026-03-12", "sophie@acme.fr");
+    const r = await nudgeDispute(deps(), { dispute: d.number, byEmail: "claire@acme.fr" });
+    expect(r).toMatchObject({ sent: true, ownerEmail: "paul@acme.fr", deputyEmail: "sophie@acme.fr" });
+    expect(await nudges()).toEqual(["nudge>sophie@acme.fr by claire@acme.fr"]);
+    const row = JSON.parse((await a.deps.store.outbox.list({ channel: "slack", type: REMINDER }))[0]!.payload) as ReminderPayload;
+    expect(row.onBehalfOf).toMatchObject({ email: "paul@acme.fr", untilOn: "2026-03-12" });
+    expect((await a.deps.store.disputes.timeline(d.id)).at(-1)).toMatchObject({ type: "nudged", data: { to: "sophie@acme.fr", onBehalfOf: "paul@acme.fr" } });
+    // the deputy away too: no deputy at hand, the next nudge goes to the owner
+    await absent("sophie@acme.fr", "2026-03-10", "2026-03-10", null);
+    a.clock.set("2026-03-10T10:30:00Z");
+    const again = await nudgeDispute(deps(), { dispute: d.number, byEmail: "claire@acme.fr" });
+    expect(again).toMatchObject({ sent: true, ownerEmail: "paul@acme.fr" });
+    expect(again.sent && again.deputyEmail).toBeUndefined();
+    expect(await nudges()).toEqual(["nudge>sophie@acme.fr by claire@acme.fr", "nudge>paul@acme.fr by claire@acme.fr"]);
+  });
+
   it("two clicks at once send one nudge", async () => {
     const d = await openOne();
     const both = await Promise.all([nudgeDispute(deps(), { dispute: d.number, byEmail: "claire@acme.fr" }), nudgeDispute(deps(), { dispute: d.number, byEmail: "marc@acme.fr" })]);

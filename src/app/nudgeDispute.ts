@@ -1,3 +1,5 @@
+import { reminderCover } from "../domain/absence.ts";
+import { dayIn } from "../domain/calendar.ts";
 import { fail } from "../domain/errors.ts";
 import { assertCan } from "../domain/permissions.ts";
 import type { Dispute, TimelineEvent } from "../domain/types.ts";
@@ -13,6 +15,8 @@ import { REMINDER, type ReminderPayload } from "./remindFollowUps.ts";
 // its hour: a second row of the same hour cannot be written), the delivery-queue row that carries the owner's
 // DM (a REMINDER of kind "nudge", delivered like reminders), a "nudged" line on the timeline and the chat change
 // that updates the cards and threads. The dispute's version does not change (an owner's open form stays valid).
+// An owner away today (their local date; the reminders' rule, reminderCover) is covered by their deputy: the
+// nudge goes to the deputy, on the owner's behalf (payload onBehalfOf); with no deputy at hand, to the owner.
 
 export const NUDGE_EVERY_MS = 60 * 60 * 1000;
 
@@ -22,7 +26,7 @@ export interface NudgeInput {
 }
 
 export type NudgeResult =
-  | { sent: true; dispute: Dispute; ownerEmail: string; at: Date }
+  | { sent: true; dispute: Dispute; ownerEmail: string; at: Date; /** the owner is away: the nudge went to this deputy */ deputyEmail?: string }
   /** refused: a nudge went at `lastAt`; the next one is possible from `nextAt` */
   | { sent: false; dispute: Dispute; lastAt: Date; nextAt: Date };
 
@@ -48,16 +52,21 @@ export async function nudgeDispute(deps: Deps, input: NudgeInput): Promise<Nudge
       const again = (await tx.followUps.notices(d.id)).filter((n) => n.kind === "nudge").at(-1)!;
       return { sent: false as const, dispute: d, lastAt: again.createdAt, nextAt: new Date(again.createdAt.getTime() + NUDGE_EVERY_MS) };
     }
+    const owner = await tx.people.byEmail(d.ownerEmail);
+    const ownerDay = dayIn(owner?.timezone ?? (await tx.settings.get()).timezone, now);
+    const cover = reminderCover(d.ownerEmail, ownerDay, await tx.absences.absentOn(ownerDay));
+    const deputyEmail = cover.kind === "deputy" ? cover.deputyEmail : undefined;
     const payload: ReminderPayload = {
-      disputeId: d.id, number: d.number, kind: "nudge", email: d.ownerEmail, firstMissedOn: null, unanswered: 0, followUpOn: d.followUpOn, dueAt: now.toISOString(), byEmail: who.email,
+      disputeId: d.id, number: d.number, kind: "nudge", email: deputyEmail ?? d.ownerEmail, firstMissedOn: null, unanswered: 0, followUpOn: d.followUpOn, dueAt: now.toISOString(), byEmail: who.email,
+      ...(cover.kind === "deputy" ? { onBehalfOf: { email: d.ownerEmail, name: owner?.name ?? null, untilOn: cover.untilOn } } : {}),
     };
     await tx.outbox.add((deps.chatQueue ?? []).map((channel, j) => ({ id: ids[j]!, channel, type: REMINDER, orderKey: d.number, payload: JSON.stringify(payload), createdAt: now })));
-    const events: TimelineEvent[] = [{ type: "nudged", at: now, byEmail: who.email, text: null, data: { to: d.ownerEmail } }];
+    const events: TimelineEvent[] = [{ type: "nudged", at: now, byEmail: who.email, text: null, data: { to: deputyEmail ?? d.ownerEmail, ...(deputyEmail ? { onBehalfOf: d.ownerEmail } : {}) } }];
     await tx.disputes.appendEvents(d.id, events);
     await queueChatChange(tx, deps, { dispute: d, before: d, events, origin: {} }, now);
-    return { sent: true as const, dispute: d, ownerEmail: d.ownerEmail, at: now, who, events };
+    return { sent: true as const, dispute: d, ownerEmail: d.ownerEmail, at: now, who, events, deputyEmail };
   });
   if (!r.sent) return r;
   await emit(deps, { kind: "dispute.changed", dispute: r.dispute, before: r.dispute, events: r.events, actor: r.who, origin: {} });
-  return { sent: true, dispute: r.dispute, ownerEmail: r.ownerEmail, at: r.at };
+  return { sent: true, dispute: r.dispute, ownerEmail: r.ownerEmail, at: r.at, ...(r.deputyEmail ? { deputyEmail: r.deputyEmail } : {}) };
 }

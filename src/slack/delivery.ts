@@ -351,7 +351,7 @@ export class SlackDelivery {
     const { deps, gateway } = this.o;
     const x = await getDispute(deps, { dispute: p.disputeId });
     const d = x.dispute;
-    if (d.status !== "open" || (p.kind === "reminder" && d.ownerEmail !== (p.onBehalfOf?.email ?? p.email)) || (p.kind === "nudge" && d.ownerEmail !== p.email)) return;
+    if (d.status !== "open" || (p.kind === "reminder" && d.ownerEmail !== (p.onBehalfOf?.email ?? p.email)) || (p.kind === "nudge" && d.ownerEmail !== (p.onBehalfOf?.email ?? p.email))) return;
     const [person] = await findPeople(deps, { emails: [p.email] });
     if (!person) throw new TargetFailed("person_unknown");
     const slackId = await ctx.lookup(() => gateway.slackIdOf(person));
@@ -365,7 +365,7 @@ export class SlackDelivery {
     const overdue = p.firstMissedOn ? overdueLine(p.firstMissedOn, p.unanswered, locale) : null;
     const line =
       p.kind === "nudge"
-        ? NUDGE_TEXT[locale].line(p.byEmail ? (people.refs.get(p.byEmail)?.name ?? p.byEmail) : "Accord", d.number)
+        ? (p.onBehalfOf ? onBehalfOfLine(p.onBehalfOf.name ?? ownerName, p.onBehalfOf.untilOn, locale) : "") + NUDGE_TEXT[locale].line(p.byEmail ? (people.refs.get(p.byEmail)?.name ?? p.byEmail) : "Accord", d.number)
         : p.kind === "reminder"
         ? (p.onBehalfOf ? onBehalfOfLine(p.onBehalfOf.name ?? ownerName, p.onBehalfOf.untilOn, locale) : "") +
           [w.reminderDue(d.number, shortDate(wasDue, locale)), ...(p.followUpOn ? [w.nextReminder(shortDate(p.followUpOn, locale))] : [])].join(" ")

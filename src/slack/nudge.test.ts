@@ -94,4 +94,24 @@ describe("Nudge through Slack", () => {
     const answer = await h.fake.waitFor((c) => c.method === "chat.postEphemeral", 5000, mark);
     expect(String(answer.args.text)).toBe("Désolé, vous ne pouvez pas faire cela sur ce litige. Rien n'a été modifié.");
   });
+
+  it("an owner away today: the nudge goes to their deputy with « En l’absence de … », and the clicker is told who got it", async () => {
+    const { dispute } = await openDispute(h.accord.deps, {
+      customerRef: "C001", items: [{ ref: "F-2026-003" }], reasonCode: "price", statement: "Wrong price again",
+      ownerEmail: USERS.sam.email, openedByEmail: USERS.carla.email, followUpOn: "2026-03-20", priority: "normal",
+    });
+    await h.accord.deps.store.absences.add({ personEmail: USERS.sam.email, fromOn: "2026-03-10", untilOn: "2026-03-12", deputyEmail: USERS.sid.email, createdAt: NOW });
+    await h.idle();
+    const [samBefore, sidBefore] = [h.fake.posts(dmOf(USERS.sam)).length, h.fake.posts(dmOf(USERS.sid)).length];
+    const mark = h.fake.mark;
+    await h.sim.blockAction(USERS.carla, { action_id: "dispute.nudge", value: JSON.stringify({ t: "nudge", d: dispute.id }) }, { channel: dmOf(USERS.carla), ts: "1773133200.000500" });
+    const answer = await h.fake.waitFor((c) => c.method === "chat.postEphemeral", 5000, mark);
+    expect(String(answer.args.text)).toBe("Rappel envoyé à Sid Sales, suppléant de Sam Sales.");
+    await h.idle();
+    expect(h.fake.posts(dmOf(USERS.sam)).length).toBe(samBefore);
+    const dm = h.fake.posts(dmOf(USERS.sid));
+    expect(dm.length).toBe(sidBefore + 1);
+    expect(dm.at(-1)!.text).toMatch(/^En l’absence de Sam Sales \(jusqu’au 12 .*\), vous êtes son suppléant\u00a0: Rappel de Carla Control\u00a0: merci de faire le point sur le litige /);
+    expect(dm.at(-1)!.text).toContain(dispute.number);
+  });
 });

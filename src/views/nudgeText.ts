@@ -8,6 +8,8 @@ export const NUDGE_TEXT = {
   en: {
     button: "Nudge",
     sent: (owner: string) => `Nudge sent to ${owner}.`,
+    /** the owner is away: the nudge went to their deputy */
+    sentToDeputy: (deputy: string, owner: string) => `Nudge sent to ${deputy}, deputy of ${owner}.`,
     tooSoon: (last: string, next: string) => `A nudge was already sent at ${last}; the next one is possible at ${next}.`,
     /** on top of the card in the owner's DM */
     line: (who: string, number: string) => `Nudge from ${who}: please give an update on dispute ${number}.`,
@@ -16,6 +18,7 @@ export const NUDGE_TEXT = {
   fr: {
     button: "Envoyer un rappel",
     sent: (owner: string) => `Rappel envoyé à ${owner}.`,
+    sentToDeputy: (deputy: string, owner: string) => `Rappel envoyé à ${deputy}, suppléant de ${owner}.`,
     tooSoon: (last: string, next: string) => `Rappel déjà envoyé à ${last}${NBSP}; prochain possible à ${next}.`,
     line: (who: string, number: string) => `Rappel de ${who}${NBSP}: merci de faire le point sur le litige ${number}.`,
     timeline: (who: string, owner: string) => `${who} a envoyé un rappel à ${owner}`,

@@ -9,6 +9,7 @@ import type { Kit } from "../listen.ts";
 
 // The card's Nudge (issue 11): a controller, manager or admin sends the owner a reminder now; the clicker is
 // answered privately where they clicked ("Rappel envoyé à Paul Durand", or when the next nudge is possible).
+// An owner away today: the nudge went to their deputy, and the answer says so ("… à Bob Martin, suppléant de …").
 // Who may, and the once-an-hour rule, are the use case's (src/app/nudgeDispute.ts); its refusals are rendered
 // in the clicker's language like every other error.
 
@@ -20,7 +21,8 @@ export function registerNudge(app: App, k: Kit): void {
     if (!p || p.t !== "nudge") return reply(t(viewer.locale).reply.unknownAction);
     const r = await nudgeDispute(deps, { dispute: p.d, byEmail: viewer.email });
     if (!r.sent) return reply(tooSoonText(r.lastAt, r.nextAt, viewer.timezone || (await deps.store.settings.get()).timezone, viewer.locale));
-    const [owner] = await findPeople(deps, { emails: [r.ownerEmail] });
-    await reply(NUDGE_TEXT[viewer.locale].sent(owner?.name ?? r.ownerEmail));
+    const people = await findPeople(deps, { emails: [r.ownerEmail, ...(r.deputyEmail ? [r.deputyEmail] : [])] });
+    const nameOf = (email: string) => people.find((x) => x.email === email)?.name ?? email;
+    await reply(r.deputyEmail ? NUDGE_TEXT[viewer.locale].sentToDeputy(nameOf(r.deputyEmail), nameOf(r.ownerEmail)) : NUDGE_TEXT[viewer.locale].sent(nameOf(r.ownerEmail)));
   }));
 }
