@@ -529,6 +529,8 @@ export interface DigestLateOwner {
   slaBreached: number;
   /** the disputed amount of those disputes, per currency */
   amounts: CurrencyAmounts;
+  /** their most overdue one (the oldest missed follow-up, else the oldest SLA date): the row's Nudge and Reassign act on it */
+  worst: { disputeId: number; number: string; version: number };
 }
 
 export interface DigestReasonSplit {

@@ -1303,8 +1303,8 @@ describe.each([
     expect(f.late).toEqual({
       ownersTotal: 2,
       owners: [
-        { email: "sam@acme.test", name: "Sam Sales", slackUserId: null, count: 1, overdue: 1, slaBreached: 1, amounts: { USD: 900_00 } },
-        { email: "rep@acme.test", name: "Rémi Rep", slackUserId: null, count: 1, overdue: 0, slaBreached: 1, amounts: { EUR: 150_00 } },
+        { email: "sam@acme.test", name: "Sam Sales", slackUserId: null, count: 1, overdue: 1, slaBreached: 1, amounts: { USD: 900_00 }, worst: { disputeId: c.id, number: c.number, version: 1 } },
+        { email: "rep@acme.test", name: "Rémi Rep", slackUserId: null, count: 1, overdue: 0, slaBreached: 1, amounts: { EUR: 150_00 }, worst: { disputeId: a.id, number: a.number, version: 1 } },
       ],
     });
     expect(f.reasons).toEqual([
@@ -1337,6 +1337,18 @@ describe.each([
     expect(await at("2025-01-31T09:59:59.000Z")).toBe("0-30");
     expect(await at("2025-04-02T09:59:59.000Z")).toBe("61-90"); // 90 days and 23:59:59
     expect(await at("2025-04-02T10:00:00.000Z")).toBe("90+");
+  });
+
+  it(t("digest facts: an owner's late disputes add up per currency; their worst is the oldest missed follow-up"), async () => {
+    const { b2 } = await digestData(s);
+    await s.followUps.put({ disputeId: b2.id, firstMissedOn: "2025-03-08", unanswered: 1, lastReminderAt: later(5) }, later(5));
+    const f = await factsOf(s);
+    expect(f.open).toMatchObject({ overdue: 2, slaBreached: 2 });
+    expect(f.late.owners[0]).toEqual({
+      email: "rep@acme.test", name: "Rémi Rep", slackUserId: null, count: 2, overdue: 1, slaBreached: 1, amounts: { EUR: 850_00 },
+      worst: { disputeId: b2.id, number: b2.number, version: 1 },
+    });
+    expect(f.late.owners.map((o) => o.email)).toEqual(["rep@acme.test", "sam@acme.test"]);
   });
 
   it(t("digest facts: filtered by reason, owner or team; owners limited with their total"), async () => {

@@ -1243,9 +1243,11 @@ export function repositoriesOn(db: Executor, dialect: Dialect): Repos {
               SELECT ${secs} AS s, row_number() OVER (ORDER BY ${secs}) AS rn, count(*) OVER () AS cnt
               FROM "Dispute" d WHERE d."status" = 'resolved' AND ${closedIn} AND ${scope}
             ) x WHERE x.rn IN ((x.cnt + 1) / 2, (x.cnt + 2) / 2)`.execute(db),
-          sql<{ email: string; name: string | null; slackUserId: string | null; n: unknown; overdue: unknown; breached: unknown; total: unknown; currency: string; amount: unknown }>`
+          sql<{ email: string; name: string | null; slackUserId: string | null; n: unknown; overdue: unknown; breached: unknown; total: unknown; currency: string; amount: unknown; wId: unknown; wNumber: string; wVersion: unknown }>`
             WITH late AS (
-              SELECT d."ownerEmail" AS email, d."currency" AS currency, ${amount} AS amount, ${overdue} AS overdue, ${breached} AS breached
+              SELECT d."id" AS id, d."number" AS number, d."version" AS version, d."ownerEmail" AS email, d."currency" AS currency, ${amount} AS amount,
+                ${overdue} AS overdue, ${breached} AS breached,
+                row_number() OVER (PARTITION BY d."ownerEmail" ORDER BY coalesce(f."firstMissedOn", '9999-12-31'), coalesce(d."slaDueOn", '9999-12-31'), d."id") AS nth
               FROM "Dispute" d LEFT JOIN "FollowUp" f ON f."disputeId" = d."id"
               WHERE d."status" = 'open' AND (f."firstMissedOn" IS NOT NULL OR d."slaDueOn" < ${today}) AND ${scope}
             ), owners AS (
@@ -1255,10 +1257,10 @@ export function repositoriesOn(db: Executor, dialect: Dialect): Repos {
               FROM late GROUP BY email
             )
             SELECT o.email AS email, p."name" AS name, p."slackUserId" AS "slackUserId", o.n AS n, o.overdue AS overdue, o.breached AS breached,
-              o.total AS total, l.currency AS currency, sum(l.amount) AS amount
-            FROM owners o JOIN late l ON l.email = o.email LEFT JOIN "Person" p ON p."email" = o.email
+              o.total AS total, l.currency AS currency, sum(l.amount) AS amount, w.id AS "wId", w.number AS "wNumber", w.version AS "wVersion"
+            FROM owners o JOIN late l ON l.email = o.email JOIN late w ON w.email = o.email AND w.nth = 1 LEFT JOIN "Person" p ON p."email" = o.email
             WHERE o.rank <= ${ownerLimit}
-            GROUP BY o.email, p."name", p."slackUserId", o.n, o.overdue, o.breached, o.rank, o.total, l.currency
+            GROUP BY o.email, p."name", p."slackUserId", o.n, o.overdue, o.breached, o.rank, o.total, l.currency, w.id, w.number, w.version
             ORDER BY o.rank, l.currency`.execute(db),
           sql<{ code: string; labelFr: string; labelEn: string; currency: string; n: unknown; amount: unknown }>`
             SELECT r."code" AS code, r."labelFr" AS "labelFr", r."labelEn" AS "labelEn", d."currency" AS currency, count(*) AS n, sum(${amount}) AS amount
@@ -1292,7 +1294,7 @@ export function repositoriesOn(db: Executor, dialect: Dialect): Repos {
         const owners: DigestLateOwner[] = [];
         for (const r of late.rows) {
           let o = owners[owners.length - 1];
-          if (o?.email !== r.email) owners.push((o = { email: r.email, name: r.name ?? null, slackUserId: r.slackUserId ?? null, count: num(r.n), overdue: num(r.overdue), slaBreached: num(r.breached), amounts: {} }));
+          if (o?.email !== r.email) owners.push((o = { email: r.email, name: r.name ?? null, slackUserId: r.slackUserId ?? null, count: num(r.n), overdue: num(r.overdue), slaBreached: num(r.breached), amounts: {}, worst: { disputeId: num(r.wId), number: r.wNumber, version: num(r.wVersion) } }));
           o.amounts[r.currency] = num(r.amount);
         }
         const split: DigestReasonSplit[] = [];
