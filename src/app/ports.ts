@@ -581,9 +581,48 @@ export interface DigestFacts {
   chart: DigestChartRow[];
 }
 
+export const DIGEST_CADENCES = ["daily", "weekly"] as const;
+export type DigestCadence = (typeof DIGEST_CADENCES)[number];
+
+/** A channel subscribed to the digest (issue 11). */
+export interface DigestSubscription {
+  id: number;
+  platform: "slack" | "teams";
+  channelId: string;
+  /** HH:MM in the company's time zone */
+  time: string;
+  cadence: DigestCadence;
+  /** posted even when nothing is new and nothing is to act on */
+  always: boolean;
+  reasonCode: string | null;
+  ownerEmail: string | null;
+  locale: Locale;
+  createdByEmail: string;
+  createdAt: Date;
+  updatedAt: Date;
+  /** the instant the last digest covered, posted or not (the next one's `since`); null: none yet */
+  coveredUntil: Date | null;
+}
+
+export type DigestSubscriptionInput = Omit<DigestSubscription, "id" | "createdAt" | "updatedAt" | "coveredUntil">;
+
 export interface Digest {
   /** Everything the digest shows but "what to decide", aggregated in SQL, the same on SQLite and PostgreSQL. */
   facts(q: DigestFactsQuery): Promise<DigestFacts>;
+  /**
+   * Subscribes a channel: one subscription per platform, channel and filters (reason, owner); subscribing again
+   * with the same filters changes its time, cadence, `always` and language (and keeps what it covered).
+   */
+  subscribe(input: DigestSubscriptionInput, now: Date): Promise<{ subscription: DigestSubscription; created: boolean }>;
+  /** Removes every subscription of the channel; how many there were. */
+  unsubscribe(platform: DigestSubscription["platform"], channelId: string): Promise<number>;
+  /** Subscriptions (of one channel when told), by id. */
+  subscriptions(filter?: { platform?: DigestSubscription["platform"]; channelId?: string }): Promise<DigestSubscription[]>;
+  subscription(id: number): Promise<DigestSubscription | null>;
+  /** Records the digest due at `dueAt`; false when it was recorded already (handled: send nothing). */
+  addRun(run: { subscriptionId: number; dueAt: Date; outboxId: string | null; createdAt: Date }): Promise<boolean>;
+  /** The subscription's digest covered up to `until` (the next one's `since`). */
+  cover(subscriptionId: number, until: Date, now: Date): Promise<void>;
 }
 
 export interface Repos {

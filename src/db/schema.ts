@@ -233,6 +233,33 @@ export interface AbsenceTable {
   createdAt: Date;
 }
 
+/** A channel's subscription to the digest (issue 11); one per platform, channel and filters (filterKey). */
+export interface DigestSubscriptionTable {
+  id: Generated<number>;
+  platform: Generated<string>;
+  channelId: string;
+  filterKey: string;
+  time: string;
+  cadence: string;
+  always: Generated<boolean>;
+  reasonCode: string | null;
+  ownerEmail: string | null;
+  locale: string;
+  createdByEmail: string;
+  createdAt: Date;
+  updatedAt: Date;
+  coveredUntil: Date | null;
+}
+
+/** One row per digest due, UNIQUE (subscriptionId, dueAt), written with the outbox row that carries it (if any). */
+export interface DigestRunTable {
+  id: Generated<number>;
+  subscriptionId: number;
+  dueAt: Date;
+  outboxId: string | null;
+  createdAt: Date;
+}
+
 export interface Database {
   Person: PersonTable;
   Customer: CustomerTable;
@@ -255,6 +282,8 @@ export interface Database {
   Notice: NoticeTable;
   Chart: ChartTable;
   Absence: AbsenceTable;
+  DigestSubscription: DigestSubscriptionTable;
+  DigestRun: DigestRunTable;
 }
 
 export type TableName = keyof Database;
@@ -275,8 +304,9 @@ export const COLUMN_KINDS = {
     "FollowUp.lastReminderAt", "FollowUp.updatedAt", "Notice.dueAt", "Notice.createdAt",
     "Chart.createdAt", "Chart.expiresAt",
     "Absence.createdAt",
+    "DigestSubscription.createdAt", "DigestSubscription.updatedAt", "DigestSubscription.coveredUntil", "DigestRun.dueAt", "DigestRun.createdAt",
   ],
-  boolean: ["Reason.active", "Reason.holdsDunning", "Person.notifyOpenerUpdates"],
+  boolean: ["Reason.active", "Reason.holdsDunning", "Person.notifyOpenerUpdates", "DigestSubscription.always"],
   bigint: ["Item.amount", "Item.openAmount", "Dispute.concededAmount", "DisputeItem.amount", "Hold.amount"],
 } as const;
 
@@ -356,6 +386,11 @@ export const TABLES = {
   Notice: { id: "int default", disputeId: "int", kind: "text", dueAt: "datetime", outboxId: "text", createdAt: "datetime" },
   Chart: { token: "text", png: "bytes", createdAt: "datetime", expiresAt: "datetime" },
   Absence: { id: "int default", personEmail: "text", fromOn: "text", untilOn: "text", deputyEmail: "text?", createdAt: "datetime" },
+  DigestSubscription: {
+    id: "int default", platform: "text default", channelId: "text", filterKey: "text", time: "text", cadence: "text", always: "boolean default",
+    reasonCode: "text?", ownerEmail: "text?", locale: "text", createdByEmail: "text", createdAt: "datetime", updatedAt: "datetime", coveredUntil: "datetime?",
+  },
+  DigestRun: { id: "int default", subscriptionId: "int", dueAt: "datetime", outboxId: "text?", createdAt: "datetime" },
 } as const satisfies TablesSpec;
 
 // `satisfies` already rejects a missing or an extra column in the literal above; this also pins the key sets

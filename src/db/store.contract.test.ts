@@ -1370,6 +1370,40 @@ describe.each([
     expect((await factsOf(s, { reasonCode: "nope" })).open.count).toBe(0);
   });
 
+  it(t("digest subscriptions: one per channel and filters, subscribing again changes it, off removes the channel's; a run is recorded once"), async () => {
+    const at = new Date("2026-12-03T10:00:00Z");
+    const base = { platform: "slack" as const, channelId: "C1", time: "09:00", cadence: "daily" as const, always: false, reasonCode: null, ownerEmail: null, locale: "fr" as const, createdByEmail: "ann@acme.test" };
+    const first = await s.digest.subscribe(base, at);
+    expect(first.created).toBe(true);
+    expect(first.subscription).toEqual({ ...base, id: first.subscription.id, createdAt: at, updatedAt: at, coveredUntil: null });
+    const later1 = new Date(at.getTime() + 60_000);
+    const again = await s.digest.subscribe({ ...base, time: "08:30", cadence: "weekly", always: true, locale: "en", createdByEmail: "bob@acme.test" }, later1);
+    expect(again.created).toBe(false);
+    expect(again.subscription).toMatchObject({ id: first.subscription.id, time: "08:30", cadence: "weekly", always: true, locale: "en", createdByEmail: "ann@acme.test", createdAt: at, updatedAt: later1 });
+    const byReason = await s.digest.subscribe({ ...base, reasonCode: "price" }, at);
+    const byOwner = await s.digest.subscribe({ ...base, reasonCode: "price", ownerEmail: "sam@acme.test" }, at);
+    const elsewhere = await s.digest.subscribe({ ...base, channelId: "C2" }, at);
+    expect(new Set([first, byReason, byOwner, elsewhere].map((x) => x.subscription.id)).size).toBe(4);
+    expect((await s.digest.subscriptions({ platform: "slack", channelId: "C1" })).map((x) => x.id)).toEqual([first.subscription.id, byReason.subscription.id, byOwner.subscription.id]);
+    expect((await s.digest.subscriptions()).length).toBe(4);
+    expect(await s.digest.subscriptions({ platform: "teams" })).toEqual([]);
+
+    const due = new Date("2026-12-04T08:00:00Z");
+    expect(await s.digest.addRun({ subscriptionId: first.subscription.id, dueAt: due, outboxId: "o-1", createdAt: at })).toBe(true);
+    expect(await s.digest.addRun({ subscriptionId: first.subscription.id, dueAt: due, outboxId: "o-2", createdAt: at })).toBe(false);
+    expect(await s.digest.addRun({ subscriptionId: byReason.subscription.id, dueAt: due, outboxId: null, createdAt: at })).toBe(true);
+    await s.digest.cover(first.subscription.id, due, later1);
+    expect((await s.digest.subscription(first.subscription.id))!.coveredUntil).toEqual(due);
+    // subscribing again keeps what it covered
+    await s.digest.subscribe(base, later1);
+    expect((await s.digest.subscription(first.subscription.id))!.coveredUntil).toEqual(due);
+
+    expect(await s.digest.unsubscribe("slack", "C1")).toBe(3);
+    expect(await s.digest.unsubscribe("slack", "C1")).toBe(0);
+    expect((await s.digest.subscriptions()).map((x) => x.channelId)).toEqual(["C2"]);
+    expect(await s.digest.subscription(first.subscription.id)).toBeNull();
+  });
+
   // -- idempotency, counters, runs --
 
   it(t("idempotency: put then get, scoped by scope"), async () => {

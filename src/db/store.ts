@@ -4,6 +4,7 @@ import type {
   DigestChartRow,
   DigestLateOwner,
   DigestReasonSplit,
+  DigestSubscription,
   DisputeFilter,
   DunningRunRecord,
   HoldRecord,
@@ -58,7 +59,7 @@ const WRITES: { [K in keyof Repos]: readonly (keyof Repos[K])[] } = {
   rates: ["take", "block", "unblock", "notBefore"],
   followUps: ["ensure", "put", "reset", "addNotice"],
   overview: [],
-  digest: [],
+  digest: ["subscribe", "unsubscribe", "addRun", "cover"],
   charts: ["put", "deleteExpired"],
   absences: ["add", "remove"],
 };
@@ -78,6 +79,7 @@ const MULTI_STATEMENT: { [K in keyof Repos]?: readonly (keyof Repos[K])[] } = {
   holds: ["replaceForCustomers"],
   outbox: ["add", "claim"],
   rates: ["take", "block"],
+  digest: ["subscribe"],
 };
 
 /** An update of a row that does not exist. */
@@ -1323,6 +1325,51 @@ export function repositoriesOn(db: Executor, dialect: Dialect): Repos {
           chart: chart.rows.map((r) => ({ currency: r.currency, bucket: r.bucket as DigestChartRow["bucket"], reasonCode: r.code, labelFr: r.labelFr, labelEn: r.labelEn, amount: num(r.amount) })),
         };
       },
+      async subscribe(input, now) {
+        const filterKey = `${input.reasonCode ?? ""}|${input.ownerEmail ?? ""}`;
+        const set = { time: input.time, cadence: input.cadence, always: input.always, locale: input.locale, updatedAt: now };
+        const find = () =>
+          db
+            .selectFrom("DigestSubscription")
+            .selectAll()
+            .where("platform", "=", input.platform)
+            .where("channelId", "=", input.channelId)
+            .where("filterKey", "=", filterKey)
+            .executeTakeFirst();
+        const found = await find();
+        if (found) await db.updateTable("DigestSubscription").set(set).where("id", "=", found.id).execute();
+        else
+          await db
+            .insertInto("DigestSubscription")
+            .values({ ...set, platform: input.platform, channelId: input.channelId, filterKey, reasonCode: input.reasonCode, ownerEmail: input.ownerEmail, createdByEmail: input.createdByEmail, createdAt: now, coveredUntil: null })
+            .execute();
+        return { subscription: toSubscription((await find())!), created: !found };
+      },
+      async unsubscribe(platform, channelId) {
+        const r = await db.deleteFrom("DigestSubscription").where("platform", "=", platform).where("channelId", "=", channelId).executeTakeFirst();
+        return Number(r.numDeletedRows);
+      },
+      async subscriptions(filter) {
+        let q = db.selectFrom("DigestSubscription").selectAll();
+        if (filter?.platform) q = q.where("platform", "=", filter.platform);
+        if (filter?.channelId !== undefined) q = q.where("channelId", "=", filter.channelId);
+        return (await q.orderBy("id").execute()).map(toSubscription);
+      },
+      async subscription(id) {
+        const r = await db.selectFrom("DigestSubscription").selectAll().where("id", "=", id).executeTakeFirst();
+        return r ? toSubscription(r) : null;
+      },
+      async addRun(run) {
+        const r = await db
+          .insertInto("DigestRun")
+          .values({ subscriptionId: run.subscriptionId, dueAt: run.dueAt, outboxId: run.outboxId, createdAt: run.createdAt })
+          .onConflict((oc) => oc.columns(["subscriptionId", "dueAt"]).doNothing())
+          .executeTakeFirst();
+        return Number(r.numInsertedOrUpdatedRows ?? 0) > 0;
+      },
+      async cover(subscriptionId, until, now) {
+        await db.updateTable("DigestSubscription").set({ coveredUntil: until, updatedAt: now }).where("id", "=", subscriptionId).execute();
+      },
     },
 
     // Rendered charts (issue 11, the digest's PNG): BLOB on SQLite, bytea on PostgreSQL; both drivers read a Buffer.
@@ -1345,6 +1392,24 @@ export function repositoriesOn(db: Executor, dialect: Dialect): Repos {
 
 /** The last stored settings text read, validated once: callers get a copy of their own (settings are plain JSON). */
 let lastSettings: { text: string | null; json: string } | null = null;
+function toSubscription(r: Row<"DigestSubscription">): DigestSubscription {
+  return {
+    id: Number(r.id),
+    platform: r.platform as DigestSubscription["platform"],
+    channelId: r.channelId,
+    time: r.time,
+    cadence: r.cadence as DigestSubscription["cadence"],
+    always: Boolean(r.always),
+    reasonCode: r.reasonCode,
+    ownerEmail: r.ownerEmail,
+    locale: r.locale as Locale,
+    createdByEmail: r.createdByEmail,
+    createdAt: asDate(r.createdAt),
+    updatedAt: asDate(r.updatedAt),
+    coveredUntil: r.coveredUntil === null ? null : asDate(r.coveredUntil),
+  };
+}
+
 function toAbsence(r: Row<"Absence">): Absence {
   return { id: Number(r.id), personEmail: r.personEmail, fromOn: r.fromOn, untilOn: r.untilOn, deputyEmail: r.deputyEmail, createdAt: asDate(r.createdAt) };
 }
