@@ -12,6 +12,7 @@ import { describeDatabase } from "./db/connect.ts";
 import { openStore } from "./db/store.ts";
 import { apiRouter } from "./http/api.ts";
 import { errorHandler } from "./http/errors.ts";
+import { postDueDigests } from "./app/digests.ts";
 import { startOutboxLoop } from "./jobs/outboxDelivery.ts";
 import { startScheduler, type Job, type Scheduler } from "./jobs/scheduler.ts";
 import { remindFollowUps } from "./app/remindFollowUps.ts";
@@ -159,6 +160,16 @@ export async function startAccord(config: Config, opts: AccordOptions = {}): Pro
       everyMs: config.jobs.tickSeconds * 1000,
       async run(now) {
         const outcome = await remindFollowUps(deps, now);
+        if (outcome.done) slack?.delivery.kick();
+        return outcome;
+      },
+    },
+    {
+      // the channels' digests due at this tick (src/app/digests.ts): each once, through the delivery queue
+      name: "digests.post",
+      everyMs: config.jobs.tickSeconds * 1000,
+      async run(now) {
+        const outcome = await postDueDigests(deps, now);
         if (outcome.done) slack?.delivery.kick();
         return outcome;
       },

@@ -29,12 +29,19 @@ export function thresholdsInMinorUnits(major: Record<string, number>): Record<st
   return Object.fromEntries(Object.entries(major).map(([cur, v]) => [cur, Math.round(v * 10 ** currencyDigits(cur))]));
 }
 
-/** What to decide among the open disputes of a manager's team (`managerEmail`), or of the whole company. */
-export async function whatToDecide(deps: Pick<Deps, "store" | "clock">, scope: { managerEmail?: string }): Promise<WhatToDecide> {
+/** What to decide among the open disputes of a manager's team (`managerEmail`), or of the whole company; a digest's filters narrow it. */
+export async function whatToDecide(
+  deps: Pick<Deps, "store" | "clock">,
+  scope: { managerEmail?: string; reasonCode?: string | undefined; ownerEmail?: string | undefined },
+): Promise<WhatToDecide> {
   const settings = await deps.store.settings.get();
   const today = todayIn(settings.timezone, deps.clock());
   const thresholds = thresholdsInMinorUnits(settings.litigationThreshold);
-  const base = scope.managerEmail !== undefined ? { managerEmail: scope.managerEmail } : {};
+  const base = {
+    ...(scope.managerEmail !== undefined ? { managerEmail: scope.managerEmail } : {}),
+    ...(scope.reasonCode !== undefined ? { reasonCode: scope.reasonCode } : {}),
+    ...(scope.ownerEmail !== undefined ? { ownerEmail: scope.ownerEmail } : {}),
+  };
   const o = deps.store.overview;
   const [slaBreaches, oldest, largest, litigation] = await Promise.all([
     o.briefs({ ...base, order: "sla", slaBefore: today, limit: LIST_MAX }),

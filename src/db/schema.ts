@@ -263,6 +263,33 @@ export interface AbsenceTable {
   createdAt: Date;
 }
 
+/** A channel's subscription to the digest (issue 11); one per platform, channel and filters (filterKey). */
+export interface DigestSubscriptionTable {
+  id: Generated<number>;
+  platform: Generated<string>;
+  channelId: string;
+  filterKey: string;
+  time: string;
+  cadence: string;
+  always: Generated<boolean>;
+  reasonCode: string | null;
+  ownerEmail: string | null;
+  locale: string;
+  createdByEmail: string;
+  createdAt: Date;
+  updatedAt: Date;
+  coveredUntil: Date | null;
+}
+
+/** One row per digest due, UNIQUE (subscriptionId, dueAt), written with the outbox row that carries it (if any). */
+export interface DigestRunTable {
+  id: Generated<number>;
+  subscriptionId: number;
+  dueAt: Date;
+  outboxId: string | null;
+  createdAt: Date;
+}
+
 export interface Database {
   Person: PersonTable;
   Customer: CustomerTable;
@@ -287,6 +314,8 @@ export interface Database {
   Absence: AbsenceTable;
   TeamsConversation: TeamsConversationTable;
   TeamsCard: TeamsCardTable;
+  DigestSubscription: DigestSubscriptionTable;
+  DigestRun: DigestRunTable;
 }
 
 export type TableName = keyof Database;
@@ -308,8 +337,9 @@ export const COLUMN_KINDS = {
     "Chart.createdAt", "Chart.expiresAt",
     "Absence.createdAt",
     "TeamsConversation.updatedAt", "TeamsCard.postedAt",
+    "DigestSubscription.createdAt", "DigestSubscription.updatedAt", "DigestSubscription.coveredUntil", "DigestRun.dueAt", "DigestRun.createdAt",
   ],
-  boolean: ["Reason.active", "Reason.holdsDunning", "Person.notifyOpenerUpdates"],
+  boolean: ["Reason.active", "Reason.holdsDunning", "Person.notifyOpenerUpdates", "DigestSubscription.always"],
   bigint: ["Item.amount", "Item.openAmount", "Dispute.concededAmount", "DisputeItem.amount", "Hold.amount"],
 } as const;
 
@@ -394,6 +424,11 @@ export const TABLES = {
     teamId: "text?", channelId: "text?", updatedAt: "datetime",
   },
   TeamsCard: { id: "int default", disputeId: "int", conversationId: "text", activityId: "text", kind: "text", viewerEmail: "text?", postedAt: "datetime" },
+  DigestSubscription: {
+    id: "int default", platform: "text default", channelId: "text", filterKey: "text", time: "text", cadence: "text", always: "boolean default",
+    reasonCode: "text?", ownerEmail: "text?", locale: "text", createdByEmail: "text", createdAt: "datetime", updatedAt: "datetime", coveredUntil: "datetime?",
+  },
+  DigestRun: { id: "int default", subscriptionId: "int", dueAt: "datetime", outboxId: "text?", createdAt: "datetime" },
 } as const satisfies TablesSpec;
 
 // `satisfies` already rejects a missing or an extra column in the literal above; this also pins the key sets

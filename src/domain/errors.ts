@@ -115,6 +115,9 @@ export interface ErrorParams {
   absence_forbidden: { email: string; person: string };
   absence_not_found: { id: number };
   deputy_is_self: { email: string };
+
+  // the digest (issue 11)
+  digest_time_invalid: { value: string };
 }
 export type MessageKey = keyof ErrorParams;
 

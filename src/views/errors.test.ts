@@ -83,6 +83,7 @@ const SAMPLES: { [K in MessageKey]: ErrorParams[K] } = {
   absence_forbidden: { email: "sam@acme.test", person: "sid@acme.test" },
   absence_not_found: { id: 7 },
   deputy_is_self: { email: "sid@acme.test" },
+  digest_time_invalid: { value: "midi" },
 };
 
 /** Optional parameters left out, and every status, command, role and action: rendered too. */

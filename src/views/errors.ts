@@ -145,6 +145,7 @@ export const EN: Catalogue = {
   absence_forbidden: (p) => `${p.email} may not set the absences of ${p.person}: only they, their manager or an admin may.`,
   absence_not_found: (p) => `No absence ${p.id} for this person.`,
   deputy_is_self: (p) => `${p.email} cannot be their own deputy: choose someone else.`,
+  digest_time_invalid: (p) => `"${p.value}" is not a time: give it as HH:MM, for instance 08:30.`,
 };
 
 // ---- French ------------------------------------------------------------------------------------------
@@ -252,6 +253,7 @@ export const FR: Catalogue = {
   absence_forbidden: (p) => `${p.email} ne peut pas déclarer les absences de ${p.person} : seuls l'intéressé, son manager ou un administrateur le peuvent.`,
   absence_not_found: (p) => `Aucune absence n° ${p.id} pour cette personne.`,
   deputy_is_self: (p) => `${p.email} ne peut pas être son propre suppléant : choisissez quelqu'un d'autre.`,
+  digest_time_invalid: (p) => `« ${p.value} » n'est pas une heure : indiquez-la par exemple sous la forme 08h30.`,
 };
 
 /** What an untranslated error says in French, by code. */

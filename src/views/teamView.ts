@@ -43,7 +43,7 @@ export interface TeamSectionView {
   decide: DecideView;
 }
 
-const amountsText = (r: Record<string, number>, locale: Locale) => {
+export const amountsText = (r: Record<string, number>, locale: Locale) => {
   const parts = Object.entries(r)
     .filter(([, v]) => v !== 0)
     .sort(([a], [b]) => a.localeCompare(b))

@@ -218,6 +218,10 @@ export function checkBlockKit(surface: "message" | "modal" | "home", payload: { 
         break;
       case "divider":
         break;
+      case "image":
+        p(typeof b.image_url === "string" && b.image_url.length <= 3000, `${where}: image_url missing or > 3000`);
+        p(typeof b.alt_text === "string" && b.alt_text.length >= 1 && b.alt_text.length <= 2000, `${where}: alt_text missing or > 2000`);
+        break;
       default:
         problems.push(`${where}: unexpected block type`);
     }
