@@ -435,6 +435,10 @@ export interface BriefQuery {
   litigation?: { today: string; minUnanswered: number; thresholds: Record<string, number> };
   /** `limit` rows of each currency instead of `limit` in all */
   perCurrency?: boolean;
+  /** only disputes of this reason (its code; the digest's filter) */
+  reasonCode?: string;
+  /** only disputes owned by this person (the digest's filter) */
+  ownerEmail?: string;
   limit: number;
 }
 
@@ -483,6 +487,105 @@ export interface Absences {
   absentOn(on: string, personEmails?: readonly string[]): Promise<Absence[]>;
 }
 
+/**
+ * The digest's facts query (issue 11): plain JSON in, plain JSON out (no Date, no class), so it can run on a worker
+ * thread. Instants are ISO strings; money is integer minor units per currency (never summed across currencies).
+ */
+export interface DigestFactsQuery {
+  /** the company's time zone (its calendar date decides SLA breaches) */
+  timezone: string;
+  /** ISO instant the digest is built at */
+  now: string;
+  /** ISO instant of the previous digest; null: since ever (a new subscription) */
+  since: string | null;
+  /** only disputes of this reason (its code) */
+  reasonCode?: string;
+  /** only disputes owned by this person */
+  ownerEmail?: string;
+  /** only disputes owned by the people whose manager is this email */
+  team?: string;
+  /** owners listed among the overdue / past-SLA ones (worst first); `late.ownersTotal` says how many there are */
+  ownerLimit: number;
+  /** the oldest open disputes listed */
+  oldestLimit: number;
+}
+
+/** Amounts per currency, minor units, keys in currency order. */
+export type CurrencyAmounts = Record<string, number>;
+
+/** An open dispute as the digest lists it (DisputeBrief with its instant as ISO text). */
+export interface DigestBrief extends Omit<DisputeBrief, "openedAt"> {
+  openedAt: string;
+}
+
+export interface DigestLateOwner {
+  email: string;
+  /** null when the owner is not a known person */
+  name: string | null;
+  slackUserId: string | null;
+  /** their open disputes overdue (a missed follow-up) or past their SLA */
+  count: number;
+  overdue: number;
+  slaBreached: number;
+  /** the disputed amount of those disputes, per currency */
+  amounts: CurrencyAmounts;
+  /** their most overdue one (the oldest missed follow-up, else the oldest SLA date): the row's Nudge and Reassign act on it */
+  worst: { disputeId: number; number: string; version: number };
+}
+
+export interface DigestReasonSplit {
+  code: string;
+  labelFr: string;
+  labelEn: string;
+  count: number;
+  amounts: CurrencyAmounts;
+}
+
+export interface DigestChartRow {
+  currency: string;
+  bucket: "0-30" | "31-60" | "61-90" | "90+";
+  reasonCode: string;
+  labelFr: string;
+  labelEn: string;
+  amount: number;
+}
+
+export interface DigestFacts {
+  now: string;
+  since: string | null;
+  /** the company's calendar date at `now` */
+  today: string;
+  open: {
+    count: number;
+    /** of which overdue (FollowUp.firstMissedOn set) */
+    overdue: number;
+    /** of which past their SLA (SLA date before today) */
+    slaBreached: number;
+    /** open count per currency */
+    counts: Record<string, number>;
+    amounts: CurrencyAmounts;
+  };
+  /** amount held from dunning (Hold rows of the disputes in scope, any status: a credit note awaited still holds) */
+  held: CurrencyAmounts;
+  /** opened in (since, now] (since ever when since is null), any status now */
+  opened: { count: number; amounts: CurrencyAmounts };
+  /** closed in (since, now]: resolved and withdrawn, with the median days from opening to resolution */
+  resolved: { count: number; withdrawn: number; medianDays: number | null };
+  /** owners of overdue or past-SLA disputes, worst first (most such disputes, then most overdue, then email) */
+  late: { ownersTotal: number; owners: DigestLateOwner[] };
+  /** open disputes per reason: most disputes first, then the reasons' order */
+  reasons: DigestReasonSplit[];
+  /** the oldest open disputes, oldest first */
+  oldest: DigestBrief[];
+  /** the chart's input: open disputed amount per currency × age bucket (days since opened) × reason */
+  chart: DigestChartRow[];
+}
+
+export interface Digest {
+  /** Everything the digest shows but "what to decide", aggregated in SQL, the same on SQLite and PostgreSQL. */
+  facts(q: DigestFactsQuery): Promise<DigestFacts>;
+}
+
 export interface Repos {
   people: People;
   customers: Customers;
@@ -501,6 +604,7 @@ export interface Repos {
   overview: Overview;
   charts: Charts;
   absences: Absences;
+  digest: Digest;
 }
 
 /** The unit of work: everything inside `transaction` is written whole or not at all. */

@@ -30,6 +30,10 @@ export interface Dialect {
   readonly rowLocks: boolean;
   /** A UNIQUE or PRIMARY KEY violation. */
   isUniqueViolation(e: unknown): boolean;
+  /** Whole seconds from DateTime `from` to DateTime `to` (an integer). */
+  secondsBetween(fromRef: string, toRef: string): RawBuilder<number>;
+  /** A text column compared byte by byte in ORDER BY (PostgreSQL's collation would order punctuation otherwise). */
+  byteOrder(ref: string): RawBuilder<string>;
 }
 
 const refOf = (ref: Expression<unknown> | string) => (typeof ref === "string" ? sql.ref(ref) : ref);
@@ -48,6 +52,9 @@ export const sqliteDialect: Dialect = {
     const code = (e as { code?: unknown } | null)?.code;
     return code === "SQLITE_CONSTRAINT_UNIQUE" || code === "SQLITE_CONSTRAINT_PRIMARYKEY";
   },
+  // julianday reads the ISO text DateTime forms (with an offset or Z)
+  secondsBetween: (a, b) => sql<number>`cast(round((julianday(${sql.ref(b)}) - julianday(${sql.ref(a)})) * 86400) as integer)`,
+  byteOrder: (ref) => sql<string>`${sql.ref(ref)}`,
 };
 
 export const postgresDialect: Dialect = {
@@ -62,6 +69,8 @@ export const postgresDialect: Dialect = {
   jsonValue: <T>(v: unknown) => (typeof v === "string" ? (JSON.parse(v) as T) : (v as T)),
   rowLocks: true,
   isUniqueViolation: (e) => (e as { code?: unknown } | null)?.code === "23505",
+  secondsBetween: (a, b) => sql<number>`cast(round(extract(epoch from (${sql.ref(b)} - ${sql.ref(a)}))) as bigint)`,
+  byteOrder: (ref) => sql<string>`${sql.ref(ref)} COLLATE "C"`,
 };
 
 export const dialects: Record<DialectName, Dialect> = { sqlite: sqliteDialect, postgres: postgresDialect };

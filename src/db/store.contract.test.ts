@@ -1254,6 +1254,122 @@ describe.each([
     expect(await nums({ USD: 1 }, 50)).toEqual([c.number]); // by amount alone
   });
 
+  // -- digest facts (issue 11) --
+
+  /** The team, plus a second reason (an old quality dispute), holds, and disputes resolved / withdrawn at known instants. */
+  async function digestData(s: Store) {
+    const base = await team(s);
+    const { acme } = { acme: (await s.customers.byRef("C001"))! };
+    const price = (await s.reasons.byCode("price"))!;
+    const quality = await s.reasons.create(reasonIn("quality", { sortOrder: 2 }));
+    const f5 = await addItem(s, acme.id, "F5", { amount: 300_00, openAmount: 300_00 });
+    const q1 = await s.disputes.create(disputeOf({ customerId: acme.id, reasonId: quality.id, items: [{ itemId: f5.id, amount: 300_00 }], openedAt: new Date("2025-01-01T10:00:00Z") }));
+    const closeAt = async (opened: string, closed: string, status: "resolved" | "withdrawn") => {
+      const d = await s.disputes.create(disputeOf({ customerId: acme.id, reasonId: price.id, items: [], openedAt: new Date(opened) }));
+      const at = new Date(closed);
+      await s.disputes.update(status === "resolved" ? resolved(d, resolution(), { closedAt: at }) : { ...d, status, closedAt: at, closedByEmail: "cc@acme.test", version: 2 }, d.version);
+    };
+    await closeAt("2025-03-01T08:00:00Z", "2025-03-05T08:00:00Z", "resolved"); // 4 days
+    await closeAt("2025-02-01T00:00:00Z", "2025-03-09T00:00:00Z", "resolved"); // 36 days
+    await closeAt("2025-03-02T00:00:00Z", "2025-03-06T00:00:00Z", "withdrawn");
+    const f1 = (await s.items.byRefs(acme.id, ["F1"]))[0]!;
+    const f4 = (await s.items.byRefs((await s.customers.byRef("C002"))!.id, ["F4"]))[0]!;
+    await s.holds.replaceForCustomers(
+      [acme.id, f4.customerId],
+      [
+        { itemId: f1.id, disputeId: base.a.id, amount: 100_00, kind: "dispute" },
+        { itemId: f5.id, disputeId: q1.id, amount: 250_00, kind: "dispute" },
+        { itemId: f4.id, disputeId: base.c.id, amount: 900_00, kind: "dispute" },
+      ],
+      T0,
+    );
+    return { ...base, q1 };
+  }
+  const NOW_ISO = "2025-03-10T12:00:00.000Z";
+  const factsOf = (s: Store, over: Partial<Parameters<Store["digest"]["facts"]>[0]> = {}) =>
+    s.digest.facts({ timezone: "Europe/Paris", now: NOW_ISO, since: null, ownerLimit: 10, oldestLimit: 5, ...over });
+
+  it(t("digest facts: open and held per currency, late owners worst first, split by reason, the oldest, the chart; plain JSON"), async () => {
+    const { a, b2, c, flag, other, q1 } = await digestData(s);
+    const f = await factsOf(s);
+    expect(JSON.parse(JSON.stringify(f))).toEqual(f); // nothing but JSON values
+    expect(f.today).toBe("2025-03-10");
+    expect(f.open).toEqual({ count: 6, overdue: 1, slaBreached: 2, counts: { EUR: 5, USD: 1 }, amounts: { EUR: 1151_00, USD: 900_00 } });
+    expect(f.held).toEqual({ EUR: 350_00, USD: 900_00 });
+    // since ever: all 10 disputes opened (3 closed since, plus the team's resolved one)
+    expect(f.opened).toEqual({ count: 10, amounts: { EUR: 1153_00, USD: 900_00 } });
+    expect(f.resolved).toEqual({ count: 3, withdrawn: 1, medianDays: 4 });
+    // sam: c overdue and past SLA (USD); rep: a past SLA (EUR)
+    expect(f.late).toEqual({
+      ownersTotal: 2,
+      owners: [
+        { email: "sam@acme.test", name: "Sam Sales", slackUserId: null, count: 1, overdue: 1, slaBreached: 1, amounts: { USD: 900_00 }, worst: { disputeId: c.id, number: c.number, version: 1 } },
+        { email: "rep@acme.test", name: "Rémi Rep", slackUserId: null, count: 1, overdue: 0, slaBreached: 1, amounts: { EUR: 150_00 }, worst: { disputeId: a.id, number: a.number, version: 1 } },
+      ],
+    });
+    expect(f.reasons).toEqual([
+      { code: "price", labelFr: "Motif price", labelEn: "Reason price", count: 5, amounts: { EUR: 851_00, USD: 900_00 } },
+      { code: "quality", labelFr: "Motif quality", labelEn: "Reason quality", count: 1, amounts: { EUR: 300_00 } },
+    ]);
+    expect(f.oldest.map((x) => x.number)).toEqual([q1.number, other.number, b2.number, c.number, a.number]);
+    expect(f.oldest[0]).toMatchObject({ openedAt: "2025-01-01T10:00:00.000Z", amount: 300_00, customerName: "Acme" });
+    expect(f.oldest.some((x) => x.number === flag.number)).toBe(false);
+    expect(f.chart).toEqual([
+      { currency: "EUR", bucket: "0-30", reasonCode: "price", labelFr: "Motif price", labelEn: "Reason price", amount: 851_00 },
+      { currency: "EUR", bucket: "61-90", reasonCode: "quality", labelFr: "Motif quality", labelEn: "Reason quality", amount: 300_00 },
+      { currency: "USD", bucket: "0-30", reasonCode: "price", labelFr: "Motif price", labelEn: "Reason price", amount: 900_00 },
+    ]);
+  });
+
+  it(t("digest facts: opened and closed since the last digest, the median of an even count, age buckets at their edges"), async () => {
+    await digestData(s);
+    // after the team's disputes were opened (T0 + 0..4 min): only what closed later counts
+    const f = await factsOf(s, { since: "2025-03-04T00:00:00.000Z" });
+    expect(f.opened).toEqual({ count: 0, amounts: {} });
+    expect(f.resolved).toEqual({ count: 2, withdrawn: 1, medianDays: 20 }); // 4 and 36 days
+    const g = await factsOf(s, { since: "2025-03-03T08:02:30.000Z" }); // a (3 min) and flag (4 min) opened since
+    expect(g.opened).toEqual({ count: 2, amounts: { EUR: 150_00 } });
+    expect((await factsOf(s, { since: NOW_ISO })).resolved).toEqual({ count: 0, withdrawn: 0, medianDays: null });
+    // q1 was opened 2025-01-01T10:00Z: 61 days later it leaves 31–60 for 61–90
+    const at = (iso: string) => factsOf(s, { now: iso }).then((x) => x.chart.find((r) => r.reasonCode === "quality")!.bucket);
+    expect(await at("2025-03-03T09:59:59.000Z")).toBe("31-60"); // 60 days and 23:59:59
+    expect(await at("2025-03-03T10:00:00.000Z")).toBe("61-90"); // 61 days
+    expect(await at("2025-01-31T09:59:59.000Z")).toBe("0-30");
+    expect(await at("2025-04-02T09:59:59.000Z")).toBe("61-90"); // 90 days and 23:59:59
+    expect(await at("2025-04-02T10:00:00.000Z")).toBe("90+");
+  });
+
+  it(t("digest facts: an owner's late disputes add up per currency; their worst is the oldest missed follow-up"), async () => {
+    const { b2 } = await digestData(s);
+    await s.followUps.put({ disputeId: b2.id, firstMissedOn: "2025-03-08", unanswered: 1, lastReminderAt: later(5) }, later(5));
+    const f = await factsOf(s);
+    expect(f.open).toMatchObject({ overdue: 2, slaBreached: 2 });
+    expect(f.late.owners[0]).toEqual({
+      email: "rep@acme.test", name: "Rémi Rep", slackUserId: null, count: 2, overdue: 1, slaBreached: 1, amounts: { EUR: 850_00 },
+      worst: { disputeId: b2.id, number: b2.number, version: 1 },
+    });
+    expect(f.late.owners.map((o) => o.email)).toEqual(["rep@acme.test", "sam@acme.test"]);
+  });
+
+  it(t("digest facts: filtered by reason, owner or team; owners limited with their total"), async () => {
+    await digestData(s);
+    const byReason = await factsOf(s, { reasonCode: "quality" });
+    expect(byReason.open).toMatchObject({ count: 1, amounts: { EUR: 300_00 } });
+    expect(byReason.held).toEqual({ EUR: 250_00 });
+    expect(byReason.reasons.map((r) => r.code)).toEqual(["quality"]);
+    expect(byReason.late).toEqual({ ownersTotal: 0, owners: [] });
+    const bySam = await factsOf(s, { ownerEmail: "sam@acme.test" });
+    expect(bySam.open).toMatchObject({ count: 2, counts: { EUR: 1, USD: 1 }, amounts: { EUR: 0, USD: 900_00 } });
+    expect(bySam.oldest.map((x) => x.ownerEmail)).toEqual(["sam@acme.test", "sam@acme.test"]);
+    const team = await factsOf(s, { team: "ann@acme.test" });
+    expect(team.open.count).toBe(5); // all but zoe's
+    expect((await factsOf(s, { team: "max@acme.test" })).open.count).toBe(1);
+    const one = await factsOf(s, { ownerLimit: 1 });
+    expect(one.late.ownersTotal).toBe(2);
+    expect(one.late.owners.map((o) => o.email)).toEqual(["sam@acme.test"]);
+    expect((await factsOf(s, { reasonCode: "nope" })).open.count).toBe(0);
+  });
+
   // -- idempotency, counters, runs --
 
   it(t("idempotency: put then get, scoped by scope"), async () => {
@@ -1516,6 +1632,7 @@ async function readEverything(s: Store) {
     due: await s.outbox.due(later(100), 10),
     idempotency: await s.idempotency.get("k1", "POST /disputes"),
     runs: await s.runs.list(10),
+    digest: await s.digest.facts({ timezone: "Europe/Paris", now: "2030-01-01T00:00:00.000Z", since: null, ownerLimit: 5, oldestLimit: 5 }),
   };
 }
 

@@ -1,6 +1,9 @@
-import { CompiledQuery, sql, type Kysely } from "kysely";
+import { CompiledQuery, sql, type Kysely, type RawBuilder, type SqlBool } from "kysely";
 import type {
   Absence,
+  DigestChartRow,
+  DigestLateOwner,
+  DigestReasonSplit,
   DisputeFilter,
   DunningRunRecord,
   HoldRecord,
@@ -16,6 +19,7 @@ import { diffDisputeItems, diffHolds } from "../domain/diffs.ts";
 import { fail } from "../domain/errors.ts";
 import { mayHold, type HoldKind } from "../domain/holds.ts";
 import { customerSearchKey, normalizeSearch } from "../domain/search.ts";
+import { todayIn } from "../domain/dates.ts";
 import { DEFAULT_SETTINGS, settingsSchema, type Settings } from "../domain/settings.ts";
 import type { Customer, Dispute, DunningLevel, Item, ItemKind, Locale, Outcome, Person, Priority, Reason, Role, TimelineEvent } from "../domain/types.ts";
 import { connect, type Connection, type DatabaseOptions, type DatabaseTarget } from "./connect.ts";
@@ -54,6 +58,7 @@ const WRITES: { [K in keyof Repos]: readonly (keyof Repos[K])[] } = {
   rates: ["take", "block", "unblock", "notBefore"],
   followUps: ["ensure", "put", "reset", "addNotice"],
   overview: [],
+  digest: [],
   charts: ["put", "deleteExpired"],
   absences: ["add", "remove"],
 };
@@ -249,6 +254,15 @@ export function repositoriesOn(db: Executor, dialect: Dialect): Repos {
   /** An open dispute's disputed amount: a sub-select on DisputeItem's primary key (disputeId, itemId), per row read. */
   const disputedAmount = sql<number>`coalesce((SELECT sum(di."amount") FROM "DisputeItem" di WHERE di."disputeId" = ${sql.ref("d.id")}), 0)`;
 
+  /** The digest's filters on "Dispute" d (a reason code, an owner, a manager's team) as one condition. */
+  const digestScope = (f: { reasonCode?: string | undefined; ownerEmail?: string | undefined; team?: string | undefined }): RawBuilder<SqlBool> => {
+    const conds: RawBuilder<SqlBool>[] = [];
+    if (f.reasonCode !== undefined) conds.push(sql<SqlBool>`d."reasonId" IN (SELECT r2."id" FROM "Reason" r2 WHERE r2."code" = ${f.reasonCode})`);
+    if (f.ownerEmail !== undefined) conds.push(sql<SqlBool>`d."ownerEmail" = ${f.ownerEmail}`);
+    if (f.team !== undefined) conds.push(sql<SqlBool>`d."ownerEmail" IN (SELECT p2."email" FROM "Person" p2 WHERE p2."managerEmail" = ${f.team})`);
+    return conds.length ? sql<SqlBool>`(${sql.join(conds, sql` AND `)})` : sql<SqlBool>`1 = 1`;
+  };
+
   const customerFlagTaken = (): never => fail("conflict", "customer_already_flagged", {}, { field: "customerRef" });
 
   /** A multi-row INSERT of rows with the same keys, one shape per (table, keys, row count) for the usual few rows. */
@@ -266,7 +280,7 @@ export function repositoriesOn(db: Executor, dialect: Dialect): Repos {
   const insertDisputeItems = (disputeId: number, items: readonly { itemId: number; amount: number }[]) =>
     insertRows("DisputeItem", items.map((i) => ({ disputeId, itemId: i.itemId, amount: i.amount })));
 
-  return {
+  const repos: Repos = {
     people: {
       async byEmail(email) {
         const [r] = (await shaped(db, "people.byEmail", [email], (email) => db.selectFrom("Person").select(PERSON).where("email", "=", email))).rows;
@@ -1128,6 +1142,7 @@ export function repositoriesOn(db: Executor, dialect: Dialect): Repos {
         ]);
         if (bq.managerEmail !== undefined) q = q.where("p.managerEmail", "=", bq.managerEmail);
         if (bq.slaBefore) q = q.where("d.slaDueOn", "<", bq.slaBefore);
+        if (bq.reasonCode !== undefined || bq.ownerEmail !== undefined) q = q.where(digestScope({ reasonCode: bq.reasonCode, ownerEmail: bq.ownerEmail }));
         if (bq.litigation) {
           const l = bq.litigation;
           q = q.where((eb) =>
@@ -1183,6 +1198,133 @@ export function repositoriesOn(db: Executor, dialect: Dialect): Repos {
       },
     },
 
+    // The digest's facts (issue 11): every count, sum, median and order computed by the database, one query per
+    // part, the same SQL text on both databases but for dialect.ts's fragments. Plain JSON in and out.
+    digest: {
+      async facts(q) {
+        const now = new Date(q.now);
+        const since = q.since === null ? null : new Date(q.since);
+        const today = todayIn(q.timezone, now);
+        const scope = digestScope(q);
+        const amount = disputedAmount;
+        const num = (v: unknown): number => Number(v ?? 0);
+        const closedIn = since ? sql<SqlBool>`d."closedAt" > ${since} AND d."closedAt" <= ${now}` : sql<SqlBool>`d."closedAt" <= ${now}`;
+        const openedIn = since ? sql<SqlBool>`d."openedAt" > ${since} AND d."openedAt" <= ${now}` : sql<SqlBool>`d."openedAt" <= ${now}`;
+        const overdue = sql<number>`CASE WHEN f."firstMissedOn" IS NOT NULL THEN 1 ELSE 0 END`;
+        const breached = sql<number>`CASE WHEN d."slaDueOn" < ${today} THEN 1 ELSE 0 END`;
+        const DAY = 86_400_000;
+        const ageFrom = (days: number) => new Date(now.getTime() - days * DAY);
+        // age in whole days since opened: 0–30 while under 31 days, …
+        const bucket = sql<string>`CASE WHEN d."openedAt" > ${ageFrom(31)} THEN '0-30' WHEN d."openedAt" > ${ageFrom(61)} THEN '31-60' WHEN d."openedAt" > ${ageFrom(91)} THEN '61-90' ELSE '90+' END`;
+        const secs = dialect.secondsBetween("d.openedAt", "d.closedAt");
+        const ownerLimit = Math.max(1, Math.floor(q.ownerLimit));
+
+        const [headline, held, opened, closed, median, late, reasons, oldest, chart] = await Promise.all([
+          sql<{ currency: string; n: unknown; amount: unknown; overdue: unknown; breached: unknown }>`
+            SELECT d."currency" AS currency, count(*) AS n, sum(${amount}) AS amount, sum(${overdue}) AS overdue, sum(${breached}) AS breached
+            FROM "Dispute" d LEFT JOIN "FollowUp" f ON f."disputeId" = d."id"
+            WHERE d."status" = 'open' AND ${scope}
+            GROUP BY d."currency" ORDER BY d."currency"`.execute(db),
+          sql<{ currency: string; amount: unknown }>`
+            SELECT i."currency" AS currency, sum(h."amount") AS amount
+            FROM "Hold" h JOIN "Item" i ON i."id" = h."itemId" JOIN "Dispute" d ON d."id" = h."disputeId"
+            WHERE ${scope}
+            GROUP BY i."currency" ORDER BY i."currency"`.execute(db),
+          sql<{ currency: string; n: unknown; amount: unknown }>`
+            SELECT d."currency" AS currency, count(*) AS n, sum(${amount}) AS amount
+            FROM "Dispute" d WHERE ${openedIn} AND ${scope}
+            GROUP BY d."currency" ORDER BY d."currency"`.execute(db),
+          sql<{ status: string; n: unknown }>`
+            SELECT d."status" AS status, count(*) AS n
+            FROM "Dispute" d WHERE d."status" IN ('resolved', 'withdrawn') AND ${closedIn} AND ${scope}
+            GROUP BY d."status"`.execute(db),
+          sql<{ m: unknown }>`
+            SELECT avg(x.s) AS m FROM (
+              SELECT ${secs} AS s, row_number() OVER (ORDER BY ${secs}) AS rn, count(*) OVER () AS cnt
+              FROM "Dispute" d WHERE d."status" = 'resolved' AND ${closedIn} AND ${scope}
+            ) x WHERE x.rn IN ((x.cnt + 1) / 2, (x.cnt + 2) / 2)`.execute(db),
+          sql<{ email: string; name: string | null; slackUserId: string | null; n: unknown; overdue: unknown; breached: unknown; total: unknown; currency: string; amount: unknown; wId: unknown; wNumber: string; wVersion: unknown }>`
+            WITH late AS (
+              SELECT d."id" AS id, d."number" AS number, d."version" AS version, d."ownerEmail" AS email, d."currency" AS currency, ${amount} AS amount,
+                ${overdue} AS overdue, ${breached} AS breached,
+                row_number() OVER (PARTITION BY d."ownerEmail" ORDER BY coalesce(f."firstMissedOn", '9999-12-31'), coalesce(d."slaDueOn", '9999-12-31'), d."id") AS nth
+              FROM "Dispute" d LEFT JOIN "FollowUp" f ON f."disputeId" = d."id"
+              WHERE d."status" = 'open' AND (f."firstMissedOn" IS NOT NULL OR d."slaDueOn" < ${today}) AND ${scope}
+            ), owners AS (
+              SELECT email, count(*) AS n, sum(overdue) AS overdue, sum(breached) AS breached,
+                row_number() OVER (ORDER BY count(*) DESC, sum(overdue) DESC, sum(breached) DESC, ${dialect.byteOrder("email")}) AS rank,
+                count(*) OVER () AS total
+              FROM late GROUP BY email
+            )
+            SELECT o.email AS email, p."name" AS name, p."slackUserId" AS "slackUserId", o.n AS n, o.overdue AS overdue, o.breached AS breached,
+              o.total AS total, l.currency AS currency, sum(l.amount) AS amount, w.id AS "wId", w.number AS "wNumber", w.version AS "wVersion"
+            FROM owners o JOIN late l ON l.email = o.email JOIN late w ON w.email = o.email AND w.nth = 1 LEFT JOIN "Person" p ON p."email" = o.email
+            WHERE o.rank <= ${ownerLimit}
+            GROUP BY o.email, p."name", p."slackUserId", o.n, o.overdue, o.breached, o.rank, o.total, l.currency, w.id, w.number, w.version
+            ORDER BY o.rank, l.currency`.execute(db),
+          sql<{ code: string; labelFr: string; labelEn: string; currency: string; n: unknown; amount: unknown }>`
+            SELECT r."code" AS code, r."labelFr" AS "labelFr", r."labelEn" AS "labelEn", d."currency" AS currency, count(*) AS n, sum(${amount}) AS amount
+            FROM "Dispute" d JOIN "Reason" r ON r."id" = d."reasonId"
+            WHERE d."status" = 'open' AND ${scope}
+            GROUP BY r."id", r."code", r."labelFr", r."labelEn", r."sortOrder", d."currency"
+            ORDER BY sum(count(*)) OVER (PARTITION BY r."id") DESC, r."sortOrder", ${dialect.byteOrder("r.code")}, d."currency"`.execute(db),
+          repos.overview.briefs({ order: "oldest", limit: q.oldestLimit, reasonCode: q.reasonCode, ownerEmail: q.ownerEmail, ...(q.team !== undefined ? { managerEmail: q.team } : {}) }),
+          // the bucket is computed in a derived table: PostgreSQL would not match a GROUP BY expression whose parameters are other placeholders
+          sql<{ currency: string; bucket: string; code: string; labelFr: string; labelEn: string; amount: unknown }>`
+            SELECT x.currency AS currency, x.bucket AS bucket, x.code AS code, x."labelFr" AS "labelFr", x."labelEn" AS "labelEn", sum(x.amount) AS amount
+            FROM (
+              SELECT d."currency" AS currency, ${bucket} AS bucket, r."id" AS "reasonId", r."code" AS code, r."labelFr" AS "labelFr", r."labelEn" AS "labelEn",
+                r."sortOrder" AS "sortOrder", ${amount} AS amount
+              FROM "Dispute" d JOIN "Reason" r ON r."id" = d."reasonId"
+              WHERE d."status" = 'open' AND ${scope}
+            ) x
+            GROUP BY x.currency, x.bucket, x."reasonId", x.code, x."labelFr", x."labelEn", x."sortOrder"
+            HAVING sum(x.amount) > 0
+            ORDER BY x.currency, x."sortOrder", ${dialect.byteOrder("x.code")}, x.bucket`.execute(db),
+        ]);
+
+        const open = { count: 0, overdue: 0, slaBreached: 0, counts: {} as Record<string, number>, amounts: {} as Record<string, number> };
+        for (const r of headline.rows) {
+          open.count += num(r.n);
+          open.overdue += num(r.overdue);
+          open.slaBreached += num(r.breached);
+          open.counts[r.currency] = num(r.n);
+          open.amounts[r.currency] = num(r.amount);
+        }
+        const owners: DigestLateOwner[] = [];
+        for (const r of late.rows) {
+          let o = owners[owners.length - 1];
+          if (o?.email !== r.email) owners.push((o = { email: r.email, name: r.name ?? null, slackUserId: r.slackUserId ?? null, count: num(r.n), overdue: num(r.overdue), slaBreached: num(r.breached), amounts: {}, worst: { disputeId: num(r.wId), number: r.wNumber, version: num(r.wVersion) } }));
+          o.amounts[r.currency] = num(r.amount);
+        }
+        const split: DigestReasonSplit[] = [];
+        for (const r of reasons.rows) {
+          let x = split[split.length - 1];
+          if (x?.code !== r.code) split.push((x = { code: r.code, labelFr: r.labelFr, labelEn: r.labelEn, count: 0, amounts: {} }));
+          x.count += num(r.n);
+          x.amounts[r.currency] = num(r.amount);
+        }
+        const m = median.rows[0]?.m;
+        return {
+          now: now.toISOString(),
+          since: since ? since.toISOString() : null,
+          today,
+          open,
+          held: Object.fromEntries(held.rows.map((r) => [r.currency, num(r.amount)])),
+          opened: { count: opened.rows.reduce((a, r) => a + num(r.n), 0), amounts: Object.fromEntries(opened.rows.map((r) => [r.currency, num(r.amount)])) },
+          resolved: {
+            count: num(closed.rows.find((r) => r.status === "resolved")?.n),
+            withdrawn: num(closed.rows.find((r) => r.status === "withdrawn")?.n),
+            medianDays: m === null || m === undefined ? null : Math.round((Number(m) / 86_400) * 10) / 10,
+          },
+          late: { ownersTotal: num(late.rows[0]?.total), owners },
+          reasons: split,
+          oldest: oldest.map((b) => ({ ...b, openedAt: b.openedAt.toISOString() })),
+          chart: chart.rows.map((r) => ({ currency: r.currency, bucket: r.bucket as DigestChartRow["bucket"], reasonCode: r.code, labelFr: r.labelFr, labelEn: r.labelEn, amount: num(r.amount) })),
+        };
+      },
+    },
+
     // Rendered charts (issue 11, the digest's PNG): BLOB on SQLite, bytea on PostgreSQL; both drivers read a Buffer.
     charts: {
       async put(c) {
@@ -1198,6 +1340,7 @@ export function repositoriesOn(db: Executor, dialect: Dialect): Repos {
       },
     },
   };
+  return repos;
 }
 
 /** The last stored settings text read, validated once: callers get a copy of their own (settings are plain JSON). */
