@@ -23,10 +23,9 @@ import type { AgeBucket } from "../views/digestChartText.ts";
 // `disputes` open disputes over `items` items (20,000 customers in EUR, USD and GBP; 500 owners under 25
 // managers; every reason; one in four overdue with a follow-up row; the older ones past their SLA; plus one
 // resolved dispute for five open ones, a third of them closed in the last days). Then, per backend, after
-// `warmup` runs, `n` runs of: the chart's aggregation (disputed amount by age bucket and reason, one currency,
-// in SQL, off the event loop: Connection.readOffLoop), the chart's PNG, and both together; the ratio to the
-// goal; the baseline is a bare `SELECT count(*)` of the open disputes by the same path.
-// The digest's full facts query (store.digest.facts, branch `digest`) is not in this bench yet.
+// `warmup` runs, `n` runs of: the digest's facts (store.digest.facts, on SQLite off the event loop through
+// Connection.offLoopDb), the chart's aggregation alone (for reference), the chart's PNG, and one whole digest
+// (facts + PNG); the ratio to the goal; the baseline is a bare `SELECT count(*)` of the open disputes by the same path.
 
 const { values } = parseArgs({
   options: {
@@ -271,15 +270,21 @@ async function benchOne(label: string, target: DatabaseTarget, buildData: (reaso
     const count = conn.db.selectFrom("Dispute").select((eb) => eb.fn.countAll<number>().as("n")).where("status", "=", "open").compile();
     const open = Number((await conn.readOffLoop<{ n: number }>(count)).rows[0]!.n);
     if (open !== DISPUTES) throw new Error(`${open} open disputes, expected ${DISPUTES}`);
+    const store = kyselyStore(conn);
+    const query = { timezone: "Europe/Paris", now: new Date(now).toISOString(), since: new Date(now - DAY).toISOString(), ownerLimit: 40, oldestLimit: 5 };
+    const facts = () => store.digest.facts(query);
+    const chartOf = (f: Awaited<ReturnType<typeof facts>>): DigestChartCell[] =>
+      f.chart.filter((c) => c.currency === "EUR").map((c) => ({ bucket: c.bucket as AgeBucket, reason: c.labelFr, amount: c.amount }));
+    const sample = await facts();
+    if (sample.open.count !== DISPUTES || chartOf(sample).length === 0 || sample.late.owners.length === 0) throw new Error("the digest's facts do not match the data");
     const q = chartQuery(conn, "EUR", new Date(now));
-    const cellsOf = (rows: { bucket: string; reason: string; amount: number }[]): DigestChartCell[] => rows.map((r) => ({ bucket: r.bucket as AgeBucket, reason: r.reason, amount: Number(r.amount) }));
-    const sample = cellsOf((await conn.readOffLoop<{ bucket: string; reason: string; amount: number }>(q)).rows);
-    if (sample.length === 0) throw new Error("the chart's aggregation found nothing");
+    const cells = chartOf(sample);
     const rows = [
       await measure("baseline: SELECT count(*) of open disputes (off the loop)", () => conn.readOffLoop(count)),
-      await measure("chart aggregation (EUR, age bucket × reason, off the loop)", () => conn.readOffLoop(q)),
-      await measure("chart PNG (echarts SVG + resvg)", async () => renderChartPng({ currency: "EUR", cells: sample }, "fr")),
-      await measure("chart aggregation + PNG", async () => renderChartPng({ currency: "EUR", cells: cellsOf((await conn.readOffLoop<{ bucket: string; reason: string; amount: number }>(q)).rows) }, "fr")),
+      await measure("digest facts (store.digest.facts, off the loop)", facts),
+      await measure("  (part) chart aggregation alone, EUR", () => conn.readOffLoop(q)),
+      await measure("chart PNG (echarts SVG + resvg)", async () => renderChartPng({ currency: "EUR", cells }, "fr")),
+      await measure("one digest: facts + chart PNG (the goal)", async () => renderChartPng({ currency: "EUR", cells: chartOf(await facts()) }, "fr")),
     ];
     const base = rows[0]!.p50;
     console.log(`${"".padEnd(62)} ${"p50".padStart(9)} ${"p95".padStart(9)} ${"× baseline".padStart(11)} ${"÷ goal".padStart(8)}`);

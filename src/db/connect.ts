@@ -72,6 +72,8 @@ export interface Connection {
    * (offloop.ts; in-memory databases on the main connection), PostgreSQL on the pool (pg is async).
    */
   readOffLoop<R>(q: CompiledQuery): Promise<QueryResult<R>>;
+  /** Kysely whose every query goes through `readOffLoop` (read-only on SQLite: the digest's facts). */
+  readonly offLoopDb: Kysely<Database>;
   close(): Promise<void>;
 }
 
@@ -207,6 +209,7 @@ export function connect(target: DatabaseTarget, opts: DatabaseOptions = {}): Con
         return result;
       },
       readOffLoop: <R>(q: CompiledQuery) => (offLoop ? offLoop.run<R>(q) : (runOn(session, {}, q) as Promise<QueryResult<R>>)),
+      offLoopDb: offLoop ? kyselyOver("sqlite", (q) => offLoop.run(q)) : db,
       close: () =>
         (closed ??= (async () => {
           await offLoop?.close();
@@ -243,6 +246,7 @@ export function connect(target: DatabaseTarget, opts: DatabaseOptions = {}): Con
       }
     },
     readOffLoop: <R>(q: CompiledQuery) => pgPoolRun(pool)(q) as Promise<QueryResult<R>>,
+    offLoopDb: db,
     close: () => (closed ??= pool.end()),
   };
 }

@@ -5,7 +5,7 @@ import { sql } from "kysely";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { connect, type Connection } from "./connect.ts";
 import { offLoopWorkersRunning, offLoopWorkersStarted } from "./offloop.ts";
-import { kyselyStore, migrateDatabase } from "./store.ts";
+import { kyselyStore, migrateDatabase, repositoriesOn } from "./store.ts";
 
 // The SQLite read path off the event loop (offloop.ts): a worker thread's read-only connection on the same
 // file answers compiled Kysely queries with the rows the main connection would give.
@@ -91,6 +91,16 @@ describe("reads off the event loop on SQLite", () => {
     await expect(conn.readOffLoop(conn.db.insertInto("Counter").values({ name: "x", value: 1 }).compile())).rejects.toMatchObject({ code: "ACCORD_OFFLOOP_WRITE" });
     expect((await conn.db.selectFrom("Counter").selectAll().where("name", "=", "x").execute()).length).toBe(0);
     expect((await conn.readOffLoop<{ one: number }>(sql`SELECT 1 AS one`.compile(conn.db))).rows).toEqual([{ one: 1 }]);
+  });
+
+  it("answers the digest's facts on the worker, the same facts as on the main connection", async () => {
+    const store = kyselyStore(conn);
+    await store.customers.upsertMany([{ ref: "C1", name: "Acme" }]);
+    const query = { timezone: "Europe/Paris", now: new Date().toISOString(), since: null, ownerLimit: 10, oldestLimit: 5 };
+    const started = offLoopWorkersStarted();
+    const off = await store.digest.facts(query);
+    expect(offLoopWorkersStarted() - started).toBe(1);
+    expect(off).toEqual(await repositoriesOn(conn.db, conn.dialect).digest.facts(query));
   });
 
   it("ends its worker when the store closes, also with a query running", async () => {
