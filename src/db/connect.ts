@@ -21,6 +21,7 @@ import { parse as parsePgUrl } from "pg-connection-string";
 import { joinCheckpointer } from "./checkpointer.ts";
 import { dialects, type Dialect, type DialectName } from "./dialect.ts";
 import type { Database } from "./schema.ts";
+import { canReadOffLoop, OffLoopReader } from "./offloop.ts";
 import { openSqlite } from "./sqlite.ts";
 import { runOn, SqliteSession, type SessionToken, type SqliteSessionOptions } from "./sqliteDriver.ts";
 
@@ -66,6 +67,13 @@ export interface Connection {
   readonly db: Kysely<Database>;
   /** One transaction: `fn`'s queries through `trx`, committed when it resolves, rolled back when it throws. */
   transaction<T>(fn: (trx: Kysely<Database>) => Promise<T>): Promise<T>;
+  /**
+   * One compiled read query off the event loop: SQLite on a worker thread's read-only connection
+   * (offloop.ts; in-memory databases on the main connection), PostgreSQL on the pool (pg is async).
+   */
+  readOffLoop<R>(q: CompiledQuery): Promise<QueryResult<R>>;
+  /** Kysely whose every query goes through `readOffLoop` (read-only on SQLite: the digest's facts). */
+  readonly offLoopDb: Kysely<Database>;
   close(): Promise<void>;
 }
 
@@ -181,6 +189,7 @@ export function connect(target: DatabaseTarget, opts: DatabaseOptions = {}): Con
     const session = new SqliteSession(raw, { ...(opts.lockTimeoutMs ? { lockTimeoutMs: opts.lockTimeoutMs } : {}), ...(opts.onQuery ? { onQuery: opts.onQuery } : {}) });
     // top level: a fresh token per query, so it waits for any open transaction
     const db = kyselyOver("sqlite", (q) => runOn(session, {}, q));
+    const offLoop = canReadOffLoop(target.file) ? new OffLoopReader(target.file) : null;
     let closed: Promise<void> | null = null;
     return {
       target,
@@ -199,8 +208,11 @@ export function connect(target: DatabaseTarget, opts: DatabaseOptions = {}): Con
         session.end(token, "COMMIT");
         return result;
       },
+      readOffLoop: <R>(q: CompiledQuery) => (offLoop ? offLoop.run<R>(q) : (runOn(session, {}, q) as Promise<QueryResult<R>>)),
+      offLoopDb: offLoop ? kyselyOver("sqlite", (q) => offLoop.run(q)) : db,
       close: () =>
         (closed ??= (async () => {
+          await offLoop?.close();
           await session.closeWhenIdle();
           await leaveCheckpointer();
         })()),
@@ -233,6 +245,8 @@ export function connect(target: DatabaseTarget, opts: DatabaseOptions = {}): Con
         client.release(broken);
       }
     },
+    readOffLoop: <R>(q: CompiledQuery) => pgPoolRun(pool)(q) as Promise<QueryResult<R>>,
+    offLoopDb: db,
     close: () => (closed ??= pool.end()),
   };
 }

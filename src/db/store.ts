@@ -1581,6 +1581,9 @@ export function kyselyStore(conn: Connection): Store {
         : fn;
     }
   }
+  // the digest's facts (aggregations over every open dispute) read off the event loop: a worker thread's
+  // read-only connection on SQLite (offloop.ts), the pool on PostgreSQL. Only this read path; writes never.
+  top["digest"]!["facts"] = (repositoriesOn(conn.offLoopDb, dialect) as unknown as Record<string, Record<string, (...a: unknown[]) => Promise<unknown>>>)["digest"]!["facts"]!;
   return {
     ...(top as unknown as Repos),
     dialect: dialect.name,

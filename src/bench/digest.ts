@@ -1,0 +1,346 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { performance } from "node:perf_hooks";
+import { pipeline } from "node:stream/promises";
+import { parseArgs } from "node:util";
+import { sql } from "kysely";
+import pg from "pg";
+import { from as copyFrom } from "pg-copy-streams";
+import { ensureDefaultReasons } from "../app/reasons.ts";
+import { connect, type Connection, type DatabaseTarget } from "../db/connect.ts";
+import { toSqliteParam } from "../db/dialect.ts";
+import { createDatabase, startPostgresServer, type PostgresServer } from "../db/postgresServer.ts";
+import { openSqlite } from "../db/sqlite.ts";
+import { kyselyStore, migrateDatabase } from "../db/store.ts";
+import { customerSearchKey } from "../domain/search.ts";
+import { renderChartPng, type DigestChartCell } from "../views/digestChart.ts";
+import type { AgeBucket } from "../views/digestChartText.ts";
+
+// `npm run bench:digest [-- --db sqlite|postgres|all --disputes 100000 --items 1000000 --n 30 --warmup 5]`
+// The daily digest at scale (issue 11, goal ≤ 150 ms a digest on each backend, chart included). Builds, in a
+// temporary directory (SQLite) or a fresh database (embedded PostgreSQL, or TEST_DATABASE_URL's server):
+// `disputes` open disputes over `items` items (20,000 customers in EUR, USD and GBP; 500 owners under 25
+// managers; every reason; one in four overdue with a follow-up row; the older ones past their SLA; plus one
+// resolved dispute for five open ones, a third of them closed in the last days). Then, per backend, after
+// `warmup` runs, `n` runs of: the digest's facts (store.digest.facts, on SQLite off the event loop through
+// Connection.offLoopDb), the chart's aggregation alone (for reference), the chart's PNG, and one whole digest
+// (facts + PNG); the ratio to the goal; the baseline is a bare `SELECT count(*)` of the open disputes by the same path.
+
+const { values } = parseArgs({
+  options: {
+    db: { type: "string", default: "all" },
+    disputes: { type: "string", default: "100000" },
+    items: { type: "string", default: "1000000" },
+    n: { type: "string", default: "30" },
+    warmup: { type: "string", default: "5" },
+  },
+});
+const DISPUTES = Number(values.disputes);
+const ITEMS = Number(values.items);
+const N = Number(values.n);
+const WARMUP = Number(values.warmup);
+const DB = values.db;
+const CUSTOMERS = 20_000;
+const PER_CUSTOMER = Math.floor(ITEMS / CUSTOMERS);
+/** items of one open dispute: the first OPEN_ITEMS of a run of ten (the tenth is a credit note) */
+const OPEN_ITEMS = 5;
+const SLOTS = Math.floor(PER_CUSTOMER / 10);
+if (![DISPUTES, ITEMS, N].every((v) => Number.isSafeInteger(v) && v > 0) || !Number.isSafeInteger(WARMUP) || WARMUP < 0 || (DB !== "sqlite" && DB !== "postgres" && DB !== "all") || DISPUTES > CUSTOMERS * SLOTS) {
+  console.error(`usage: npm run bench:digest -- [--db sqlite|postgres|all] [--disputes N ≤ items/10] [--items N ≥ 200000] [--n runs] [--warmup runs]`);
+  process.exit(2);
+}
+const GOAL_MS = 150;
+
+const OWNERS = 500;
+const MANAGERS = 25;
+const CONTROLLERS = 10;
+const ownerEmail = (o: number) => `owner${o}@acme.test`;
+const managerEmail = (m: number) => `manager${m}@acme.test`;
+const controllerEmail = (c: number) => `controller${c}@acme.test`;
+const CURRENCIES = ["EUR", "EUR", "EUR", "EUR", "EUR", "EUR", "EUR", "USD", "USD", "GBP"] as const;
+const currencyOf = (c: number) => CURRENCIES[c % CURRENCIES.length]!;
+const DAY = 86_400_000;
+const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+type Value = string | number | Date | null;
+interface Sink {
+  table(name: string, columns: string[], rows: Iterable<Value[]>): Promise<void>;
+}
+
+/** Customer c (1..CUSTOMERS) has items (c-1)*PER+1..; open dispute k is on customer k mod CUSTOMERS, run k div CUSTOMERS of ten items. */
+async function build(sink: Sink, reasons: { id: number; slaDays: number }[], now: number): Promise<void> {
+  const t = (ms: number) => new Date(ms);
+  await sink.table(
+    "Person",
+    ["email", "name", "role", "managerEmail", "locale", "timezone", "notifyOpenerUpdates", "createdAt", "updatedAt"],
+    [
+      ...Array.from({ length: MANAGERS }, (_, m): Value[] => [managerEmail(m), `Manager ${m}`, "manager", null, m % 3 ? "fr" : "en", "Europe/Paris", 1, t(now), t(now)]),
+      ...Array.from({ length: CONTROLLERS }, (_, c): Value[] => [controllerEmail(c), `Controller ${c}`, "controller", managerEmail(c % MANAGERS), "fr", "Europe/Paris", 1, t(now), t(now)]),
+      ...Array.from({ length: OWNERS }, (_, o): Value[] => [ownerEmail(o), `Owner ${o}`, "sales", managerEmail(o % MANAGERS), "fr", "Europe/Paris", 1, t(now), t(now)]),
+    ],
+  );
+  await sink.table(
+    "Customer",
+    ["id", "ref", "name", "currency", "salesRepEmail", "controllerEmail", "searchKey", "createdAt", "updatedAt"],
+    (function* () {
+      for (let c = 1; c <= CUSTOMERS; c++) {
+        const ref = `C${String(c).padStart(6, "0")}`;
+        const name = `Client ${c} SARL`;
+        yield [c, ref, name, currencyOf(c), ownerEmail(c % OWNERS), controllerEmail(c % CONTROLLERS), customerSearchKey({ ref, name }), t(now), t(now)];
+      }
+    })(),
+  );
+  const itemId = (c: number, i: number) => (c - 1) * PER_CUSTOMER + i + 1;
+  const amountOf = (id: number) => 10_000 + (id % 97) * 1_000;
+  await sink.table(
+    "Item",
+    ["id", "customerId", "ref", "kind", "issuedOn", "dueOn", "amount", "openAmount", "currency", "dunningLevel", "createdAt", "updatedAt"],
+    (function* () {
+      for (let c = 1; c <= CUSTOMERS; c++) {
+        for (let i = 0; i < PER_CUSTOMER; i++) {
+          const id = itemId(c, i);
+          const due = now - ((id % 120) + 1) * DAY;
+          const credit = i % 10 === 9;
+          const amount = credit ? -5_000 : amountOf(id);
+          yield [id, c, `${credit ? "AV" : "F"}-${id}`, credit ? "credit_note" : "invoice", isoDay(due - 30 * DAY), isoDay(due), amount, amount, currencyOf(c), "none", t(now), t(now)];
+        }
+      }
+    })(),
+  );
+  const RESOLVED = Math.floor(DISPUTES / 5);
+  const span = 365 * DAY;
+  // k < DISPUTES: open; DISPUTES ≤ k < DISPUTES + RESOLVED: resolved, on items 5..6 of the customer's first run
+  const dispute = (k: number) => {
+    const open = k < DISPUTES;
+    const j = open ? k : k - DISPUTES;
+    const c = (j % CUSTOMERS) + 1;
+    const run = open ? Math.floor(j / CUSTOMERS) : 0;
+    const items = open ? Array.from({ length: OPEN_ITEMS }, (_, i) => itemId(c, run * 10 + i)) : [itemId(c, 5), itemId(c, 6)];
+    const reasonIx = (k * 7) % reasons.length;
+    const openedAt = now - span + Math.floor(((j * 7919) % DISPUTES) * (span / DISPUTES));
+    return { id: k + 1, c, open, items, reason: reasons[reasonIx]!, openedAt, overdue: open && k % 4 === 0, closedAt: open ? null : j % 3 === 0 ? now - (j % 5) * DAY : openedAt + 20 * DAY };
+  };
+  const ALL = DISPUTES + RESOLVED;
+  const PRIORITIES = ["low", "normal", "normal", "high", "urgent"];
+  await sink.table(
+    "Dispute",
+    ["id", "number", "customerId", "scope", "reasonId", "priority", "status", "statement", "ownerEmail", "openedByEmail", "followUpOn", "slaDueOn", "currency", "outcome", "closedAt", "closedByEmail", "version", "openedAt", "updatedAt"],
+    (function* () {
+      for (let k = 0; k < ALL; k++) {
+        const d = dispute(k);
+        const followUp = d.overdue ? now - ((k % 20) + 1) * DAY : now + ((k % 10) + 1) * DAY;
+        yield [
+          d.id, `D-${new Date(d.openedAt).getUTCFullYear()}-${String(d.id).padStart(6, "0")}`, d.c, "items", d.reason.id, PRIORITIES[k % PRIORITIES.length]!, d.open ? "open" : "resolved",
+          `Le client conteste la facture F-${d.items[0]} : prix non conforme au devis n°${k}.`, ownerEmail((k * 13) % OWNERS), controllerEmail(k % CONTROLLERS),
+          d.open ? isoDay(followUp) : null, isoDay(d.openedAt + d.reason.slaDays * DAY), currencyOf(d.c), d.open ? null : "credit_note",
+          d.closedAt === null ? null : t(d.closedAt), d.open ? null : controllerEmail(k % CONTROLLERS), d.open ? 1 : 2, t(d.openedAt), t(d.closedAt ?? d.openedAt),
+        ];
+      }
+    })(),
+  );
+  await sink.table(
+    "DisputeItem",
+    ["disputeId", "itemId", "amount"],
+    (function* () {
+      for (let k = 0; k < ALL; k++) {
+        const d = dispute(k);
+        // a partial dispute on every third item of a dispute
+        for (const [n, item] of d.items.entries()) yield [d.id, item, n % 3 === 2 ? Math.floor(amountOf(item) / 2) : amountOf(item)];
+      }
+    })(),
+  );
+  await sink.table(
+    "Hold",
+    ["itemId", "disputeId", "amount", "kind", "since"],
+    (function* () {
+      for (let k = 0; k < DISPUTES; k++) {
+        const d = dispute(k);
+        // one reason in four does not hold dunning: no hold rows for its disputes
+        if (d.reason.id % 4 === 0) continue;
+        for (const [n, item] of d.items.entries()) yield [item, d.id, n % 3 === 2 ? Math.floor(amountOf(item) / 2) : amountOf(item), "dispute", t(d.openedAt)];
+      }
+    })(),
+  );
+  await sink.table(
+    "FollowUp",
+    ["disputeId", "firstMissedOn", "unanswered", "lastReminderAt", "updatedAt"],
+    (function* () {
+      for (let k = 0; k < DISPUTES; k += 4) {
+        const d = dispute(k);
+        const missed = now - ((k % 20) + 1) * DAY;
+        yield [d.id, isoDay(missed), k % 6, t(now - DAY), t(now - DAY)];
+      }
+    })(),
+  );
+}
+
+function sqliteSink(file: string): Sink & { close(): void } {
+  const db = openSqlite(file);
+  db.pragma("synchronous = OFF");
+  return {
+    async table(name, columns, rows) {
+      const insert = db.prepare(`INSERT INTO "${name}" (${columns.map((c) => `"${c}"`).join(", ")}) VALUES (${columns.map(() => "?").join(", ")})`);
+      db.transaction(() => {
+        for (const r of rows) insert.run(r.map(toSqliteParam) as unknown[]);
+      })();
+    },
+    close: () => {
+      db.exec("ANALYZE");
+      db.close();
+    },
+  };
+}
+
+function postgresSink(client: pg.Client): Sink {
+  const cell = (v: Value) => (v === null ? "" : typeof v === "number" ? String(v) : v instanceof Date ? v.toISOString() : `"${v.replace(/"/g, '""')}"`);
+  return {
+    async table(name, columns, rows) {
+      const copy = client.query(copyFrom(`COPY "${name}" (${columns.map((c) => `"${c}"`).join(", ")}) FROM STDIN WITH (FORMAT csv)`));
+      async function* lines() {
+        let chunk = "";
+        for (const r of rows) {
+          chunk += r.map((v, i) => (columns[i] === "notifyOpenerUpdates" ? (v ? "true" : "false") : cell(v))).join(",") + "\n";
+          if (chunk.length > 1 << 20) {
+            yield chunk;
+            chunk = "";
+          }
+        }
+        if (chunk) yield chunk;
+      }
+      await pipeline(lines(), copy);
+      if (columns[0] === "id") await client.query(`SELECT setval(pg_get_serial_sequence('"${name}"', 'id'), (SELECT max(id) FROM "${name}"))`);
+    },
+  };
+}
+
+// ---- the measured queries -----------------------------------------------------------------------
+
+/** The chart's aggregation in SQL: disputed amount of open disputes in one currency, by age bucket (days since opened) and reason. */
+function chartQuery(conn: Connection, currency: string, now: Date) {
+  const d30 = new Date(now.getTime() - 30 * DAY);
+  const d60 = new Date(now.getTime() - 60 * DAY);
+  const d90 = new Date(now.getTime() - 90 * DAY);
+  return conn.db
+    .selectFrom("Dispute as d")
+    .innerJoin("DisputeItem as di", "di.disputeId", "d.id")
+    .innerJoin("Reason as r", "r.id", "d.reasonId")
+    .select([
+      sql<string>`CASE WHEN d."openedAt" >= ${d30} THEN '0-30' WHEN d."openedAt" >= ${d60} THEN '31-60' WHEN d."openedAt" >= ${d90} THEN '61-90' ELSE '90+' END`.as("bucket"),
+      "r.labelFr as reason",
+      "r.sortOrder as sortOrder",
+      sql<number>`sum(di."amount")`.as("amount"),
+    ])
+    .where("d.status", "=", "open")
+    .where("d.currency", "=", currency)
+    .groupBy(["bucket", "r.labelFr", "r.sortOrder"])
+    .orderBy("r.sortOrder")
+    .orderBy("bucket")
+    .compile();
+}
+
+const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+
+async function measure(what: string, fn: () => Promise<unknown>): Promise<{ what: string; p50: number; p95: number }> {
+  for (let i = 0; i < WARMUP; i++) await fn();
+  const times: number[] = [];
+  for (let i = 0; i < N; i++) {
+    const t0 = performance.now();
+    await fn();
+    times.push(performance.now() - t0);
+  }
+  times.sort((a, b) => a - b);
+  return { what, p50: pct(times, 50), p95: pct(times, 95) };
+}
+
+async function benchOne(label: string, target: DatabaseTarget, buildData: (reasons: { id: number; slaDays: number }[], now: number) => Promise<void>): Promise<void> {
+  const now = Date.now();
+  const t0 = performance.now();
+  await migrateDatabase(target);
+  {
+    const store = kyselyStore(connect(target));
+    await ensureDefaultReasons(store.reasons);
+    const reasons = (await store.reasons.list()).map((r) => ({ id: r.id, slaDays: r.slaDays }));
+    await store.close();
+    await buildData(reasons, now);
+  }
+  console.log(`\n${label}: data built in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  const conn = connect(target);
+  try {
+    const count = conn.db.selectFrom("Dispute").select((eb) => eb.fn.countAll<number>().as("n")).where("status", "=", "open").compile();
+    const open = Number((await conn.readOffLoop<{ n: number }>(count)).rows[0]!.n);
+    if (open !== DISPUTES) throw new Error(`${open} open disputes, expected ${DISPUTES}`);
+    const store = kyselyStore(conn);
+    const query = { timezone: "Europe/Paris", now: new Date(now).toISOString(), since: new Date(now - DAY).toISOString(), ownerLimit: 40, oldestLimit: 5 };
+    const facts = () => store.digest.facts(query);
+    const chartOf = (f: Awaited<ReturnType<typeof facts>>): DigestChartCell[] =>
+      f.chart.filter((c) => c.currency === "EUR").map((c) => ({ bucket: c.bucket as AgeBucket, reason: c.labelFr, amount: c.amount }));
+    const sample = await facts();
+    if (sample.open.count !== DISPUTES || chartOf(sample).length === 0 || sample.late.owners.length === 0) throw new Error("the digest's facts do not match the data");
+    const q = chartQuery(conn, "EUR", new Date(now));
+    const cells = chartOf(sample);
+    const rows = [
+      await measure("baseline: SELECT count(*) of open disputes (off the loop)", () => conn.readOffLoop(count)),
+      await measure("digest facts (store.digest.facts, off the loop)", facts),
+      await measure("  (part) chart aggregation alone, EUR", () => conn.readOffLoop(q)),
+      await measure("chart PNG (echarts SVG + resvg)", async () => renderChartPng({ currency: "EUR", cells }, "fr")),
+      await measure("one digest: facts + chart PNG (the goal)", async () => renderChartPng({ currency: "EUR", cells: chartOf(await facts()) }, "fr")),
+    ];
+    const base = rows[0]!.p50;
+    console.log(`${"".padEnd(62)} ${"p50".padStart(9)} ${"p95".padStart(9)} ${"× baseline".padStart(11)} ${"÷ goal".padStart(8)}`);
+    for (const r of rows) {
+      console.log(`${r.what.padEnd(62)} ${r.p50.toFixed(1).padStart(6)} ms ${r.p95.toFixed(1).padStart(6)} ms ${(r.p50 / base).toFixed(1).padStart(10)}× ${(r.p95 / GOAL_MS).toFixed(2).padStart(8)}`);
+    }
+  } finally {
+    await conn.close();
+  }
+}
+
+async function main(): Promise<void> {
+  console.log(`bench:digest: ${DISPUTES.toLocaleString("en")} open disputes (+${Math.floor(DISPUTES / 5).toLocaleString("en")} resolved) over ${(CUSTOMERS * PER_CUSTOMER).toLocaleString("en")} items, ${OWNERS} owners, ${N} runs after ${WARMUP} warm-up; goal ≤ ${GOAL_MS} ms (p95) a digest; Node ${process.version}`);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "accord-bench-digest-"));
+  let server: PostgresServer | null = null;
+  try {
+    if (DB !== "postgres") {
+      const file = path.join(dir, "accord.db");
+      await benchOne("SQLite", { kind: "sqlite", file }, async (reasons, now) => {
+        const sink = sqliteSink(file);
+        try {
+          await build(sink, reasons, now);
+        } finally {
+          sink.close();
+        }
+      });
+    }
+    if (DB !== "sqlite") {
+      server = await startPostgresServer();
+      const db = await createDatabase(server.adminUrl, "bench_digest", { migrate: false });
+      try {
+        await benchOne(`PostgreSQL (${server.embedded ? "embedded server, fsync off" : "TEST_DATABASE_URL"})`, { kind: "postgres", url: db.url }, async (reasons, now) => {
+          const client = new pg.Client({ connectionString: db.url });
+          await client.connect();
+          try {
+            await build(postgresSink(client), reasons, now);
+            await client.query("ANALYZE");
+          } finally {
+            await client.end();
+          }
+        });
+      } finally {
+        await db.drop();
+      }
+    }
+    console.log(`\npeak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
+  } finally {
+    await server?.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
