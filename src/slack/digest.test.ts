@@ -96,6 +96,11 @@ describe("the digest in a Slack channel", () => {
     await h.idle();
     expect(h.fake.posts(dmOf(USERS.sid)).length).toBe(before + 1);
     expect(h.fake.posts(dmOf(USERS.sid)).at(-1)!.text).toContain(`Rappel de Mona Manager\u00a0: merci de faire le point sur le litige ${number}.`);
+    // Reassign from the digest opens the card's reassign form
+    const m2 = h.fake.mark;
+    await h.sim.blockAction(USERS.mona, { action_id: "card.reassign", value: buttonValue(digest.blocks, "card.reassign")! }, { channel: CHANNEL, ts: digest.ts });
+    const opened = await h.fake.waitFor((c) => c.method === "views.open" && c.seq > m2);
+    expect(JSON.stringify(opened.args.view)).toContain(number);
   });
 
   it("the help shows the digest commands to those who may subscribe a channel", async () => {
