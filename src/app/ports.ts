@@ -336,6 +336,67 @@ export interface SlackRows {
   prune(before: Date): Promise<number>;
 }
 
+/** Where the bot can write in Teams (a conversation reference), stored on install and on every message. */
+export interface TeamsConversationRef {
+  conversationId: string;
+  /** personal (a 1:1 chat with the bot), channel (a team's channel) or groupChat */
+  kind: "personal" | "channel" | "groupChat";
+  serviceUrl: string;
+  tenantId: string | null;
+  /** personal chat: the user's Teams id (29:…) and Entra object id */
+  teamsUserId: string | null;
+  aadObjectId: string | null;
+  /** channel: the team and the channel */
+  teamId: string | null;
+  channelId: string | null;
+  updatedAt: Date;
+}
+
+/** Where a dispute card was posted in Teams (the activity to update in place): the twin of PostedCard. */
+export interface PostedTeamsCard {
+  disputeId: number;
+  conversationId: string;
+  activityId: string;
+  kind: "dm" | "channel";
+  /** Whose permissions the copy shows: the person of the personal chat; null for a channel copy. */
+  viewerEmail: string | null;
+  postedAt: Date;
+}
+
+/** What Teams tells about a user, to find the Person: email, then UPN; the aadObjectId once pinned. */
+export interface TeamsIdentity {
+  teamsUserId?: string | null;
+  aadObjectId?: string | null;
+  email?: string | null;
+  upn?: string | null;
+}
+
+/** The Teams adapter's own rows: conversation references, posted card copies, people matching. */
+export interface TeamsRows {
+  /** Records (or refreshes: service URL, tenant, ids) a conversation reference. */
+  putConversation(ref: TeamsConversationRef): Promise<void>;
+  conversation(conversationId: string): Promise<TeamsConversationRef | null>;
+  /** The latest personal chat of a user, by Teams id or Entra object id. */
+  personalConversation(user: { teamsUserId?: string | null; aadObjectId?: string | null }): Promise<TeamsConversationRef | null>;
+  /** The personal chat of the person with this email (through their pinned Teams id / aadObjectId). */
+  personalConversationOf(email: string): Promise<TeamsConversationRef | null>;
+  /** Records a posted copy; a copy already recorded stays as it is. */
+  addCard(card: PostedTeamsCard): Promise<void>;
+  cardsOf(disputeId: number): Promise<PostedTeamsCard[]>;
+  cardAt(conversationId: string, activityId: string): Promise<PostedTeamsCard | null>;
+  removeCard(conversationId: string, activityId: string): Promise<void>;
+  /**
+   * The email of the Person this Teams user is: the pinned aadObjectId or Teams id first, then the email
+   * (case-insensitive), then the UPN (as Person.upn, or as Person.email); null when none matches.
+   */
+  matchPerson(who: TeamsIdentity): Promise<string | null>;
+  /** Pins the Teams ids on the person (teamsUserId, aadObjectId, upn given ones only); false for an unknown email. */
+  pin(email: string, who: TeamsIdentity): Promise<boolean>;
+  /** Where the person last used Accord ("slack" | "teams"); null when never recorded. */
+  lastPlatform(email: string): Promise<"slack" | "teams" | null>;
+  setLastPlatform(email: string, platform: "slack" | "teams"): Promise<void>;
+}
+
 /** Where a dispute's follow-up is at (the reminder job's part; the dispute keeps its followUpOn). */
 export interface FollowUpRecord {
   disputeId: number;
@@ -643,6 +704,7 @@ export interface Repos {
   overview: Overview;
   charts: Charts;
   absences: Absences;
+  teams: TeamsRows;
   digest: Digest;
 }
 

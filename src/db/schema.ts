@@ -19,6 +19,12 @@ export interface PersonTable {
   updatedAt: Date;
   /** the opener of a dispute is told when someone else resolves, withdraws or reassigns it (issue 11) */
   notifyOpenerUpdates: Generated<boolean>;
+  /** Entra ID object id, pinned the first time Teams shows it (issue 13) */
+  aadObjectId: string | null;
+  /** Entra user principal name: matches a Teams user when the email does not */
+  upn: string | null;
+  /** "slack" | "teams": where the person last used Accord */
+  lastPlatform: string | null;
 }
 
 export interface CustomerTable {
@@ -193,6 +199,30 @@ export interface SlackSeenEventTable {
   seenAt: Date;
 }
 
+/** A Teams conversation the bot can write to (a conversation reference): personal chat, channel or group chat. */
+export interface TeamsConversationTable {
+  conversationId: string;
+  kind: string;
+  serviceUrl: string;
+  tenantId: string | null;
+  teamsUserId: string | null;
+  aadObjectId: string | null;
+  teamId: string | null;
+  channelId: string | null;
+  updatedAt: Date;
+}
+
+/** A posted Teams copy of a dispute card (the twin of SlackCard). */
+export interface TeamsCardTable {
+  id: Generated<number>;
+  disputeId: number;
+  conversationId: string;
+  activityId: string;
+  kind: string;
+  viewerEmail: string | null;
+  postedAt: Date;
+}
+
 export interface FollowUpTable {
   id: Generated<number>;
   disputeId: number;
@@ -282,6 +312,8 @@ export interface Database {
   Notice: NoticeTable;
   Chart: ChartTable;
   Absence: AbsenceTable;
+  TeamsConversation: TeamsConversationTable;
+  TeamsCard: TeamsCardTable;
   DigestSubscription: DigestSubscriptionTable;
   DigestRun: DigestRunTable;
 }
@@ -304,6 +336,7 @@ export const COLUMN_KINDS = {
     "FollowUp.lastReminderAt", "FollowUp.updatedAt", "Notice.dueAt", "Notice.createdAt",
     "Chart.createdAt", "Chart.expiresAt",
     "Absence.createdAt",
+    "TeamsConversation.updatedAt", "TeamsCard.postedAt",
     "DigestSubscription.createdAt", "DigestSubscription.updatedAt", "DigestSubscription.coveredUntil", "DigestRun.dueAt", "DigestRun.createdAt",
   ],
   boolean: ["Reason.active", "Reason.holdsDunning", "Person.notifyOpenerUpdates", "DigestSubscription.always"],
@@ -345,7 +378,7 @@ export const TABLES = {
   Person: {
     id: "int default", email: "text", name: "text", role: "text", managerEmail: "text?", locale: "text default",
     timezone: "text default", slackUserId: "text?", teamsUserId: "text?", createdAt: "datetime default", updatedAt: "datetime",
-    notifyOpenerUpdates: "boolean default",
+    notifyOpenerUpdates: "boolean default", aadObjectId: "text?", upn: "text?", lastPlatform: "text?",
   },
   Customer: {
     id: "int default", ref: "text", name: "text", currency: "text default", salesRepEmail: "text?", controllerEmail: "text?",
@@ -386,6 +419,11 @@ export const TABLES = {
   Notice: { id: "int default", disputeId: "int", kind: "text", dueAt: "datetime", outboxId: "text", createdAt: "datetime" },
   Chart: { token: "text", png: "bytes", createdAt: "datetime", expiresAt: "datetime" },
   Absence: { id: "int default", personEmail: "text", fromOn: "text", untilOn: "text", deputyEmail: "text?", createdAt: "datetime" },
+  TeamsConversation: {
+    conversationId: "text", kind: "text", serviceUrl: "text", tenantId: "text?", teamsUserId: "text?", aadObjectId: "text?",
+    teamId: "text?", channelId: "text?", updatedAt: "datetime",
+  },
+  TeamsCard: { id: "int default", disputeId: "int", conversationId: "text", activityId: "text", kind: "text", viewerEmail: "text?", postedAt: "datetime" },
   DigestSubscription: {
     id: "int default", platform: "text default", channelId: "text", filterKey: "text", time: "text", cadence: "text", always: "boolean default",
     reasonCode: "text?", ownerEmail: "text?", locale: "text", createdByEmail: "text", createdAt: "datetime", updatedAt: "datetime", coveredUntil: "datetime?",

@@ -1181,6 +1181,82 @@ describe.each([
     expect(await s.absences.listFor("ann@acme.test")).toEqual([a0]);
   });
 
+  // -- teams (issue 13) --
+
+  it(t("teams: a conversation reference is stored, refreshed in place, and found by user or by person"), async () => {
+    const at = new Date("2026-12-05T10:00:00Z");
+    const ref = {
+      conversationId: "a:1", kind: "personal" as const, serviceUrl: "https://smba.example/emea/", tenantId: "T1",
+      teamsUserId: "29:ann", aadObjectId: "aad-ann", teamId: null, channelId: null, updatedAt: at,
+    };
+    await s.teams.putConversation(ref);
+    await s.teams.putConversation({ conversationId: "19:chan@thread.tacv2", kind: "channel", serviceUrl: "https://smba.example/emea/", tenantId: "T1", teamsUserId: null, aadObjectId: null, teamId: "19:team", channelId: "19:chan@thread.tacv2", updatedAt: at });
+    expect(await s.teams.conversation("a:1")).toEqual(ref);
+    const moved = { ...ref, serviceUrl: "https://smba.example/amer/", updatedAt: later(5) };
+    await s.teams.putConversation(moved);
+    expect(await s.teams.conversation("a:1")).toEqual(moved);
+    expect(await s.teams.conversation("nope")).toBeNull();
+    expect((await s.teams.conversation("19:chan@thread.tacv2"))?.kind).toBe("channel");
+    expect(await s.teams.personalConversation({ teamsUserId: "29:ann" })).toEqual(moved);
+    expect(await s.teams.personalConversation({ aadObjectId: "aad-ann" })).toEqual(moved);
+    expect(await s.teams.personalConversation({ teamsUserId: "29:bob" })).toBeNull();
+    expect(await s.teams.personalConversation({})).toBeNull();
+    // the latest personal chat wins
+    await s.teams.putConversation({ ...ref, conversationId: "a:2", updatedAt: later(9) });
+    expect((await s.teams.personalConversation({ teamsUserId: "29:ann" }))?.conversationId).toBe("a:2");
+    await addPerson(s, "ann@acme.test");
+    expect(await s.teams.personalConversationOf("ann@acme.test")).toBeNull(); // not pinned yet
+    expect(await s.teams.pin("ann@acme.test", { aadObjectId: "aad-ann" })).toBe(true);
+    expect((await s.teams.personalConversationOf("ann@acme.test"))?.conversationId).toBe("a:2");
+    expect(await s.teams.personalConversationOf("nobody@acme.test")).toBeNull();
+  });
+
+  it(t("teams: card copies are recorded once, listed per dispute, found and removed by conversation and activity"), async () => {
+    const { acme, reason, f1 } = await seed(s);
+    const d = await s.disputes.create(disputeOf({ customerId: acme.id, reasonId: reason.id, items: [{ itemId: f1.id, amount: 100_00 }] }));
+    const dm = { disputeId: d.id, conversationId: "a:1", activityId: "act-1", kind: "dm" as const, viewerEmail: "ann@acme.test", postedAt: later(1) };
+    const chan = { disputeId: d.id, conversationId: "19:chan", activityId: "act-2", kind: "channel" as const, viewerEmail: null, postedAt: later(2) };
+    await s.teams.addCard(dm);
+    await s.teams.addCard(chan);
+    await s.teams.addCard({ ...dm, viewerEmail: "bob@acme.test", postedAt: later(3) }); // already recorded: stays
+    expect(await s.teams.cardsOf(d.id)).toEqual([dm, chan]);
+    expect(await s.teams.cardAt("a:1", "act-1")).toEqual(dm);
+    expect(await s.teams.cardAt("a:1", "act-2")).toBeNull();
+    expect(await s.slack.cardsOf(d.id)).toEqual([]); // the Slack copies are other rows
+    await s.teams.removeCard("a:1", "act-1");
+    expect(await s.teams.cardsOf(d.id)).toEqual([chan]);
+  });
+
+  it(t("teams: a person is matched by pinned id, then email (any case), then UPN; pinning and the last platform"), async () => {
+    await addPerson(s, "ann@acme.test");
+    await addPerson(s, "bob@acme.test");
+    expect(await s.teams.matchPerson({ email: "Ann@ACME.test" })).toBe("ann@acme.test");
+    expect(await s.teams.matchPerson({ upn: "BOB@acme.test" })).toBe("bob@acme.test"); // a UPN that is the email
+    expect(await s.teams.matchPerson({ email: "x@other.test", upn: "y@other.test", aadObjectId: "aad-x" })).toBeNull();
+    expect(await s.teams.matchPerson({})).toBeNull();
+    // a UPN unlike the email, pinned: matches from then on
+    expect(await s.teams.pin("bob@acme.test", { upn: "b.smith@acme.onmicrosoft.com" })).toBe(true);
+    expect(await s.teams.matchPerson({ upn: "B.Smith@acme.onmicrosoft.com" })).toBe("bob@acme.test");
+    // the pinned aadObjectId wins over an email that names someone else
+    expect(await s.teams.pin("ann@acme.test", { teamsUserId: "29:ann", aadObjectId: "aad-ann" })).toBe(true);
+    expect(await s.teams.matchPerson({ aadObjectId: "aad-ann", email: "bob@acme.test" })).toBe("ann@acme.test");
+    expect(await s.teams.matchPerson({ teamsUserId: "29:ann" })).toBe("ann@acme.test");
+    expect(await s.teams.pin("nobody@acme.test", { aadObjectId: "aad-z" })).toBe(false);
+    expect(await s.teams.pin("ann@acme.test", {})).toBe(true);
+    // pinning keeps the ids not given
+    await s.teams.pin("ann@acme.test", { upn: "ann@acme.onmicrosoft.com" });
+    expect(await s.teams.matchPerson({ aadObjectId: "aad-ann" })).toBe("ann@acme.test");
+    // one aadObjectId is one person
+    await expect(s.teams.pin("bob@acme.test", { aadObjectId: "aad-ann" })).rejects.toThrow();
+    expect(await s.teams.lastPlatform("ann@acme.test")).toBeNull();
+    await s.teams.setLastPlatform("ann@acme.test", "teams");
+    expect(await s.teams.lastPlatform("ann@acme.test")).toBe("teams");
+    await s.teams.setLastPlatform("ann@acme.test", "slack");
+    expect(await s.teams.lastPlatform("ann@acme.test")).toBe("slack");
+    expect(await s.teams.lastPlatform("nobody@acme.test")).toBeNull();
+    expect((await s.people.byEmail("ann@acme.test"))?.teamsUserId).toBe("29:ann");
+  });
+
   // -- overview (manager view, digest) --
 
   /** Ann manages rep and sam; zoe is someone else's. Disputes in EUR and USD, one overdue, one customer-level. */

@@ -12,6 +12,8 @@ import type {
   OutboxChannel,
   OutboxMessage,
   PostedCard,
+  PostedTeamsCard,
+  TeamsConversationRef,
   Repos,
   Store,
   StoredResponse,
@@ -62,6 +64,7 @@ const WRITES: { [K in keyof Repos]: readonly (keyof Repos[K])[] } = {
   digest: ["subscribe", "unsubscribe", "addRun", "cover"],
   charts: ["put", "deleteExpired"],
   absences: ["add", "remove"],
+  teams: ["putConversation", "addCard", "removeCard", "pin", "setLastPlatform"],
 };
 
 /**
@@ -208,6 +211,20 @@ const toCard = (r: Row<"SlackCard">): PostedCard => ({
   kind: r.kind === "channel" ? "channel" : "dm",
   viewerEmail: r.viewerEmail,
   postedAt: r.postedAt,
+});
+
+const toTeamsCard = (r: Row<"TeamsCard">): PostedTeamsCard => ({
+  disputeId: r.disputeId,
+  conversationId: r.conversationId,
+  activityId: r.activityId,
+  kind: r.kind === "channel" ? "channel" : "dm",
+  viewerEmail: r.viewerEmail,
+  postedAt: r.postedAt,
+});
+
+const toConversation = (r: Row<"TeamsConversation">): TeamsConversationRef => ({
+  ...r,
+  kind: r.kind === "channel" ? "channel" : r.kind === "groupChat" ? "groupChat" : "personal",
 });
 
 /** Only the keys whose value is given (not undefined): upserts keep the stored value of the others. */
@@ -1102,6 +1119,93 @@ export function repositoriesOn(db: Executor, dialect: Dialect): Repos {
         let q = db.selectFrom("Absence").selectAll().where("fromOn", "<=", on).where("untilOn", ">=", on);
         if (personEmails) q = q.where("personEmail", "in", [...personEmails]);
         return (await q.orderBy("personEmail").orderBy("id").execute()).map(toAbsence);
+      },
+    },
+
+    teams: {
+      async putConversation(ref) {
+        const v = {
+          kind: ref.kind, serviceUrl: ref.serviceUrl, tenantId: ref.tenantId, teamsUserId: ref.teamsUserId, aadObjectId: ref.aadObjectId,
+          teamId: ref.teamId, channelId: ref.channelId, updatedAt: ref.updatedAt,
+        };
+        await db
+          .insertInto("TeamsConversation")
+          .values({ conversationId: ref.conversationId, ...v })
+          .onConflict((oc) => oc.column("conversationId").doUpdateSet(v))
+          .execute();
+      },
+      async conversation(conversationId) {
+        const r = await db.selectFrom("TeamsConversation").selectAll().where("conversationId", "=", conversationId).executeTakeFirst();
+        return r ? toConversation(r) : null;
+      },
+      async personalConversation(user) {
+        const ors: ["teamsUserId" | "aadObjectId", string][] = [];
+        if (user.teamsUserId) ors.push(["teamsUserId", user.teamsUserId]);
+        if (user.aadObjectId) ors.push(["aadObjectId", user.aadObjectId]);
+        if (!ors.length) return null;
+        const r = await db
+          .selectFrom("TeamsConversation")
+          .selectAll()
+          .where("kind", "=", "personal")
+          .where((eb) => eb.or(ors.map(([c, v]) => eb(c, "=", v))))
+          .orderBy("updatedAt", "desc")
+          .orderBy("conversationId")
+          .executeTakeFirst();
+        return r ? toConversation(r) : null;
+      },
+      async personalConversationOf(email) {
+        const p = await db.selectFrom("Person").select(["teamsUserId", "aadObjectId"]).where("email", "=", email).executeTakeFirst();
+        return p ? this.personalConversation(p) : null;
+      },
+      async addCard(card) {
+        // a copy already recorded stays as it is
+        await db
+          .insertInto("TeamsCard")
+          .values({ disputeId: card.disputeId, conversationId: card.conversationId, activityId: card.activityId, kind: card.kind, viewerEmail: card.viewerEmail ?? null, postedAt: card.postedAt })
+          .onConflict((oc) => oc.columns(["conversationId", "activityId"]).doNothing())
+          .execute();
+      },
+      async cardsOf(disputeId) {
+        return (await db.selectFrom("TeamsCard").selectAll().where("disputeId", "=", disputeId).orderBy("id").execute()).map(toTeamsCard);
+      },
+      async cardAt(conversationId, activityId) {
+        const r = await db.selectFrom("TeamsCard").selectAll().where("conversationId", "=", conversationId).where("activityId", "=", activityId).executeTakeFirst();
+        return r ? toTeamsCard(r) : null;
+      },
+      async removeCard(conversationId, activityId) {
+        await db.deleteFrom("TeamsCard").where("conversationId", "=", conversationId).where("activityId", "=", activityId).execute();
+      },
+      async matchPerson(who) {
+        const one = async (col: "aadObjectId" | "teamsUserId" | "email" | "upn", value: string | null | undefined, lower = false) => {
+          if (!value) return null;
+          const r = await db
+            .selectFrom("Person")
+            .select("email")
+            .where((eb) => (lower ? eb(eb.fn("lower", [col]), "=", value.toLowerCase()) : eb(col, "=", value)))
+            .orderBy("id")
+            .executeTakeFirst();
+          return r?.email ?? null;
+        };
+        return (
+          (await one("aadObjectId", who.aadObjectId)) ??
+          (await one("teamsUserId", who.teamsUserId)) ??
+          (await one("email", who.email, true)) ??
+          (await one("upn", who.upn, true)) ??
+          (await one("email", who.upn, true))
+        );
+      },
+      async pin(email, who) {
+        const set = given({ teamsUserId: who.teamsUserId ?? undefined, aadObjectId: who.aadObjectId ?? undefined, upn: who.upn ?? undefined });
+        if (!Object.keys(set).length) return (await db.selectFrom("Person").select("id").where("email", "=", email).executeTakeFirst()) !== undefined;
+        const r = await db.updateTable("Person").set(set).where("email", "=", email).executeTakeFirst();
+        return Number(r.numUpdatedRows) > 0;
+      },
+      async lastPlatform(email) {
+        const r = await db.selectFrom("Person").select("lastPlatform").where("email", "=", email).executeTakeFirst();
+        return r?.lastPlatform === "slack" || r?.lastPlatform === "teams" ? r.lastPlatform : null;
+      },
+      async setLastPlatform(email, platform) {
+        await db.updateTable("Person").set({ lastPlatform: platform }).where("email", "=", email).where((eb) => eb.or([eb("lastPlatform", "is", null), eb("lastPlatform", "!=", platform)])).execute();
       },
     },
 

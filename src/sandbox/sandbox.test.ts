@@ -241,15 +241,16 @@ describe("the sandbox story, in a browser", () => {
     await noUnknownBlocks();
     await modal().locator(".bk-modal-close").click();
     await modal().waitFor({ state: "detached" });
-    // /dispute list answers privately; its buttons open a card, privately too
+    // /dispute list answers privately; a row's menu (Ouvrir, Envoyer un rappel: the controller owns none) opens a card, privately too
     await page.click("#tab-messages");
     await page.fill("#composer-input", "/dispute list all");
     await page.press("#composer-input", "Enter");
-    const list = page.locator("article.msg.ephemeral").filter({ has: page.locator('[data-action-id="list.show"]') }).last();
+    const list = page.locator("article.msg.ephemeral").filter({ has: page.locator('[data-action-id="list.menu"]') }).last();
     await list.waitFor();
-    const row = list.locator("[data-block-type=section]").filter({ has: page.locator('[data-action-id="list.show"]') }).first();
+    const row = list.locator("[data-block-type=section]").filter({ has: page.locator('[data-action-id="list.menu"]') }).first();
     const shown = /D-\d{4}-\d{4}/.exec(await row.innerText())![0];
-    await row.locator('[data-action-id="list.show"] button').click();
+    await row.locator('[data-action-id="list.menu"] .bk-overflow').click();
+    await row.locator("[role=menuitem]", { hasText: "Ouvrir" }).click();
     await page.locator("article.msg.ephemeral", { hasText: shown }).filter({ has: page.locator('[data-action-id="card.comment"]') }).last().waitFor();
     await noUnknownBlocks();
     expect(browser.errors).toEqual([]);

@@ -56,6 +56,7 @@ function renderedActionIds(): Set<string> {
   add(homeView(buildHome(mineOf(2), admin, "en", { maxCards: 5, admin: { reasons, templates: DEFAULT_SETTINGS.noticeTemplate, placeholders: NOTICE_PLACEHOLDERS } })).blocks);
   add(homeView({ ...buildHome(mineOf(0), admin, "en", { maxCards: 5 }), openerUpdates: { title: "t", text: "x", button: { label: "Stop telling me", value: "off" } } }).blocks);
   add(listMessage(buildDisputeList([open], admin, "en", { today, max: 5 })).blocks);
+  add(listMessage(buildDisputeList([open], personOf(open.dispute.ownerEmail, { role: "sales" }), "en", { today, max: 5 })).blocks);
   add(listMessage(buildCustomerChoice([customer], "en"), ACTION_IDS.customerPick).blocks);
   const defaults = { today, customer, reason: reasons[0]!, ownerEmail: null, followUpOn: null, slaDueOn: null, priority: "normal" as const };
   add(formModal(newDisputeForm({ scope: "items", customer, selected: [], reasons, defaults }, "en")).blocks);
@@ -103,6 +104,7 @@ describe("every declared entry point is handled", () => {
       ACTION_IDS.formButton("preview"),
       ...["tomorrow", "in3days", "nextMonday", "date"].map(ACTION_IDS.snooze),
       ACTION_IDS.homeOpenerUpdates,
+      ACTION_IDS.listMenu,
     ];
     for (const id of expected) expect(ids, id).toContain(id);
     const view = { id: "V1", type: "modal", callback_id: "form.new", private_metadata: JSON.stringify({ m: "new", scope: "items", c: "C001" }), blocks: [], hash: "h", state: { values: {} } };

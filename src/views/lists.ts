@@ -5,6 +5,8 @@ import type { Locale, Person, Reason } from "../domain/types.ts";
 import { encodeAction } from "./actions.ts";
 import { buildDisputeCard, reasonLabel, type DisputeCardView, type PersonRef } from "./disputeCard.ts";
 import { t } from "./i18n.ts";
+import { can } from "../domain/permissions.ts";
+import { NUDGE_TEXT } from "./nudgeText.ts";
 import type { TeamSectionView } from "./teamView.ts";
 
 // Lists (the /dispute list answer) and App Home as platform-neutral view models.
@@ -12,7 +14,11 @@ import type { TeamSectionView } from "./teamView.ts";
 export interface DisputeListView {
   title: string;
   empty: string | null;
-  rows: { disputeId: number; text: string; overdue: boolean; button: { label: string; value: string } }[];
+  rows: {
+    disputeId: number; text: string; overdue: boolean; button: { label: string; value: string };
+    /** the viewer may nudge this row's owner (issue 11): Open and Nudge in the row's menu */
+    nudge?: { label: string; value: string };
+  }[];
   more: string | null;
 }
 
@@ -20,7 +26,12 @@ export function buildDisputeList(list: DisputeDetails[], viewer: Person, locale:
   const m = t(locale);
   const rows = list.slice(0, opts.max).map((x) => {
     const card = buildDisputeCard(x, viewer, locale, { today: opts.today, readOnly: true, ...(opts.people ? { people: opts.people } : {}) });
-    return { disputeId: x.dispute.id, text: card.summary, overdue: card.overdue, button: { label: m.list.open, value: encodeAction({ t: "show", d: x.dispute.id }) } };
+    const d = x.dispute;
+    const mayNudge = d.status === "open" && viewer.email !== d.ownerEmail && can(viewer, "nudge", d, x.customer);
+    return {
+      disputeId: d.id, text: card.summary, overdue: card.overdue, button: { label: m.list.open, value: encodeAction({ t: "show", d: d.id }) },
+      ...(mayNudge ? { nudge: { label: NUDGE_TEXT[locale].button, value: encodeAction({ t: "nudge", d: d.id }) } } : {}),
+    };
   });
   return {
     title: m.list.title(list.length),

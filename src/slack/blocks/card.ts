@@ -78,7 +78,10 @@ export function listMessage(list: DisputeListView, actionId: string = ACTION_IDS
     blocks.push({
       type: "section",
       text: mrkdwn(escClip(`${r.overdue ? "⚠ " : ""}${r.text}`, LIMITS.sectionText)),
-      accessory: { type: "button", action_id: actionId, text: plain(r.button.label, LIMITS.buttonText), value: r.button.value },
+      // a row whose owner the viewer may nudge: one menu (Open, Nudge), a section having room for one accessory
+      accessory: r.nudge
+        ? { type: "overflow", action_id: ACTION_IDS.listMenu, options: [r.button, r.nudge].map((o) => ({ text: plain(o.label, LIMITS.optionText), value: o.value })) }
+        : { type: "button", action_id: actionId, text: plain(r.button.label, LIMITS.buttonText), value: r.button.value },
     });
   }
   const more = list.more ?? (list.rows.length > rows.length ? `+${list.rows.length - rows.length}` : null);

@@ -66,6 +66,8 @@ export const ACTION_IDS = {
   nudge: "dispute.nudge",
   /** App Home: turn the opener's notices off (value "off") or on (value "on") */
   homeOpenerUpdates: "home.opener_updates",
+  /** a list row's menu (Open, Nudge) when the viewer may nudge its owner: the option values say which */
+  listMenu: "list.menu",
 } as const;
 /** Modal callback ids: one per kind of form (the form metadata says which). */
 export const CALLBACK_IDS = ["form.new", "form.card", "form.reason", "form.template", "form.info"] as const;

@@ -77,6 +77,12 @@ export class FakeSlack extends EventEmitter {
    */
   limits: { channelPerSec: number; workspacePerSec: number } | null = null;
   limited = 0;
+  /**
+   * A workspace-wide burst of 429s (the benches): until `until` (performance.now()), every call is answered
+   * 429 with the Retry-After left, counted in `limited`; `servedMs` sums the pauses served.
+   */
+  private burstUntil = 0;
+  burstServedMs = 0;
   private windows = new Map<string, number[]>();
   private scripts = new Map<string, FakeReply[]>();
   private server: http.Server;
@@ -117,6 +123,12 @@ export class FakeSlack extends EventEmitter {
   /** The next calls of `method` get these replies, in order, before the normal answers resume. */
   script(method: string, ...replies: FakeReply[]): void {
     this.scripts.set(method, [...(this.scripts.get(method) ?? []), ...replies]);
+  }
+
+  /** From now on, every call gets a 429 for `seconds` (Retry-After: what is left of it), as Slack does in a burst. */
+  rateLimitBurst(seconds: number): void {
+    this.burstUntil = performance.now() + seconds * 1000;
+    this.burstServedMs += seconds * 1000;
   }
 
   callsOf(method: string): FakeCall[] {
@@ -228,6 +240,11 @@ export class FakeSlack extends EventEmitter {
     const args = parseArgs(raw, String(req.headers["content-type"] ?? ""));
     const token = /^Bearer\s+(.+)$/i.exec(String(req.headers.authorization ?? ""))?.[1] ?? (typeof args.token === "string" ? args.token : null);
     this.record(method, args, token);
+    const left = this.burstUntil - performance.now();
+    if (left > 0) {
+      this.limited++;
+      return send(429, { ok: false, error: "ratelimited" }, { "retry-after": String(Math.ceil(left / 1000)) });
+    }
     if (this.limits && this.overLimit(method, args)) {
       this.limited++;
       return send(429, { ok: false, error: "ratelimited" }, { "retry-after": "1" });

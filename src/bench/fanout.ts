@@ -1,0 +1,139 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import pino from "pino";
+import { openDispute } from "../app/openDispute.ts";
+import { loadConfig } from "../config.ts";
+import { startAccord, type Accord } from "../server.ts";
+import { FakeSlack } from "../slack/standin/fakeSlack.ts";
+import { addUsers, SECRET, startSeededAccord, USERS } from "../slack/testing/harness.ts";
+import { addOwners, owners } from "../slack/testing/replicas.ts";
+import { METADATA_EVENT } from "../slack/delivery.ts";
+
+// npm run bench:fanout — 1,000 due follow-up reminders (BENCH_REMINDERS) to 1,000 owners whose Slack ids and
+// DM channels are known, delivered through the delivery queue by one, then two Accord instances (each its own
+// store, delivery and scheduler) on one SQLite database file. The fake Slack enforces 1 post/s per channel and
+// a workspace cap of 100 calls/s (sliding one-second windows: a call over them gets a 429, Retry-After 1), and
+// serves two workspace-wide bursts of 429s (2 s each, BENCH_BURST_SECONDS) after 30% and 70% of the posts.
+// Accord's pacing is its real settings (SLACK_PACE_*), with the workspace cap set to 100/s through config.
+// Floor: the last reminder cannot reach Slack before (reminders - cap) / cap seconds (a sliding window lets the
+// first `cap` through at once) plus the 429 pauses served (one DM per reminder: the 1/s per channel never binds).
+// Prints the time from the job's start to the last reminder at the fake, the ratio to the floor, and counts
+// the reminders lost (an owner with none) and doubled (an owner with two).
+
+const N = Number(process.env.BENCH_REMINDERS ?? 1000);
+const CAP = 100;
+const BURST_S = Number(process.env.BENCH_BURST_SECONDS ?? 2);
+// Thursday 12 March 2026, 10:00 in Paris: the follow-up day, in working hours
+const AT = new Date("2026-03-12T09:00:00.000Z");
+
+interface Outcome {
+  n: number;
+  seconds: number;
+  floor: number;
+  lost: number;
+  doubled: number;
+  limited: number;
+  served: number;
+  /** the job's run (every instance's), its reminders queued, the first reminder at the fake: seconds from the start */
+  job: number;
+  queued: number;
+  first: number;
+}
+
+async function run(replicas: number): Promise<Outcome> {
+  const fake = await FakeSlack.start();
+  addUsers(fake);
+  const list = owners(N, `F${replicas}`);
+  addOwners(fake, list);
+  // 1. the database: the owners (Slack ids known), their DM channels, one dispute each due today
+  const { accord: seeder, dir } = await startSeededAccord(fake.apiUrl, { items: 1, clock: () => new Date("2026-03-01T09:00:00.000Z"), env: { ACCORD_TICK_SECONDS: "3600" } });
+  const store = seeder.deps.store;
+  await store.people.upsertMany(list.map((o) => ({ email: o.email, name: o.name, role: "sales" as const, locale: "en" as const, slackUserId: o.id })));
+  for (const o of list) await seeder.slack!.state.dmChannels.put(o.id, `D${o.id.slice(1)}`, new Date());
+  for (const [i, o] of list.entries()) {
+    const ref = `F${String(i).padStart(4, "0")}`;
+    const [customer] = await store.customers.upsertMany([{ ref, name: `Client ${o.name}`, currency: "EUR", salesRepEmail: o.email, controllerEmail: USERS.carla.email }]);
+    await store.items.upsertMany([{ customerId: customer!.id, ref: `I-${ref}`, kind: "invoice", issuedOn: "2026-01-05", dueOn: "2026-02-04", amount: 1000_00, openAmount: 1000_00, currency: "EUR" }]);
+    await openDispute(seeder.deps, { customerRef: ref, items: [{ ref: `I-${ref}` }], reasonCode: "price", statement: `Prix contesté ${i}`, openedByEmail: USERS.carla.email, ownerEmail: o.email, followUpOn: "2026-03-12", origin: { notifyOwner: false } });
+  }
+  await seeder.slack!.idle();
+  await seeder.stop();
+
+  // 2. the instances, with Slack's real pacing but a workspace cap of 100/s
+  const config = loadConfig(
+    {
+      DATABASE_URL: `file:${path.join(dir, "a.db")}`,
+      PORT: "0",
+      LOG_LEVEL: "silent",
+      SLACK_SIGNING_SECRET: SECRET,
+      SLACK_BOT_TOKEN: "xoxb-test",
+      SLACK_API_URL: fake.apiUrl,
+      SLACK_PACE_WORKSPACE_PER_SEC: String(CAP),
+      OUTBOX_POLL_MS: "200",
+      ACCORD_TICK_SECONDS: "3600",
+    },
+    dir,
+  );
+  const instances: Accord[] = [];
+  for (let i = 0; i < replicas; i++) instances.push(await startAccord(config, { clock: () => AT, logger: pino({ level: "silent" }) }));
+  fake.reset();
+  fake.limits = { channelPerSec: 1, workspacePerSec: CAP };
+  const limitedBefore = fake.limited;
+  const isReminder = (c: { method: string; args: Record<string, unknown> }) => c.method === "chat.postMessage" && String((c.args.metadata as { event_payload?: { key?: string } } | undefined)?.event_payload?.key ?? "").endsWith(":reminder");
+  let posted = 0;
+  let job = 0;
+  let queued = 0;
+  const bursts = [Math.floor(N * 0.3), Math.floor(N * 0.7)];
+  fake.on("stored", () => {
+    posted = [...fake.messages.values()].reduce((s, l) => s + l.length, 0);
+    if (bursts.length && posted >= bursts[0]!) {
+      bursts.shift();
+      fake.rateLimitBurst(BURST_S);
+    }
+  });
+  try {
+    const start = performance.now();
+    const outcomes = await Promise.all(instances.map((a) => a.jobs.find((j) => j.name === "followups.remind")!.run(AT)));
+    job = (performance.now() - start) / 1000;
+    queued = outcomes.reduce((s, o) => s + o.done, 0);
+    const end = Date.now() + 600_000;
+    while (posted < N && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
+    const last = Math.max(...fake.calls.filter(isReminder).map((c) => c.at));
+    await Promise.all(instances.map((a) => a.slack!.idle()));
+    let lost = 0;
+    let doubled = 0;
+    for (const o of list) {
+      const got = fake.posts(`D${o.id.slice(1)}`).filter((m) => m.metadata?.event_type === METADATA_EVENT).length;
+      if (got === 0) lost++;
+      if (got > 1) doubled++;
+    }
+    const served = fake.burstServedMs / 1000;
+    const first = Math.min(...fake.calls.filter(isReminder).map((c) => c.at));
+    return { n: replicas, seconds: (last - start) / 1000, floor: (N - CAP) / CAP + served, lost, doubled, limited: fake.limited - limitedBefore, served, job, queued, first: (first - start) / 1000 };
+  } finally {
+    await Promise.all(instances.map((a) => a.stop()));
+    await fake.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function main(): Promise<void> {
+  console.log(`Fan-out bench: ${N} due reminders to ${N} owners (one DM each), SQLite file; fake Slack: 1 post/s per channel, ${CAP} calls/s per workspace, two workspace-wide bursts of 429s (${BURST_S} s each); Accord pacing: its settings, SLACK_PACE_WORKSPACE_PER_SEC=${CAP}`);
+  const outcomes: Outcome[] = [];
+  for (const n of [1, 2]) outcomes.push(await run(n));
+  console.log("");
+  for (const o of outcomes) {
+    const ratio = o.seconds / o.floor;
+    console.log(`N=${o.n}: ${o.seconds.toFixed(2)} s for ${N} reminders; floor ${o.floor.toFixed(2)} s ((${N} - ${CAP})/${CAP} s + ${o.served.toFixed(1)} s of 429s served); x${ratio.toFixed(3)} · lost ${o.lost} · doubled ${o.doubled} · 429s from the fake ${o.limited} · job ${o.job.toFixed(2)} s (${o.queued} queued) · first reminder at ${o.first.toFixed(2)} s`);
+    console.log(`N=${o.n} goal: <= 1.1x the floor, 0 lost, 0 duplicated: ${ratio <= 1.1 && o.lost === 0 && o.doubled === 0 ? "met" : "NOT met"}`);
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,81 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import path from "node:path";
+import { openDispute } from "../../app/openDispute.ts";
+import type { FakeSlack } from "../standin/fakeSlack.ts";
+import { SECRET, startSeededAccord, USERS } from "./harness.ts";
+import { addOwners, owners } from "./replicas.ts";
+
+// The reminder job's process tests (src/slack/reminders.*.test.ts): a SQLite file seeded with owners whose Slack
+// ids are known, one dispute each due on AT, and Accord processes (reminderWorker.ts) started on it.
+
+const ROOT = path.resolve(import.meta.dirname, "../../..");
+/** Thursday 12 March 2026, 10:00 in Paris: the follow-up day, in working hours */
+export const AT = "2026-03-12T09:00:00.000Z";
+
+/** Seeds `n` owners and their due disputes; returns the database's folder and each owner's dispute number by Slack id. */
+export async function seedDueReminders(fake: FakeSlack, n: number, prefix: string): Promise<{ dir: string; list: ReturnType<typeof owners>; numbers: Map<string, string> }> {
+  const list = owners(n, prefix);
+  addOwners(fake, list);
+  const seeded = await startSeededAccord(fake.apiUrl, { items: 1, clock: () => new Date("2026-03-01T09:00:00.000Z"), env: { ACCORD_TICK_SECONDS: "3600" } });
+  const seeder = seeded.accord;
+  const store = seeder.deps.store;
+  await store.people.upsertMany(list.map((o) => ({ email: o.email, name: o.name, role: "sales" as const, locale: "en" as const, slackUserId: o.id })));
+  const numbers = new Map<string, string>();
+  for (const [i, o] of list.entries()) {
+    const ref = `${prefix}${String(i).padStart(4, "0")}`;
+    const [customer] = await store.customers.upsertMany([{ ref, name: `Client ${o.name}`, currency: "EUR", salesRepEmail: o.email, controllerEmail: USERS.carla.email }]);
+    await store.items.upsertMany([{ customerId: customer!.id, ref: `I-${ref}`, kind: "invoice", issuedOn: "2026-01-05", dueOn: "2026-02-04", amount: 1000_00, openAmount: 1000_00, currency: "EUR" }]);
+    const { dispute } = await openDispute(seeder.deps, { customerRef: ref, items: [{ ref: `I-${ref}` }], reasonCode: "price", statement: `Prix contesté ${i}`, openedByEmail: USERS.carla.email, ownerEmail: o.email, followUpOn: "2026-03-12", origin: { notifyOwner: false } });
+    numbers.set(o.id, dispute.number);
+  }
+  await seeder.slack!.idle();
+  await seeder.stop();
+  return { dir: seeded.dir, list, numbers };
+}
+
+/** A worker's settings: the database file, Slack at the fake, the reminder job at AT. */
+export function workerEnv(dir: string, fake: FakeSlack, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    NODE_ENV: "production",
+    DATABASE_URL: `file:${path.join(dir, "a.db")}`,
+    HOST: "127.0.0.1",
+    PORT: "0",
+    LOG_LEVEL: "silent",
+    SLACK_SIGNING_SECRET: SECRET,
+    SLACK_BOT_TOKEN: "xoxb-test",
+    SLACK_API_URL: fake.apiUrl,
+    OUTBOX_POLL_MS: "100",
+    WORKER_AT: AT,
+    ...extra,
+  };
+}
+
+/** Waits until the fake has received nothing for a while (every row delivered or reconciled). */
+export async function quiet(fake: FakeSlack): Promise<void> {
+  let last = fake.mark;
+  for (let i = 0; i < 40; i++) {
+    await new Promise((r) => setTimeout(r, 1500));
+    if (fake.mark === last) return;
+    last = fake.mark;
+  }
+}
+
+export const procs: ChildProcess[] = [];
+
+export function worker(env: Record<string, string>): { proc: ChildProcess; ran: Promise<number> } {
+  const proc = spawn(process.execPath, ["--import", "tsx", "src/slack/testing/reminderWorker.ts"], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  procs.push(proc);
+  let out = "";
+  let err = "";
+  proc.stderr!.on("data", (c) => (err += c));
+  const ran = new Promise<number>((resolve, reject) => {
+    proc.stdout!.on("data", (c) => {
+      out += c;
+      const m = /RAN (\d+)/.exec(out);
+      if (m) resolve(Number(m[1]));
+    });
+    proc.once("exit", () => reject(new Error(`worker exited before running the job: ${err}`)));
+  });
+  ran.catch(() => undefined);
+  return { proc, ran };
+}
