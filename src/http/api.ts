@@ -1,4 +1,4 @@
-import type { OutboxMessage } from "../app/ports.ts";
+import type { DigestSubscription, OutboxMessage } from "../app/ports.ts";
 import crypto from "node:crypto";
 import express, { type NextFunction, type Request, type Response, type Router } from "express";
 import type { z } from "zod";
@@ -29,6 +29,7 @@ import { formatAmount } from "../domain/money.ts";
 import type { Dispute } from "../domain/types.ts";
 import { BadRequest, sendError, STATUS, zodDetails } from "./errors.ts";
 import { addAbsence, listAbsences, removeAbsence } from "../app/absences.ts";
+import { subscribeDigest, unsubscribeDigest } from "../app/digests.ts";
 import { errorText } from "../views/errors.ts";
 import type { Absence } from "../app/ports.ts";
 import { streamDisputesCsv, streamDisputesXlsx } from "../views/export.ts";
@@ -135,6 +136,7 @@ export function apiRouter(deps: Deps, tokens: ApiToken[], ledger: LedgerImporter
   r.use(["/reasons", "/settings", "/outbox"], need("admin"));
   r.use(["/disputes"], need("disputes"));
   r.use(["/people/:email/absences"], need("disputes", "admin"));
+  r.use(["/digests"], need("disputes", "admin"));
   r.use(["/dunning/holds", "/dunning/preview", "/customers", "/aged-balance"], need("ledger", "disputes"));
   r.use(["/dunning/runs"], need("ledger"));
   r.use(...json(JSON_LIMIT));
@@ -290,6 +292,29 @@ export function apiRouter(deps: Deps, tokens: ApiToken[], ledger: LedgerImporter
     await inCallersWords(res, byEmail, async () => {
       await removeAbsence(deps, { personEmail: String(req.params.email), byEmail, id });
       res.status(204).end();
+    });
+  });
+
+  // ---- channels' digests (issue 11) ----
+  const digestJson = (d: DigestSubscription) => ({
+    id: d.id, platform: d.platform, channelId: d.channelId, time: d.time, cadence: d.cadence, always: d.always, reasonCode: d.reasonCode,
+    ownerEmail: d.ownerEmail, locale: d.locale, createdByEmail: d.createdByEmail, createdAt: d.createdAt.toISOString(), coveredUntil: d.coveredUntil?.toISOString() ?? null,
+  });
+  r.get("/digests", async (req, res) => {
+    const qy = parse(S.digestQuery, req.query);
+    res.json({ digests: (await deps.store.digest.subscriptions({ platform: qy.platform ?? "slack", ...(qy.channelId ? { channelId: qy.channelId } : {}) })).map(digestJson) });
+  });
+  r.post("/digests", async (req, res) => {
+    const b = parse(S.digestBody, req.body);
+    await inCallersWords(res, b.byEmail, async () => {
+      const { subscription, created } = await subscribeDigest(deps, { ...b, platform: b.platform ?? "slack" });
+      res.status(created ? 201 : 200).json({ digest: digestJson(subscription) });
+    });
+  });
+  r.delete("/digests", async (req, res) => {
+    const qy = parse(S.digestDeleteQuery, req.query);
+    await inCallersWords(res, qy.byEmail, async () => {
+      res.json({ removed: await unsubscribeDigest(deps, { byEmail: qy.byEmail, platform: qy.platform ?? "slack", channelId: qy.channelId }) });
     });
   });
 

@@ -81,6 +81,15 @@ export function openApiDocument(): unknown {
           { "200": ok("{ dispute }"), "409": ok("a closed dispute (illegal_transition), or nudged less than an hour ago (conflict, details.reason nudged_recently, lastNudgeAt, nextPossibleAt; Retry-After)") },
         ),
       },
+      "/digests": {
+        get: op("The channels' digest subscriptions (of one channel when told)", scoped("disputes|admin", { parameters: query(S.digestQuery) }), { "200": ok("{ digests }") }),
+        post: op(
+          "Subscribe a channel to the digest (byEmail: a controller, manager or admin); the same channel and filters again changes that subscription (200); Accord's membership of the channel is not checked here (a post to a channel it is not in ends failed)",
+          scoped("disputes|admin", { requestBody: body(S.digestBody) }),
+          { "201": ok("{ digest } (created)"), "200": ok("{ digest } (changed)") },
+        ),
+        delete: op("Stop every digest of a channel (byEmail: a controller, manager or admin)", scoped("disputes|admin", { parameters: query(S.digestDeleteQuery) }), { "200": ok("{ removed }") }),
+      },
       "/dunning/holds": { get: op("What is held from dunning", scoped("ledger|disputes")) },
       "/dunning/preview": { get: op("Preview a dunning run (on: within a year of today)", scoped("ledger|disputes", { parameters: query(S.previewQuery) })) },
       "/dunning/runs": { post: op("Execute a dunning run (byEmail: a controller or admin; on: within the last year, not after today)", scoped("ledger", { requestBody: body(S.runBody) }), { "201": ok("the run") }) },

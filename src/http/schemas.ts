@@ -150,3 +150,21 @@ export const absenceBody = z
   })
   .strict();
 export const absenceDeleteQuery = z.object({ byEmail: email.optional() });
+
+// channels' digests (issue 11): Slack only for now (the subscriptions' platform column is ready for Teams)
+const digestChannel = z.string().min(1).max(50).regex(/^[A-Za-z0-9_-]+$/).meta({ description: "the chat channel id (Slack: C…, G… or D…)" });
+export const digestBody = z
+  .object({
+    byEmail: email.meta({ description: "who subscribes it: a controller, manager or admin" }),
+    platform: z.enum(["slack"]).optional(),
+    channelId: digestChannel,
+    time: z.string().max(10).optional().meta({ description: "HH:MM in the company's time zone (default 09:00)" }),
+    cadence: z.enum(["daily", "weekly"]).optional().meta({ description: "daily: every working day (default); weekly: the week's first working day" }),
+    always: z.boolean().optional().meta({ description: "posted even when nothing is new and nothing is to act on" }),
+    reasonCode: z.string().min(1).max(50).optional(),
+    ownerEmail: email.optional(),
+    locale: z.enum(LOCALES).optional().meta({ description: "the digest's language (default: byEmail's)" }),
+  })
+  .strict();
+export const digestQuery = z.object({ platform: z.enum(["slack"]).optional(), channelId: digestChannel.optional() });
+export const digestDeleteQuery = z.object({ byEmail: email, platform: z.enum(["slack"]).optional(), channelId: digestChannel });

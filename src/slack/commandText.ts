@@ -1,4 +1,5 @@
 // Parsing the text of `/dispute ...` (pure). Slack escapes mentions as <@U123|name> (should_escape).
+import { parseDigestArgs, type DigestArgs } from "./digestCommand.ts";
 
 export type ListScope = "mine" | "overdue" | "all";
 
@@ -20,7 +21,8 @@ export type DisputeCommand =
   | { kind: "show"; number: string }
   | { kind: "customer"; query: string }
   | { kind: "export"; filters: ListFilters }
-  | { kind: "unknown"; word: string };
+  | { kind: "unknown"; word: string }
+  | { kind: "digest"; args: DigestArgs };
 
 const MENTION = /^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$/;
 
@@ -78,6 +80,10 @@ export function parseCommand(text: string): DisputeCommand | { kind: "bad_filter
       if ("error" in f) return { kind: "bad_filter", token: f.error };
       return head.toLowerCase() === "export" ? { kind: "export", filters: f } : { kind: "list", filters: f };
     }
+    case "digest":
+    case "synthese":
+    case "synthèse":
+      return { kind: "digest", args: parseDigestArgs(rest) };
     default:
       return /^D-\d{4}-\d+$/i.test(head) ? { kind: "show", number: head } : { kind: "unknown", word: head };
   }

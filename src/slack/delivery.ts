@@ -7,6 +7,8 @@ import { previewNotice } from "../app/previewNotice.ts";
 import { REMINDER, type ReminderPayload } from "../app/remindFollowUps.ts";
 import { NUDGE_TEXT } from "../views/nudgeText.ts";
 import { OPENER_UPDATE, type OpenerUpdatePayload } from "../app/notifyOpener.ts";
+import { DIGEST_POST, type DigestPostPayload } from "../app/digests.ts";
+import { digestSlackMessage } from "./digestPost.ts";
 import { OPENER_TEXT } from "../views/openerText.ts";
 import { dayIn } from "../domain/calendar.ts";
 import { FOLLOWUP_TEXT, overdueLine, shortDate } from "../views/followupText.ts";
@@ -213,6 +215,7 @@ export class SlackDelivery {
       else if (m.type === OWNER_NOTICE) await this.deliverOwnerNotice(m, JSON.parse(m.payload) as OwnerNoticePayload, ctx);
       else if (m.type === REMINDER) await this.deliverReminder(m, JSON.parse(m.payload) as ReminderPayload, ctx);
       else if (m.type === OPENER_UPDATE) await this.deliverOpenerUpdate(JSON.parse(m.payload) as OpenerUpdatePayload, ctx);
+      else if (m.type === DIGEST_POST) await this.deliverDigest(JSON.parse(m.payload) as DigestPostPayload, ctx);
       else throw new TargetFailed(`no Slack delivery for messages of type ${m.type}`);
       await deps.store.outbox.markDelivered(m.id, deps.clock());
       return "delivered";
@@ -390,6 +393,18 @@ export class SlackDelivery {
     await ctx.post("reminder", { channel, text: msg.text, blocks: msg.blocks, unfurl_links: false });
     if (p.kind === "reminder") await this.queueRefresh(deps.store, p);
     this.o.onDelivered?.([d.ownerEmail]);
+  }
+
+  /**
+   * A channel's digest (src/app/digests.ts, rendered by src/slack/digestPost.ts): one post in the subscribed channel.
+   * Dropped when the subscription was removed since; a channel Accord is not in (any more) leaves the row dead with
+   * its reason (`not_in_channel`, `channel_not_found`).
+   */
+  private async deliverDigest(p: DigestPostPayload, ctx: StepContext): Promise<void> {
+    const { gateway } = this.o;
+    const msg = await digestSlackMessage(this.o.deps, p, (person) => gateway.slackIdOf(person));
+    if (!msg) return;
+    await ctx.post("digest", { channel: p.channelId, text: msg.text, blocks: msg.blocks, unfurl_links: false, unfurl_media: false });
   }
 
   /**

@@ -36,7 +36,7 @@ describe("manifest", () => {
     expect(manifest.features.app_home.home_tab_enabled).toBe(true);
     expect(manifest.settings.event_subscriptions.bot_events.sort()).toEqual(["app_home_opened", "message.channels", "message.im"]);
     // the scopes the Web API methods used need, and no more
-    expect(manifest.oauth_config.scopes.bot.sort()).toEqual(["channels:history", "chat:write", "commands", "files:write", "im:history", "im:write", "users:read", "users:read.email"]);
+    expect(manifest.oauth_config.scopes.bot.sort()).toEqual(["channels:history", "channels:read", "chat:write", "commands", "files:write", "groups:read", "im:history", "im:read", "im:write", "users:read", "users:read.email"]);
   });
 });
 

@@ -93,6 +93,8 @@ const GOOD_QUERY: Record<string, string[]> = {
   locale: ["fr", "en"],
   channel: ["webhook", "slack", "teams"],
   byEmail: EMAILS,
+  platform: ["slack"],
+  channelId: ["C0DIGEST", "C1"],
 };
 const OUTBOX_STATUS = ["pending", "delivered", "failed", "dead"];
 
@@ -304,6 +306,28 @@ const GENERATORS: Record<string, Generator> = {
       mutated(record({ byEmail, fromOn: date, untilOn: date, deputyEmail: opt(fc.oneof(fc.constant(null), pick(["paul@acme.fr", "sophie@acme.fr"], EMAILS))) }, ["byEmail", "fromOn", "untilOn"]), bodyFields(k)),
     ),
   "DELETE /people/{email}/absences/{id}": (_c, k) => get(fc.tuple(pathParam(EMAILS), pathParam(["1", "2", "99"])).map(([e, id]) => `/people/${e}/absences/${id}`), q(k)),
+  "GET /digests": (_c, k) => get(fc.constant("/digests"), q(k)),
+  "POST /digests": (_c, k) =>
+    withBody(
+      fc.constant("/digests"),
+      mutated(
+        record(
+          {
+            byEmail, platform: opt(fc.constantFrom("slack", "teams")), channelId: pick(["C0DIGEST", "C1"], ["C0DIGEST", "C1", "", "bad id!"]),
+            time: opt(pick(["09:00", "8:30"], ["09:00", "25:00", "midi", "8h30"])), cadence: opt(fc.constantFrom("daily", "weekly", "monthly")), always: opt(fc.boolean()),
+            reasonCode: opt(pick(["price"], REASONS)), ownerEmail: opt(pick(["paul@acme.fr"], EMAILS)), locale: opt(fc.constantFrom("fr", "en", "de")),
+          },
+          ["byEmail", "channelId"],
+        ),
+        bodyFields(k),
+      ),
+    ),
+  // byEmail and channelId are required: mostly given, then the query's usual mix
+  "DELETE /digests": (_c, k) =>
+    get(
+      fc.constant("/digests"),
+      fc.tuple(byEmail, fc.constantFrom("C0DIGEST", "C1"), q(k)).map(([e, c, rest]): [string, string][] => [["byEmail", e], ["channelId", c], ...rest.filter(([n]) => n !== "byEmail" && n !== "channelId")]),
+    ),
   "PATCH /preferences": (_c, k) => withBody(fc.constant("/preferences"), mutated(record({ byEmail, notifyOpenerUpdates: fc.boolean() }, ["byEmail", "notifyOpenerUpdates"]), bodyFields(k))),
   "GET /dunning/holds": (_c, k) => get(fc.constant("/dunning/holds"), q(k, { customer: CUSTOMERS })),
   "GET /dunning/preview": (_c, k) => get(fc.constant("/dunning/preview"), q(k)),

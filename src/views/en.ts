@@ -174,6 +174,8 @@ export const en: Messages = {
       show: "• `/dispute show D-2026-0042` — show a dispute",
       customer: "• `/dispute customer <ref or name>` — flag a customer (customer-level dispute), or clear the flag",
       export: "• `/dispute export [csv|xlsx] [filters]` — the list as a file in your DMs",
+      digest:
+        "• `/dispute digest here [HH:MM] [daily|weekly] [always] [reason:<code>] [owner:@user]` — subscribe this channel to the dispute digest (every working day, or on Mondays, at the company's time), `/dispute digest off` to stop it, `/dispute digest` to see its subscriptions",
       filters:
         "Filters: `mine` (the default) the disputes you own, opened or control, `overdue` those past their follow-up date, `all` every one you may see; " +
         "`status:` open (the default), resolved, withdrawn or all; `reason:<code>` one dispute reason; `owner:@user` one resolution owner, picked (`@` then a name from the list) or typed (`owner:@Paul Durand`).",

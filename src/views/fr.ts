@@ -179,6 +179,8 @@ export const fr: Messages = typographed<Messages>({
       show: "• `/dispute show D-2026-0042` — afficher un litige",
       customer: "• `/dispute customer <code ou nom>` — signaler un client (litige client) ou lever le signalement",
       export: "• `/dispute export [csv|xlsx] [filtres]` — la liste en fichier, dans vos messages",
+      digest:
+        "• `/dispute digest here [HH:MM] [daily|weekly] [always] [reason:<code>] [owner:@personne]` — abonner ce canal à la synthèse des litiges (chaque jour ouvré, ou le lundi, à l’heure de l’entreprise), `/dispute digest off` l’arrêter, `/dispute digest` voir ses abonnements",
       filters:
         "Filtres : `mine` (par défaut) les litiges dont vous êtes chargé de résolution, que vous avez ouverts ou dont vous suivez le client, `overdue` ceux dont le prochain suivi est dépassé, `all` tous ceux que vous pouvez voir ; " +
         "`status:` ouverts (par défaut), résolus, retirés ou tous (`open`, `resolved`, `withdrawn`, `all`) ; `reason:<code>` un motif de litige ; `owner:@personne` un chargé de résolution, choisi dans la liste ou tapé (`owner:@Paul Durand`).",

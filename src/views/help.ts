@@ -6,8 +6,8 @@ import { t, type Messages } from "./i18n.ts";
 // `/dispute help` and the refusals that have no dispute to speak of, from the permission table.
 
 /** Which sub-commands need which permission; the others need none beyond being an Accord user. */
-const NEEDS: Partial<Record<keyof Messages["reply"]["help"], Action>> = { new: "open", customer: "open" };
-const ORDER = ["new", "list", "show", "customer", "export"] as const;
+const NEEDS: Partial<Record<keyof Messages["reply"]["help"], Action>> = { new: "open", customer: "open", digest: "subscribe_digest" };
+const ORDER = ["new", "list", "show", "customer", "export", "digest"] as const;
 
 /** The help a person sees: only the commands they may use (everything for someone Accord does not know). */
 export function helpText(viewer: Person | null, m: Messages): string {

@@ -157,7 +157,7 @@ export interface Messages {
   roles: Record<Role, string>;
   reply: {
     /** `/dispute help`: a title, one line per sub-command (each person sees the ones they may use), the filters */
-    help: { title: string; new: string; list: string; show: string; customer: string; export: string; filters: string };
+    help: { title: string; new: string; list: string; show: string; customer: string; export: string; filters: string; digest: string };
     /** a refusal of something done without a dispute (open one, subscribe a channel…): who may */
     onlyRoles: (roles: string, action: string) => string;
     notKnown: string;

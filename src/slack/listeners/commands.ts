@@ -15,6 +15,7 @@ import { buildCustomerChoice, buildDisputeList } from "../../views/lists.ts";
 import { ACTION_IDS, listMessage, mrkdwnMessage, SHORTCUT_ID, textMessage, type SlackMessage } from "../blocks.ts";
 import { parseCommand, type ListFilters } from "../commandText.ts";
 import { flush, type AnyBody, type Kit, type Respond } from "../listen.ts";
+import { digestCommand } from "./digest.ts";
 import { peopleIndex, today } from "../render.ts";
 
 // `/dispute …` and the message shortcut. One small function per sub-command.
@@ -71,6 +72,7 @@ export function registerCommands(app: App, k: Kit): void {
       const people = await peopleIndex(deps, found.slice(0, MAX_LIST).flatMap((d) => [d.dispute.ownerEmail, d.dispute.openedByEmail]));
       return say(listMessage(buildDisputeList(found, viewer, viewer.locale, { today: await today(deps), max: MAX_LIST, people: people.refs })));
     },
+    digest: ({ body, viewer, cmd, say }) => digestCommand(k, { body, viewer, args: cmd.args, say }),
     export: async ({ userId, viewer, cmd, say }) => {
       const m = t(viewer.locale);
       const found = await listInput(cmd.filters, viewer);

@@ -69,6 +69,8 @@ export class FakeSlack extends EventEmitter {
   readonly responses: { id: string; body: Record<string, unknown>; at: number; ts: string }[] = [];
   readonly files: { channel: string; filename: string; title: string; content: Buffer; ts: string }[] = [];
   readonly botUserId = "UACCORDBOT";
+  /** channels the bot was added to (`/invite @Accord`): conversations.info answers is_member from it; DMs are the bot's own */
+  readonly botChannels = new Set<string>();
   /**
    * Slack's limits, enforced when set (the benches): more than `channelPerSec` posts in one channel or
    * `workspacePerSec` calls in the workspace within a second get a 429 with Retry-After 1, counted in `limited`.
@@ -343,6 +345,12 @@ export class FakeSlack extends EventEmitter {
         this.messages.set(channel, [...(this.messages.get(channel) ?? []), msg]);
         this.emit("stored", method);
         return ok({ channel, ts: msg.ts, message: { text: msg.text, ts: msg.ts, blocks: msg.blocks } });
+      }
+      case "conversations.info": {
+        const channel = String(a.channel ?? "");
+        if (!channel) throw new Error("channel_not_found");
+        if (channel.startsWith("D")) return ok({ channel: { id: channel, is_im: true, is_member: true } });
+        return ok({ channel: { id: channel, name: channel.toLowerCase(), is_channel: true, is_member: this.botChannels.has(channel) } });
       }
       case "conversations.history":
       case "conversations.replies": {
