@@ -41,7 +41,7 @@ describe("accord seed --demo", () => {
     const reset = await cli(["seed", "--demo", "--reset"], db);
     expect(reset.err).toBe("");
     expect(reset.code).toBe(0);
-    expect(reset.out).toMatch(/every table emptied and the demo reloaded: 7 people, 50 customers, \d+ items, 8 disputes/);
+    expect(reset.out).toMatch(/every table emptied and the demo reloaded: 7 people, 50 customers, \d+ items, 12 disputes/);
     // the same counts as the first load: nothing doubled
     expect(reset.out.match(/(\d+) items/)![1]).toBe(first.out.match(/(\d+) items/)![1]);
   }, 180_000);
