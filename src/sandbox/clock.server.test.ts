@@ -101,3 +101,33 @@ describe("the sandbox's clock", () => {
     expect(run.accord.deps.clock().toISOString()).toBe("2026-12-16T08:00:00.000Z");
   });
 });
+
+describe("the sandbox's clock across a restart, and commands in its channel", () => {
+  it("a command typed in #litiges-direction runs there: its private answer is in the channel, not the DM", async () => {
+    const r = await fetch(`${run.accord.url}/sandbox/api/command`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ user: marc, text: "/dispute digest", channel: DIGEST_CHANNEL.id }) });
+    expect(r.status).toBe(200);
+    type State = { timeline: { ephemeral: boolean; text: string; blocks: unknown[] }[] };
+    let answer: State["timeline"][number] | undefined;
+    for (let i = 0; i < 100 && !answer; i++) {
+      answer = (await get<State>(`/state?user=${marc}&channel=${DIGEST_CHANNEL.id}`)).timeline.find((e) => e.ephemeral);
+      if (!answer) await new Promise((res) => setTimeout(res, 50));
+    }
+    // the channel's subscription, as the demo made it
+    expect(answer!.text).toMatch(/^Synthèses de ce canal\s:\n• chaque jour ouvré à 9\sh\s00\s\(Europe\/Paris\).*\(par Marc Petit\)$/);
+    expect((await get<State>(`/state?user=${marc}`)).timeline.some((e) => e.text.includes("Synthèses de ce canal"))).toBe(false);
+    // a channel that is not the sandbox's is refused, naming the field
+    const bad = await fetch(`${run.accord.url}/sandbox/api/command`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ user: marc, text: "/dispute digest", channel: "CNOPE" }) });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: { details: { field: string } } }).error.details.field).toBe("channel");
+  });
+
+  it("a restart keeps the time it was moved to; the demo is not loaded again", async () => {
+    const { clock: before } = await get<{ clock: Clock }>("/clock");
+    expect(before.offsetMs).toBeGreaterThan(0);
+    const disputes = (await run.accord.deps.store.disputes.list({})).length;
+    await run.stop({ keep: true });
+    run = await startSandboxAccord({ now: START, dir: run.dir });
+    expect((await get<{ clock: Clock }>("/clock")).clock).toEqual(before);
+    expect(await run.accord.deps.store.disputes.list({})).toHaveLength(disputes);
+  }, 60_000);
+});
