@@ -10,12 +10,14 @@ import { openBrowser, screenshot, startSandboxAccord, type Browser, type Sandbox
 // due that morning finds the reminder in their DM (in English, their language).
 
 const START = "2026-12-08T15:00:00.000Z";
+/** no periodic tick during the test: only the clock's buttons run the jobs (what they ran is then theirs alone) */
+const QUIET_SCHEDULER = { ACCORD_TICK_SECONDS: "3600" };
 let run: SandboxRun;
 let browser: Browser;
 let page: Page;
 
 beforeAll(async () => {
-  run = await startSandboxAccord({ now: START });
+  run = await startSandboxAccord({ env: QUIET_SCHEDULER, now: START });
   await run.accord.slack!.delivery.idle(30_000);
   browser = await openBrowser();
   page = browser.page;

@@ -11,6 +11,8 @@ import { startSandboxAccord, type SandboxRun } from "./testing.ts";
 // delivered: reminders in the owners' DMs and the daily digest in #litiges-direction, as the page then shows them.
 
 const START = "2026-12-08T15:00:00.000Z";
+/** no periodic tick during the test: only the clock's buttons run the jobs (what they ran is then theirs alone) */
+const QUIET_SCHEDULER = { ACCORD_TICK_SECONDS: "3600" };
 let run: SandboxRun;
 const claire = sandboxUserId("claire.martin@demo.accord.fr");
 const ana = sandboxUserId("ana.lopez@demo.accord.fr");
@@ -33,7 +35,7 @@ const dmPosts = (re: RegExp): StoredMessage[] =>
 const fake = () => run.accord.sandbox!.standin.fake;
 
 beforeAll(async () => {
-  run = await startSandboxAccord({ now: START });
+  run = await startSandboxAccord({ env: QUIET_SCHEDULER, now: START });
   // what the demo queued at start (the cards of its disputes, a reminder due today) is delivered first
   await run.accord.slack!.delivery.idle(30_000);
 }, 90_000);
@@ -126,7 +128,7 @@ describe("the sandbox's clock across a restart, and commands in its channel", ()
     expect(before.offsetMs).toBeGreaterThan(0);
     const disputes = (await run.accord.deps.store.disputes.list({})).length;
     await run.stop({ keep: true });
-    run = await startSandboxAccord({ now: START, dir: run.dir });
+    run = await startSandboxAccord({ env: QUIET_SCHEDULER, now: START, dir: run.dir });
     expect((await get<{ clock: Clock }>("/clock")).clock).toEqual(before);
     expect(await run.accord.deps.store.disputes.list({})).toHaveLength(disputes);
   }, 60_000);
