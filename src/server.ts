@@ -189,10 +189,11 @@ export async function startAccord(config: Config, opts: AccordOptions = {}): Pro
       },
     },
   ];
-  // the sandbox's clock buttons run these jobs at the new time, then wait for the delivery queue
-  sandbox?.useJobs(jobs, () => slack?.delivery.idle(15_000) ?? Promise.resolve());
+  // the sandbox's clock buttons run these jobs at the new time, then wait for the delivery queue; its scheduler's
+  // runs wait while they do
+  const scheduled = sandbox ? sandbox.useJobs(jobs, () => slack?.delivery.idle(15_000) ?? Promise.resolve()) : jobs;
   let scheduler: Scheduler | null = null;
-  if (opts.startJobs !== false) scheduler = startScheduler({ jobs, log, now: deps.clock, tickSeconds: config.jobs.tickSeconds });
+  if (opts.startJobs !== false) scheduler = startScheduler({ jobs: scheduled, log, now: deps.clock, tickSeconds: config.jobs.tickSeconds });
   // the router authenticates before it reads a body, and bounds what it reads (src/http/api.ts)
   app.use("/api/v1", apiRouter(deps, config.apiTokens, ledger));
   app.use(errorHandler(log));

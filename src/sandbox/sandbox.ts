@@ -46,9 +46,10 @@ export interface Sandbox {
   announce(url: string): void;
   /**
    * The scheduler's jobs, which the clock buttons run at the new time, and how to wait for the delivery queue
-   * (server.ts, once the jobs and Slack are built).
+   * (server.ts, once the jobs and Slack are built). Returns the jobs for the scheduler: each run waits while the
+   * clock moves and its jobs run, so what a move sends is the move's (and the page says how much it was).
    */
-  useJobs(jobs: readonly Job[], delivered: () => Promise<void>): void;
+  useJobs(jobs: readonly Job[], delivered: () => Promise<void>): Job[];
   /** ends the page's event streams (before the HTTP server closes) */
   closeStreams(): void;
   stop(): Promise<void>;
@@ -280,7 +281,13 @@ export async function startSandbox(input: SandboxInput): Promise<Sandbox> {
   r.get("/clock", async (_req, res) => {
     res.json({ clock: await clockState() });
   });
-  let advancing: Promise<unknown> = Promise.resolve();
+  // one job run at a time, the scheduler's and the buttons': a move is not split with a tick running beside it
+  let running: Promise<unknown> = Promise.resolve();
+  const exclusive = <T>(fn: () => Promise<T>): Promise<T> => {
+    const next = running.then(fn, fn);
+    running = next.catch(() => undefined);
+    return next;
+  };
   r.post("/clock", async (req, res) => {
     const body = (req.body ?? {}) as { user?: unknown; advance?: unknown };
     // the words of the person who clicked, when the body names one
@@ -291,8 +298,8 @@ export async function startSandbox(input: SandboxInput): Promise<Sandbox> {
     if (typeof body.advance !== "string" || !(ADVANCES as readonly string[]).includes(body.advance)) return bad("advance", t.badAdvance(ADVANCES));
     const extra = Object.keys(body).filter((k) => k !== "user" && k !== "advance");
     if (extra.length) return bad(extra[0]!, t.unknownField(extra[0]!));
-    // one advance at a time: the second starts from where the first left the clock
-    const done = advancing.then(async () => {
+    // one advance at a time (the second starts from where the first left the clock), no tick beside it
+    const moved = exclusive(async () => {
       const tz = (await deps.store.settings.get()).timezone;
       const from = clock.now();
       const to = clock.advance(body.advance as Advance, tz);
@@ -306,12 +313,11 @@ export async function startSandbox(input: SandboxInput): Promise<Sandbox> {
           ran[job.name] = { done: 0, failed: 1 };
         }
       }
-      await delivered();
-      changed();
       return { from: from.toISOString(), ran };
     });
-    advancing = done.catch(() => undefined);
-    const out = await done;
+    const out = await moved;
+    await delivered();
+    changed();
     res.json({ ok: true, from: out.from, clock: await clockState(), ran: out.ran });
   });
   r.get("/files/:index", (req, res) => {
@@ -466,6 +472,7 @@ export async function startSandbox(input: SandboxInput): Promise<Sandbox> {
     useJobs(list, wait) {
       jobs = list;
       delivered = wait;
+      return list.map((job) => ({ ...job, run: (now: Date) => exclusive(() => job.run(now)) }));
     },
     announce(url: string) {
       selfUrl = url;
