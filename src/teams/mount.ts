@@ -5,7 +5,9 @@ import type express from "express";
 import type { Deps } from "../app/context.ts";
 import type { Config, TeamsConfig } from "../config.ts";
 import type { Logger } from "../logger.ts";
+import { registerInstall } from "./listeners/install.ts";
 import { registerMessage } from "./listeners/message.ts";
+import type { Arrival } from "./listeners/turn.ts";
 import { registerCardActions } from "./listeners/cardAction.ts";
 import { registerDialog } from "./listeners/dialog.ts";
 import { registerSearch } from "./listeners/search.ts";
@@ -26,6 +28,11 @@ export interface TeamsKit {
   config: TeamsConfig;
   /** the cloud's endpoints as the SDK uses them (login, OpenID metadata, token issuer) */
   cloud: CloudEnvironment;
+  /**
+   * Called after an install or a message stored a conversation reference (with the person matched, if any):
+   * e.g. the deliverer sends what waited for someone Accord could not reach. Failures are logged, never answered.
+   */
+  onConversation: ((arrival: Arrival) => void | Promise<void>)[];
 }
 
 export interface MountedTeams {
@@ -120,8 +127,9 @@ export async function mountTeams(input: MountTeamsInput): Promise<MountedTeams> 
   sdk.event("error", ({ error, activity }) => {
     log.error({ err: error, activity: activity ? { type: activity.type, id: activity.id } : undefined }, "Teams activity failed");
   });
-  const kit: TeamsKit = { deps, log, config: t, cloud };
-  // the listeners (one file each)
+  const kit: TeamsKit = { deps, log, config: t, cloud, onConversation: [] };
+  // the listeners (one file each): installs and conversation updates, messages
+  registerInstall(sdk, kit);
   registerMessage(sdk, kit);
   // card actions, the new-dispute dialog, type-ahead (invokes: the answer is the HTTP response)
   registerCardActions(sdk, kit);
