@@ -4,16 +4,14 @@ import type { Deps } from "../../app/context.ts";
 import { identifyTeamsUser, type TeamsMember } from "../../app/identifyTeamsUser.ts";
 import type { DisputeDetails } from "../../app/disputeDetails.ts";
 import { findPeople } from "../../app/findPeople.ts";
-import { listReasons } from "../../app/reasons.ts";
-import { companyToday } from "../../app/settings.ts";
 import { AccordError } from "../../domain/errors.ts";
 import type { Action } from "../../domain/permissions.ts";
 import type { Locale, Person } from "../../domain/types.ts";
-import { buildDisputeCard, reasonLabel } from "../../views/disputeCard.ts";
 import { errorText } from "../../views/errors.ts";
 import { onlyRolesText } from "../../views/help.ts";
 import { t } from "../../views/i18n.ts";
-import { renderDisputeAdaptiveCard, type AdaptiveJson } from "../cards/disputeCard.ts";
+import type { AdaptiveJson } from "../cards/disputeCard.ts";
+import { teamsDisputeCard } from "../render.ts";
 
 // What the Teams invoke handlers (card actions, the new-dispute dialog, type-ahead) share: the incoming
 // activity as they read it, who is acting, their language, the dispute card as a viewer may see it, and
@@ -117,13 +115,8 @@ export function withNotice(card: AdaptiveJson, notice: CardNotice | null | undef
  */
 export async function viewerCard(deps: Deps, x: DisputeDetails, viewer: Person | null, locale: Locale, opts: { readOnly?: boolean; notice?: CardNotice | null } = {}): Promise<AdaptiveJson> {
   const people = await findPeople(deps, { emails: [...concernedEmails(x), ...(viewer ? [viewer.email] : [])] });
-  const refs = new Map(people.map((p) => [p.email, { email: p.email, name: p.name }]));
-  const view = buildDisputeCard(x, opts.readOnly ? null : viewer, locale, { today: await companyToday(deps), people: refs, followUp: x.followUp ?? null, readOnly: opts.readOnly ?? !viewer });
-  const reasons = view.actions.some((a) => a.action === "edit")
-    ? (await listReasons(deps)).filter((r) => r.active || r.id === x.reason.id).map((r) => ({ value: r.code, label: reasonLabel(r, locale) }))
-    : [];
   const userIds = people.map((p) => p.teamsUserId).filter((id): id is string => !!id);
-  return withNotice(renderDisputeAdaptiveCard(view, locale, { userIds, reasons }), opts.notice);
+  return withNotice(await teamsDisputeCard(deps, x, opts.readOnly ? null : viewer, locale, { userIds }), opts.notice);
 }
 
 /** An unexpected failure: logged with a short reference the person is told. */
