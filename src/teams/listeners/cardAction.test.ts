@@ -183,6 +183,20 @@ describe("Teams card actions", () => {
     expect((await timeline()).some((e) => e.type === "commented")).toBe(false);
   });
 
+  it("resolves, reopens, edits and withdraws through the same use cases, each by whom the table allows", async () => {
+    cardOf(await act("claire", "edit", { priority: "urgent", note: "client stratégique" }));
+    expect((await getDispute(deps, { dispute: disputeId })).dispute.priority).toBe("urgent");
+    cardOf(await act("paul", "resolve", { outcome: "credit_note", note: "avoir de 100 € accordé", credit_note_ref: "AV-9001" }));
+    expect((await getDispute(deps, { dispute: disputeId })).dispute.status).toBe("resolved");
+    // the owner may not reopen; the controller may
+    expect(verbs(cardOf(await refresh("paul")))).not.toContain(teamsVerb("reopen"));
+    const reopened = cardOf(await act("claire", "reopen", { note: "l'avoir n'est pas arrivé" }));
+    expect(texts(reopened)[0]).toBe(TEAMS_ACTION_TEXT.fr.saved((await getDispute(deps, { dispute: disputeId })).dispute.number));
+    expect((await getDispute(deps, { dispute: disputeId })).dispute.status).toBe("open");
+    cardOf(await act("claire", "withdraw", { note: "ouvert par erreur" }));
+    expect((await getDispute(deps, { dispute: disputeId })).dispute.status).toBe("withdrawn");
+  });
+
   it("nudges the owner once an hour from the card", async () => {
     const data = { accord: encodeAction({ t: "nudge", d: disputeId }) };
     const first = cardOf(await handleCardAction(h(), invoke("claire", TEAMS_NUDGE_VERB, data)));
