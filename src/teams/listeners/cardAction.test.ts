@@ -217,6 +217,19 @@ describe("Teams card actions", () => {
     expect((await getDispute(deps, { dispute: disputeId })).dispute.followUpOn).toBe("2026-03-25");
   });
 
+  it("answers malformed invokes politely, changing nothing", async () => {
+    const before = (await getDispute(deps, { dispute: disputeId })).dispute.version;
+    const good = encodeAction({ t: "card", a: "comment", d: disputeId, v: before });
+    for (const value of [null, undefined, 42, "x", [], {}, { action: null }, { action: { verb: 7, data: {} } }, { action: { verb: teamsVerb("comment"), data: [] } }, { action: { verb: teamsVerb("comment"), data: { accord: 12 } } },
+      { action: { verb: teamsVerb("comment"), data: { accord: "{not json" } } }, { action: { verb: teamsVerb("resolve"), data: { accord: good } } }, { action: { verb: TEAMS_REFRESH_VERB, data: { accord: encodeAction({ t: "show", d: 999999 }) } } }]) {
+      const r = await handleCardAction(h(), { ...invoke("paul", "x", {}), value });
+      expect(r.statusCode).toBe(200);
+      if (r.type === "application/vnd.microsoft.activity.message") expect(r.value).toBeTruthy();
+    }
+    expect((await getDispute(deps, { dispute: disputeId })).dispute.version).toBe(before);
+    expect((await timeline()).some((e) => e.type === "commented")).toBe(false);
+  });
+
   it("answers a button it does not know politely", async () => {
     const r = await handleCardAction(h(), invoke("paul", "accord.card.explode", { accord: "{}" }));
     expect(r).toEqual({ statusCode: 200, type: "application/vnd.microsoft.activity.message", value: t("fr").reply.unknownAction });
