@@ -313,10 +313,13 @@ export interface PostedCard {
   disputeId: number;
   channel: string;
   ts: string;
-  kind: "dm" | "channel";
+  /** a card (a DM's, the disputes channel's) or a reminder (a reminder, nudge or escalation DM with the card) */
+  kind: "dm" | "channel" | "reminder";
   /** Whose permissions the copy shows: the person of the DM; null for a channel copy. */
   viewerEmail: string | null;
   postedAt: Date;
+  /** a reminder's copy: what the message is about (the adapter's JSON), to render its line again */
+  notice?: string | null;
 }
 
 /** The Slack adapter's own rows: posted cards, DM channel ids, deliveries already handled. */

@@ -186,6 +186,8 @@ export interface SlackCardTable {
   kind: string;
   viewerEmail: string | null;
   postedAt: Date;
+  /** a reminder's copy (kind "reminder"): what the message is about, JSON; null for a card */
+  notice: string | null;
 }
 
 export interface SlackDmChannelTable {
@@ -411,7 +413,7 @@ export const TABLES = {
   },
   IdempotencyKey: { key: "text", scope: "text", requestHash: "text", status: "int", body: "text", createdAt: "datetime" },
   DunningRun: { id: "int default", on: "text", mode: "text", createdAt: "datetime", byEmail: "text?", letters: "text" },
-  SlackCard: { id: "int default", disputeId: "int", channel: "text", ts: "text", kind: "text", viewerEmail: "text?", postedAt: "datetime" },
+  SlackCard: { id: "int default", disputeId: "int", channel: "text", ts: "text", kind: "text", viewerEmail: "text?", postedAt: "datetime", notice: "text?" },
   SlackDmChannel: { slackUserId: "text", channel: "text", updatedAt: "datetime" },
   SlackSeenEvent: { id: "text", seenAt: "datetime" },
   RateLimit: { key: "text", tat: "datetime", blockedUntil: "datetime?", reason: "text?", updatedAt: "datetime" },

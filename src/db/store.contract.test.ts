@@ -1227,6 +1227,23 @@ describe.each([
     expect(await s.teams.cardsOf(d.id)).toEqual([chan]);
   });
 
+  it(t("slack: card and reminder copies are recorded once, listed per dispute in posting order; a reminder's copy keeps its notice"), async () => {
+    const { acme, reason, f1 } = await seed(s);
+    const d = await s.disputes.create(disputeOf({ customerId: acme.id, reasonId: reason.id, items: [{ itemId: f1.id, amount: 100_00 }] }));
+    const dm = { disputeId: d.id, channel: "D1", ts: "1.000100", kind: "dm" as const, viewerEmail: "ann@acme.test", postedAt: later(1) };
+    const chan = { disputeId: d.id, channel: "C1", ts: "1.000200", kind: "channel" as const, viewerEmail: null, postedAt: later(2) };
+    const reminder = { disputeId: d.id, channel: "D1", ts: "2.000100", kind: "reminder" as const, viewerEmail: "ann@acme.test", postedAt: later(3), notice: '{"kind":"reminder","wasDueOn":"2026-03-12"}' };
+    await s.slack.addCard(dm);
+    await s.slack.addCard(chan);
+    await s.slack.addCard(reminder);
+    await s.slack.addCard({ ...reminder, notice: "{}", postedAt: later(4) }); // already recorded: stays
+    expect(await s.slack.cardsOf(d.id)).toEqual([dm, chan, reminder]);
+    expect(await s.slack.cardAt("D1", "2.000100")).toEqual(reminder);
+    expect(await s.slack.cardAt("D1", "1.000100")).toEqual(dm); // a card has no notice
+    await s.slack.removeCard("D1", "2.000100");
+    expect(await s.slack.cardsOf(d.id)).toEqual([dm, chan]);
+  });
+
   it(t("teams: a person is matched by pinned id, then email (any case), then UPN; pinning and the last platform"), async () => {
     await addPerson(s, "ann@acme.test");
     await addPerson(s, "bob@acme.test");

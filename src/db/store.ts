@@ -208,9 +208,10 @@ const toCard = (r: Row<"SlackCard">): PostedCard => ({
   disputeId: r.disputeId,
   channel: r.channel,
   ts: r.ts,
-  kind: r.kind === "channel" ? "channel" : "dm",
+  kind: r.kind === "channel" ? "channel" : r.kind === "reminder" ? "reminder" : "dm",
   viewerEmail: r.viewerEmail,
   postedAt: r.postedAt,
+  ...(r.notice ? { notice: r.notice } : {}),
 });
 
 const toTeamsCard = (r: Row<"TeamsCard">): PostedTeamsCard => ({
@@ -926,7 +927,7 @@ export function repositoriesOn(db: Executor, dialect: Dialect): Repos {
         // a copy already recorded stays as it is
         await db
           .insertInto("SlackCard")
-          .values({ disputeId: card.disputeId, channel: card.channel, ts: card.ts, kind: card.kind, viewerEmail: card.viewerEmail ?? null, postedAt: card.postedAt })
+          .values({ disputeId: card.disputeId, channel: card.channel, ts: card.ts, kind: card.kind, viewerEmail: card.viewerEmail ?? null, postedAt: card.postedAt, notice: card.notice ?? null })
           .onConflict((oc) => oc.columns(["channel", "ts"]).doNothing())
           .execute();
       },

@@ -19,7 +19,11 @@ import { t } from "../views/i18n.ts";
 import { cardMessage, reminderMessage } from "./blocks.ts";
 import type { GatewayLog, SlackGateway } from "./gateway.ts";
 import type { PostedCard } from "./ports.ts";
-import { cardFor, channelViewer, emailsOf, peopleIndex, today } from "./render.ts";
+import { cardFor, channelViewer, emailsOf, peopleIndex, today, type PeopleIndex } from "./render.ts";
+import type { DisputeDetails } from "../app/disputeDetails.ts";
+
+/** What a reminder's copy is about (PostedCard.notice): the reminder, and who owned the dispute when it was sent. */
+type ReminderNotice = ReminderPayload & { ownerEmail: string };
 
 // Delivers the Slack rows of the delivery queue (src/app/chatQueue.ts), in every replica at once:
 // - each pass claims due rows with a lease (OUTBOX_LEASE_MS), the head of each dispute only, so a card
@@ -28,7 +32,8 @@ import { cardFor, channelViewer, emailsOf, peopleIndex, today } from "./render.t
 // - every call is paced from the database (RateLimit rows, shared by the replicas): per channel for posts,
 //   per method tier, a workspace cap; a 429 blocks its key for Retry-After for every replica;
 // - the rendering is done at send time from the dispute's current state; several pending changes of one
-//   dispute collapse into one chat.update per copy (the last change's), thread lines are posted for each;
+//   dispute collapse into one chat.update per copy (the last change's), thread lines are posted for each
+//   (under the cards; a reminder, nudge or escalation DM is a copy too, updated in place, without lines);
 // - posts carry the row id and step in Slack message metadata: a row whose outcome is unknown (claimed
 //   again after a lease ran out, or retried after a timeout or a 5xx) looks for them in the conversation
 //   first (conversations.history / .replies with include_all_metadata), so nothing is posted twice;
@@ -253,13 +258,14 @@ export class SlackDelivery {
   private async deliverChange(m: OutboxMessage, p: ChatChangePayload, ctx: StepContext): Promise<void> {
     const { deps, gateway } = this.o;
     const x = await getDispute(deps, { dispute: p.disputeId });
-    const found = await findPeople(deps, { emails: [...emailsOf(x), ...p.concerned] });
+    let copies = await gateway.state.cards.forDispute(x.dispute.id);
+    const reminderViewers = copies.flatMap((c) => (c.kind === "reminder" && c.viewerEmail ? [c.viewerEmail] : []));
+    const found = await findPeople(deps, { emails: [...new Set([...emailsOf(x), ...p.concerned, ...reminderViewers])] });
     const people = await peopleIndex(deps, [], found);
     const known = new Map(found.map((person) => [person.email, person]));
     const day = await today(deps);
     const locale = (email: string | null): Locale => (email ? (known.get(email)?.locale ?? "fr") : "fr");
     const channelLocale = locale(x.dispute.openedByEmail);
-    let copies = await gateway.state.cards.forDispute(x.dispute.id);
     const render = async (copy: Pick<PostedCard, "kind" | "viewerEmail">) => {
       const viewer = copy.kind === "dm" && copy.viewerEmail ? (known.get(copy.viewerEmail) ?? null) : channelViewer(channelLocale);
       return (await cardFor(deps, x, viewer, copy.kind === "dm" ? locale(copy.viewerEmail) : channelLocale, people, day)).card;
@@ -270,7 +276,12 @@ export class SlackDelivery {
     const later = await deps.store.outbox.pendingAfter({ channel: "slack", orderKey: m.orderKey, seq: m.seq, type: CHAT_CHANGE });
     if (!later) {
       for (const copy of copies) {
-        const msg = cardMessage(await render(copy), people.options);
+        // a reminder's copy: its line and the card as they are now (src/slack/delivery.ts reminderView); the
+        // refresh its own delivery queued (no events, written before it was posted) finds it current already
+        if (copy.kind === "reminder" && !p.events.length && copy.postedAt.getTime() >= m.createdAt.getTime()) continue;
+        const viewer = copy.kind === "reminder" && copy.viewerEmail ? known.get(copy.viewerEmail) : undefined;
+        if (copy.kind === "reminder" && (!viewer || !copy.notice)) continue;
+        const msg = viewer ? await this.reminderView(x, JSON.parse(copy.notice!) as ReminderNotice, viewer, people, day) : cardMessage(await render(copy), people.options);
         try {
           await ctx.call("chat.update", { channel: copy.channel, ts: copy.ts, text: msg.text, blocks: msg.blocks });
         } catch (err) {
@@ -309,7 +320,8 @@ export class SlackDelivery {
 
     // 3. One line per event in each copy's thread (not echoed where a thread comment came from).
     const events = eventsOf(p);
-    for (const copy of [...copies, ...posted]) {
+    // (under the cards only: a reminder's copy is updated in place, the timeline is the card's thread)
+    for (const copy of [...copies, ...posted].filter((c) => c.kind !== "reminder")) {
       for (const [i, e] of events.entries()) {
         if (p.thread && p.thread.channel === copy.channel && p.thread.ts === copy.ts && e.type === "commented") continue;
         const loc = copy.kind === "dm" ? locale(copy.viewerEmail) : channelLocale;
@@ -348,7 +360,9 @@ export class SlackDelivery {
    * DM with its line on top of the card as it is now, and Snooze for the owner. A reminder the dispute no
    * longer needs (closed, reassigned since) is dropped; a person Accord cannot reach leaves the row dead with
    * its reason (GET /outbox?status=failed, POST /outbox/{id}/retry). A reminder changed the card (the
-   * follow-up date moved on, the overdue line): every copy is rendered again after it.
+   * follow-up date moved on, the overdue line): every copy is rendered again after it. The message posted is
+   * recorded as a copy of kind "reminder" (with what it is about): each later change of the dispute renders it
+   * again in place, like the cards, so a reminder acted on shows what became of it.
    */
   private async deliverReminder(m: OutboxMessage, p: ReminderPayload, ctx: StepContext): Promise<void> {
     const { deps, gateway } = this.o;
@@ -361,23 +375,46 @@ export class SlackDelivery {
     if (!slackId) throw new TargetFailed("user_not_found");
     const channel = await ctx.lookup(() => gateway.dmChannel(slackId), "conversations.open");
     const people = await peopleIndex(deps, emailsOf(x));
+    const notice: ReminderNotice = { ...p, ownerEmail: d.ownerEmail };
+    const msg = await this.reminderView(x, notice, person, people, await today(deps), { followUpOn: p.followUpOn });
+    const r = await ctx.post("reminder", { channel, text: msg.text, blocks: msg.blocks, unfurl_links: false });
+    if (p.kind === "reminder") await this.queueRefresh(deps.store, p);
+    // the reminder message is one of the dispute's copies from now on: rendered again by each later change
+    await gateway.state.cards.add({ disputeId: d.id, channel: r.channel, ts: r.ts, kind: "reminder", viewerEmail: person.email, postedAt: deps.clock(), notice: JSON.stringify(notice) });
+    this.o.onDelivered?.([d.ownerEmail]);
+  }
+
+  /**
+   * A reminder's message for `person`: its line on top of the card as it is now, and Snooze while they own the
+   * open dispute. Posted by deliverReminder, rendered again for every later change (a copy of kind "reminder"):
+   * what stays true stays (the follow-up that was due, who escalated, who nudged); what was about the state then
+   * follows it: the next reminder only while the dispute is open with a follow-up date and still theirs, an
+   * escalation's overdue line only while the dispute is overdue. `at` overrides the follow-up date (the post: the
+   * job's date after this reminder).
+   */
+  private async reminderView(x: DisputeDetails, p: ReminderNotice, person: Person, people: PeopleIndex, day: string, at?: { followUpOn: string | null }): Promise<{ text: string; blocks: unknown[] }> {
+    const { deps } = this.o;
+    const d = x.dispute;
+    const open = d.status === "open";
     const locale = person.locale;
     const w = FOLLOWUP_TEXT[locale];
-    const ownerName = people.refs.get(d.ownerEmail)?.name ?? d.ownerEmail;
+    const ownerName = people.refs.get(p.ownerEmail)?.name ?? p.ownerEmail;
     const wasDue = p.wasDueOn ?? dayIn(person.timezone, new Date(p.dueAt));
-    const overdue = p.firstMissedOn ? overdueLine(p.firstMissedOn, p.unanswered, locale) : null;
+    const stillTheirs = open && d.ownerEmail === (p.onBehalfOf?.email ?? p.email);
+    const next = at ? at.followUpOn : stillTheirs ? d.followUpOn : null;
+    const overdue = p.firstMissedOn && (at || (open && x.followUp?.firstMissedOn)) ? overdueLine(p.firstMissedOn, p.unanswered, locale) : null;
     const line =
       p.kind === "nudge"
         ? (p.onBehalfOf ? onBehalfOfLine(p.onBehalfOf.name ?? ownerName, p.onBehalfOf.untilOn, locale) : "") + NUDGE_TEXT[locale].line(p.byEmail ? (people.refs.get(p.byEmail)?.name ?? p.byEmail) : "Accord", d.number)
         : p.kind === "reminder"
         ? (p.onBehalfOf ? onBehalfOfLine(p.onBehalfOf.name ?? ownerName, p.onBehalfOf.untilOn, locale) : "") +
-          [w.reminderDue(d.number, shortDate(wasDue, locale)), ...(p.followUpOn ? [w.nextReminder(shortDate(p.followUpOn, locale))] : [])].join(" ")
+          [w.reminderDue(d.number, shortDate(wasDue, locale)), ...(next ? [w.nextReminder(shortDate(next, locale))] : [])].join(" ")
         : p.kind === "sla_breach"
           ? w.slaBreached(d.number, ownerName)
           : `${w.escalatedTo(ownerName, p.unanswered, d.number)}${overdue ? ` (${overdue})` : ""}`;
-    const card = (await cardFor(deps, x, person, locale, people, await today(deps))).card;
+    const card = (await cardFor(deps, x, person, locale, people, day)).card;
     const snooze =
-      person.email === d.ownerEmail
+      open && person.email === d.ownerEmail
         ? {
             disputeId: d.id,
             choices: [
@@ -389,10 +426,7 @@ export class SlackDelivery {
             last: await deps.store.disputes.lastSnooze(person.email),
           }
         : undefined;
-    const msg = reminderMessage(card, people.options, line, snooze);
-    await ctx.post("reminder", { channel, text: msg.text, blocks: msg.blocks, unfurl_links: false });
-    if (p.kind === "reminder") await this.queueRefresh(deps.store, p);
-    this.o.onDelivered?.([d.ownerEmail]);
+    return reminderMessage(card, people.options, line, snooze);
   }
 
   /**

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "SlackCard" ADD COLUMN "notice" TEXT;
