@@ -1,40 +1,57 @@
 import fs from "node:fs";
-import { afterAll, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
+import { freshPostgresDatabase } from "../test/postgres.ts";
 import { METADATA_EVENT } from "./delivery.ts";
 import { FakeSlack } from "./standin/fakeSlack.ts";
 import { addUsers } from "./testing/harness.ts";
 import { procs, quiet, seedDueReminders, worker, workerEnv } from "./testing/workers.ts";
 
-// Two Accord processes (src/slack/testing/reminderWorker.ts, child processes) on one SQLite database file,
-// ticking the reminder job over the same due disputes at the same instant: the fake Slack receives each
-// reminder exactly once (the follow-up lock and the notice ledger in the job, the lease in the delivery).
+// Two Accord processes (src/slack/testing/reminderWorker.ts, child processes) on one database — a SQLite file,
+// and a PostgreSQL database (embedded, or TEST_DATABASE_URL's server) — ticking the reminder job over the same
+// due disputes at the same instant: the fake Slack receives each reminder exactly once (the follow-up lock and
+// the notice ledger in the job: the write lock on SQLite, FOR UPDATE SKIP LOCKED on PostgreSQL; the lease in the
+// delivery).
 
-let fake: FakeSlack;
-let dir = "";
-afterAll(async () => {
+let cleanup: (() => Promise<void>)[] = [];
+afterEach(async () => {
   for (const p of procs) if (p.exitCode === null && p.signalCode === null) p.kill("SIGKILL");
-  await fake?.close();
-  if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  for (const c of cleanup.reverse()) await c().catch(() => undefined);
+  cleanup = [];
 });
 
-it("two processes ticking the reminder job at once over 40 due disputes: each owner's DM gets its reminder once", async () => {
-  fake = await FakeSlack.start();
-  addUsers(fake);
-  const seeded = await seedDueReminders(fake, 40, "RR");
-  dir = seeded.dir;
-  fake.reset();
-  const env = workerEnv(dir, fake, { SLACK_PACE_WORKSPACE_PER_SEC: "1000" });
-  const workers = [worker(env), worker(env)];
-  const queued = await Promise.all(workers.map((w) => w.ran));
-  expect(queued.reduce((s, n) => s + n, 0)).toBe(40);
-  await quiet(fake);
-  for (const w of workers) w.proc.kill("SIGTERM");
+const BACKENDS = [
+  { backend: "sqlite", database: async () => undefined },
+  {
+    backend: "postgresql",
+    database: async () => {
+      const pg = await freshPostgresDatabase("reminders_replicas", { migrate: false });
+      cleanup.push(pg.drop);
+      return pg.url;
+    },
+  },
+] as const;
 
-  for (const o of seeded.list) {
-    const posts = fake.posts(`D${o.id.slice(1)}`);
-    expect(posts, o.name).toHaveLength(1);
-    expect(posts[0]!.metadata?.event_type).toBe(METADATA_EVENT);
-    expect(posts[0]!.text).toContain(seeded.numbers.get(o.id)!);
-  }
-  expect(fake.callsOf("chat.postMessage")).toHaveLength(40);
+describe.each(BACKENDS)("$backend", ({ database }) => {
+  it("two processes ticking the reminder job at once over 40 due disputes: each owner's DM gets its reminder once", async () => {
+    const fake = await FakeSlack.start();
+    cleanup.push(() => fake.close());
+    addUsers(fake);
+    const seeded = await seedDueReminders(fake, 40, "RR", await database());
+    cleanup.push(async () => fs.rmSync(seeded.dir, { recursive: true, force: true }));
+    fake.reset();
+    const env = workerEnv(seeded.databaseUrl, fake, { SLACK_PACE_WORKSPACE_PER_SEC: "1000" });
+    const workers = [worker(env), worker(env)];
+    const queued = await Promise.all(workers.map((w) => w.ran));
+    expect(queued.reduce((s, n) => s + n, 0)).toBe(40);
+    await quiet(fake);
+    for (const w of workers) w.proc.kill("SIGTERM");
+
+    for (const o of seeded.list) {
+      const posts = fake.posts(`D${o.id.slice(1)}`);
+      expect(posts, o.name).toHaveLength(1);
+      expect(posts[0]!.metadata?.event_type).toBe(METADATA_EVENT);
+      expect(posts[0]!.text).toContain(seeded.numbers.get(o.id)!);
+    }
+    expect(fake.callsOf("chat.postMessage")).toHaveLength(40);
+  }, 120_000); // child processes starting under tsx take most of it on a busy machine
 });

@@ -87,6 +87,7 @@ export class FakeSlack extends EventEmitter {
   burstServedMs = 0;
   private windows = new Map<string, number[]>();
   private scripts = new Map<string, FakeReply[]>();
+  private busyMethods = new Set<string>();
   private server: http.Server;
   private seq = 0;
   private tsSeq = 0;
@@ -125,6 +126,18 @@ export class FakeSlack extends EventEmitter {
   /** The next calls of `method` get these replies, in order, before the normal answers resume. */
   script(method: string, ...replies: FakeReply[]): void {
     this.scripts.set(method, [...(this.scripts.get(method) ?? []), ...replies]);
+  }
+
+  /**
+   * Until `until` settles (either way), every call of `method` is answered 429 with Retry-After 1 s, recorded but
+   * not applied (a Slack too busy for it, on cue); resolves when the method is free again.
+   */
+  busy(method: string, until: Promise<unknown>): Promise<void> {
+    this.busyMethods.add(method);
+    return until.then(
+      () => void this.busyMethods.delete(method),
+      () => void this.busyMethods.delete(method),
+    );
   }
 
   /** From now on, every call gets a 429 for `seconds` (Retry-After: what is left of it), as Slack does in a burst. */
@@ -242,6 +255,8 @@ export class FakeSlack extends EventEmitter {
     const args = parseArgs(raw, String(req.headers["content-type"] ?? ""));
     const token = /^Bearer\s+(.+)$/i.exec(String(req.headers.authorization ?? ""))?.[1] ?? (typeof args.token === "string" ? args.token : null);
     this.record(method, args, token);
+    // a busy method (busy()): refused with a 429 until it is free again, nothing applied
+    if (this.busyMethods.has(method)) return send(429, { ok: false, error: "ratelimited" }, { "retry-after": "1" });
     const left = this.burstUntil - performance.now();
     if (left > 0) {
       this.limited++;

@@ -5,18 +5,27 @@ import type { FakeSlack } from "../standin/fakeSlack.ts";
 import { SECRET, startSeededAccord, USERS } from "./harness.ts";
 import { addOwners, owners } from "./replicas.ts";
 
-// The reminder job's process tests (src/slack/reminders.*.test.ts): a SQLite file seeded with owners whose Slack
-// ids are known, one dispute each due on AT, and Accord processes (reminderWorker.ts) started on it.
+// The reminder job's process tests (src/slack/reminders.*.test.ts): a database (a SQLite file, or the PostgreSQL
+// database given) seeded with owners whose Slack ids are known, one dispute each due on AT, and Accord processes
+// (reminderWorker.ts) started on it.
 
 const ROOT = path.resolve(import.meta.dirname, "../../..");
 /** Thursday 12 March 2026, 10:00 in Paris: the follow-up day, in working hours */
 export const AT = "2026-03-12T09:00:00.000Z";
 
-/** Seeds `n` owners and their due disputes; returns the database's folder and each owner's dispute number by Slack id. */
-export async function seedDueReminders(fake: FakeSlack, n: number, prefix: string): Promise<{ dir: string; list: ReturnType<typeof owners>; numbers: Map<string, string> }> {
+/**
+ * Seeds `n` owners and their due disputes in `databaseUrl` (migrating it; a SQLite file in the returned folder when
+ * not given); returns the folder, the database's URL and each owner's dispute number by Slack id.
+ */
+export async function seedDueReminders(
+  fake: FakeSlack,
+  n: number,
+  prefix: string,
+  databaseUrl?: string,
+): Promise<{ dir: string; databaseUrl: string; list: ReturnType<typeof owners>; numbers: Map<string, string> }> {
   const list = owners(n, prefix);
   addOwners(fake, list);
-  const seeded = await startSeededAccord(fake.apiUrl, { items: 1, clock: () => new Date("2026-03-01T09:00:00.000Z"), env: { ACCORD_TICK_SECONDS: "3600" } });
+  const seeded = await startSeededAccord(fake.apiUrl, { items: 1, clock: () => new Date("2026-03-01T09:00:00.000Z"), env: { ACCORD_TICK_SECONDS: "3600", ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}) } });
   const seeder = seeded.accord;
   const store = seeder.deps.store;
   await store.people.upsertMany(list.map((o) => ({ email: o.email, name: o.name, role: "sales" as const, locale: "en" as const, slackUserId: o.id })));
@@ -30,14 +39,14 @@ export async function seedDueReminders(fake: FakeSlack, n: number, prefix: strin
   }
   await seeder.slack!.idle();
   await seeder.stop();
-  return { dir: seeded.dir, list, numbers };
+  return { dir: seeded.dir, databaseUrl: databaseUrl ?? `file:${path.join(seeded.dir, "a.db")}`, list, numbers };
 }
 
-/** A worker's settings: the database file, Slack at the fake, the reminder job at AT. */
-export function workerEnv(dir: string, fake: FakeSlack, extra: Record<string, string> = {}): Record<string, string> {
+/** A worker's settings: the database (seedDueReminders' URL), Slack at the fake, the reminder job at AT. */
+export function workerEnv(databaseUrl: string, fake: FakeSlack, extra: Record<string, string> = {}): Record<string, string> {
   return {
     NODE_ENV: "production",
-    DATABASE_URL: `file:${path.join(dir, "a.db")}`,
+    DATABASE_URL: databaseUrl,
     HOST: "127.0.0.1",
     PORT: "0",
     LOG_LEVEL: "silent",
