@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { listHolds } from "../app/dunning.ts";
 import { setFollowUp } from "../app/setFollowUp.ts";
 import { AccordError, type ErrorCode, type ErrorMessage } from "../domain/errors.ts";
@@ -11,11 +11,20 @@ import { fieldIdOf } from "../slack/blocks.ts";
 import { date, opt, opts, submitted, text, user, type El } from "../slack/testing/forms.ts";
 import { startHarness, USERS, type Harness } from "../slack/testing/harness.ts";
 import { TOKEN } from "./harness.ts";
+import { TEAMS_ACTION_TEXT } from "../views/teamsActionText.ts";
+import { PAYLOAD_KEY, TEAMS_REFRESH_VERB, inputId, teamsVerb } from "../teams/cards/actions.ts";
+import type { AdaptiveJson } from "../teams/cards/disputeCard.ts";
+import { messageActivity, postSignedActivity, TEST_BOT_ID, teamsEnv, type Activity } from "../teams/testing/activities.ts";
+import { startFakeConnector, type FakeConnector } from "../teams/testing/fakeConnector.ts";
+import { startTestIdentity, type TestIdentity } from "../teams/testing/identity.ts";
 
 // One scenario table, every adapter: each scenario runs through the Slack adapter (signed requests to the
 // in-process app, against the fake Slack Web API) and through the REST API, each on a fresh Accord with the
 // same ledger, and must leave the same stored state, the same timeline and the same refusals (the same coded
-// error, each adapter in its own words). A new adapter (Teams) is one more entry of COLUMNS.
+// error, each adapter in its own words). Teams is the third column: activities posted to POST /api/messages with
+// tokens its own JWT validation checks, answered by the Teams handlers (personal chat, card actions, the
+// new-dispute dialog) against a fake Bot Connector. A step an adapter has no equivalent of is named in its
+// column's `lacks`, with the reason: the scenario's title says which column it does not run on, and why.
 
 type Who = Exclude<keyof typeof USERS, "eve">;
 
@@ -49,6 +58,10 @@ interface Scenario {
 
 interface Column {
   name: string;
+  /** A fresh Accord for one scenario (default: Slack on, against the fake Slack Web API). */
+  start?(): Promise<Harness>;
+  /** The steps this adapter has no equivalent of, with the reason (a scenario holding one does not run here). */
+  lacks?: Partial<Record<Step["do"], string>>;
   /** Runs a step on the first dispute; null when it was done, else the refusal as the person was shown it. */
   run(h: Harness, line: Line): Promise<string | null>;
   /** How this adapter shows a coded error to a person. */
@@ -178,8 +191,174 @@ const SLACK: Column = {
   },
 };
 
-/** Teams (a later issue) adds its column here. */
-const COLUMNS: Column[] = [SLACK, REST];
+
+// ---- Teams ----------------------------------------------------------------------------------------
+// Each person writes from their own Teams client (29:<name>), found by the Bot Connector's member lookup (their
+// email), in their client's language. What they do: write `nouveau` / `new` in the personal chat, click the
+// answer's button (task/fetch), pick the customer and "Show invoices", fill in the dialog and submit it
+// (task/submit); on a dispute, read the card (the refresh Teams asks for each viewer: user-specific views), open
+// an action's inline inputs, type and click its Action.Execute (adaptiveCard/action). What they are shown is the
+// answer: the dialog's closing message or field errors, the card's notice.
+
+let identity: TestIdentity | null = null;
+const connectors = new WeakMap<Harness, FakeConnector>();
+const teamsIdOf = (who: Who) => `29:${who}`;
+const clientLocale = (who: Who) => (localeOf(who) === "fr" ? "fr-FR" : "en-US");
+
+function nodes(x: unknown, out: AdaptiveJson[] = []): AdaptiveJson[] {
+  if (Array.isArray(x)) for (const y of x) nodes(y, out);
+  else if (x && typeof x === "object") {
+    out.push(x as AdaptiveJson);
+    for (const y of Object.values(x)) nodes(y, out);
+  }
+  return out;
+}
+/** What Teams submits from a card: every input's value as the card shows it (as a person leaves it), then the changes. */
+function inputsOf(card: unknown, changes: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const n of nodes(card)) if (typeof n.type === "string" && n.type.startsWith("Input.") && typeof n.id === "string" && n.value !== undefined) out[n.id] = String(n.value);
+  return { ...out, ...changes };
+}
+/** The errors shown in an answered card: each field's (under its input), else the notice on top. */
+function shownOn(card: AdaptiveJson): { ok: boolean; text: string } {
+  const body = (card.body as AdaptiveJson[] | undefined) ?? [];
+  const head = body[0]?.type === "Container" ? ((body[0].items as AdaptiveJson[])[0]?.text as string | undefined) : undefined;
+  const fieldError = nodes(body.slice(1)).find((n) => n.type === "TextBlock" && n.color === "Attention" && n.size === "Small");
+  if (fieldError) return { ok: false, text: String(fieldError.text) };
+  return { ok: body[0]?.type === "Container" && body[0].style === "good", text: head ?? "(no notice)" };
+}
+
+const TEAMS: Column = {
+  name: "Teams",
+  lacks: {
+    add_reason: "dispute reasons are company settings, edited by admins in Slack's App Home or over REST; Teams has no admin surface (issue 13 lists none)",
+  },
+  async start() {
+    if (!identity) throw new Error("the Teams column needs the test identity (beforeAll)");
+    const connector = await startFakeConnector();
+    // what the Bot Connector's member lookup tells of each person (Accord matches them by email, then pins them)
+    for (const [who, u] of Object.entries(USERS)) connector.addMember({ id: teamsIdOf(who as Who), aadObjectId: `aad-${who}`, email: u.email, userPrincipalName: u.email });
+    const h = await startHarness({ env: { ACCORD_API_TOKENS: `test:${TOKEN}`, ...teamsEnv({ identity, connectorUrl: connector.url }) } });
+    const wrapped: Harness = {
+      ...h,
+      async stop() {
+        await h.stop();
+        await connector.close();
+      },
+    };
+    connectors.set(wrapped, connector);
+    return wrapped;
+  },
+  shows(err, who) {
+    const locale = localeOf(who);
+    if (err.code === "forbidden") return t(locale).reply.forbidden;
+    // an action clicked on a dispute that changed meanwhile: the card as it is now, saying nothing was saved
+    if (err.code === "stale_version") return TEAMS_ACTION_TEXT[locale].staleCard;
+    return errorText(err, locale);
+  },
+  async run(h, { step, meanwhile }) {
+    const connector = connectors.get(h)!;
+    const who = step.as;
+    const from = { id: teamsIdOf(who), name: USERS[who].name, aadObjectId: `aad-${who}` };
+    const activity = (extra: Record<string, unknown>): Activity => ({ ...messageActivity({ serviceUrl: connector.url, from, locale: clientLocale(who) }), ...extra });
+    const post = async (a: Activity) => {
+      const res = await postSignedActivity(h.accord.url, a, identity!);
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      return res.body as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    };
+    const invoke = (name: string, value: unknown, extra: Record<string, unknown> = {}) => post(activity({ type: "invoke", name, value, ...extra }));
+
+    if (step.do === "open") {
+      // `nouveau` in the personal chat: a card whose button opens the dialog
+      const mark = connector.posted().length;
+      await post(activity({ type: "message", text: localeOf(who) === "fr" ? "nouveau" : "new" }));
+      const answer = connector.posted().slice(mark).at(-1)?.activity as { attachments?: { content: AdaptiveJson }[]; text?: string } | undefined;
+      const button = nodes(answer?.attachments?.[0]?.content).find((n) => n.type === "Action.Submit");
+      if (!button) return String(answer?.text ?? "no answer");
+      const fetched = await invoke("task/fetch", { data: button.data, context: { theme: "default" } });
+      if (fetched.task?.type !== "continue") return String(fetched.task?.value);
+      const dialogOf = (r: Record<string, any>) => r.task.value.card.content as AdaptiveJson; // eslint-disable-line @typescript-eslint/no-explicit-any
+      const stepData = (card: AdaptiveJson, name: string) => (card.actions as AdaptiveJson[]).find((x) => (x.data as { step: string }).step === name)!.data as Record<string, unknown>;
+      // the customer, then "Show invoices": the dialog lists that customer's open invoices
+      let card = dialogOf(fetched);
+      const listed = await invoke("task/submit", { data: { ...inputsOf(card, { customer: "C001" }), ...stepData(card, "items") } });
+      if (listed.task?.type !== "continue") return String(listed.task?.value);
+      card = dialogOf(listed);
+      const ids = await h.accord.deps.store.items.byRefs((await h.accord.deps.store.customers.byRef("C001"))!.id, step.items.map((i) => i.ref));
+      const idOf = (ref: string) => String(ids.find((i) => i.ref === ref)!.id);
+      const offered = ((nodes(card).find((n) => n.id === "items")?.choices as { value: string }[] | undefined) ?? []).map((c) => c.value);
+      const picked = step.items.map((i) => idOf(i.ref));
+      if (!picked.every((id) => offered.includes(id))) return `invoices not offered: ${picked.join(",")} of ${offered.join(",")}`;
+      const partials = step.items.filter((i) => i.amount).map((i) => `${i.ref} ${i.amount!.replace(".", ",")}`).join("\n");
+      const submitted = await invoke("task/submit", {
+        data: {
+          ...inputsOf(card, { items: picked.join(","), ...(partials ? { partials } : {}), reason: step.reason, statement: step.statement, notify: "true", ...(step.priority ? { priority: step.priority } : {}) }),
+          ...stepData(card, "submit"),
+        },
+      });
+      if (submitted.task?.type === "continue") return shownOn(dialogOf(submitted)).text;
+      const d = await first(h);
+      const owner = d ? await h.accord.deps.store.people.byEmail(d.ownerEmail) : null;
+      const opened = d && owner ? t(localeOf(who)).reply.opened(d.number, owner.name) : null;
+      return submitted.task?.value === opened ? null : String(submitted.task?.value);
+    }
+    if (step.do === "add_reason") throw new Error("Teams has no add_reason (see lacks)");
+
+    // the person reads the dispute's card: the refresh Teams asks for their own view of it
+    const d = await first(h);
+    const read = await invoke("adaptiveCard/action", { action: { type: "Action.Execute", verb: TEAMS_REFRESH_VERB, data: { [PAYLOAD_KEY]: encodeAction({ t: "show", d: d.id }) } }, trigger: "automatic" }, { replyToId: "card-1" });
+    expect(read.type).toBe("application/vnd.microsoft.card.adaptive");
+    const a: CardAction = step.do;
+    const verb = teamsVerb(a);
+    const execute = nodes(read.value).find((n) => n.type === "Action.Execute" && n.verb === verb);
+    // the Action.ShowCard holding this action's inputs (as the card fills them in), or, for an action this viewer's
+    // card does not offer, the click from a card shown earlier (the server must refuse it, as Slack's)
+    const holder = nodes(read.value).find((n) => n.type === "Action.ShowCard" && nodes(n.card).includes(execute!));
+    const data = (execute?.data as Record<string, unknown> | undefined) ?? { [PAYLOAD_KEY]: encodeAction({ t: "card", a, d: d.id, v: d.version }) };
+    if (meanwhile) await someoneElse(h);
+    const typed: Record<string, string> = {};
+    const put = (field: string, value: string | undefined) => value !== undefined && (typed[inputId(a, field)] = value);
+    switch (step.do) {
+      case "comment":
+        put("text", step.text);
+        break;
+      case "edit":
+        put("priority", step.priority);
+        break;
+      case "reassign":
+        put("to", USERS[step.to].email);
+        put("note", step.note);
+        break;
+      case "follow_up":
+        put("on", step.on);
+        put("note", step.note);
+        break;
+      case "resolve":
+        put("outcome", step.outcome);
+        put("note", step.note);
+        put("credit_note_ref", step.creditNoteRef);
+        put("conceded", step.concededAmount);
+        break;
+      case "withdraw":
+      case "reopen":
+        put("note", step.note);
+        break;
+    }
+    const r = await invoke("adaptiveCard/action", { action: { type: "Action.Execute", verb, data: { ...inputsOf(holder?.card, typed), ...data } }, trigger: "manual" }, { replyToId: "card-1" });
+    if (r.type !== "application/vnd.microsoft.card.adaptive") return String(r.value);
+    const shown = shownOn(r.value as AdaptiveJson);
+    return shown.ok ? null : shown.text;
+  },
+};
+
+const COLUMNS: Column[] = [SLACK, REST, TEAMS];
+/** The columns a scenario runs on: those that have every one of its steps. */
+const columnsOf = (s: Scenario) => COLUMNS.filter((c) => !s.lines.some((l) => c.lacks?.[l.step.do]));
+/** The scenario's name, and the columns it does not run on, with why. */
+const titleOf = (s: Scenario) => {
+  const not = COLUMNS.flatMap((c) => s.lines.map((l) => c.lacks?.[l.step.do]).filter(Boolean).slice(0, 1).map((why) => `not on ${c.name}: ${why}`));
+  return not.length ? `${s.name} (${not.join("; ")})` : s.name;
+};
 
 // ---- what is compared ---------------------------------------------------------------------------
 
@@ -270,14 +449,21 @@ const SCENARIOS: Scenario[] = [
 
 describe("one scenario table, every adapter: the same state, timeline and refusals", () => {
   const running: Harness[] = [];
+  beforeAll(async () => {
+    identity = await startTestIdentity(TEST_BOT_ID);
+  });
   afterEach(async () => {
     await Promise.all(running.splice(0).map((h) => h.stop()));
   });
+  afterAll(async () => {
+    await identity?.close();
+  });
 
-  it.each(SCENARIOS.map((s) => [s.name, s] as const))("%s", async (_, scenario) => {
+  it.each(SCENARIOS.map((s) => [titleOf(s), s] as const))("%s", async (_, scenario) => {
     const states: unknown[] = [];
-    for (const column of COLUMNS) {
-      const h = await startHarness({ env: { ACCORD_API_TOKENS: `test:${TOKEN}` } });
+    const columns = columnsOf(scenario);
+    for (const column of columns) {
+      const h = column.start ? await column.start() : await startHarness({ env: { ACCORD_API_TOKENS: `test:${TOKEN}` } });
       running.push(h);
       for (const [i, line] of scenario.lines.entries()) {
         const shown = await column.run(h, line);
@@ -289,7 +475,19 @@ describe("one scenario table, every adapter: the same state, timeline and refusa
       scenario.then(state);
       states.push(state);
     }
-    for (const [i, state] of states.entries()) expect(state, `${COLUMNS[i]!.name} and ${COLUMNS[0]!.name}`).toEqual(states[0]);
+    for (const [i, state] of states.entries()) expect(state, `${columns[i]!.name} and ${columns[0]!.name}`).toEqual(states[0]);
+  });
+
+  it("a step a column has no equivalent of is named with its reason; every scenario runs on two columns or more; Teams runs every card action", () => {
+    for (const c of COLUMNS)
+      for (const [step, why] of Object.entries(c.lacks ?? {})) {
+        expect(why!.length, `${c.name} lacks ${step}: why`).toBeGreaterThan(20);
+        expect(SCENARIOS.some((s) => s.lines.some((l) => l.step.do === step)), `${c.name} lacks ${step}, which no scenario has`).toBe(true);
+      }
+    for (const s of SCENARIOS) expect(columnsOf(s).length, s.name).toBeGreaterThanOrEqual(2);
+    const onTeams = new Set(SCENARIOS.filter((s) => columnsOf(s).includes(TEAMS)).flatMap((s) => s.lines.map((l) => l.step.do)));
+    for (const a of ["open", "comment", "edit", "reassign", "follow_up", "resolve", "withdraw", "reopen"]) expect(onTeams).toContain(a);
+    expect(titleOf(SCENARIOS.find((s) => s.name === "out-of-range reason settings")!)).toMatch(/not on Teams: dispute reasons are company settings/);
   });
 
   it("the table covers every card action and a refusal of each kind", () => {

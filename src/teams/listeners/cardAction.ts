@@ -203,9 +203,10 @@ export async function handleCardAction(h: TeamsHandlerContext, activity: TeamsIn
       await RUN[action]({ deps: h.deps, base: { dispute: meta.d, byEmail: viewer.email, version: meta.v, once }, v: values, to });
     } catch (err) {
       if (!(err instanceof AccordError)) throw err;
-      // the dispute changed meanwhile (or its status no longer allows this): the card as it is now
-      if (err.code === "stale_version" || err.code === "illegal_transition")
-        return card(await freshCard(h, meta.d, viewer, locale, { text: teamsActionText(locale).staleCard, style: "attention" }));
+      // the dispute changed meanwhile: the card as it is now
+      if (err.code === "stale_version") return card(await freshCard(h, meta.d, viewer, locale, { text: teamsActionText(locale).staleCard, style: "attention" }));
+      // its status no longer allows this (withdrawing a withdrawn dispute): why, as Slack says it, above the card as it is now
+      if (err.code === "illegal_transition") return card(await freshCard(h, meta.d, viewer, locale, { text: words(h, err, locale, "card.action"), style: "attention" }));
       if (err.code === "not_found" && err.key === "dispute_not_found") return message(words(h, err, locale, "card.action"));
       if (err.code === "forbidden") return card(await freshCard(h, meta.d, viewer, locale, { text: words(h, err, locale, "card.action"), style: "attention" }));
       // a field the person can correct: the inputs again, the error under the field (else above them)
