@@ -24,6 +24,8 @@ import type { AdaptiveJson } from "../cards/disputeCard.ts";
 import { digest, identifyViewer, localeOf, unexpected, viewerCard, withNotice, words, type CardNotice, sdkHandlerContext, type TeamsHandlerContext, type TeamsInvoke } from "./invoke.ts";
 import type { App } from "@microsoft/teams.apps";
 import type { TeamsKit } from "../mount.ts";
+import { TEAMS_LIST_NUDGE_VERB } from "../cards/chatCards.ts";
+import { handleListNudge } from "./listNudge.ts";
 
 // The dispute card's Action.Execute (invoke `adaptiveCard/action`): the same use cases as Slack's card forms
 // (src/slack/listeners/cardForms.ts), the clicking person found by their Teams ids. The invoke's answer is the
@@ -183,6 +185,12 @@ export async function handleCardAction(h: TeamsHandlerContext, activity: TeamsIn
     // a user-specific view (refresh.userIds, trigger "automatic"), or "Back to the card"
     const refreshed = parseTeamsRefresh(verb, data);
     if (refreshed !== null) return card(await freshCard(h, refreshed, viewer, locale));
+
+    // a personal chat list row's Nudge: the list again, a notice on top (src/teams/listeners/listNudge.ts)
+    if (verb === TEAMS_LIST_NUDGE_VERB) {
+      const r = await handleListNudge(h, data, viewer, locale);
+      return typeof r === "string" ? message(r) : card(r);
+    }
 
     const about = disputeOf(data);
     if (!viewer) return about ? card(await freshCard(h, about, null, locale, { text: teamsActionText(locale).notKnown, style: "attention" })) : message(teamsActionText(locale).notKnown);
