@@ -9,7 +9,10 @@ import { t } from "../views/i18n.ts";
 import type { StoredView } from "../slack/standin/fakeSlack.ts";
 import { fieldIdOf } from "../slack/blocks.ts";
 import { date, opt, opts, submitted, text, user, type El } from "../slack/testing/forms.ts";
-import { startHarness, USERS, type Harness } from "../slack/testing/harness.ts";
+import { NOW, startHarness, USERS, type Harness } from "../slack/testing/harness.ts";
+import { ACTION_IDS } from "../slack/blocks/kit.ts";
+import { NUDGE_TEXT, tooSoonText } from "../views/nudgeText.ts";
+import { LIST_SCOPE_KEY, TEAMS_LIST_NUDGE_VERB } from "../teams/cards/chatCards.ts";
 import { TOKEN } from "./harness.ts";
 import { TEAMS_ACTION_TEXT } from "../views/teamsActionText.ts";
 import { PAYLOAD_KEY, TEAMS_REFRESH_VERB, inputId, teamsVerb } from "../teams/cards/actions.ts";
@@ -36,14 +39,16 @@ type Step =
   | { do: "follow_up"; as: Who; on: string; note?: string }
   | { do: "resolve"; as: Who; outcome: Outcome; note: string; creditNoteRef?: string; concededAmount?: string }
   | { do: "withdraw" | "reopen"; as: Who; note: string }
-  | { do: "add_reason"; as: Who; code: string; followUpDays: number; slaDays: number };
+  | { do: "add_reason"; as: Who; code: string; followUpDays: number; slaDays: number }
+  /** a controller, manager or admin reminds the owner now (Slack: the /dispute list row's menu; Teams: the list row's button) */
+  | { do: "nudge"; as: Who };
 
 /** A step of a scenario: what is done, and how the adapter must refuse it (when it must). */
 interface Line {
   step: Step;
   /** someone else changes the dispute between the moment the person reads it (opens the form) and submits */
   meanwhile?: true;
-  refused?: { code: ErrorCode } & ErrorMessage;
+  refused?: ({ code: ErrorCode } & ErrorMessage) | { nudgedRecently: { lastAt: string; nextAt: string } };
 }
 
 /** A scenario's steps act on the first dispute (D-2026-0001), as read when each step starts. */
@@ -66,9 +71,13 @@ interface Column {
   run(h: Harness, line: Line): Promise<string | null>;
   /** How this adapter shows a coded error to a person. */
   shows(err: AccordError, who: Who): string;
+  /** How it shows a nudge refused because one went less than an hour ago (not an error: when the next is possible). */
+  showsNudgedRecently(who: Who, lastAt: Date, nextAt: Date): string;
 }
 
 const localeOf = (who: Who): Locale => USERS[who].locale as Locale;
+/** The people have no time zone of their own: times are said in the company's (the default one). */
+const COMPANY_TZ = "Europe/Paris";
 const first = async (h: Harness) => (await h.accord.deps.store.disputes.byNumber("D-2026-0001"))!;
 /** The change someone else makes meanwhile: the same for every column. */
 const someoneElse = async (h: Harness) => {
@@ -78,6 +87,7 @@ const someoneElse = async (h: Harness) => {
 const REST: Column = {
   name: "REST",
   shows: (err) => `${err.code}: ${apiMessage(err)}`,
+  showsNudgedRecently: (_, lastAt, nextAt) => `conflict: The owner of ${D1} was nudged at ${lastAt.toISOString()}; the next nudge is possible at ${nextAt.toISOString()}.`,
   async run(h, { step, meanwhile }) {
     const call = async (method: string, path: string, body: Record<string, unknown>) => {
       const res = await fetch(`${h.accord.url}/api/v1${path}`, { method, headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" }, body: JSON.stringify(body) });
@@ -87,6 +97,7 @@ const REST: Column = {
     const by = USERS[step.as].email;
     if (step.do === "open") return call("POST", "/disputes", { customerRef: "C001", items: step.items, reasonCode: step.reason, statement: step.statement, openedByEmail: by, ...(step.priority ? { priority: step.priority } : {}) });
     if (step.do === "add_reason") return call("POST", "/reasons", { byEmail: by, code: step.code, labelFr: `Motif ${step.code}`, labelEn: `Reason ${step.code}`, followUpDays: step.followUpDays, slaDays: step.slaDays });
+    if (step.do === "nudge") return call("POST", "/disputes/D-2026-0001/nudge", { byEmail: by });
     const { version } = await first(h); // what the client read
     if (meanwhile) await someoneElse(h);
     const d = `/disputes/D-2026-0001`;
@@ -118,6 +129,7 @@ const SLACK: Column = {
     if (err.code === "stale_version") return "the modal shows the dispute as it is now";
     return errorText(err, localeOf(who));
   },
+  showsNudgedRecently: (who, lastAt, nextAt) => tooSoonText(lastAt, nextAt, COMPANY_TZ, localeOf(who)),
   async run(h, { step, meanwhile }) {
     const u = USERS[step.as];
     /** Opens a modal (the click is `open`), fills it in, submits: null, or what the person is shown. */
@@ -168,6 +180,15 @@ const SLACK: Column = {
         () => h.sim.blockAction(u, { action_id: "admin.add_reason", value }, { home: true }),
         () => ({ code: text(step.code), label_fr: text(`Motif ${step.code}`), label_en: text(`Reason ${step.code}`), follow_up_days: text(String(step.followUpDays)), sla_days: text(String(step.slaDays)) }),
       );
+    }
+    if (step.do === "nudge") {
+      // the /dispute list row's menu, « Envoyer un rappel »: answered privately where the person clicked
+      const d = await first(h);
+      const mark = h.fake.mark;
+      await h.sim.blockAction(u, { action_id: ACTION_IDS.listMenu, type: "overflow", selected_option: { value: encodeAction({ t: "nudge", d: d.id }) } }, { channel: `D0${step.as.toUpperCase()}`, ts: "1773133200.000200", ephemeral: true });
+      const said = String((await h.fake.waitFor((c) => c.seq > mark && c.method === "chat.postEphemeral" && c.args.user === u.id)).args.text);
+      await h.idle();
+      return said === NUDGE_TEXT[localeOf(step.as)].sent(USERS[(Object.keys(USERS) as Who[]).find((w) => USERS[w].email === d.ownerEmail)!].name) ? null : said;
     }
     // a card button as the card posted to this person carries it: the action, the dispute, its version
     const d = await first(h);
@@ -256,6 +277,7 @@ const TEAMS: Column = {
     if (err.code === "stale_version") return TEAMS_ACTION_TEXT[locale].staleCard;
     return errorText(err, locale);
   },
+  showsNudgedRecently: (who, lastAt, nextAt) => tooSoonText(lastAt, nextAt, COMPANY_TZ, localeOf(who)),
   async run(h, { step, meanwhile }) {
     const connector = connectors.get(h)!;
     const who = step.as;
@@ -303,6 +325,24 @@ const TEAMS: Column = {
       return submitted.task?.value === opened ? null : String(submitted.task?.value);
     }
     if (step.do === "add_reason") throw new Error("Teams has no add_reason (see lacks)");
+    if (step.do === "nudge") {
+      // `liste tous` / `list all` in the personal chat, then the dispute's row's « Envoyer un rappel » / Nudge; for
+      // someone whose list does not offer it, the click from an older list (the server must refuse it)
+      const d = await first(h);
+      const mark = connector.posted().length;
+      await post(activity({ type: "message", text: localeOf(who) === "fr" ? "liste tous" : "list all" }));
+      const list = (connector.posted().slice(mark).at(-1)?.activity.attachments as { content: AdaptiveJson }[] | undefined)?.[0]?.content;
+      if (!list) return "no list";
+      const row = (list.body as AdaptiveJson[]).find((n) => n.type === "ColumnSet" && JSON.stringify(n).includes(d.number));
+      const button = nodes(row).find((n) => n.type === "Action.Execute" && n.verb === TEAMS_LIST_NUDGE_VERB);
+      const data = button?.data ?? { [PAYLOAD_KEY]: encodeAction({ t: "nudge", d: d.id }), [LIST_SCOPE_KEY]: "all" };
+      const r = await invoke("adaptiveCard/action", { action: { type: "Action.Execute", verb: TEAMS_LIST_NUDGE_VERB, data }, trigger: "manual" }, { replyToId: "list-1" });
+      if (r.type !== "application/vnd.microsoft.card.adaptive") return String(r.value);
+      const shown = shownOn(r.value as AdaptiveJson);
+      // what a person may do, their list offers
+      if (shown.ok && !button) return "done, though the list offered no Nudge";
+      return shown.ok ? null : shown.text;
+    }
 
     // the person reads the dispute's card: the refresh Teams asks for their own view of it
     const d = await first(h);
@@ -347,6 +387,8 @@ const TEAMS: Column = {
     const r = await invoke("adaptiveCard/action", { action: { type: "Action.Execute", verb, data: { ...inputsOf(holder?.card, typed), ...data } }, trigger: "manual" }, { replyToId: "card-1" });
     if (r.type !== "application/vnd.microsoft.card.adaptive") return String(r.value);
     const shown = shownOn(r.value as AdaptiveJson);
+    // what a person may do, their card offers
+    if (shown.ok && !execute) return `done, though the card offered no ${verb}`;
     return shown.ok ? null : shown.text;
   },
 };
@@ -437,6 +479,17 @@ const SCENARIOS: Scenario[] = [
     then: (s) => expect(types(s)).toEqual(["opened", "withdrawn"]),
   },
   {
+    name: "nudge: the owner is reminded once an hour, and does not nudge himself",
+    lines: [
+      OPEN,
+      { step: { do: "nudge", as: "carla" } },
+      { step: { do: "nudge", as: "mona" }, refused: { nudgedRecently: { lastAt: NOW.toISOString(), nextAt: new Date(NOW.getTime() + 3600_000).toISOString() } } },
+      { step: { do: "nudge", as: "sam" }, refused: { code: "forbidden", key: "forbidden_action", params: { email: USERS.sam.email, role: "sales", action: "nudge", number: D1 } } },
+    ],
+    // one « nudged » line, to the owner; the dispute's version does not move (an open form stays valid)
+    then: (s) => expect([types(s), only(s).timeline.at(-1)!.data, only(s).version]).toEqual([["opened", "nudged"], { to: USERS.sam.email }, 1]),
+  },
+  {
     name: "out-of-range reason settings",
     lines: [
       { step: { do: "add_reason", as: "ada", code: "late_fees", followUpDays: 5, slaDays: 0 }, refused: { code: "validation", key: "reason_days_out_of_range", params: { setting: "slaDays", min: 1, max: 730 } } },
@@ -467,7 +520,8 @@ describe("one scenario table, every adapter: the same state, timeline and refusa
       running.push(h);
       for (const [i, line] of scenario.lines.entries()) {
         const shown = await column.run(h, line);
-        const expected = line.refused ? column.shows(new AccordError(line.refused.code, { key: line.refused.key, params: line.refused.params } as ErrorMessage), line.step.as) : null;
+        const r = line.refused;
+        const expected = !r ? null : "nudgedRecently" in r ? column.showsNudgedRecently(line.step.as, new Date(r.nudgedRecently.lastAt), new Date(r.nudgedRecently.nextAt)) : column.shows(new AccordError(r.code, { key: r.key, params: r.params } as ErrorMessage), line.step.as);
         expect(shown, `${column.name}, step ${i + 1} (${line.step.do} by ${line.step.as})`).toBe(expected);
       }
       await h.idle();
@@ -486,14 +540,14 @@ describe("one scenario table, every adapter: the same state, timeline and refusa
       }
     for (const s of SCENARIOS) expect(columnsOf(s).length, s.name).toBeGreaterThanOrEqual(2);
     const onTeams = new Set(SCENARIOS.filter((s) => columnsOf(s).includes(TEAMS)).flatMap((s) => s.lines.map((l) => l.step.do)));
-    for (const a of ["open", "comment", "edit", "reassign", "follow_up", "resolve", "withdraw", "reopen"]) expect(onTeams).toContain(a);
+    for (const a of ["open", "comment", "edit", "reassign", "follow_up", "resolve", "withdraw", "reopen", "nudge"]) expect(onTeams).toContain(a);
     expect(titleOf(SCENARIOS.find((s) => s.name === "out-of-range reason settings")!)).toMatch(/not on Teams: dispute reasons are company settings/);
   });
 
   it("the table covers every card action and a refusal of each kind", () => {
     const done = new Set(SCENARIOS.flatMap((s) => s.lines.map((l) => l.step.do)));
-    for (const a of ["open", "comment", "edit", "reassign", "follow_up", "resolve", "withdraw", "reopen", "add_reason"]) expect(done).toContain(a);
-    const refusals = new Set(SCENARIOS.flatMap((s) => s.lines.flatMap((l) => (l.refused ? [l.refused.code] : []))));
-    expect([...refusals].sort()).toEqual(["forbidden", "illegal_transition", "stale_version", "validation"]);
+    for (const a of ["open", "comment", "edit", "reassign", "follow_up", "resolve", "withdraw", "reopen", "add_reason", "nudge"]) expect(done).toContain(a);
+    const refusals = new Set(SCENARIOS.flatMap((s) => s.lines.flatMap((l) => (!l.refused ? [] : "nudgedRecently" in l.refused ? ["nudged_recently"] : [l.refused.code]))));
+    expect([...refusals].sort()).toEqual(["forbidden", "illegal_transition", "nudged_recently", "stale_version", "validation"]);
   });
 });
