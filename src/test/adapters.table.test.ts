@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { listHolds } from "../app/dunning.ts";
 import { setFollowUp } from "../app/setFollowUp.ts";
-import { AccordError, type ErrorCode, type ErrorMessage } from "../domain/errors.ts";
+import { AccordError, money, type ErrorCode, type ErrorMessage } from "../domain/errors.ts";
 import type { Locale, Outcome, Priority } from "../domain/types.ts";
 import { encodeAction, type CardAction } from "../views/actions.ts";
 import { apiMessage, errorText } from "../views/errors.ts";
@@ -15,7 +15,9 @@ import { NUDGE_TEXT, tooSoonText } from "../views/nudgeText.ts";
 import { LIST_SCOPE_KEY, TEAMS_LIST_NUDGE_VERB } from "../teams/cards/chatCards.ts";
 import { TOKEN } from "./harness.ts";
 import { TEAMS_ACTION_TEXT } from "../views/teamsActionText.ts";
-import { PAYLOAD_KEY, TEAMS_REFRESH_VERB, inputId, teamsVerb } from "../teams/cards/actions.ts";
+import { PAYLOAD_KEY, SNOOZE_DATE_INPUT, TEAMS_REFRESH_VERB, TEAMS_SNOOZE_VERB, inputId, teamsVerb } from "../teams/cards/actions.ts";
+import { FOLLOWUP_TEXT, shortDate } from "../views/followupText.ts";
+import type { SnoozeChoice } from "../domain/followups.ts";
 import type { AdaptiveJson } from "../teams/cards/disputeCard.ts";
 import { messageActivity, postSignedActivity, TEST_BOT_ID, teamsEnv, type Activity } from "../teams/testing/activities.ts";
 import { startFakeConnector, type FakeConnector } from "../teams/testing/fakeConnector.ts";
@@ -41,7 +43,9 @@ type Step =
   | { do: "withdraw" | "reopen"; as: Who; note: string }
   | { do: "add_reason"; as: Who; code: string; followUpDays: number; slaDays: number }
   /** a controller, manager or admin reminds the owner now (Slack: the /dispute list row's menu; Teams: the list row's button) */
-  | { do: "nudge"; as: Who };
+  | { do: "nudge"; as: Who }
+  /** the owner moves the follow-up from a reminder's Snooze (tomorrow, in 3 days, next Monday, or a picked date) */
+  | { do: "snooze"; as: Who; choice: SnoozeChoice; date?: string };
 
 /** A step of a scenario: what is done, and how the adapter must refuse it (when it must). */
 interface Line {
@@ -69,8 +73,8 @@ interface Column {
   lacks?: Partial<Record<Step["do"], string>>;
   /** Runs a step on the first dispute; null when it was done, else the refusal as the person was shown it. */
   run(h: Harness, line: Line): Promise<string | null>;
-  /** How this adapter shows a coded error to a person. */
-  shows(err: AccordError, who: Who): string;
+  /** How this adapter shows a coded error to a person (refusing `step`). */
+  shows(err: AccordError, who: Who, step: Step["do"]): string;
   /** How it shows a nudge refused because one went less than an hour ago (not an error: when the next is possible). */
   showsNudgedRecently(who: Who, lastAt: Date, nextAt: Date): string;
 }
@@ -86,6 +90,9 @@ const someoneElse = async (h: Harness) => {
 
 const REST: Column = {
   name: "REST",
+  lacks: {
+    snooze: "a reminder's Snooze is a chat button on the reminder; over REST the owner sets the follow-up date itself (POST /disputes/{id}/follow-up, in this table)",
+  },
   shows: (err) => `${err.code}: ${apiMessage(err)}`,
   showsNudgedRecently: (_, lastAt, nextAt) => `conflict: The owner of ${D1} was nudged at ${lastAt.toISOString()}; the next nudge is possible at ${nextAt.toISOString()}.`,
   async run(h, { step, meanwhile }) {
@@ -98,6 +105,7 @@ const REST: Column = {
     if (step.do === "open") return call("POST", "/disputes", { customerRef: "C001", items: step.items, reasonCode: step.reason, statement: step.statement, openedByEmail: by, ...(step.priority ? { priority: step.priority } : {}) });
     if (step.do === "add_reason") return call("POST", "/reasons", { byEmail: by, code: step.code, labelFr: `Motif ${step.code}`, labelEn: `Reason ${step.code}`, followUpDays: step.followUpDays, slaDays: step.slaDays });
     if (step.do === "nudge") return call("POST", "/disputes/D-2026-0001/nudge", { byEmail: by });
+    if (step.do === "snooze") throw new Error("REST has no snooze (see lacks)");
     const { version } = await first(h); // what the client read
     if (meanwhile) await someoneElse(h);
     const d = `/disputes/D-2026-0001`;
@@ -122,9 +130,9 @@ const REST: Column = {
 
 const SLACK: Column = {
   name: "Slack",
-  shows(err, who) {
+  shows(err, who, step) {
     const m = t(localeOf(who));
-    if (err.code === "forbidden") return m.reply.forbidden;
+    if (err.code === "forbidden") return step === "snooze" ? FOLLOWUP_TEXT[localeOf(who)].snoozeOwnerOnly : m.reply.forbidden;
     // a form submitted on a dispute that changed meanwhile is replaced by the dispute as it is now
     if (err.code === "stale_version") return "the modal shows the dispute as it is now";
     return errorText(err, localeOf(who));
@@ -189,6 +197,18 @@ const SLACK: Column = {
       const said = String((await h.fake.waitFor((c) => c.seq > mark && c.method === "chat.postEphemeral" && c.args.user === u.id)).args.text);
       await h.idle();
       return said === NUDGE_TEXT[localeOf(step.as)].sent(USERS[(Object.keys(USERS) as Who[]).find((w) => USERS[w].email === d.ownerEmail)!].name) ? null : said;
+    }
+    if (step.do === "snooze") {
+      // the reminder's buttons (a date picker for a picked date), answered privately where the person clicked
+      const d = await first(h);
+      const value = encodeAction({ t: "snooze", d: d.id, c: step.choice });
+      const mark = h.fake.mark;
+      const where = { channel: `D0${step.as.toUpperCase()}`, ts: "1773133200.000300" };
+      await h.sim.blockAction(u, step.choice === "date" ? { action_id: ACTION_IDS.snooze("date"), type: "datepicker", block_id: value, selected_date: step.date! } : { action_id: ACTION_IDS.snooze(step.choice), value }, where);
+      const said = String((await h.fake.waitFor((c) => c.seq > mark && c.method === "chat.postEphemeral" && c.args.user === u.id)).args.text);
+      await h.idle();
+      const after = await first(h);
+      return said === FOLLOWUP_TEXT[localeOf(step.as)].snoozed(shortDate(after.followUpOn!, localeOf(step.as))) ? null : said;
     }
     // a card button as the card posted to this person carries it: the action, the dispute, its version
     const d = await first(h);
@@ -270,9 +290,9 @@ const TEAMS: Column = {
     connectors.set(wrapped, connector);
     return wrapped;
   },
-  shows(err, who) {
+  shows(err, who, step) {
     const locale = localeOf(who);
-    if (err.code === "forbidden") return t(locale).reply.forbidden;
+    if (err.code === "forbidden") return step === "snooze" ? FOLLOWUP_TEXT[locale].snoozeOwnerOnly : t(locale).reply.forbidden;
     // an action clicked on a dispute that changed meanwhile: the card as it is now, saying nothing was saved
     if (err.code === "stale_version") return TEAMS_ACTION_TEXT[locale].staleCard;
     return errorText(err, locale);
@@ -325,6 +345,16 @@ const TEAMS: Column = {
       return submitted.task?.value === opened ? null : String(submitted.task?.value);
     }
     if (step.do === "add_reason") throw new Error("Teams has no add_reason (see lacks)");
+    if (step.do === "snooze") {
+      // the reminder card's Snooze, its Action.Execute as the card carries it (a picked date in its date input); the
+      // reminder itself is the Teams deliverer's, posted by the delivery queue: here the click is built as it sends it
+      const d = await first(h);
+      const data = { [PAYLOAD_KEY]: encodeAction({ t: "snooze", d: d.id, c: step.choice }), ...(step.date ? { [SNOOZE_DATE_INPUT]: step.date } : {}) };
+      const r = await invoke("adaptiveCard/action", { action: { type: "Action.Execute", verb: TEAMS_SNOOZE_VERB, data }, trigger: "manual" }, { replyToId: "reminder-1" });
+      if (r.type !== "application/vnd.microsoft.card.adaptive") return String(r.value);
+      const shown = shownOn(r.value as AdaptiveJson);
+      return shown.ok ? null : shown.text;
+    }
     if (step.do === "nudge") {
       // `liste tous` / `list all` in the personal chat, then the dispute's row's « Envoyer un rappel » / Nudge; for
       // someone whose list does not offer it, the click from an older list (the server must refuse it)
@@ -479,6 +509,24 @@ const SCENARIOS: Scenario[] = [
     then: (s) => expect(types(s)).toEqual(["opened", "withdrawn"]),
   },
   {
+    name: "field errors: an amount over the item's open amount when opening, a follow-up date already past",
+    lines: [
+      {
+        step: { ...(OPEN.step as Extract<Step, { do: "open" }>), items: [{ ref: "F-2026-001", amount: "1500.00" }] },
+        refused: { code: "unprocessable", key: "exceeds_open_amount", params: { itemRef: "F-2026-001", openAmount: money(1000_00, "EUR"), requested: money(1500_00, "EUR") } },
+      },
+      OPEN,
+      { step: { do: "follow_up", as: "sam", on: "2026-03-02", note: "Rappeler" }, refused: { code: "validation", key: "follow_up_past", params: { value: "2026-03-02", min: "2026-03-10" } } },
+    ],
+    // nothing of the refused steps was written
+    then: (s) => expect([types(s), only(s).version, only(s).followUpOn]).toEqual([["opened"], 1, expect.any(String)]),
+  },
+  {
+    name: "reassign to someone who may not own disputes (a manager)",
+    lines: [OPEN, { step: { do: "reassign", as: "carla", to: "mona", note: "Mona tranchera" }, refused: { code: "validation", key: "may_not_own", params: { email: USERS.mona.email, role: "manager" } } }],
+    then: (s) => expect([types(s), only(s).ownerEmail]).toEqual([["opened"], USERS.sam.email]),
+  },
+  {
     name: "nudge: the owner is reminded once an hour, and does not nudge himself",
     lines: [
       OPEN,
@@ -488,6 +536,20 @@ const SCENARIOS: Scenario[] = [
     ],
     // one « nudged » line, to the owner; the dispute's version does not move (an open form stays valid)
     then: (s) => expect([types(s), only(s).timeline.at(-1)!.data, only(s).version]).toEqual([["opened", "nudged"], { to: USERS.sam.email }, 1]),
+  },
+  {
+    name: "snooze from a reminder: the owner moves the follow-up; nobody else may",
+    lines: [
+      OPEN,
+      { step: { do: "snooze", as: "sam", choice: "in3days" } },
+      { step: { do: "snooze", as: "sam", choice: "date", date: "2026-03-24" } },
+      { step: { do: "snooze", as: "carla", choice: "tomorrow" }, refused: { code: "forbidden", key: "forbidden_action", params: { email: USERS.carla.email, role: "controller", action: "follow_up", number: D1 } } },
+    ],
+    then: (s) =>
+      expect([only(s).timeline.map((e) => [e.type, e.data?.snoozed ?? null]), only(s).followUpOn]).toEqual([
+        [["opened", null], ["follow_up_set", "in3days"], ["follow_up_set", "date"]],
+        "2026-03-24",
+      ]),
   },
   {
     name: "out-of-range reason settings",
@@ -521,7 +583,7 @@ describe("one scenario table, every adapter: the same state, timeline and refusa
       for (const [i, line] of scenario.lines.entries()) {
         const shown = await column.run(h, line);
         const r = line.refused;
-        const expected = !r ? null : "nudgedRecently" in r ? column.showsNudgedRecently(line.step.as, new Date(r.nudgedRecently.lastAt), new Date(r.nudgedRecently.nextAt)) : column.shows(new AccordError(r.code, { key: r.key, params: r.params } as ErrorMessage), line.step.as);
+        const expected = !r ? null : "nudgedRecently" in r ? column.showsNudgedRecently(line.step.as, new Date(r.nudgedRecently.lastAt), new Date(r.nudgedRecently.nextAt)) : column.shows(new AccordError(r.code, { key: r.key, params: r.params } as ErrorMessage), line.step.as, line.step.do);
         expect(shown, `${column.name}, step ${i + 1} (${line.step.do} by ${line.step.as})`).toBe(expected);
       }
       await h.idle();
@@ -540,14 +602,14 @@ describe("one scenario table, every adapter: the same state, timeline and refusa
       }
     for (const s of SCENARIOS) expect(columnsOf(s).length, s.name).toBeGreaterThanOrEqual(2);
     const onTeams = new Set(SCENARIOS.filter((s) => columnsOf(s).includes(TEAMS)).flatMap((s) => s.lines.map((l) => l.step.do)));
-    for (const a of ["open", "comment", "edit", "reassign", "follow_up", "resolve", "withdraw", "reopen", "nudge"]) expect(onTeams).toContain(a);
+    for (const a of ["open", "comment", "edit", "reassign", "follow_up", "resolve", "withdraw", "reopen", "nudge", "snooze"]) expect(onTeams).toContain(a);
     expect(titleOf(SCENARIOS.find((s) => s.name === "out-of-range reason settings")!)).toMatch(/not on Teams: dispute reasons are company settings/);
   });
 
   it("the table covers every card action and a refusal of each kind", () => {
     const done = new Set(SCENARIOS.flatMap((s) => s.lines.map((l) => l.step.do)));
-    for (const a of ["open", "comment", "edit", "reassign", "follow_up", "resolve", "withdraw", "reopen", "add_reason", "nudge"]) expect(done).toContain(a);
+    for (const a of ["open", "comment", "edit", "reassign", "follow_up", "resolve", "withdraw", "reopen", "add_reason", "nudge", "snooze"]) expect(done).toContain(a);
     const refusals = new Set(SCENARIOS.flatMap((s) => s.lines.flatMap((l) => (!l.refused ? [] : "nudgedRecently" in l.refused ? ["nudged_recently"] : [l.refused.code]))));
-    expect([...refusals].sort()).toEqual(["forbidden", "illegal_transition", "nudged_recently", "stale_version", "validation"]);
+    expect([...refusals].sort()).toEqual(["forbidden", "illegal_transition", "nudged_recently", "stale_version", "unprocessable", "validation"]);
   });
 });
