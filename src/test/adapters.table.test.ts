@@ -3,7 +3,7 @@ import { listHolds } from "../app/dunning.ts";
 import { setFollowUp } from "../app/setFollowUp.ts";
 import { AccordError, money, type ErrorCode, type ErrorMessage } from "../domain/errors.ts";
 import type { Locale, Outcome, Priority } from "../domain/types.ts";
-import { encodeAction, type CardAction } from "../views/actions.ts";
+import { CARD_ACTIONS, encodeAction, type CardAction } from "../views/actions.ts";
 import { apiMessage, errorText } from "../views/errors.ts";
 import { t } from "../views/i18n.ts";
 import type { StoredView } from "../slack/standin/fakeSlack.ts";
@@ -34,13 +34,17 @@ import { startTestIdentity, type TestIdentity } from "../teams/testing/identity.
 type Who = Exclude<keyof typeof USERS, "eve">;
 
 type Step =
-  | { do: "open"; as: Who; items: { ref: string; amount?: string }[]; reason: string; statement: string; priority?: Priority }
+  /** `firstReason`: the person picked that reason first (the form proposed its defaults), then `reason` */
+  | { do: "open"; as: Who; items: { ref: string; amount?: string }[]; reason: string; firstReason?: string; statement: string; priority?: Priority }
+  /** a dispute on the whole customer C001 (Clearnox's « client en litige »), no invoice chosen */
+  | { do: "flag"; as: Who; reason: string; statement: string }
   | { do: "comment"; as: Who; text: string }
   | { do: "edit"; as: Who; priority: Priority }
   | { do: "reassign"; as: Who; to: Who; note?: string }
   | { do: "follow_up"; as: Who; on: string; note?: string }
   | { do: "resolve"; as: Who; outcome: Outcome; note: string; creditNoteRef?: string; concededAmount?: string }
   | { do: "withdraw" | "reopen"; as: Who; note: string }
+  | { do: "release_holds"; as: Who; note?: string }
   | { do: "add_reason"; as: Who; code: string; followUpDays: number; slaDays: number }
   /** a controller, manager or admin reminds the owner now (Slack: the /dispute list row's menu; Teams: the list row's button) */
   | { do: "nudge"; as: Who }
@@ -103,6 +107,7 @@ const REST: Column = {
     };
     const by = USERS[step.as].email;
     if (step.do === "open") return call("POST", "/disputes", { customerRef: "C001", items: step.items, reasonCode: step.reason, statement: step.statement, openedByEmail: by, ...(step.priority ? { priority: step.priority } : {}) });
+    if (step.do === "flag") return call("POST", "/disputes", { customerRef: "C001", scope: "customer", reasonCode: step.reason, statement: step.statement, openedByEmail: by });
     if (step.do === "add_reason") return call("POST", "/reasons", { byEmail: by, code: step.code, labelFr: `Motif ${step.code}`, labelEn: `Reason ${step.code}`, followUpDays: step.followUpDays, slaDays: step.slaDays });
     if (step.do === "nudge") return call("POST", "/disputes/D-2026-0001/nudge", { byEmail: by });
     if (step.do === "snooze") throw new Error("REST has no snooze (see lacks)");
@@ -124,6 +129,8 @@ const REST: Column = {
       case "withdraw":
       case "reopen":
         return call("POST", `${d}/${step.do}`, { ...base, note: step.note });
+      case "release_holds":
+        return call("POST", `${d}/release-holds`, { ...base, ...(step.note ? { note: step.note } : {}) });
     }
   },
 };
@@ -157,6 +164,15 @@ const SLACK: Column = {
       if (json?.response_action === "errors") return Object.values(json.errors ?? {})[0] ?? "?";
       return null;
     };
+    /** A field that refreshes the form when changed (dispatch_action), changed as a Slack client sends it: the form comes back updated. */
+    const dispatch = async (v: StoredView, field: string, type: string, values: Record<string, El>) => {
+      const mark = h.fake.mark;
+      const block = (v.view.blocks as { block_id?: string }[]).find((b) => b.block_id && fieldIdOf(b.block_id) === field)!.block_id!;
+      await h.sim.blockAction(u, { action_id: field, type, block_id: block, ...(values[field] ?? {}) } as Parameters<typeof h.sim.blockAction>[1], { view: { ...v.view, state: { values: submitted(v, values) } } });
+      await h.fake.waitFor((c) => c.seq > mark && c.method === "views.update");
+      await h.idle();
+      Object.assign(v, h.fake.openView(u.id)!);
+    };
     if (step.do === "open") {
       const ids = await h.accord.deps.store.items.byRefs((await h.accord.deps.store.customers.byRef("C001"))!.id, step.items.map((i) => i.ref));
       const idOf = (ref: string) => String(ids.find((i) => i.ref === ref)!.id);
@@ -164,13 +180,10 @@ const SLACK: Column = {
       return modal(
         () => h.sim.command(u, "new C001"),
         async (v) => {
-          // selecting the items refreshes the form with an amount field per item
-          const mark = h.fake.mark;
-          const itemsBlock = (v.view.blocks as { block_id?: string }[]).find((b) => b.block_id && fieldIdOf(b.block_id) === "items")!.block_id!;
-          await h.sim.blockAction(u, { action_id: "items", type: "multi_external_select", block_id: itemsBlock }, { view: { ...v.view, state: { values: submitted(v, { items }) } } });
-          await h.fake.waitFor((c) => c.seq > mark && c.method === "views.update");
-          await h.idle();
-          Object.assign(v, h.fake.openView(u.id)!);
+          // selecting the items refreshes the form with an amount field per item; the reason, with its defaults
+          await dispatch(v, "items", "multi_external_select", { items });
+          if (step.firstReason) await dispatch(v, "reason", "static_select", { items, reason: opt(step.firstReason) });
+          await dispatch(v, "reason", "static_select", { items, reason: opt(step.reason) });
           return {
             items,
             ...Object.fromEntries(step.items.filter((i) => i.amount).map((i) => [`amount_${idOf(i.ref)}`, text(i.amount!.replace(".", ","))])),
@@ -179,6 +192,17 @@ const SLACK: Column = {
             notify: opts("yes"),
             ...(step.priority ? { priority: opt(step.priority) } : {}),
           };
+        },
+      );
+    }
+    if (step.do === "flag") {
+      // `/dispute customer C001`: the form to flag the customer
+      return modal(
+        () => h.sim.command(u, "customer C001"),
+        async (v) => {
+          // choosing the reason refreshes the form with its defaults (priority, next follow-up)
+          await dispatch(v, "reason", "static_select", { reason: opt(step.reason) });
+          return { reason: opt(step.reason), statement: text(step.statement), notify: opts("yes") };
         },
       );
     }
@@ -228,6 +252,8 @@ const SLACK: Column = {
       case "withdraw":
       case "reopen":
         return modal(click, () => ({ note: text(step.note) }));
+      case "release_holds":
+        return modal(click, (): Record<string, El> => (step.note ? { note: text(step.note) } : {}));
     }
   },
 };
@@ -310,7 +336,7 @@ const TEAMS: Column = {
     };
     const invoke = (name: string, value: unknown, extra: Record<string, unknown> = {}) => post(activity({ type: "invoke", name, value, ...extra }));
 
-    if (step.do === "open") {
+    if (step.do === "open" || step.do === "flag") {
       // `nouveau` in the personal chat: a card whose button opens the dialog
       const mark = connector.posted().length;
       await post(activity({ type: "message", text: localeOf(who) === "fr" ? "nouveau" : "new" }));
@@ -321,9 +347,20 @@ const TEAMS: Column = {
       if (fetched.task?.type !== "continue") return String(fetched.task?.value);
       const dialogOf = (r: Record<string, any>) => r.task.value.card.content as AdaptiveJson; // eslint-disable-line @typescript-eslint/no-explicit-any
       const stepData = (card: AdaptiveJson, name: string) => (card.actions as AdaptiveJson[]).find((x) => (x.data as { step: string }).step === name)!.data as Record<string, unknown>;
-      // the customer, then "Show invoices": the dialog lists that customer's open invoices
       let card = dialogOf(fetched);
-      const listed = await invoke("task/submit", { data: { ...inputsOf(card, { customer: "C001" }), ...stepData(card, "items") } });
+      const closing = async (submitted: Record<string, any>) => { // eslint-disable-line @typescript-eslint/no-explicit-any
+        if (submitted.task?.type === "continue") return shownOn(dialogOf(submitted)).text;
+        const d = await first(h);
+        const owner = d ? await h.accord.deps.store.people.byEmail(d.ownerEmail) : null;
+        const opened = d && owner ? t(localeOf(who)).reply.opened(d.number, owner.name) : null;
+        return submitted.task?.value === opened ? null : String(submitted.task?.value);
+      };
+      if (step.do === "flag") {
+        // the customer, the « customer-level dispute » switch on, no invoice
+        return closing(await invoke("task/submit", { data: { ...inputsOf(card, { customer: "C001", scope: "customer", reason: step.reason, statement: step.statement, notify: "true" }), ...stepData(card, "submit") } }));
+      }
+      // the customer, then "Show invoices": the dialog lists that customer's open invoices
+      const listed = await invoke("task/submit", { data: { ...inputsOf(card, { customer: "C001", ...(step.firstReason ? { reason: step.firstReason } : {}) }), ...stepData(card, "items") } });
       if (listed.task?.type !== "continue") return String(listed.task?.value);
       card = dialogOf(listed);
       const ids = await h.accord.deps.store.items.byRefs((await h.accord.deps.store.customers.byRef("C001"))!.id, step.items.map((i) => i.ref));
@@ -338,11 +375,7 @@ const TEAMS: Column = {
           ...stepData(card, "submit"),
         },
       });
-      if (submitted.task?.type === "continue") return shownOn(dialogOf(submitted)).text;
-      const d = await first(h);
-      const owner = d ? await h.accord.deps.store.people.byEmail(d.ownerEmail) : null;
-      const opened = d && owner ? t(localeOf(who)).reply.opened(d.number, owner.name) : null;
-      return submitted.task?.value === opened ? null : String(submitted.task?.value);
+      return closing(submitted);
     }
     if (step.do === "add_reason") throw new Error("Teams has no add_reason (see lacks)");
     if (step.do === "snooze") {
@@ -411,6 +444,7 @@ const TEAMS: Column = {
         break;
       case "withdraw":
       case "reopen":
+      case "release_holds":
         put("note", step.note);
         break;
     }
@@ -527,6 +561,39 @@ const SCENARIOS: Scenario[] = [
     then: (s) => expect([types(s), only(s).ownerEmail]).toEqual([["opened"], USERS.sam.email]),
   },
   {
+    name: "required words: resolving with a blank note, a blank update",
+    lines: [
+      OPEN,
+      { step: { do: "resolve", as: "sam", outcome: "rejected", note: "   " }, refused: { code: "validation", key: "resolution_note_required", params: {} } },
+      { step: { do: "comment", as: "carla", text: "  " }, refused: { code: "validation", key: "comment_empty", params: {} } },
+    ],
+    then: (s) => expect([types(s), only(s).status, only(s).version]).toEqual([["opened"], "open", 1]),
+  },
+  {
+    name: "resolve conceding more than disputed",
+    lines: [
+      OPEN,
+      { step: { do: "resolve", as: "sam", outcome: "credit_note", note: "Avoir", creditNoteRef: "AV-78", concededAmount: "5000.00" }, refused: { code: "validation", key: "conceded_exceeds_disputed", params: { conceded: money(5000_00, "EUR"), disputed: money(200_00 + 1000_01, "EUR") } } },
+    ],
+    then: (s) => expect([only(s).status, only(s).version]).toEqual(["open", 1]),
+  },
+  {
+    name: "sent to litigation keeps the holds until released",
+    lines: [OPEN, { step: { do: "resolve", as: "sam", outcome: "litigation", note: "Transmis au service contentieux" } }, { step: { do: "release_holds", as: "carla", note: "Accord de paiement signé" } }],
+    then: (s) => expect([types(s), only(s).status, s.holds]).toEqual([["opened", "resolved", "holds_released"], "resolved", []]),
+  },
+  {
+    name: "open: the reason changed after the form proposed the first one's defaults",
+    lines: [{ step: { ...(OPEN.step as Extract<Step, { do: "open" }>), firstReason: "price", reason: "quality" } }],
+    // quality's own: high priority, the next follow-up 3 days on (a working day), not price's 5
+    then: (s) => expect([only(s).reason, only(s).priority, only(s).followUpOn]).toEqual(["quality", "high", "2026-03-13"]),
+  },
+  {
+    name: "flag the whole customer, then clear the flag (withdraw)",
+    lines: [{ step: { do: "flag", as: "carla", reason: "quality", statement: "Le client conteste toutes les livraisons de février" } }, { step: { do: "withdraw", as: "carla", note: "Accord trouvé avec le client" } }],
+    then: (s) => expect([types(s), only(s).status, only(s).items]).toEqual([["opened", "withdrawn"], "withdrawn", []]),
+  },
+  {
     name: "nudge: the owner is reminded once an hour, and does not nudge himself",
     lines: [
       OPEN,
@@ -588,7 +655,13 @@ describe("one scenario table, every adapter: the same state, timeline and refusa
       }
       await h.idle();
       const state = await stateOf(h);
-      scenario.then(state);
+      try {
+        scenario.then(state);
+      } catch (err) {
+        // say which column
+        if (err instanceof Error) err.message = `${column.name}: ${err.message}`;
+        throw err;
+      }
       states.push(state);
     }
     for (const [i, state] of states.entries()) expect(state, `${columns[i]!.name} and ${columns[0]!.name}`).toEqual(states[0]);
@@ -602,13 +675,13 @@ describe("one scenario table, every adapter: the same state, timeline and refusa
       }
     for (const s of SCENARIOS) expect(columnsOf(s).length, s.name).toBeGreaterThanOrEqual(2);
     const onTeams = new Set(SCENARIOS.filter((s) => columnsOf(s).includes(TEAMS)).flatMap((s) => s.lines.map((l) => l.step.do)));
-    for (const a of ["open", "comment", "edit", "reassign", "follow_up", "resolve", "withdraw", "reopen", "nudge", "snooze"]) expect(onTeams).toContain(a);
+    for (const a of [...CARD_ACTIONS, "open", "flag", "nudge", "snooze"]) expect(onTeams).toContain(a);
     expect(titleOf(SCENARIOS.find((s) => s.name === "out-of-range reason settings")!)).toMatch(/not on Teams: dispute reasons are company settings/);
   });
 
   it("the table covers every card action and a refusal of each kind", () => {
     const done = new Set(SCENARIOS.flatMap((s) => s.lines.map((l) => l.step.do)));
-    for (const a of ["open", "comment", "edit", "reassign", "follow_up", "resolve", "withdraw", "reopen", "add_reason", "nudge", "snooze"]) expect(done).toContain(a);
+    for (const a of [...CARD_ACTIONS, "open", "flag", "add_reason", "nudge", "snooze"]) expect(done).toContain(a);
     const refusals = new Set(SCENARIOS.flatMap((s) => s.lines.flatMap((l) => (!l.refused ? [] : "nudgedRecently" in l.refused ? ["nudged_recently"] : [l.refused.code]))));
     expect([...refusals].sort()).toEqual(["forbidden", "illegal_transition", "nudged_recently", "stale_version", "unprocessable", "validation"]);
   });
