@@ -39,7 +39,7 @@ type Step =
   /** a dispute on the whole customer C001 (Clearnox's « client en litige »), no invoice chosen */
   | { do: "flag"; as: Who; reason: string; statement: string }
   | { do: "comment"; as: Who; text: string }
-  | { do: "edit"; as: Who; priority: Priority }
+  | { do: "edit"; as: Who; priority?: Priority; reason?: string; statement?: string; note?: string }
   | { do: "reassign"; as: Who; to: Who; note?: string }
   | { do: "follow_up"; as: Who; on: string; note?: string }
   | { do: "resolve"; as: Who; outcome: Outcome; note: string; creditNoteRef?: string; concededAmount?: string }
@@ -119,7 +119,7 @@ const REST: Column = {
       case "comment":
         return call("POST", `${d}/comments`, { ...base, text: step.text });
       case "edit":
-        return call("PATCH", d, { ...base, priority: step.priority });
+        return call("PATCH", d, { ...base, ...(step.priority ? { priority: step.priority } : {}), ...(step.reason ? { reasonCode: step.reason } : {}), ...(step.statement ? { statement: step.statement } : {}), ...(step.note ? { note: step.note } : {}) });
       case "reassign":
         return call("POST", `${d}/reassign`, { ...base, toEmail: USERS[step.to].email, ...(step.note ? { note: step.note } : {}) });
       case "follow_up":
@@ -242,7 +242,7 @@ const SLACK: Column = {
       case "comment":
         return modal(click, () => ({ text: text(step.text) }));
       case "edit":
-        return modal(click, () => ({ priority: opt(step.priority) }));
+        return modal(click, (): Record<string, El> => ({ ...(step.priority ? { priority: opt(step.priority) } : {}), ...(step.reason ? { reason: opt(step.reason) } : {}), ...(step.statement ? { statement: text(step.statement) } : {}), ...(step.note ? { note: text(step.note) } : {}) }));
       case "reassign":
         return modal(click, () => ({ to: user(USERS[step.to].id), ...(step.note ? { note: text(step.note) } : {}) }));
       case "follow_up":
@@ -427,6 +427,9 @@ const TEAMS: Column = {
         break;
       case "edit":
         put("priority", step.priority);
+        put("reason", step.reason);
+        put("statement", step.statement);
+        put("note", step.note);
         break;
       case "reassign":
         put("to", USERS[step.to].email);
@@ -587,6 +590,11 @@ const SCENARIOS: Scenario[] = [
     lines: [{ step: { ...(OPEN.step as Extract<Step, { do: "open" }>), firstReason: "price", reason: "quality" } }],
     // quality's own: high priority, the next follow-up 3 days on (a working day), not price's 5
     then: (s) => expect([only(s).reason, only(s).priority, only(s).followUpOn]).toEqual(["quality", "high", "2026-03-13"]),
+  },
+  {
+    name: "edit the reason and the customer's words",
+    lines: [OPEN, { step: { do: "edit", as: "carla", reason: "quantity", statement: "Le client a reçu 8 cartons au lieu de 10", note: "Requalifié après appel" } }],
+    then: (s) => expect([only(s).reason, only(s).statement, types(s)]).toEqual(["quantity", "Le client a reçu 8 cartons au lieu de 10", ["opened", "edited"]]),
   },
   {
     name: "flag the whole customer, then clear the flag (withdraw)",
