@@ -546,6 +546,8 @@ export interface Absences {
   remove(personEmail: string, id: number): Promise<boolean>;
   /** the absences covering calendar date `on` of these people (all people when omitted) */
   absentOn(on: string, personEmails?: readonly string[]): Promise<Absence[]>;
+  /** the absences not over on calendar date `on` (untilOn >= on) of these people (all people when omitted), earliest first, at most `limit` */
+  endingFrom(on: string, opts?: { personEmails?: readonly string[]; limit?: number }): Promise<Absence[]>;
 }
 
 /**

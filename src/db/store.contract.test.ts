@@ -1181,6 +1181,19 @@ describe.each([
     expect(await s.absences.listFor("ann@acme.test")).toEqual([a0]);
   });
 
+  it(t("absences: those not over on a date, earliest first, of some people or all, within a limit"), async () => {
+    const at = new Date("2026-12-01T10:00:00Z");
+    const past = await s.absences.add({ personEmail: "dan@acme.test", fromOn: "2026-11-01", untilOn: "2026-11-30", deputyEmail: null, createdAt: at });
+    const later = await s.absences.add({ personEmail: "dan@acme.test", fromOn: "2027-01-04", untilOn: "2027-01-08", deputyEmail: "eva@acme.test", createdAt: at });
+    const now = await s.absences.add({ personEmail: "eva@acme.test", fromOn: "2026-11-28", untilOn: "2026-12-01", deputyEmail: null, createdAt: at });
+    const ids = async (o?: Parameters<typeof s.absences.endingFrom>[1]) => (await s.absences.endingFrom("2026-12-01", o)).map((a) => a.id);
+    expect(await ids({ personEmails: ["dan@acme.test", "eva@acme.test"] })).toEqual([now.id, later.id]);
+    expect(await ids({ personEmails: ["dan@acme.test"] })).toEqual([later.id]);
+    expect(await ids({ personEmails: [] })).toEqual([]);
+    expect((await ids()).filter((id) => [past.id, now.id, later.id].includes(id))).toEqual([now.id, later.id]);
+    expect((await s.absences.endingFrom("2026-12-01", { personEmails: ["dan@acme.test", "eva@acme.test"], limit: 1 })).map((a) => a.id)).toEqual([now.id]);
+  });
+
   // -- teams (issue 13) --
 
   it(t("teams: a conversation reference is stored, refreshed in place, and found by user or by person"), async () => {

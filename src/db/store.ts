@@ -1120,6 +1120,12 @@ export function repositoriesOn(db: Executor, dialect: Dialect): Repos {
         if (personEmails) q = q.where("personEmail", "in", [...personEmails]);
         return (await q.orderBy("personEmail").orderBy("id").execute()).map(toAbsence);
       },
+      async endingFrom(on, opts = {}) {
+        if (opts.personEmails && !opts.personEmails.length) return [];
+        let q = db.selectFrom("Absence").selectAll().where("untilOn", ">=", on);
+        if (opts.personEmails) q = q.where("personEmail", "in", [...opts.personEmails]);
+        return (await q.orderBy("fromOn").orderBy("id").limit(opts.limit ?? 1000).execute()).map(toAbsence);
+      },
     },
 
     teams: {
