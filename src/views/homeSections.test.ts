@@ -150,7 +150,7 @@ describe("« Calendrier » and « Escalade »", () => {
     });
     expect(checkBlockKit("home", view)).toEqual([]);
     const s = textOf(view.blocks);
-    for (const w of ["Mes absences", "Calendrier de l’entreprise 2026", "Escalade", "home.absence_add", "home.absence_remove", "home.calendar_close", "home.calendar_reopen", "home.escalation", "et 40 de plus"]) expect(s).toContain(w);
+    for (const w of ["Mes absences", "Calendrier de l’entreprise 2026", "Escalade", "home.absence_add", "home.absence_remove", "home.calendar_close", "home.calendar_reopen", "home.escalation", "et 40 de plus", "Supprimer cette absence ?"]) expect(s).toContain(w);
     expect(s).not.toMatch(/relance/i);
   });
 });

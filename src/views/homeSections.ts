@@ -12,14 +12,11 @@ import { shortDate } from "./followupText.ts";
 import type { Field, FormView } from "./forms.ts";
 import { HOME_SECTIONS_TEXT } from "./homeSectionsText.ts";
 import { t } from "./i18n.ts";
-import { frenchTypography } from "./typography.ts";
 
 // The App Home sections of issue 11 as platform-neutral view models: « Mes absences » (everyone), « Calendrier »
 // and « Escalade » (admins), their forms, and the card's line about an absent owner. Pure.
 
 const words = (locale: Locale) => HOME_SECTIONS_TEXT[locale];
-/** French typography on French text (no-break spaces before « : »), English as is. */
-const typo = (locale: Locale, s: string) => (locale === "fr" ? frenchTypography(s) : s);
 /** A date of this year without its year, of another year with it. */
 const dayOf = (iso: string, year: number, locale: Locale) => (Number(iso.slice(0, 4)) === year ? shortDate(iso, locale) : displayDate(iso, locale));
 
@@ -39,11 +36,11 @@ export function awayLine(ownerEmail: string, today: string, absences: readonly A
   const w = words(locale);
   const until = dayOf(away.untilOn, Number(today.slice(0, 4)), locale);
   if (!away.deputyEmail) {
-    const text = typo(locale, w.awayNoDeputy(until));
+    const text = w.awayNoDeputy(until);
     return { prefix: text, deputy: null, text };
   }
   const deputy = people?.get(away.deputyEmail) ?? { email: away.deputyEmail, name: away.deputyEmail };
-  const prefix = typo(locale, w.awayWithDeputy(until));
+  const prefix = w.awayWithDeputy(until);
   return { prefix, deputy, text: `${prefix}${deputy.name}` };
 }
 
@@ -56,6 +53,8 @@ export interface AbsencesSectionView {
   rows: { text: string; remove: { label: string; value: string } }[];
   more: string | null;
   declare: { label: string; value: string };
+  /** asked before Delete */
+  confirm: { title: string; text: string; yes: string; no: string };
 }
 
 export function buildAbsencesSection(m: ManagedAbsences, viewer: Person, locale: Locale): AbsencesSectionView {
@@ -65,17 +64,18 @@ export function buildAbsencesSection(m: ManagedAbsences, viewer: Person, locale:
     const who = a.personEmail === viewer.email ? "" : w.absenceOf(a.personName);
     const deputy = a.deputyName ? w.absenceDeputy(a.deputyName) : w.absenceNoDeputy;
     return {
-      text: typo(locale, `${who}${w.absenceDates(dayOf(a.fromOn, year, locale), dayOf(a.untilOn, year, locale))}${deputy}`),
+      text: `${who}${w.absenceDates(dayOf(a.fromOn, year, locale), dayOf(a.untilOn, year, locale))}${deputy}`,
       remove: { label: w.deleteAbsence, value: encodeAction({ t: "absence_remove", id: a.id, p: a.personEmail }) },
     };
   });
   return {
     title: w.absencesTitle,
-    intro: typo(locale, viewer.role === "admin" ? w.absencesIntroAdmin : m.forOthers ? w.absencesIntroOthers : w.absencesIntro),
+    intro: viewer.role === "admin" ? w.absencesIntroAdmin : m.forOthers ? w.absencesIntroOthers : w.absencesIntro,
     empty: rows.length ? null : w.absencesNone,
     rows,
     more: m.more > 0 ? w.absencesMore(m.more) : null,
     declare: { label: w.declareAbsence, value: encodeAction({ t: "section", a: "absence" }) },
+    confirm: { title: w.deleteConfirmTitle, text: w.deleteConfirmText, yes: w.deleteConfirmYes, no: w.deleteConfirmNo },
   };
 }
 
@@ -90,7 +90,7 @@ export function absenceForm(opts: { forOthers: boolean; admin: boolean; today: s
   fields.push(
     { kind: "date", id: "fromOn", label: w.absenceFrom, initial: opts.today },
     { kind: "date", id: "untilOn", label: w.absenceUntil },
-    { kind: "person", id: "deputyEmail", label: w.absenceDeputyLabel, hint: typo(locale, w.absenceDeputyHint), optional: true },
+    { kind: "person", id: "deputyEmail", label: w.absenceDeputyLabel, hint: w.absenceDeputyHint, optional: true },
   );
   return { meta: { m: "absence" }, title: w.absenceFormTitle, submit: m.form.save, close: m.form.cancel, fields };
 }
@@ -116,9 +116,9 @@ export function buildCalendarSection(c: CalendarYear, locale: Locale): CalendarS
   ];
   return {
     title: w.calendarTitle(c.year),
-    intro: typo(locale, w.calendarIntro(c.country)),
+    intro: w.calendarIntro(c.country),
     lines,
-    later: later.map((l) => typo(locale, l)),
+    later,
     close: { label: w.closeDay, value: encodeAction({ t: "section", a: "close_day" }) },
     reopen: { label: w.reopenDay, value: encodeAction({ t: "section", a: "reopen_day" }) },
   };
@@ -163,9 +163,9 @@ export function buildEscalationSection(ladder: EscalationLadder, locale: Locale)
   const count = (n: number | null) => (n === null ? w.never : w.reminders(n));
   return {
     title: w.escalationTitle,
-    intro: typo(locale, w.escalationIntro),
+    intro: w.escalationIntro,
     lines: LADDER_ORDER.map((p) => w.escalationLine(m.priority[p], count(ladder[p].controllerAfter), count(ladder[p].managerAfter))),
-    sla: typo(locale, ladder.slaBreach ? w.slaOn : w.slaOff),
+    sla: ladder.slaBreach ? w.slaOn : w.slaOff,
     edit: { label: w.editEscalation, value: encodeAction({ t: "section", a: "escalation" }) },
   };
 }
@@ -174,7 +174,7 @@ export function buildEscalationSection(ladder: EscalationLadder, locale: Locale)
 export function escalationForm(ladder: EscalationLadder, locale: Locale): FormView {
   const w = words(locale);
   const m = t(locale);
-  const fields: Field[] = [{ kind: "info", id: "intro", text: typo(locale, w.escalationFormIntro) }];
+  const fields: Field[] = [{ kind: "info", id: "intro", text: w.escalationFormIntro }];
   for (const p of LADDER_ORDER) {
     for (const r of RUNGS) {
       const v = ladder[p][r];

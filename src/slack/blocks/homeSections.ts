@@ -17,8 +17,10 @@ const context = (text: string): Block => ({ type: "context", elements: [mrkdwn(e
 export function absencesBlocks(a: AbsencesSectionView): Block[] {
   const out: Block[] = [{ type: "divider" }, { type: "header", text: plain(a.title, LIMITS.headerText) }, context(a.intro)];
   if (a.empty) out.push({ type: "section", text: mrkdwn(esc(a.empty)) });
+  // Slack asks before a Delete goes (a confirm dialog: title 100, text 300, buttons 30 characters)
+  const confirm = { title: plain(a.confirm.title, 100), text: plain(a.confirm.text, 300), confirm: plain(a.confirm.yes, 30), deny: plain(a.confirm.no, 30), style: "danger" };
   for (const r of a.rows) {
-    out.push({ type: "section", text: mrkdwn(escClip(r.text, LIMITS.sectionText)), accessory: button(ACTION_IDS.homeSection("absence_remove"), r.remove, "danger") });
+    out.push({ type: "section", text: mrkdwn(escClip(r.text, LIMITS.sectionText)), accessory: { ...button(ACTION_IDS.homeSection("absence_remove"), r.remove, "danger"), confirm } });
   }
   if (a.more) out.push(context(a.more));
   out.push({ type: "actions", elements: [button(ACTION_IDS.homeSection("absence_add"), a.declare)] });
