@@ -39,7 +39,7 @@ export async function updateSettings(deps: Deps, input: { byEmail?: string | und
 export async function saveSettings(tx: Repos, deps: Deps, byEmail: string | undefined, patchOf: (current: Settings) => Record<string, unknown>): Promise<Settings> {
   const now = deps.clock();
   assertCan(await actor(tx, byEmail), "admin");
-  const current = await tx.settings.get();
+  const current = await tx.settings.getForUpdate();
   const patch = patchOf(current);
   if ("escalation" in patch) {
     const [problem] = ladderProblems(patch.escalation);

@@ -842,6 +842,39 @@ describe.each([
 
   // -- settings --
 
+  it(t("settings: read for update in a transaction: the defaults first, what was saved, what the transaction saved"), async () => {
+    expect(await s.transaction((tx) => tx.settings.getForUpdate())).toEqual(DEFAULT_SETTINGS);
+    expect(await s.settings.get()).toEqual(DEFAULT_SETTINGS);
+    const next = { ...DEFAULT_SETTINGS, calendar: { ...DEFAULT_SETTINGS.calendar, extraHolidays: ["2026-12-24"] } };
+    await s.transaction(async (tx) => {
+      const cur = await tx.settings.getForUpdate();
+      await tx.settings.save({ ...cur, calendar: next.calendar });
+      expect(await tx.settings.getForUpdate()).toEqual(next);
+    });
+    expect(await s.settings.get()).toEqual(next);
+    await s.settings.save(DEFAULT_SETTINGS);
+  });
+
+  it(t("settings: two transactions editing one calendar day each keep both"), async () => {
+    await s.settings.save(DEFAULT_SETTINGS);
+    let firstRead!: () => void;
+    const read = new Promise<void>((r) => (firstRead = r));
+    const add = (day: string, gap: boolean) =>
+      s.transaction(async (tx) => {
+        const cur = await tx.settings.getForUpdate();
+        if (gap) {
+          firstRead();
+          await new Promise((r) => setTimeout(r, 30)); // room for the other to read the same settings, were it not kept waiting
+        }
+        await tx.settings.save({ ...cur, calendar: { ...cur.calendar, extraHolidays: [...cur.calendar.extraHolidays, day].sort() } });
+      });
+    const first = add("2026-12-24", true);
+    await read;
+    await Promise.all([first, add("2026-12-31", false)]);
+    expect((await s.settings.get()).calendar.extraHolidays).toEqual(["2026-12-24", "2026-12-31"]);
+    await s.settings.save(DEFAULT_SETTINGS);
+  });
+
   it(t("settings: defaults first, then what was saved"), async () => {
     const s0 = await s.settings.get();
     expect(s0).toEqual(DEFAULT_SETTINGS);

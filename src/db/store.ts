@@ -791,6 +791,16 @@ export function repositoriesOn(db: Executor, dialect: Dialect): Repos {
           .onConflict((oc) => oc.column("key").doUpdateSet({ value: text, updatedAt: now }))
           .execute();
       },
+      async getForUpdate() {
+        if (!dialect.rowLocks) {
+          const r = await db.selectFrom("Setting").select("value").where("key", "=", "company").executeTakeFirst();
+          return parsedSettings(r?.value ?? null);
+        }
+        // the row to lock: the defaults' when none was saved yet (a caller that does not save rolls it back with its transaction, or leaves the defaults)
+        await db.insertInto("Setting").values({ key: "company", value: JSON.stringify(DEFAULT_SETTINGS), updatedAt: new Date() }).onConflict((oc) => oc.column("key").doNothing()).execute();
+        const r = await db.selectFrom("Setting").select("value").where("key", "=", "company").forUpdate().executeTakeFirst();
+        return parsedSettings(r?.value ?? null);
+      },
     },
 
     outbox: {
