@@ -3,6 +3,7 @@ import { fail, invalid } from "../domain/errors.ts";
 import { isIsoDate, todayIn } from "../domain/dates.ts";
 import type { Person } from "../domain/types.ts";
 import { actor, person } from "./actors.ts";
+import { queueChatChange, type ChatQueueDeps } from "./chatQueue.ts";
 import type { Deps } from "./context.ts";
 import type { Absence, Repos } from "./ports.ts";
 
@@ -23,8 +24,21 @@ export async function listAbsences(deps: Pick<Deps, "store">, input: { personEma
   return deps.store.absences.listFor(p.email);
 }
 
+/**
+ * The cards of a person's open disputes say whether they are away today: an absence declared or removed that
+ * covers the company's today re-renders every posted copy (a chat change with no event: no thread line), in the
+ * transaction of the change. One that starts later is shown by the cards rendered from then on.
+ */
+async function refreshCards(tx: Repos, deps: Pick<Deps, "clock"> & ChatQueueDeps, personEmail: string, a: { fromOn: string; untilOn: string }, today: string): Promise<void> {
+  if (!(a.fromOn <= today && today <= a.untilOn)) return;
+  const now = deps.clock();
+  for (const dispute of await tx.disputes.list({ ownerEmail: personEmail, status: "open", limit: 500 })) {
+    await queueChatChange(tx, deps, { dispute, before: null, events: [], origin: {} }, now);
+  }
+}
+
 export async function addAbsence(
-  deps: Pick<Deps, "store" | "clock">,
+  deps: Pick<Deps, "store" | "clock"> & ChatQueueDeps,
   input: { personEmail: string; byEmail: string; fromOn: string; untilOn: string; deputyEmail?: string | null },
 ): Promise<Absence> {
   return deps.store.transaction(async (tx) => {
@@ -40,15 +54,19 @@ export async function addAbsence(
     const deputyAbsences = deputyEmail && deputyEmail !== p.email ? await tx.absences.endingFrom(input.fromOn, { personEmails: [deputyEmail] }) : [];
     const [problem] = absenceProblems({ personEmail: p.email, fromOn: input.fromOn, untilOn: input.untilOn, deputyEmail, today, deputyAbsences });
     if (problem) invalid(problem.field, problem.key, problem.params as never);
-    return tx.absences.add({ personEmail: p.email, fromOn: input.fromOn, untilOn: input.untilOn, deputyEmail, createdAt: deps.clock() });
+    const added = await tx.absences.add({ personEmail: p.email, fromOn: input.fromOn, untilOn: input.untilOn, deputyEmail, createdAt: deps.clock() });
+    await refreshCards(tx, deps, p.email, added, today);
+    return added;
   });
 }
 
-export async function removeAbsence(deps: Pick<Deps, "store">, input: { personEmail: string; byEmail: string | undefined; id: number }): Promise<void> {
+export async function removeAbsence(deps: Pick<Deps, "store" | "clock"> & ChatQueueDeps, input: { personEmail: string; byEmail: string | undefined; id: number }): Promise<void> {
   await deps.store.transaction(async (tx) => {
     const p = await person(tx, input.personEmail, "email");
     await mayManage(tx, input.byEmail, p);
-    if (!(await tx.absences.remove(p.email, input.id))) fail("not_found", "absence_not_found", { id: input.id });
+    const gone = (await tx.absences.listFor(p.email)).find((a) => a.id === input.id);
+    if (!gone || !(await tx.absences.remove(p.email, input.id))) fail("not_found", "absence_not_found", { id: input.id });
+    await refreshCards(tx, deps, p.email, gone, todayIn((await tx.settings.get()).timezone, deps.clock()));
   });
 }
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDispute } from "../app/openDispute.ts";
 import type { StoredView } from "./standin/fakeSlack.ts";
 import { date, opt, opts, submitted, text, user, type El } from "./testing/forms.ts";
-import { buttonValue, NOW, startHarness, USERS, type Harness } from "./testing/harness.ts";
+import { buttonValue, dmOf, NOW, startHarness, USERS, type Harness } from "./testing/harness.ts";
 
 // The App Home sections of issue 11 over Slack (signed requests, the fake Web API): « Mes absences » (declare in a
 // modal with field errors, delete), the card's line about an absent owner, and for admins « Calendrier » and
@@ -109,9 +109,11 @@ describe("« Mes absences » in App Home", () => {
     await h.sim.command(USERS.ada, `show ${dispute.number}`, { responseUrl: h.fake.responseUrl() });
     const r2 = await h.fake.waitFor((c) => c.method === "response_url" && c.seq > m2);
     expect(JSON.stringify(r2.args)).toContain(`Away until 12 Mar — deputy: <@${USERS.sid.id}>`);
+    // the owner's own card, posted in his DM when the dispute opened, says it too
+    expect(JSON.stringify(h.fake.posts(dmOf(USERS.sam)).at(-1)!.blocks)).toContain(`Away until 12 Mar — deputy: <@${USERS.sid.id}>`);
   });
 
-  it("Delete takes the absence away and the Home says so", async () => {
+  it("Delete takes the absence away, the Home says so, and the posted card no longer says he is away", async () => {
     const m = h.fake.mark;
     await h.sim.blockAction(USERS.sam, { action_id: "home.absence_remove", value: buttonValue(homeBlocks(USERS.sam), "home.absence_remove")! }, { home: true });
     const home = await republished(USERS.sam, m);
@@ -120,6 +122,10 @@ describe("« Mes absences » in App Home", () => {
     // no "unknown action" answer besides
     await h.idle();
     expect(h.fake.calls.filter((c) => c.seq > m && (c.method === "chat.postMessage" || c.method === "chat.postEphemeral"))).toEqual([]);
+    const updated = h.fake.calls.filter((c) => c.seq > m && c.method === "chat.update" && c.args.channel === dmOf(USERS.sam));
+    expect(updated).toHaveLength(1);
+    expect(JSON.stringify(updated[0]!.args.blocks)).not.toContain("Away until");
+    expect(JSON.stringify(updated[0]!.args.blocks)).toContain("Prix non conforme");
   });
 
   it("a manager declares one for a member of the team, not for someone else (said on « who is away »)", async () => {
@@ -132,6 +138,18 @@ describe("« Mes absences » in App Home", () => {
     expect(await submit(USERS.mona, v, { personEmail: user(USERS.sam.id), fromOn: date("2026-03-16"), untilOn: date("2026-03-17"), deputyEmail: user(USERS.mona.id) })).toBeNull();
     expect((await h.accord.deps.store.absences.listFor(USERS.sam.email)).map((a) => a.fromOn)).toEqual(["2026-03-16"]);
     expect(await republished(USERS.mona, m)).toContain("Sam Sales: From 16 Mar to 17 Mar · deputy: Mona Manager");
+  });
+
+  it("an absence declared for today re-renders the cards already posted of the person's open disputes", async () => {
+    const v = await click(USERS.mona, "home.absence_add");
+    const m = h.fake.mark;
+    expect(await submit(USERS.mona, v, { personEmail: user(USERS.sam.id), fromOn: date("2026-03-10"), untilOn: date("2026-03-11"), deputyEmail: user(USERS.sid.id) })).toBeNull();
+    await h.fake.waitFor((c) => c.method === "chat.update" && c.seq > m && c.args.channel === dmOf(USERS.sam));
+    await h.idle();
+    const updated = h.fake.calls.filter((c) => c.seq > m && c.method === "chat.update" && c.args.channel === dmOf(USERS.sam));
+    expect(JSON.stringify(updated.at(-1)!.args.blocks)).toContain(`Away until 11 Mar — deputy: <@${USERS.sid.id}>`);
+    // no thread line: nothing happened to the dispute itself
+    expect(h.fake.calls.filter((c) => c.seq > m && c.method === "chat.postMessage" && c.args.thread_ts)).toEqual([]);
   });
 });
 
