@@ -54,6 +54,9 @@ export async function addAbsence(
     const deputyAbsences = deputyEmail && deputyEmail !== p.email ? await tx.absences.endingFrom(input.fromOn, { personEmails: [deputyEmail] }) : [];
     const [problem] = absenceProblems({ personEmail: p.email, fromOn: input.fromOn, untilOn: input.untilOn, deputyEmail, today, deputyAbsences });
     if (problem) invalid(problem.field, problem.key, problem.params as never);
+    // the same absence again (a form submitted twice, a client's retry): the one there is the answer
+    const same = (await tx.absences.listFor(p.email)).find((x) => x.fromOn === input.fromOn && x.untilOn === input.untilOn && x.deputyEmail === deputyEmail);
+    if (same) return same;
     const added = await tx.absences.add({ personEmail: p.email, fromOn: input.fromOn, untilOn: input.untilOn, deputyEmail, createdAt: deps.clock() });
     await refreshCards(tx, deps, p.email, added, today);
     return added;

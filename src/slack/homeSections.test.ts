@@ -89,6 +89,9 @@ describe("« Mes absences » in App Home", () => {
     const m = h.fake.mark;
     const ok = await submit(USERS.sam, v, { fromOn: date("2026-03-10"), untilOn: date("2026-03-12"), deputyEmail: user(USERS.sid.id) });
     expect(ok?.response_action).toBeUndefined();
+    // submitted twice (a double click, Slack's retry): one absence
+    expect(await submit(USERS.sam, v, { fromOn: date("2026-03-10"), untilOn: date("2026-03-12"), deputyEmail: user(USERS.sid.id) })).toBeNull();
+    expect(await h.accord.deps.store.absences.listFor(USERS.sam.email)).toHaveLength(1);
     const [a] = await h.accord.deps.store.absences.listFor(USERS.sam.email);
     expect(a).toMatchObject({ fromOn: "2026-03-10", untilOn: "2026-03-12", deputyEmail: USERS.sid.email });
     const home = await republished(USERS.sam, m);
