@@ -214,13 +214,22 @@ const SLACK: Column = {
       );
     }
     if (step.do === "nudge") {
-      // the /dispute list row's menu, « Envoyer un rappel »: answered privately where the person clicked
+      // `/dispute list all`, then the dispute's row's menu, « Envoyer un rappel »: answered privately where the person
+      // clicked; for someone whose list does not offer it, the option from an older list (the server must refuse it)
       const d = await first(h);
+      const listed = h.fake.mark;
+      const responseUrl = h.fake.responseUrl();
+      await h.sim.command(u, "list all", { responseUrl });
+      const list = await h.fake.waitFor((c) => c.seq > listed && c.method === "response_url");
+      const value = encodeAction({ t: "nudge", d: d.id });
+      const offered = JSON.stringify(list.args.blocks ?? []).includes(JSON.stringify(value));
       const mark = h.fake.mark;
-      await h.sim.blockAction(u, { action_id: ACTION_IDS.listMenu, type: "overflow", selected_option: { value: encodeAction({ t: "nudge", d: d.id }) } }, { channel: `D0${step.as.toUpperCase()}`, ts: "1773133200.000200", ephemeral: true });
+      await h.sim.blockAction(u, { action_id: ACTION_IDS.listMenu, type: "overflow", selected_option: { value } }, { channel: "C0GENERAL", ts: "1773133200.000200", ephemeral: true });
       const said = String((await h.fake.waitFor((c) => c.seq > mark && c.method === "chat.postEphemeral" && c.args.user === u.id)).args.text);
       await h.idle();
-      return said === NUDGE_TEXT[localeOf(step.as)].sent(USERS[(Object.keys(USERS) as Who[]).find((w) => USERS[w].email === d.ownerEmail)!].name) ? null : said;
+      const sent = said === NUDGE_TEXT[localeOf(step.as)].sent(USERS[(Object.keys(USERS) as Who[]).find((w) => USERS[w].email === d.ownerEmail)!].name);
+      if (sent && !offered) return "done, though the list offered no Nudge";
+      return sent ? null : said;
     }
     if (step.do === "snooze") {
       // the reminder's buttons (a date picker for a picked date), answered privately where the person clicked
@@ -386,7 +395,9 @@ const TEAMS: Column = {
       const r = await invoke("adaptiveCard/action", { action: { type: "Action.Execute", verb: TEAMS_SNOOZE_VERB, data }, trigger: "manual" }, { replyToId: "reminder-1" });
       if (r.type !== "application/vnd.microsoft.card.adaptive") return String(r.value);
       const shown = shownOn(r.value as AdaptiveJson);
-      return shown.ok ? null : shown.text;
+      if (!shown.ok) return shown.text;
+      const after = await first(h);
+      return shown.text === FOLLOWUP_TEXT[localeOf(who)].snoozed(shortDate(after.followUpOn!, localeOf(who))) ? null : shown.text;
     }
     if (step.do === "nudge") {
       // `liste tous` / `list all` in the personal chat, then the dispute's row's « Envoyer un rappel » / Nudge; for
@@ -404,7 +415,9 @@ const TEAMS: Column = {
       const shown = shownOn(r.value as AdaptiveJson);
       // what a person may do, their list offers
       if (shown.ok && !button) return "done, though the list offered no Nudge";
-      return shown.ok ? null : shown.text;
+      if (!shown.ok) return shown.text;
+      const owner = await h.accord.deps.store.people.byEmail(d.ownerEmail);
+      return shown.text === NUDGE_TEXT[localeOf(who)].sent(owner?.name ?? d.ownerEmail) ? null : shown.text;
     }
 
     // the person reads the dispute's card: the refresh Teams asks for their own view of it
@@ -456,7 +469,12 @@ const TEAMS: Column = {
     const shown = shownOn(r.value as AdaptiveJson);
     // what a person may do, their card offers
     if (shown.ok && !execute) return `done, though the card offered no ${verb}`;
-    return shown.ok ? null : shown.text;
+    if (!shown.ok) return shown.text;
+    // done: the card says so, in their language (a reassignment: who has it now)
+    const now = await first(h);
+    const nameOf = async (email: string) => (await h.accord.deps.store.people.byEmail(email))?.name ?? email;
+    const said = a === "reassign" ? t(localeOf(who)).reply.reassigned(now.number, await nameOf(now.ownerEmail)) : TEAMS_ACTION_TEXT[localeOf(who)].saved(now.number);
+    return shown.text === said ? null : shown.text;
   },
 };
 
