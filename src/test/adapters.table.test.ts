@@ -24,9 +24,10 @@ import { startFakeConnector, type FakeConnector } from "../teams/testing/fakeCon
 import { startTestIdentity, type TestIdentity } from "../teams/testing/identity.ts";
 
 // One scenario table, every adapter: each scenario runs through the Slack adapter (signed requests to the
-// in-process app, against the fake Slack Web API) and through the REST API, each on a fresh Accord with the
-// same ledger, and must leave the same stored state, the same timeline and the same refusals (the same coded
-// error, each adapter in its own words). Teams is the third column: activities posted to POST /api/messages with
+// in-process app, against the fake Slack Web API), through the REST API and through Teams, each on a fresh Accord
+// with the same settings (Slack and Teams on) and the same ledger, and must leave the same stored state, the same
+// timeline, the same rows in the delivery queue and the same refusals (the same coded error, each adapter in its
+// own words). Teams is the third column: activities posted to POST /api/messages with
 // tokens its own JWT validation checks, answered by the Teams handlers (personal chat, card actions, the
 // new-dispute dialog) against a fake Bot Connector. A step an adapter has no equivalent of is named in its
 // column's `lacks`, with the reason: the scenario's title says which column it does not run on, and why.
@@ -71,8 +72,6 @@ interface Scenario {
 
 interface Column {
   name: string;
-  /** A fresh Accord for one scenario (default: Slack on, against the fake Slack Web API). */
-  start?(): Promise<Harness>;
   /** The steps this adapter has no equivalent of, with the reason (a scenario holding one does not run here). */
   lacks?: Partial<Record<Step["do"], string>>;
   /** Runs a step on the first dispute; null when it was done, else the refusal as the person was shown it. */
@@ -278,6 +277,27 @@ const SLACK: Column = {
 
 let identity: TestIdentity | null = null;
 const connectors = new WeakMap<Harness, FakeConnector>();
+
+/**
+ * A fresh Accord for one scenario and column, the same for every column: Slack on (against the fake Slack Web
+ * API), Teams on (tokens checked, against a fake Bot Connector), the REST API, the same ledger.
+ */
+async function startTableAccord(): Promise<Harness> {
+  if (!identity) throw new Error("the table needs the test identity (beforeAll)");
+  const connector = await startFakeConnector();
+  // what the Bot Connector's member lookup tells of each person (Accord matches them by email, then pins them)
+  for (const [who, u] of Object.entries(USERS)) connector.addMember({ id: teamsIdOf(who as Who), aadObjectId: `aad-${who}`, email: u.email, userPrincipalName: u.email });
+  const h = await startHarness({ env: { ACCORD_API_TOKENS: `test:${TOKEN}`, ...teamsEnv({ identity, connectorUrl: connector.url }) } });
+  const wrapped: Harness = {
+    ...h,
+    async stop() {
+      await h.stop();
+      await connector.close();
+    },
+  };
+  connectors.set(wrapped, connector);
+  return wrapped;
+}
 const teamsIdOf = (who: Who) => `29:${who}`;
 const clientLocale = (who: Who) => (localeOf(who) === "fr" ? "fr-FR" : "en-US");
 
@@ -308,22 +328,6 @@ const TEAMS: Column = {
   name: "Teams",
   lacks: {
     add_reason: "dispute reasons are company settings, edited by admins in Slack's App Home or over REST; Teams has no admin surface (issue 13 lists none)",
-  },
-  async start() {
-    if (!identity) throw new Error("the Teams column needs the test identity (beforeAll)");
-    const connector = await startFakeConnector();
-    // what the Bot Connector's member lookup tells of each person (Accord matches them by email, then pins them)
-    for (const [who, u] of Object.entries(USERS)) connector.addMember({ id: teamsIdOf(who as Who), aadObjectId: `aad-${who}`, email: u.email, userPrincipalName: u.email });
-    const h = await startHarness({ env: { ACCORD_API_TOKENS: `test:${TOKEN}`, ...teamsEnv({ identity, connectorUrl: connector.url }) } });
-    const wrapped: Harness = {
-      ...h,
-      async stop() {
-        await h.stop();
-        await connector.close();
-      },
-    };
-    connectors.set(wrapped, connector);
-    return wrapped;
   },
   shows(err, who, step) {
     const locale = localeOf(who);
@@ -518,6 +522,8 @@ async function stateOf(h: Harness) {
     ),
     holds: (await listHolds(h.accord.deps)).map((x) => ({ item: x.itemRef, dispute: x.disputeNumber, amount: x.amount, kind: x.kind })),
     reasons: [...reasons.values()].sort(),
+    /** what the change sent through the delivery queue (chat updates, notices, reminders, webhooks), in order */
+    outbox: (await s.outbox.list({ limit: 500 })).filter((r) => r.orderKey.startsWith("D-")).map((r) => [r.channel, r.type, r.orderKey]),
   };
 }
 
@@ -527,7 +533,8 @@ const OPEN: Line = { step: { do: "open", as: "carla", items: [{ ref: "F-2026-001
 const D1 = "D-2026-0001";
 
 const SCENARIOS: Scenario[] = [
-  { name: "open", lines: [OPEN], then: (s) => expect([only(s).status, s.holds.reduce((n, x) => n + x.amount, 0)]).toEqual(["open", 200_00 + 1000_01]) },
+  // the owner's notice and the cards: one row of the delivery queue per chat platform on (then its deliverer's)
+  { name: "open", lines: [OPEN], then: (s) => expect([only(s).status, s.holds.reduce((n, x) => n + x.amount, 0), s.outbox.length > 0]).toEqual(["open", 200_00 + 1000_01, true]) },
   {
     name: "open, then comment and edit",
     lines: [OPEN, { step: { do: "comment", as: "sam", text: "J'appelle le client demain" } }, { step: { do: "edit", as: "carla", priority: "urgent" } }],
@@ -671,7 +678,7 @@ describe("one scenario table, every adapter: the same state, timeline and refusa
     const states: unknown[] = [];
     const columns = columnsOf(scenario);
     for (const column of columns) {
-      const h = column.start ? await column.start() : await startHarness({ env: { ACCORD_API_TOKENS: `test:${TOKEN}` } });
+      const h = await startTableAccord();
       running.push(h);
       for (const [i, line] of scenario.lines.entries()) {
         const shown = await column.run(h, line);
