@@ -9,6 +9,7 @@ import { errorText } from "../views/errors.ts";
 import { t } from "../views/i18n.ts";
 import { NUDGE_TEXT, tooSoonText } from "../views/nudgeText.ts";
 import { TEAMS_ACTION_TEXT } from "../views/teamsActionText.ts";
+import { TEAMS_CHAT_TEXT } from "../views/teamsChatText.ts";
 import { PAYLOAD_KEY } from "./cards/actions.ts";
 import { LIST_SCOPE_KEY, TEAMS_LIST_NUDGE_VERB } from "./cards/chatCards.ts";
 import type { AdaptiveJson } from "./cards/disputeCard.ts";
@@ -64,9 +65,14 @@ async function post(a: Activity) {
 async function listOf(who: Who, text: string): Promise<AdaptiveJson> {
   const mark = connector.posted().length;
   await post(activity(who, { type: "message", text }));
-  const answers = connector.posted().slice(mark);
+  // the answer in the person's chat (the delivery queue may post cards and notices meanwhile): the list
+  const answers = connector
+    .posted()
+    .slice(mark)
+    .map((p) => (p.activity.attachments as { content: AdaptiveJson }[] | undefined)?.[0]?.content)
+    .filter((c): c is AdaptiveJson => !!c && Object.values(TEAMS_CHAT_TEXT).some((w) => Object.values(w.listScope).includes((c.body as AdaptiveJson[])[0]?.text as string)));
   expect(answers).toHaveLength(1);
-  return (answers[0]!.activity.attachments as { content: AdaptiveJson }[])[0]!.content;
+  return answers[0]!;
 }
 /** A click on an Action.Execute: the invoke's answer. */
 const click = (who: Who, verb: string, data: unknown) => post(activity(who, { type: "invoke", name: "adaptiveCard/action", value: { action: { type: "Action.Execute", verb, data }, trigger: "manual" }, replyToId: "list-card-1" }));

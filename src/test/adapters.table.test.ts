@@ -15,6 +15,7 @@ import { NUDGE_TEXT, tooSoonText } from "../views/nudgeText.ts";
 import { LIST_SCOPE_KEY, TEAMS_LIST_NUDGE_VERB } from "../teams/cards/chatCards.ts";
 import { TOKEN } from "./harness.ts";
 import { TEAMS_ACTION_TEXT } from "../views/teamsActionText.ts";
+import { TEAMS_CHAT_TEXT } from "../views/teamsChatText.ts";
 import { PAYLOAD_KEY, SNOOZE_DATE_INPUT, TEAMS_REFRESH_VERB, TEAMS_SNOOZE_VERB, inputId, teamsVerb } from "../teams/cards/actions.ts";
 import { FOLLOWUP_TEXT, shortDate } from "../views/followupText.ts";
 import type { SnoozeChoice } from "../domain/followups.ts";
@@ -309,6 +310,14 @@ function nodes(x: unknown, out: AdaptiveJson[] = []): AdaptiveJson[] {
   }
   return out;
 }
+/**
+ * Accord's answer in the turn, among what the connector received since `mark` (the delivery queue may post cards and
+ * notices meanwhile): the last one whose card is `like`, else the last one.
+ */
+function answerOf(connector: FakeConnector, mark: number, like: (card: AdaptiveJson) => boolean) {
+  const since = connector.posted().slice(mark);
+  return since.filter((p) => like(((p.activity.attachments as { content: AdaptiveJson }[] | undefined)?.[0]?.content ?? {}) as AdaptiveJson)).at(-1) ?? since.at(-1);
+}
 /** What Teams submits from a card: every input's value as the card shows it (as a person leaves it), then the changes. */
 function inputsOf(card: unknown, changes: Record<string, string>): Record<string, string> {
   const out: Record<string, string> = {};
@@ -353,7 +362,7 @@ const TEAMS: Column = {
       // `nouveau` in the personal chat: a card whose button opens the dialog
       const mark = connector.posted().length;
       await post(activity({ type: "message", text: localeOf(who) === "fr" ? "nouveau" : "new" }));
-      const answer = connector.posted().slice(mark).at(-1)?.activity as { attachments?: { content: AdaptiveJson }[]; text?: string } | undefined;
+      const answer = answerOf(connector, mark, (card) => nodes(card).some((n) => n.type === "Action.Submit"))?.activity as { attachments?: { content: AdaptiveJson }[]; text?: string } | undefined;
       const button = nodes(answer?.attachments?.[0]?.content).find((n) => n.type === "Action.Submit");
       if (!button) return String(answer?.text ?? "no answer");
       const fetched = await invoke("task/fetch", { data: button.data, context: { theme: "default" } });
@@ -409,7 +418,7 @@ const TEAMS: Column = {
       const d = await first(h);
       const mark = connector.posted().length;
       await post(activity({ type: "message", text: localeOf(who) === "fr" ? "liste tous" : "list all" }));
-      const list = (connector.posted().slice(mark).at(-1)?.activity.attachments as { content: AdaptiveJson }[] | undefined)?.[0]?.content;
+      const list = (answerOf(connector, mark, (card) => (card.body as AdaptiveJson[] | undefined)?.[0]?.text === TEAMS_CHAT_TEXT[localeOf(who)].listScope.all)?.activity.attachments as { content: AdaptiveJson }[] | undefined)?.[0]?.content;
       if (!list) return "no list";
       const row = (list.body as AdaptiveJson[]).find((n) => n.type === "ColumnSet" && JSON.stringify(n).includes(d.number));
       const button = nodes(row).find((n) => n.type === "Action.Execute" && n.verb === TEAMS_LIST_NUDGE_VERB);
@@ -522,8 +531,11 @@ async function stateOf(h: Harness) {
     ),
     holds: (await listHolds(h.accord.deps)).map((x) => ({ item: x.itemRef, dispute: x.disputeNumber, amount: x.amount, kind: x.kind })),
     reasons: [...reasons.values()].sort(),
-    /** what the change sent through the delivery queue (chat updates, notices, reminders, webhooks), in order */
-    outbox: (await s.outbox.list({ limit: 500 })).filter((r) => r.orderKey.startsWith("D-")).map((r) => [r.channel, r.type, r.orderKey]),
+    /**
+     * what the change sent through the delivery queue (chat updates, notices, reminders, webhooks), in order; not the
+     * platform of a person's notice, which is the one they last used (Teams in the Teams column)
+     */
+    outbox: (await s.outbox.list({ limit: 500 })).filter((r) => r.orderKey.startsWith("D-")).map((r) => [r.type, r.orderKey]),
   };
 }
 
