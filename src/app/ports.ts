@@ -281,9 +281,10 @@ export interface Rates {
    */
   reserve(keys: readonly RateKey[], now: Date, maxWaitMs: number): Promise<RateReservation>;
   /**
-   * A call made at `at` (what `reserve` answered: now + inMs) came back at `doneAt`: its slot of each window key,
-   * and each key of burst 1, is not free again before `doneAt` plus the window (the interval). However late the
-   * call reached Slack, the next call in its slot reaches Slack a whole window after it. One transaction.
+   * A call made at `at` (what `reserve` answered: now + inMs) came back at `doneAt`: its slot of each window key
+   * (held for two windows since the reservation) is free again at `doneAt` plus the window, and each key of
+   * burst 1 not before `doneAt` plus its interval. However late the call reached Slack, the next call in its slot
+   * reaches Slack a whole window after it. One transaction; a second settle of the same call changes nothing.
    */
   settle(keys: readonly RateKey[], at: Date, doneAt: Date, now: Date): Promise<void>;
   /**

@@ -14,8 +14,8 @@ import type { FollowUpCandidate, Repos } from "./ports.ts";
 // the dispute's version. One dispute that fails is counted and logged; the others go on.
 // An owner away on their local date (src/domain/absence.ts): the reminder goes to their deputy, without counting
 // as unanswered, or waits for their return; no escalation goes meanwhile.
-// After every REMIND_BATCH disputes the job signals the deliverers (`onQueued`) and yields to the event loop: the
-// first reminders go out while the job is still running, and Slack acks are not held behind a long run.
+// After every REMIND_BATCH disputes the job signals the deliverers (`onQueued`), and it yields to the event loop
+// after each: the first reminders go out while the job is still running, and Slack acks are not held behind it.
 
 /** A reminder or an escalation to one person: platform-neutral, rendered by each deliverer at send time. */
 export const REMINDER = "dispute.reminder";
@@ -48,8 +48,8 @@ export interface RemindOptions {
   /**
    * Called after each batch of REMIND_BATCH disputes whose notices were committed (and once at the end when the
    * last batch queued something): the deliverers start on them while the job goes on, instead of after the
-   * whole run. Between batches the job yields to the event loop, so the deliveries' calls and answers (and the
-   * Slack acks) are not held behind a long run of short transactions on SQLite.
+   * whole run. After each dispute the job yields to the event loop, so the deliveries' calls and answers (and
+   * the Slack acks) are not held behind a long run of short transactions on SQLite.
    */
   onQueued?: () => void;
 }
@@ -84,8 +84,9 @@ export async function remindFollowUps(deps: Pick<Deps, "store" | "newId" | "chat
       if (++handled % REMIND_BATCH === 0) {
         if (queuedSince) opts.onQueued?.();
         queuedSince = 0;
-        await new Promise<void>((r) => setImmediate(r));
       }
+      // a turn of the event loop after each dispute: the deliveries' timers and Slack's answers are not held
+      await new Promise<void>((r) => setImmediate(r));
     }
     if (page.length < PAGE) break;
   }

@@ -259,11 +259,23 @@ export function repositoriesOn(db: Executor, dialect: Dialect): Repos {
       .select(dialect.disputeItemsJson("d.id").as("items"));
 
   // Pacing (rates): one row per GCRA key; a window key's row holds its block and `burst` slot rows its calls.
+  // Every call of the deliverer runs these: their queries are shapes, compiled once (a slot list is one parameter).
   const slotNames = (k: RateKey): string[] => Array.from({ length: Math.max(1, k.burst ?? 1) }, (_, i) => `${k.key}#${i}`);
+  type RateRow = { key: string; tat: unknown; blockedUntil: unknown };
+  const setTat = (key: string, tat: Date, now: Date) =>
+    shaped(db, "rates.setTat", [tat, now, key], (tat, now, key) => db.updateTable("RateLimit").set({ tat, updatedAt: now }).where("key", "=", key));
+  const createRows = async (keys: readonly string[], now: Date) => {
+    for (let i = 0; i < keys.length; i += 1000)
+      await db
+        .insertInto("RateLimit")
+        .values(keys.slice(i, i + 1000).map((key) => ({ key, tat: now, blockedUntil: null, reason: null, updatedAt: now })))
+        .onConflict((oc) => oc.column("key").doNothing())
+        .execute();
+  };
   const notBefore = async (key: string, at: Date, now: Date): Promise<void> => {
     // one statement (the row lock of the update is enough); a key never taken yet gets its row
-    const r = await db.updateTable("RateLimit").set({ tat: at, updatedAt: now }).where("key", "=", key).where("tat", "<", at).executeTakeFirst();
-    if (Number(r.numUpdatedRows) === 0) {
+    const r = await shaped(db, "rates.notBefore", [at, now, key], (at, now, key) => db.updateTable("RateLimit").set({ tat: at, updatedAt: now }).where("key", "=", key).where("tat", "<", at));
+    if (Number(r.numAffectedRows ?? 0) === 0) {
       await db.insertInto("RateLimit").values({ key, tat: at, blockedUntil: null, reason: null, updatedAt: now }).onConflict((oc) => oc.column("key").doNothing()).execute();
     }
   };
@@ -272,19 +284,18 @@ export function repositoriesOn(db: Executor, dialect: Dialect): Repos {
     const names = [...new Set(keys.map((k) => k.key))].sort();
     // the keys' own rows under their row locks (PostgreSQL: in key order, so two callers never wait on each
     // other crosswise): every caller of a window key waits here, so its slots are read and moved by one at a time
-    const locked = () => {
-      const q = db.selectFrom("RateLimit").selectAll().where("key", "in", names).orderBy("key");
-      return dialect.rowLocks ? q.forUpdate() : q;
-    };
-    let rows = new Map((await locked().execute()).map((r) => [r.key, r]));
+    const locked = async () =>
+      (
+        await shaped(db, `rates.rows:${dialect.rowLocks}`, [list(names)], (names) => {
+          const q = db.selectFrom("RateLimit").select(["key", "tat", "blockedUntil"]).where(inParam("key", names)).orderBy("key");
+          return dialect.rowLocks ? q.forUpdate() : q;
+        })
+      ).rows as RateRow[];
+    let rows = new Map((await locked()).map((r) => [r.key, r]));
     // a key's first call creates its row (once; every later call only reads and moves it)
     if (rows.size < names.length) {
-      await db
-        .insertInto("RateLimit")
-        .values(names.filter((key) => !rows.has(key)).map((key) => ({ key, tat: now, blockedUntil: null, reason: null, updatedAt: now })))
-        .onConflict((oc) => oc.column("key").doNothing())
-        .execute();
-      rows = new Map((await locked().execute()).map((r) => [r.key, r]));
+      await createRows(names.filter((key) => !rows.has(key)), now);
+      rows = new Map((await locked()).map((r) => [r.key, r]));
     }
     const t = now.getTime();
     // the earliest instant every key allows
@@ -298,23 +309,21 @@ export function repositoriesOn(db: Executor, dialect: Dialect): Repos {
       if (k.window) {
         // the slot free first (and how many there are: the first call, or a larger burst, creates the missing ones)
         const all = slotNames(k);
-        const first = () =>
-          db
-            .selectFrom("RateLimit")
-            .select(["key", "tat", sql<number>`COUNT(*) OVER ()`.as("n")])
-            .where("key", "in", all)
-            .orderBy("tat")
-            .orderBy("key")
-            .limit(1)
-            .executeTakeFirst();
+        const first = async () =>
+          (
+            await shaped(db, "rates.firstSlot", [list(all)], (all) =>
+              db
+                .selectFrom("RateLimit")
+                .select(["key", "tat", sql<number>`COUNT(*) OVER ()`.as("n")])
+                .where(inParam("key", all))
+                .orderBy("tat")
+                .orderBy("key")
+                .limit(1),
+            )
+          ).rows[0] as { key: string; tat: unknown; n: unknown } | undefined;
         let slot = await first();
         if (!slot || Number(slot.n) < all.length) {
-          for (let i = 0; i < all.length; i += 1000)
-            await db
-              .insertInto("RateLimit")
-              .values(all.slice(i, i + 1000).map((key) => ({ key, tat: now, blockedUntil: null, reason: null, updatedAt: now })))
-              .onConflict((oc) => oc.column("key").doNothing())
-              .execute();
+          await createRows(all, now);
           slot = await first();
         }
         slotOf.set(k, slot!.key);
@@ -328,8 +337,14 @@ export function repositoriesOn(db: Executor, dialect: Dialect): Repos {
       const r = rows.get(k.key);
       if (!r) continue;
       const slot = slotOf.get(k);
-      if (slot) await db.updateTable("RateLimit").set({ tat: new Date(at + (k.burst ?? 1) * k.intervalMs), updatedAt: now }).where("key", "=", slot).execute();
-      else await db.updateTable("RateLimit").set({ tat: new Date(Math.max(asDate(r.tat).getTime(), at) + k.intervalMs), updatedAt: now }).where("key", "=", k.key).execute();
+      // held for two windows until the call is settled (its completion plus one window): however late the call
+      // leaves after `at`, no other call can take its slot before it has come back
+      // (marked `held`: a settle moves only a slot still held, never one another call settled at the same instant)
+      if (slot)
+        await shaped(db, "rates.holdSlot", [new Date(at + 2 * (k.burst ?? 1) * k.intervalMs), now, slot], (tat, now, key) =>
+          db.updateTable("RateLimit").set({ tat, reason: "held", updatedAt: now }).where("key", "=", key),
+        );
+      else await setTat(k.key, new Date(Math.max(asDate(r.tat).getTime(), at) + k.intervalMs), now);
     }
     return { taken: true, inMs: at - t };
   };
@@ -1055,12 +1070,16 @@ export function repositoriesOn(db: Executor, dialect: Dialect): Repos {
         for (const key of keys) {
           if (key.window) {
             const windowMs = (key.burst ?? 1) * key.intervalMs;
-            const from = new Date(at.getTime() + windowMs);
+            const from = new Date(at.getTime() + 2 * windowMs);
             const to = new Date(doneAt.getTime() + windowMs);
-            if (to <= from) continue;
-            // the slots are interchangeable: any one reserved for `at` is this call's
-            const slot = await db.selectFrom("RateLimit").select("key").where("key", "in", slotNames(key)).where("tat", "=", from).limit(1).executeTakeFirst();
-            if (slot) await db.updateTable("RateLimit").set({ tat: to, updatedAt: now }).where("key", "=", slot.key).where("tat", "=", from).execute();
+            if (to.getTime() === from.getTime()) continue;
+            // the slots are interchangeable: any one reserved for `at` (and not settled yet) is this call's (one statement)
+            await shaped(db, "rates.settle", [to, now, list(slotNames(key)), from], (to, now, all, from) =>
+              db
+                .updateTable("RateLimit")
+                .set({ tat: to, reason: null, updatedAt: now })
+                .where("key", "=", (eb) => eb.selectFrom("RateLimit").select("key").where(inParam("key", all)).where("reason", "=", "held").where("tat", "=", from).limit(1)),
+            );
           } else if ((key.burst ?? 1) === 1) {
             await notBefore(key.key, new Date(doneAt.getTime() + key.intervalMs), now);
           }
@@ -1080,7 +1099,7 @@ export function repositoriesOn(db: Executor, dialect: Dialect): Repos {
         await db.updateTable("RateLimit").set({ blockedUntil: null, reason: null, updatedAt: now }).where("key", "=", key).execute();
       },
       async get(key) {
-        const r = await db.selectFrom("RateLimit").selectAll().where("key", "=", key).executeTakeFirst();
+        const [r] = (await shaped(db, "rates.get", [key], (key) => db.selectFrom("RateLimit").selectAll().where("key", "=", key))).rows;
         return r ? { key: r.key, tat: asDate(r.tat), blockedUntil: r.blockedUntil ? asDate(r.blockedUntil) : null, reason: r.reason } : null;
       },
     },

@@ -219,8 +219,10 @@ export class SlackDelivery {
       return;
     }
     if (this.paused) await this.resumed();
+    // rows claimed at once: half a second of the workspace's budget (its calls reserve their slots up to 2 s ahead)
+    const limit = Math.max(20, Math.ceil(this.keysOf("chat.postMessage", undefined)[0]!.burst! / 2));
     for (let round = 0; round < 50 && !this.stopped; round++) {
-      const rows = await deps.store.outbox.claim({ channel: "slack", now: queueNow(deps), leaseMs: this.leaseMs, limit: 20 });
+      const rows = await deps.store.outbox.claim({ channel: "slack", now: queueNow(deps), leaseMs: this.leaseMs, limit });
       if (!rows.length) return;
       const outcomes = await Promise.all(rows.map((m) => this.deliver(m)));
       if (outcomes.some((o) => o === "paused")) return;
@@ -521,7 +523,9 @@ export class SlackDelivery {
     // a sliding window, as Slack counts: a second's worth at once after a quiet spell, then one as each leaves it
     // (at most WINDOW_SLOTS rows: a faster cap keeps its rate over a window shorter than a second)
     const burst = Math.min(WINDOW_SLOTS, Math.max(1, Math.round(p.workspacePerSec)));
-    const keys: RateKey[] = [{ key: WORKSPACE_KEY, intervalMs: 1000 / p.workspacePerSec, burst, window: true }];
+    // (1 % longer than a second: a slot's next call must not reach Slack within the same second, whatever the
+    // rounding of the clocks and timers)
+    const keys: RateKey[] = [{ key: WORKSPACE_KEY, intervalMs: 1010 / p.workspacePerSec, burst, window: true }];
     // posts: Slack's limit is per channel, with a small margin against the network's jitter
     if (method === "chat.postMessage" && channel) keys.push({ key: `slack:channel:${channel}`, intervalMs: 1050 / p.channelPerSec, burst: 1 });
     else if (method === "chat.update") keys.push({ key: "slack:method:chat.update", intervalMs: 60_000 / p.updatePerMin, burst: 10 });
@@ -536,20 +540,27 @@ export class SlackDelivery {
   async pacedCall<T>(method: string, args: Record<string, unknown>, budget: { started: number }): Promise<T> {
     const { deps } = this.o;
     const keys = this.keysOf(method, typeof args.channel === "string" ? args.channel : undefined);
+    const windowMs = keys[0]!.intervalMs * (keys[0]!.burst ?? 1);
     let at: Date;
-    for (;;) {
+    for (let tries = 0; ; tries++) {
+      // a process too busy to use its reservations in time: the row goes back to the queue
+      if (tries >= 5) throw new Defer(windowMs, `pacing ${method}: reservations not used in time`);
       const now = new Date();
       // a wait that would outlast the lease, or a long one: the row goes back to the queue until then
       const maxWait = Math.max(0, Math.min(MAX_INLINE_WAIT_MS, this.leaseMs / 2 - (now.getTime() - budget.started)));
       const r = await deps.store.rates.reserve(keys, now, maxWait);
       if (!r.taken) throw new Defer(r.waitMs, `pacing ${method}`);
       at = new Date(now.getTime() + r.inMs);
-      if (r.inMs <= 0) break;
-      await new Promise((done) => setTimeout(done, r.inMs));
-      // a 429 met meanwhile (by any replica) blocks its keys: the slot is left unused, none is sent into the block
-      const states = await Promise.all(keys.map((k) => deps.store.rates.get(k.key)));
-      const t = Date.now();
-      if (!states.some((st) => st?.blockedUntil && st.blockedUntil.getTime() > t)) break;
+      if (r.inMs > 0) {
+        await new Promise((done) => setTimeout(done, r.inMs));
+        // a 429 met meanwhile (by any replica) blocks the workspace (a post's) or the method (another call's): the
+        // slot is left unused, none is sent into the block
+        const st = await deps.store.rates.get(method === "chat.postMessage" ? WORKSPACE_KEY : keys[1]!.key);
+        if (st?.blockedUntil && st.blockedUntil.getTime() > Date.now()) continue;
+      }
+      // a reservation this process could not use in time (its event loop was held): the slot is held for two
+      // windows from `at`, a call leaving much later could meet the next one in it; left unused, another taken
+      if (Date.now() - at.getTime() <= windowMs / 2) break;
     }
     try {
       return (await this.o.gateway.client.apiCall(method, args)) as T;
