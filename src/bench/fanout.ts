@@ -20,7 +20,10 @@ import { METADATA_EVENT } from "../slack/delivery.ts";
 // Floor: the last reminder cannot reach Slack before (reminders - cap) / cap seconds (a sliding window lets the
 // first `cap` through at once) plus the 429 pauses served (one DM per reminder: the 1/s per channel never binds).
 // Prints the time from the job's start to the last reminder at the fake, the ratio to the floor, and counts
-// the reminders lost (an owner with none) and doubled (an owner with two).
+// the reminders lost (an owner with none) and doubled (an owner with two); with the fake's 429s by cause, the CPU
+// time of this process (instances and fake alike) and the machine's load average, since on a shared machine the
+// run is CPU-bound. BENCH_INSTANCES=1 (or 2) runs one of the two; BENCH_TRACE=1 prints the progress every 250 ms;
+// BENCH_PROFILE=dir writes a CPU profile of each run's delivery phase (dir/fanout-N.cpuprofile).
 
 const N = Number(process.env.BENCH_REMINDERS ?? 1000);
 const CAP = 100;
@@ -137,7 +140,6 @@ async function run(replicas: number): Promise<Outcome> {
       if (got > 1) doubled++;
     }
     if (sampler) clearInterval(sampler);
-    if (process.env.BENCH_METHODS) console.log(JSON.stringify(Object.fromEntries([...new Set(fake.calls.map((c) => c.method))].map((m) => [m, fake.calls.filter((c) => c.method === m).length]))));
     if (samples.length) console.log(`N=${replicas}, every 250 ms:\n${samples.join("\n")}`);
     const served = fake.burstServedMs / 1000;
     const first = Math.min(...fake.calls.filter(isReminder).map((c) => c.at));
