@@ -171,7 +171,8 @@ export async function startAccord(config: Config, opts: AccordOptions = {}): Pro
       name: "followups.remind",
       everyMs: config.jobs.tickSeconds * 1000,
       async run(now) {
-        const outcome = await remindFollowUps(deps, now);
+        // the deliverer starts after each small batch the job committed, not after the whole run
+        const outcome = await remindFollowUps(deps, now, { onQueued: () => slack?.delivery.kick() });
         if (outcome.done) slack?.delivery.kick();
         return outcome;
       },
