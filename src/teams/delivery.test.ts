@@ -9,6 +9,7 @@ import { openDispute } from "../app/openDispute.ts";
 import type { OutboxChannel, TeamsConversationRef } from "../app/ports.ts";
 import { REMINDER } from "../app/remindFollowUps.ts";
 import { cardMessage } from "../slack/blocks/card.ts";
+import { renderHome } from "../slack/render.ts";
 import { buildDisputeCard } from "../views/disputeCard.ts";
 import { renderDisputeAdaptiveCard } from "./cards/disputeCard.ts";
 import { seedLedger, startTestAccord, type TestAccord } from "../test/harness.ts";
@@ -153,6 +154,10 @@ describe("Teams delivery", () => {
     expect(JSON.stringify(cardMessage(seen).blocks)).toContain("n’est pas encore joignable dans Teams");
     expect(JSON.stringify(renderDisputeAdaptiveCard(seen, "fr"))).toContain("n’est pas encore joignable dans Teams");
     expect(buildDisputeCard(x, paul, "fr", { today: "2026-03-10" }).notes.join(" ")).not.toContain("Teams");
+    // and in the controller's App Home, under the summary
+    const home = JSON.stringify((await renderHome(deps, claire)).blocks);
+    expect(home).toContain("⚠ Injoignables dans Teams\u00a0: Paul Durand (depuis le 10 mars). Leurs avis partiront dès qu’ils ouvriront Accord dans Teams.");
+    expect(JSON.stringify((await renderHome(deps, paul)).blocks)).not.toContain("Injoignables");
 
     // he installs the app: teamswire stores his personal chat and pins his ids; the next check sends the notice
     a.clock.set("2026-03-10T10:00:00Z");
@@ -164,6 +169,7 @@ describe("Teams delivery", () => {
     expect(cardText(fake.posted()[0]!.activity)).toContain(dispute.number);
     expect(await a.deps.store.teams.unreachable()).toEqual([]);
     expect((await a.deps.store.outbox.list({ channel: "teams", type: OWNER_NOTICE }))[0]).toMatchObject({ status: "delivered" });
+    expect(JSON.stringify((await renderHome(deps, claire)).blocks)).not.toContain("Injoignables");
     // the warning is gone from the card
     const after = await getDispute(deps, { dispute: dispute.id });
     expect(buildDisputeCard(after, claire, "fr", { today: "2026-03-10" }).notes.join(" ")).not.toContain("Teams");
