@@ -6,6 +6,7 @@ import { commentDispute } from "../app/commentDispute.ts";
 import { getDispute } from "../app/getDispute.ts";
 import { nudgeDispute } from "../app/nudgeDispute.ts";
 import { openDispute } from "../app/openDispute.ts";
+import { reassignDispute } from "../app/reassignDispute.ts";
 import type { OutboxChannel, TeamsConversationRef } from "../app/ports.ts";
 import { REMINDER } from "../app/remindFollowUps.ts";
 import { cardMessage } from "../slack/blocks/card.ts";
@@ -108,6 +109,25 @@ describe("Teams delivery", () => {
     expect(fake.posted()).toHaveLength(1);
     expect(fake.created()).toHaveLength(1);
     expect(fake.bearerTokens().every((t) => t === "test-token")).toBe(true);
+  }, 30_000);
+
+  it("a reassignment posts the card to the new owner's chat; the previous owner's copy is updated, not posted again", async () => {
+    const deps = teamsDeps();
+    const s = a.deps.store;
+    for (const [email, id] of [["paul@acme.fr", "paul"], ["sophie@acme.fr", "sophie"]] as const) {
+      await s.teams.pin(email, { teamsUserId: `29:${id}`, aadObjectId: `aad-${id}` });
+      await s.teams.putConversation(personalRef(`a:${id}`, `29:${id}`, `aad-${id}`, a.deps.clock()));
+    }
+    const d = startDelivery(deps);
+    const dispute = await open(deps);
+    await settle(d, deps);
+    await reassignDispute(deps, { dispute: dispute.id, byEmail: "claire@acme.fr", version: dispute.version, toEmail: "sophie@acme.fr" });
+    await settle(d, deps);
+    expect(fake.posted().map((p) => p.conversationId)).toEqual(["a:paul", "a:sophie"]);
+    expect(fake.updated().map((u) => u.conversationId)).toEqual(["a:paul"]);
+    // Paul's copy now shows Sophie as the owner
+    expect(JSON.stringify(fake.updated()[0]!.activity)).toContain("Sophie Leroy");
+    expect((await s.teams.cardsOf(dispute.id)).map((c) => c.viewerEmail)).toEqual(["paul@acme.fr", "sophie@acme.fr"]);
   }, 30_000);
 
   it("a 429 makes the row wait Retry-After and then go, a 503 is retried with backoff: one card each time", async () => {
