@@ -69,7 +69,7 @@ export function sdkLogger(log: Logger, name = "teams"): ILogger {
     const err = errOf(msg);
     const obj = { teams: name, ...(err ? { err } : {}) };
     const text = fmt(msg);
-    if (level === "error") (quiet ? log.warn(obj, text) : log.error(obj, text));
+    if (level === "error") (quiet || /JWT (validation|verification) failed|Custom validation failed|Failed to get signing key/i.test(text) ? log.warn(obj, text) : log.error(obj, text));
     else if (level === "warn") log.warn(obj, text);
     else if (level === "info") log.info(obj, text);
     else if (level === "debug") log.debug(obj, text);
