@@ -15,7 +15,8 @@ import { buildDisputeCard } from "../views/disputeCard.ts";
 import { renderDisputeAdaptiveCard } from "./cards/disputeCard.ts";
 import { seedLedger, startTestAccord, type TestAccord } from "../test/harness.ts";
 import { ADAPTIVE_CARD, TeamsConnectorClient } from "./deliveryClient.ts";
-import { DEFAULT_TEAMS_PACING, releaseKeptNotices, TeamsDelivery, teamsRateKeys } from "./delivery.ts";
+import { parseAction } from "../views/actions.ts";
+import { DEFAULT_TEAMS_PACING, releaseKeptNotices, snoozeActionSet, TeamsDelivery, teamsRateKeys } from "./delivery.ts";
 import { startFakeConnector, type FakeConnector } from "./testing/fakeConnector.ts";
 
 // The Teams deliverer against the fake Bot Connector: what the people in Teams end up seeing (posts, updates in
@@ -216,9 +217,26 @@ describe("Teams delivery", () => {
     const posts = fake.posted();
     expect(posts).toHaveLength(2);
     expect(cardText(posts[1]!.activity)).toContain("Rappel de Claire Martin");
+    // the owner's Snooze on top, as the card action listener reads it (verb accord.snooze, the typed payload)
+    const body = ((posts[1]!.activity.attachments as { content: { body: Record<string, any>[] } }[])[0]!.content.body);
+    const snooze = body.find((b) => b.type === "ActionSet")!;
+    expect(snooze.actions.map((x: Record<string, any>) => [x.type, x.title])).toEqual([["Action.Execute", "Demain"], ["Action.Execute", "Dans 3 jours"], ["Action.Execute", "Lundi prochain"], ["Action.ShowCard", "Choisir une date"]]);
+    expect(snooze.actions.slice(0, 3).map((x: Record<string, any>) => [x.verb, parseAction(x.data.accord)])).toEqual(
+      (["tomorrow", "in3days", "nextMonday"] as const).map((c) => ["accord.snooze", { t: "snooze", d: dispute.id, c }]),
+    );
+    expect(snooze.actions[3].card.body[0]).toMatchObject({ type: "Input.Date", id: "snooze.date" });
+    expect(parseAction(snooze.actions[3].card.actions[0].data.accord)).toEqual({ t: "snooze", d: dispute.id, c: "date" });
     expect(new Set(posts.map((p) => p.conversationId)).size).toBe(1);
     expect(fake.created()).toHaveLength(1); // the one that worked (the refused one created nothing)
   }, 30_000);
+
+  it("Snooze: the owner's last choice comes first", () => {
+    const base = { disputeId: 7, choices: [{ choice: "tomorrow" as const, label: "T" }, { choice: "in3days" as const, label: "3" }, { choice: "nextMonday" as const, label: "M" }], pickLabel: "P", saveLabel: "S" };
+    const titles = (last: string | null) => (snoozeActionSet({ ...base, last }).actions as { title: string }[]).map((a) => a.title);
+    expect(titles(null)).toEqual(["T", "3", "M", "P"]);
+    expect(titles("nextMonday")).toEqual(["M", "T", "3", "P"]);
+    expect(titles("date")).toEqual(["P", "T", "3", "M"]);
+  });
 
   it("pacing: the keys' schedule never puts more than 7 calls in a second nor 1,800 in an hour in one conversation", async () => {
     const keys = teamsRateKeys("a:busy", DEFAULT_TEAMS_PACING).filter((k) => k.key !== "teams:bot");
