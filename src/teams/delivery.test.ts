@@ -8,7 +8,7 @@ import { nudgeDispute } from "../app/nudgeDispute.ts";
 import { openDispute } from "../app/openDispute.ts";
 import { reassignDispute } from "../app/reassignDispute.ts";
 import type { OutboxChannel, TeamsConversationRef } from "../app/ports.ts";
-import { REMINDER } from "../app/remindFollowUps.ts";
+import { REMINDER, remindFollowUps, type ReminderPayload } from "../app/remindFollowUps.ts";
 import { cardMessage } from "../slack/blocks/card.ts";
 import { renderHome } from "../slack/render.ts";
 import { buildDisputeCard } from "../views/disputeCard.ts";
@@ -288,6 +288,25 @@ describe("routing with Slack and Teams both on", () => {
     const d3 = await open(deps);
     await nudgeDispute(deps, { dispute: d3.id, byEmail: "claire@acme.fr" });
     expect((await s.outbox.list({ type: REMINDER, orderKey: d3.number })).map((m) => m.channel)).toEqual(["teams"]);
+  });
+
+  it("the reminder job's notices too: the owner's reminder on his platform, the controller's escalation on hers", async () => {
+    const deps = teamsDeps(both);
+    const s = a.deps.store;
+    await s.people.upsertMany([{ email: "paul@acme.fr", name: "Paul Durand", role: "sales", slackUserId: "UPAUL" }, { email: "claire@acme.fr", name: "Claire Martin", role: "controller", slackUserId: "UCLAIRE" }]);
+    await s.teams.pin("paul@acme.fr", { teamsUserId: "29:paul" });
+    await s.teams.setLastPlatform("paul@acme.fr", "teams");
+    await s.teams.setLastPlatform("claire@acme.fr", "slack");
+    const { dispute } = await openDispute(deps, { customerRef: "C001", items: [{ ref: "F-1001" }], reasonCode: "price", statement: "Prix", ownerEmail: "paul@acme.fr", openedByEmail: "claire@acme.fr", followUpOn: "2026-03-11", priority: "urgent" });
+    // the follow-up passes unanswered, twice: a reminder each time, then the controller is told
+    for (const at of ["2026-03-11T09:00:00Z", "2026-03-12T09:00:00Z", "2026-03-13T09:00:00Z", "2026-03-16T09:00:00Z", "2026-03-17T09:00:00Z"]) await remindFollowUps(deps, new Date(at));
+    const rows = (await s.outbox.list({ type: REMINDER, orderKey: dispute.number })).map((m) => [m.channel, (JSON.parse(m.payload) as ReminderPayload).kind, (JSON.parse(m.payload) as ReminderPayload).email]);
+    expect(rows.length).toBeGreaterThan(1);
+    for (const [channel, kind, email] of rows) {
+      if (email === "paul@acme.fr") expect([kind, channel]).toEqual(["reminder", "teams"]);
+      else expect([email, channel]).toEqual(["claire@acme.fr", "slack"]);
+    }
+    expect(rows.some(([, kind]) => kind !== "reminder")).toBe(true);
   });
 
   it("unreachable in Teams with a Slack id: the notice is handed to Slack (once), and the next ones go to Slack directly", async () => {
