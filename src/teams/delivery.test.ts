@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { CHAT_CHANGE, OWNER_NOTICE, type ChatChangePayload } from "../app/chatQueue.ts";
 import { TEAMS_UNREACHABLE } from "../app/chatRouting.ts";
 import type { Deps } from "../app/context.ts";
@@ -13,7 +13,7 @@ import { cardMessage } from "../slack/blocks/card.ts";
 import { renderHome } from "../slack/render.ts";
 import { buildDisputeCard } from "../views/disputeCard.ts";
 import { renderDisputeAdaptiveCard } from "./cards/disputeCard.ts";
-import { seedLedger, startTestAccord, type TestAccord } from "../test/harness.ts";
+import { seedLedger, startTestAccord, type TestAccord, type TestDatabase } from "../test/harness.ts";
 import { ADAPTIVE_CARD, TeamsConnectorClient } from "./deliveryClient.ts";
 import { parseAction } from "../views/actions.ts";
 import { DEFAULT_TEAMS_PACING, releaseKeptNotices, snoozeActionSet, TeamsDelivery, teamsRateKeys } from "./delivery.ts";
@@ -28,8 +28,9 @@ let a: TestAccord;
 let fake: FakeConnector;
 let delivery: TeamsDelivery | null = null;
 
+let database: TestDatabase = "sqlite";
 beforeEach(async () => {
-  a = await startTestAccord({}, { startJobs: false, now: "2026-03-10T09:00:00Z" });
+  a = await startTestAccord({}, { startJobs: false, now: "2026-03-10T09:00:00Z", database });
   await seedLedger(a);
   fake = await startFakeConnector();
 });
@@ -80,7 +81,14 @@ const personalRef = (conversationId: string, teamsUserId: string, aadObjectId: s
   conversationId, kind: "personal", serviceUrl: fake.url, tenantId: "tenant-1", teamsUserId, aadObjectId, teamId: null, channelId: null, updatedAt: at,
 });
 
-describe("Teams delivery", () => {
+describe.each(["sqlite", "postgres"] as const)("Teams delivery on %s", (db) => {
+  beforeAll(() => {
+    database = db;
+  });
+  afterAll(() => {
+    database = "sqlite";
+  });
+
   it("posts the owner's card in a personal chat it creates from the pinned id, then updates it in place at each change", async () => {
     const deps = teamsDeps();
     await a.deps.store.teams.pin("paul@acme.fr", { teamsUserId: "29:paul", aadObjectId: "aad-paul" });
