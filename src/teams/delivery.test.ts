@@ -163,6 +163,23 @@ describe.each(["sqlite", "postgres"] as const)("Teams delivery on %s", (db) => {
     expect(rows.at(-1)).toMatchObject({ status: "delivered", attempts: 1 });
   }, 30_000);
 
+  it("a refused token (401) pauses every Teams delivery for a while: the row waits, no attempt counted, then goes", async () => {
+    const deps = teamsDeps();
+    await a.deps.store.teams.putConversation(personalRef("a:paul", "29:paul", "aad-paul", a.deps.clock()));
+    await a.deps.store.teams.pin("paul@acme.fr", { teamsUserId: "29:paul", aadObjectId: "aad-paul" });
+    fake.failNext(1, 401);
+    const client = new TeamsConnectorClient({ token: async () => "test-token" });
+    delivery = new TeamsDelivery({ deps, client, botId: "28:bot", serviceUrl: fake.url, log: silent, pollMs: 50, tokenPauseMs: 700 });
+    delivery.start();
+    const started = Date.now();
+    await open(deps);
+    await settle(delivery, deps);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(600);
+    expect(fake.posted().map((p) => p.conversationId)).toEqual(["a:paul"]);
+    expect((await a.deps.store.outbox.list({ channel: "teams", type: CHAT_CHANGE }))[0]).toMatchObject({ status: "delivered", attempts: 0 });
+    expect((await a.deps.store.rates.get("teams:bot"))?.reason).toBe("token_refused");
+  }, 30_000);
+
   it("a person Accord cannot reach is marked, the card others see says so, and the notice goes once they install the app", async () => {
     const deps = teamsDeps();
     const d = startDelivery(deps);

@@ -22,6 +22,7 @@ import { backoffMs } from "../slack/delivery.ts";
 import { MAX_CARD_BYTES, renderDisputeAdaptiveCard, type AdaptiveJson } from "./cards/disputeCard.ts";
 import { teamsDigestCard } from "./digest.ts";
 import type { MountedTeams } from "./mount.ts";
+import { TokenError } from "./token.ts";
 import { ADAPTIVE_CARD, ConnectorError, TeamsConnectorClient as TeamsConnectorClientImpl, type TeamsActivity, type TeamsConnectorClient } from "./deliveryClient.ts";
 
 // Delivers the Teams rows of the delivery queue (src/app/chatQueue.ts; issue 13), in every replica at once, on the
@@ -93,6 +94,8 @@ export interface TeamsDeliveryOptions {
   pollMs?: number;
   /** how often a pass looks for unreachable people who installed the app since */
   reachCheckMs?: number;
+  /** how long every delivery waits after the bot's token was refused (401, no token) before trying again */
+  tokenPauseMs?: number;
   onDelivered?: (emails: string[]) => void;
 }
 
@@ -593,6 +596,14 @@ export class TeamsDelivery {
     try {
       return await call();
     } catch (err) {
+      // the bot's token refused (a wrong secret, a revoked app) or not obtained: every delivery waits, nothing dies
+      if (err instanceof TokenError || (err instanceof ConnectorError && err.status === 401)) {
+        const ms = this.o.tokenPauseMs ?? 60_000;
+        const now = new Date();
+        await deps.store.rates.block(TEAMS_BOT_KEY, new Date(now.getTime() + ms), "token_refused", now);
+        this.o.log.error({ err: String(err), pauseMs: ms }, "Teams: the bot's token was refused: every Teams delivery waits (nothing is lost)");
+        throw new Defer(ms, "token_refused");
+      }
       if (!(err instanceof ConnectorError)) throw new Transient(err instanceof Error ? err.message : String(err));
       if (err.status === 429) {
         const ms = Math.max(1000, err.retryAfterMs ?? 1000);
