@@ -104,7 +104,7 @@ export function backoffMs(attempts: number): number {
  * The queue's instant: the later of the business clock (rows are written with it) and the wall clock
  * (leases, backoff and Slack's limits are real time); the same in production.
  */
-function queueNow(deps: Deps): Date {
+export function queueNow(deps: Deps): Date {
   const b = deps.clock().getTime();
   const w = Date.now();
   return new Date(Math.max(b, w));

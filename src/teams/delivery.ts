@@ -18,7 +18,8 @@ import { reminderLine } from "../views/reminderLine.ts";
 import { FOLLOWUP_TEXT } from "../views/followupText.ts";
 import { encodeAction } from "../views/actions.ts";
 import { PAYLOAD_KEY } from "./cards/actions.ts";
-import { backoffMs } from "../slack/delivery.ts";
+import { backoffMs, queueNow } from "../slack/delivery.ts";
+import { channelViewer, emailsOf } from "../slack/render.ts";
 import { MAX_CARD_BYTES, renderDisputeAdaptiveCard, type AdaptiveJson } from "./cards/disputeCard.ts";
 import { teamsDigestCard } from "./digest.ts";
 import type { MountedTeams } from "./mount.ts";
@@ -134,10 +135,6 @@ class Unreachable extends Error {
 const RETRY_FOR_MS = 72 * 3600_000;
 const MAX_INLINE_WAIT_MS = 2000;
 
-function queueNow(deps: Deps): Date {
-  return new Date(Math.max(deps.clock().getTime(), Date.now()));
-}
-
 const bytes = (x: unknown): number => Buffer.byteLength(JSON.stringify(x), "utf8");
 
 /** The verb and date input of a reminder's Snooze, as the card action listener reads them (src/teams/listeners/cardAction.ts). */
@@ -188,16 +185,6 @@ export const cardActivity = (card: AdaptiveJson, summary: string): TeamsActivity
   summary: summary.slice(0, 250),
   attachments: [{ contentType: ADAPTIVE_CARD, content: card }],
 });
-
-const emailsOf = (x: DisputeDetails): string[] => [
-  x.dispute.ownerEmail,
-  x.dispute.openedByEmail,
-  ...(x.dispute.closedByEmail ? [x.dispute.closedByEmail] : []),
-  ...(x.timeline ?? []).flatMap((e) => [e.byEmail ?? "", typeof e.data?.from === "string" ? e.data.from : "", typeof e.data?.to === "string" ? e.data.to : ""]),
-];
-
-/** A stand-in viewer for a copy many see: a controller's actions, each click checked. */
-const channelViewer = (locale: Locale): Person => ({ id: 0, email: "", name: "", role: "controller", managerEmail: null, locale, timezone: "Europe/Paris", slackUserId: null, teamsUserId: null });
 
 /**
  * A person can be reached in Teams again (they installed the app, wrote to it): the mark goes and their kept
