@@ -17,7 +17,8 @@ import { OPENER_TEXT } from "../views/openerText.ts";
 import { reminderLine } from "../views/reminderLine.ts";
 import { FOLLOWUP_TEXT } from "../views/followupText.ts";
 import { encodeAction } from "../views/actions.ts";
-import { PAYLOAD_KEY } from "./cards/actions.ts";
+// the verb and date input of a reminder's Snooze, as the card action listener reads them (src/teams/listeners/cardAction.ts)
+import { PAYLOAD_KEY, SNOOZE_DATE_INPUT, TEAMS_SNOOZE_VERB } from "./cards/actions.ts";
 import { backoffMs, queueNow } from "../slack/delivery.ts";
 import { channelViewer, emailsOf } from "../slack/render.ts";
 import { MAX_CARD_BYTES, renderDisputeAdaptiveCard, type AdaptiveJson } from "./cards/disputeCard.ts";
@@ -137,9 +138,6 @@ const MAX_INLINE_WAIT_MS = 2000;
 
 const bytes = (x: unknown): number => Buffer.byteLength(JSON.stringify(x), "utf8");
 
-/** The verb and date input of a reminder's Snooze, as the card action listener reads them (src/teams/listeners/cardAction.ts). */
-export const TEAMS_SNOOZE_VERB = "accord.snooze";
-export const SNOOZE_DATE_INPUT = "snooze.date";
 
 export interface SnoozeButtons {
   disputeId: number;
