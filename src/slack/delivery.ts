@@ -232,6 +232,8 @@ export class SlackDelivery {
         return "paused";
       }
       if (err instanceof TargetFailed) {
+        // a person's notice Slack cannot deliver goes to Teams when Teams can reach them (issue 13)
+        if (await this.handToTeams(m, err.reason)) return "delivered";
         await deps.store.outbox.markFailed(m.id, err.reason, null);
         log.warn({ id: m.id, type: m.type, dispute: m.orderKey, reason: err.reason }, "Slack delivery given up: its target cannot be reached");
         return "later";
@@ -244,6 +246,25 @@ export class SlackDelivery {
       log.warn({ id: m.id, type: m.type, dispute: m.orderKey, attempts, giveUp, err: String(err) }, "Slack delivery failed");
       return "later";
     }
+  }
+
+  /**
+   * With Teams on, a reminder or an opener's notice whose person Slack cannot reach (not in the workspace, DMs closed)
+   * is handed to Teams when Accord can reach them there: one row of the same payload, this one delivered.
+   */
+  private async handToTeams(m: OutboxMessage, reason: string): Promise<boolean> {
+    const { deps, log } = this.o;
+    if (!(deps.chatQueue ?? []).includes("teams") || (m.type !== REMINDER && m.type !== OPENER_UPDATE)) return false;
+    const email = (JSON.parse(m.payload) as { email?: string }).email;
+    if (!email) return false;
+    const [f] = await deps.store.teams.routes([email]);
+    if (!f?.teams || f.teamsUnreachable) return false;
+    await deps.store.transaction(async (tx) => {
+      await tx.outbox.add([{ id: `${m.id}:teams`, channel: "teams", type: m.type, orderKey: m.orderKey, payload: m.payload, createdAt: deps.clock() }]);
+      await tx.outbox.markDelivered(m.id, deps.clock());
+    });
+    log.warn({ id: m.id, type: m.type, dispute: m.orderKey, email, reason }, "cannot reach them in Slack: the notice goes to Teams");
+    return true;
   }
 
   // ---- a dispute's change --------------------------------------------------------------------
