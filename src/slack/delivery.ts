@@ -5,14 +5,12 @@ import { getDispute } from "../app/getDispute.ts";
 import type { OutboxMessage, RateKey } from "../app/ports.ts";
 import { previewNotice } from "../app/previewNotice.ts";
 import { REMINDER, type ReminderPayload } from "../app/remindFollowUps.ts";
-import { NUDGE_TEXT } from "../views/nudgeText.ts";
 import { OPENER_UPDATE, type OpenerUpdatePayload } from "../app/notifyOpener.ts";
 import { DIGEST_POST, type DigestPostPayload } from "../app/digests.ts";
 import { digestSlackMessage } from "./digestPost.ts";
 import { OPENER_TEXT } from "../views/openerText.ts";
-import { dayIn } from "../domain/calendar.ts";
-import { FOLLOWUP_TEXT, overdueLine, shortDate } from "../views/followupText.ts";
-import { onBehalfOfLine } from "../views/absenceText.ts";
+import { FOLLOWUP_TEXT } from "../views/followupText.ts";
+import { reminderLine } from "../views/reminderLine.ts";
 import type { Locale, Person } from "../domain/types.ts";
 import { formatEvent } from "../views/disputeCard.ts";
 import { t } from "../views/i18n.ts";
@@ -107,7 +105,7 @@ export function backoffMs(attempts: number): number {
  * The queue's instant: the later of the business clock (rows are written with it) and the wall clock
  * (leases, backoff and Slack's limits are real time); the same in production.
  */
-function queueNow(deps: Deps): Date {
+export function queueNow(deps: Deps): Date {
   const b = deps.clock().getTime();
   const w = Date.now();
   return new Date(Math.max(b, w));
@@ -257,6 +255,8 @@ export class SlackDelivery {
         return "paused";
       }
       if (err instanceof TargetFailed) {
+        // a person's notice Slack cannot deliver goes to Teams when Teams can reach them (issue 13)
+        if (await this.handToTeams(m, err.reason)) return "delivered";
         await deps.store.outbox.markFailed(m.id, err.reason, null);
         log.warn({ id: m.id, type: m.type, dispute: m.orderKey, reason: err.reason }, "Slack delivery given up: its target cannot be reached");
         return "later";
@@ -269,6 +269,25 @@ export class SlackDelivery {
       log.warn({ id: m.id, type: m.type, dispute: m.orderKey, attempts, giveUp, err: String(err) }, "Slack delivery failed");
       return "later";
     }
+  }
+
+  /**
+   * With Teams on, a reminder or an opener's notice whose person Slack cannot reach (not in the workspace, DMs closed)
+   * is handed to Teams when Accord can reach them there: one row of the same payload, this one delivered.
+   */
+  private async handToTeams(m: OutboxMessage, reason: string): Promise<boolean> {
+    const { deps, log } = this.o;
+    if (!(deps.chatQueue ?? []).includes("teams") || (m.type !== REMINDER && m.type !== OPENER_UPDATE)) return false;
+    const email = (JSON.parse(m.payload) as { email?: string }).email;
+    if (!email) return false;
+    const [f] = await deps.store.teams.routes([email]);
+    if (!f?.teams || f.teamsUnreachable) return false;
+    await deps.store.transaction(async (tx) => {
+      await tx.outbox.add([{ id: `${m.id}:teams`, channel: "teams", type: m.type, orderKey: m.orderKey, payload: m.payload, createdAt: deps.clock() }]);
+      await tx.outbox.markDelivered(m.id, deps.clock());
+    });
+    log.warn({ id: m.id, type: m.type, dispute: m.orderKey, email, reason }, "cannot reach them in Slack: the notice goes to Teams");
+    return true;
   }
 
   // ---- a dispute's change --------------------------------------------------------------------
@@ -310,7 +329,8 @@ export class SlackDelivery {
     const owner = known.get(x.dispute.ownerEmail) ?? null;
     const posted: PostedCard[] = [];
     const ownerHasCard = () => copies.some((c) => c.kind === "dm" && c.viewerEmail === x.dispute.ownerEmail);
-    if (((p.opened && p.notifyOwner) || reassigned) && !ownerHasCard()) {
+    // with Teams on too, the owner's card goes where routing sent it (issue 13: p.ownerPlatform)
+    if (((p.opened && p.notifyOwner) || reassigned) && !ownerHasCard() && (p.ownerPlatform ?? "slack") === "slack") {
       const copy = await this.postOwnerCard(ctx, m, { disputeId: x.dispute.id, number: x.dispute.number, email: x.dispute.ownerEmail, notice: p.opened }, owner, async () => {
         const notice = p.opened && owner ? (await previewNotice(deps, { dispute: x.dispute.id, locale: owner.locale, link: `\`/dispute show ${x.dispute.number}\`` })).text : undefined;
         return cardMessage(await render({ kind: "dm", viewerEmail: x.dispute.ownerEmail }), people.options, notice ? { notice } : {});
@@ -386,18 +406,7 @@ export class SlackDelivery {
     const people = await peopleIndex(deps, emailsOf(x));
     const locale = person.locale;
     const w = FOLLOWUP_TEXT[locale];
-    const ownerName = people.refs.get(d.ownerEmail)?.name ?? d.ownerEmail;
-    const wasDue = p.wasDueOn ?? dayIn(person.timezone, new Date(p.dueAt));
-    const overdue = p.firstMissedOn ? overdueLine(p.firstMissedOn, p.unanswered, locale) : null;
-    const line =
-      p.kind === "nudge"
-        ? (p.onBehalfOf ? onBehalfOfLine(p.onBehalfOf.name ?? ownerName, p.onBehalfOf.untilOn, locale) : "") + NUDGE_TEXT[locale].line(p.byEmail ? (people.refs.get(p.byEmail)?.name ?? p.byEmail) : "Accord", d.number)
-        : p.kind === "reminder"
-        ? (p.onBehalfOf ? onBehalfOfLine(p.onBehalfOf.name ?? ownerName, p.onBehalfOf.untilOn, locale) : "") +
-          [w.reminderDue(d.number, shortDate(wasDue, locale)), ...(p.followUpOn ? [w.nextReminder(shortDate(p.followUpOn, locale))] : [])].join(" ")
-        : p.kind === "sla_breach"
-          ? w.slaBreached(d.number, ownerName)
-          : `${w.escalatedTo(ownerName, p.unanswered, d.number)}${overdue ? ` (${overdue})` : ""}`;
+    const line = reminderLine(p, d, (email) => people.refs.get(email)?.name ?? email, person);
     const card = (await cardFor(deps, x, person, locale, people, await today(deps))).card;
     const snooze =
       person.email === d.ownerEmail
@@ -499,6 +508,17 @@ export class SlackDelivery {
 
   private async recordUndelivered(m: OutboxMessage, p: OwnerNoticePayload, reason: string): Promise<void> {
     const { deps } = this.o;
+    // with Teams on and the person reachable there, the owner's notice goes to Teams instead (issue 13)
+    if ((deps.chatQueue ?? []).includes("teams")) {
+      const [f] = await deps.store.teams.routes([p.email]);
+      if (f?.teams && !f.teamsUnreachable) {
+        const handed = `${m.id}:owner:teams`;
+        if (!(await deps.store.outbox.list({ orderKey: m.orderKey, type: OWNER_NOTICE, channel: "teams" })).some((r) => r.id === handed))
+          await deps.store.outbox.add([{ id: handed, channel: "teams", type: OWNER_NOTICE, orderKey: m.orderKey, payload: JSON.stringify(p), createdAt: deps.clock() }]);
+        this.o.log.warn({ email: p.email, dispute: p.number, reason }, "the owner cannot be reached in Slack: the notice goes to Teams");
+        return;
+      }
+    }
     const id = `${m.id}:owner`;
     if ((await deps.store.outbox.list({ orderKey: m.orderKey, type: OWNER_NOTICE })).some((r) => r.id === id)) return;
     await deps.store.transaction(async (tx) => {
@@ -512,7 +532,9 @@ export class SlackDelivery {
   /** A change row with no events: every copy rendered again (after a notice was given up or delivered). */
   private async queueRefresh(tx: Pick<Deps["store"], "outbox">, p: Pick<OwnerNoticePayload, "disputeId" | "number">): Promise<void> {
     const payload: ChatChangePayload = { disputeId: p.disputeId, number: p.number, opened: false, notifyOwner: false, events: [], thread: null, concerned: [] };
-    await tx.outbox.add([{ id: this.o.deps.newId(), channel: "slack", type: CHAT_CHANGE, orderKey: p.number, payload: JSON.stringify(payload), createdAt: this.o.deps.clock() }]);
+    // every chat platform's copies (issue 13: the notice went out on one platform only)
+    const channels = (this.o.deps.chatQueue ?? []).filter((c) => c === "slack" || c === "teams");
+    await tx.outbox.add((channels.length ? channels : ["slack" as const]).map((channel) => ({ id: this.o.deps.newId(), channel, type: CHAT_CHANGE, orderKey: p.number, payload: JSON.stringify(payload), createdAt: this.o.deps.clock() })));
   }
 
   // ---- pacing and the call -------------------------------------------------------------------
