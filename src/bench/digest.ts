@@ -93,6 +93,8 @@ async function build(sink: Sink, reasons: { id: number; slaDays: number }[], now
   );
   const itemId = (c: number, i: number) => (c - 1) * PER_CUSTOMER + i + 1;
   const amountOf = (id: number) => 10_000 + (id % 97) * 1_000;
+  // a partial dispute on every third item of a dispute
+  const disputed = (n: number, item: number) => (n % 3 === 2 ? Math.floor(amountOf(item) / 2) : amountOf(item));
   await sink.table(
     "Item",
     ["id", "customerId", "ref", "kind", "issuedOn", "dueOn", "amount", "openAmount", "currency", "dunningLevel", "createdAt", "updatedAt"],
@@ -122,10 +124,12 @@ async function build(sink: Sink, reasons: { id: number; slaDays: number }[], now
     return { id: k + 1, c, open, items, reason: reasons[reasonIx]!, openedAt, overdue: open && k % 4 === 0, closedAt: open ? null : j % 3 === 0 ? now - (j % 5) * DAY : openedAt + 20 * DAY };
   };
   const ALL = DISPUTES + RESOLVED;
+  /** the first missed follow-up of an overdue dispute (on FollowUp and, mirrored, on Dispute) */
+  const missedOn = (k: number) => now - ((k % 20) + 1) * DAY;
   const PRIORITIES = ["low", "normal", "normal", "high", "urgent"];
   await sink.table(
     "Dispute",
-    ["id", "number", "customerId", "scope", "reasonId", "priority", "status", "statement", "ownerEmail", "openedByEmail", "followUpOn", "slaDueOn", "currency", "outcome", "closedAt", "closedByEmail", "version", "openedAt", "updatedAt"],
+    ["id", "number", "customerId", "scope", "reasonId", "priority", "status", "statement", "ownerEmail", "openedByEmail", "followUpOn", "slaDueOn", "currency", "outcome", "closedAt", "closedByEmail", "version", "openedAt", "updatedAt", "disputedAmount", "firstMissedOn"],
     (function* () {
       for (let k = 0; k < ALL; k++) {
         const d = dispute(k);
@@ -135,6 +139,7 @@ async function build(sink: Sink, reasons: { id: number; slaDays: number }[], now
           `Le client conteste la facture F-${d.items[0]} : prix non conforme au devis n°${k}.`, ownerEmail((k * 13) % OWNERS), controllerEmail(k % CONTROLLERS),
           d.open ? isoDay(followUp) : null, isoDay(d.openedAt + d.reason.slaDays * DAY), currencyOf(d.c), d.open ? null : "credit_note",
           d.closedAt === null ? null : t(d.closedAt), d.open ? null : controllerEmail(k % CONTROLLERS), d.open ? 1 : 2, t(d.openedAt), t(d.closedAt ?? d.openedAt),
+          d.items.reduce((s, item, n) => s + disputed(n, item), 0), d.overdue ? isoDay(missedOn(k)) : null,
         ];
       }
     })(),
@@ -145,20 +150,19 @@ async function build(sink: Sink, reasons: { id: number; slaDays: number }[], now
     (function* () {
       for (let k = 0; k < ALL; k++) {
         const d = dispute(k);
-        // a partial dispute on every third item of a dispute
-        for (const [n, item] of d.items.entries()) yield [d.id, item, n % 3 === 2 ? Math.floor(amountOf(item) / 2) : amountOf(item)];
+        for (const [n, item] of d.items.entries()) yield [d.id, item, disputed(n, item)];
       }
     })(),
   );
   await sink.table(
     "Hold",
-    ["itemId", "disputeId", "amount", "kind", "since"],
+    ["itemId", "disputeId", "amount", "kind", "since", "currency"],
     (function* () {
       for (let k = 0; k < DISPUTES; k++) {
         const d = dispute(k);
         // one reason in four does not hold dunning: no hold rows for its disputes
         if (d.reason.id % 4 === 0) continue;
-        for (const [n, item] of d.items.entries()) yield [item, d.id, n % 3 === 2 ? Math.floor(amountOf(item) / 2) : amountOf(item), "dispute", t(d.openedAt)];
+        for (const [n, item] of d.items.entries()) yield [item, d.id, disputed(n, item), "dispute", t(d.openedAt), currencyOf(d.c)];
       }
     })(),
   );
@@ -168,8 +172,7 @@ async function build(sink: Sink, reasons: { id: number; slaDays: number }[], now
     (function* () {
       for (let k = 0; k < DISPUTES; k += 4) {
         const d = dispute(k);
-        const missed = now - ((k % 20) + 1) * DAY;
-        yield [d.id, isoDay(missed), k % 6, t(now - DAY), t(now - DAY)];
+        yield [d.id, isoDay(missedOn(k)), k % 6, t(now - DAY), t(now - DAY)];
       }
     })(),
   );

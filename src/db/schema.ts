@@ -96,6 +96,10 @@ export interface DisputeTable {
   updatedAt: Date;
   /** Set only for an open customer-level dispute (its customer id): unique, so one per customer. */
   openCustomerFlagId: number | null;
+  /** The sum of its DisputeItem amounts (minor units of `currency`), written with the items. */
+  disputedAmount: Generated<number>;
+  /** Its FollowUp's firstMissedOn (null: not overdue), written with it. */
+  firstMissedOn: string | null;
 }
 
 export interface DisputeItemTable {
@@ -121,6 +125,8 @@ export interface HoldTable {
   amount: number;
   kind: string;
   since: Date;
+  /** The item's currency, copied when the hold is written (the digest sums holds per currency without reading Item). */
+  currency: Generated<string>;
 }
 
 export interface SettingTable {
@@ -340,7 +346,7 @@ export const COLUMN_KINDS = {
     "DigestSubscription.createdAt", "DigestSubscription.updatedAt", "DigestSubscription.coveredUntil", "DigestRun.dueAt", "DigestRun.createdAt",
   ],
   boolean: ["Reason.active", "Reason.holdsDunning", "Person.notifyOpenerUpdates", "DigestSubscription.always"],
-  bigint: ["Item.amount", "Item.openAmount", "Dispute.concededAmount", "DisputeItem.amount", "Hold.amount"],
+  bigint: ["Item.amount", "Item.openAmount", "Dispute.concededAmount", "DisputeItem.amount", "Hold.amount", "Dispute.disputedAmount"],
 } as const;
 
 // ---- Run-time description ----------------------------------------------------------------------
@@ -399,10 +405,11 @@ export const TABLES = {
     outcome: "text?", outcomeNote: "text?", creditNoteRef: "text?", concededAmount: "bigint?", rootCause: "text?",
     creditNoteSeenAt: "datetime?", holdsReleasedAt: "datetime?", closedAt: "datetime?", closedByEmail: "text?",
     version: "int default", openedAt: "datetime", updatedAt: "datetime", openCustomerFlagId: "int?",
+    disputedAmount: "bigint default", firstMissedOn: "text?",
   },
   DisputeItem: { disputeId: "int", itemId: "int", amount: "bigint" },
   TimelineEntry: { id: "int default", disputeId: "int", type: "text", at: "datetime", byEmail: "text?", text: "text?", data: "text?" },
-  Hold: { itemId: "int", disputeId: "int", amount: "bigint", kind: "text", since: "datetime" },
+  Hold: { itemId: "int", disputeId: "int", amount: "bigint", kind: "text", since: "datetime", currency: "text default" },
   Setting: { key: "text", value: "text", updatedAt: "datetime" },
   Counter: { name: "text", value: "int" },
   OutboxMessage: {
