@@ -11,6 +11,7 @@ import { Resvg } from "@resvg/resvg-js";
 import * as echarts from "echarts";
 import { currencyDigits, displayAmount } from "../domain/money.ts";
 import type { Locale } from "../domain/types.ts";
+import { outlineTexts, readOutlineFont, type OutlineFont } from "./chartGlyphs.ts";
 import { AGE_BUCKETS, DIGEST_CHART_TEXT, type AgeBucket } from "./digestChartText.ts";
 
 export const CHART_WIDTH = 800;
@@ -115,9 +116,16 @@ export function renderChartPng(input: DigestChartInput, lang: Locale): Buffer {
   return rasterise(digestChartSvg(input, lang));
 }
 
-/** SVG text -> PNG bytes with the bundled DejaVu Sans and no system fonts. */
+let outlineFont: OutlineFont | null = null;
+
+/**
+ * SVG text -> PNG bytes with the bundled DejaVu Sans and no system fonts. The labels reach resvg as outlines
+ * of that font, read once per process (chartGlyphs.ts: resvg-js would read the font file again for each label);
+ * one it cannot outline stays text, drawn by resvg with the same font file.
+ */
 export function rasterise(svg: string): Buffer {
-  const resvg = new Resvg(svg, {
+  outlineFont ??= readOutlineFont(CHART_FONT_FILE);
+  const resvg = new Resvg(outlineTexts(svg, outlineFont), {
     background: CHART_BACKGROUND,
     font: { loadSystemFonts: false, fontFiles: [CHART_FONT_FILE], defaultFontFamily: CHART_FONT_FAMILY, sansSerifFamily: CHART_FONT_FAMILY },
   });
