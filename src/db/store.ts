@@ -1411,7 +1411,7 @@ export function repositoriesOn(db: Executor, dialect: Dialect): Repos {
                 row_number() OVER (ORDER BY sum(n) DESC, sum(overdue) DESC, sum(breached) DESC, ${dialect.byteOrder("email")}) AS rank,
                 count(*) OVER () AS total
               FROM pc GROUP BY email
-            ), top AS (
+            ), top AS MATERIALIZED (
               SELECT t.email AS email, t.n AS n, t.overdue AS overdue, t.breached AS breached, t.rank AS rank, t.total AS total,
                 (SELECT d."id" FROM "Dispute" d WHERE d."status" = 'open' AND d."ownerEmail" = t.email AND ${late} AND ${scope}
                   ORDER BY coalesce(d."firstMissedOn", '9999-12-31'), coalesce(d."slaDueOn", '9999-12-31'), d."id" LIMIT 1) AS worst

@@ -40,9 +40,14 @@ export interface DigestChartInput {
 // Colour-blind-safe palette (Okabe–Ito), one colour per reason in order.
 const PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"];
 
-/** Major units with no decimals, for the value axis: « 12 000 € » / "€12,000". */
+const axisFormats = new Map<string, Intl.NumberFormat>();
+
+/** Major units with no decimals, for the value axis: « 12 000 € » / "€12,000" (one formatter per locale and currency, made once). */
 function axisAmount(major: number, currency: string, locale: Locale): string {
-  return new Intl.NumberFormat(locale === "fr" ? "fr-FR" : "en-GB", { style: "currency", currency, maximumFractionDigits: 0, minimumFractionDigits: 0 }).format(major);
+  const key = `${locale}:${currency}`;
+  let f = axisFormats.get(key);
+  if (!f) axisFormats.set(key, (f = new Intl.NumberFormat(locale === "fr" ? "fr-FR" : "en-GB", { style: "currency", currency, maximumFractionDigits: 0, minimumFractionDigits: 0 })));
+  return f.format(major);
 }
 
 /** The chart as SVG text. Pure: same input, same output. */

@@ -15,7 +15,7 @@ UPDATE "Hold" SET "currency" = (SELECT i."currency" FROM "Item" i WHERE i."id" =
 CREATE INDEX "Dispute_digest_open_idx" ON "Dispute"("status", "currency", "reasonId", "openedAt", "slaDueOn", "firstMissedOn", "disputedAmount");
 
 -- CreateIndex
-CREATE INDEX "Dispute_digest_late_idx" ON "Dispute"("status", "ownerEmail", "currency", "slaDueOn", "firstMissedOn", "disputedAmount");
+CREATE INDEX "Dispute_digest_late_idx" ON "Dispute"("status", "ownerEmail", "currency", "slaDueOn", "firstMissedOn", "disputedAmount", "id");
 
 -- CreateIndex
 CREATE INDEX "Dispute_status_closedAt_openedAt_idx" ON "Dispute"("status", "closedAt", "openedAt");
