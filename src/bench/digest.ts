@@ -28,7 +28,8 @@ import type { AgeBucket } from "../views/digestChartText.ts";
 // (facts + PNG); the ratio to the goal and the CPU time this process spent (the machine is shared: wall times
 // grow with its load, printed too); the baseline is a bare `SELECT count(*)` of the open disputes by the same path.
 // Small sizes to iterate (`--disputes 10000 --items 200000`), the full size for figures. The rows are written
-// as the store writes them (a dispute's disputed total and first missed follow-up, a hold's currency); PostgreSQL
+// as the store writes them (a dispute's disputed total and first missed follow-up, a hold's currency, the holds
+// summed per dispute); PostgreSQL
 // is vacuumed and analysed after the load, as autovacuum leaves it.
 
 const { values } = parseArgs({
@@ -167,6 +168,16 @@ async function build(sink: Sink, reasons: { id: number; slaDays: number }[], now
         // one reason in four does not hold dunning: no hold rows for its disputes
         if (d.reason.id % 4 === 0) continue;
         for (const [n, item] of d.items.entries()) yield [item, d.id, disputed(n, item), "dispute", t(d.openedAt), currencyOf(d.c)];
+      }
+    })(),
+  );
+  await sink.table(
+    "DisputeHeld",
+    ["disputeId", "currency", "amount"],
+    (function* () {
+      for (let k = 0; k < DISPUTES; k++) {
+        const d = dispute(k);
+        if (d.reason.id % 4 !== 0) yield [d.id, currencyOf(d.c), d.items.reduce((s, item, n) => s + disputed(n, item), 0)];
       }
     })(),
   );

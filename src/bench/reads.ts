@@ -163,6 +163,16 @@ async function build(sink: Sink, reasonIds: Map<string, number>): Promise<{ expo
       }
     })(),
   );
+  await sink.table(
+    "DisputeHeld",
+    ["disputeId", "currency", "amount"],
+    (function* () {
+      for (let k = 0; k < DISPUTES; k++) {
+        const d = dispute(k);
+        if (!d.resolved) yield [d.id, "EUR", d.amount];
+      }
+    })(),
+  );
   return { exportReason };
 }
 

@@ -460,7 +460,7 @@ describe("an existing SQLite database (made by the committed migrations)", () =>
     // and the ones backfilled per row: a dispute's disputed amount from its items (its first missed follow-up: none, FollowUp came later)
     const backfilled: Record<string, (r: Record<string, unknown>) => Record<string, unknown>> = { Dispute: (r) => ({ disputedAmount: r.id === 21n ? 100_000n : 0n, firstMissedOn: null }) };
     // and the tables later migrations created, empty
-    const created: Record<string, unknown[]> = { RateLimit: [], FollowUp: [], Notice: [], Chart: [], Absence: [], DigestSubscription: [], DigestRun: [], TeamsConversation: [], TeamsCard: [] };
+    const created: Record<string, unknown[]> = { RateLimit: [], FollowUp: [], Notice: [], Chart: [], Absence: [], DigestSubscription: [], DigestRun: [], TeamsConversation: [], TeamsCard: [], DisputeHeld: [{ disputeId: 22n, currency: "EUR", amount: 123_456n }] };
     expect(after).toEqual({ ...Object.fromEntries(Object.entries(before).map(([t, rows]) => [t, rows.map((r) => ({ ...r, ...added[t], ...backfilled[t]?.(r) }))])), ...created });
     // and the values are the ones written
     for (const [table, row] of ROWS) {

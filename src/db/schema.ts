@@ -129,6 +129,13 @@ export interface HoldTable {
   currency: Generated<string>;
 }
 
+/** The amount a dispute holds per currency: its Hold rows summed, rewritten with them. */
+export interface DisputeHeldTable {
+  disputeId: number;
+  currency: string;
+  amount: number;
+}
+
 export interface SettingTable {
   key: string;
   /** JSON text */
@@ -305,6 +312,7 @@ export interface Database {
   DisputeItem: DisputeItemTable;
   TimelineEntry: TimelineEntryTable;
   Hold: HoldTable;
+  DisputeHeld: DisputeHeldTable;
   Setting: SettingTable;
   Counter: CounterTable;
   OutboxMessage: OutboxMessageTable;
@@ -346,7 +354,7 @@ export const COLUMN_KINDS = {
     "DigestSubscription.createdAt", "DigestSubscription.updatedAt", "DigestSubscription.coveredUntil", "DigestRun.dueAt", "DigestRun.createdAt",
   ],
   boolean: ["Reason.active", "Reason.holdsDunning", "Person.notifyOpenerUpdates", "DigestSubscription.always"],
-  bigint: ["Item.amount", "Item.openAmount", "Dispute.concededAmount", "DisputeItem.amount", "Hold.amount", "Dispute.disputedAmount"],
+  bigint: ["Item.amount", "Item.openAmount", "Dispute.concededAmount", "DisputeItem.amount", "Hold.amount", "Dispute.disputedAmount", "DisputeHeld.amount"],
 } as const;
 
 // ---- Run-time description ----------------------------------------------------------------------
@@ -410,6 +418,7 @@ export const TABLES = {
   DisputeItem: { disputeId: "int", itemId: "int", amount: "bigint" },
   TimelineEntry: { id: "int default", disputeId: "int", type: "text", at: "datetime", byEmail: "text?", text: "text?", data: "text?" },
   Hold: { itemId: "int", disputeId: "int", amount: "bigint", kind: "text", since: "datetime", currency: "text default" },
+  DisputeHeld: { disputeId: "int", currency: "text", amount: "bigint" },
   Setting: { key: "text", value: "text", updatedAt: "datetime" },
   Counter: { name: "text", value: "int" },
   OutboxMessage: {

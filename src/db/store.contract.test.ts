@@ -1480,6 +1480,12 @@ describe.each([
     await addItem(s, acme.id, "F2", { openAmount: 20_00, currency: "EUR" });
     await s.holds.replaceForCustomers([acme.id], [{ itemId: f2.id, disputeId: d.id, amount: 15_00, kind: "dispute" }, { itemId: f2.id, disputeId: e.id, amount: 5_00, kind: "dispute" }], later(12));
     expect((await facts()).held).toEqual({ EUR: 20_00 });
+    // a hold released, then all of them: the sums per dispute follow
+    await s.holds.replaceForCustomers([acme.id], [{ itemId: f2.id, disputeId: e.id, amount: 5_00, kind: "dispute" }], later(13));
+    expect((await facts()).held).toEqual({ EUR: 5_00 });
+    expect((await factsOf(s, { ownerEmail: "rep@acme.test" })).held).toEqual({ EUR: 5_00 });
+    await s.holds.replaceForCustomers([acme.id], [], later(14));
+    expect((await facts()).held).toEqual({});
     // resolve: no longer open, still counted among the opened with its amount
     const r = resolved(d3, resolution({ concededAmount: 10_00 }));
     await s.disputes.update(r, 3);

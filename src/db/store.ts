@@ -770,6 +770,22 @@ export function repositoriesOn(db: Executor, dialect: Dialect): Repos {
             .where("itemId", "in", (eb) => eb.selectFrom("Item as i").select("i.id").where(inParam("i.customerId", ids)))
             .where(sql<SqlBool>`"currency" <> (SELECT i."currency" FROM "Item" i WHERE i."id" = "Hold"."itemId")`),
         );
+        // and each dispute's holds summed per currency (DisputeHeld: the digest reads one row per dispute), upserted
+        // then pruned, so two writers of the same customer never collide on its primary key
+        const ofCustomers = (ids: unknown) => sql<SqlBool>`"itemId" IN (SELECT i."id" FROM "Item" i WHERE ${inParam("i.customerId", ids)})`;
+        await shaped(db, "holds.heldUpsert", [list(customerIds)], (ids) =>
+          db
+            .insertInto("DisputeHeld")
+            .columns(["disputeId", "currency", "amount"])
+            .expression(db.selectFrom("Hold").select(["disputeId", "currency", sql<number>`sum("amount")`.as("amount")]).where(ofCustomers(ids)).groupBy(["disputeId", "currency"]))
+            .onConflict((oc) => oc.columns(["disputeId", "currency"]).doUpdateSet({ amount: (eb) => eb.ref("excluded.amount") })),
+        );
+        await shaped(db, "holds.heldPrune", [list(customerIds)], (ids) =>
+          db
+            .deleteFrom("DisputeHeld")
+            .where("disputeId", "in", db.selectFrom("Dispute as d").select("d.id").where(inParam("d.customerId", ids)))
+            .where(sql<SqlBool>`NOT EXISTS (SELECT 1 FROM "Hold" h WHERE h."disputeId" = "DisputeHeld"."disputeId" AND h."currency" = "DisputeHeld"."currency")`),
+        );
         return diff.changes;
       },
       async list(filter) {
@@ -1341,7 +1357,7 @@ export function repositoriesOn(db: Executor, dialect: Dialect): Repos {
         const unscoped = q.reasonCode === undefined && q.ownerEmail === undefined && q.team === undefined;
         // Each statement reads the open disputes once, from a covering index in its GROUP BY's order (no sort):
         // the disputed amount and the first missed follow-up are columns of Dispute (written with the items and
-        // with FollowUp), a hold carries its item's currency.
+        // with FollowUp); the amount held, DisputeHeld's rows (a dispute's holds per currency, written with them).
         const late = sql<SqlBool>`(d."firstMissedOn" IS NOT NULL OR d."slaDueOn" < ${today})`;
         const [t31, t61, t91] = [ageFrom(31), ageFrom(61), ageFrom(91)];
         type PartRow = { part: string; currency: string; code: string; labelFr: string; labelEn: string; bucket: string; n: unknown; amount: unknown; overdue: unknown; breached: unknown };
@@ -1379,10 +1395,10 @@ export function repositoriesOn(db: Executor, dialect: Dialect): Repos {
             ORDER BY x.part, x."byCount", x.currency, x."sortOrder", ${dialect.byteOrder("x.code")}, x."thenCurrency", x.bucket`.execute(db),
           unscoped
             ? sql<{ currency: string; amount: unknown }>`
-                SELECT h."currency" AS currency, sum(h."amount") AS amount FROM "Hold" h GROUP BY h."currency" ORDER BY h."currency"`.execute(db)
+                SELECT h."currency" AS currency, sum(h."amount") AS amount FROM "DisputeHeld" h GROUP BY h."currency" ORDER BY h."currency"`.execute(db)
             : sql<{ currency: string; amount: unknown }>`
                 SELECT h."currency" AS currency, sum(h."amount") AS amount
-                FROM "Hold" h JOIN "Dispute" d ON d."id" = h."disputeId"
+                FROM "DisputeHeld" h JOIN "Dispute" d ON d."id" = h."disputeId"
                 WHERE ${scope}
                 GROUP BY h."currency" ORDER BY h."currency"`.execute(db),
           sql<{ currency: string; n: unknown; amount: unknown }>`

@@ -20,5 +20,20 @@ CREATE INDEX "Dispute_digest_late_idx" ON "Dispute"("status", "ownerEmail", "cur
 -- CreateIndex
 CREATE INDEX "Dispute_status_closedAt_openedAt_idx" ON "Dispute"("status", "closedAt", "openedAt");
 
+-- CreateTable
+CREATE TABLE "DisputeHeld" (
+    "disputeId" INTEGER NOT NULL,
+    "currency" TEXT NOT NULL,
+    "amount" BIGINT NOT NULL,
+
+    CONSTRAINT "DisputeHeld_pkey" PRIMARY KEY ("disputeId","currency")
+);
+
 -- CreateIndex
-CREATE INDEX "Hold_currency_amount_idx" ON "Hold"("currency", "amount");
+CREATE INDEX "DisputeHeld_currency_amount_idx" ON "DisputeHeld"("currency", "amount");
+
+-- AddForeignKey
+ALTER TABLE "DisputeHeld" ADD CONSTRAINT "DisputeHeld_disputeId_fkey" FOREIGN KEY ("disputeId") REFERENCES "Dispute"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- Backfill (hand-written): each dispute's holds summed per currency
+INSERT INTO "DisputeHeld" ("disputeId", "currency", "amount") SELECT "disputeId", "currency", sum("amount") FROM "Hold" GROUP BY "disputeId", "currency";
