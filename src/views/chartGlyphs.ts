@@ -246,6 +246,9 @@ const ATTR = /([a-zA-Z:-]+)="([^"]*)"/g;
 /** Attributes a label's path keeps as they are (presentation and placement). */
 const KEPT = new Set(["transform", "fill", "fill-opacity", "opacity", "stroke", "stroke-width", "stroke-opacity", "class", "id"]);
 
+const laidOut = new Map<string, string | null>();
+const LAID_OUT_MAX = 2000;
+
 /** The SVG with every <text> it can lay out replaced by a <path> of the font's outlines. */
 export function outlineTexts(svg: string, font: OutlineFont): string {
   return svg.replace(TEXT, (whole, attrText: string, content: string) => {
@@ -260,11 +263,23 @@ export function outlineTexts(svg: string, font: OutlineFont): string {
     const baseline = attrs.get("dominant-baseline") ?? "auto";
     const anchor = attrs.get("text-anchor") ?? "start";
     const known = [...style.keys()].every((k) => k === "font-size" || k === "font-family" || k === "font-weight");
-    const laidOut = [...attrs.keys()].every((k) => KEPT.has(k) || ["x", "y", "style", "dominant-baseline", "text-anchor", "xml:space"].includes(k));
-    if (!known || !laidOut || !Number.isFinite(size) || !["auto", "alphabetic", "central"].includes(baseline) || !["start", "middle", "end"].includes(anchor)) return whole;
-    const d = textPath(font, decode(content), Number(attrs.get("x") ?? 0), Number(attrs.get("y") ?? 0), size, anchor, baseline);
+    const placed = [...attrs.keys()].every((k) => KEPT.has(k) || ["x", "y", "style", "dominant-baseline", "text-anchor", "xml:space"].includes(k));
+    if (!known || !placed || !Number.isFinite(size) || !["auto", "alphabetic", "central"].includes(baseline) || !["start", "middle", "end"].includes(anchor)) return whole;
+    // laid out at the origin and moved there: the same label (a reason, an axis name) is laid out once per process
+    const text = decode(content);
+    const key = `${size}|${anchor}|${baseline}|${text}`;
+    let d = laidOut.get(key);
+    if (d === undefined) {
+      d = textPath(font, text, 0, 0, size, anchor, baseline);
+      if (laidOut.size >= LAID_OUT_MAX) laidOut.clear();
+      laidOut.set(key, d);
+    }
     if (d === null) return whole;
-    const kept = [...attrs].filter(([k]) => KEPT.has(k)).map(([k, v]) => ` ${k}="${v}"`).join("");
-    return d ? `<path d="${d}"${kept}/>` : "";
+    const x = Number(attrs.get("x") ?? 0);
+    const y = Number(attrs.get("y") ?? 0);
+    const move = x || y ? `translate(${x} ${y})` : "";
+    const transform = [attrs.get("transform") ?? "", move].filter(Boolean).join(" ");
+    const kept = [...attrs].filter(([k]) => KEPT.has(k) && k !== "transform").map(([k, v]) => ` ${k}="${v}"`).join("");
+    return d ? `<path d="${d}"${transform ? ` transform="${transform}"` : ""}${kept}/>` : "";
   });
 }
