@@ -1349,8 +1349,6 @@ export function repositoriesOn(db: Executor, dialect: Dialect): Repos {
         const openedIn = since ? sql<SqlBool>`d."openedAt" > ${since} AND d."openedAt" <= ${now}` : sql<SqlBool>`d."openedAt" <= ${now}`;
         const DAY = 86_400_000;
         const ageFrom = (days: number) => new Date(now.getTime() - days * DAY);
-        // age in whole days since opened: 0–30 while under 31 days, …
-        const bucket = sql<string>`CASE WHEN d."openedAt" > ${ageFrom(31)} THEN '0-30' WHEN d."openedAt" > ${ageFrom(61)} THEN '31-60' WHEN d."openedAt" > ${ageFrom(91)} THEN '61-90' ELSE '90+' END`;
         const secs = dialect.secondsBetween("d.openedAt", "d.closedAt");
         const ownerLimit = Math.max(1, Math.floor(q.ownerLimit));
 

@@ -8,11 +8,18 @@
 // disputes in several currencies makes one chart per currency.
 import { createRequire } from "node:module";
 import { Resvg } from "@resvg/resvg-js";
-import * as echarts from "echarts";
+import { BarChart } from "echarts/charts";
+import { GridComponent, LegendComponent, TitleComponent } from "echarts/components";
+import * as echarts from "echarts/core";
+import { SVGRenderer } from "echarts/renderers";
 import { currencyDigits, displayAmount } from "../domain/money.ts";
 import type { Locale } from "../domain/types.ts";
 import { outlineTexts, readOutlineFont, type OutlineFont } from "./chartGlyphs.ts";
 import { AGE_BUCKETS, DIGEST_CHART_TEXT, type AgeBucket } from "./digestChartText.ts";
+
+// only what the chart draws: every update runs the processors of every registered component (the full bundle
+// registers them all), so a chart of its own few costs less to lay out, for the same SVG
+echarts.use([BarChart, GridComponent, LegendComponent, TitleComponent, SVGRenderer]);
 
 export const CHART_WIDTH = 800;
 export const CHART_HEIGHT = 450;
