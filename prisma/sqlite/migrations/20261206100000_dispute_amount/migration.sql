@@ -5,21 +5,6 @@ ALTER TABLE "Dispute" ADD COLUMN "firstMissedOn" TEXT;
 -- AlterTable
 ALTER TABLE "Hold" ADD COLUMN "currency" TEXT NOT NULL DEFAULT '';
 
--- Backfill (hand-written): a dispute's disputed amount is the sum of its items', its first missed follow-up its
--- FollowUp's, a hold's currency its item's
-UPDATE "Dispute" SET "disputedAmount" = coalesce((SELECT sum(di."amount") FROM "DisputeItem" di WHERE di."disputeId" = "Dispute"."id"), 0);
-UPDATE "Dispute" SET "firstMissedOn" = (SELECT f."firstMissedOn" FROM "FollowUp" f WHERE f."disputeId" = "Dispute"."id");
-UPDATE "Hold" SET "currency" = (SELECT i."currency" FROM "Item" i WHERE i."id" = "Hold"."itemId");
-
--- CreateIndex
-CREATE INDEX "Dispute_digest_open_idx" ON "Dispute"("status", "currency", "reasonId", "openedAt", "slaDueOn", "firstMissedOn", "disputedAmount");
-
--- CreateIndex
-CREATE INDEX "Dispute_digest_late_idx" ON "Dispute"("status", "ownerEmail", "currency", "slaDueOn", "firstMissedOn", "disputedAmount", "id");
-
--- CreateIndex
-CREATE INDEX "Dispute_status_closedAt_openedAt_idx" ON "Dispute"("status", "closedAt", "openedAt");
-
 -- CreateTable
 CREATE TABLE "DisputeHeld" (
     "disputeId" INTEGER NOT NULL,
@@ -31,7 +16,21 @@ CREATE TABLE "DisputeHeld" (
 );
 
 -- CreateIndex
+CREATE INDEX "Dispute_digest_open_idx" ON "Dispute"("status", "currency", "reasonId", "openedAt", "slaDueOn", "firstMissedOn", "disputedAmount");
+
+-- CreateIndex
+CREATE INDEX "Dispute_digest_late_idx" ON "Dispute"("status", "ownerEmail", "currency", "slaDueOn", "firstMissedOn", "disputedAmount", "id");
+
+-- CreateIndex
+CREATE INDEX "Dispute_status_closedAt_openedAt_idx" ON "Dispute"("status", "closedAt", "openedAt");
+
+-- CreateIndex
 CREATE INDEX "DisputeHeld_currency_amount_idx" ON "DisputeHeld"("currency", "amount");
 
--- Backfill (hand-written): each dispute's holds summed per currency
+-- Backfill (hand-written): a dispute's disputed amount is the sum of its items', its first missed follow-up its
+-- FollowUp's; a hold's currency is its item's; DisputeHeld sums each dispute's holds per currency
+UPDATE "Dispute" SET
+    "disputedAmount" = coalesce((SELECT sum(di."amount") FROM "DisputeItem" di WHERE di."disputeId" = "Dispute"."id"), 0),
+    "firstMissedOn" = (SELECT f."firstMissedOn" FROM "FollowUp" f WHERE f."disputeId" = "Dispute"."id");
+UPDATE "Hold" SET "currency" = (SELECT i."currency" FROM "Item" i WHERE i."id" = "Hold"."itemId");
 INSERT INTO "DisputeHeld" ("disputeId", "currency", "amount") SELECT "disputeId", "currency", sum("amount") FROM "Hold" GROUP BY "disputeId", "currency";
