@@ -18,8 +18,10 @@ import { startScheduler, type Job, type Scheduler } from "./jobs/scheduler.ts";
 import { remindFollowUps } from "./app/remindFollowUps.ts";
 import { chartFile, deleteExpiredCharts } from "./app/charts.ts";
 import { createLogger, type Logger } from "./logger.ts";
-import { startSandbox, type Sandbox } from "./sandbox/sandbox.ts";
+import { openSandboxClock, startSandbox, type Sandbox } from "./sandbox/sandbox.ts";
 import { mountSlack, type MountedSlack } from "./slack/mount.ts";
+import { mountTeams, type MountedTeams } from "./teams/mount.ts";
+import { teamsDeliveryFor, type TeamsDelivery } from "./teams/delivery.ts";
 
 // Builds a whole Accord (database, use cases, HTTP server, jobs) from a Config. main.ts runs it;
 // tests run it in-process on a random port with a temporary database and a fixed clock.
@@ -40,9 +42,15 @@ export interface Accord {
   url: string;
   /** present when Slack is configured */
   slack?: MountedSlack;
+  /** present when Teams is configured (TEAMS_* credentials, or TEAMS_DEV_UNAUTHENTICATED) */
+  teams?: MountedTeams;
+  /** present in sandbox mode: the page's server side, its Slack stand-in and clock */
+  sandbox?: Sandbox;
   /** the scheduler's table of jobs (tests run a job at any `now` with `run`) */
   jobs: readonly Job[];
   stop(): Promise<void>;
+  /** present when Teams is configured: its deliverer (tests wait for it with `idle`) */
+  teamsDelivery?: TeamsDelivery;
 }
 
 /**
@@ -62,6 +70,8 @@ export async function openDeps(config: Config, opts: { log: Logger; clock?: () =
     publicUrl: config.publicUrl,
     // Slack (or the sandbox's) delivers chat effects: every change queues its rows for it
     chatQueue: config.slack ? ["slack"] : [],
+    // …and Teams' deliverer (src/teams/delivery.ts) when Teams is on: each platform's row, notices routed to one
+    ...(config.teams ? { chatQueue: [...(config.slack ? ["slack" as const] : []), "teams" as const] } : {}),
     listeners: [...(opts.listeners ?? [])],
     log: opts.log,
   };
@@ -69,7 +79,11 @@ export async function openDeps(config: Config, opts: { log: Logger; clock?: () =
 
 export async function startAccord(config: Config, opts: AccordOptions = {}): Promise<Accord> {
   const log = opts.logger ?? createLogger(config.logLevel);
-  const deps = await openDeps(config, { log, ...(opts.clock ? { clock: opts.clock } : {}), ...(opts.listeners ? { listeners: opts.listeners } : {}) });
+  // The sandbox's business clock (src/sandbox/clock.ts): the given clock (or real time) plus the offset its page
+  // moves forward; every `now` of the process reads it. Only in the sandbox: elsewhere the given clock or real time.
+  const sandboxClock = config.sandbox ? openSandboxClock(config, opts.clock, log) : null;
+  const clock = sandboxClock ? sandboxClock.now : opts.clock;
+  const deps = await openDeps(config, { log, ...(clock ? { clock } : {}), ...(opts.listeners ? { listeners: opts.listeners } : {}) });
   const { store, listeners } = deps;
   // Holds are re-derived in the background, in short batches: a large ledger does not delay the start.
   const stopReconcile = new AbortController();
@@ -88,12 +102,14 @@ export async function startAccord(config: Config, opts: AccordOptions = {}): Pro
     outbox.kick();
   }
   // other replicas' commits wake this one's deliverers (PostgreSQL NOTIFY); on SQLite, polling
-  if (opts.startJobs !== false && (outbox || config.slack)) {
+  let teamsDelivery: TeamsDelivery | undefined;
+  if (opts.startJobs !== false && (outbox || config.slack || config.teams)) {
     queueListener = listenForQueued(
       config.database,
       (channel) => {
         if (channel === "webhook") outbox?.kick();
         if (channel === "slack") slack?.delivery.kick();
+        if (channel === "teams") teamsDelivery?.kick();
       },
       { ...config.databaseOptions, log },
     );
@@ -113,6 +129,9 @@ export async function startAccord(config: Config, opts: AccordOptions = {}): Pro
       // a refused Slack token pauses deliveries (nothing is lost): degraded, still serving
       const chat = slack?.delivery.health();
       if (chat && chat.status !== "ok") return void res.json({ status: "degraded", database: store.dialect, migrations: "applied", slack: chat });
+      // a refused Teams token pauses Teams deliveries the same way (issue 13)
+      const teamsChat = await teamsDelivery?.health();
+      if (teamsChat && teamsChat.status !== "ok") return void res.json({ status: "degraded", database: store.dialect, migrations: "applied", teams: teamsChat });
       res.json({ status: "ready", database: store.dialect, migrations: "applied" });
     } catch {
       res.status(503).json({ status: "unavailable", database: store.dialect });
@@ -121,7 +140,7 @@ export async function startAccord(config: Config, opts: AccordOptions = {}): Pro
   app.get(["/healthz", "/api/v1/healthz"], async (_req, res) => {
     try {
       await store.settings.get();
-      res.json({ status: "ok", collections: config.collections.mode, slack: Boolean(config.slack) });
+      res.json({ status: "ok", collections: config.collections.mode, slack: Boolean(config.slack), teams: Boolean(config.teams) });
     } catch {
       res.status(503).json({ status: "unavailable" });
     }
@@ -145,12 +164,21 @@ export async function startAccord(config: Config, opts: AccordOptions = {}): Pro
   // The local sandbox workspace (config.sandbox): its own Slack settings, pointed at its Web API stand-in.
   let sandbox: Sandbox | undefined;
   if (config.sandbox) {
-    sandbox = await startSandbox({ app, deps, config, log, ledger });
+    sandbox = await startSandbox({ app, deps, config, log, ledger, clock: sandboxClock! });
     config = sandbox.config;
   }
   if (config.slack) {
     slack = await mountSlack({ app, deps, config, log, startDelivery: opts.startJobs !== false });
     listeners.push(slack.onChange);
+  }
+  // Teams (config.teams): the SDK at POST /api/messages on this same express app; without it, that path is a 404
+  let teams: MountedTeams | undefined;
+  if (config.teams) teams = await mountTeams({ app, deps, config, log });
+  // Teams' deliverer: the teams rows of the delivery queue (cards, notices, digests), woken by commits here
+  if (teams && config.teams) {
+    teamsDelivery = teamsDeliveryFor({ deps, teams, config: config.teams, log, leaseMs: config.collections.leaseMs, pollMs: config.collections.pollMs });
+    listeners.push(() => teamsDelivery?.kick());
+    if (opts.startJobs !== false) teamsDelivery.start();
   }
   // The scheduler's jobs (src/jobs/scheduler.ts), ticked every ACCORD_TICK_SECONDS at the business clock: what
   // they queue goes out through the delivery queue (kicked here, and by NOTIFY / polling in the other replicas).
@@ -159,8 +187,13 @@ export async function startAccord(config: Config, opts: AccordOptions = {}): Pro
       name: "followups.remind",
       everyMs: config.jobs.tickSeconds * 1000,
       async run(now) {
-        const outcome = await remindFollowUps(deps, now);
-        if (outcome.done) slack?.delivery.kick();
+        // the deliverers start after each small batch the job committed, not after the whole run
+        const kick = () => {
+          slack?.delivery.kick();
+          teamsDelivery?.kick();
+        };
+        const outcome = await remindFollowUps(deps, now, { onQueued: kick });
+        if (outcome.done) kick();
         return outcome;
       },
     },
@@ -170,7 +203,10 @@ export async function startAccord(config: Config, opts: AccordOptions = {}): Pro
       everyMs: config.jobs.tickSeconds * 1000,
       async run(now) {
         const outcome = await postDueDigests(deps, now);
-        if (outcome.done) slack?.delivery.kick();
+        if (outcome.done) {
+          slack?.delivery.kick();
+          teamsDelivery?.kick();
+        }
         return outcome;
       },
     },
@@ -183,8 +219,11 @@ export async function startAccord(config: Config, opts: AccordOptions = {}): Pro
       },
     },
   ];
+  // the sandbox's clock buttons run these jobs at the new time, then wait for the delivery queue; its scheduler's
+  // runs wait while they do
+  const scheduled = sandbox ? sandbox.useJobs(jobs, () => slack?.delivery.idle(15_000) ?? Promise.resolve()) : jobs;
   let scheduler: Scheduler | null = null;
-  if (opts.startJobs !== false) scheduler = startScheduler({ jobs, log, now: deps.clock, tickSeconds: config.jobs.tickSeconds });
+  if (opts.startJobs !== false) scheduler = startScheduler({ jobs: scheduled, log, now: deps.clock, tickSeconds: config.jobs.tickSeconds });
   // the router authenticates before it reads a body, and bounds what it reads (src/http/api.ts)
   app.use("/api/v1", apiRouter(deps, config.apiTokens, ledger));
   app.use(errorHandler(log));
@@ -207,6 +246,9 @@ export async function startAccord(config: Config, opts: AccordOptions = {}): Pro
     server,
     url,
     ...(slack ? { slack } : {}),
+    ...(teams ? { teams } : {}),
+    ...(teamsDelivery ? { teamsDelivery } : {}),
+    ...(sandbox ? { sandbox } : {}),
     jobs,
     stop() {
       stopping ??= (async () => {
@@ -223,6 +265,8 @@ export async function startAccord(config: Config, opts: AccordOptions = {}): Pro
         await queueListener?.close();
         await outbox?.stop();
         await slack?.stop();
+        await teamsDelivery?.stop();
+        await teams?.stop();
         await sandbox?.stop();
         await store.close();
       })();

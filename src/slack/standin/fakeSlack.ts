@@ -71,12 +71,16 @@ export class FakeSlack extends EventEmitter {
   readonly botUserId = "UACCORDBOT";
   /** channels the bot was added to (`/invite @Accord`): conversations.info answers is_member from it; DMs are the bot's own */
   readonly botChannels = new Set<string>();
+  /** channel names conversations.info answers with (a channel not named here is named after its id) */
+  readonly channelNames = new Map<string, string>();
   /**
    * Slack's limits, enforced when set (the benches): more than `channelPerSec` posts in one channel or
    * `workspacePerSec` calls in the workspace within a second get a 429 with Retry-After 1, counted in `limited`.
    */
   limits: { channelPerSec: number; workspacePerSec: number } | null = null;
   limited = 0;
+  /** the 429s by cause: a burst, the workspace's window, a channel's window (the benches) */
+  limitedBy = { burst: 0, workspace: 0, channel: 0 };
   /**
    * A workspace-wide burst of 429s (the benches): until `until` (performance.now()), every call is answered
    * 429 with the Retry-After left, counted in `limited`; `servedMs` sums the pauses served.
@@ -243,10 +247,13 @@ export class FakeSlack extends EventEmitter {
     const left = this.burstUntil - performance.now();
     if (left > 0) {
       this.limited++;
+      this.limitedBy.burst++;
       return send(429, { ok: false, error: "ratelimited" }, { "retry-after": String(Math.ceil(left / 1000)) });
     }
-    if (this.limits && this.overLimit(method, args)) {
+    const over = this.limits ? this.overLimit(method, args) : null;
+    if (over) {
       this.limited++;
+      this.limitedBy[over]++;
       return send(429, { ok: false, error: "ratelimited" }, { "retry-after": "1" });
     }
     const scripted = this.scripts.get(method)?.shift();
@@ -275,7 +282,7 @@ export class FakeSlack extends EventEmitter {
   }
 
   /** Sliding one-second windows: the workspace's calls, and each channel's posts. */
-  private overLimit(method: string, args: Record<string, unknown>): boolean {
+  private overLimit(method: string, args: Record<string, unknown>): "workspace" | "channel" | null {
     const now = performance.now();
     const hit = (key: string, max: number) => {
       const w = (this.windows.get(key) ?? []).filter((t) => now - t < 1000);
@@ -284,8 +291,8 @@ export class FakeSlack extends EventEmitter {
       w.push(now);
       return false;
     };
-    if (hit("workspace", this.limits!.workspacePerSec)) return true;
-    return method === "chat.postMessage" && typeof args.channel === "string" && hit(`channel:${args.channel}`, this.limits!.channelPerSec);
+    if (hit("workspace", this.limits!.workspacePerSec)) return "workspace";
+    return method === "chat.postMessage" && typeof args.channel === "string" && hit(`channel:${args.channel}`, this.limits!.channelPerSec) ? "channel" : null;
   }
 
   private record(method: string, args: Record<string, unknown>, token: string | null): void {
@@ -350,7 +357,7 @@ export class FakeSlack extends EventEmitter {
         const channel = String(a.channel ?? "");
         if (!channel) throw new Error("channel_not_found");
         if (channel.startsWith("D")) return ok({ channel: { id: channel, is_im: true, is_member: true } });
-        return ok({ channel: { id: channel, name: channel.toLowerCase(), is_channel: true, is_member: this.botChannels.has(channel) } });
+        return ok({ channel: { id: channel, name: this.channelNames.get(channel) ?? channel.toLowerCase(), is_channel: true, is_member: this.botChannels.has(channel) } });
       }
       case "conversations.history":
       case "conversations.replies": {
