@@ -131,6 +131,28 @@ describe.each(["sqlite", "postgres"] as const)("Slack delivery on %s", (database
     expect(texts(h.fake.thread("C0DISPUTES", h.fake.posts("C0DISPUTES")[0]!.ts)).filter((t) => t.includes("Relevé envoyé"))).toHaveLength(1);
   }, 40_000);
 
+  it("a row taken over from a dead replica and deferred before it could look (a 429 on its look-up in the thread) still looks first the next time: nothing posted twice", async () => {
+    const h = await start(database, { OUTBOX_LEASE_MS: "1000" });
+    const d = await open(h);
+    const dm = `D${USERS.sam.id.replace(/^U/, "")}`;
+    const card = h.fake.posts(dm)[0]!;
+    await h.accord.slack!.delivery.stop();
+    await commentDispute(h.accord.deps, { dispute: d.id, byEmail: USERS.carla.email, text: "Relevé renvoyé au client" });
+    const [row] = await h.accord.deps.store.outbox.claim({ channel: "slack", now: new Date(), leaseMs: 1000, limit: 1 });
+    const key = `${row!.id}:line:0:${dm}:${card.ts}`;
+    await h.accord.slack!.gateway.client.apiCall("chat.postMessage", { channel: dm, thread_ts: card.ts, text: "Relevé renvoyé au client (posté par la réplique morte)", metadata: { event_type: METADATA_EVENT, event_payload: { key } } });
+    await new Promise((r) => setTimeout(r, 1100));
+    // the taking-over replica's first look is refused: the row waits Retry-After, and must look again then
+    h.fake.script("conversations.replies", { status: 429, retryAfter: 1 });
+    const m = h.fake.mark;
+    h.accord.slack!.delivery.start();
+    await h.fake.waitFor((c) => c.method === "conversations.replies" && c.seq > m);
+    await new Promise((r) => setTimeout(r, 1500));
+    await h.idle();
+    expect(h.fake.callsOf("conversations.replies").filter((c) => c.seq > m).length).toBeGreaterThanOrEqual(2);
+    expect(texts(h.fake.thread(dm, card.ts)).filter((t) => t.includes("Relevé renvoyé"))).toHaveLength(1);
+  }, 40_000);
+
   it("an owner Accord cannot reach in Slack: the notice is kept as a failed delivery with its reason, shown on the controller's card, and delivered on retry", async () => {
     const h = await start(database);
     await h.accord.deps.store.people.upsertMany([{ email: "nina@acme.test", name: "Nina Nouvelle", role: "sales", locale: "fr" }]);

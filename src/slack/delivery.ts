@@ -248,14 +248,14 @@ export class SlackDelivery {
     } catch (err) {
       const now = queueNow(deps);
       if (err instanceof Defer) {
-        // a paced or rate-limited row: no attempt counted; if it posted something already, the next claim
-        // reconciles before posting again
-        await deps.store.outbox.defer(m.id, new Date(now.getTime() + err.ms), { sent: ctx.posted > 0 });
+        // a paced or rate-limited row: no attempt counted; if it posted something already, or was reclaimed (what a
+        // dead deliverer posted is unknown) and deferred before it could look, the next claim reconciles first
+        await deps.store.outbox.defer(m.id, new Date(now.getTime() + err.ms), { sent: ctx.posted > 0 || Boolean(m.reclaimed) });
         log.debug?.({ id: m.id, ms: err.ms, why: err.why }, "Slack delivery deferred");
         return "later";
       }
       if (err instanceof TokenFailed) {
-        await deps.store.outbox.defer(m.id, now, { sent: ctx.posted > 0 });
+        await deps.store.outbox.defer(m.id, now, { sent: ctx.posted > 0 || Boolean(m.reclaimed) });
         await this.pause(err.reason);
         return "paused";
       }
