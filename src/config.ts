@@ -49,6 +49,16 @@ const envSchema = z
     ACCORD_TICK_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
     /** unset: automatic (see `decideSandbox`); true: force on; false: off */
     ACCORD_SANDBOX: triState,
+    // Microsoft Teams (src/teams/mount.ts): all three credentials, or the local dev flag, or Teams is off
+    TEAMS_CLIENT_ID: optionalString,
+    TEAMS_CLIENT_SECRET: optionalString,
+    TEAMS_TENANT_ID: optionalString,
+    TEAMS_DEV_UNAUTHENTICATED: triState,
+    TEAMS_CLOUD: optionalString,
+    TEAMS_SERVICE_URL: z.url().optional(),
+    TEAMS_LOGIN_ENDPOINT: z.url().optional(),
+    TEAMS_OPENID_METADATA_URL: z.url().optional(),
+    TEAMS_TOKEN_ISSUER: optionalString,
   })
   .superRefine((e, ctx) => {
     if (e.COLLECTIONS_MODE === "webhook") {
@@ -61,12 +71,13 @@ const envSchema = z
     }
     if (e.SLACK_APP_TOKEN && !e.SLACK_BOT_TOKEN) ctx.addIssue({ code: "custom", path: ["SLACK_BOT_TOKEN"], message: "required with SLACK_APP_TOKEN (Socket Mode)" });
     if (e.SLACK_APP_TOKEN && !e.SLACK_APP_TOKEN.startsWith("xapp-")) ctx.addIssue({ code: "custom", path: ["SLACK_APP_TOKEN"], message: "an app-level token starts with xapp-" });
+    for (const p of teamsProblems(e)) ctx.addIssue({ code: "custom", path: [p.path], message: p.message });
     if (e.ACCORD_SANDBOX === true && (e.SLACK_SIGNING_SECRET || e.SLACK_BOT_TOKEN || e.SLACK_APP_TOKEN)) {
       ctx.addIssue({ code: "custom", path: ["ACCORD_SANDBOX"], message: "the sandbox is its own local workspace: unset the SLACK_* settings, or ACCORD_SANDBOX" });
     }
   });
 
-/** Teams settings (any TEAMS_* variable set): the Teams issue will parse them; until then they only turn the automatic sandbox off. */
+/** Teams settings (any TEAMS_* variable set) turn the automatic sandbox off. */
 const teamsConfigured = (env: Record<string, string | undefined>) => Object.entries(env).some(([k, v]) => k.startsWith("TEAMS_") && Boolean(v?.trim()));
 
 const isLoopback = (host: string) => host === "localhost" || host === "::1" || host === "[::1]" || /^127(\.\d{1,3}){3}$/.test(host);
@@ -116,6 +127,66 @@ export interface Config {
    * signing secret, a fake bot token; the stand-in Web API's URL is filled in at start) and `host` is loopback.
    */
   sandbox: false | { reason: "forced" | "auto"; ignoredHost?: string };
+  /** Microsoft Teams (src/teams/mount.ts), or absent: Teams is off and POST /api/messages answers 404. */
+  teams?: TeamsConfig;
+}
+
+export const TEAMS_CLOUDS = ["Public", "USGov", "USGovDoD", "China"] as const;
+export type TeamsCloudName = (typeof TEAMS_CLOUDS)[number];
+
+/** What the Teams SDK is given, every option explicitly (it would otherwise read CLIENT_ID, SERVICE_URL… itself). */
+export interface TeamsConfig {
+  /**
+   * The bot's Entra app registration (TEAMS_CLIENT_ID, TEAMS_CLIENT_SECRET, TEAMS_TENANT_ID): incoming activities
+   * are checked (JWT), replies get a bot token. null with `devUnauthenticated` (the local Agents Playground).
+   */
+  credentials: { clientId: string; clientSecret: string; tenantId: string } | null;
+  /** TEAMS_DEV_UNAUTHENTICATED=true: no token checked on POST /api/messages (never in production). */
+  devUnauthenticated: boolean;
+  /** TEAMS_CLOUD: which Microsoft cloud's endpoints (default Public). */
+  cloud: TeamsCloudName;
+  /** Overrides of the cloud's endpoints (TEAMS_LOGIN_ENDPOINT, TEAMS_OPENID_METADATA_URL, TEAMS_TOKEN_ISSUER): a private cloud, tests. */
+  endpoints: { loginEndpoint?: string; openIdMetadataUrl?: string; tokenIssuer?: string };
+  /** TEAMS_SERVICE_URL: the Bot Connector base URL for messages not answering an activity (default Teams' global one). */
+  serviceUrl: string;
+}
+
+export const TEAMS_DEFAULT_SERVICE_URL = "https://smba.trafficmanager.net/teams";
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Every problem of the TEAMS_* settings: all three credentials or none, the dev flag never in production. */
+function teamsProblems(e: {
+  NODE_ENV: string;
+  TEAMS_CLIENT_ID?: string | undefined;
+  TEAMS_CLIENT_SECRET?: string | undefined;
+  TEAMS_TENANT_ID?: string | undefined;
+  TEAMS_DEV_UNAUTHENTICATED?: boolean | undefined;
+  TEAMS_CLOUD?: string | undefined;
+  TEAMS_LOGIN_ENDPOINT?: string | undefined;
+  TEAMS_OPENID_METADATA_URL?: string | undefined;
+}): { path: string; message: string }[] {
+  const out: { path: string; message: string }[] = [];
+  const creds = { TEAMS_CLIENT_ID: e.TEAMS_CLIENT_ID, TEAMS_CLIENT_SECRET: e.TEAMS_CLIENT_SECRET, TEAMS_TENANT_ID: e.TEAMS_TENANT_ID };
+  const given = Object.entries(creds).filter(([, v]) => v);
+  if (given.length && given.length < 3) {
+    for (const [k, v] of Object.entries(creds)) {
+      if (!v) out.push({ path: k, message: `missing: Teams needs TEAMS_CLIENT_ID, TEAMS_CLIENT_SECRET and TEAMS_TENANT_ID together (${given.map(([g]) => g).join(", ")} ${given.length === 1 ? "is" : "are"} set)` });
+    }
+  }
+  if (e.TEAMS_CLIENT_ID && !GUID.test(e.TEAMS_CLIENT_ID)) out.push({ path: "TEAMS_CLIENT_ID", message: "the bot's Microsoft App ID, a GUID (00000000-0000-0000-0000-000000000000)" });
+  if (e.TEAMS_DEV_UNAUTHENTICATED === true) {
+    if (e.NODE_ENV === "production") out.push({ path: "TEAMS_DEV_UNAUTHENTICATED", message: "refused when NODE_ENV=production: it turns off the check of Microsoft's token on POST /api/messages (local Agents Playground only)" });
+    if (given.length) out.push({ path: "TEAMS_DEV_UNAUTHENTICATED", message: "is for the local Agents Playground, without credentials: unset it, or unset TEAMS_CLIENT_ID, TEAMS_CLIENT_SECRET and TEAMS_TENANT_ID" });
+  }
+  if (e.TEAMS_CLOUD && !TEAMS_CLOUDS.some((c) => c.toLowerCase() === e.TEAMS_CLOUD!.toLowerCase())) out.push({ path: "TEAMS_CLOUD", message: `unknown cloud "${e.TEAMS_CLOUD}" (known: ${TEAMS_CLOUDS.join(", ")})` });
+  if (e.NODE_ENV === "production") {
+    for (const k of ["TEAMS_LOGIN_ENDPOINT", "TEAMS_OPENID_METADATA_URL"] as const) {
+      const v = e[k];
+      if (v && !v.startsWith("https://")) out.push({ path: k, message: "must be an https:// URL in production" });
+    }
+  }
+  return out;
 }
 
 export class ConfigError extends Error {
@@ -203,5 +274,20 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     jobs: { tickSeconds: e.ACCORD_TICK_SECONDS },
     sandbox: sandbox ? { reason: sandbox, ...(host !== e.HOST ? { ignoredHost: e.HOST } : {}) } : false,
+    ...(e.TEAMS_DEV_UNAUTHENTICATED || e.TEAMS_CLIENT_ID
+      ? {
+          teams: {
+            credentials: e.TEAMS_CLIENT_ID && e.TEAMS_CLIENT_SECRET && e.TEAMS_TENANT_ID ? { clientId: e.TEAMS_CLIENT_ID, clientSecret: e.TEAMS_CLIENT_SECRET, tenantId: e.TEAMS_TENANT_ID } : null,
+            devUnauthenticated: e.TEAMS_DEV_UNAUTHENTICATED === true,
+            cloud: TEAMS_CLOUDS.find((c) => c.toLowerCase() === (e.TEAMS_CLOUD ?? "Public").toLowerCase())!,
+            endpoints: {
+              ...(e.TEAMS_LOGIN_ENDPOINT ? { loginEndpoint: e.TEAMS_LOGIN_ENDPOINT.replace(/\/+$/, "") } : {}),
+              ...(e.TEAMS_OPENID_METADATA_URL ? { openIdMetadataUrl: e.TEAMS_OPENID_METADATA_URL } : {}),
+              ...(e.TEAMS_TOKEN_ISSUER ? { tokenIssuer: e.TEAMS_TOKEN_ISSUER } : {}),
+            },
+            serviceUrl: (e.TEAMS_SERVICE_URL ?? TEAMS_DEFAULT_SERVICE_URL).replace(/\/+$/, ""),
+          } satisfies TeamsConfig,
+        }
+      : {}),
   };
 }

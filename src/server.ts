@@ -20,6 +20,7 @@ import { chartFile, deleteExpiredCharts } from "./app/charts.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import { startSandbox, type Sandbox } from "./sandbox/sandbox.ts";
 import { mountSlack, type MountedSlack } from "./slack/mount.ts";
+import { mountTeams, type MountedTeams } from "./teams/mount.ts";
 
 // Builds a whole Accord (database, use cases, HTTP server, jobs) from a Config. main.ts runs it;
 // tests run it in-process on a random port with a temporary database and a fixed clock.
@@ -40,6 +41,8 @@ export interface Accord {
   url: string;
   /** present when Slack is configured */
   slack?: MountedSlack;
+  /** present when Teams is configured (TEAMS_* credentials, or TEAMS_DEV_UNAUTHENTICATED) */
+  teams?: MountedTeams;
   /** the scheduler's table of jobs (tests run a job at any `now` with `run`) */
   jobs: readonly Job[];
   stop(): Promise<void>;
@@ -121,7 +124,7 @@ export async function startAccord(config: Config, opts: AccordOptions = {}): Pro
   app.get(["/healthz", "/api/v1/healthz"], async (_req, res) => {
     try {
       await store.settings.get();
-      res.json({ status: "ok", collections: config.collections.mode, slack: Boolean(config.slack) });
+      res.json({ status: "ok", collections: config.collections.mode, slack: Boolean(config.slack), teams: Boolean(config.teams) });
     } catch {
       res.status(503).json({ status: "unavailable" });
     }
@@ -152,6 +155,9 @@ export async function startAccord(config: Config, opts: AccordOptions = {}): Pro
     slack = await mountSlack({ app, deps, config, log, startDelivery: opts.startJobs !== false });
     listeners.push(slack.onChange);
   }
+  // Teams (config.teams): the SDK at POST /api/messages on this same express app; without it, that path is a 404
+  let teams: MountedTeams | undefined;
+  if (config.teams) teams = await mountTeams({ app, deps, config, log });
   // The scheduler's jobs (src/jobs/scheduler.ts), ticked every ACCORD_TICK_SECONDS at the business clock: what
   // they queue goes out through the delivery queue (kicked here, and by NOTIFY / polling in the other replicas).
   const jobs: Job[] = [
@@ -207,6 +213,7 @@ export async function startAccord(config: Config, opts: AccordOptions = {}): Pro
     server,
     url,
     ...(slack ? { slack } : {}),
+    ...(teams ? { teams } : {}),
     jobs,
     stop() {
       stopping ??= (async () => {
@@ -223,6 +230,7 @@ export async function startAccord(config: Config, opts: AccordOptions = {}): Pro
         await queueListener?.close();
         await outbox?.stop();
         await slack?.stop();
+        await teams?.stop();
         await sandbox?.stop();
         await store.close();
       })();

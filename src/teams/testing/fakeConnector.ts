@@ -48,8 +48,14 @@ export interface FakeConnector {
   close(): Promise<void>;
 }
 
-/** The access token the token endpoint hands out. */
-export const FAKE_ACCESS_TOKEN = "fake-connector-access-token";
+/**
+ * The access token the token endpoint hands out: JWT-shaped (unsigned), since the Teams SDK decodes the
+ * bot's tokens (JsonWebToken) before using them.
+ */
+export const FAKE_ACCESS_TOKEN = [{ alg: "none", typ: "JWT" }, { aud: "https://api.botframework.com", iss: "fake-connector", exp: 4102444800 }]
+  .map((part) => Buffer.from(JSON.stringify(part)).toString("base64url"))
+  .concat("fake-connector-signature")
+  .join(".");
 
 async function readBody(req: IncomingMessage): Promise<unknown> {
   const chunks: Buffer[] = [];
