@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedDemo } from "../app/seedDemo.ts";
 import { startTestAccord, type TestAccord } from "../test/harness.ts";
-import { startPlayground, type Playground } from "./testing/playground.ts";
+import { PLAYGROUND_DEMO_USER, startPlayground, type Playground } from "./testing/playground.ts";
 
 // End to end in the Microsoft 365 Agents Playground (0.2.28): a whole Accord (HTTP server, SQLite file, the
 // French demo data) with Teams in its local dev mode (TEAMS_DEV_UNAUTHENTICATED=true: the Playground sends no
@@ -9,23 +9,13 @@ import { startPlayground, type Playground } from "./testing/playground.ts";
 // Playground is Claire Martin, a controller of the demo (matched by her email, as Accord matches Teams users).
 // The Playground must start: if it cannot, the test fails with its log (it is never skipped).
 
-const CLAIRE = {
-  id: "user-id-claire",
-  name: "Claire Martin",
-  email: "claire.martin@demo.accord.fr",
-  userPrincipleName: "claire.martin@demo.accord.fr",
-  aadObjectId: "6d1b2c3a-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
-  givenName: "Claire",
-  surname: "Martin",
-};
-
 let accord: TestAccord;
 let pg: Playground;
 
 beforeAll(async () => {
   accord = await startTestAccord({ TEAMS_DEV_UNAUTHENTICATED: "true" });
   await seedDemo(accord.deps);
-  pg = await startPlayground({ botEndpoint: `${accord.url}/api/messages`, currentUser: CLAIRE });
+  pg = await startPlayground({ botEndpoint: `${accord.url}/api/messages`, currentUser: PLAYGROUND_DEMO_USER });
   await pg.install();
 }, 120_000);
 

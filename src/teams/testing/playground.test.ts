@@ -8,7 +8,8 @@ import { Client } from "@microsoft/teams.api";
 import { App, ExpressAdapter } from "@microsoft/teams.apps";
 import type { ILogger } from "@microsoft/teams.common";
 import { afterEach, describe, expect, it, onTestFailed } from "vitest";
-import { PlaygroundError, startPlayground, type Playground } from "./playground.ts";
+import { DEMO_PEOPLE } from "../../app/seedDemo.ts";
+import { PLAYGROUND_DEMO_USER, PLAYGROUND_LOCAL_CHAT_ID, PlaygroundError, playgroundConfig, startPlayground, type Playground } from "./playground.ts";
 
 // The Playground driver proven against a minimal bot before Accord's wiring uses it: an express app with the
 // Teams SDK App mounted unauthenticated (the Playground sends no token), answering "ping" with "pong", posting
@@ -153,5 +154,13 @@ describe("Agents Playground driver (against a minimal bot)", () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it("the committed local config (manifests/teams/playground.yml) is the driver's, its user a controller of the demo", () => {
+    const file = fs.readFileSync(path.resolve(import.meta.dirname, "../../../manifests/teams/playground.yml"), "utf8");
+    // YAML comments, then JSON (which is YAML)
+    const json = file.split("\n").filter((l) => !l.startsWith("#")).join("\n");
+    expect(JSON.parse(json)).toEqual(playgroundConfig(PLAYGROUND_DEMO_USER, PLAYGROUND_LOCAL_CHAT_ID));
+    expect(DEMO_PEOPLE.find((p) => p.email === PLAYGROUND_DEMO_USER.email)).toMatchObject({ name: PLAYGROUND_DEMO_USER.name, role: "controller" });
   });
 });

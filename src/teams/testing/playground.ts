@@ -116,12 +116,47 @@ const DEFAULT_USER: PlaygroundUser = {
   surname: "Wilber",
   email: "alexw@example.com",
 };
+/**
+ * Claire Martin, a controller of the French demo data (src/app/seedDemo.ts), as the Playground's current user: Accord
+ * matches her by her email. The e2e test and the local config (manifests/teams/playground.yml) use her.
+ */
+export const PLAYGROUND_DEMO_USER: PlaygroundUser = {
+  id: "user-id-claire",
+  name: "Claire Martin",
+  userPrincipleName: "claire.martin@demo.accord.fr",
+  aadObjectId: "6d1b2c3a-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
+  givenName: "Claire",
+  surname: "Martin",
+  email: "claire.martin@demo.accord.fr",
+};
+/** the personal chat's id in the local config */
+export const PLAYGROUND_LOCAL_CHAT_ID = "accord-local-personal-chat";
 const BOT = { id: "00000000-0000-0000-0000-00000000000011", name: "Accord" };
 const OTHER_USERS = ["Megan Bowen", "Adele Vance", "Isaiah Langer", "Patti Fernandez", "Lynne Robbins"].map((name, i) => {
   const [givenName, surname] = name.split(" ") as [string, string];
   const email = `${givenName.toLowerCase()}${surname[0]!.toLowerCase()}@example.com`;
   return { id: `user-id-${i + 1}`, name, userPrincipleName: email, aadObjectId: `00000000-0000-0000-0000-00000000000${21 + i}`, givenName, surname, email };
 });
+
+/**
+ * The Playground's config file (its schema 0.1.1; JSON is YAML): tenant, bot, the current user, exactly five other
+ * users, the personal chat (its id), a group chat and a team with one channel besides General.
+ */
+export function playgroundConfig(user: PlaygroundUser, conversationId: string) {
+  const users: PlaygroundUser[] = OTHER_USERS.filter((u) => u.id !== user.id && u.email !== user.email);
+  // the config wants exactly five other users
+  while (users.length < 5) users.push({ ...OTHER_USERS[0]!, id: `user-id-extra-${users.length}`, email: `extra${users.length}@example.com` });
+  return {
+    version: "0.1.1",
+    tenantId: "00000000-0000-0000-0000-0000000000001",
+    bot: BOT,
+    currentUser: user,
+    users,
+    personalChat: { id: conversationId },
+    groupChat: { id: `group-${conversationId}`, name: "Group Chat" },
+    team: { id: `team-${conversationId}`, name: "My Team", aadGroupId: "00000000-0000-0000-0000-000000000031", channels: [{ id: `channel-${conversationId}`, name: "Announcements" }] },
+  };
+}
 
 /** the Playground's own CLI, resolved from this project's node_modules */
 export function playgroundCli(): string {
@@ -169,18 +204,7 @@ export async function startPlayground(options: StartPlaygroundOptions): Promise<
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "accord-playground-"));
   const conversationId = options.conversationId ?? `personal-${process.pid}-${Date.now().toString(36)}`;
   const user: PlaygroundUser = { ...DEFAULT_USER, ...options.currentUser };
-  const config = {
-    version: "0.1.1",
-    tenantId: "00000000-0000-0000-0000-0000000000001",
-    bot: BOT,
-    currentUser: user,
-    users: OTHER_USERS.filter((u) => u.id !== user.id && u.email !== user.email),
-    personalChat: { id: conversationId },
-    groupChat: { id: `group-${conversationId}`, name: "Group Chat" },
-    team: { id: `team-${conversationId}`, name: "My Team", aadGroupId: "00000000-0000-0000-0000-000000000031", channels: [{ id: `channel-${conversationId}`, name: "Announcements" }] },
-  };
-  // the config wants exactly five other users
-  while (config.users.length < 5) config.users.push({ ...OTHER_USERS[0]!, id: `user-id-extra-${config.users.length}`, email: `extra${config.users.length}@example.com` });
+  const config = playgroundConfig(user, conversationId);
   fs.writeFileSync(path.join(dir, "playground.yml"), JSON.stringify(config, null, 2));
 
   const output: string[] = [];
