@@ -3,7 +3,7 @@ import { LIMITS } from "../../domain/limits.ts";
 import { detailsOf, personOf } from "../../test/builders.ts";
 import { CARD_ACTIONS, encodeAction, type CardAction } from "../../views/actions.ts";
 import { buildDisputeCard } from "../../views/disputeCard.ts";
-import { ACTION_INPUTS, inputId, parseTeamsAction, teamsVerb } from "./actions.ts";
+import { ACTION_INPUTS, inputId, parseTeamsAction, TEAMS_NUDGE_VERB, teamsVerb } from "./actions.ts";
 import { renderDisputeAdaptiveCard, type AdaptiveJson } from "./disputeCard.ts";
 
 // An Action.Execute invoke read back as the typed action and form values the Slack listeners pass on.
@@ -35,7 +35,8 @@ describe("parseTeamsAction", () => {
     const view = buildDisputeCard(detailsOf(), personOf("carla@acme.test", { role: "controller" }), "en", { today: "2026-03-10" });
     const card = renderDisputeAdaptiveCard(view, "en");
     const walk = (x: unknown): AdaptiveJson[] => (Array.isArray(x) ? x.flatMap(walk) : x && typeof x === "object" ? [x as AdaptiveJson, ...Object.values(x).flatMap(walk)] : []);
-    const execs = walk(card).filter((n) => n.type === "Action.Execute");
+    // the card actions (Nudge, a one-click Action.Execute of its own, is read in src/teams/listeners/cardAction.ts)
+    const execs = walk(card).filter((n) => n.type === "Action.Execute" && n.verb !== TEAMS_NUDGE_VERB);
     expect(execs.length).toBe(view.actions.length);
     for (const e of execs) {
       const a = (e.verb as string).replace("accord.card.", "") as CardAction;

@@ -14,6 +14,12 @@ export const teamsVerb = (a: CardAction): string => `${TEAMS_VERB_PREFIX}${a}`;
 export const TEAMS_REFRESH_VERB = "accord.refresh";
 /** The data key carrying the encoded typed payload of src/views/actions.ts. */
 export const PAYLOAD_KEY = "accord";
+/** The verb of the card's Nudge (data: the `nudge` payload) and of a reminder's Snooze (data: the `snooze` payload; a picked date in SNOOZE_DATE_INPUT). */
+export const TEAMS_NUDGE_VERB = "accord.nudge";
+export const TEAMS_SNOOZE_VERB = "accord.snooze";
+export const SNOOZE_DATE_INPUT = "snooze.date";
+/** The Data.Query datasets Accord answers (application/search, src/teams/listeners/search.ts): values are customer refs, item ids, people's emails. */
+export const TEAMS_DATASETS = { customers: "accord.customers", items: "accord.items", people: "accord.people" } as const;
 
 export interface InputSpec {
   id: string;

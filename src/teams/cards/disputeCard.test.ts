@@ -6,7 +6,7 @@ import { detailsOf, personOf } from "../../test/builders.ts";
 import { CARD_ACTIONS, parseAction, type CardAction } from "../../views/actions.ts";
 import { buildDisputeCard } from "../../views/disputeCard.ts";
 import { t } from "../../views/i18n.ts";
-import { inputId, parseTeamsRefresh, TEAMS_REFRESH_VERB, teamsVerb } from "./actions.ts";
+import { inputId, parseTeamsRefresh, TEAMS_DATASETS, TEAMS_NUDGE_VERB, TEAMS_REFRESH_VERB, teamsVerb } from "./actions.ts";
 import { MAX_CARD_BYTES, MAX_REFRESH_USERS, renderDisputeAdaptiveCard, type AdaptiveJson } from "./disputeCard.ts";
 import { TEAMS_CARD_TEXT } from "./teamsText.ts";
 
@@ -34,7 +34,8 @@ function nodes(x: unknown, out: AdaptiveJson[] = []): AdaptiveJson[] {
   }
   return out;
 }
-const executes = (card: AdaptiveJson) => nodes(card).filter((n) => n.type === "Action.Execute" && n.verb !== TEAMS_REFRESH_VERB);
+const executes = (card: AdaptiveJson) => nodes(card).filter((n) => n.type === "Action.Execute" && n.verb !== TEAMS_REFRESH_VERB && n.verb !== TEAMS_NUDGE_VERB);
+const nudges = (card: AdaptiveJson) => nodes(card).filter((n) => n.type === "Action.Execute" && n.verb === TEAMS_NUDGE_VERB);
 const inputIds = (card: AdaptiveJson) => nodes(card).filter((n) => typeof n.type === "string" && (n.type as string).startsWith("Input.")).map((n) => n.id as string);
 
 /** The card actions a Slack message offers: its buttons, and the options of its overflow menu. */
@@ -67,6 +68,8 @@ describe("Teams dispute card", () => {
             const p = parseAction((e.data as Record<string, string>).accord);
             expect(p).toEqual({ t: "card", a: (e.verb as string).replace("accord.card.", ""), d: x.dispute.id, v: x.dispute.version });
           }
+          // Nudge, as the Slack card offers it (controllers, managers, admins who are not the owner, open disputes)
+          expect(nudges(card).map((n) => (n.data as Record<string, string>).accord)).toEqual(view.nudge ? [view.nudge.value] : []);
           // input ids are unique across the card
           const ids = inputIds(card);
           expect(new Set(ids).size).toBe(ids.length);
@@ -83,6 +86,8 @@ describe("Teams dispute card", () => {
     for (const id of ["comment.text", "reassign.to", "follow_up.on", "resolve.outcome", "resolve.note", "edit.reason", "edit.priority", "edit.statement", "withdraw.note"]) expect(ids).toContain(id);
     const date = nodes(card).find((n) => n.id === inputId("follow_up", "on"));
     expect(date?.type).toBe("Input.Date");
+    // Reassign searches Accord's people (the value is an email), not the whole tenant
+    expect(nodes(card).find((n) => n.id === "reassign.to")?.["choices.data"]).toEqual({ type: "Data.Query", dataset: TEAMS_DATASETS.people });
     const comment = nodes(card).find((n) => n.id === "comment.text");
     expect(comment).toMatchObject({ type: "Input.Text", isMultiline: true, maxLength: TEXT_LIMITS.note, isRequired: true });
   });

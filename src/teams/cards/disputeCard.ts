@@ -2,7 +2,7 @@ import { OUTCOMES, PRIORITIES, type Locale } from "../../domain/types.ts";
 import { encodeAction, type CardAction } from "../../views/actions.ts";
 import type { CardActionView, DisputeCardView } from "../../views/disputeCard.ts";
 import { t } from "../../views/i18n.ts";
-import { ACTION_INPUTS, inputId, PAYLOAD_KEY, TEAMS_REFRESH_VERB, teamsVerb, type InputSpec } from "./actions.ts";
+import { ACTION_INPUTS, inputId, PAYLOAD_KEY, TEAMS_DATASETS, TEAMS_NUDGE_VERB, TEAMS_REFRESH_VERB, teamsVerb, type InputSpec } from "./actions.ts";
 import { teamsText } from "./teamsText.ts";
 
 // The dispute card as an Adaptive Card 1.5 (Teams), from the same view model as the Slack card
@@ -50,8 +50,9 @@ function input(a: CardAction, f: InputSpec, view: DisputeCardView, lang: Locale,
       if (!opts.reasons?.length) return null;
       return { type: "Input.ChoiceSet", ...base, style: "compact", choices: opts.reasons.slice(0, 100).map((r) => ({ title: r.label, value: r.value })) };
     case "person":
-      // Teams' people picker: the value is the chosen person's AAD object id, resolved to an Accord person by the wiring
-      return { type: "Input.ChoiceSet", ...base, placeholder: teamsText(lang).searchPerson, choices: [], "choices.data": { type: "Data.Query", dataset: "graph.microsoft.com/users" } };
+      // Accord's own people (application/search, src/teams/listeners/search.ts): the value is the chosen person's email,
+      // among those who may own disputes (a Graph people picker would offer anyone in the tenant, not yet known to Accord)
+      return { type: "Input.ChoiceSet", ...base, style: "filtered", placeholder: teamsText(lang).searchPerson, choices: [], "choices.data": { type: "Data.Query", dataset: TEAMS_DATASETS.people } };
   }
 }
 
@@ -121,6 +122,8 @@ function render(view: DisputeCardView, lang: Locale, opts: TeamsCardOptions): Ad
     body,
   };
   if (view.actions.length) card.actions = view.actions.map((a) => actionOf(a, view, lang, opts));
+  // Nudge (controllers, managers, admins who are not the owner): no inputs, one click
+  if (view.nudge) card.actions = [...((card.actions as AdaptiveJson[] | undefined) ?? []), { type: "Action.Execute", title: view.nudge.label, verb: TEAMS_NUDGE_VERB, data: { [PAYLOAD_KEY]: view.nudge.value } }];
   const userIds = [...new Set(opts.userIds ?? [])].slice(0, MAX_REFRESH_USERS);
   if (userIds.length) {
     card.refresh = {
