@@ -4,6 +4,7 @@ import { Ajv } from "ajv";
 import { Resvg } from "@resvg/resvg-js";
 import { describe, expect, it } from "vitest";
 import { parseCommand } from "../slack/commandText.ts";
+import { parseChatCommand } from "./chatCommand.ts";
 
 // The Teams app manifest (manifests/teams): valid against Microsoft's v1.20 schema, its French strings in the
 // shape of Teams localization files, its commands understood by the command parser in both languages, and
@@ -25,6 +26,7 @@ function teamsSchema() {
 }
 
 type Command = { title: string; description: string };
+const fr_ = (i: number): string => fr[`bots[0].commandLists[0].commands[${i}].description`];
 
 describe("Teams manifest", () => {
   it("is valid against the Teams manifest schema v1.20", () => {
@@ -79,8 +81,20 @@ describe("Teams manifest", () => {
         // picking a command from the menu puts its title in the compose box; `show` needs its dispute number
         const text = expected[i] === "show" ? `${title} D-2026-0042` : title;
         expect(parseCommand(text).kind, text).toBe(expected[i]);
+        // and the Teams personal chat's own parser (src/teams/chatCommand.ts)
+        expect(parseChatCommand(text).kind, text).toBe(expected[i]);
       }
     });
+  });
+
+  it("the list command's words, as its descriptions give them, are the ones the Teams chat understands", () => {
+    const [en, fr] = [manifest.bots[0].commandLists[0].commands[1].description as string, fr_(1)];
+    for (const [desc, words] of [[en, ["list mine", "list overdue", "list all"]], [fr, ["liste mes", "liste en retard", "liste tous"]]] as const) {
+      for (const w of words) {
+        expect(desc, w).toContain(w);
+        expect(parseChatCommand(w).kind, w).toBe("list");
+      }
+    }
   });
 });
 

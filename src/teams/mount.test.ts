@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { startTestAccord, type TestAccord } from "../test/harness.ts";
+import { seedLedger, startTestAccord, type TestAccord } from "../test/harness.ts";
 import { messageActivity, postActivity, teamsEnv } from "./testing/activities.ts";
 import { startFakeConnector, type FakeConnector } from "./testing/fakeConnector.ts";
 
@@ -19,20 +19,26 @@ describe("Teams mount", () => {
     connector = await startFakeConnector();
     accord = await startTestAccord(teamsEnv({ connectorUrl: connector.url }), { startJobs: false });
     expect(accord.teams).toBeDefined();
+    await seedLedger(accord);
+    connector.addMember({ id: "29:claire", email: "claire@acme.fr" });
     const res = await postActivity(accord.url, messageActivity({ serviceUrl: connector.url, from: { id: "29:claire" }, text: "aide", locale: "fr-FR" }));
     expect(res.status).toBe(200);
     const [reply] = connector.posted();
     expect(connector.posted()).toHaveLength(1);
+    expect(reply!.activity.type).toBe("message");
     expect(reply!.conversationId).toBe("a:personal-29:claire");
     expect(String(reply!.activity.text)).toContain("**liste** [mes | en retard | tous]");
     // the same server still answers its own routes
     expect((await accord.call("GET", "/healthz")).status).toBe(200);
   });
 
-  it("answers in English for an English client", async () => {
+  it("answers in the person's language", async () => {
     connector = await startFakeConnector();
     accord = await startTestAccord(teamsEnv({ connectorUrl: connector.url }), { startJobs: false });
-    await postActivity(accord.url, messageActivity({ serviceUrl: connector.url, from: { id: "29:sam" }, text: "help", locale: "en-US" }));
+    await seedLedger(accord);
+    connector.addMember({ id: "29:ana", email: "ana@acme.fr" });
+    await postActivity(accord.url, messageActivity({ serviceUrl: connector.url, from: { id: "29:ana" }, text: "help", locale: "fr-FR" }));
+    // Ana's Accord language is English
     expect(String(connector.posted()[0]!.activity.text)).toContain("**list** [mine | overdue | all]");
   });
 

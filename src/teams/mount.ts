@@ -5,7 +5,9 @@ import type express from "express";
 import type { Deps } from "../app/context.ts";
 import type { Config, TeamsConfig } from "../config.ts";
 import type { Logger } from "../logger.ts";
+import { registerInstall } from "./listeners/install.ts";
 import { registerMessage } from "./listeners/message.ts";
+import type { Arrival } from "./listeners/turn.ts";
 import { clientCredentialsTokens, type TokenFactory } from "./token.ts";
 
 // Mounts Microsoft Teams on Accord's express app: the Teams SDK's App (@microsoft/teams.apps 2.0.16) receives
@@ -23,6 +25,11 @@ export interface TeamsKit {
   config: TeamsConfig;
   /** the cloud's endpoints as the SDK uses them (login, OpenID metadata, token issuer) */
   cloud: CloudEnvironment;
+  /**
+   * Called after an install or a message stored a conversation reference (with the person matched, if any):
+   * e.g. the deliverer sends what waited for someone Accord could not reach. Failures are logged, never answered.
+   */
+  onConversation: ((arrival: Arrival) => void | Promise<void>)[];
 }
 
 export interface MountedTeams {
@@ -117,8 +124,9 @@ export async function mountTeams(input: MountTeamsInput): Promise<MountedTeams> 
   sdk.event("error", ({ error, activity }) => {
     log.error({ err: error, activity: activity ? { type: activity.type, id: activity.id } : undefined }, "Teams activity failed");
   });
-  const kit: TeamsKit = { deps, log, config: t, cloud };
-  // the listeners (one file each)
+  const kit: TeamsKit = { deps, log, config: t, cloud, onConversation: [] };
+  // the listeners (one file each): installs and conversation updates, messages
+  registerInstall(sdk, kit);
   registerMessage(sdk, kit);
   // registers POST /api/messages on our express app (the SDK's JWT check in front of the listeners)
   await sdk.initialize();

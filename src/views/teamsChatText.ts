@@ -6,6 +6,8 @@ import type { Locale } from "../domain/types.ts";
 const NBSP = "\u00a0";
 
 export interface TeamsChatText {
+  /** the first message after the app is installed in a personal chat */
+  welcome: string;
   helpTitle: string;
   /** one line per command; `new` only for those who may open disputes */
   help: { new: string; list: string; show: string; help: string };
@@ -34,6 +36,7 @@ export interface TeamsChatText {
 
 export const TEAMS_CHAT_TEXT: Record<Locale, TeamsChatText> = {
   en: {
+    welcome: "Hello! I am Accord: I will bring you the customer disputes you handle, their follow-ups and reminders, here in Teams.",
     helpTitle: "**Accord**: disputes on customer invoices. Write to me:",
     help: {
       new: "- **new**: open a dispute (a form opens)",
@@ -56,6 +59,7 @@ export const TEAMS_CHAT_TEXT: Record<Locale, TeamsChatText> = {
     unknownButton: "Sorry, I did not understand that button (it may come from an older version of Accord). Nothing was changed.",
   },
   fr: {
+    welcome: `Bonjour${NBSP}! Je suis Accord${NBSP}: je vous apporte ici, dans Teams, les litiges clients que vous traitez, leurs suivis et leurs rappels.`,
     helpTitle: `**Accord**${NBSP}: les litiges sur factures clients. Écrivez-moi${NBSP}:`,
     help: {
       new: `- **nouveau**${NBSP}: ouvrir un litige (un formulaire s’ouvre)`,

@@ -1,42 +1,116 @@
-import crypto from "node:crypto";
 import type { App } from "@microsoft/teams.apps";
+import { getDispute } from "../../app/getDispute.ts";
+import { findPeople } from "../../app/findPeople.ts";
+import { listChatDisputes } from "../../app/listChatDisputes.ts";
+import { companyToday } from "../../app/settings.ts";
+import { AccordError } from "../../domain/errors.ts";
+import { can } from "../../domain/permissions.ts";
+import type { Locale, Person } from "../../domain/types.ts";
+import { parseAction } from "../../views/actions.ts";
+import { onlyRolesText } from "../../views/help.ts";
+import { t } from "../../views/i18n.ts";
+import { buildDisputeList } from "../../views/lists.ts";
 import { localeOfActivity, teamsChatText } from "../../views/teamsChatText.ts";
-import type { Locale } from "../../domain/types.ts";
-import { parseChatCommand } from "../chatCommand.ts";
+import { PAYLOAD_KEY } from "../cards/actions.ts";
+import { disputeListCard, newDisputeCard } from "../cards/chatCards.ts";
+import { parseChatCommand, type TeamsChatCommand } from "../chatCommand.ts";
 import type { TeamsKit } from "../mount.ts";
+import { teamsDisputeCard } from "../render.ts";
+import { arrive, cardMessage, failureText, textMessage, turnOf, type Arrival, type Turn } from "./turn.ts";
 
-// Messages written to Accord in Teams (personal chat; a channel or group chat when Accord is mentioned):
-// parse, answer. Listeners stay short: no business rule here.
+// Messages written to Accord in Teams. Personal chat: `help`, `new`, `list [mine|overdue|all]`, `show D-…` (French
+// words too), and the list's Open buttons (an Action.Submit comes back as a message with a `value`). In a channel
+// or group chat (where Accord is mentioned): the channel's help. Every message first stores the conversation
+// reference and pins the person (src/teams/listeners/turn.ts); Teams becomes their last-used platform.
 
-/** The message activity fields Accord reads. */
-export interface TeamsMessage {
-  text?: string;
-  locale?: string;
+const MAX_LIST = 20;
+
+/** The help a person sees: `new` only for those who may open disputes. */
+export function helpMessage(locale: Locale, viewer: Person | null): string {
+  const w = teamsChatText(locale);
+  const lines = [w.help.list, w.help.show, w.help.help];
+  if (!viewer || can(viewer, "open")) lines.unshift(w.help.new);
+  return [w.helpTitle, ...lines].join("\n");
 }
 
-type Send = (activity: { type: "message"; text: string; textFormat?: "markdown" | "plain" }) => Promise<unknown>;
-
-export function helpMessage(locale: Locale): string {
-  const w = teamsChatText(locale);
-  return [w.helpTitle, w.help.new, w.help.list, w.help.show, w.help.help].join("\n");
+interface Call {
+  kit: TeamsKit;
+  turn: Turn;
+  arrival: Arrival;
+  viewer: Person;
+  locale: Locale;
 }
 
-export async function answerMessage(kit: TeamsKit, activity: TeamsMessage, send: Send): Promise<void> {
-  const locale = localeOfActivity(activity.locale);
+async function show(c: Call, dispute: string | number): Promise<void> {
+  const { kit, turn, arrival, viewer, locale } = c;
+  const x = await getDispute(kit.deps, { dispute, viewerEmail: viewer.email }).catch((err: unknown) => {
+    if (err instanceof AccordError && err.code === "not_found") return null;
+    throw err;
+  });
+  if (!x) return void (await turn.send(textMessage(t(locale).reply.notFound(String(dispute)))));
+  const fromId = turn.activity.from?.id;
+  const card = await teamsDisputeCard(kit.deps, x, viewer, locale, fromId ? { userIds: [fromId] } : {});
+  const sent = await turn.send(cardMessage(card));
+  // kept so that every later change updates this copy in place (the deliverer, with the viewer's rights)
+  await kit.deps.store.teams.addCard({ disputeId: x.dispute.id, conversationId: arrival.ref.conversationId, activityId: sent.id, kind: "dm", viewerEmail: viewer.email, postedAt: kit.deps.clock() });
+}
+
+async function list(c: Call, scope: "mine" | "overdue" | "all"): Promise<void> {
+  const { kit, turn, viewer, locale } = c;
+  const found = await listChatDisputes(kit.deps, { viewerEmail: viewer.email, scope });
+  const people = await findPeople(kit.deps, { emails: found.slice(0, MAX_LIST).flatMap((d) => [d.dispute.ownerEmail, d.dispute.openedByEmail]) });
+  const view = buildDisputeList(found, viewer, locale, { today: await companyToday(kit.deps), max: MAX_LIST, people: new Map(people.map((p) => [p.email, { email: p.email, name: p.name }])) });
+  await turn.send(cardMessage(disputeListCard(view, teamsChatText(locale).listScope[scope], locale)));
+}
+
+async function command(c: Call, cmd: TeamsChatCommand): Promise<void> {
+  const { turn, viewer, locale } = c;
   const w = teamsChatText(locale);
+  switch (cmd.kind) {
+    case "help":
+      return void (await turn.send(textMessage(helpMessage(locale, viewer))));
+    case "new":
+      if (!can(viewer, "open")) return void (await turn.send(textMessage(onlyRolesText("open", locale))));
+      return void (await turn.send(cardMessage(newDisputeCard(locale))));
+    case "list":
+      return list(c, cmd.scope);
+    case "list_unknown":
+      return void (await turn.send(textMessage(w.listWhich(cmd.word))));
+    case "show":
+      return show(c, cmd.number);
+    case "show_which":
+      return void (await turn.send(textMessage(w.showWhich)));
+    case "unknown":
+      return void (await turn.send(textMessage(`${w.unknown(cmd.word)}\n\n${helpMessage(locale, viewer)}`)));
+  }
+}
+
+/** One message: stored and matched, then answered. Exported for the listeners that share the chat (channel digests). */
+export async function onMessage(kit: TeamsKit, turn: Turn): Promise<void> {
+  const a = turn.activity;
+  let locale = localeOfActivity(a.locale);
   try {
-    const cmd = parseChatCommand(activity.text);
-    const text = cmd.kind === "help" ? helpMessage(locale) : `${w.unknown(cmd.kind === "unknown" ? cmd.word : String(activity.text ?? "").slice(0, 50))}\n\n${helpMessage(locale)}`;
-    await send({ type: "message", text, textFormat: "markdown" });
+    const arrival = await arrive(kit, turn, { identify: true });
+    if (!arrival) return;
+    const viewer = arrival.person;
+    if (!viewer) return void (await turn.send(textMessage(teamsChatText(locale).notKnown(arrival.lookedFor))));
+    locale = viewer.locale;
+    await kit.deps.store.teams.setLastPlatform(viewer.email, "teams");
+    const w = teamsChatText(locale);
+    if (arrival.ref.kind !== "personal") return void (await turn.send(textMessage(`${helpMessage(locale, viewer)}\n\n${w.helpChannel}`)));
+    const c: Call = { kit, turn, arrival, viewer, locale };
+    // a card's Action.Submit (the list's Open): its data comes back as the message's value
+    if (a.value && typeof a.value === "object") {
+      const p = parseAction(String((a.value as Record<string, unknown>)[PAYLOAD_KEY] ?? ""));
+      if (p?.t === "show") return show(c, p.d);
+      return void (await turn.send(textMessage(w.unknownButton)));
+    }
+    await command(c, parseChatCommand(a.text));
   } catch (err) {
-    const ref = crypto.randomBytes(4).toString("hex");
-    kit.log.error({ err, ref, where: "teams.message" }, "Teams message failed");
-    await send({ type: "message", text: w.error(ref) }).catch(() => undefined);
+    await turn.send(textMessage(failureText(kit, err, locale, "teams.message"))).catch(() => undefined);
   }
 }
 
 export function registerMessage(sdk: App, kit: TeamsKit): void {
-  sdk.on("message", async (ctx) => {
-    await answerMessage(kit, ctx.activity, (a) => ctx.send(a));
-  });
+  sdk.on("message", (ctx) => onMessage(kit, turnOf(kit, ctx)));
 }
