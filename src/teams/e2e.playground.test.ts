@@ -1,22 +1,31 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedDemo } from "../app/seedDemo.ts";
+import type { Dispute } from "../domain/types.ts";
 import { startTestAccord, type TestAccord } from "../test/harness.ts";
-import { PLAYGROUND_DEMO_USER, startPlayground, type Playground } from "./testing/playground.ts";
+import { PLAYGROUND_DEMO_USER, startPlayground, type Playground, type PlaygroundMessage } from "./testing/playground.ts";
 
 // End to end in the Microsoft 365 Agents Playground (0.2.28): a whole Accord (HTTP server, SQLite file, the
 // French demo data) with Teams in its local dev mode (TEAMS_DEV_UNAUTHENTICATED=true: the Playground sends no
 // token), and the Playground started by the test, pointed at Accord's POST /api/messages. The person in the
-// Playground is Claire Martin, a controller of the demo (matched by her email, as Accord matches Teams users).
+// Playground is Claire Martin, a controller of the demo, found by her email through the Playground's member
+// lookup; she reads French (her profile), so Accord answers her in French.
 // The Playground must start: if it cannot, the test fails with its log (it is never skipped).
 
 let accord: TestAccord;
 let pg: Playground;
+let welcome: PlaygroundMessage;
+/** an open demo dispute Claire opened (Thomas Moreau owns it) */
+let dispute: Dispute;
 
 beforeAll(async () => {
   accord = await startTestAccord({ TEAMS_DEV_UNAUTHENTICATED: "true" });
   await seedDemo(accord.deps);
+  const open = await accord.deps.store.disputes.list({ status: "open" });
+  dispute = open.find((d) => d.openedByEmail === PLAYGROUND_DEMO_USER.email && d.ownerEmail === "thomas.moreau@demo.accord.fr")!;
+  expect(dispute, "a demo dispute opened by Claire, owned by Thomas").toBeDefined();
   pg = await startPlayground({ botEndpoint: `${accord.url}/api/messages`, currentUser: PLAYGROUND_DEMO_USER });
   await pg.install();
+  welcome = await pg.nextBotMessage("Accord's welcome on install");
 }, 120_000);
 
 afterAll(async () => {
@@ -24,12 +33,43 @@ afterAll(async () => {
   await accord?.stop();
 });
 
+const cardOf = (m: PlaygroundMessage) => {
+  expect(m.attachments.map((a) => a.contentType)).toEqual(["application/vnd.microsoft.card.adaptive"]);
+  return m.attachments[0]!.content;
+};
+const texts = (node: unknown): string[] =>
+  Array.isArray(node) ? node.flatMap(texts) : node && typeof node === "object" ? Object.entries(node).flatMap(([k, v]) => (typeof v === "string" && (k === "text" || k === "title" || k === "value") ? [v] : texts(v))) : [];
+
 describe("Accord in the Agents Playground", () => {
-  it("help: the commands of personal chat", async () => {
+  it("install: Accord says hello, and Claire is known by her email", async () => {
+    expect(welcome.from.id).toBe(pg.bot.id);
+    expect(welcome.text).toContain("Bonjour");
+    expect(welcome.text).toContain("Je suis Accord");
+    const claire = await accord.deps.store.people.byEmail(PLAYGROUND_DEMO_USER.email);
+    expect(claire).toMatchObject({ teamsUserId: PLAYGROUND_DEMO_USER.id });
+  });
+
+  it("aide / help: the commands of personal chat, in Claire's French", async () => {
     await pg.sendMessage("help");
-    const reply = await pg.nextBotMessage("Accord's answer to help", (m) => String(m.text).includes("**list**"));
-    expect(reply.from.id).toBe(pg.bot.id);
-    expect(reply.text).toContain("**Accord**: disputes on customer invoices. Write to me:");
-    for (const command of ["**new**", "**list** [mine | overdue | all]", "**show** D-2026-0042", "**help**"]) expect(reply.text).toContain(command);
+    const reply = await pg.nextBotMessage("Accord's answer to help", (m) => String(m.text).includes("**liste**"));
+    expect(reply.text).toContain("**Accord**\u00a0: les litiges sur factures clients.");
+    for (const command of ["**nouveau**", "**liste** [mes | en retard | tous]", "**voir** D-2026-0042", "**aide**"]) expect(reply.text).toContain(command);
+  });
+
+  it("show D-…: the dispute card, with the actions a controller may take", async () => {
+    await pg.sendMessage(`show ${dispute.number}`);
+    const m = await pg.nextBotMessage(`the card of ${dispute.number}`, (m) => m.attachments.length > 0);
+    const card = cardOf(m);
+    expect(card).toMatchObject({ type: "AdaptiveCard", version: "1.5", lang: "fr" });
+    expect(texts(card.body)[0]).toBe(`${dispute.number} · Hôtel des Alpes`);
+    expect(texts(card.body)).toEqual(expect.arrayContaining(["Thomas Moreau", "Claire Martin", "Ouvert"]));
+    expect(card.actions.map((a: { title: string }) => a.title)).toEqual(expect.arrayContaining(["Ajouter un point", "Réattribuer", "Prochain suivi", "Résoudre", "Modifier", "Retirer"]));
+    // Claire's Teams client fetches her own view of it
+    expect(card.refresh).toMatchObject({ action: { type: "Action.Execute", verb: "accord.refresh" }, userIds: [PLAYGROUND_DEMO_USER.id] });
+    // the copy is recorded (once the turn is over: the Playground shows the card as soon as Accord posts it), so
+    // later changes update it in place
+    await expect.poll(() => accord.deps.store.teams.cardsOf(dispute.id), { timeout: 10_000 }).toEqual([
+      expect.objectContaining({ conversationId: pg.conversationId, activityId: m.messageId, kind: "dm", viewerEmail: PLAYGROUND_DEMO_USER.email }),
+    ]);
   });
 });
