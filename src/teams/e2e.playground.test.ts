@@ -72,4 +72,20 @@ describe("Accord in the Agents Playground", () => {
       expect.objectContaining({ conversationId: pg.conversationId, activityId: m.messageId, kind: "dm", viewerEmail: PLAYGROUND_DEMO_USER.email }),
     ]);
   });
+
+  it("list all: the open disputes Claire may see, each with Open, which brings its card", async () => {
+    await pg.sendMessage("liste tous");
+    const m = await pg.nextBotMessage("the list card", (m) => m.attachments.length > 0 && texts(m.attachments[0]!.content.body)[0] === "Tous les litiges que vous pouvez voir");
+    const card = cardOf(m);
+    const open = await accord.deps.store.disputes.list({ status: "open" });
+    const shown = texts(card.body).join("\n");
+    for (const d of open) expect(shown).toContain(d.number);
+    // the row of our dispute: its Open button is an Action.Submit whose data Teams sends back as a message value
+    const row = card.body.find((b: { type: string }) => b.type === "ColumnSet" && texts(b).some((t) => t.includes(dispute.number)));
+    const button = row.columns[1].items[0].actions[0];
+    expect(button).toMatchObject({ type: "Action.Submit", title: "Ouvrir" });
+    await pg.submitCard(m.messageId, button.data);
+    const shownCard = await pg.nextBotMessage(`the card of ${dispute.number} from Open`, (x) => x.attachments.length > 0 && texts(x.attachments[0]!.content.body)[0] === `${dispute.number} · Hôtel des Alpes`);
+    expect(cardOf(shownCard).actions.length).toBeGreaterThan(0);
+  });
 });

@@ -29,7 +29,7 @@ const card = (text: string, withButton: boolean) => ({
   type: "AdaptiveCard",
   version: "1.5",
   body: [{ type: "TextBlock", text }],
-  ...(withButton ? { actions: [{ type: "Action.Execute", title: "Done", verb: "done", data: { n: 1 } }] } : {}),
+  ...(withButton ? { actions: [{ type: "Action.Execute", title: "Done", verb: "done", data: { n: 1 } }, { type: "Action.Submit", title: "Open", data: { open: 7 } }] } : {}),
 });
 
 interface MinimalBot {
@@ -61,8 +61,9 @@ async function startMinimalBot(): Promise<MinimalBot> {
     await send("Welcome");
   });
   app.on("message", async ({ activity, send }) => {
-    bot.seen.push(`message ${activity.text}`);
-    if (activity.text === "ping") await send("pong");
+    bot.seen.push(`message ${activity.text ?? ""}`);
+    if (activity.value) await send(`submitted ${JSON.stringify(activity.value)} on ${activity.replyToId}`);
+    else if (activity.text === "ping") await send("pong");
     else if (activity.text === "card") {
       const sent = await send({ type: "message", attachments: [{ contentType: "application/vnd.microsoft.card.adaptive", content: card("Open", true) }] });
       bot.lastCard = { serviceUrl: activity.serviceUrl!, conversationId: activity.conversation.id, activityId: sent.id };
@@ -112,6 +113,10 @@ describe("Agents Playground driver (against a minimal bot)", () => {
     expect(answer.body).toMatchObject({ type: "application/vnd.microsoft.card.adaptive", value: { body: [{ text: `Done by ${pg.user.id}: ok` }] } });
     expect(bot.seen).toContain('card.action done {"n":1,"comment":"ok"}');
 
+    // an Action.Submit comes back as a message carrying the button's data
+    await pg.submitCard(posted.messageId, { open: 7 });
+    expect((await pg.nextBotMessage("the answer to the submit", (m) => String(m.text).startsWith("submitted"))).text).toBe(`submitted {"open":7} on ${posted.messageId}`);
+
     // proactive: outside any turn, the bot updates its card through the conversation's Bot Connector URL
     const ref = bot.lastCard!;
     expect(ref.serviceUrl).toMatch(/^http:\/\/localhost:\d+\/_connector\/?$/);
@@ -122,6 +127,7 @@ describe("Agents Playground driver (against a minimal bot)", () => {
     const updated = await pg.nextBotUpdate("the card updated", (m) => m.messageId === posted.messageId);
     expect(updated.attachments[0]!.content.body[0].text).toBe("Updated later");
     expect(bot.seen.slice(0, 3)).toEqual(["install.add", "message ping", "message card"]);
+    expect(bot.seen).toHaveLength(5);
   });
 
   it("fails, with what the Playground printed, when it exits before listening", { timeout: 60_000 }, async () => {

@@ -23,6 +23,8 @@ import { connectWebSocket, type WsClient } from "./wsClient.ts";
 // - POST /_conversation/v1/invoke {name:"adaptiveCard/action", value, from, conversation, replyToId}: a card
 //   button; the bot's invoke response ({type, value}) is the HTTP answer (the Playground also puts the returned
 //   card in place of the message's card, which its page shows: no WebSocket event for it).
+// - POST /_conversation/v1/submit {conversation, from, replyToId, value}: an Action.Submit button; the bot gets a
+//   message activity whose `value` is the button's data (and the inputs).
 // - ws://…/_ws_conversation/v1/conversations/stream: what the bot posts (createMessage) and updates
 //   (updateMessage) through the Playground's Bot Connector (serviceUrl http://localhost:<port>/_connector),
 //   buffered by the Playground until a client connects.
@@ -92,6 +94,8 @@ export interface Playground {
   sendMessage(text: string): Promise<void>;
   /** the user presses an Action.Execute button of the message `replyToId` (inputs go in `data`, as Teams does) */
   invokeCardAction(replyToId: string, action: { verb: string; data?: Record<string, unknown>; id?: string }): Promise<InvokeResult>;
+  /** the user presses an Action.Submit button of the message `replyToId`: the bot gets a message whose `value` is `data` */
+  submitCard(replyToId: string, data: Record<string, unknown>): Promise<void>;
   /**
    * The first event not yet taken that matches, waiting for it if needed; fails with what was awaited, the
    * events seen and the Playground's log when it does not come within `timeoutMs` (default 20 s).
@@ -356,6 +360,9 @@ export async function startPlayground(options: StartPlaygroundOptions): Promise<
         body = { raw: res.text };
       }
       return { status: res.status, body };
+    },
+    async submitCard(replyToId, data) {
+      await ok("pressing an Action.Submit button", "/_conversation/v1/submit", { conversation: { id: conversationId }, from: { id: user.id }, replyToId, value: data });
     },
     next,
     async nextBotMessage(what, match = () => true, timeoutMs) {
