@@ -158,6 +158,8 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Every problem of the TEAMS_* settings: all three credentials or none, the dev flag never in production. */
 function teamsProblems(e: {
   NODE_ENV: string;
+  HOST: string;
+  ACCORD_SANDBOX?: boolean | undefined;
   TEAMS_CLIENT_ID?: string | undefined;
   TEAMS_CLIENT_SECRET?: string | undefined;
   TEAMS_TENANT_ID?: string | undefined;
@@ -178,6 +180,8 @@ function teamsProblems(e: {
   if (e.TEAMS_DEV_UNAUTHENTICATED === true) {
     if (e.NODE_ENV === "production") out.push({ path: "TEAMS_DEV_UNAUTHENTICATED", message: "refused when NODE_ENV=production: it turns off the check of Microsoft's token on POST /api/messages (local Agents Playground only)" });
     if (given.length) out.push({ path: "TEAMS_DEV_UNAUTHENTICATED", message: "is for the local Agents Playground, without credentials: unset it, or unset TEAMS_CLIENT_ID, TEAMS_CLIENT_SECRET and TEAMS_TENANT_ID" });
+    // anyone who reaches the port could write as any Teams user: this machine only (the sandbox forces loopback by itself)
+    if (!isLoopback(e.HOST) && e.ACCORD_SANDBOX !== true) out.push({ path: "TEAMS_DEV_UNAUTHENTICATED", message: `accepts activities from anyone who reaches the port: listen on this machine only (HOST=127.0.0.1, not ${e.HOST})` });
   }
   if (e.TEAMS_CLOUD && !TEAMS_CLOUDS.some((c) => c.toLowerCase() === e.TEAMS_CLOUD!.toLowerCase())) out.push({ path: "TEAMS_CLOUD", message: `unknown cloud "${e.TEAMS_CLOUD}" (known: ${TEAMS_CLOUDS.join(", ")})` });
   if (e.NODE_ENV === "production") {

@@ -16,6 +16,7 @@ async function main(): Promise<void> {
   }
   const log = createLogger(config.logLevel);
   if (!config.slack) log.info("Slack is not configured (SLACK_SIGNING_SECRET, SLACK_BOT_TOKEN): running without Slack");
+  if (!config.teams) log.info("Teams is not configured (TEAMS_CLIENT_ID, TEAMS_CLIENT_SECRET, TEAMS_TENANT_ID): running without Teams, POST /api/messages answers 404");
   if (!config.apiTokens.length) log.warn("ACCORD_API_TOKENS is empty: the REST API refuses every request");
   const accord = await startAccord(config, { logger: log });
   let stopping = false;

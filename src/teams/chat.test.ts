@@ -85,6 +85,19 @@ describe("conversation references and people", () => {
     expect(await s().teams.lastPlatform("claire@acme.fr")).toBeNull();
   });
 
+  it("install by someone Accord does not know: the chat is kept, nobody is written to; an upgrade or a removal changes nothing", async () => {
+    await postActivity(accord.url, installationActivity({ serviceUrl: connector.url, from: EVE }));
+    expect(await s().teams.conversation("a:personal-29:eve")).not.toBeNull();
+    expect(connector.posted()).toEqual([]);
+    await postActivity(accord.url, installationActivity({ serviceUrl: connector.url, from: CLAIRE }));
+    expect(connector.posted()).toHaveLength(1);
+    await postActivity(accord.url, { ...installationActivity({ serviceUrl: connector.url, from: CLAIRE }), action: "add-upgrade" });
+    await postActivity(accord.url, installationActivity({ serviceUrl: connector.url, from: CLAIRE, action: "remove" }));
+    // welcomed once; the reference stays (a later send fails and the deliverer marks it)
+    expect(connector.posted()).toHaveLength(1);
+    expect(await s().teams.personalConversationOf("claire@acme.fr")).toMatchObject({ conversationId: "a:personal-29:claire" });
+  });
+
   it("the bot added to a team's channel or a group chat: their references are kept (no one is written to)", async () => {
     await postActivity(accord.url, botAddedActivity({ serviceUrl: connector.url, from: CLAIRE, scope: "channel", teamId: "19:team-recouvrement@thread.tacv2", conversationId: "19:general@thread.tacv2" }));
     expect(await s().teams.conversation("19:general@thread.tacv2")).toMatchObject({ kind: "channel", teamId: "19:team-recouvrement@thread.tacv2", channelId: "19:general@thread.tacv2", teamsUserId: null, aadObjectId: null });
@@ -96,9 +109,12 @@ describe("conversation references and people", () => {
     expect(await s().teams.conversation("19:other@thread.v2")).toBeNull();
   });
 
-  it("a channel thread's message keeps the channel's reference, not the thread's", async () => {
+  it("a channel thread's message keeps the channel's reference, not the thread's, and looks the member up in the channel", async () => {
     await postActivity(accord.url, messageActivity({ serviceUrl: connector.url, from: CLAIRE, scope: "channel", conversationId: "19:general@thread.tacv2;messageid=1700000000000", text: "aide" }));
     expect(await s().teams.conversation("19:general@thread.tacv2")).toMatchObject({ kind: "channel", channelId: "19:general@thread.tacv2" });
+    expect(connector.calls.filter((c) => c.path.includes("/members/")).map((c) => c.path)).toEqual(["/v3/conversations/19:general@thread.tacv2/members/29:claire"]);
+    // Claire was matched there: the answer is the channel's help in her language
+    expect(String(connector.posted()[0]!.activity.text)).toContain("Dans un canal");
   });
 
   it("matched by UPN when the mailbox is an alias Accord does not know, then pinned: no lookup on the next message", async () => {

@@ -54,6 +54,9 @@ describe("Teams settings", () => {
     expect(problems({ NODE_ENV: "production", TEAMS_DEV_UNAUTHENTICATED: "true" })).toEqual([expect.stringMatching(/^TEAMS_DEV_UNAUTHENTICATED: refused when NODE_ENV=production/)]);
     expect(problems({ ...creds, TEAMS_DEV_UNAUTHENTICATED: "true" })).toEqual([expect.stringMatching(/^TEAMS_DEV_UNAUTHENTICATED: is for the local Agents Playground, without credentials/)]);
     expect(loadConfig({ NODE_ENV: "production", TEAMS_DEV_UNAUTHENTICATED: "false" }).teams).toBeUndefined();
+    // no token checked: this machine only
+    expect(problems({ TEAMS_DEV_UNAUTHENTICATED: "true", HOST: "0.0.0.0" })).toEqual(["TEAMS_DEV_UNAUTHENTICATED: accepts activities from anyone who reaches the port: listen on this machine only (HOST=127.0.0.1, not 0.0.0.0)"]);
+    expect(problems({ TEAMS_DEV_UNAUTHENTICATED: "true", HOST: "localhost" })).toEqual([]);
   });
 
   it("the cloud by name (any case), endpoint overrides, the service URL; https only in production", () => {

@@ -6,8 +6,8 @@ import type { Deps } from "../app/context.ts";
 import type { Config, TeamsConfig } from "../config.ts";
 import type { Logger } from "../logger.ts";
 import { registerInstall } from "./listeners/install.ts";
-import { registerMessage } from "./listeners/message.ts";
 import type { Arrival } from "./listeners/turn.ts";
+import { registerMessage } from "./listeners/message.ts";
 import { clientCredentialsTokens, type TokenFactory } from "./token.ts";
 
 // Mounts Microsoft Teams on Accord's express app: the Teams SDK's App (@microsoft/teams.apps 2.0.16) receives

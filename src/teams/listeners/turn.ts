@@ -8,7 +8,7 @@ import { errorText } from "../../views/errors.ts";
 import { onlyRolesText } from "../../views/help.ts";
 import { t } from "../../views/i18n.ts";
 import { teamsChatText } from "../../views/teamsChatText.ts";
-import { conversationRefOf, type ActivityLike } from "../conversation.ts";
+import { baseConversationId, conversationRefOf, type ActivityLike } from "../conversation.ts";
 import type { TeamsKit } from "../mount.ts";
 
 // What every Teams listener does first with an incoming activity (install, message): keep the conversation
@@ -46,7 +46,8 @@ export function turnOf(kit: TeamsKit, ctx: IActivityContext): Turn {
       return { id: sent.id };
     },
     memberOf: async () => {
-      const conversationId = a.conversation?.id;
+      // a channel thread's id (…;messageid=…) names no conversation the member lookup knows: the channel's own
+      const conversationId = a.conversation?.id ? baseConversationId(a.conversation.id) : undefined;
       const userId = a.from?.id;
       if (!conversationId || !userId) return null;
       try {
