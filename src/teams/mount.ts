@@ -8,6 +8,9 @@ import type { Logger } from "../logger.ts";
 import { registerInstall } from "./listeners/install.ts";
 import type { Arrival } from "./listeners/turn.ts";
 import { registerMessage } from "./listeners/message.ts";
+import { registerCardActions } from "./listeners/cardAction.ts";
+import { registerDialog } from "./listeners/dialog.ts";
+import { registerSearch } from "./listeners/search.ts";
 import { clientCredentialsTokens, type TokenFactory } from "./token.ts";
 
 // Mounts Microsoft Teams on Accord's express app: the Teams SDK's App (@microsoft/teams.apps 2.0.16) receives
@@ -128,6 +131,10 @@ export async function mountTeams(input: MountTeamsInput): Promise<MountedTeams> 
   // the listeners (one file each): installs and conversation updates, messages
   registerInstall(sdk, kit);
   registerMessage(sdk, kit);
+  // card actions, the new-dispute dialog, type-ahead (invokes: the answer is the HTTP response)
+  registerCardActions(sdk, kit);
+  registerDialog(sdk, kit);
+  registerSearch(sdk, kit);
   // registers POST /api/messages on our express app (the SDK's JWT check in front of the listeners)
   await sdk.initialize();
   log.info({ path: TEAMS_MESSAGES_PATH, auth: t.devUnauthenticated ? "none (TEAMS_DEV_UNAUTHENTICATED)" : "jwt", cloud: t.cloud }, "Teams is on");

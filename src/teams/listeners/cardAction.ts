@@ -22,6 +22,8 @@ import { teamsActionText } from "../../views/teamsActionText.ts";
 import { ACTION_INPUTS, inputId, PAYLOAD_KEY, parseTeamsAction, parseTeamsRefresh, SNOOZE_DATE_INPUT, TEAMS_NUDGE_VERB, TEAMS_VERB_PREFIX, TEAMS_REFRESH_VERB, TEAMS_SNOOZE_VERB, teamsVerb } from "../cards/actions.ts";
 import type { AdaptiveJson } from "../cards/disputeCard.ts";
 import { digest, identifyViewer, localeOf, unexpected, viewerCard, withNotice, words, type CardNotice, type TeamsHandlerContext, type TeamsInvoke } from "./invoke.ts";
+import type { App } from "@microsoft/teams.apps";
+import type { TeamsKit } from "../mount.ts";
 
 // The dispute card's Action.Execute (invoke `adaptiveCard/action`): the same use cases as Slack's card forms
 // (src/slack/listeners/cardForms.ts), the clicking person found by their Teams ids. The invoke's answer is the
@@ -271,4 +273,9 @@ async function snooze(h: TeamsHandlerContext, activity: TeamsInvoke, data: unkno
     if (err instanceof AccordError && err.code !== "not_found") return card(await freshCard(h, p.d, viewer, locale, { text: words(h, err, locale, "snooze"), style: "attention" }));
     throw err;
   }
+}
+
+/** The SDK's route of `adaptiveCard/action` (every verb: Accord's are read above; others get the polite answer). */
+export function registerCardActions(sdk: App, kit: TeamsKit): void {
+  sdk.on("card.action", async (ctx) => (await handleCardAction(kit, ctx.activity as unknown as TeamsInvoke)) as never);
 }

@@ -15,6 +15,8 @@ import { TEAMS_DATASETS } from "../cards/actions.ts";
 import type { AdaptiveJson } from "../cards/disputeCard.ts";
 import { identifyViewer, localeOf, unexpected, words, type TeamsHandlerContext, type TeamsInvoke } from "./invoke.ts";
 import { itemsDataset } from "./search.ts";
+import type { App } from "@microsoft/teams.apps";
+import type { TeamsKit } from "../mount.ts";
 
 // The new-dispute dialog (task module) of Teams: `task/fetch` with data `{ accord: "new" }` (the `new`
 // command's button, an Action.Submit of type task/fetch: Action.Execute cannot open a dialog) answers with the
@@ -313,4 +315,10 @@ export async function handleDialogSubmit(h: TeamsHandlerContext, activity: Teams
   } catch (err) {
     return message(err instanceof AccordError ? words(h, err, locale, "dialog.submit") : unexpected(h, err, locale, "dialog.submit"));
   }
+}
+
+/** The SDK's routes of `task/fetch` and `task/submit`: Accord's dialog, else the next route. */
+export function registerDialog(sdk: App, kit: TeamsKit): void {
+  sdk.on("dialog.open", async (ctx) => ((await handleDialogFetch(kit, ctx.activity as unknown as TeamsInvoke)) ?? (await ctx.next())) as never);
+  sdk.on("dialog.submit", async (ctx) => ((await handleDialogSubmit(kit, ctx.activity as unknown as TeamsInvoke)) ?? (await ctx.next())) as never);
 }

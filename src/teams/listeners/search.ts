@@ -5,6 +5,8 @@ import { AccordError } from "../../domain/errors.ts";
 import { customerOption, itemOption } from "../../views/forms.ts";
 import { TEAMS_DATASETS } from "../cards/actions.ts";
 import { identifyViewer, localeOf, unexpected, type TeamsHandlerContext, type TeamsInvoke } from "./invoke.ts";
+import type { App } from "@microsoft/teams.apps";
+import type { TeamsKit } from "../mount.ts";
 
 // Dynamic type-ahead of Adaptive Cards (Input.ChoiceSet with `choices.data` / Data.Query, invoke
 // `application/search`): customers, the open invoices of the chosen customer, the people who may own
@@ -70,4 +72,9 @@ export async function handleSearch(h: TeamsHandlerContext, activity: TeamsInvoke
     unexpected(h, err, locale, "card.search");
     return answer([]);
   }
+}
+
+/** The SDK's route of `application/search` (Data.Query type-ahead). */
+export function registerSearch(sdk: App, kit: TeamsKit): void {
+  sdk.on("card.search", async (ctx) => (await handleSearch(kit, ctx.activity as unknown as TeamsInvoke)) as never);
 }
