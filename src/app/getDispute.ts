@@ -2,6 +2,7 @@ import { fail } from "../domain/errors.ts";
 import { can } from "../domain/permissions.ts";
 import { actor, customerOf, findDispute } from "./actors.ts";
 import { OWNER_NOTICE, type OwnerNoticePayload } from "./chatQueue.ts";
+import { TEAMS_UNREACHABLE } from "./chatRouting.ts";
 import type { Deps } from "./context.ts";
 import { loadDetails, type DisputeDetails } from "./disputeDetails.ts";
 
@@ -22,5 +23,12 @@ export async function getDispute(deps: Deps, input: { dispute: string | number; 
     const p = JSON.parse(r.payload) as OwnerNoticePayload;
     return p.email === d.ownerEmail ? [{ email: p.email, channel: r.channel, reason: r.lastError ?? "unknown", id: r.id }] : [];
   });
+  // an owner Accord cannot reach in Teams (issue 13): their notices are kept; the others see it on the card
+  if (d.status === "open" && !undelivered.some((u) => u.channel === "teams")) {
+    const parked = (await tx.outbox.list({ status: "dead", channel: "teams", orderKey: d.number, limit: 50 })).find(
+      (r) => r.lastError?.startsWith(TEAMS_UNREACHABLE) && (JSON.parse(r.payload) as { email?: string }).email === d.ownerEmail,
+    );
+    if (parked) undelivered.push({ email: d.ownerEmail, channel: "teams", reason: parked.lastError ?? TEAMS_UNREACHABLE, id: parked.id });
+  }
   return { ...details!, followUp, ...(undelivered.length ? { undelivered } : {}) };
 }

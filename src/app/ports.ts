@@ -395,6 +395,39 @@ export interface TeamsRows {
   /** Where the person last used Accord ("slack" | "teams"); null when never recorded. */
   lastPlatform(email: string): Promise<"slack" | "teams" | null>;
   setLastPlatform(email: string, platform: "slack" | "teams"): Promise<void>;
+  /** Where these people can get notices (issue 13: routing, src/domain/chatRouting.ts); unknown emails are left out. */
+  routes(emails: string[]): Promise<ChatRouteFacts[]>;
+  /** The platform set in the person's profile (null: where they last used Accord); false for an unknown email. */
+  setChatPlatform(email: string, platform: "slack" | "teams" | null): Promise<boolean>;
+  /** Marks a person unreachable in Teams (the first `since` and the latest reason are kept). */
+  markUnreachable(email: string, reason: string, since: Date): Promise<void>;
+  /** The person can be reached again; true when they were marked unreachable. */
+  markReachable(email: string): Promise<boolean>;
+  /** Of these emails (all when not given), the people marked unreachable in Teams, by email. */
+  unreachable(emails?: string[]): Promise<TeamsUnreachable[]>;
+  /** The people marked unreachable whose personal chat with the bot was stored (installed, wrote) since they were marked. */
+  reachableAgain(): Promise<string[]>;
+}
+
+/** A person Accord cannot reach in Teams. */
+export interface TeamsUnreachable {
+  email: string;
+  reason: string;
+  since: Date;
+}
+
+/** What routing needs to know of a person: their ids on each platform, where they last used Accord, their profile's choice. */
+export interface ChatRouteFacts {
+  email: string;
+  slackUserId: string | null;
+  /** a Teams id or an Entra object id is known (pinned) */
+  teams: boolean;
+  teamsUserId: string | null;
+  aadObjectId: string | null;
+  lastPlatform: "slack" | "teams" | null;
+  chatPlatform: "slack" | "teams" | null;
+  /** marked unreachable in Teams */
+  teamsUnreachable: boolean;
 }
 
 /** Where a dispute's follow-up is at (the reminder job's part; the dispute keeps its followUpOn). */

@@ -3,6 +3,7 @@ import { dayIn } from "../domain/calendar.ts";
 import { addDays, todayIn } from "../domain/dates.ts";
 import { afterReminder, rulesOf, unansweredAt, whatIsDue, type FollowUpState, type NoticeKind } from "../domain/followups.ts";
 import type { TimelineEvent } from "../domain/types.ts";
+import { noticeChannels } from "./chatRouting.ts";
 import type { Deps } from "./context.ts";
 import type { FollowUpCandidate, Repos } from "./ports.ts";
 
@@ -116,13 +117,16 @@ async function remindOne(
     const recipients = [...new Set(to.filter((e): e is string => !!e))];
     // a reminder counts itself; an escalation, the reminders that went unanswered (the last may still wait)
     const unanswered = n.kind === "reminder" ? state.unanswered : unansweredAt(state, now, rules);
+    // each recipient's notice on one platform when several are on (issue 13, src/app/chatRouting.ts)
+    const routed = await noticeChannels(tx, deps.chatQueue, recipients);
     const rows = recipients.flatMap((email, i) =>
-      (deps.chatQueue ?? []).map((channel, j) => {
+      (deps.chatQueue ?? []).flatMap((channel, j) => {
+        if (!routed.get(email)?.includes(channel)) return [];
         const payload: ReminderPayload = {
           disputeId, number: d.number, kind: n.kind, email, firstMissedOn: state.firstMissedOn, unanswered, followUpOn: state.followUpOn, wasDueOn, dueAt: n.dueAt.toISOString(),
           ...(deputy ? { onBehalfOf: { email: d.ownerEmail, name: owner?.name ?? null, untilOn: deputy.untilOn } } : {}),
         };
-        return { id: i === 0 ? ids[j]! : deps.newId(), channel, type: REMINDER, orderKey: d.number, payload: JSON.stringify(payload), createdAt: now };
+        return [{ id: i === 0 ? ids[j]! : deps.newId(), channel, type: REMINDER, orderKey: d.number, payload: JSON.stringify(payload), createdAt: now }];
       }),
     );
     await tx.outbox.add(rows);

@@ -456,9 +456,9 @@ describe("an existing SQLite database (made by the committed migrations)", () =>
 
     const after = dump(db);
     // every row as it was, plus the columns later migrations added, at their defaults
-    const added: Record<string, Record<string, unknown>> = { OutboxMessage: { channel: "webhook", claimedUntil: null }, Person: { notifyOpenerUpdates: 1n, aadObjectId: null, upn: null, lastPlatform: null } };
+    const added: Record<string, Record<string, unknown>> = { OutboxMessage: { channel: "webhook", claimedUntil: null }, Person: { notifyOpenerUpdates: 1n, aadObjectId: null, upn: null, lastPlatform: null, chatPlatform: null } };
     // and the tables later migrations created, empty
-    const created: Record<string, unknown[]> = { RateLimit: [], FollowUp: [], Notice: [], Chart: [], Absence: [], DigestSubscription: [], DigestRun: [], TeamsConversation: [], TeamsCard: [] };
+    const created: Record<string, unknown[]> = { RateLimit: [], FollowUp: [], Notice: [], Chart: [], Absence: [], DigestSubscription: [], DigestRun: [], TeamsConversation: [], TeamsCard: [], TeamsReach: [] };
     expect(after).toEqual({ ...Object.fromEntries(Object.entries(before).map(([t, rows]) => [t, rows.map((r) => ({ ...r, ...added[t] }))])), ...created });
     // and the values are the ones written
     for (const [table, row] of ROWS) {

@@ -25,6 +25,8 @@ export interface PersonTable {
   upn: string | null;
   /** "slack" | "teams": where the person last used Accord */
   lastPlatform: string | null;
+  /** "slack" | "teams": where the person wants their notices (their profile); null: where they last used Accord (issue 13) */
+  chatPlatform: string | null;
 }
 
 export interface CustomerTable {
@@ -223,6 +225,13 @@ export interface TeamsCardTable {
   postedAt: Date;
 }
 
+/** A person Accord cannot reach in Teams (the app not installed for them), since when and why (issue 13). */
+export interface TeamsReachTable {
+  email: string;
+  reason: string;
+  since: Date;
+}
+
 export interface FollowUpTable {
   id: Generated<number>;
   disputeId: number;
@@ -316,6 +325,7 @@ export interface Database {
   TeamsCard: TeamsCardTable;
   DigestSubscription: DigestSubscriptionTable;
   DigestRun: DigestRunTable;
+  TeamsReach: TeamsReachTable;
 }
 
 export type TableName = keyof Database;
@@ -338,6 +348,7 @@ export const COLUMN_KINDS = {
     "Absence.createdAt",
     "TeamsConversation.updatedAt", "TeamsCard.postedAt",
     "DigestSubscription.createdAt", "DigestSubscription.updatedAt", "DigestSubscription.coveredUntil", "DigestRun.dueAt", "DigestRun.createdAt",
+    "TeamsReach.since",
   ],
   boolean: ["Reason.active", "Reason.holdsDunning", "Person.notifyOpenerUpdates", "DigestSubscription.always"],
   bigint: ["Item.amount", "Item.openAmount", "Dispute.concededAmount", "DisputeItem.amount", "Hold.amount"],
@@ -379,6 +390,7 @@ export const TABLES = {
     id: "int default", email: "text", name: "text", role: "text", managerEmail: "text?", locale: "text default",
     timezone: "text default", slackUserId: "text?", teamsUserId: "text?", createdAt: "datetime default", updatedAt: "datetime",
     notifyOpenerUpdates: "boolean default", aadObjectId: "text?", upn: "text?", lastPlatform: "text?",
+    chatPlatform: "text?",
   },
   Customer: {
     id: "int default", ref: "text", name: "text", currency: "text default", salesRepEmail: "text?", controllerEmail: "text?",
@@ -429,6 +441,7 @@ export const TABLES = {
     reasonCode: "text?", ownerEmail: "text?", locale: "text", createdByEmail: "text", createdAt: "datetime", updatedAt: "datetime", coveredUntil: "datetime?",
   },
   DigestRun: { id: "int default", subscriptionId: "int", dueAt: "datetime", outboxId: "text?", createdAt: "datetime" },
+  TeamsReach: { email: "text", reason: "text", since: "datetime" },
 } as const satisfies TablesSpec;
 
 // `satisfies` already rejects a missing or an extra column in the literal above; this also pins the key sets

@@ -1257,6 +1257,44 @@ describe.each([
     expect((await s.people.byEmail("ann@acme.test"))?.teamsUserId).toBe("29:ann");
   });
 
+  it(t("teams: routing facts, the profile's platform, people marked unreachable and found reachable again"), async () => {
+    await addPerson(s, "ann@acme.test");
+    await addPerson(s, "bob@acme.test");
+    await s.people.upsertMany([{ email: "bob@acme.test", name: "bob", role: "controller", slackUserId: "UBOB" }]);
+    await s.teams.pin("ann@acme.test", { aadObjectId: "aad-ann" });
+    await s.teams.setLastPlatform("ann@acme.test", "teams");
+    expect(await s.teams.routes(["bob@acme.test", "ann@acme.test", "nobody@acme.test", "ann@acme.test"])).toEqual([
+      { email: "ann@acme.test", slackUserId: null, teams: true, teamsUserId: null, aadObjectId: "aad-ann", lastPlatform: "teams", chatPlatform: null, teamsUnreachable: false },
+      { email: "bob@acme.test", slackUserId: "UBOB", teams: false, teamsUserId: null, aadObjectId: null, lastPlatform: null, chatPlatform: null, teamsUnreachable: false },
+    ]);
+    expect(await s.teams.routes([])).toEqual([]);
+    expect(await s.teams.setChatPlatform("bob@acme.test", "teams")).toBe(true);
+    expect(await s.teams.setChatPlatform("nobody@acme.test", "slack")).toBe(false);
+    expect((await s.teams.routes(["bob@acme.test"]))[0]?.chatPlatform).toBe("teams");
+    await s.teams.setChatPlatform("bob@acme.test", null);
+    expect((await s.teams.routes(["bob@acme.test"]))[0]?.chatPlatform).toBeNull();
+
+    // marked: the first instant stays, the latest reason is kept
+    await s.teams.markUnreachable("ann@acme.test", "not_installed", later(1));
+    await s.teams.markUnreachable("ann@acme.test", "403 Forbidden", later(2));
+    await s.teams.markUnreachable("bob@acme.test", "not_installed", later(1));
+    expect(await s.teams.unreachable(["ann@acme.test"])).toEqual([{ email: "ann@acme.test", reason: "403 Forbidden", since: later(1) }]);
+    expect((await s.teams.unreachable()).map((u) => u.email)).toEqual(["ann@acme.test", "bob@acme.test"]);
+    expect(await s.teams.unreachable([])).toEqual([]);
+    expect((await s.teams.routes(["ann@acme.test"]))[0]?.teamsUnreachable).toBe(true);
+    // a personal chat stored before the mark says nothing; one stored after it (installed, wrote) does
+    const chat = { conversationId: "a:ann", kind: "personal" as const, serviceUrl: "https://smba.example/", tenantId: "T1", teamsUserId: null, aadObjectId: "aad-ann", teamId: null, channelId: null };
+    await s.teams.putConversation({ ...chat, updatedAt: later(0) });
+    expect(await s.teams.reachableAgain()).toEqual([]);
+    await s.teams.putConversation({ ...chat, updatedAt: later(3) });
+    await s.teams.putConversation({ ...chat, conversationId: "19:chan", kind: "channel", aadObjectId: null, updatedAt: later(3) });
+    expect(await s.teams.reachableAgain()).toEqual(["ann@acme.test"]);
+    expect(await s.teams.markReachable("ann@acme.test")).toBe(true);
+    expect(await s.teams.markReachable("ann@acme.test")).toBe(false);
+    expect(await s.teams.reachableAgain()).toEqual([]);
+    expect((await s.teams.unreachable()).map((u) => u.email)).toEqual(["bob@acme.test"]);
+  });
+
   // -- overview (manager view, digest) --
 
   /** Ann manages rep and sam; zoe is someone else's. Disputes in EUR and USD, one overdue, one customer-level. */

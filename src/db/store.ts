@@ -64,7 +64,7 @@ const WRITES: { [K in keyof Repos]: readonly (keyof Repos[K])[] } = {
   digest: ["subscribe", "unsubscribe", "addRun", "cover"],
   charts: ["put", "deleteExpired"],
   absences: ["add", "remove"],
-  teams: ["putConversation", "addCard", "removeCard", "pin", "setLastPlatform"],
+  teams: ["putConversation", "addCard", "removeCard", "pin", "setLastPlatform", "setChatPlatform", "markUnreachable", "markReachable"],
 };
 
 /**
@@ -1206,6 +1206,52 @@ export function repositoriesOn(db: Executor, dialect: Dialect): Repos {
       },
       async setLastPlatform(email, platform) {
         await db.updateTable("Person").set({ lastPlatform: platform }).where("email", "=", email).where((eb) => eb.or([eb("lastPlatform", "is", null), eb("lastPlatform", "!=", platform)])).execute();
+      },
+      async routes(emails) {
+        if (!emails.length) return [];
+        const platform = (v: string | null) => (v === "slack" || v === "teams" ? v : null);
+        const rows = await db
+          .selectFrom("Person as p")
+          .leftJoin("TeamsReach as r", "r.email", "p.email")
+          .select(["p.email", "p.slackUserId", "p.teamsUserId", "p.aadObjectId", "p.lastPlatform", "p.chatPlatform", "r.email as unreachable"])
+          .where("p.email", "in", [...new Set(emails)])
+          .orderBy("p.email")
+          .execute();
+        return rows.map((r) => ({
+          email: r.email, slackUserId: r.slackUserId, teams: Boolean(r.teamsUserId || r.aadObjectId), teamsUserId: r.teamsUserId, aadObjectId: r.aadObjectId,
+          lastPlatform: platform(r.lastPlatform), chatPlatform: platform(r.chatPlatform), teamsUnreachable: r.unreachable !== null,
+        }));
+      },
+      async setChatPlatform(email, platform) {
+        const r = await db.updateTable("Person").set({ chatPlatform: platform }).where("email", "=", email).executeTakeFirst();
+        return Number(r.numUpdatedRows) > 0;
+      },
+      async markUnreachable(email, reason, since) {
+        await db.insertInto("TeamsReach").values({ email, reason, since }).onConflict((oc) => oc.column("email").doUpdateSet({ reason })).execute();
+      },
+      async markReachable(email) {
+        const r = await db.deleteFrom("TeamsReach").where("email", "=", email).executeTakeFirst();
+        return Number(r.numDeletedRows) > 0;
+      },
+      async unreachable(emails) {
+        if (emails && !emails.length) return [];
+        let q = db.selectFrom("TeamsReach").selectAll();
+        if (emails) q = q.where("email", "in", [...new Set(emails)]);
+        return (await q.orderBy("email").execute()).map((r) => ({ email: r.email, reason: r.reason, since: r.since }));
+      },
+      async reachableAgain() {
+        const rows = await db
+          .selectFrom("TeamsReach as r")
+          .innerJoin("Person as p", "p.email", "r.email")
+          .innerJoin("TeamsConversation as c", (j) =>
+            j.on("c.kind", "=", "personal").on((eb) => eb.or([eb.and([eb("c.teamsUserId", "is not", null), eb("c.teamsUserId", "=", eb.ref("p.teamsUserId"))]), eb.and([eb("c.aadObjectId", "is not", null), eb("c.aadObjectId", "=", eb.ref("p.aadObjectId"))])])),
+          )
+          .select("r.email")
+          .where("c.updatedAt", ">", (eb) => eb.ref("r.since"))
+          .distinct()
+          .orderBy("r.email")
+          .execute();
+        return rows.map((r) => r.email);
       },
     },
 

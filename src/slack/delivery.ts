@@ -5,14 +5,12 @@ import { getDispute } from "../app/getDispute.ts";
 import type { OutboxMessage, RateKey } from "../app/ports.ts";
 import { previewNotice } from "../app/previewNotice.ts";
 import { REMINDER, type ReminderPayload } from "../app/remindFollowUps.ts";
-import { NUDGE_TEXT } from "../views/nudgeText.ts";
 import { OPENER_UPDATE, type OpenerUpdatePayload } from "../app/notifyOpener.ts";
 import { DIGEST_POST, type DigestPostPayload } from "../app/digests.ts";
 import { digestSlackMessage } from "./digestPost.ts";
 import { OPENER_TEXT } from "../views/openerText.ts";
-import { dayIn } from "../domain/calendar.ts";
-import { FOLLOWUP_TEXT, overdueLine, shortDate } from "../views/followupText.ts";
-import { onBehalfOfLine } from "../views/absenceText.ts";
+import { FOLLOWUP_TEXT } from "../views/followupText.ts";
+import { reminderLine } from "../views/reminderLine.ts";
 import type { Locale, Person } from "../domain/types.ts";
 import { formatEvent } from "../views/disputeCard.ts";
 import { t } from "../views/i18n.ts";
@@ -287,7 +285,8 @@ export class SlackDelivery {
     const owner = known.get(x.dispute.ownerEmail) ?? null;
     const posted: PostedCard[] = [];
     const ownerHasCard = () => copies.some((c) => c.kind === "dm" && c.viewerEmail === x.dispute.ownerEmail);
-    if (((p.opened && p.notifyOwner) || reassigned) && !ownerHasCard()) {
+    // with Teams on too, the owner's card goes where routing sent it (issue 13: p.ownerPlatform)
+    if (((p.opened && p.notifyOwner) || reassigned) && !ownerHasCard() && (p.ownerPlatform ?? "slack") === "slack") {
       const copy = await this.postOwnerCard(ctx, m, { disputeId: x.dispute.id, number: x.dispute.number, email: x.dispute.ownerEmail, notice: p.opened }, owner, async () => {
         const notice = p.opened && owner ? (await previewNotice(deps, { dispute: x.dispute.id, locale: owner.locale, link: `\`/dispute show ${x.dispute.number}\`` })).text : undefined;
         return cardMessage(await render({ kind: "dm", viewerEmail: x.dispute.ownerEmail }), people.options, notice ? { notice } : {});
@@ -363,18 +362,7 @@ export class SlackDelivery {
     const people = await peopleIndex(deps, emailsOf(x));
     const locale = person.locale;
     const w = FOLLOWUP_TEXT[locale];
-    const ownerName = people.refs.get(d.ownerEmail)?.name ?? d.ownerEmail;
-    const wasDue = p.wasDueOn ?? dayIn(person.timezone, new Date(p.dueAt));
-    const overdue = p.firstMissedOn ? overdueLine(p.firstMissedOn, p.unanswered, locale) : null;
-    const line =
-      p.kind === "nudge"
-        ? (p.onBehalfOf ? onBehalfOfLine(p.onBehalfOf.name ?? ownerName, p.onBehalfOf.untilOn, locale) : "") + NUDGE_TEXT[locale].line(p.byEmail ? (people.refs.get(p.byEmail)?.name ?? p.byEmail) : "Accord", d.number)
-        : p.kind === "reminder"
-        ? (p.onBehalfOf ? onBehalfOfLine(p.onBehalfOf.name ?? ownerName, p.onBehalfOf.untilOn, locale) : "") +
-          [w.reminderDue(d.number, shortDate(wasDue, locale)), ...(p.followUpOn ? [w.nextReminder(shortDate(p.followUpOn, locale))] : [])].join(" ")
-        : p.kind === "sla_breach"
-          ? w.slaBreached(d.number, ownerName)
-          : `${w.escalatedTo(ownerName, p.unanswered, d.number)}${overdue ? ` (${overdue})` : ""}`;
+    const line = reminderLine(p, d, (email) => people.refs.get(email)?.name ?? email, person);
     const card = (await cardFor(deps, x, person, locale, people, await today(deps))).card;
     const snooze =
       person.email === d.ownerEmail
@@ -487,7 +475,9 @@ export class SlackDelivery {
   /** A change row with no events: every copy rendered again (after a notice was given up or delivered). */
   private async queueRefresh(tx: Pick<Deps["store"], "outbox">, p: Pick<OwnerNoticePayload, "disputeId" | "number">): Promise<void> {
     const payload: ChatChangePayload = { disputeId: p.disputeId, number: p.number, opened: false, notifyOwner: false, events: [], thread: null, concerned: [] };
-    await tx.outbox.add([{ id: this.o.deps.newId(), channel: "slack", type: CHAT_CHANGE, orderKey: p.number, payload: JSON.stringify(payload), createdAt: this.o.deps.clock() }]);
+    // every chat platform's copies (issue 13: the notice went out on one platform only)
+    const channels = (this.o.deps.chatQueue ?? []).filter((c) => c === "slack" || c === "teams");
+    await tx.outbox.add((channels.length ? channels : ["slack" as const]).map((channel) => ({ id: this.o.deps.newId(), channel, type: CHAT_CHANGE, orderKey: p.number, payload: JSON.stringify(payload), createdAt: this.o.deps.clock() })));
   }
 
   // ---- pacing and the call -------------------------------------------------------------------

@@ -1,3 +1,4 @@
+import { TEAMS_DELIVERY_TEXT } from "./teamsDeliveryText.ts";
 import type { DisputeDetails } from "../app/disputeDetails.ts";
 import { displayDate } from "../domain/dates.ts";
 import { displayAmount } from "../domain/money.ts";
@@ -165,7 +166,9 @@ export function buildDisputeCard(x: DisputeDetails, viewer: Person | null, local
   if (d.resolution) notes.push(m.card.resolution(m.outcome[d.resolution.outcome], d.closedByEmail ? personRef(d.closedByEmail, opts.people).name : "", d.resolution.note));
   if (x.allPaid) notes.push(m.card.allPaid);
   // the owner's notice that could not be delivered: shown to everyone but the owner (the controller acts on it)
-  for (const u of x.undelivered ?? []) if (viewer?.email !== u.email) notes.push(m.delivery.undelivered(personRef(u.email, opts.people).name, u.reason));
+  // (in Teams: a person the app is not installed for, their notice kept until they can be reached; issue 13)
+  for (const u of x.undelivered ?? [])
+    if (viewer?.email !== u.email) notes.push(u.channel === "teams" ? TEAMS_DELIVERY_TEXT[locale].unreachable(personRef(u.email, opts.people).name) : m.delivery.undelivered(personRef(u.email, opts.people).name, u.reason));
 
   const last = [...(x.timeline ?? [])].reverse().find((e) => e.type === "commented");
   const lastUpdate = last ? m.card.lastUpdate(last.byEmail ? personRef(last.byEmail, opts.people).name : m.timeline.system, date(last.at.toISOString().slice(0, 10)), last.text ?? "") : null;
