@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { getDispute } from "../app/getDispute.ts";
 import { seedDemo } from "../app/seedDemo.ts";
 import type { Dispute } from "../domain/types.ts";
 import { startTestAccord, type TestAccord } from "../test/harness.ts";
@@ -14,6 +15,8 @@ import { PLAYGROUND_DEMO_USER, startPlayground, type Playground, type Playground
 let accord: TestAccord;
 let pg: Playground;
 let welcome: PlaygroundMessage;
+/** the card `show` posted */
+let shownCard: PlaygroundMessage;
 /** an open demo dispute Claire opened (Thomas Moreau owns it) */
 let dispute: Dispute;
 
@@ -37,6 +40,13 @@ const cardOf = (m: PlaygroundMessage) => {
   expect(m.attachments.map((a) => a.contentType)).toEqual(["application/vnd.microsoft.card.adaptive"]);
   return m.attachments[0]!.content;
 };
+/** the Action.Execute of this verb, wherever it is in the card (inside an Action.ShowCard) */
+const executeOf = (node: any, verb: string): any =>
+  Array.isArray(node) ? node.map((n) => executeOf(n, verb)).find(Boolean) : node && typeof node === "object" ? (node.type === "Action.Execute" && node.verb === verb ? node : executeOf(Object.values(node), verb)) : undefined;
+const findInput = (node: any, id: string): any =>
+  Array.isArray(node) ? node.map((n) => findInput(n, id)).find(Boolean) : node && typeof node === "object" ? (node.id === id && String(node.type).startsWith("Input.") ? node : findInput(Object.values(node), id)) : undefined;
+/** the dispute's timeline as Accord keeps it */
+const timeline = async () => (await getDispute(accord.deps, { dispute: dispute.id, viewerEmail: PLAYGROUND_DEMO_USER.email })).timeline ?? [];
 const texts = (node: unknown): string[] =>
   Array.isArray(node) ? node.flatMap(texts) : node && typeof node === "object" ? Object.entries(node).flatMap(([k, v]) => (typeof v === "string" && (k === "text" || k === "title" || k === "value") ? [v] : texts(v))) : [];
 
@@ -58,7 +68,7 @@ describe("Accord in the Agents Playground", () => {
 
   it("show D-…: the dispute card, with the actions a controller may take", async () => {
     await pg.sendMessage(`show ${dispute.number}`);
-    const m = await pg.nextBotMessage(`the card of ${dispute.number}`, (m) => m.attachments.length > 0);
+    const m = (shownCard = await pg.nextBotMessage(`the card of ${dispute.number}`, (m) => m.attachments.length > 0));
     const card = cardOf(m);
     expect(card).toMatchObject({ type: "AdaptiveCard", version: "1.5", lang: "fr" });
     expect(texts(card.body)[0]).toBe(`${dispute.number} · Hôtel des Alpes`);
@@ -87,5 +97,41 @@ describe("Accord in the Agents Playground", () => {
     await pg.submitCard(m.messageId, button.data);
     const shownCard = await pg.nextBotMessage(`the card of ${dispute.number} from Open`, (x) => x.attachments.length > 0 && texts(x.attachments[0]!.content.body)[0] === `${dispute.number} · Hôtel des Alpes`);
     expect(cardOf(shownCard).actions.length).toBeGreaterThan(0);
+  });
+
+  it("a card button: Add update with its input saves the comment, and the answer is Claire's card as it is now", async () => {
+    const card = cardOf(shownCard);
+    const save = executeOf(card.actions, "accord.card.comment");
+    expect(save, "the Add update form's Save button").toMatchObject({ type: "Action.Execute", title: "Enregistrer" });
+    const before = await timeline();
+    // Teams sends the button's data with the form's inputs merged in
+    const answer = await pg.invokeCardAction(shownCard.messageId, { verb: save.verb, data: { ...save.data, "comment.text": "Client relancé par téléphone, réponse attendue vendredi." } });
+    expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+    expect(answer.body.type).toBe("application/vnd.microsoft.card.adaptive");
+    const after = answer.body.value;
+    // a confirmation above the card, then the card with the new last update
+    expect(after.body[0]).toMatchObject({ type: "Container", style: "good" });
+    expect(texts(after.body[0])[0]).toContain(dispute.number);
+    expect(texts(after.body)[1]).toBe(`${dispute.number} · Hôtel des Alpes`);
+    expect(texts(after.body)).toContain("Dernier point — Claire Martin, 10 mars 2026\u00a0: Client relancé par téléphone, réponse attendue vendredi.");
+    const now = await timeline();
+    expect(now.slice(0, before.length)).toEqual(before);
+    expect(now.slice(before.length)).toEqual([expect.objectContaining({ type: "commented", byEmail: PLAYGROUND_DEMO_USER.email, text: "Client relancé par téléphone, réponse attendue vendredi." })]);
+  });
+
+  it("a card button with its input left empty: the field's error under the input, nothing saved", async () => {
+    const save = executeOf(cardOf(shownCard).actions, "accord.card.comment");
+    const before = await timeline();
+    const answer = await pg.invokeCardAction(shownCard.messageId, { verb: save.verb, data: { ...save.data, "comment.text": "  " } });
+    expect(answer.status).toBe(200);
+    expect(answer.body.type).toBe("application/vnd.microsoft.card.adaptive");
+    const form = answer.body.value;
+    expect(texts(form.body)[0]).toBe("Corrigez les champs ci-dessous\u00a0: rien n'a encore été enregistré.");
+    // the input again, as typed, with its error under it
+    const container = form.body.find((b: any) => b.type === "Container" && findInput(b, "comment.text"));
+    expect(findInput(container, "comment.text")).toMatchObject({ type: "Input.Text", value: "  " });
+    expect(texts(container)).toContain("Le commentaire ne peut pas être vide.");
+    expect(executeOf(form.actions, "accord.card.comment")).toBeDefined();
+    expect(await timeline()).toEqual(before);
   });
 });
