@@ -135,3 +135,22 @@ describe("Accord in the Agents Playground", () => {
     expect(await timeline()).toEqual(before);
   });
 });
+
+describe("someone Accord does not know, in the Agents Playground", () => {
+  it("is not written to on install, and told in their client's language (en-US) how to be added", { timeout: 120_000 }, async () => {
+    // the Playground's own user, Alex Wilber (alexw@example.com), is not in the demo
+    const stranger = await startPlayground({ botEndpoint: `${accord.url}/api/messages` });
+    try {
+      await stranger.install();
+      await stranger.sendMessage("help");
+      const reply = await stranger.nextBotMessage("Accord's answer to someone it does not know");
+      expect(reply.text).toContain("I cannot find you in Accord");
+      expect(reply.text).toContain("alexw@example.com");
+      // the answer to help is the first thing Accord said: nothing on install
+      expect(stranger.events.filter((e) => e.action === "createMessage" && e.message?.from.id === stranger.bot.id)).toHaveLength(1);
+      expect(await accord.deps.store.people.byEmail("alexw@example.com")).toBeNull();
+    } finally {
+      await stranger.stop();
+    }
+  });
+});
