@@ -21,6 +21,7 @@ import { createLogger, type Logger } from "./logger.ts";
 import { startSandbox, type Sandbox } from "./sandbox/sandbox.ts";
 import { mountSlack, type MountedSlack } from "./slack/mount.ts";
 import { mountTeams, type MountedTeams } from "./teams/mount.ts";
+import { teamsDeliveryFor, type TeamsDelivery } from "./teams/delivery.ts";
 
 // Builds a whole Accord (database, use cases, HTTP server, jobs) from a Config. main.ts runs it;
 // tests run it in-process on a random port with a temporary database and a fixed clock.
@@ -46,6 +47,8 @@ export interface Accord {
   /** the scheduler's table of jobs (tests run a job at any `now` with `run`) */
   jobs: readonly Job[];
   stop(): Promise<void>;
+  /** present when Teams is configured: its deliverer (tests wait for it with `idle`) */
+  teamsDelivery?: TeamsDelivery;
 }
 
 /**
@@ -65,6 +68,8 @@ export async function openDeps(config: Config, opts: { log: Logger; clock?: () =
     publicUrl: config.publicUrl,
     // Slack (or the sandbox's) delivers chat effects: every change queues its rows for it
     chatQueue: config.slack ? ["slack"] : [],
+    // …and Teams' deliverer (src/teams/delivery.ts) when Teams is on: each platform's row, notices routed to one
+    ...(config.teams ? { chatQueue: [...(config.slack ? ["slack" as const] : []), "teams" as const] } : {}),
     listeners: [...(opts.listeners ?? [])],
     log: opts.log,
   };
@@ -91,12 +96,14 @@ export async function startAccord(config: Config, opts: AccordOptions = {}): Pro
     outbox.kick();
   }
   // other replicas' commits wake this one's deliverers (PostgreSQL NOTIFY); on SQLite, polling
-  if (opts.startJobs !== false && (outbox || config.slack)) {
+  let teamsDelivery: TeamsDelivery | undefined;
+  if (opts.startJobs !== false && (outbox || config.slack || config.teams)) {
     queueListener = listenForQueued(
       config.database,
       (channel) => {
         if (channel === "webhook") outbox?.kick();
         if (channel === "slack") slack?.delivery.kick();
+        if (channel === "teams") teamsDelivery?.kick();
       },
       { ...config.databaseOptions, log },
     );
@@ -158,6 +165,12 @@ export async function startAccord(config: Config, opts: AccordOptions = {}): Pro
   // Teams (config.teams): the SDK at POST /api/messages on this same express app; without it, that path is a 404
   let teams: MountedTeams | undefined;
   if (config.teams) teams = await mountTeams({ app, deps, config, log });
+  // Teams' deliverer: the teams rows of the delivery queue (cards, notices, digests), woken by commits here
+  if (teams && config.teams) {
+    teamsDelivery = teamsDeliveryFor({ deps, teams, config: config.teams, log, leaseMs: config.collections.leaseMs, pollMs: config.collections.pollMs });
+    listeners.push(() => teamsDelivery?.kick());
+    if (opts.startJobs !== false) teamsDelivery.start();
+  }
   // The scheduler's jobs (src/jobs/scheduler.ts), ticked every ACCORD_TICK_SECONDS at the business clock: what
   // they queue goes out through the delivery queue (kicked here, and by NOTIFY / polling in the other replicas).
   const jobs: Job[] = [
@@ -166,7 +179,10 @@ export async function startAccord(config: Config, opts: AccordOptions = {}): Pro
       everyMs: config.jobs.tickSeconds * 1000,
       async run(now) {
         const outcome = await remindFollowUps(deps, now);
-        if (outcome.done) slack?.delivery.kick();
+        if (outcome.done) {
+          slack?.delivery.kick();
+          teamsDelivery?.kick();
+        }
         return outcome;
       },
     },
@@ -176,7 +192,10 @@ export async function startAccord(config: Config, opts: AccordOptions = {}): Pro
       everyMs: config.jobs.tickSeconds * 1000,
       async run(now) {
         const outcome = await postDueDigests(deps, now);
-        if (outcome.done) slack?.delivery.kick();
+        if (outcome.done) {
+          slack?.delivery.kick();
+          teamsDelivery?.kick();
+        }
         return outcome;
       },
     },
@@ -214,6 +233,7 @@ export async function startAccord(config: Config, opts: AccordOptions = {}): Pro
     url,
     ...(slack ? { slack } : {}),
     ...(teams ? { teams } : {}),
+    ...(teamsDelivery ? { teamsDelivery } : {}),
     jobs,
     stop() {
       stopping ??= (async () => {
@@ -230,6 +250,7 @@ export async function startAccord(config: Config, opts: AccordOptions = {}): Pro
         await queueListener?.close();
         await outbox?.stop();
         await slack?.stop();
+        await teamsDelivery?.stop();
         await teams?.stop();
         await sandbox?.stop();
         await store.close();

@@ -18,7 +18,8 @@ import { reminderLine } from "../views/reminderLine.ts";
 import { backoffMs } from "../slack/delivery.ts";
 import { MAX_CARD_BYTES, renderDisputeAdaptiveCard, type AdaptiveJson } from "./cards/disputeCard.ts";
 import { teamsDigestCard } from "./digest.ts";
-import { ADAPTIVE_CARD, ConnectorError, type TeamsActivity, type TeamsConnectorClient } from "./deliveryClient.ts";
+import type { MountedTeams } from "./mount.ts";
+import { ADAPTIVE_CARD, ConnectorError, TeamsConnectorClient as TeamsConnectorClientImpl, type TeamsActivity, type TeamsConnectorClient } from "./deliveryClient.ts";
 
 // Delivers the Teams rows of the delivery queue (src/app/chatQueue.ts; issue 13), in every replica at once, on the
 // queue's generic parts (claims with a lease, one dispute's rows in order, the shared pacing of store.rates, the
@@ -556,4 +557,37 @@ export class TeamsDelivery {
       throw new Transient(err.message);
     }
   }
+}
+
+/**
+ * The Teams deliverer of a mounted Teams (src/teams/mount.ts): the bot's client-credentials token for the Bot
+ * Connector (none with the dev flag), the configured service URL for chats it creates, and the conversation hook
+ * that sends what waited for a person once they install the app or write to it.
+ */
+export function teamsDeliveryFor(input: {
+  deps: Deps;
+  teams: Pick<MountedTeams, "kit" | "botToken">;
+  config: { credentials: { clientId: string; tenantId: string } | null; serviceUrl: string };
+  log: TeamsDeliveryLog;
+  leaseMs?: number;
+  pollMs?: number;
+}): TeamsDelivery {
+  const { deps, teams, config } = input;
+  const botToken = teams.botToken;
+  const client = new TeamsConnectorClientImpl({ token: botToken ? () => botToken("https://api.botframework.com/.default") : async () => null });
+  const delivery = new TeamsDelivery({
+    deps, client, log: input.log,
+    botId: `28:${config.credentials?.clientId ?? "accord-dev"}`,
+    serviceUrl: config.serviceUrl,
+    tenantId: config.credentials?.tenantId ?? null,
+    ...(input.leaseMs ? { leaseMs: input.leaseMs } : {}),
+    ...(input.pollMs ? { pollMs: input.pollMs } : {}),
+  });
+  teams.kit.onConversation.push(async (arrival) => {
+    if (arrival.ref.kind !== "personal" || !arrival.person) return;
+    if (!(await deps.store.teams.unreachable([arrival.person.email])).length) return;
+    await releaseKeptNotices(deps, arrival.person.email);
+    delivery.kick();
+  });
+  return delivery;
 }

@@ -54,6 +54,9 @@ export async function teamsDigestCard(deps: Deps, p: DigestPostPayload): Promise
 /** Slack's command words as Teams users type them: `/dispute digest here` → `digest here`. */
 const forTeams = (s: string) => s.replaceAll("/dispute ", "");
 
+/** Whether a message is a `digest …` command (the bot's mention, if left, skipped). */
+export const isDigestCommand = (text: string | undefined): boolean => /^(?:\s*<at>[^<]*<\/at>)*\s*(digest|synth[eè]se)(\s|$)/i.test(text ?? "");
+
 /** Where `digest …` was typed: the conversation (a team's channel, a group chat, a personal chat). */
 export interface TeamsDigestWhere {
   conversationId: string;

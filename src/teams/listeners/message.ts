@@ -15,6 +15,7 @@ import { PAYLOAD_KEY } from "../cards/actions.ts";
 import { disputeListCard, newDisputeCard } from "../cards/chatCards.ts";
 import { parseChatCommand, type TeamsChatCommand } from "../chatCommand.ts";
 import type { TeamsKit } from "../mount.ts";
+import { isDigestCommand, teamsDigestCommand } from "../digest.ts";
 import { teamsDisputeCard } from "../render.ts";
 import { arrive, cardMessage, failureText, textMessage, turnOf, type Arrival, type Turn } from "./turn.ts";
 
@@ -97,6 +98,8 @@ export async function onMessage(kit: TeamsKit, turn: Turn): Promise<void> {
     locale = viewer.locale;
     await kit.deps.store.teams.setLastPlatform(viewer.email, "teams");
     const w = teamsChatText(locale);
+    // `digest here|off` / `digest` (a channel's digest, src/teams/digest.ts), in any conversation
+    if (isDigestCommand(a.text)) return void (await turn.send(textMessage(await teamsDigestCommand(kit.deps, { viewer, where: { conversationId: arrival.ref.conversationId, kind: arrival.ref.kind }, text: a.text ?? "" }))));
     if (arrival.ref.kind !== "personal") return void (await turn.send(textMessage(`${helpMessage(locale, viewer)}\n\n${w.helpChannel}`)));
     const c: Call = { kit, turn, arrival, viewer, locale };
     // a card's Action.Submit (the list's Open): its data comes back as the message's value
