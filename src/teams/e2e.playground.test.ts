@@ -28,7 +28,8 @@ beforeAll(async () => {
   expect(dispute, "a demo dispute opened by Claire, owned by Thomas").toBeDefined();
   pg = await startPlayground({ botEndpoint: `${accord.url}/api/messages`, currentUser: PLAYGROUND_DEMO_USER });
   await pg.install();
-  welcome = await pg.nextBotMessage("Accord's welcome on install");
+  // (Claire's notices kept while Accord could not reach her may come first: the demo's opener notices)
+  welcome = await pg.nextBotMessage("Accord's welcome on install", (m) => String(m.text).includes("Je suis Accord"));
 }, 120_000);
 
 afterAll(async () => {
@@ -36,6 +37,8 @@ afterAll(async () => {
   await accord?.stop();
 });
 
+/** the dispute card's first line */
+const header = () => `${dispute.number} · Hôtel des Alpes`;
 const cardOf = (m: PlaygroundMessage) => {
   expect(m.attachments.map((a) => a.contentType)).toEqual(["application/vnd.microsoft.card.adaptive"]);
   return m.attachments[0]!.content;
@@ -68,7 +71,8 @@ describe("Accord in the Agents Playground", () => {
 
   it("show D-…: the dispute card, with the actions a controller may take", async () => {
     await pg.sendMessage(`show ${dispute.number}`);
-    const m = (shownCard = await pg.nextBotMessage(`the card of ${dispute.number}`, (m) => m.attachments.length > 0));
+    // (the deliverer may post Claire's notices meanwhile: the opener's notices of the demo's disputes)
+    const m = (shownCard = await pg.nextBotMessage(`the card of ${dispute.number}`, (m) => m.attachments.length > 0 && texts(m.attachments[0]!.content.body)[0] === header()));
     const card = cardOf(m);
     expect(card).toMatchObject({ type: "AdaptiveCard", version: "1.5", lang: "fr" });
     expect(texts(card.body)[0]).toBe(`${dispute.number} · Hôtel des Alpes`);
@@ -95,8 +99,8 @@ describe("Accord in the Agents Playground", () => {
     const button = row.columns[1].items[0].actions[0];
     expect(button).toMatchObject({ type: "Action.Submit", title: "Ouvrir" });
     await pg.submitCard(m.messageId, button.data);
-    const shownCard = await pg.nextBotMessage(`the card of ${dispute.number} from Open`, (x) => x.attachments.length > 0 && texts(x.attachments[0]!.content.body)[0] === `${dispute.number} · Hôtel des Alpes`);
-    expect(cardOf(shownCard).actions.length).toBeGreaterThan(0);
+    const opened = await pg.nextBotMessage(`the card of ${dispute.number} from Open`, (x) => x.attachments.length > 0 && texts(x.attachments[0]!.content.body)[0] === header());
+    expect(cardOf(opened).actions.length).toBeGreaterThan(0);
   });
 
   it("a card button: Add update with its input saves the comment, and the answer is Claire's card as it is now", async () => {
@@ -133,6 +137,35 @@ describe("Accord in the Agents Playground", () => {
     expect(texts(container)).toContain("Le commentaire ne peut pas être vide.");
     expect(executeOf(form.actions, "accord.card.comment")).toBeDefined();
     expect(await timeline()).toEqual(before);
+  });
+});
+
+describe("a change made elsewhere, in the Agents Playground", () => {
+  it("a comment over REST updates the card posted in Claire's chat in place, over the Playground's WebSocket", async () => {
+    const current = (await accord.deps.store.disputes.byId(dispute.id))!;
+    const res = await accord.call("POST", `/api/v1/disputes/${dispute.number}/comments`, { byEmail: "thomas.moreau@demo.accord.fr", text: "Technicien passé ce matin : maintenance faite.", version: current.version });
+    expect(res.status, JSON.stringify(res.body)).toBeLessThan(300);
+    // the Teams deliverer, outside any turn, PUTs the copy show posted (through the Playground's Bot Connector)
+    const updated = await pg.nextBotUpdate("the card updated in place", (m) => m.messageId === shownCard.messageId && texts(m.attachments).some((t) => t.includes("Technicien passé ce matin")));
+    const card = cardOf(updated);
+    expect(texts(card.body)[0]).toBe(`${dispute.number} · Hôtel des Alpes`);
+    expect(texts(card.body)).toContain("Dernier point — Thomas Moreau, 10 mars 2026\u00a0: Technicien passé ce matin\u00a0: maintenance faite.");
+    // still Claire's view: her actions, her refresh
+    expect(card.actions.map((a: { title: string }) => a.title)).toEqual(expect.arrayContaining(["Ajouter un point", "Résoudre", "Retirer"]));
+    expect(card.refresh).toMatchObject({ userIds: [PLAYGROUND_DEMO_USER.id] });
+    // nothing was posted anew in Claire's chat for it
+    expect(pg.events.filter((e) => e.action === "createMessage" && e.message?.from.id === pg.bot.id && texts(e.message.attachments).some((t) => t.includes("Technicien passé")))).toEqual([]);
+  });
+});
+
+describe("notices, in the Agents Playground", () => {
+  it("the notice Accord kept while it could not reach Claire comes to her chat once she has the app", async () => {
+    // the demo resolves a dispute Claire opened (Paul Durand, credit note): she is told, on Teams, her last platform
+    const resolved = (await accord.deps.store.disputes.list({ status: "resolved" })).find((d) => d.openedByEmail === PLAYGROUND_DEMO_USER.email && d.closedByEmail === "paul.durand@demo.accord.fr")!;
+    expect(resolved).toBeDefined();
+    const notice = await pg.nextBotMessage(`the opener's notice of ${resolved.number}`, (m) => m.attachments.length > 0 && String(texts(m.attachments[0]!.content.body)[0]).startsWith(`Le litige ${resolved.number}, que vous avez ouvert, a été résolu par Paul Durand`));
+    // the line on top of the dispute's card as it is now
+    expect(texts(cardOf(notice).body)).toContain("Résolu");
   });
 });
 
