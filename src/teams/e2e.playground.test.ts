@@ -87,6 +87,13 @@ describe("Accord in the Agents Playground", () => {
     ]);
   });
 
+  it("nouveau: the card whose button opens the new-dispute dialog in Teams (a task/fetch; the Playground has no dialogs)", async () => {
+    await pg.sendMessage("nouveau");
+    const m = await pg.nextBotMessage("the new-dispute card", (m) => m.attachments.length > 0 && texts(m.attachments[0]!.content.body)[0] === "Nouveau litige");
+    const [button] = cardOf(m).actions;
+    expect(button).toMatchObject({ type: "Action.Submit", title: "Ouvrir un litige", data: { msteams: { type: "task/fetch" } } });
+  });
+
   it("list all: the open disputes Claire may see, each with Open, which brings its card", async () => {
     await pg.sendMessage("liste tous");
     const m = await pg.nextBotMessage("the list card", (m) => m.attachments.length > 0 && texts(m.attachments[0]!.content.body)[0] === "Tous les litiges que vous pouvez voir");
