@@ -130,6 +130,16 @@ describe("Agents Playground driver (against a minimal bot)", () => {
     expect(bot.seen).toHaveLength(5);
   });
 
+  it("a wait fails at once, with what was awaited, when the Playground stops meanwhile", { timeout: 60_000 }, async () => {
+    const p = (pg = await startPlayground({ botEndpoint: "http://127.0.0.1:9/api/messages" }));
+    const waiting = p.nextBotMessage("a message that never comes", () => false, 50_000);
+    const failed = expect(waiting).rejects.toThrow(/the Playground stopped while waiting for a message that never comes/);
+    await p.stop();
+    await failed;
+    // and a wait started after the stop fails too
+    await expect(p.nextBotMessage("another one")).rejects.toThrow(/stopped while waiting for another one/);
+  });
+
   it("fails, with what the Playground printed, when it exits before listening", { timeout: 60_000 }, async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "accord-pg-broken-"));
     const cli = path.join(dir, "cli.js");

@@ -284,6 +284,16 @@ export async function startPlayground(options: StartPlaygroundOptions): Promise<
   const events: PlaygroundEvent[] = [];
   const taken = new Set<number>();
   const waiters = new Set<() => void>();
+  const deaths = new Set<() => void>();
+  let closed = false;
+  const gone = () => {
+    for (const d of [...deaths]) d();
+  };
+  void exit.then(gone);
+  void ws.closed.then(() => {
+    closed = true;
+    gone();
+  });
   ws.onMessage((m) => {
     if (m.type !== "text") return;
     try {
@@ -316,19 +326,24 @@ export async function startPlayground(options: StartPlaygroundOptions): Promise<
         resolve(events[i]!);
         return true;
       };
-      const timer = setTimeout(() => {
+      const fail = (why: string) => {
         finish();
         const seen = events.map((e, i) => `${taken.has(i) ? "  (taken) " : "  "}${e.action} ${e.message ? `${e.message.messageId} from ${e.message.from?.id}: ${e.message.text ?? ""}${e.message.attachments?.length ? ` [${e.message.attachments.map((a) => a.contentType).join(", ")}]` : ""}` : ""}`.slice(0, 300));
-        reject(new PlaygroundError(`waited ${timeoutMs} ms for ${what}; the Playground's WebSocket said:\n${seen.join("\n") || "  (nothing)"}\n${logs()}`));
-      }, timeoutMs);
+        reject(new PlaygroundError(`${why} ${what}; the Playground's WebSocket said:\n${seen.join("\n") || "  (nothing)"}\n${logs()}`));
+      };
+      const timer = setTimeout(() => fail(`waited ${timeoutMs} ms for`), timeoutMs);
       const finish = () => {
         clearTimeout(timer);
         waiters.delete(waiter);
+        deaths.delete(died);
       };
       const waiter = () => void look();
+      // the Playground gone (it crashed, or its WebSocket closed): no use waiting
+      const died = () => fail("the Playground stopped while waiting for");
       if (look()) return;
+      if (exited || closed) return died();
       waiters.add(waiter);
-      if (ws!.error || exited) waiter();
+      deaths.add(died);
     });
   const fromBot = (m: PlaygroundMessage | undefined) => m !== undefined && m.from?.id !== user.id;
 
