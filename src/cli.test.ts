@@ -37,11 +37,14 @@ describe("accord seed --demo", () => {
     expect(again.err).not.toMatch(/\bat .*\.ts:\d+/);
     expect(again.err).toContain("seed --demo --reset reloads it");
 
-    // --reset reloads a database that holds only the demo
+    // --reset reloads a database that holds only the demo, and puts the sandbox's moved clock back to real time
+    const clock = `${db}.sandbox-clock.json`;
+    fs.writeFileSync(clock, JSON.stringify({ version: 1, offsetMs: 86_400_000 }));
     const reset = await cli(["seed", "--demo", "--reset"], db);
+    expect(fs.existsSync(clock)).toBe(false);
     expect(reset.err).toBe("");
     expect(reset.code).toBe(0);
-    expect(reset.out).toMatch(/every table emptied and the demo reloaded: 7 people, 50 customers, \d+ items, 8 disputes/);
+    expect(reset.out).toMatch(/every table emptied and the demo reloaded: 7 people, 50 customers, \d+ items, 12 disputes/);
     // the same counts as the first load: nothing doubled
     expect(reset.out.match(/(\d+) items/)![1]).toBe(first.out.match(/(\d+) items/)![1]);
   }, 180_000);

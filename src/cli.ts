@@ -12,6 +12,9 @@ import { AccordError } from "./domain/errors.ts";
 import { apiMessage } from "./views/errors.ts";
 import { createLogger } from "./logger.ts";
 import { openDeps } from "./server.ts";
+import { DIGEST_CHANNEL } from "./sandbox/channels.ts";
+import { clockFile, resetClockOffset } from "./sandbox/clock.ts";
+import { conversationsFile } from "./sandbox/conversations.ts";
 
 // Command-line entry: `npm run accord -- <command> [options]`. Each command is one entry of the table
 // below (name -> usage, summary, run); add new ones there. A command returns its exit code.
@@ -32,6 +35,11 @@ export class UsageError extends Error {}
 
 function config(): Config {
   return loadConfig();
+}
+
+/** The demo for the sandbox (config.sandbox) subscribes its managers' channel to the daily digest. */
+function sandboxDemo(cfg: Config): { digestChannel?: string } {
+  return cfg.sandbox ? { digestChannel: DIGEST_CHANNEL.id } : {};
 }
 
 /** Runs `fn` with the use-case dependencies on the configured database (migrated), then closes it. */
@@ -119,7 +127,7 @@ export const commands: Record<string, Command> = {
       const where = describeDatabase(cfg.database);
       let r: Awaited<ReturnType<typeof seedDemo>>;
       if (values.reset) {
-        const answer = await withDeps(cfg, (deps) => reloadDemo(deps, { discardData: values["discard-data"] ?? false }));
+        const answer = await withDeps(cfg, (deps) => reloadDemo(deps, { discardData: values["discard-data"] ?? false, ...sandboxDemo(cfg) }));
         if ("refused" in answer) {
           const { people, customers } = answer.refused;
           const sample = (xs: string[]) => xs.slice(0, 3).join(", ") + (xs.length > 3 ? ", …" : "");
@@ -128,11 +136,14 @@ export const commands: Record<string, Command> = {
           return 1;
         }
         r = answer.loaded;
+        // the sandbox's clock goes back to real time with a new demo (src/sandbox/clock.ts)
+        resetClockOffset(clockFile(conversationsFile(cfg.database)));
         io.out(`${where}: every table emptied and the demo reloaded: ${r.people} people, ${r.customers} customers, ${r.items} items, ${r.disputes} disputes`);
         return 0;
       }
       try {
-        r = await withDeps(cfg, (deps) => seedDemo(deps));
+        r = await withDeps(cfg, (deps) => seedDemo(deps, sandboxDemo(cfg)));
+        resetClockOffset(clockFile(conversationsFile(cfg.database)));
       } catch (e) {
         if (!(e instanceof AccordError) || e.key !== "demo_needs_empty_db") throw e;
         io.err(`${where}: already holds customers, nothing loaded: the demo loads only into an empty database (seed --demo --reset reloads it)`);

@@ -18,7 +18,7 @@ import { startScheduler, type Job, type Scheduler } from "./jobs/scheduler.ts";
 import { remindFollowUps } from "./app/remindFollowUps.ts";
 import { chartFile, deleteExpiredCharts } from "./app/charts.ts";
 import { createLogger, type Logger } from "./logger.ts";
-import { startSandbox, type Sandbox } from "./sandbox/sandbox.ts";
+import { openSandboxClock, startSandbox, type Sandbox } from "./sandbox/sandbox.ts";
 import { mountSlack, type MountedSlack } from "./slack/mount.ts";
 import { mountTeams, type MountedTeams } from "./teams/mount.ts";
 import { teamsDeliveryFor, type TeamsDelivery } from "./teams/delivery.ts";
@@ -44,6 +44,8 @@ export interface Accord {
   slack?: MountedSlack;
   /** present when Teams is configured (TEAMS_* credentials, or TEAMS_DEV_UNAUTHENTICATED) */
   teams?: MountedTeams;
+  /** present in sandbox mode: the page's server side, its Slack stand-in and clock */
+  sandbox?: Sandbox;
   /** the scheduler's table of jobs (tests run a job at any `now` with `run`) */
   jobs: readonly Job[];
   stop(): Promise<void>;
@@ -77,7 +79,11 @@ export async function openDeps(config: Config, opts: { log: Logger; clock?: () =
 
 export async function startAccord(config: Config, opts: AccordOptions = {}): Promise<Accord> {
   const log = opts.logger ?? createLogger(config.logLevel);
-  const deps = await openDeps(config, { log, ...(opts.clock ? { clock: opts.clock } : {}), ...(opts.listeners ? { listeners: opts.listeners } : {}) });
+  // The sandbox's business clock (src/sandbox/clock.ts): the given clock (or real time) plus the offset its page
+  // moves forward; every `now` of the process reads it. Only in the sandbox: elsewhere the given clock or real time.
+  const sandboxClock = config.sandbox ? openSandboxClock(config, opts.clock, log) : null;
+  const clock = sandboxClock ? sandboxClock.now : opts.clock;
+  const deps = await openDeps(config, { log, ...(clock ? { clock } : {}), ...(opts.listeners ? { listeners: opts.listeners } : {}) });
   const { store, listeners } = deps;
   // Holds are re-derived in the background, in short batches: a large ledger does not delay the start.
   const stopReconcile = new AbortController();
@@ -155,7 +161,7 @@ export async function startAccord(config: Config, opts: AccordOptions = {}): Pro
   // The local sandbox workspace (config.sandbox): its own Slack settings, pointed at its Web API stand-in.
   let sandbox: Sandbox | undefined;
   if (config.sandbox) {
-    sandbox = await startSandbox({ app, deps, config, log, ledger });
+    sandbox = await startSandbox({ app, deps, config, log, ledger, clock: sandboxClock! });
     config = sandbox.config;
   }
   if (config.slack) {
@@ -208,8 +214,11 @@ export async function startAccord(config: Config, opts: AccordOptions = {}): Pro
       },
     },
   ];
+  // the sandbox's clock buttons run these jobs at the new time, then wait for the delivery queue; its scheduler's
+  // runs wait while they do
+  const scheduled = sandbox ? sandbox.useJobs(jobs, () => slack?.delivery.idle(15_000) ?? Promise.resolve()) : jobs;
   let scheduler: Scheduler | null = null;
-  if (opts.startJobs !== false) scheduler = startScheduler({ jobs, log, now: deps.clock, tickSeconds: config.jobs.tickSeconds });
+  if (opts.startJobs !== false) scheduler = startScheduler({ jobs: scheduled, log, now: deps.clock, tickSeconds: config.jobs.tickSeconds });
   // the router authenticates before it reads a body, and bounds what it reads (src/http/api.ts)
   app.use("/api/v1", apiRouter(deps, config.apiTokens, ledger));
   app.use(errorHandler(log));
@@ -234,6 +243,7 @@ export async function startAccord(config: Config, opts: AccordOptions = {}): Pro
     ...(slack ? { slack } : {}),
     ...(teams ? { teams } : {}),
     ...(teamsDelivery ? { teamsDelivery } : {}),
+    ...(sandbox ? { sandbox } : {}),
     jobs,
     stop() {
       stopping ??= (async () => {

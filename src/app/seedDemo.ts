@@ -1,5 +1,6 @@
 import { formatAmount } from "../domain/money.ts";
 import { addDays, todayIn } from "../domain/dates.ts";
+import { isWorkingDay, nextWorkingDay, workStartOn } from "../domain/calendar.ts";
 import { fail } from "../domain/errors.ts";
 import type { DunningLevel } from "../domain/types.ts";
 import { commentDispute } from "./commentDispute.ts";
@@ -7,7 +8,9 @@ import type { Deps } from "./context.ts";
 import { openDispute } from "./openDispute.ts";
 import type { ItemInput, Repos, Store } from "./ports.ts";
 import { ensureDefaultReasons } from "./reasons.ts";
+import { remindFollowUps } from "./remindFollowUps.ts";
 import { resolveDispute } from "./resolveDispute.ts";
+import { subscribeDigest } from "./digests.ts";
 import { setFollowUp } from "./setFollowUp.ts";
 
 // A realistic French B2B demo: people of each role, ~50 customers, a few hundred items at various
@@ -46,7 +49,12 @@ function rng(seed: number) {
 
 const LEVELS: DunningLevel[] = ["none", "notice", "R1", "R2", "R3", "R4"];
 
-export async function seedDemo(deps: Deps): Promise<{ people: number; customers: number; items: number; disputes: number }> {
+export interface SeedDemoOptions {
+  /** a Slack channel the manager subscribes to the daily digest at 09:00 (the sandbox's #litiges-direction) */
+  digestChannel?: string | undefined;
+}
+
+export async function seedDemo(deps: Deps, opts: SeedDemoOptions = {}): Promise<{ people: number; customers: number; items: number; disputes: number }> {
   const s = deps.store;
   if ((await s.customers.list()).length) fail("conflict", "demo_needs_empty_db", {});
   await ensureDefaultReasons(s.reasons);
@@ -122,7 +130,49 @@ export async function seedDemo(deps: Deps): Promise<{ people: number; customers:
   await resolveDispute(deps, { dispute: d7.number, byEmail: "paul.durand@demo.accord.fr", outcome: "credit_note", note: "Avoir de remise émis", creditNoteRef: "AV-DEMO-1", rootCause: "remise non paramétrée dans l'ERP" });
   const d8 = await openOn(7, "already_paid", "Le client dit avoir payé par virement le 12.", (xs) => [{ ref: xs[0]!.ref }]);
   await resolveDispute(deps, { dispute: d8.number, byEmail: claire, outcome: "rejected", note: "Aucun virement reçu : relevé bancaire transmis au client" });
+  disputes += await seedOverdue(deps, { today, open: (at, i, reasonCode, statement, extra) => openDispute({ ...deps, clock: () => at }, { customerRef: customers[i]!.ref, items: [{ ref: invoicesOf(i)[0]!.ref }], reasonCode, statement, openedByEmail: claire, ...extra }).then((r) => r.dispute) });
+  if (opts.digestChannel) {
+    await subscribeDigest(deps, { byEmail: "marc.petit@demo.accord.fr", platform: "slack", channelId: opts.digestChannel, time: "09:00", cadence: "daily" });
+  }
   return { people: DEMO_PEOPLE.length, customers: customers.length, items: items.length, disputes };
+}
+
+/**
+ * Overdue follow-ups, as if Accord had run for the last two weeks: disputes opened in the past, then the reminder
+ * job replayed at 10:00 on each day since (its reminders and escalations recorded on the timelines and in the
+ * notice ledger, none sent: that is history). What the demo then holds, whatever the day:
+ * - already paid (the 9th customer, opened 12 days ago): past its SLA, several reminders unanswered, escalated;
+ * - late delivery (urgent): one reminder unanswered, sent on the last working day; the next one, with an
+ *   escalation to the controller, comes on the follow-up date the job moved it to (within the next working days);
+ * - price (opened 5 days ago): its follow-up date is today, no reminder yet (it goes this morning, or the next
+ *   working morning);
+ * - quality (opened today): its follow-up date is the next working day (a reminder tomorrow morning).
+ */
+async function seedOverdue(
+  deps: Deps,
+  x: {
+    today: string;
+    open: (at: Date, customer: number, reasonCode: string, statement: string, extra?: { followUpOn?: string; priority?: "urgent" }) => Promise<{ number: string }>;
+  },
+): Promise<number> {
+  const settings = await deps.store.settings.get();
+  const rules = { calendar: settings.calendar, workingHours: settings.workingHours };
+  const at10 = (day: string) => new Date(workStartOn(day, settings.timezone, settings.workingHours).getTime() + 3_600_000);
+  const workingBefore = (day: string) => {
+    let d = addDays(day, -1);
+    for (let i = 0; i < 30 && !isWorkingDay(d, rules); i++) d = addDays(d, -1);
+    return d;
+  };
+  const { today } = x;
+  const first = addDays(today, -12);
+  await x.open(at10(first), 8, "already_paid", "Le client affirme avoir réglé la facture par chèque le 2 ; aucun encaissement trouvé.");
+  const remindedOn = workingBefore(today);
+  await x.open(at10(addDays(remindedOn, -3)), 9, "delivery", "« Livraison annoncée pour lundi, toujours rien reçu : chantier à l'arrêt. »", { followUpOn: remindedOn, priority: "urgent" });
+  await x.open(at10(addDays(today, -5)), 10, "price", "Tarif 2026 appliqué alors que le contrat court jusqu'en mars au tarif 2025.");
+  // the reminder job, day by day until yesterday (notices recorded, none queued)
+  for (let day = first; day < today; day = addDays(day, 1)) await remindFollowUps({ ...deps, chatQueue: [] }, at10(day));
+  await x.open(deps.clock(), 11, "quality", "Trois cartons arrivés écrasés ; le client demande un remplacement avant de payer.", { followUpOn: nextWorkingDay(today, rules) });
+  return 4;
 }
 
 /** Customer refs the demo loads (CL0001…). */
@@ -155,7 +205,7 @@ function within(store: Store, tx: Repos): Store {
  */
 export async function reloadDemo(
   deps: Deps,
-  input: { discardData: boolean },
+  input: { discardData: boolean } & SeedDemoOptions,
 ): Promise<{ loaded: Awaited<ReturnType<typeof seedDemo>> } | { refused: { people: string[]; customers: string[] } }> {
   if (!input.discardData) {
     const found = await beyondDemo(deps.store);
@@ -165,7 +215,7 @@ export async function reloadDemo(
     const inner: Deps = { ...deps, store: within(deps.store, tx) };
     // the settings and reasons went with the tables: the defaults again, as on a fresh database
     await ensureDefaultReasons(tx.reasons);
-    return seedDemo(inner);
+    return seedDemo(inner, { digestChannel: input.digestChannel });
   });
   return { loaded };
 }

@@ -44,7 +44,7 @@ export function openApiDocument(): unknown {
       "/items": { post: op("Upsert ledger items by customer and ref (atomic)", scoped("ledger", { requestBody: body(S.peopleBody) })) },
       "/reasons": { get: op("List dispute reasons", scoped("admin|disputes")), post: op("Create a reason (admins)", scoped("admin", { requestBody: body(S.createReasonBody) }), { "201": ok("{ reason }") }) },
       "/reasons/{code}": { patch: op("Rename, reorder, deactivate, change defaults (admins)", scoped("admin", { parameters: [{ name: "code", in: "path", required: true, schema: { type: "string" } }], requestBody: body(S.patchReasonBody) })) },
-      "/preferences": { patch: op("A person's own preferences: `notifyOpenerUpdates` (told when someone else resolves, withdraws or reassigns a dispute they opened)", scoped("disputes", { requestBody: body(S.patchPreferencesBody) }), { "200": ok("{ preferences }") }) },
+      "/preferences": { patch: op("A person's own preferences: `notifyOpenerUpdates` (told when someone else resolves, withdraws or reassigns a dispute they opened), `chatPlatform` (`slack`, `teams`, or null: where their notices go when both are on)", scoped("disputes", { requestBody: body(S.patchPreferencesBody) }), { "200": ok("{ preferences }") }) },
       "/settings": { get: op("Company settings", scoped("admin")), patch: op("Change company settings (admins)", scoped("admin", { requestBody: body(S.patchSettingsBody) })) },
       "/disputes": {
         get: op("List disputes, newest first, a page at a time: `limit` 1..500 (default 100); the answer's `next` is the `cursor` of the next page (null on the last)", scoped("disputes", { parameters: query(S.listDisputesQuery) }), { "200": ok("{ disputes, next }") }),

@@ -115,7 +115,15 @@ export const createReasonBody = z
 export const patchReasonBody = z.object({ byEmail: email, ...optionalReasonFields }).strict();
 export const patchSettingsBody = z.object({ byEmail: email }).catchall(z.unknown());
 /** A person's own preferences (issue 11): `byEmail` is the person whose preference changes. */
-export const patchPreferencesBody = z.object({ byEmail: email, notifyOpenerUpdates: z.boolean() }).strict();
+export const patchPreferencesBody = z
+  .object({
+    byEmail: email,
+    notifyOpenerUpdates: z.boolean().optional(),
+    // issue 13: where their notices go when Slack and Teams are both on (null: where they last used Accord)
+    chatPlatform: z.enum(["slack", "teams"]).nullable().optional(),
+  })
+  .strict()
+  .refine((b) => b.notifyOpenerUpdates !== undefined || b.chatPlatform !== undefined, { message: "give notifyOpenerUpdates, chatPlatform or both", path: ["notifyOpenerUpdates"] });
 
 export const previewQuery = z.object({
   on: isoDate.optional(),

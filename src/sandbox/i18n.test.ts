@@ -22,6 +22,9 @@ const SAMPLES: Record<string, unknown[][]> = {
   ]),
   imported: [[{ inserted: 1, creditNotesMatched: 2 }]],
   customerCounts: [[2, 1], [1, 2], [0, 3], [4, 0]],
+  advanced: [["mer. 9 déc. 2026, 09:00", 1, 1], ["mer. 9 déc. 2026, 09:00", 3, 0], ["mer. 9 déc. 2026, 09:00", 0, 2]],
+  channelComposer: [["litiges-direction"]],
+  emptyChannel: [["litiges-direction"]],
 };
 
 /** Every text of the French catalogue, each function called with its samples. */
@@ -55,6 +58,13 @@ describe("the sandbox page's French words", () => {
     expect(bad).toEqual([]);
     expect(fr.tryThese).toBe("Essayez\u00a0:");
     expect((fr.notSent as (n: number) => string)(2)).toBe("Hors campagne (2 pièces)\u00a0:");
+  });
+
+  it("the clock's summary after an advance agrees in number", () => {
+    const w = fr as unknown as { advanced(when: string, n: number, d: number): string };
+    expect(w.advanced("mer. 9 déc., 09:00", 1, 1)).toBe("Horloge avancée au mer. 9 déc., 09:00\u00a0: 1 rappel ou escalade, 1 synthèse publiée.");
+    expect(w.advanced("mer. 9 déc., 09:00", 3, 0)).toBe("Horloge avancée au mer. 9 déc., 09:00\u00a0: 3 rappels ou escalades, aucune synthèse.");
+    expect((en as unknown as typeof w).advanced("Wed 9 Dec, 09:00", 2, 1)).toBe("Clock moved to Wed 9 Dec, 09:00: 2 reminders or escalations, 1 digest posted.");
   });
 
   it("plurals agree: one and none take the singular, more the plural", () => {

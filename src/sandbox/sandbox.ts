@@ -4,6 +4,11 @@ import express, { type NextFunction, type Request, type Response } from "express
 import { z } from "zod";
 import type { Deps } from "../app/context.ts";
 import { DEMO_PEOPLE, seedDemo } from "../app/seedDemo.ts";
+import { todayIn } from "../domain/dates.ts";
+import type { Job } from "../jobs/scheduler.ts";
+import { SANDBOX_CLOCK_TEXT } from "../views/sandboxClockText.ts";
+import { DIGEST_CHANNEL, SANDBOX_CHANNELS } from "./channels.ts";
+import { clockFile, resetClockOffset, SandboxClock, type Advance } from "./clock.ts";
 import type { Config } from "../config.ts";
 import type { Locale, Role } from "../domain/types.ts";
 import type { LedgerImporter } from "../http/api.ts";
@@ -29,6 +34,8 @@ export interface SandboxInput {
   log: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void };
   /** the ledger import shared with `POST /api/v1/items` */
   ledger: LedgerImporter;
+  /** the sandbox's business clock, `deps.clock` (openSandboxClock) */
+  clock: SandboxClock;
 }
 
 export interface Sandbox {
@@ -37,6 +44,12 @@ export interface Sandbox {
   standin: Standin;
   /** logs where to open the sandbox, once Accord listens */
   announce(url: string): void;
+  /**
+   * The scheduler's jobs, which the clock buttons run at the new time, and how to wait for the delivery queue
+   * (server.ts, once the jobs and Slack are built). Returns the jobs for the scheduler: each run waits while the
+   * clock moves and its jobs run, so what a move sends is the move's (and the page says how much it was).
+   */
+  useJobs(jobs: readonly Job[], delivered: () => Promise<void>): Job[];
   /** ends the page's event streams (before the HTTP server closes) */
   closeStreams(): void;
   stop(): Promise<void>;
@@ -64,6 +77,8 @@ function parse<T extends z.ZodType>(schema: T, value: unknown): z.infer<T> {
 }
 
 const userId = z.string().regex(/^[UW][A-Z0-9]{2,30}$/);
+/** one of the workspace's channels (src/sandbox/channels.ts); absent: the person's DM with Accord */
+const channelId = z.enum(SANDBOX_CHANNELS.map((c) => c.id) as [string, ...string[]]).optional();
 const values = z.record(z.string(), z.record(z.string(), z.record(z.string(), z.unknown()))).optional();
 const option = z.object({ text: z.object({ type: z.string(), text: z.string() }).passthrough().optional(), value: z.string() }).passthrough();
 const action = z
@@ -81,12 +96,12 @@ const action = z
   })
   .strict();
 const Bodies = {
-  command: z.object({ user: userId, text: z.string().min(1).max(4000) }),
-  message: z.object({ user: userId, text: z.string().min(1).max(4000), threadTs: z.string().max(40).optional() }),
+  command: z.object({ user: userId, text: z.string().min(1).max(4000), channel: channelId }),
+  message: z.object({ user: userId, text: z.string().min(1).max(4000), threadTs: z.string().max(40).optional(), channel: channelId }),
   action: z.object({
     user: userId,
     where: z.discriminatedUnion("kind", [
-      z.object({ kind: z.literal("message"), ts: z.string().max(40), ephemeral: z.boolean().optional() }),
+      z.object({ kind: z.literal("message"), ts: z.string().max(40), ephemeral: z.boolean().optional(), channel: channelId }),
       z.object({ kind: z.literal("view"), viewId: z.string().max(40) }),
       z.object({ kind: z.literal("home") }),
     ]),
@@ -97,7 +112,7 @@ const Bodies = {
   submit: z.object({ user: userId, viewId: z.string().max(40), values }),
   close: z.object({ user: userId, viewId: z.string().max(40) }),
   home: z.object({ user: userId }),
-  shortcut: z.object({ user: userId, ts: z.string().max(40) }),
+  shortcut: z.object({ user: userId, ts: z.string().max(40), channel: channelId }),
   creditNote: z.object({ customerRef: z.string().min(1).max(100), ref: z.string().min(1).max(100), amount: z.string().min(1).max(30), issuedOn: z.string().max(10).optional() }),
 };
 
@@ -131,10 +146,30 @@ function guard(req: Request, res: Response, next: NextFunction): void {
   next();
 }
 
-/** On first start (an empty database), the French demo, with a Slack id for each demo person. */
-async function loadDemo(deps: Deps): Promise<Awaited<ReturnType<typeof seedDemo>> | null> {
+/**
+ * The sandbox's clock: `base` (real time unless a test gives one) plus the offset kept beside the conversations
+ * file. A file that cannot be read is said and removed: real time again.
+ */
+export function openSandboxClock(config: Pick<Config, "database">, base: (() => Date) | undefined, log: SandboxInput["log"]): SandboxClock {
+  const file = clockFile(conversationsFile(config.database));
+  const real = base ? () => base().getTime() : Date.now;
+  try {
+    return new SandboxClock(file, real);
+  } catch (e) {
+    log.warn({ file, err: e instanceof Error ? e.message : String(e) }, "sandbox: the saved clock cannot be read; back to real time");
+    resetClockOffset(file);
+    return new SandboxClock(file, real);
+  }
+}
+
+/**
+ * On first start (an empty database), the French demo at real time (the clock's offset goes with the old data),
+ * with a Slack id for each demo person and the managers' channel subscribed to the daily digest.
+ */
+async function loadDemo(deps: Deps, clock: SandboxClock): Promise<Awaited<ReturnType<typeof seedDemo>> | null> {
   if ((await deps.store.customers.list()).length) return null;
-  const loaded = await seedDemo(deps);
+  clock.reset();
+  const loaded = await seedDemo(deps, { digestChannel: DIGEST_CHANNEL.id });
   await deps.store.people.upsertMany(DEMO_PEOPLE.map((p) => ({ email: p.email, name: p.name, role: p.role, slackUserId: sandboxUserId(p.email) })));
   return loaded;
 }
@@ -143,9 +178,12 @@ export async function startSandbox(input: SandboxInput): Promise<Sandbox> {
   const { app, deps, log } = input;
   if (!input.config.slack) throw new Error("startSandbox: the sandbox's Slack settings are missing (config.ts sets them)");
   const secret = input.config.slack.signingSecret;
-  const demo = await loadDemo(deps);
+  const clock = input.clock;
+  const demo = await loadDemo(deps, clock);
   if (demo) log.info({ demo }, "sandbox: French demo data loaded into the empty database");
-  const standin = await Standin.start();
+  const standin = await Standin.start(() => clock.now().getTime());
+  // Accord is in the workspace's channels, as after `/invite @Accord`
+  for (const c of SANDBOX_CHANNELS) standin.fake.botChannels.add(c.id);
   await restoreConversations(deps, standin, { file: conversationsFile(input.config.database), freshDemo: Boolean(demo), log });
   const config: Config = { ...input.config, slack: { ...input.config.slack, apiUrl: standin.apiUrl } };
 
@@ -221,7 +259,66 @@ export async function startSandbox(input: SandboxInput): Promise<Sandbox> {
   });
   r.get("/state", async (req, res) => {
     const p = await persona(String(req.query.user ?? ""));
-    res.json({ version, user: p, channel: dmChannelOf(p.id), timeline: standin.timeline(p.id), modal: standin.modal(p.id), home: standin.home(p.id) });
+    const asked = typeof req.query.channel === "string" && req.query.channel ? req.query.channel : null;
+    if (asked && !SANDBOX_CHANNELS.some((c) => c.id === asked)) throw new BadRequest(`channel: no channel ${asked} in the sandbox`, { field: "channel" });
+    const channel = asked ?? dmChannelOf(p.id);
+    res.json({
+      version, user: p, channel, clock: await clockState(),
+      // the workspace's channels for the side bar, with how many posts each has (the page marks new ones)
+      channels: SANDBOX_CHANNELS.map((c) => ({ ...c, posts: standin.fake.posts(c.id).length })),
+      timeline: standin.timeline(p.id, channel), modal: standin.modal(p.id), home: standin.home(p.id),
+    });
+  });
+
+  // ---- the clock: the business time every `now` of this process reads; the buttons move it forward ----
+  let jobs: readonly Job[] = [];
+  let delivered: () => Promise<void> = () => Promise.resolve();
+  async function clockState() {
+    const tz = (await deps.store.settings.get()).timezone;
+    const now = clock.now();
+    return { now: now.toISOString(), today: todayIn(tz, now), timezone: tz, offsetMs: clock.offset };
+  }
+  r.get("/clock", async (_req, res) => {
+    res.json({ clock: await clockState() });
+  });
+  // one job run at a time, the scheduler's and the buttons': a move is not split with a tick running beside it
+  let running: Promise<unknown> = Promise.resolve();
+  const exclusive = <T>(fn: () => Promise<T>): Promise<T> => {
+    const next = running.then(fn, fn);
+    running = next.catch(() => undefined);
+    return next;
+  };
+  r.post("/clock", async (req, res) => {
+    const body = (req.body ?? {}) as { user?: unknown; advance?: unknown };
+    // the words of the person who clicked, when the body names one
+    const who = typeof body.user === "string" ? (await personas()).find((x) => x.id === body.user) : undefined;
+    const t = SANDBOX_CLOCK_TEXT[who?.locale === "fr" ? "fr" : "en"];
+    const bad = (field: string, message: string) => void res.status(400).json({ error: { code: "validation", message, details: { field } } });
+    if (body.user !== undefined && !who) return bad("user", t.unknownUser);
+    if (typeof body.advance !== "string" || !(ADVANCES as readonly string[]).includes(body.advance)) return bad("advance", t.badAdvance(ADVANCES));
+    const extra = Object.keys(body).filter((k) => k !== "user" && k !== "advance");
+    if (extra.length) return bad(extra[0]!, t.unknownField(extra[0]!));
+    // one advance at a time (the second starts from where the first left the clock), no tick beside it
+    const moved = exclusive(async () => {
+      const tz = (await deps.store.settings.get()).timezone;
+      const from = clock.now();
+      const to = clock.advance(body.advance as Advance, tz);
+      log.info({ from: from.toISOString(), to: to.toISOString(), offsetMs: clock.offset }, "sandbox: clock moved forward");
+      const ran: Record<string, { done: number; failed: number }> = {};
+      for (const job of jobs) {
+        try {
+          ran[job.name] = await job.run(to);
+        } catch (err) {
+          log.warn({ job: job.name, err: err instanceof Error ? err.message : String(err) }, "sandbox: a job failed after the clock moved");
+          ran[job.name] = { done: 0, failed: 1 };
+        }
+      }
+      return { from: from.toISOString(), ran };
+    });
+    const out = await moved;
+    await delivered();
+    changed();
+    res.json({ ok: true, from: out.from, clock: await clockState(), ran: out.ran });
   });
   r.get("/files/:index", (req, res) => {
     const f = standin.file(Number(req.params.index));
@@ -235,7 +332,7 @@ export async function startSandbox(input: SandboxInput): Promise<Sandbox> {
     const m = /^(\/\S+)\s*([\s\S]*)$/.exec(b.text.trim());
     if (!m) throw new BadRequest("A command starts with /", { field: "text" });
     if (m[1] !== "/dispute") return void res.json({ ok: false, error: "unknown_command", command: m[1] });
-    const channel = dmChannelOf(p.id);
+    const channel = b.channel ?? dmChannelOf(p.id);
     const sent = await sim(req).command(who(p), m[2]!.trim(), { channel, responseUrl: standin.responseUrlFor(p.id, channel), triggerId: triggerFor(p.id) });
     changed();
     res.json({ ok: sent.status === 200, status: sent.status });
@@ -244,17 +341,17 @@ export async function startSandbox(input: SandboxInput): Promise<Sandbox> {
   r.post("/message", async (req, res) => {
     const b = parse(Bodies.message, req.body);
     const p = await persona(b.user);
-    const channel = dmChannelOf(p.id);
+    const channel = b.channel ?? dmChannelOf(p.id);
     const msg = standin.fake.userMessage(channel, p.id, b.text, b.threadTs ?? null);
     changed();
-    const sent = await sim(req).event({ type: "message", channel, channel_type: "im", user: p.id, text: b.text, ts: msg.ts, ...(b.threadTs ? { thread_ts: b.threadTs } : {}) });
+    const sent = await sim(req).event({ type: "message", channel, channel_type: b.channel ? "channel" : "im", user: p.id, text: b.text, ts: msg.ts, ...(b.threadTs ? { thread_ts: b.threadTs } : {}) });
     res.json({ ok: sent.status === 200, ts: msg.ts });
   });
 
   r.post("/action", async (req, res) => {
     const b = parse(Bodies.action, req.body);
     const p = await persona(b.user);
-    const channel = dmChannelOf(p.id);
+    const channel = (b.where.kind === "message" ? b.where.channel : undefined) ?? dmChannelOf(p.id);
     const base = { type: "block_actions", user: who(p), trigger_id: triggerFor(p.id), actions: [{ block_id: "b", ...b.action, action_ts: String(Date.now() / 1000) }] };
     let payload: Record<string, unknown>;
     if (b.where.kind === "view") {
@@ -271,7 +368,7 @@ export async function startSandbox(input: SandboxInput): Promise<Sandbox> {
       payload = {
         ...base,
         container: { type: "message", message_ts: b.where.ts, channel_id: channel, is_ephemeral: ephemeral },
-        channel: { id: channel, name: "directmessage" },
+        channel: { id: channel, name: SANDBOX_CHANNELS.find((c) => c.id === channel)?.name ?? "directmessage" },
         ...(ephemeral ? {} : { message: { type: "message", ts: b.where.ts, text: stored?.text ?? "", user: standin.fake.botUserId, blocks: stored?.blocks ?? [] } }),
         response_url: standin.responseUrlFor(p.id, channel),
       };
@@ -338,7 +435,7 @@ export async function startSandbox(input: SandboxInput): Promise<Sandbox> {
   r.post("/shortcut", async (req, res) => {
     const b = parse(Bodies.shortcut, req.body);
     const p = await persona(b.user);
-    const channel = dmChannelOf(p.id);
+    const channel = b.channel ?? dmChannelOf(p.id);
     const msg = (standin.fake.messages.get(channel) ?? []).find((m) => m.ts === b.ts);
     if (!msg) return void res.status(404).json({ error: { code: "not_found", message: "No such message", details: {} } });
     const sent = await sim(req).messageShortcut(who(p), { text: msg.text, ts: msg.ts, user: msg.user ?? standin.fake.botUserId }, channel, SHORTCUT_ID);
@@ -372,6 +469,11 @@ export async function startSandbox(input: SandboxInput): Promise<Sandbox> {
   return {
     config,
     standin,
+    useJobs(list, wait) {
+      jobs = list;
+      delivered = wait;
+      return list.map((job) => ({ ...job, run: (now: Date) => exclusive(() => job.run(now)) }));
+    },
     announce(url: string) {
       selfUrl = url;
       // PORT=0 (any free port): links in notices name the port actually taken
@@ -426,3 +528,4 @@ async function restoreConversations(deps: Deps, standin: Standin, opts: { file: 
 }
 
 const ROLE_ORDER: Role[] = ["controller", "sales", "manager", "admin"];
+const ADVANCES: readonly Advance[] = ["tomorrow-0900", "plus-1-week"];

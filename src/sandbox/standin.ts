@@ -47,10 +47,14 @@ export class Standin {
   private readonly errors = new Map<string, Record<string, string>>();
   private readonly firstSeen = new Map<string, number>();
 
-  private constructor(readonly fake: FakeSlack) {}
+  private constructor(
+    readonly fake: FakeSlack,
+    private readonly now: () => number,
+  ) {}
 
-  static async start(): Promise<Standin> {
-    return new Standin(await FakeSlack.start());
+  /** `now`: the sandbox's clock (ms), which stamps when each message was first shown. */
+  static async start(now: () => number = Date.now): Promise<Standin> {
+    return new Standin(await FakeSlack.start(), now);
   }
 
   /** The Web API base URL Accord's client uses. */
@@ -121,15 +125,19 @@ export class Standin {
   private seen(ts: string): number {
     let at = this.firstSeen.get(ts);
     if (at === undefined) {
-      at = Date.now();
+      at = this.now();
       this.firstSeen.set(ts, at);
     }
     return at;
   }
 
-  /** What `user` sees in their DM with Accord, oldest first. */
-  timeline(user: string): TimelineEntry[] {
-    const channel = dmChannelOf(user);
+  /**
+   * What `user` sees in their DM with Accord (or in `channel`, one of the workspace's channels), oldest first.
+   * Private answers show where they were given: in the channel, or else in the DM.
+   */
+  timeline(user: string, channel = dmChannelOf(user)): TimelineEntry[] {
+    const inDm = channel === dmChannelOf(user);
+    const here = (c: string) => c === channel || (inDm && !c.startsWith("C"));
     const all = this.fake.messages.get(channel) ?? [];
     const replies = new Map<string, TimelineReply[]>();
     const addReply = (threadTs: string, r: TimelineReply) => replies.set(threadTs, [...(replies.get(threadTs) ?? []), r]);
@@ -140,14 +148,14 @@ export class Standin {
       else out.push({ ...base, kind: "message", edited: m.versions > 1, replies: [] });
     }
     for (const e of this.fake.ephemerals) {
-      if (e.user !== user) continue;
+      if (e.user !== user || !here(e.channel)) continue;
       const base = { ts: e.ts, at: this.seen(e.ts), user: null, text: e.text, blocks: e.blocks, ephemeral: true };
       if (e.threadTs && e.channel === channel) addReply(e.threadTs, base);
       else out.push({ ...base, kind: "message", edited: false, replies: [] });
     }
     for (const r of this.fake.responses) {
       const target = this.targets.get(r.id);
-      if (!target || target.user !== user) continue;
+      if (!target || target.user !== user || !here(target.channel)) continue;
       const body = r.body;
       out.push({
         kind: "message",

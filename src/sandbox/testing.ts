@@ -23,12 +23,14 @@ export interface SandboxRun {
 
 /**
  * Accord with the sandbox forced on (NODE_ENV=test would leave it off), on a random port and a fresh database,
- * or the database of an earlier run (`dir`: a restart).
+ * or the database of an earlier run (`dir`: a restart); its clock starts from real time, or from `now`; `env`: more settings.
  */
-export async function startSandboxAccord(opts: { quiet?: boolean; dir?: string } = {}): Promise<SandboxRun> {
+export async function startSandboxAccord(opts: { quiet?: boolean; dir?: string; now?: string; env?: Record<string, string> } = {}): Promise<SandboxRun> {
   const dir = opts.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), "accord-sandbox-"));
-  const config = loadConfig({ NODE_ENV: "test", ACCORD_SANDBOX: "true", PORT: "0", DATABASE_URL: `file:${path.join(dir, "accord.db")}`, LOG_LEVEL: "silent" }, dir);
-  const accord = await startAccord(config, { logger: pino({ level: opts.quiet === false ? "info" : "silent" }) });
+  const config = loadConfig({ NODE_ENV: "test", ACCORD_SANDBOX: "true", PORT: "0", DATABASE_URL: `file:${path.join(dir, "accord.db")}`, LOG_LEVEL: "silent", ...opts.env }, dir);
+  // `now`: the real time the sandbox's clock starts from (fixed), for tests that move the clock
+  const base = opts.now ? new Date(opts.now) : null;
+  const accord = await startAccord(config, { logger: pino({ level: opts.quiet === false ? "info" : "silent" }), ...(base ? { clock: () => new Date(base) } : {}) });
   return {
     accord,
     dir,

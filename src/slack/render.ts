@@ -10,6 +10,8 @@ import { buildHome } from "../views/lists.ts";
 import { buildTeamSection } from "../views/teamView.ts";
 import { homeView, type OpenerSettingView, type RenderOptions, type SlackHome } from "./blocks.ts";
 import { OPENER_TEXT } from "../views/openerText.ts";
+import { unreachableOwners } from "../app/teamsReach.ts";
+import { teamsReachHomeText } from "../views/teamsDeliveryText.ts";
 
 // Glue between use cases, view models and Block Kit for the things rendered in several places.
 
@@ -59,6 +61,9 @@ export async function renderHome(deps: Deps, viewer: Person): Promise<SlackHome>
   const home = buildHome(mine, viewer, viewer.locale, { maxCards: MAX_HOME_CARDS, people: people.refs, admin, team });
   // the opener's notices setting, for whoever may open disputes
   const openerUpdates = home.newDispute ? openerSetting(await deps.store.people.openerUpdates(viewer.email), viewer.locale) : null;
+  // owners of these disputes Accord cannot reach in Teams (issue 13): said under the summary (no block of its own)
+  const away = await unreachableOwners(deps, viewer.email, mine);
+  if (away.length) home.summary = `${home.summary}\n${teamsReachHomeText(away, viewer.locale)}`;
   return homeView({ ...home, openerUpdates }, people.options);
 }
 

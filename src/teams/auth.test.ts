@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startTestAccord, type TestAccord } from "../test/harness.ts";
-import { messageActivity, postActivity, TEST_BOT_ID, TEST_TENANT, teamsEnv } from "./testing/activities.ts";
+import { messageActivity, postActivity, postSignedActivity, TEST_BOT_ID, TEST_TENANT, teamsEnv } from "./testing/activities.ts";
 import { FAKE_ACCESS_TOKEN, startFakeConnector, type FakeConnector } from "./testing/fakeConnector.ts";
 import { startTestIdentity, type TestIdentity } from "./testing/identity.ts";
 
@@ -57,6 +57,11 @@ describe("Teams: incoming activities must carry Microsoft's token", () => {
     // the member lookup and the answer, both with the bot's token
     expect(connector.bearerTokens().length).toBeGreaterThanOrEqual(2);
     expect(new Set(connector.bearerTokens())).toEqual(new Set([FAKE_ACCESS_TOKEN]));
+  });
+
+  it("postSignedActivity signs as Teams does (the test helper others reuse)", async () => {
+    const a = activity();
+    expect((await postSignedActivity(accord.url, a, identity)).status).toBe(200);
   });
 
   it("the other audiences Teams uses for a bot (api://botid-<id>) are accepted too", async () => {

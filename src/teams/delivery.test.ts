@@ -6,9 +6,11 @@ import { commentDispute } from "../app/commentDispute.ts";
 import { getDispute } from "../app/getDispute.ts";
 import { nudgeDispute } from "../app/nudgeDispute.ts";
 import { openDispute } from "../app/openDispute.ts";
+import { reassignDispute } from "../app/reassignDispute.ts";
 import type { OutboxChannel, TeamsConversationRef } from "../app/ports.ts";
 import { REMINDER } from "../app/remindFollowUps.ts";
 import { cardMessage } from "../slack/blocks/card.ts";
+import { renderHome } from "../slack/render.ts";
 import { buildDisputeCard } from "../views/disputeCard.ts";
 import { renderDisputeAdaptiveCard } from "./cards/disputeCard.ts";
 import { seedLedger, startTestAccord, type TestAccord } from "../test/harness.ts";
@@ -109,6 +111,25 @@ describe("Teams delivery", () => {
     expect(fake.bearerTokens().every((t) => t === "test-token")).toBe(true);
   }, 30_000);
 
+  it("a reassignment posts the card to the new owner's chat; the previous owner's copy is updated, not posted again", async () => {
+    const deps = teamsDeps();
+    const s = a.deps.store;
+    for (const [email, id] of [["paul@acme.fr", "paul"], ["sophie@acme.fr", "sophie"]] as const) {
+      await s.teams.pin(email, { teamsUserId: `29:${id}`, aadObjectId: `aad-${id}` });
+      await s.teams.putConversation(personalRef(`a:${id}`, `29:${id}`, `aad-${id}`, a.deps.clock()));
+    }
+    const d = startDelivery(deps);
+    const dispute = await open(deps);
+    await settle(d, deps);
+    await reassignDispute(deps, { dispute: dispute.id, byEmail: "claire@acme.fr", version: dispute.version, toEmail: "sophie@acme.fr" });
+    await settle(d, deps);
+    expect(fake.posted().map((p) => p.conversationId)).toEqual(["a:paul", "a:sophie"]);
+    expect(fake.updated().map((u) => u.conversationId)).toEqual(["a:paul"]);
+    // Paul's copy now shows Sophie as the owner
+    expect(JSON.stringify(fake.updated()[0]!.activity)).toContain("Sophie Leroy");
+    expect((await s.teams.cardsOf(dispute.id)).map((c) => c.viewerEmail)).toEqual(["paul@acme.fr", "sophie@acme.fr"]);
+  }, 30_000);
+
   it("a 429 makes the row wait Retry-After and then go, a 503 is retried with backoff: one card each time", async () => {
     const deps = teamsDeps();
     await a.deps.store.teams.putConversation(personalRef("a:paul", "29:paul", "aad-paul", a.deps.clock()));
@@ -153,6 +174,10 @@ describe("Teams delivery", () => {
     expect(JSON.stringify(cardMessage(seen).blocks)).toContain("n’est pas encore joignable dans Teams");
     expect(JSON.stringify(renderDisputeAdaptiveCard(seen, "fr"))).toContain("n’est pas encore joignable dans Teams");
     expect(buildDisputeCard(x, paul, "fr", { today: "2026-03-10" }).notes.join(" ")).not.toContain("Teams");
+    // and in the controller's App Home, under the summary
+    const home = JSON.stringify((await renderHome(deps, claire)).blocks);
+    expect(home).toContain("⚠ Injoignables dans Teams\u00a0: Paul Durand (depuis le 10 mars). Leurs avis partiront dès qu’ils ouvriront Accord dans Teams.");
+    expect(JSON.stringify((await renderHome(deps, paul)).blocks)).not.toContain("Injoignables");
 
     // he installs the app: teamswire stores his personal chat and pins his ids; the next check sends the notice
     a.clock.set("2026-03-10T10:00:00Z");
@@ -164,6 +189,7 @@ describe("Teams delivery", () => {
     expect(cardText(fake.posted()[0]!.activity)).toContain(dispute.number);
     expect(await a.deps.store.teams.unreachable()).toEqual([]);
     expect((await a.deps.store.outbox.list({ channel: "teams", type: OWNER_NOTICE }))[0]).toMatchObject({ status: "delivered" });
+    expect(JSON.stringify((await renderHome(deps, claire)).blocks)).not.toContain("Injoignables");
     // the warning is gone from the card
     const after = await getDispute(deps, { dispute: dispute.id });
     expect(buildDisputeCard(after, claire, "fr", { today: "2026-03-10" }).notes.join(" ")).not.toContain("Teams");

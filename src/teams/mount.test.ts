@@ -1,7 +1,9 @@
+import pino from "pino";
 import { afterEach, describe, expect, it } from "vitest";
 import { seedLedger, startTestAccord, type TestAccord } from "../test/harness.ts";
 import { messageActivity, postActivity, teamsEnv } from "./testing/activities.ts";
 import { startFakeConnector, type FakeConnector } from "./testing/fakeConnector.ts";
+import { sdkLogger } from "./mount.ts";
 
 // Teams mounted on Accord's own HTTP server: POST /api/messages reaches the listeners (here with the local dev
 // flag, no token; the JWT checks are in auth.test.ts), and without Teams settings the path does not exist.
@@ -42,6 +44,18 @@ describe("Teams mount", () => {
     expect(String(connector.posted()[0]!.activity.text)).toContain("**list** [mine | overdue | all]");
   });
 
+  it("a body that is not JSON is a 400, one that is no activity is answered by nothing", async () => {
+    connector = await startFakeConnector();
+    accord = await startTestAccord(teamsEnv({ connectorUrl: connector.url }), { startJobs: false });
+    const bad = await fetch(`${accord.url}/api/messages`, { method: "POST", headers: { "content-type": "application/json" }, body: "{not json" });
+    expect(bad.status).toBe(400);
+    const empty = await postActivity(accord.url, {});
+    expect(empty.status).toBeLessThan(500);
+    const noConversation = await postActivity(accord.url, { type: "message", text: "aide", serviceUrl: connector.url, from: { id: "29:x" } });
+    expect(noConversation.status).toBeLessThan(500);
+    expect(connector.calls).toEqual([]);
+  });
+
   it("without Teams settings, POST /api/messages is not there (404) and nothing is answered", async () => {
     connector = await startFakeConnector();
     accord = await startTestAccord({}, { startJobs: false });
@@ -49,5 +63,25 @@ describe("Teams mount", () => {
     const res = await postActivity(accord.url, messageActivity({ serviceUrl: connector.url, from: { id: "29:claire" }, text: "aide" }));
     expect(res.status).toBe(404);
     expect(connector.calls).toEqual([]);
+  });
+});
+
+describe("the SDK's logs in ours", () => {
+  it("keep their level and name; a refused token is a warning, not an error; nothing below our level", () => {
+    const lines: Record<string, unknown>[] = [];
+    const log = pino({ level: "info" }, { write: (line: string) => void lines.push(JSON.parse(line)) });
+    const sdk = sdkLogger(log);
+    sdk.error("Error processing activity:", new Error("boom"));
+    sdk.error("JWT validation failed", new Error("invalid signature"));
+    sdk.child("jwt-validator").error("JWT verification failed:", { name: "JsonWebTokenError" });
+    sdk.child("http").info("listening", { port: 1 });
+    sdk.debug("activity/message");
+    expect(lines.map((l) => [l.level, l.teams, l.msg])).toEqual([
+      [50, "teams", "Error processing activity: boom"],
+      [40, "teams", "JWT validation failed invalid signature"],
+      [40, "teams/jwt-validator", 'JWT verification failed: {"name":"JsonWebTokenError"}'],
+      [30, "teams/http", 'listening {"port":1}'],
+    ]);
+    expect(sdk.loggerOptions?.level).toBe("info");
   });
 });

@@ -6,11 +6,11 @@ import type { Deps } from "../app/context.ts";
 import type { Config, TeamsConfig } from "../config.ts";
 import type { Logger } from "../logger.ts";
 import { registerInstall } from "./listeners/install.ts";
-import type { Arrival } from "./listeners/turn.ts";
 import { registerMessage } from "./listeners/message.ts";
 import { registerCardActions } from "./listeners/cardAction.ts";
 import { registerDialog } from "./listeners/dialog.ts";
 import { registerSearch } from "./listeners/search.ts";
+import type { Arrival } from "./listeners/turn.ts";
 import { clientCredentialsTokens, type TokenFactory } from "./token.ts";
 
 // Mounts Microsoft Teams on Accord's express app: the Teams SDK's App (@microsoft/teams.apps 2.0.16) receives
@@ -72,7 +72,7 @@ export function sdkLogger(log: Logger, name = "teams"): ILogger {
     const err = errOf(msg);
     const obj = { teams: name, ...(err ? { err } : {}) };
     const text = fmt(msg);
-    if (level === "error") (quiet ? log.warn(obj, text) : log.error(obj, text));
+    if (level === "error") (quiet || /JWT (validation|verification) failed|Custom validation failed|Failed to get signing key/i.test(text) ? log.warn(obj, text) : log.error(obj, text));
     else if (level === "warn") log.warn(obj, text);
     else if (level === "info") log.info(obj, text);
     else if (level === "debug") log.debug(obj, text);

@@ -328,7 +328,7 @@ const GENERATORS: Record<string, Generator> = {
       fc.constant("/digests"),
       fc.tuple(byEmail, fc.constantFrom("C0DIGEST", "C1"), q(k)).map(([e, c, rest]): [string, string][] => [["byEmail", e], ["channelId", c], ...rest.filter(([n]) => n !== "byEmail" && n !== "channelId")]),
     ),
-  "PATCH /preferences": (_c, k) => withBody(fc.constant("/preferences"), mutated(record({ byEmail, notifyOpenerUpdates: fc.boolean() }, ["byEmail", "notifyOpenerUpdates"]), bodyFields(k))),
+  "PATCH /preferences": (_c, k) => withBody(fc.constant("/preferences"), mutated(record({ byEmail, notifyOpenerUpdates: fc.boolean(), chatPlatform: fc.constantFrom("slack", "teams", null) }, ["byEmail", "notifyOpenerUpdates"]), bodyFields(k))),
   "GET /dunning/holds": (_c, k) => get(fc.constant("/dunning/holds"), q(k, { customer: CUSTOMERS })),
   "GET /dunning/preview": (_c, k) => get(fc.constant("/dunning/preview"), q(k)),
   "POST /dunning/runs": (_c, k) =>

@@ -18,3 +18,11 @@ describe("follow-up words", () => {
     expect(FOLLOWUP_TEXT.fr.slaOver(4)).toBe("SLA dépassé de 4\u00a0j");
   });
 });
+
+describe("French dates at the end of a sentence", () => {
+  it("one full stop after an abbreviated month, one after a full one", () => {
+    expect(FOLLOWUP_TEXT.fr.reminderDue("D-2026-0042", "8 déc.")).toBe("Rappel\u00a0: le suivi du litige D-2026-0042 était prévu le 8 déc.");
+    expect(FOLLOWUP_TEXT.fr.snoozed("12 mai")).toBe("Suivi reporté au 12 mai.");
+    expect(FOLLOWUP_TEXT.fr.nextReminder("3 févr.")).toBe("Sans action de votre part, prochain rappel le 3 févr.");
+  });
+});

@@ -4,6 +4,9 @@
 import { displayDate } from "../domain/dates.ts";
 import type { Locale } from "../domain/types.ts";
 
+/** Ends a sentence whose last word may be an abbreviated date (« 8 déc. »): one full stop, never two. */
+const sentenceEnd = (s: string): string => (String(s).endsWith(".") ? String(s) : `${s}.`);
+
 const NBSP = "\u00a0";
 
 export const FOLLOWUP_TEXT = {
@@ -34,10 +37,10 @@ export const FOLLOWUP_TEXT = {
     snoozeIn3Days: "Dans 3 jours",
     snoozeNextMonday: "Lundi prochain",
     snoozePickDate: "Choisir une date",
-    snoozed: (on: string) => `Suivi reporté au ${on}.`,
+    snoozed: (on: string) => `Suivi reporté au ${sentenceEnd(on)}`,
     snoozeOwnerOnly: "Seul le chargé de résolution du litige peut reporter son suivi.",
-    reminderDue: (number: string, on: string) => `Rappel${NBSP}: le suivi du litige ${number} était prévu le ${on}.`,
-    nextReminder: (on: string) => `Sans action de votre part, prochain rappel le ${on}.`,
+    reminderDue: (number: string, on: string) => `Rappel${NBSP}: le suivi du litige ${number} était prévu le ${sentenceEnd(on)}`,
+    nextReminder: (on: string) => `Sans action de votre part, prochain rappel le ${sentenceEnd(on)}`,
     escalatedTo: (owner: string, n: number, number: string) => `Escalade${NBSP}: ${owner} n’a pas répondu à ${n === 1 ? "1 rappel" : `${n} rappels`} sur le litige ${number}.`,
     slaBreached: (number: string, owner: string) => `SLA dépassé${NBSP}: le litige ${number} (chargé de résolution ${owner}) a passé sa date SLA.`,
   },

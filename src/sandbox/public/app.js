@@ -33,6 +33,13 @@ const S = {
   customersSig: "",
   refreshing: null,
   again: false,
+  /** the conversation shown: null = the DM with Accord, else one of the workspace's channels */
+  channel: null,
+  channels: [],
+  /** posts of each channel already seen (the side bar marks the new ones) */
+  seenPosts: new Map(),
+  clock: null,
+  advancing: false,
 };
 
 async function api(path, body) {
@@ -58,6 +65,10 @@ function bk(extra = {}) {
   return { t: S.t, userName, users: users(), ...extra };
 }
 
+/** Where the conversation shown is, for the sandbox API (absent: the DM). */
+const here = () => (S.channel ? { channel: S.channel } : {});
+const channelName = () => S.channels.find((c) => c.id === S.channel)?.name ?? S.channel;
+
 async function act(where, action, values) {
   try {
     await api("/action", { user: S.me.id, where, action, ...(values ? { values } : {}) });
@@ -78,12 +89,16 @@ function applyPersona() {
   $("#banner-text").textContent = S.t.bannerText;
   $("#teams-later").textContent = S.t.later;
   $("#tab-teams").title = S.t.teamsLater;
-  $("#clock-slot").title = S.t.clockLater;
+  $("#clock-slot").title = S.t.clockHint;
   $("#clock-label").textContent = S.t.clock;
+  $("#clock-tomorrow").textContent = S.t.advanceTomorrow;
+  $("#clock-week").textContent = S.t.advanceWeek;
+  $("#side-channels").textContent = S.t.channels;
+  $("#side-apps").textContent = S.t.apps;
   $("#persona-label").textContent = S.t.youAre;
   $("#tab-messages").textContent = S.t.messages;
   $("#tab-home").textContent = S.t.home;
-  $("#composer-input").placeholder = S.t.composer;
+  $("#composer-input").placeholder = S.channel ? S.t.channelComposer(channelName()) : S.t.composer;
   $("#composer-send").textContent = S.t.send;
   $("#coll-title").textContent = S.t.collections;
   $("#coll-hint").textContent = S.t.collectionsHint;
@@ -96,13 +111,7 @@ function applyPersona() {
   select.replaceChildren(...S.personas.map((p) => h("option", { value: p.id }, `${p.name} — ${S.t.roles[p.role] ?? p.role} · ${p.locale.toUpperCase()}`)));
   select.value = S.me.id;
   $("#side-me").replaceChildren(h("span", { class: "avatar small" }, initials(S.me.name)), " ", S.me.name);
-  const chips = $("#suggestions");
-  chips.replaceChildren(
-    h("span", { class: "hint" }, S.t.tryThese),
-    ...["/dispute new", "/dispute list", "/dispute list all", "/dispute help"].map((c) =>
-      h("button", { type: "button", class: "chip", onclick: () => fill(c) }, c),
-    ),
-  );
+  renderChips();
   // what was shown belongs to the previous person
   S.viewValues.clear();
   S.modalKey = "";
@@ -117,7 +126,81 @@ function applyPersona() {
   $("#home").replaceChildren();
   $("#modal-layer").hidden = true;
   $("#modal-layer").replaceChildren();
+  renderClock();
+  renderSidebar();
   setTab(S.tab);
+}
+
+// ---- the sandbox's clock ---------------------------------------------------------------------------
+
+function renderClock() {
+  $("#clock-date").textContent = S.clock ? S.f.clock(S.clock.now) : "";
+  if (S.clock) $("#clock-date").dataset.now = S.clock.now;
+  for (const b of document.querySelectorAll(".clock-button")) b.disabled = S.advancing;
+}
+
+async function advance(to) {
+  if (S.advancing) return;
+  S.advancing = true;
+  renderClock();
+  try {
+    const r = await api("/clock", { user: S.me.id, advance: to });
+    S.clock = r.clock;
+    toast(S.t.advanced(S.f.clock(r.clock.now), r.ran["followups.remind"]?.done ?? 0, r.ran["digests.post"]?.done ?? 0));
+  } catch (err) {
+    toast(`${S.t.failed}: ${err.message}`);
+  } finally {
+    S.advancing = false;
+    renderClock();
+  }
+  scheduleRefresh();
+}
+
+// ---- the side bar: the workspace's channels, then the DM with Accord ---------------------------------
+
+function renderSidebar() {
+  const list = $("#side-channel-list");
+  list.replaceChildren(
+    ...S.channels.map((c) => {
+      const fresh = Math.max(0, c.posts - (S.seenPosts.get(c.id) ?? c.posts));
+      return h(
+        "button",
+        { type: "button", class: `side-item${S.channel === c.id ? " active" : ""}`, "data-channel": c.id, "aria-current": S.channel === c.id ? "true" : undefined, onclick: () => openConversation(c.id) },
+        h("span", { class: "hash", "aria-hidden": "true" }, "#"),
+        ` ${c.name}`,
+        fresh ? h("span", { class: "badge", "data-new": String(fresh) }, String(fresh)) : null,
+      );
+    }),
+  );
+  const accord = $("#side-accord");
+  accord.classList.toggle("active", !S.channel);
+  if (S.channel) accord.removeAttribute("aria-current");
+  else accord.setAttribute("aria-current", "true");
+}
+
+function openConversation(channel) {
+  if (S.channel === channel) return;
+  S.channel = channel;
+  S.nodes.clear();
+  S.notes = [];
+  S.openThreads.clear();
+  $("#messages").replaceChildren();
+  $("#chat-title").replaceChildren(
+    ...(channel ? [h("span", { class: "hash big", "aria-hidden": "true" }, "#"), " ", h("strong", {}, channelName())] : [h("span", { class: "logo", "aria-hidden": "true" }, "A"), " ", h("strong", {}, "Accord"), " ", h("span", { class: "app-badge" }, "APP")]),
+  );
+  // a channel has no Home tab (display, not `hidden`: the tabs are laid out as flex)
+  $(".subtabs").style.display = channel ? "none" : "";
+  renderChips();
+  $("#composer-input").placeholder = channel ? S.t.channelComposer(channelName()) : S.t.composer;
+  renderSidebar();
+  setTab("messages");
+  scheduleRefresh();
+}
+
+/** Commands to try: in a channel, the digest's. */
+function renderChips() {
+  const commands = S.channel ? ["/dispute digest", "/dispute digest here 09:00", "/dispute help"] : ["/dispute new", "/dispute list", "/dispute list all", "/dispute help"];
+  $("#suggestions").replaceChildren(h("span", { class: "hint" }, S.t.tryThese), ...commands.map((c) => h("button", { type: "button", class: "chip", onclick: () => fill(c) }, c)));
 }
 
 function fill(text) {
@@ -172,9 +255,15 @@ async function refreshAll() {
 
 async function refreshState() {
   const me = S.me.id;
-  const st = await api(`/state?user=${encodeURIComponent(me)}`);
-  if (S.me.id !== me) return;
+  const channel = S.channel;
+  const st = await api(`/state?user=${encodeURIComponent(me)}${channel ? `&channel=${encodeURIComponent(channel)}` : ""}`);
+  if (S.me.id !== me || S.channel !== channel) return;
   S.state = st;
+  S.clock = st.clock;
+  S.channels = st.channels;
+  for (const c of st.channels) if (!S.seenPosts.has(c.id) || c.id === channel) S.seenPosts.set(c.id, c.posts);
+  renderClock();
+  renderSidebar();
   renderTimeline();
   renderModalLayer();
   renderHomeTab();
@@ -188,7 +277,13 @@ function renderTimeline() {
   const atBottom = box.scrollHeight - box.scrollTop - box.clientHeight < 60;
   const before = box.childElementCount;
   const wanted = [];
-  if (!entries.length) wanted.push(h("div", { class: "intro" }, h("span", { class: "logo big" }, "A"), h("p", {}, S.t.emptyDm)));
+  if (!entries.length) {
+    wanted.push(
+      S.channel
+        ? h("div", { class: "intro" }, h("span", { class: "hash big" }, "#"), h("p", {}, S.t.emptyChannel(channelName())))
+        : h("div", { class: "intro" }, h("span", { class: "logo big" }, "A"), h("p", {}, S.t.emptyDm)),
+    );
+  }
   for (const e of entries) {
     const open = S.openThreads.has(e.ts);
     const sig = `${open}|${JSON.stringify(e)}`;
@@ -221,7 +316,7 @@ function meta(e) {
 }
 
 function messageNode(e, open) {
-  const where = { kind: "message", ts: e.ts, ...(e.ephemeral ? { ephemeral: true } : {}) };
+  const where = { kind: "message", ts: e.ts, ...(e.ephemeral ? { ephemeral: true } : {}), ...here() };
   const a = author(e);
   const body = e.kind === "file"
     ? h("div", { class: "file" }, h("span", { class: "file-icon", "aria-hidden": "true" }, "▤"), h("span", {}, e.file.filename), " ", h("a", { href: `/sandbox/api/files/${e.file.id}`, download: e.file.filename }, S.t.download))
@@ -263,7 +358,7 @@ function threadNode(e) {
         if (!text) return;
         input.value = "";
         try {
-          await api("/message", { user: S.me.id, text, threadTs: e.ts });
+          await api("/message", { user: S.me.id, text, threadTs: e.ts, ...here() });
         } catch (err) {
           toast(err.message);
         }
@@ -280,7 +375,7 @@ function threadNode(e) {
         "div",
         { class: `reply${r.ephemeral ? " ephemeral" : ""}`, "data-ts": r.ts },
         h("div", { class: "msg-avatar small" }, author(r).avatar),
-        h("div", { class: "msg-main" }, meta(r), r.ephemeral ? h("div", { class: "only-you" }, S.t.onlyYou) : null, renderMessageBody(r, bk({ onAction: (x) => act({ kind: "message", ts: r.ts, ...(r.ephemeral ? { ephemeral: true } : {}) }, x) }))),
+        h("div", { class: "msg-main" }, meta(r), r.ephemeral ? h("div", { class: "only-you" }, S.t.onlyYou) : null, renderMessageBody(r, bk({ onAction: (x) => act({ kind: "message", ts: r.ts, ...(r.ephemeral ? { ephemeral: true } : {}), ...here() }, x) }))),
       ),
     ),
     form,
@@ -296,7 +391,7 @@ function toggleThread(ts, open) {
 
 async function shortcut(ts) {
   try {
-    await api("/shortcut", { user: S.me.id, ts });
+    await api("/shortcut", { user: S.me.id, ts, ...here() });
   } catch (err) {
     toast(err.message);
   }
@@ -426,7 +521,6 @@ function renderCustomers(c) {
 function renderCollections() {
   const c = S.collections;
   if (!c) return;
-  $("#clock-date").textContent = S.f.date(c.on);
   renderCustomers(c);
   const sig = JSON.stringify(c) + S.t.htmlTitle;
   if (sig === S.collSig) return;
@@ -587,6 +681,8 @@ function bind() {
   });
   $("#tab-messages").addEventListener("click", () => setTab("messages"));
   $("#tab-home").addEventListener("click", () => setTab("home"));
+  $("#side-accord").addEventListener("click", () => openConversation(null));
+  for (const b of document.querySelectorAll(".clock-button")) b.addEventListener("click", () => advance(b.dataset.advance));
   $("#composer").addEventListener("submit", async (ev) => {
     ev.preventDefault();
     const input = $("#composer-input");
@@ -595,12 +691,12 @@ function bind() {
     input.value = "";
     try {
       if (text.startsWith("/")) {
-        const r = await api("/command", { user: S.me.id, text });
+        const r = await api("/command", { user: S.me.id, text, ...here() });
         if (r.error === "unknown_command") {
           S.notes.push(h("article", { class: "msg ephemeral local" }, h("div", { class: "msg-avatar" }, h("span", { class: "logo" }, "A")), h("div", { class: "msg-main" }, h("div", { class: "only-you" }, S.t.onlyYou), h("p", {}, S.t.unknownCommand(r.command)))));
           renderTimeline();
         }
-      } else await api("/message", { user: S.me.id, text });
+      } else await api("/message", { user: S.me.id, text, ...here() });
     } catch (err) {
       toast(err.message);
     }

@@ -17,8 +17,17 @@ const fr = {
   tabTeams: "Teams",
   later: "bientôt",
   teamsLater: "La vue Teams arrive avec l'application Teams.",
-  clock: "Date du jour",
-  clockLater: "Un réglage de l'horloge arrivera avec les relances et les synthèses.",
+  clock: "Heure du bac à sable",
+  clockHint: "L'heure qu'Accord utilise ici. Avancez-la pour voir arriver les rappels, les escalades et la synthèse du matin.",
+  advanceTomorrow: "Avancer à demain 9 h 00",
+  advanceWeek: "+1 semaine",
+  /** after an advance: what the jobs sent at the new time */
+  advanced: (when, notices, digests) =>
+    `Horloge avancée au ${when} : ${notices ? frPlural(notices, "rappel ou escalade", "rappels ou escalades") : "aucun rappel"}, ${digests ? frPlural(digests, "synthèse publiée", "synthèses publiées") : "aucune synthèse"}.`,
+  channels: "Canaux",
+  apps: "Applications",
+  channelComposer: (name) => `Écrire dans #${name}, ou une commande : /dispute digest`,
+  emptyChannel: (name) => `Voici #${name}. La synthèse quotidienne des litiges y arrive chaque jour ouvré à 9 h 00 : avancez l'horloge pour la voir.`,
   messages: "Messages",
   home: "Accueil",
   appName: "Accord",
@@ -127,8 +136,16 @@ const en = {
   tabTeams: "Teams",
   later: "soon",
   teamsLater: "The Teams view comes with the Teams app.",
-  clock: "Today",
-  clockLater: "A clock control comes with reminders and digests.",
+  clock: "Sandbox time",
+  clockHint: "The time Accord uses here. Move it forward to watch reminders, escalations and the morning digest arrive.",
+  advanceTomorrow: "Advance to tomorrow 09:00",
+  advanceWeek: "+1 week",
+  advanced: (when, notices, digests) =>
+    `Clock moved to ${when}: ${notices ? `${notices} reminder${notices > 1 ? "s" : ""} or escalation${notices > 1 ? "s" : ""}` : "no reminder"}, ${digests ? `${digests} digest${digests > 1 ? "s" : ""} posted` : "no digest"}.`,
+  channels: "Channels",
+  apps: "Apps",
+  channelComposer: (name) => `Write in #${name}, or a command: /dispute digest`,
+  emptyChannel: (name) => `This is #${name}. The daily dispute digest arrives here every working day at 09:00: move the clock forward to see it.`,
   messages: "Messages",
   home: "Home",
   appName: "Accord",
@@ -233,6 +250,10 @@ export function formats(lang, timeZone) {
     },
     instant(isoOrMs) {
       return new Intl.DateTimeFormat(locale, { day: "numeric", month: "short", hour: "2-digit", minute: "2-digit", timeZone }).format(new Date(isoOrMs));
+    },
+    /** the sandbox's clock: weekday, date and time in the person's time zone */
+    clock(iso) {
+      return new Intl.DateTimeFormat(locale, { weekday: "short", day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit", timeZone }).format(new Date(iso));
     },
     time(ms) {
       return new Intl.DateTimeFormat(locale, { hour: "2-digit", minute: "2-digit", timeZone }).format(new Date(ms));

@@ -20,9 +20,9 @@ export function timeWords(time: string, locale: Locale): string {
   return locale === "fr" ? `${Number(h)}${NBSP}h${NBSP}${m}` : time;
 }
 
-async function scheduleOf(k: Kit, s: DigestSubscription, locale: Locale): Promise<string> {
+async function scheduleOf(k: Kit, s: DigestSubscription, locale: Locale, timezone?: string): Promise<string> {
   const { store } = k.deps;
-  const settings = await store.settings.get();
+  const zone = timezone ?? (await store.settings.get()).timezone;
   const reason = s.reasonCode ? await store.reasons.byCode(s.reasonCode) : null;
   const owner = s.ownerEmail ? await store.people.byEmail(s.ownerEmail) : null;
   return DIGEST_TEXT[locale].schedule({
@@ -31,7 +31,7 @@ async function scheduleOf(k: Kit, s: DigestSubscription, locale: Locale): Promis
     always: s.always,
     reason: reason ? (locale === "fr" ? reason.labelFr : reason.labelEn) : s.reasonCode,
     owner: owner ? owner.name : s.ownerEmail,
-    timezone: settings.timezone,
+    timezone: zone,
   });
 }
 
@@ -60,7 +60,8 @@ export async function digestCommand(k: Kit, c: { body: AnyBody; viewer: Person; 
     const subs = await listDigests(k.deps, where);
     if (!subs.length) return reply(w.listEmpty);
     const people = new Map((await k.deps.store.people.byEmails([...new Set(subs.map((s) => s.createdByEmail))])).map((p) => [p.email, p.name]));
-    const lines = await Promise.all(subs.map(async (s) => w.listLine(await scheduleOf(k, s, locale), w.languages[s.locale], people.get(s.createdByEmail) ?? s.createdByEmail)));
+    const { timezone } = await k.deps.store.settings.get();
+    const lines = await Promise.all(subs.map(async (s) => w.listLine(await scheduleOf(k, s, locale, timezone), w.languages[s.locale], people.get(s.createdByEmail) ?? s.createdByEmail)));
     return reply([w.listTitle, ...lines].join("\n"));
   }
   if (args.action === "off") {

@@ -99,6 +99,11 @@ export async function postActivity(url: string, activity: Activity, opts: { toke
   return { status: res.status, body };
 }
 
+/** Posts an activity signed as Teams would sign it: a token from `identity` whose serviceurl is the activity's. */
+export function postSignedActivity(url: string, activity: Activity, identity: { sign(claims: { serviceurl: string }): string }): Promise<PostResult> {
+  return postActivity(url, activity, { token: identity.sign({ serviceurl: String(activity.serviceUrl ?? "") }) });
+}
+
 /** The settings of an Accord whose Teams checks tokens signed by `identity` and talks to `connector`. */
 export function teamsEnv(o: { identity?: { openIdMetadataUrl: string; issuer: string }; connectorUrl: string; clientId?: string }): Record<string, string> {
   if (!o.identity) return { TEAMS_DEV_UNAUTHENTICATED: "true", TEAMS_SERVICE_URL: o.connectorUrl };
