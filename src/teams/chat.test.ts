@@ -187,7 +187,8 @@ describe("personal chat commands", () => {
     expect(card.body[0]).toMatchObject({ type: "TextBlock", text: expect.stringContaining(d.number) });
     // a controller's actions, and the viewer's own view on refresh
     const titles = (card.actions as Json[]).map((a) => a.title);
-    expect(titles).toEqual(["Ajouter un point", "Réattribuer", "Prochain suivi", "Résoudre", "Modifier", "Retirer"]);
+    // (and Nudge: a controller who is not the owner, on an open dispute)
+    expect(titles).toEqual(["Ajouter un point", "Réattribuer", "Prochain suivi", "Résoudre", "Modifier", "Retirer", "Envoyer un rappel"]);
     expect(card.refresh.userIds).toEqual(["29:claire"]);
     expect(await s().teams.cardsOf(d.id)).toEqual([
       expect.objectContaining({ disputeId: d.id, conversationId: "a:personal-29:claire", activityId: posted.activityId, kind: "dm", viewerEmail: "claire@acme.fr" }),

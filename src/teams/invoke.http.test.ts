@@ -23,6 +23,8 @@ const USERS = {
   claire: { id: "29:claire", aadObjectId: "aad-claire" },
   paul: { id: "29:paul", aadObjectId: "aad-paul" },
   sophie: { id: "29:sophie", aadObjectId: "aad-sophie" },
+  /** not pinned: found through the connector's member lookup */
+  ana: { id: "29:ana", aadObjectId: "aad-ana" },
 } as const;
 type Who = keyof typeof USERS;
 
@@ -31,7 +33,7 @@ beforeAll(async () => {
   connector = await startFakeConnector();
   accord = await startTestAccord(teamsEnv({ identity, connectorUrl: connector.url }), { startJobs: false });
   await seedLedger(accord);
-  for (const [who, ids] of Object.entries(USERS)) await accord.deps.store.teams.pin(`${who}@acme.fr`, { teamsUserId: ids.id, aadObjectId: ids.aadObjectId });
+  for (const [who, ids] of Object.entries(USERS)) if (who !== "ana") await accord.deps.store.teams.pin(`${who}@acme.fr`, { teamsUserId: ids.id, aadObjectId: ids.aadObjectId });
 });
 afterAll(async () => {
   await accord?.stop();
@@ -134,6 +136,14 @@ describe("Teams invokes over HTTP", () => {
     // the owner's own view
     const owner = await cardAction("paul", TEAMS_REFRESH_VERB, refresh, "automatic");
     expect(verbs((owner.body as { value: AdaptiveJson }).value)).toContain(teamsVerb("resolve"));
+  });
+
+  it("someone not pinned yet is found by the member lookup (email), pinned, and gets their own view", async () => {
+    const d = await newDispute();
+    connector.addMember({ id: USERS.ana.id, aadObjectId: USERS.ana.aadObjectId, email: "Ana@acme.fr", userPrincipalName: "ana.admin@acme.onmicrosoft.com" });
+    const res = await cardAction("ana", TEAMS_REFRESH_VERB, { accord: encodeAction({ t: "show", d: d.id }) }, "automatic");
+    expect(verbs((res.body as { value: AdaptiveJson }).value)).toEqual(expect.arrayContaining([teamsVerb("edit"), teamsVerb("withdraw")]));
+    expect(await accord.deps.store.teams.matchPerson({ teamsUserId: USERS.ana.id })).toBe("ana@acme.fr");
   });
 
   it("an invoke without a valid token is refused and runs nothing", async () => {

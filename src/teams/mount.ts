@@ -7,10 +7,10 @@ import type { Config, TeamsConfig } from "../config.ts";
 import type { Logger } from "../logger.ts";
 import { registerInstall } from "./listeners/install.ts";
 import { registerMessage } from "./listeners/message.ts";
+import type { Arrival } from "./listeners/turn.ts";
 import { registerCardActions } from "./listeners/cardAction.ts";
 import { registerDialog } from "./listeners/dialog.ts";
 import { registerSearch } from "./listeners/search.ts";
-import type { Arrival } from "./listeners/turn.ts";
 import { clientCredentialsTokens, type TokenFactory } from "./token.ts";
 
 // Mounts Microsoft Teams on Accord's express app: the Teams SDK's App (@microsoft/teams.apps 2.0.16) receives

@@ -183,6 +183,20 @@ describe("Teams card actions", () => {
     expect((await timeline()).some((e) => e.type === "commented")).toBe(false);
   });
 
+  it("resolves, reopens, edits and withdraws through the same use cases, each by whom the table allows", async () => {
+    cardOf(await act("claire", "edit", { priority: "urgent", note: "client stratégique" }));
+    expect((await getDispute(deps, { dispute: disputeId })).dispute.priority).toBe("urgent");
+    cardOf(await act("paul", "resolve", { outcome: "credit_note", note: "avoir de 100 € accordé", credit_note_ref: "AV-9001" }));
+    expect((await getDispute(deps, { dispute: disputeId })).dispute.status).toBe("resolved");
+    // the owner may not reopen; the controller may
+    expect(verbs(cardOf(await refresh("paul")))).not.toContain(teamsVerb("reopen"));
+    const reopened = cardOf(await act("claire", "reopen", { note: "l'avoir n'est pas arrivé" }));
+    expect(texts(reopened)[0]).toBe(TEAMS_ACTION_TEXT.fr.saved((await getDispute(deps, { dispute: disputeId })).dispute.number));
+    expect((await getDispute(deps, { dispute: disputeId })).dispute.status).toBe("open");
+    cardOf(await act("claire", "withdraw", { note: "ouvert par erreur" }));
+    expect((await getDispute(deps, { dispute: disputeId })).dispute.status).toBe("withdrawn");
+  });
+
   it("nudges the owner once an hour from the card", async () => {
     const data = { accord: encodeAction({ t: "nudge", d: disputeId }) };
     const first = cardOf(await handleCardAction(h(), invoke("claire", TEAMS_NUDGE_VERB, data)));
@@ -201,6 +215,19 @@ describe("Teams card actions", () => {
     const ok = cardOf(await handleCardAction(h(), invoke("paul", TEAMS_SNOOZE_VERB, data)));
     expect(texts(ok)[0]).toBe(FOLLOWUP_TEXT.fr.snoozed(shortDate("2026-03-25", "fr")));
     expect((await getDispute(deps, { dispute: disputeId })).dispute.followUpOn).toBe("2026-03-25");
+  });
+
+  it("answers malformed invokes politely, changing nothing", async () => {
+    const before = (await getDispute(deps, { dispute: disputeId })).dispute.version;
+    const good = encodeAction({ t: "card", a: "comment", d: disputeId, v: before });
+    for (const value of [null, undefined, 42, "x", [], {}, { action: null }, { action: { verb: 7, data: {} } }, { action: { verb: teamsVerb("comment"), data: [] } }, { action: { verb: teamsVerb("comment"), data: { accord: 12 } } },
+      { action: { verb: teamsVerb("comment"), data: { accord: "{not json" } } }, { action: { verb: teamsVerb("resolve"), data: { accord: good } } }, { action: { verb: TEAMS_REFRESH_VERB, data: { accord: encodeAction({ t: "show", d: 999999 }) } } }]) {
+      const r = await handleCardAction(h(), { ...invoke("paul", "x", {}), value });
+      expect(r.statusCode).toBe(200);
+      if (r.type === "application/vnd.microsoft.activity.message") expect(r.value).toBeTruthy();
+    }
+    expect((await getDispute(deps, { dispute: disputeId })).dispute.version).toBe(before);
+    expect((await timeline()).some((e) => e.type === "commented")).toBe(false);
   });
 
   it("answers a button it does not know politely", async () => {

@@ -21,7 +21,7 @@ import { NUDGE_TEXT, tooSoonText } from "../../views/nudgeText.ts";
 import { teamsActionText } from "../../views/teamsActionText.ts";
 import { ACTION_INPUTS, inputId, PAYLOAD_KEY, parseTeamsAction, parseTeamsRefresh, SNOOZE_DATE_INPUT, TEAMS_NUDGE_VERB, TEAMS_VERB_PREFIX, TEAMS_REFRESH_VERB, TEAMS_SNOOZE_VERB, teamsVerb } from "../cards/actions.ts";
 import type { AdaptiveJson } from "../cards/disputeCard.ts";
-import { digest, identifyViewer, localeOf, unexpected, viewerCard, withNotice, words, type CardNotice, type TeamsHandlerContext, type TeamsInvoke } from "./invoke.ts";
+import { digest, identifyViewer, localeOf, unexpected, viewerCard, withNotice, words, type CardNotice, sdkHandlerContext, type TeamsHandlerContext, type TeamsInvoke } from "./invoke.ts";
 import type { App } from "@microsoft/teams.apps";
 import type { TeamsKit } from "../mount.ts";
 
@@ -277,5 +277,5 @@ async function snooze(h: TeamsHandlerContext, activity: TeamsInvoke, data: unkno
 
 /** The SDK's route of `adaptiveCard/action` (every verb: Accord's are read above; others get the polite answer). */
 export function registerCardActions(sdk: App, kit: TeamsKit): void {
-  sdk.on("card.action", async (ctx) => (await handleCardAction(kit, ctx.activity as unknown as TeamsInvoke)) as never);
+  sdk.on("card.action", async (ctx) => (await handleCardAction(sdkHandlerContext(kit, ctx), ctx.activity as unknown as TeamsInvoke)) as never);
 }

@@ -140,6 +140,17 @@ describe("Teams new-dispute dialog", () => {
     expect((await listDisputes(deps, {}))).toHaveLength(1);
   });
 
+  it("answers malformed submissions with the dialog or a message, never opening a dispute", async () => {
+    const before = (await listDisputes(deps, {})).length;
+    for (const data of [{ items: "abc,," }, { customer: ["C001"] }, { customer: "C001", items: "999999" }, { customer: "NOPE" }, { key: "../../etc" }, { step: "explode" }, { priority: "ultra", customer: "C001", reason: "price", statement: "x", scope: "customer" }]) {
+      const r = await submit("claire", data);
+      expect(["continue", "message"]).toContain(r?.task.type);
+    }
+    expect(await handleDialogSubmit(h(), activity("claire", "task/submit", null))).toBeNull();
+    expect(await handleDialogSubmit(h(), activity("claire", "task/submit", { data: "new" }))).toBeNull();
+    expect((await listDisputes(deps, {})).length).toBe(before);
+  });
+
   it("flags a whole customer from the dialog", async () => {
     const text = messageOf(await submit("claire", { key: "dialog-key-flag-1", customer: "C001", scope: "customer", reason: "price", statement: "Le client conteste tout" }));
     const flagged = (await listDisputes(deps, {})).find((x) => x.dispute.scope === "customer");

@@ -13,7 +13,7 @@ import { t } from "../../views/i18n.ts";
 import { teamsActionText } from "../../views/teamsActionText.ts";
 import { TEAMS_DATASETS } from "../cards/actions.ts";
 import type { AdaptiveJson } from "../cards/disputeCard.ts";
-import { identifyViewer, localeOf, unexpected, words, type TeamsHandlerContext, type TeamsInvoke } from "./invoke.ts";
+import { identifyViewer, localeOf, unexpected, words, sdkHandlerContext, type TeamsHandlerContext, type TeamsInvoke } from "./invoke.ts";
 import { itemsDataset } from "./search.ts";
 import type { App } from "@microsoft/teams.apps";
 import type { TeamsKit } from "../mount.ts";
@@ -319,6 +319,6 @@ export async function handleDialogSubmit(h: TeamsHandlerContext, activity: Teams
 
 /** The SDK's routes of `task/fetch` and `task/submit`: Accord's dialog, else the next route. */
 export function registerDialog(sdk: App, kit: TeamsKit): void {
-  sdk.on("dialog.open", async (ctx) => ((await handleDialogFetch(kit, ctx.activity as unknown as TeamsInvoke)) ?? (await ctx.next())) as never);
-  sdk.on("dialog.submit", async (ctx) => ((await handleDialogSubmit(kit, ctx.activity as unknown as TeamsInvoke)) ?? (await ctx.next())) as never);
+  sdk.on("dialog.open", async (ctx) => ((await handleDialogFetch(sdkHandlerContext(kit, ctx), ctx.activity as unknown as TeamsInvoke)) ?? (await ctx.next())) as never);
+  sdk.on("dialog.submit", async (ctx) => ((await handleDialogSubmit(sdkHandlerContext(kit, ctx), ctx.activity as unknown as TeamsInvoke)) ?? (await ctx.next())) as never);
 }

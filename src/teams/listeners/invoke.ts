@@ -1,17 +1,17 @@
 import crypto from "node:crypto";
+import type { IActivityContext } from "@microsoft/teams.apps";
 import type { Deps } from "../../app/context.ts";
+import { identifyTeamsUser, type TeamsMember } from "../../app/identifyTeamsUser.ts";
 import type { DisputeDetails } from "../../app/disputeDetails.ts";
 import { findPeople } from "../../app/findPeople.ts";
-import { listReasons } from "../../app/reasons.ts";
-import { companyToday } from "../../app/settings.ts";
 import { AccordError } from "../../domain/errors.ts";
 import type { Action } from "../../domain/permissions.ts";
 import type { Locale, Person } from "../../domain/types.ts";
-import { buildDisputeCard, reasonLabel } from "../../views/disputeCard.ts";
 import { errorText } from "../../views/errors.ts";
 import { onlyRolesText } from "../../views/help.ts";
 import { t } from "../../views/i18n.ts";
-import { renderDisputeAdaptiveCard, type AdaptiveJson } from "../cards/disputeCard.ts";
+import type { AdaptiveJson } from "../cards/disputeCard.ts";
+import { teamsDisputeCard } from "../render.ts";
 
 // What the Teams invoke handlers (card actions, the new-dispute dialog, type-ahead) share: the incoming
 // activity as they read it, who is acting, their language, the dispute card as a viewer may see it, and
@@ -41,10 +41,26 @@ export interface TeamsHandlerContext {
   deps: Deps;
   log: TeamsLog;
   /**
-   * The Accord person behind the Teams user of an activity. Default: the pinned Teams id / Entra object id
-   * (store.teams.matchPerson); the wiring may pass one that also asks Teams for the member's email and UPN.
+   * The Bot Connector's member lookup of the activity's sender (email, UPN), asked only when their Teams ids are
+   * not pinned yet (src/app/identifyTeamsUser.ts); without it, only pinned people are known.
    */
-  identify?: ((activity: TeamsInvoke) => Promise<Person | null>) | undefined;
+  memberOf?: ((activity: TeamsInvoke) => Promise<TeamsMember | null>) | undefined;
+}
+
+/** The handlers' context for one SDK turn: the member lookup through the turn's API client. */
+export function sdkHandlerContext(kit: { deps: Deps; log: TeamsLog }, ctx: IActivityContext): TeamsHandlerContext {
+  return {
+    deps: kit.deps,
+    log: kit.log,
+    memberOf: async (a) => {
+      try {
+        return await ctx.api.conversations.members(a.conversation.id).getById(a.from.id);
+      } catch (err) {
+        kit.log.warn({ err, conversation: a.conversation.id }, "Teams member lookup failed");
+        return null;
+      }
+    },
+  };
 }
 
 /** The client's language: French for fr-*, else English. */
@@ -52,21 +68,15 @@ export function localeOf(clientLocale: string | undefined | null): Locale {
   return clientLocale?.toLowerCase().startsWith("fr") ? "fr" : "en";
 }
 
-/** Who is acting: the person pinned to this Teams user (id or Entra object id), their ids pinned once matched. */
+/** Who is acting: the person pinned to this Teams user, else matched by the member's email / UPN and pinned. */
 export async function identifyViewer(h: TeamsHandlerContext, activity: TeamsInvoke): Promise<Person | null> {
   const from = activity.from;
-  if (!from?.id) return null;
-  const found = h.identify
-    ? await h.identify(activity)
-    : await (async () => {
-        const email = await h.deps.store.teams.matchPerson({ teamsUserId: from.id, aadObjectId: from.aadObjectId ?? null });
-        return email ? h.deps.store.people.byEmail(email) : null;
-      })();
-  if (!found) return null;
-  // pinned: the next activity finds them at once, and their cards refresh for them (refresh.userIds)
-  if (found.teamsUserId !== from.id) await h.deps.store.teams.pin(found.email, { teamsUserId: from.id, ...(from.aadObjectId ? { aadObjectId: from.aadObjectId } : {}) });
-  await h.deps.store.teams.setLastPlatform(found.email, "teams");
-  return { ...found, teamsUserId: from.id };
+  if (!from?.id || !activity.conversation?.id) return null;
+  const { person } = await identifyTeamsUser(h.deps, { teamsUserId: from.id, aadObjectId: from.aadObjectId ?? null, memberOf: () => (h.memberOf ? h.memberOf(activity) : Promise.resolve(null)) });
+  if (!person) return null;
+  // where notices go for someone on both platforms: the one last used
+  await h.deps.store.teams.setLastPlatform(person.email, "teams");
+  return person;
 }
 
 /** The people a dispute's card names, and whose Teams clients fetch their own view of it (refresh.userIds). */
@@ -105,13 +115,8 @@ export function withNotice(card: AdaptiveJson, notice: CardNotice | null | undef
  */
 export async function viewerCard(deps: Deps, x: DisputeDetails, viewer: Person | null, locale: Locale, opts: { readOnly?: boolean; notice?: CardNotice | null } = {}): Promise<AdaptiveJson> {
   const people = await findPeople(deps, { emails: [...concernedEmails(x), ...(viewer ? [viewer.email] : [])] });
-  const refs = new Map(people.map((p) => [p.email, { email: p.email, name: p.name }]));
-  const view = buildDisputeCard(x, opts.readOnly ? null : viewer, locale, { today: await companyToday(deps), people: refs, followUp: x.followUp ?? null, readOnly: opts.readOnly ?? !viewer });
-  const reasons = view.actions.some((a) => a.action === "edit")
-    ? (await listReasons(deps)).filter((r) => r.active || r.id === x.reason.id).map((r) => ({ value: r.code, label: reasonLabel(r, locale) }))
-    : [];
   const userIds = people.map((p) => p.teamsUserId).filter((id): id is string => !!id);
-  return withNotice(renderDisputeAdaptiveCard(view, locale, { userIds, reasons }), opts.notice);
+  return withNotice(await teamsDisputeCard(deps, x, opts.readOnly ? null : viewer, locale, { userIds }), opts.notice);
 }
 
 /** An unexpected failure: logged with a short reference the person is told. */

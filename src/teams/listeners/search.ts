@@ -4,7 +4,7 @@ import { searchPeople } from "../../app/searchPeople.ts";
 import { AccordError } from "../../domain/errors.ts";
 import { customerOption, itemOption } from "../../views/forms.ts";
 import { TEAMS_DATASETS } from "../cards/actions.ts";
-import { identifyViewer, localeOf, unexpected, type TeamsHandlerContext, type TeamsInvoke } from "./invoke.ts";
+import { identifyViewer, localeOf, unexpected, sdkHandlerContext, type TeamsHandlerContext, type TeamsInvoke } from "./invoke.ts";
 import type { App } from "@microsoft/teams.apps";
 import type { TeamsKit } from "../mount.ts";
 
@@ -76,5 +76,5 @@ export async function handleSearch(h: TeamsHandlerContext, activity: TeamsInvoke
 
 /** The SDK's route of `application/search` (Data.Query type-ahead). */
 export function registerSearch(sdk: App, kit: TeamsKit): void {
-  sdk.on("card.search", async (ctx) => (await handleSearch(kit, ctx.activity as unknown as TeamsInvoke)) as never);
+  sdk.on("card.search", async (ctx) => (await handleSearch(sdkHandlerContext(kit, ctx), ctx.activity as unknown as TeamsInvoke)) as never);
 }
