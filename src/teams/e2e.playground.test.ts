@@ -26,6 +26,7 @@ beforeAll(async () => {
   const open = await accord.deps.store.disputes.list({ status: "open" });
   dispute = open.find((d) => d.openedByEmail === PLAYGROUND_DEMO_USER.email && d.ownerEmail === "thomas.moreau@demo.accord.fr")!;
   expect(dispute, "a demo dispute opened by Claire, owned by Thomas").toBeDefined();
+  customerName = (await accord.deps.store.customers.byId(dispute.customerId))!.name;
   pg = await startPlayground({ botEndpoint: `${accord.url}/api/messages`, currentUser: PLAYGROUND_DEMO_USER });
   await pg.install();
   // (Claire's notices kept while Accord could not reach her may come first: the demo's opener notices)
@@ -37,8 +38,10 @@ afterAll(async () => {
   await accord?.stop();
 });
 
+/** its customer's name */
+let customerName: string;
 /** the dispute card's first line */
-const header = () => `${dispute.number} · Hôtel des Alpes`;
+const header = () => `${dispute.number} · ${customerName}`;
 const cardOf = (m: PlaygroundMessage) => {
   expect(m.attachments.map((a) => a.contentType)).toEqual(["application/vnd.microsoft.card.adaptive"]);
   return m.attachments[0]!.content;
@@ -75,7 +78,7 @@ describe("Accord in the Agents Playground", () => {
     const m = (shownCard = await pg.nextBotMessage(`the card of ${dispute.number}`, (m) => m.attachments.length > 0 && texts(m.attachments[0]!.content.body)[0] === header()));
     const card = cardOf(m);
     expect(card).toMatchObject({ type: "AdaptiveCard", version: "1.5", lang: "fr" });
-    expect(texts(card.body)[0]).toBe(`${dispute.number} · Hôtel des Alpes`);
+    expect(texts(card.body)[0]).toBe(header());
     expect(texts(card.body)).toEqual(expect.arrayContaining(["Thomas Moreau", "Claire Martin", "Ouvert"]));
     expect(card.actions.map((a: { title: string }) => a.title)).toEqual(expect.arrayContaining(["Ajouter un point", "Réattribuer", "Prochain suivi", "Résoudre", "Modifier", "Retirer"]));
     // Claire's Teams client fetches her own view of it
@@ -123,7 +126,7 @@ describe("Accord in the Agents Playground", () => {
     // a confirmation above the card, then the card with the new last update
     expect(after.body[0]).toMatchObject({ type: "Container", style: "good" });
     expect(texts(after.body[0])[0]).toContain(dispute.number);
-    expect(texts(after.body)[1]).toBe(`${dispute.number} · Hôtel des Alpes`);
+    expect(texts(after.body)[1]).toBe(header());
     expect(texts(after.body)).toContain("Dernier point — Claire Martin, 10 mars 2026\u00a0: Client relancé par téléphone, réponse attendue vendredi.");
     const now = await timeline();
     expect(now.slice(0, before.length)).toEqual(before);
@@ -155,7 +158,7 @@ describe("a change made elsewhere, in the Agents Playground", () => {
     // the Teams deliverer, outside any turn, PUTs the copy show posted (through the Playground's Bot Connector)
     const updated = await pg.nextBotUpdate("the card updated in place", (m) => m.messageId === shownCard.messageId && texts(m.attachments).some((t) => t.includes("Technicien passé ce matin")));
     const card = cardOf(updated);
-    expect(texts(card.body)[0]).toBe(`${dispute.number} · Hôtel des Alpes`);
+    expect(texts(card.body)[0]).toBe(header());
     expect(texts(card.body)).toContain("Dernier point — Thomas Moreau, 10 mars 2026\u00a0: Technicien passé ce matin\u00a0: maintenance faite.");
     // still Claire's view: her actions, her refresh
     expect(card.actions.map((a: { title: string }) => a.title)).toEqual(expect.arrayContaining(["Ajouter un point", "Résoudre", "Retirer"]));
