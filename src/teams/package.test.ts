@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -111,6 +112,19 @@ describe("npm run teams:package", () => {
     expect(manifest.developer.websiteUrl).toBe("https://teams.acme.fr:8443/accord");
     expect(teamsSchema()(manifest)).toBe(true);
     expect(Buffer.compare(a, await buildTeamsPackage(s))).toBe(0);
+  });
+
+  it("is the npm script: `npm run teams:package` writes the zip, or exits 2 with the problems", () => {
+    const out = path.join(tmp(), "pkg.zip");
+    const env = { PATH: process.env.PATH, HOME: process.env.HOME, npm_config_update_notifier: "false" };
+    const ok = spawnSync("npm", ["run", "-s", "teams:package", "--", "--out", out], { cwd: root, env: { ...env, TEAMS_CLIENT_ID: BOT, PUBLIC_URL: "https://accord.acme.fr" }, encoding: "utf8", timeout: 60_000 });
+    expect(ok.status, ok.stderr).toBe(0);
+    expect(ok.stdout).toContain("Teams package written");
+    expect(readZip(fs.readFileSync(out)).map((e) => e.name)).toEqual(["manifest.json", "fr.json", "color.png", "outline.png"]);
+    const bad = spawnSync("npm", ["run", "-s", "teams:package", "--", "--out", path.join(tmp(), "no.zip")], { cwd: root, env: { ...env, TEAMS_CLIENT_ID: "not-a-guid" }, encoding: "utf8", timeout: 60_000 });
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('TEAMS_CLIENT_ID "not-a-guid" is not a GUID');
+    expect(bad.stderr).toContain("PUBLIC_URL is missing");
   });
 
   it("the default output is dist/teams/accord-teams.zip, which git ignores", () => {
