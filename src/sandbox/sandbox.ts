@@ -183,7 +183,10 @@ export async function startSandbox(input: SandboxInput): Promise<Sandbox> {
   if (demo) log.info({ demo }, "sandbox: French demo data loaded into the empty database");
   const standin = await Standin.start(() => clock.now().getTime());
   // Accord is in the workspace's channels, as after `/invite @Accord`
-  for (const c of SANDBOX_CHANNELS) standin.fake.botChannels.add(c.id);
+  for (const c of SANDBOX_CHANNELS) {
+    standin.fake.botChannels.add(c.id);
+    standin.fake.channelNames.set(c.id, c.name);
+  }
   await restoreConversations(deps, standin, { file: conversationsFile(input.config.database), freshDemo: Boolean(demo), log });
   const config: Config = { ...input.config, slack: { ...input.config.slack, apiUrl: standin.apiUrl } };
 

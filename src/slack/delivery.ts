@@ -104,7 +104,7 @@ export function backoffMs(attempts: number): number {
  * The queue's instant: the later of the business clock (rows are written with it) and the wall clock
  * (leases, backoff and Slack's limits are real time); the same in production.
  */
-function queueNow(deps: Deps): Date {
+export function queueNow(deps: Deps): Date {
   const b = deps.clock().getTime();
   const w = Date.now();
   return new Date(Math.max(b, w));
@@ -462,6 +462,17 @@ export class SlackDelivery {
 
   private async recordUndelivered(m: OutboxMessage, p: OwnerNoticePayload, reason: string): Promise<void> {
     const { deps } = this.o;
+    // with Teams on and the person reachable there, the owner's notice goes to Teams instead (issue 13)
+    if ((deps.chatQueue ?? []).includes("teams")) {
+      const [f] = await deps.store.teams.routes([p.email]);
+      if (f?.teams && !f.teamsUnreachable) {
+        const handed = `${m.id}:owner:teams`;
+        if (!(await deps.store.outbox.list({ orderKey: m.orderKey, type: OWNER_NOTICE, channel: "teams" })).some((r) => r.id === handed))
+          await deps.store.outbox.add([{ id: handed, channel: "teams", type: OWNER_NOTICE, orderKey: m.orderKey, payload: JSON.stringify(p), createdAt: deps.clock() }]);
+        this.o.log.warn({ email: p.email, dispute: p.number, reason }, "the owner cannot be reached in Slack: the notice goes to Teams");
+        return;
+      }
+    }
     const id = `${m.id}:owner`;
     if ((await deps.store.outbox.list({ orderKey: m.orderKey, type: OWNER_NOTICE })).some((r) => r.id === id)) return;
     await deps.store.transaction(async (tx) => {

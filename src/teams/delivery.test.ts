@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { CHAT_CHANGE, OWNER_NOTICE, type ChatChangePayload } from "../app/chatQueue.ts";
 import { TEAMS_UNREACHABLE } from "../app/chatRouting.ts";
 import type { Deps } from "../app/context.ts";
@@ -8,14 +8,15 @@ import { nudgeDispute } from "../app/nudgeDispute.ts";
 import { openDispute } from "../app/openDispute.ts";
 import { reassignDispute } from "../app/reassignDispute.ts";
 import type { OutboxChannel, TeamsConversationRef } from "../app/ports.ts";
-import { REMINDER } from "../app/remindFollowUps.ts";
+import { REMINDER, remindFollowUps, type ReminderPayload } from "../app/remindFollowUps.ts";
 import { cardMessage } from "../slack/blocks/card.ts";
 import { renderHome } from "../slack/render.ts";
 import { buildDisputeCard } from "../views/disputeCard.ts";
 import { renderDisputeAdaptiveCard } from "./cards/disputeCard.ts";
-import { seedLedger, startTestAccord, type TestAccord } from "../test/harness.ts";
+import { seedLedger, startTestAccord, type TestAccord, type TestDatabase } from "../test/harness.ts";
 import { ADAPTIVE_CARD, TeamsConnectorClient } from "./deliveryClient.ts";
-import { DEFAULT_TEAMS_PACING, releaseKeptNotices, TeamsDelivery, teamsRateKeys } from "./delivery.ts";
+import { parseAction } from "../views/actions.ts";
+import { DEFAULT_TEAMS_PACING, releaseKeptNotices, snoozeActionSet, TeamsDelivery, teamsRateKeys } from "./delivery.ts";
 import { startFakeConnector, type FakeConnector } from "./testing/fakeConnector.ts";
 
 // The Teams deliverer against the fake Bot Connector: what the people in Teams end up seeing (posts, updates in
@@ -27,8 +28,9 @@ let a: TestAccord;
 let fake: FakeConnector;
 let delivery: TeamsDelivery | null = null;
 
+let database: TestDatabase = "sqlite";
 beforeEach(async () => {
-  a = await startTestAccord({}, { startJobs: false, now: "2026-03-10T09:00:00Z" });
+  a = await startTestAccord({}, { startJobs: false, now: "2026-03-10T09:00:00Z", database });
   await seedLedger(a);
   fake = await startFakeConnector();
 });
@@ -79,7 +81,14 @@ const personalRef = (conversationId: string, teamsUserId: string, aadObjectId: s
   conversationId, kind: "personal", serviceUrl: fake.url, tenantId: "tenant-1", teamsUserId, aadObjectId, teamId: null, channelId: null, updatedAt: at,
 });
 
-describe("Teams delivery", () => {
+describe.each(["sqlite", "postgres"] as const)("Teams delivery on %s", (db) => {
+  beforeAll(() => {
+    database = db;
+  });
+  afterAll(() => {
+    database = "sqlite";
+  });
+
   it("posts the owner's card in a personal chat it creates from the pinned id, then updates it in place at each change", async () => {
     const deps = teamsDeps();
     await a.deps.store.teams.pin("paul@acme.fr", { teamsUserId: "29:paul", aadObjectId: "aad-paul" });
@@ -154,6 +163,23 @@ describe("Teams delivery", () => {
     expect(rows.at(-1)).toMatchObject({ status: "delivered", attempts: 1 });
   }, 30_000);
 
+  it("a refused token (401) pauses every Teams delivery for a while: the row waits, no attempt counted, then goes", async () => {
+    const deps = teamsDeps();
+    await a.deps.store.teams.putConversation(personalRef("a:paul", "29:paul", "aad-paul", a.deps.clock()));
+    await a.deps.store.teams.pin("paul@acme.fr", { teamsUserId: "29:paul", aadObjectId: "aad-paul" });
+    fake.failNext(1, 401);
+    const client = new TeamsConnectorClient({ token: async () => "test-token" });
+    delivery = new TeamsDelivery({ deps, client, botId: "28:bot", serviceUrl: fake.url, log: silent, pollMs: 50, tokenPauseMs: 700 });
+    delivery.start();
+    const started = Date.now();
+    await open(deps);
+    await settle(delivery, deps);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(600);
+    expect(fake.posted().map((p) => p.conversationId)).toEqual(["a:paul"]);
+    expect((await a.deps.store.outbox.list({ channel: "teams", type: CHAT_CHANGE }))[0]).toMatchObject({ status: "delivered", attempts: 0 });
+    expect((await a.deps.store.rates.get("teams:bot"))?.reason).toBe("token_refused");
+  }, 30_000);
+
   it("a person Accord cannot reach is marked, the card others see says so, and the notice goes once they install the app", async () => {
     const deps = teamsDeps();
     const d = startDelivery(deps);
@@ -216,9 +242,26 @@ describe("Teams delivery", () => {
     const posts = fake.posted();
     expect(posts).toHaveLength(2);
     expect(cardText(posts[1]!.activity)).toContain("Rappel de Claire Martin");
+    // the owner's Snooze on top, as the card action listener reads it (verb accord.snooze, the typed payload)
+    const body = ((posts[1]!.activity.attachments as { content: { body: Record<string, any>[] } }[])[0]!.content.body);
+    const snooze = body.find((b) => b.type === "ActionSet")!;
+    expect(snooze.actions.map((x: Record<string, any>) => [x.type, x.title])).toEqual([["Action.Execute", "Demain"], ["Action.Execute", "Dans 3 jours"], ["Action.Execute", "Lundi prochain"], ["Action.ShowCard", "Choisir une date"]]);
+    expect(snooze.actions.slice(0, 3).map((x: Record<string, any>) => [x.verb, parseAction(x.data.accord)])).toEqual(
+      (["tomorrow", "in3days", "nextMonday"] as const).map((c) => ["accord.snooze", { t: "snooze", d: dispute.id, c }]),
+    );
+    expect(snooze.actions[3].card.body[0]).toMatchObject({ type: "Input.Date", id: "snooze.date" });
+    expect(parseAction(snooze.actions[3].card.actions[0].data.accord)).toEqual({ t: "snooze", d: dispute.id, c: "date" });
     expect(new Set(posts.map((p) => p.conversationId)).size).toBe(1);
     expect(fake.created()).toHaveLength(1); // the one that worked (the refused one created nothing)
   }, 30_000);
+
+  it("Snooze: the owner's last choice comes first", () => {
+    const base = { disputeId: 7, choices: [{ choice: "tomorrow" as const, label: "T" }, { choice: "in3days" as const, label: "3" }, { choice: "nextMonday" as const, label: "M" }], pickLabel: "P", saveLabel: "S" };
+    const titles = (last: string | null) => (snoozeActionSet({ ...base, last }).actions as { title: string }[]).map((a) => a.title);
+    expect(titles(null)).toEqual(["T", "3", "M", "P"]);
+    expect(titles("nextMonday")).toEqual(["M", "T", "3", "P"]);
+    expect(titles("date")).toEqual(["P", "T", "3", "M"]);
+  });
 
   it("pacing: the keys' schedule never puts more than 7 calls in a second nor 1,800 in an hour in one conversation", async () => {
     const keys = teamsRateKeys("a:busy", DEFAULT_TEAMS_PACING).filter((k) => k.key !== "teams:bot");
@@ -270,6 +313,25 @@ describe("routing with Slack and Teams both on", () => {
     const d3 = await open(deps);
     await nudgeDispute(deps, { dispute: d3.id, byEmail: "claire@acme.fr" });
     expect((await s.outbox.list({ type: REMINDER, orderKey: d3.number })).map((m) => m.channel)).toEqual(["teams"]);
+  });
+
+  it("the reminder job's notices too: the owner's reminder on his platform, the controller's escalation on hers", async () => {
+    const deps = teamsDeps(both);
+    const s = a.deps.store;
+    await s.people.upsertMany([{ email: "paul@acme.fr", name: "Paul Durand", role: "sales", slackUserId: "UPAUL" }, { email: "claire@acme.fr", name: "Claire Martin", role: "controller", slackUserId: "UCLAIRE" }]);
+    await s.teams.pin("paul@acme.fr", { teamsUserId: "29:paul" });
+    await s.teams.setLastPlatform("paul@acme.fr", "teams");
+    await s.teams.setLastPlatform("claire@acme.fr", "slack");
+    const { dispute } = await openDispute(deps, { customerRef: "C001", items: [{ ref: "F-1001" }], reasonCode: "price", statement: "Prix", ownerEmail: "paul@acme.fr", openedByEmail: "claire@acme.fr", followUpOn: "2026-03-11", priority: "urgent" });
+    // the follow-up passes unanswered, twice: a reminder each time, then the controller is told
+    for (const at of ["2026-03-11T09:00:00Z", "2026-03-12T09:00:00Z", "2026-03-13T09:00:00Z", "2026-03-16T09:00:00Z", "2026-03-17T09:00:00Z"]) await remindFollowUps(deps, new Date(at));
+    const rows = (await s.outbox.list({ type: REMINDER, orderKey: dispute.number })).map((m) => [m.channel, (JSON.parse(m.payload) as ReminderPayload).kind, (JSON.parse(m.payload) as ReminderPayload).email]);
+    expect(rows.length).toBeGreaterThan(1);
+    for (const [channel, kind, email] of rows) {
+      if (email === "paul@acme.fr") expect([kind, channel]).toEqual(["reminder", "teams"]);
+      else expect([email, channel]).toEqual(["claire@acme.fr", "slack"]);
+    }
+    expect(rows.some(([, kind]) => kind !== "reminder")).toBe(true);
   });
 
   it("unreachable in Teams with a Slack id: the notice is handed to Slack (once), and the next ones go to Slack directly", async () => {

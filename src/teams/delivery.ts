@@ -15,10 +15,16 @@ import { buildDisputeCard, personRef, type DisputeCardView, type PersonRef } fro
 import { t } from "../views/i18n.ts";
 import { OPENER_TEXT } from "../views/openerText.ts";
 import { reminderLine } from "../views/reminderLine.ts";
-import { backoffMs } from "../slack/delivery.ts";
+import { FOLLOWUP_TEXT } from "../views/followupText.ts";
+import { encodeAction } from "../views/actions.ts";
+// the verb and date input of a reminder's Snooze, as the card action listener reads them (src/teams/listeners/cardAction.ts)
+import { PAYLOAD_KEY, SNOOZE_DATE_INPUT, TEAMS_SNOOZE_VERB } from "./cards/actions.ts";
+import { backoffMs, queueNow } from "../slack/delivery.ts";
+import { channelViewer, emailsOf } from "../slack/render.ts";
 import { MAX_CARD_BYTES, renderDisputeAdaptiveCard, type AdaptiveJson } from "./cards/disputeCard.ts";
 import { teamsDigestCard } from "./digest.ts";
 import type { MountedTeams } from "./mount.ts";
+import { TokenError } from "./token.ts";
 import { ADAPTIVE_CARD, ConnectorError, TeamsConnectorClient as TeamsConnectorClientImpl, type TeamsActivity, type TeamsConnectorClient } from "./deliveryClient.ts";
 
 // Delivers the Teams rows of the delivery queue (src/app/chatQueue.ts; issue 13), in every replica at once, on the
@@ -90,6 +96,8 @@ export interface TeamsDeliveryOptions {
   pollMs?: number;
   /** how often a pass looks for unreachable people who installed the app since */
   reachCheckMs?: number;
+  /** how long every delivery waits after the bot's token was refused (401, no token) before trying again */
+  tokenPauseMs?: number;
   onDelivered?: (emails: string[]) => void;
 }
 
@@ -128,15 +136,39 @@ class Unreachable extends Error {
 const RETRY_FOR_MS = 72 * 3600_000;
 const MAX_INLINE_WAIT_MS = 2000;
 
-function queueNow(deps: Deps): Date {
-  return new Date(Math.max(deps.clock().getTime(), Date.now()));
-}
-
 const bytes = (x: unknown): number => Buffer.byteLength(JSON.stringify(x), "utf8");
 
-/** The dispute card with a line on top (a notice, a reminder), still under Teams' limit. */
-export function cardWithLine(view: DisputeCardView, lang: Locale, line: string | null, opts: Parameters<typeof renderDisputeAdaptiveCard>[2] = {}): AdaptiveJson {
-  const top = line ? [{ type: "TextBlock", text: line.length > 1500 ? `${line.slice(0, 1499)}…` : line, wrap: true, weight: "Bolder" }] : [];
+
+export interface SnoozeButtons {
+  disputeId: number;
+  choices: { choice: "tomorrow" | "in3days" | "nextMonday"; label: string }[];
+  pickLabel: string;
+  saveLabel: string;
+  /** the owner's previous Snooze choice: first */
+  last: string | null;
+}
+
+/** A reminder's Snooze for its owner: one click per choice, a picked date in a ShowCard; the last choice first. */
+export function snoozeActionSet(s: SnoozeButtons): AdaptiveJson {
+  const data = (c: string) => ({ [PAYLOAD_KEY]: encodeAction({ t: "snooze", d: s.disputeId, c: c as "tomorrow" }) });
+  const pick: AdaptiveJson = {
+    type: "Action.ShowCard",
+    title: s.pickLabel,
+    card: { type: "AdaptiveCard", body: [{ type: "Input.Date", id: SNOOZE_DATE_INPUT, label: s.pickLabel, isRequired: true, errorMessage: s.pickLabel }], actions: [{ type: "Action.Execute", title: s.saveLabel, verb: TEAMS_SNOOZE_VERB, data: data("date"), associatedInputs: "auto" }] },
+  };
+  const buttons: { key: string; a: AdaptiveJson }[] = [
+    ...s.choices.map((c) => ({ key: c.choice, a: { type: "Action.Execute", title: c.label, verb: TEAMS_SNOOZE_VERB, data: data(c.choice), associatedInputs: "none" } as AdaptiveJson })),
+    { key: "date", a: pick },
+  ];
+  const first = buttons.findIndex((b) => b.key === s.last);
+  if (first > 0) buttons.unshift(...buttons.splice(first, 1));
+  return { type: "ActionSet", actions: buttons.map((b) => b.a) };
+}
+
+/** The dispute card with a line on top (a notice, a reminder, with its Snooze), still under Teams' limit. */
+export function cardWithLine(view: DisputeCardView, lang: Locale, line: string | null, opts: Parameters<typeof renderDisputeAdaptiveCard>[2] = {}, snooze?: SnoozeButtons): AdaptiveJson {
+  const top: AdaptiveJson[] = line ? [{ type: "TextBlock", text: line.length > 1500 ? `${line.slice(0, 1499)}…` : line, wrap: true, weight: "Bolder" }] : [];
+  if (snooze) top.push(snoozeActionSet(snooze));
   let v = view;
   for (;;) {
     const card = renderDisputeAdaptiveCard(v, lang, opts);
@@ -151,16 +183,6 @@ export const cardActivity = (card: AdaptiveJson, summary: string): TeamsActivity
   summary: summary.slice(0, 250),
   attachments: [{ contentType: ADAPTIVE_CARD, content: card }],
 });
-
-const emailsOf = (x: DisputeDetails): string[] => [
-  x.dispute.ownerEmail,
-  x.dispute.openedByEmail,
-  ...(x.dispute.closedByEmail ? [x.dispute.closedByEmail] : []),
-  ...(x.timeline ?? []).flatMap((e) => [e.byEmail ?? "", typeof e.data?.from === "string" ? e.data.from : "", typeof e.data?.to === "string" ? e.data.to : ""]),
-];
-
-/** A stand-in viewer for a copy many see: a controller's actions, each click checked. */
-const channelViewer = (locale: Locale): Person => ({ id: 0, email: "", name: "", role: "controller", managerEmail: null, locale, timezone: "Europe/Paris", slackUserId: null, teamsUserId: null });
 
 /**
  * A person can be reached in Teams again (they installed the app, wrote to it): the mark goes and their kept
@@ -360,12 +382,12 @@ export class TeamsDelivery {
     const known = new Map(found.map((p) => [p.email, p]));
     const day = await companyToday(deps);
     const reasons = await deps.store.reasons.list({ activeOnly: true });
-    const render = (viewer: Person | null, locale: Locale, line: string | null) => {
+    const render = (viewer: Person | null, locale: Locale, line: string | null, snooze?: SnoozeButtons) => {
       const view = buildDisputeCard(x, viewer, locale, { today: day, people: refs, followUp: x.followUp ?? null });
       const card = cardWithLine(view, locale, line, {
         ...(viewer?.teamsUserId ? { userIds: [viewer.teamsUserId] } : {}),
         reasons: reasons.map((r) => ({ value: r.code, label: locale === "fr" ? r.labelFr : r.labelEn })),
-      });
+      }, snooze);
       return cardActivity(card, line ?? view.summary);
     };
     return { refs, known, render, name: (email: string) => personRef(email, refs).name };
@@ -452,8 +474,24 @@ export class TeamsDelivery {
     const person = c.known.get(p.email);
     if (!person) throw new TargetFailed("person_unknown");
     const line = reminderLine(p, d, c.name, person);
+    // the owner's Snooze (an escalation has none), as in Slack
+    const w = FOLLOWUP_TEXT[person.locale];
+    const snooze: SnoozeButtons | undefined =
+      person.email === d.ownerEmail
+        ? {
+            disputeId: d.id,
+            choices: [
+              { choice: "tomorrow", label: w.snoozeTomorrow },
+              { choice: "in3days", label: w.snoozeIn3Days },
+              { choice: "nextMonday", label: w.snoozeNextMonday },
+            ],
+            pickLabel: w.snoozePickDate,
+            saveLabel: t(person.locale).form.save,
+            last: await deps.store.disputes.lastSnooze(person.email),
+          }
+        : undefined;
     const chat = await this.personalChat(person.email, started);
-    await this.sendTo(person.email, chat, c.render(person, person.locale, line), started);
+    await this.sendTo(person.email, chat, c.render(person, person.locale, line, snooze), started);
     if (p.kind === "reminder") await queueCardRefresh(deps, [{ orderKey: d.number, payload: JSON.stringify({ disputeId: d.id, number: d.number }) }]);
     this.o.onDelivered?.([d.ownerEmail]);
   }
@@ -543,6 +581,14 @@ export class TeamsDelivery {
     try {
       return await call();
     } catch (err) {
+      // the bot's token refused (a wrong secret, a revoked app) or not obtained: every delivery waits, nothing dies
+      if (err instanceof TokenError || (err instanceof ConnectorError && err.status === 401)) {
+        const ms = this.o.tokenPauseMs ?? 60_000;
+        const now = new Date();
+        await deps.store.rates.block(TEAMS_BOT_KEY, new Date(now.getTime() + ms), "token_refused", now);
+        this.o.log.error({ err: String(err), pauseMs: ms }, "Teams: the bot's token was refused: every Teams delivery waits (nothing is lost)");
+        throw new Defer(ms, "token_refused");
+      }
       if (!(err instanceof ConnectorError)) throw new Transient(err instanceof Error ? err.message : String(err));
       if (err.status === 429) {
         const ms = Math.max(1000, err.retryAfterMs ?? 1000);

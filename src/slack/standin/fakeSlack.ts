@@ -71,6 +71,8 @@ export class FakeSlack extends EventEmitter {
   readonly botUserId = "UACCORDBOT";
   /** channels the bot was added to (`/invite @Accord`): conversations.info answers is_member from it; DMs are the bot's own */
   readonly botChannels = new Set<string>();
+  /** channel names conversations.info answers with (a channel not named here is named after its id) */
+  readonly channelNames = new Map<string, string>();
   /**
    * Slack's limits, enforced when set (the benches): more than `channelPerSec` posts in one channel or
    * `workspacePerSec` calls in the workspace within a second get a 429 with Retry-After 1, counted in `limited`.
@@ -350,7 +352,7 @@ export class FakeSlack extends EventEmitter {
         const channel = String(a.channel ?? "");
         if (!channel) throw new Error("channel_not_found");
         if (channel.startsWith("D")) return ok({ channel: { id: channel, is_im: true, is_member: true } });
-        return ok({ channel: { id: channel, name: channel.toLowerCase(), is_channel: true, is_member: this.botChannels.has(channel) } });
+        return ok({ channel: { id: channel, name: this.channelNames.get(channel) ?? channel.toLowerCase(), is_channel: true, is_member: this.botChannels.has(channel) } });
       }
       case "conversations.history":
       case "conversations.replies": {
