@@ -129,6 +129,9 @@ export async function startAccord(config: Config, opts: AccordOptions = {}): Pro
       // a refused Slack token pauses deliveries (nothing is lost): degraded, still serving
       const chat = slack?.delivery.health();
       if (chat && chat.status !== "ok") return void res.json({ status: "degraded", database: store.dialect, migrations: "applied", slack: chat });
+      // a refused Teams token pauses Teams deliveries the same way (issue 13)
+      const teamsChat = await teamsDelivery?.health();
+      if (teamsChat && teamsChat.status !== "ok") return void res.json({ status: "degraded", database: store.dialect, migrations: "applied", teams: teamsChat });
       res.json({ status: "ready", database: store.dialect, migrations: "applied" });
     } catch {
       res.status(503).json({ status: "unavailable", database: store.dialect });

@@ -1,3 +1,4 @@
+import { addDays } from "../domain/dates.ts";
 import { fail } from "../domain/errors.ts";
 import { can } from "../domain/permissions.ts";
 import { actor, customerOf, findDispute } from "./actors.ts";
@@ -14,10 +15,12 @@ export async function getDispute(deps: Deps, input: { dispute: string | number; 
   const tx = deps.store;
   const d = await findDispute(tx, input.dispute);
   if (input.viewerEmail !== undefined && !can(await actor(tx, input.viewerEmail, "viewerEmail"), "view", d, await customerOf(tx, d))) fail("not_found", "dispute_not_found", { number: String(input.dispute).trim() });
-  const [[details], dead, followUp] = await Promise.all([
+  const [[details], dead, followUp, ownerAbsences] = await Promise.all([
     loadDetails(tx, [d], { timeline: true }),
     tx.outbox.list({ status: "dead", orderKey: d.number, type: OWNER_NOTICE, limit: 20 }),
     d.status === "open" ? tx.followUps.get(d.id) : null,
+    // the owner's absences not over a day ago (the company's today is the card's to work out)
+    d.status === "open" ? tx.absences.endingFrom(addDays(deps.clock().toISOString().slice(0, 10), -1), { personEmails: [d.ownerEmail], limit: 20 }) : [],
   ]);
   const undelivered = dead.flatMap((r) => {
     const p = JSON.parse(r.payload) as OwnerNoticePayload;
@@ -30,5 +33,5 @@ export async function getDispute(deps: Deps, input: { dispute: string | number; 
     );
     if (parked) undelivered.push({ email: d.ownerEmail, channel: "teams", reason: parked.lastError ?? TEAMS_UNREACHABLE, id: parked.id });
   }
-  return { ...details!, followUp, ...(undelivered.length ? { undelivered } : {}) };
+  return { ...details!, followUp, ...(undelivered.length ? { undelivered } : {}), ...(ownerAbsences.length ? { ownerAbsences } : {}) };
 }

@@ -188,6 +188,12 @@ export interface Holds {
 export interface SettingsStore {
   get(): Promise<Settings>;
   save(settings: Settings): Promise<void>;
+  /**
+   * The settings, read to be changed: inside a transaction, no other transaction changes them until it ends
+   * (PostgreSQL: the row, created when missing, is locked; SQLite's write lock already serialises writers),
+   * so an edit worked out from them (one calendar day) never loses another's.
+   */
+  getForUpdate(): Promise<Settings>;
 }
 
 /** Who delivers a queued message: the collections system's webhook, or a chat platform. */
@@ -579,6 +585,8 @@ export interface Absences {
   remove(personEmail: string, id: number): Promise<boolean>;
   /** the absences covering calendar date `on` of these people (all people when omitted) */
   absentOn(on: string, personEmails?: readonly string[]): Promise<Absence[]>;
+  /** the absences not over on calendar date `on` (untilOn >= on) of these people (all people when omitted), earliest first, at most `limit` */
+  endingFrom(on: string, opts?: { personEmails?: readonly string[]; limit?: number }): Promise<Absence[]>;
 }
 
 /**

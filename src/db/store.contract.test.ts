@@ -842,6 +842,39 @@ describe.each([
 
   // -- settings --
 
+  it(t("settings: read for update in a transaction: the defaults first, what was saved, what the transaction saved"), async () => {
+    expect(await s.transaction((tx) => tx.settings.getForUpdate())).toEqual(DEFAULT_SETTINGS);
+    expect(await s.settings.get()).toEqual(DEFAULT_SETTINGS);
+    const next = { ...DEFAULT_SETTINGS, calendar: { ...DEFAULT_SETTINGS.calendar, extraHolidays: ["2026-12-24"] } };
+    await s.transaction(async (tx) => {
+      const cur = await tx.settings.getForUpdate();
+      await tx.settings.save({ ...cur, calendar: next.calendar });
+      expect(await tx.settings.getForUpdate()).toEqual(next);
+    });
+    expect(await s.settings.get()).toEqual(next);
+    await s.settings.save(DEFAULT_SETTINGS);
+  });
+
+  it(t("settings: two transactions editing one calendar day each keep both"), async () => {
+    await s.settings.save(DEFAULT_SETTINGS);
+    let firstRead!: () => void;
+    const read = new Promise<void>((r) => (firstRead = r));
+    const add = (day: string, gap: boolean) =>
+      s.transaction(async (tx) => {
+        const cur = await tx.settings.getForUpdate();
+        if (gap) {
+          firstRead();
+          await new Promise((r) => setTimeout(r, 30)); // room for the other to read the same settings, were it not kept waiting
+        }
+        await tx.settings.save({ ...cur, calendar: { ...cur.calendar, extraHolidays: [...cur.calendar.extraHolidays, day].sort() } });
+      });
+    const first = add("2026-12-24", true);
+    await read;
+    await Promise.all([first, add("2026-12-31", false)]);
+    expect((await s.settings.get()).calendar.extraHolidays).toEqual(["2026-12-24", "2026-12-31"]);
+    await s.settings.save(DEFAULT_SETTINGS);
+  });
+
   it(t("settings: defaults first, then what was saved"), async () => {
     const s0 = await s.settings.get();
     expect(s0).toEqual(DEFAULT_SETTINGS);
@@ -1179,6 +1212,19 @@ describe.each([
     expect(await s.absences.remove("ann@acme.test", a1.id)).toBe(true);
     expect(await s.absences.remove("ann@acme.test", a1.id)).toBe(false);
     expect(await s.absences.listFor("ann@acme.test")).toEqual([a0]);
+  });
+
+  it(t("absences: those not over on a date, earliest first, of some people or all, within a limit"), async () => {
+    const at = new Date("2026-12-01T10:00:00Z");
+    const past = await s.absences.add({ personEmail: "dan@acme.test", fromOn: "2026-11-01", untilOn: "2026-11-30", deputyEmail: null, createdAt: at });
+    const later = await s.absences.add({ personEmail: "dan@acme.test", fromOn: "2027-01-04", untilOn: "2027-01-08", deputyEmail: "eva@acme.test", createdAt: at });
+    const now = await s.absences.add({ personEmail: "eva@acme.test", fromOn: "2026-11-28", untilOn: "2026-12-01", deputyEmail: null, createdAt: at });
+    const ids = async (o?: Parameters<typeof s.absences.endingFrom>[1]) => (await s.absences.endingFrom("2026-12-01", o)).map((a) => a.id);
+    expect(await ids({ personEmails: ["dan@acme.test", "eva@acme.test"] })).toEqual([now.id, later.id]);
+    expect(await ids({ personEmails: ["dan@acme.test"] })).toEqual([later.id]);
+    expect(await ids({ personEmails: [] })).toEqual([]);
+    expect((await ids()).filter((id) => [past.id, now.id, later.id].includes(id))).toEqual([now.id, later.id]);
+    expect((await s.absences.endingFrom("2026-12-01", { personEmails: ["dan@acme.test", "eva@acme.test"], limit: 1 })).map((a) => a.id)).toEqual([now.id]);
   });
 
   // -- teams (issue 13) --

@@ -791,6 +791,16 @@ export function repositoriesOn(db: Executor, dialect: Dialect): Repos {
           .onConflict((oc) => oc.column("key").doUpdateSet({ value: text, updatedAt: now }))
           .execute();
       },
+      async getForUpdate() {
+        if (!dialect.rowLocks) {
+          const r = await db.selectFrom("Setting").select("value").where("key", "=", "company").executeTakeFirst();
+          return parsedSettings(r?.value ?? null);
+        }
+        // the row to lock: the defaults' when none was saved yet (a caller that does not save rolls it back with its transaction, or leaves the defaults)
+        await db.insertInto("Setting").values({ key: "company", value: JSON.stringify(DEFAULT_SETTINGS), updatedAt: new Date() }).onConflict((oc) => oc.column("key").doNothing()).execute();
+        const r = await db.selectFrom("Setting").select("value").where("key", "=", "company").forUpdate().executeTakeFirst();
+        return parsedSettings(r?.value ?? null);
+      },
     },
 
     outbox: {
@@ -1119,6 +1129,12 @@ export function repositoriesOn(db: Executor, dialect: Dialect): Repos {
         let q = db.selectFrom("Absence").selectAll().where("fromOn", "<=", on).where("untilOn", ">=", on);
         if (personEmails) q = q.where("personEmail", "in", [...personEmails]);
         return (await q.orderBy("personEmail").orderBy("id").execute()).map(toAbsence);
+      },
+      async endingFrom(on, opts = {}) {
+        if (opts.personEmails && !opts.personEmails.length) return [];
+        let q = db.selectFrom("Absence").selectAll().where("untilOn", ">=", on);
+        if (opts.personEmails) q = q.where("personEmail", "in", [...opts.personEmails]);
+        return (await q.orderBy("fromOn").orderBy("id").limit(opts.limit ?? 1000).execute()).map(toAbsence);
       },
     },
 

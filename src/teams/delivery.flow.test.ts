@@ -68,6 +68,23 @@ describe("Teams through the delivery queue, as the server runs it", () => {
     expect(await accord.deps.store.teams.unreachable()).toEqual([]);
   }, 30_000);
 
+  it("a refused Teams token: /readyz says degraded (Teams paused), the card waits in the queue", async () => {
+    expect((await postActivity(accord.url, installationActivity({ serviceUrl: connector.url, from: PAUL }))).status).toBe(200);
+    expect(((await (await fetch(`${accord.url}/readyz`)).json()) as Json).status).toBe("ready");
+    connector.failNext(1, 401);
+    await openFor("paul@acme.fr");
+    const end = Date.now() + 10_000;
+    let ready: Json = {};
+    while (Date.now() < end) {
+      ready = (await (await fetch(`${accord.url}/readyz`)).json()) as Json;
+      if (ready.status === "degraded") break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(ready).toMatchObject({ status: "degraded", teams: { status: "paused", reason: "token_refused" } });
+    expect(cardsIn("a:personal-29:paul")).toEqual([]);
+    expect(await accord.deps.store.outbox.list({ channel: "teams", status: "pending" })).toHaveLength(1);
+  }, 30_000);
+
   it("`digest here` in a channel subscribes it, in the person's language", async () => {
     const res = await postActivity(accord.url, messageActivity({ serviceUrl: connector.url, from: CLAIRE, scope: "channel", text: "digest here 08:30 weekly" }));
     expect(res.status).toBe(200);

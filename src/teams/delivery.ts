@@ -284,6 +284,13 @@ export class TeamsDelivery {
     }
   }
 
+  /** The token pause (every replica's, from the database), for /readyz. */
+  async health(): Promise<{ status: "ok" } | { status: "paused"; reason: string; until: string }> {
+    const r = await this.o.deps.store.rates.get(TEAMS_BOT_KEY);
+    if (r?.blockedUntil && r.reason === "token_refused" && r.blockedUntil.getTime() > Date.now()) return { status: "paused", reason: r.reason, until: r.blockedUntil.toISOString() };
+    return { status: "ok" };
+  }
+
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);

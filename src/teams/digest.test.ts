@@ -124,6 +124,19 @@ describe("digest in a Teams channel", () => {
     expect(await a.deps.store.digest.subscriptions({ platform: "teams", channelId: channel.conversationId })).toEqual([]);
   }, 30_000);
 
+  it("over REST too: POST, GET and DELETE /digests with platform teams and the channel's conversation id", async () => {
+    const made = await a.call("POST", "/api/v1/digests", { byEmail: "marc@acme.fr", platform: "teams", channelId: channel.conversationId, time: "08:30" });
+    expect(made.status).toBe(201);
+    expect(made.body.digest).toMatchObject({ platform: "teams", channelId: "19:litiges@thread.tacv2", time: "08:30", createdByEmail: "marc@acme.fr" });
+    expect((await a.call("GET", "/api/v1/digests")).body.digests).toEqual([]); // Slack's by default
+    const listed = await a.call("GET", `/api/v1/digests?platform=teams&channelId=${encodeURIComponent(channel.conversationId)}`);
+    expect(listed.body.digests.map((d: { channelId: string }) => d.channelId)).toEqual([channel.conversationId]);
+    // the channel's `digest` says the same
+    expect(await teamsDigestCommand(deps, { viewer: await person("claire@acme.fr"), where, text: "digest" })).toContain("Marc Petit");
+    const off = await a.call("DELETE", `/api/v1/digests?byEmail=marc@acme.fr&platform=teams&channelId=${encodeURIComponent(channel.conversationId)}`);
+    expect(off.body).toEqual({ removed: 1 });
+  });
+
   it("answers in the person's language: a personal chat, a bad time, a role that may not subscribe", async () => {
     const ana = await person("ana@acme.fr"); // English
     expect(await teamsDigestCommand(deps, { viewer: ana, where: { conversationId: "a:ana", kind: "personal" }, text: "digest here" })).toContain("in the channel that should get the digest");

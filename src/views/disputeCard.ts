@@ -7,6 +7,7 @@ import type { Locale, Person, TimelineEvent } from "../domain/types.ts";
 import { CARD_ACTIONS, encodeAction, type CardAction } from "./actions.ts";
 import { overdueLine } from "./followupText.ts";
 import { NUDGE_TEXT } from "./nudgeText.ts";
+import { awayLine, type AwayLine } from "./homeSections.ts";
 import { t, type Messages } from "./i18n.ts";
 
 // The dispute card as a platform-neutral view model: what a viewer sees of a dispute at a glance and
@@ -55,6 +56,8 @@ export interface DisputeCardView {
   actions: CardActionView[];
   /** Nudge the owner now (issue 11): for a controller, manager or admin who is not the owner, on an open dispute */
   nudge?: { label: string; value: string };
+  /** the owner is away today (issue 11): « Absent jusqu’au 12 déc. — suppléant : Marie » (renderers may mention the deputy) */
+  away?: AwayLine;
   /** one line for lists and notifications */
   summary: string;
 }
@@ -182,6 +185,7 @@ export function buildDisputeCard(x: DisputeDetails, viewer: Person | null, local
     value: encodeAction({ t: "card", a, d: d.id, v: d.version }),
   }));
 
+  const away = open && x.ownerAbsences?.length ? awayLine(d.ownerEmail, opts.today, x.ownerAbsences, locale, opts.people) : null;
   const mayNudge = !!viewer && !opts.readOnly && open && viewer.email !== d.ownerEmail && can(viewer, "nudge", d, x.customer);
 
   const title = `${d.number} · ${x.customer.name}`;
@@ -201,6 +205,7 @@ export function buildDisputeCard(x: DisputeDetails, viewer: Person | null, local
     lastUpdate,
     actions,
     ...(mayNudge ? { nudge: { label: NUDGE_TEXT[locale].button, value: encodeAction({ t: "nudge", d: d.id }) } } : {}),
+    ...(away ? { away } : {}),
     summary: `${d.number} · ${x.customer.name} · ${reasonLabel(x.reason, locale)} · ${d.scope === "customer" ? m.card.wholeCustomer : money(x.disputedAmount)} · ${m.status[d.status]}${
       d.followUpOn && open ? ` · ${m.field.followUp} ${date(d.followUpOn)}${overdue ? ` ⚠ ${m.card.overdue}` : ""}` : ""
     }`,

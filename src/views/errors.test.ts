@@ -84,6 +84,13 @@ const SAMPLES: { [K in MessageKey]: ErrorParams[K] } = {
   absence_not_found: { id: 7 },
   deputy_is_self: { email: "sid@acme.test" },
   digest_time_invalid: { value: "midi" },
+  absence_in_past: { value: "2026-03-09", today: "2026-03-10" },
+  deputy_absent: { email: "sid@acme.test", fromOn: "2026-03-12", untilOn: "2026-03-20" },
+  calendar_day_past: { value: "2026-01-01", today: "2026-03-10" },
+  calendar_day_off: { value: "2026-05-01" },
+  calendar_day_not_off: { value: "2026-03-11" },
+  escalation_count_invalid: { priority: "urgent", rung: "managerAfter", value: "deux", max: 50 },
+  escalation_order: { priority: "high", controllerAfter: 3, managerAfter: 2 },
 };
 
 /** Optional parameters left out, and every status, command, role and action: rendered too. */
