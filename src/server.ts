@@ -187,11 +187,13 @@ export async function startAccord(config: Config, opts: AccordOptions = {}): Pro
       name: "followups.remind",
       everyMs: config.jobs.tickSeconds * 1000,
       async run(now) {
-        const outcome = await remindFollowUps(deps, now);
-        if (outcome.done) {
+        // the deliverers start after each small batch the job committed, not after the whole run
+        const kick = () => {
           slack?.delivery.kick();
           teamsDelivery?.kick();
-        }
+        };
+        const outcome = await remindFollowUps(deps, now, { onQueued: kick });
+        if (outcome.done) kick();
         return outcome;
       },
     },

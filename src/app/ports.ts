@@ -256,7 +256,16 @@ export interface RateKey {
   key: string;
   intervalMs: number;
   burst?: number;
+  /**
+   * A sliding window instead: at most `burst` calls in any `burst × intervalMs` (how Slack counts a workspace's
+   * calls: after a quiet spell a whole window's worth goes at once, and then one as each earlier call leaves the
+   * window). Its `burst` slots are rows `key#0`…; the key's own row holds its block.
+   */
+  window?: boolean;
 }
+
+/** A reservation: the slots are taken for a call `inMs` from now; or nothing is taken, try again in `waitMs`. */
+export type RateReservation = { taken: true; inMs: number } | { taken: false; waitMs: number };
 
 export interface RateState {
   key: string;
@@ -271,7 +280,23 @@ export interface Rates {
    * trying again (the longest of the keys that refuse; a blocked key until it is unblocked).
    */
   take(keys: readonly RateKey[], now: Date): Promise<number>;
-  /** No call on `key` before `until` (a 429's Retry-After; a token error: far ahead until `unblock`). */
+  /**
+   * Takes one call's slot on every key at once for the earliest instant they all allow, when that is at most
+   * `maxWaitMs` away (a blocked key allows nothing before its block ends); else nothing. One round trip whatever
+   * the wait: callers waiting for the same keys do not wake together to try again.
+   */
+  reserve(keys: readonly RateKey[], now: Date, maxWaitMs: number): Promise<RateReservation>;
+  /**
+   * A call made at `at` (what `reserve` answered: now + inMs) came back at `doneAt`: its slot of each window key
+   * (held for two windows since the reservation) is free again at `doneAt` plus the window, and each key of
+   * burst 1 not before `doneAt` plus its interval. However late the call reached Slack, the next call in its slot
+   * reaches Slack a whole window after it. One transaction; a second settle of the same call changes nothing.
+   */
+  settle(keys: readonly RateKey[], at: Date, doneAt: Date, now: Date): Promise<void>;
+  /**
+   * No call on `key` before `until` (a 429's Retry-After; a token error: far ahead until `unblock`). A key
+   * already blocked for longer stays so (a 429 never shortens a token pause or a longer Retry-After).
+   */
   block(key: string, until: Date, reason: string, now: Date): Promise<void>;
   unblock(key: string, now: Date): Promise<void>;
   /**

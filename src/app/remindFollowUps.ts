@@ -15,6 +15,8 @@ import type { FollowUpCandidate, Repos } from "./ports.ts";
 // the dispute's version. One dispute that fails is counted and logged; the others go on.
 // An owner away on their local date (src/domain/absence.ts): the reminder goes to their deputy, without counting
 // as unanswered, or waits for their return; no escalation goes meanwhile.
+// After every REMIND_BATCH disputes the job signals the deliverers (`onQueued`), and it yields to the event loop
+// after each: the first reminders go out while the job is still running, and Slack acks are not held behind it.
 
 /** A reminder or an escalation to one person: platform-neutral, rendered by each deliverer at send time. */
 export const REMINDER = "dispute.reminder";
@@ -40,8 +42,20 @@ export interface ReminderPayload {
 }
 
 const PAGE = 200;
+/** Disputes handled between two signals to the deliverers (and two turns of the event loop). */
+export const REMIND_BATCH = 10;
 
-export async function remindFollowUps(deps: Pick<Deps, "store" | "newId" | "chatQueue" | "log">, now: Date): Promise<{ done: number; failed: number }> {
+export interface RemindOptions {
+  /**
+   * Called after each batch of REMIND_BATCH disputes whose notices were committed (and once at the end when the
+   * last batch queued something): the deliverers start on them while the job goes on, instead of after the
+   * whole run. After each dispute the job yields to the event loop, so the deliveries' calls and answers (and
+   * the Slack acks) are not held behind a long run of short transactions on SQLite.
+   */
+  onQueued?: () => void;
+}
+
+export async function remindFollowUps(deps: Pick<Deps, "store" | "newId" | "chatQueue" | "log">, now: Date, opts: RemindOptions = {}): Promise<{ done: number; failed: number }> {
   const settings = await deps.store.settings.get();
   const rules = rulesOf(settings);
   // the latest calendar day anywhere on Earth: whatIsDue decides per owner's time zone
@@ -49,6 +63,8 @@ export async function remindFollowUps(deps: Pick<Deps, "store" | "newId" | "chat
   let afterId = 0;
   let done = 0;
   let failed = 0;
+  let handled = 0;
+  let queuedSince = 0;
   for (;;) {
     const page = await deps.store.followUps.candidates({ on, afterId, limit: PAGE });
     if (!page.length) break;
@@ -59,14 +75,23 @@ export async function remindFollowUps(deps: Pick<Deps, "store" | "newId" | "chat
     if (todo.length) await deps.store.followUps.ensure(todo.map((c) => c.disputeId), now);
     for (const c of todo) {
       try {
-        done += await deps.store.transaction((tx) => remindOne(tx, deps, c.disputeId, now, settings.timezone, rules));
+        const sent = await deps.store.transaction((tx) => remindOne(tx, deps, c.disputeId, now, settings.timezone, rules));
+        done += sent;
+        queuedSince += sent;
       } catch (err) {
         failed++;
         deps.log.error({ err, dispute: c.number }, "follow-up reminder failed");
       }
+      if (++handled % REMIND_BATCH === 0) {
+        if (queuedSince) opts.onQueued?.();
+        queuedSince = 0;
+      }
+      // a turn of the event loop after each dispute: the deliveries' timers and Slack's answers are not held
+      await new Promise<void>((r) => setImmediate(r));
     }
     if (page.length < PAGE) break;
   }
+  if (queuedSince) opts.onQueued?.();
   return { done, failed };
 }
 

@@ -1070,6 +1070,99 @@ describe.each([
     expect(got.filter((w) => w === 0)).toHaveLength(1);
   });
 
+  it(t("rates: a window key lets a window's worth through at once, then one as each earlier call leaves the window, for every replica"), async () => {
+    const at = (ms: number) => new Date(T0.getTime() + ms);
+    // at most 3 calls in any 300 ms
+    const ws = { key: "slack:workspace", intervalMs: 100, burst: 3, window: true };
+    const other = b.replica();
+    // a call as the deliverer makes it: a reservation for now, then settled when it came back (here at once)
+    const call = async (r: Store, ms: number) => {
+      const got = await r.rates.reserve([ws], at(ms), 0);
+      if (got.taken) await r.rates.settle([ws], at(ms), at(ms), at(ms));
+      return got.taken ? 0 : got.waitMs;
+    };
+    expect(await call(s, 0)).toBe(0);
+    expect(await call(other, 10)).toBe(0);
+    expect(await call(s, 20)).toBe(0);
+    // the fourth waits for the first to leave the window (at 300), not one interval
+    expect(await call(other, 30)).toBe(270);
+    expect(await call(s, 300)).toBe(0);
+    expect(await call(s, 305)).toBe(5);
+    expect(await call(other, 310)).toBe(0);
+    // after a quiet spell the whole window at once again
+    for (const r of [s, other, s]) expect(await call(r, 2000)).toBe(0);
+    expect(await call(other, 2000)).toBe(300);
+    // a block on the key holds its window too
+    await s.rates.block(ws.key, at(5000), "ratelimited", at(4000));
+    expect(await call(other, 4000)).toBe(1000);
+    expect(await call(other, 5000)).toBe(0);
+    // a call not settled yet (still out, or its process died) holds its slot for two windows
+    for (const ms of [6000, 6000]) expect(await call(s, ms)).toBe(0);
+    expect((await s.rates.reserve([ws], at(6000), 0)).taken).toBe(true);
+    for (const r of [s, other]) expect(await call(r, 6300)).toBe(0);
+    expect(await call(s, 6300)).toBe(300);
+  });
+
+  it(t("rates: a reservation takes every key's slot for the earliest instant they all allow, or nothing beyond the wait asked for"), async () => {
+    const at = (ms: number) => new Date(T0.getTime() + ms);
+    const ws = { key: "slack:workspace", intervalMs: 100, burst: 2, window: true };
+    const channel = { key: "slack:channel:C1", intervalMs: 1000 };
+    const other = b.replica();
+    expect(await s.rates.reserve([ws, channel], at(0), 0)).toEqual({ taken: true, inMs: 0 });
+    // the channel allows the next at 1000: not within 500 ms, nothing is taken
+    expect(await other.rates.reserve([ws, channel], at(100), 500)).toEqual({ taken: false, waitMs: 900 });
+    expect(await other.rates.reserve([ws, { key: "slack:channel:C2", intervalMs: 1000 }], at(100), 0)).toEqual({ taken: true, inMs: 0 });
+    // within 2 s: taken for 1000 (the workspace's window is then free again)
+    expect(await other.rates.reserve([ws, channel], at(100), 2000)).toEqual({ taken: true, inMs: 900 });
+    // the next callers queue behind those reservations instead of all trying again at once (a slot not settled
+    // yet is held for two windows)
+    expect(await s.rates.reserve([ws, { key: "slack:channel:C3", intervalMs: 1000 }], at(150), 2000)).toEqual({ taken: true, inMs: 350 });
+    expect(await s.rates.reserve([ws, { key: "slack:channel:C4", intervalMs: 1000 }], at(150), 2000)).toEqual({ taken: true, inMs: 750 });
+    // a blocked key: reserved for the end of its block when that is near enough, refused when it is not
+    await s.rates.block(channel.key, at(4000), "ratelimited", at(3000));
+    expect(await other.rates.reserve([channel], at(3000), 500)).toEqual({ taken: false, waitMs: 1000 });
+    expect(await other.rates.reserve([channel], at(3000), 1000)).toEqual({ taken: true, inMs: 1000 });
+  });
+
+  it(t("rates: replicas reserving a window key together never get more than its window's worth"), async () => {
+    const ws = { key: "slack:workspace", intervalMs: 100, burst: 2, window: true };
+    const replicas = [s, b.replica(), b.replica()];
+    const got = await Promise.all(replicas.flatMap((r) => [r.rates.reserve([ws], T0, 0), r.rates.reserve([ws], T0, 0)]));
+    expect(got.filter((g) => g.taken)).toHaveLength(2);
+  });
+
+  it(t("rates: a call that came back late keeps its window slot, and a burst-1 key, taken until its completion plus the window"), async () => {
+    const at = (ms: number) => new Date(T0.getTime() + ms);
+    const ws = { key: "slack:workspace", intervalMs: 100, burst: 2, window: true };
+    const channel = { key: "slack:channel:C1", intervalMs: 1000 };
+    expect(await s.rates.reserve([ws, channel], at(0), 0)).toEqual({ taken: true, inMs: 0 });
+    expect(await s.rates.reserve([ws], at(10), 0)).toEqual({ taken: true, inMs: 0 });
+    await s.rates.settle([ws], at(10), at(10), at(10));
+    // the first call took 150 ms: its slot is free at 350, not 200; its channel at 1150, not 1000
+    await b.replica().rates.settle([ws, channel], at(0), at(150), at(150));
+    expect(await s.rates.take([ws], at(200))).toBe(10);
+    expect(await s.rates.take([ws], at(210))).toBe(0);
+    expect(await s.rates.take([ws], at(300))).toBe(50);
+    expect(await s.rates.take([channel], at(1000))).toBe(150);
+    // settled again (a retry of the write): nothing moves
+    await s.rates.settle([ws, channel], at(0), at(50), at(400));
+    expect(await s.rates.take([ws], at(300))).toBe(50);
+    expect(await s.rates.take([channel], at(1100))).toBe(50);
+  });
+
+  it(t("rates: a block is never shortened: a shorter Retry-After leaves a longer one (or a token pause) in place"), async () => {
+    const at = (ms: number) => new Date(T0.getTime() + ms);
+    await s.rates.block("slack:workspace", at(999_999), "token_revoked", at(0));
+    await b.replica().rates.block("slack:workspace", at(2000), "ratelimited", at(1000));
+    expect(await s.rates.get("slack:workspace")).toMatchObject({ blockedUntil: at(999_999), reason: "token_revoked" });
+    await s.rates.unblock("slack:workspace", at(3000));
+    await s.rates.block("slack:workspace", at(5000), "ratelimited", at(3000));
+    await s.rates.block("slack:workspace", at(4000), "ratelimited", at(3500));
+    expect(await s.rates.get("slack:workspace")).toMatchObject({ blockedUntil: at(5000), reason: "ratelimited" });
+    await s.rates.block("slack:workspace", at(6000), "ratelimited", at(3600));
+    expect(await s.rates.get("slack:workspace")).toMatchObject({ blockedUntil: at(6000) });
+  });
+
   it(t("outbox: a message id is added once"), async () => {
     await s.outbox.add([msg("a1", "A", later(0))]);
     await expect(s.outbox.add([msg("a1", "B", later(1))])).rejects.toThrow();

@@ -13,6 +13,8 @@ import type {
   OutboxMessage,
   PostedCard,
   PostedTeamsCard,
+  RateKey,
+  RateReservation,
   TeamsConversationRef,
   Repos,
   Store,
@@ -58,7 +60,7 @@ const WRITES: { [K in keyof Repos]: readonly (keyof Repos[K])[] } = {
   counters: ["next"],
   runs: ["add"],
   slack: ["addCard", "removeCard", "putDmChannel", "firstSeen", "forget", "prune"],
-  rates: ["take", "block", "unblock", "notBefore"],
+  rates: ["take", "reserve", "settle", "block", "unblock", "notBefore"],
   followUps: ["ensure", "put", "reset", "addNotice"],
   overview: [],
   digest: ["subscribe", "unsubscribe", "addRun", "cover"],
@@ -81,7 +83,7 @@ const MULTI_STATEMENT: { [K in keyof Repos]?: readonly (keyof Repos[K])[] } = {
   disputes: ["create", "update"],
   holds: ["replaceForCustomers"],
   outbox: ["add", "claim"],
-  rates: ["take", "block"],
+  rates: ["take", "reserve", "settle", "block"],
   digest: ["subscribe"],
 };
 
@@ -255,6 +257,97 @@ export function repositoriesOn(db: Executor, dialect: Dialect): Repos {
       .selectFrom("Dispute as d")
       .select(DISPUTE.map((c) => `d.${c}` as const))
       .select(dialect.disputeItemsJson("d.id").as("items"));
+
+  // Pacing (rates): one row per GCRA key; a window key's row holds its block and `burst` slot rows its calls.
+  // Every call of the deliverer runs these: their queries are shapes, compiled once (a slot list is one parameter).
+  const slotNames = (k: RateKey): string[] => Array.from({ length: Math.max(1, k.burst ?? 1) }, (_, i) => `${k.key}#${i}`);
+  type RateRow = { key: string; tat: unknown; blockedUntil: unknown };
+  const setTat = (key: string, tat: Date, now: Date) =>
+    shaped(db, "rates.setTat", [tat, now, key], (tat, now, key) => db.updateTable("RateLimit").set({ tat, updatedAt: now }).where("key", "=", key));
+  const createRows = async (keys: readonly string[], now: Date) => {
+    for (let i = 0; i < keys.length; i += 1000)
+      await db
+        .insertInto("RateLimit")
+        .values(keys.slice(i, i + 1000).map((key) => ({ key, tat: now, blockedUntil: null, reason: null, updatedAt: now })))
+        .onConflict((oc) => oc.column("key").doNothing())
+        .execute();
+  };
+  const notBefore = async (key: string, at: Date, now: Date): Promise<void> => {
+    // one statement (the row lock of the update is enough); a key never taken yet gets its row
+    const r = await shaped(db, "rates.notBefore", [at, now, key], (at, now, key) => db.updateTable("RateLimit").set({ tat: at, updatedAt: now }).where("key", "=", key).where("tat", "<", at));
+    if (Number(r.numAffectedRows ?? 0) === 0) {
+      await db.insertInto("RateLimit").values({ key, tat: at, blockedUntil: null, reason: null, updatedAt: now }).onConflict((oc) => oc.column("key").doNothing()).execute();
+    }
+  };
+  const reserveSlots = async (keys: readonly RateKey[], now: Date, maxWaitMs: number): Promise<RateReservation> => {
+    if (!keys.length) return { taken: true, inMs: 0 };
+    const names = [...new Set(keys.map((k) => k.key))].sort();
+    // the keys' own rows under their row locks (PostgreSQL: in key order, so two callers never wait on each
+    // other crosswise): every caller of a window key waits here, so its slots are read and moved by one at a time
+    const locked = async () =>
+      (
+        await shaped(db, `rates.rows:${dialect.rowLocks}`, [list(names)], (names) => {
+          const q = db.selectFrom("RateLimit").select(["key", "tat", "blockedUntil"]).where(inParam("key", names)).orderBy("key");
+          return dialect.rowLocks ? q.forUpdate() : q;
+        })
+      ).rows as RateRow[];
+    let rows = new Map((await locked()).map((r) => [r.key, r]));
+    // a key's first call creates its row (once; every later call only reads and moves it)
+    if (rows.size < names.length) {
+      await createRows(names.filter((key) => !rows.has(key)), now);
+      rows = new Map((await locked()).map((r) => [r.key, r]));
+    }
+    const t = now.getTime();
+    // the earliest instant every key allows
+    let at = t;
+    const slotOf = new Map<RateKey, string>();
+    for (const k of keys) {
+      const r = rows.get(k.key);
+      if (!r) continue;
+      const blocked = r.blockedUntil ? asDate(r.blockedUntil).getTime() : 0;
+      at = Math.max(at, blocked);
+      if (k.window) {
+        // the slot free first (and how many there are: the first call, or a larger burst, creates the missing ones)
+        const all = slotNames(k);
+        const first = async () =>
+          (
+            await shaped(db, "rates.firstSlot", [list(all)], (all) =>
+              db
+                .selectFrom("RateLimit")
+                .select(["key", "tat", sql<number>`COUNT(*) OVER ()`.as("n")])
+                .where(inParam("key", all))
+                .orderBy("tat")
+                .orderBy("key")
+                .limit(1),
+            )
+          ).rows[0] as { key: string; tat: unknown; n: unknown } | undefined;
+        let slot = await first();
+        if (!slot || Number(slot.n) < all.length) {
+          await createRows(all, now);
+          slot = await first();
+        }
+        slotOf.set(k, slot!.key);
+        at = Math.max(at, asDate(slot!.tat).getTime());
+      } else {
+        at = Math.max(at, asDate(r.tat).getTime() - ((k.burst ?? 1) - 1) * k.intervalMs);
+      }
+    }
+    if (at - t > maxWaitMs) return { taken: false, waitMs: at - t };
+    for (const k of keys) {
+      const r = rows.get(k.key);
+      if (!r) continue;
+      const slot = slotOf.get(k);
+      // held for two windows until the call is settled (its completion plus one window): however late the call
+      // leaves after `at`, no other call can take its slot before it has come back
+      // (marked `held`: a settle moves only a slot still held, never one another call settled at the same instant)
+      if (slot)
+        await shaped(db, "rates.holdSlot", [new Date(at + 2 * (k.burst ?? 1) * k.intervalMs), now, slot], (tat, now, key) =>
+          db.updateTable("RateLimit").set({ tat, reason: "held", updatedAt: now }).where("key", "=", key),
+        );
+      else await setTat(k.key, new Date(Math.max(asDate(r.tat).getTime(), at) + k.intervalMs), now);
+    }
+    return { taken: true, inMs: at - t };
+  };
 
   const disputeById = async (id: number): Promise<Dispute | null> => {
     const [r] = (await shaped(db, "disputes.byId", [id], (id) => disputeSelect().where("d.id", "=", id))).rows;
@@ -977,61 +1070,46 @@ export function repositoriesOn(db: Executor, dialect: Dialect): Repos {
     // lock (SQLite) and moved on in the same short transaction.
     rates: {
       async take(keys, now) {
-        if (!keys.length) return 0;
-        const names = [...new Set(keys.map((k) => k.key))];
-        const locked = () => {
-          const q = db.selectFrom("RateLimit").selectAll().where("key", "in", names);
-          return dialect.rowLocks ? q.forUpdate() : q;
-        };
-        let rows = new Map((await locked().execute()).map((r) => [r.key, r]));
-        // a key's first call creates its row (once; every later call only reads and moves it)
-        if (rows.size < names.length) {
-          await db
-            .insertInto("RateLimit")
-            .values(names.filter((key) => !rows.has(key)).map((key) => ({ key, tat: now, blockedUntil: null, reason: null, updatedAt: now })))
-            .onConflict((oc) => oc.column("key").doNothing())
-            .execute();
-          rows = new Map((await locked().execute()).map((r) => [r.key, r]));
-        }
-        const t = now.getTime();
-        let wait = 0;
-        const next: { key: string; tat: Date }[] = [];
-        for (const k of keys) {
-          const r = rows.get(k.key);
-          if (!r) continue;
-          const blocked = r.blockedUntil ? asDate(r.blockedUntil).getTime() : 0;
-          if (blocked > t) {
-            wait = Math.max(wait, blocked - t);
-            continue;
+        const r = await reserveSlots(keys, now, 0);
+        return r.taken ? 0 : r.waitMs;
+      },
+      async reserve(keys, now, maxWaitMs) {
+        return reserveSlots(keys, now, maxWaitMs);
+      },
+      async settle(keys, at, doneAt, now) {
+        for (const key of keys) {
+          if (key.window) {
+            const windowMs = (key.burst ?? 1) * key.intervalMs;
+            const from = new Date(at.getTime() + 2 * windowMs);
+            const to = new Date(doneAt.getTime() + windowMs);
+            if (to.getTime() === from.getTime()) continue;
+            // the slots are interchangeable: any one reserved for `at` (and not settled yet) is this call's (one statement)
+            await shaped(db, "rates.settle", [to, now, list(slotNames(key)), from], (to, now, all, from) =>
+              db
+                .updateTable("RateLimit")
+                .set({ tat: to, reason: null, updatedAt: now })
+                .where("key", "=", (eb) => eb.selectFrom("RateLimit").select("key").where(inParam("key", all)).where("reason", "=", "held").where("tat", "=", from).limit(1)),
+            );
+          } else if ((key.burst ?? 1) === 1) {
+            await notBefore(key.key, new Date(doneAt.getTime() + key.intervalMs), now);
           }
-          const tat = Math.max(asDate(r.tat).getTime(), t);
-          const over = tat - t - ((k.burst ?? 1) - 1) * k.intervalMs;
-          if (over > 0) wait = Math.max(wait, over);
-          else next.push({ key: k.key, tat: new Date(tat + k.intervalMs) });
         }
-        if (wait > 0) return wait;
-        for (const n of next) await db.updateTable("RateLimit").set({ tat: n.tat, updatedAt: now }).where("key", "=", n.key).execute();
-        return 0;
       },
       async block(key, until, reason, now) {
-        await db
-          .insertInto("RateLimit")
-          .values({ key, tat: now, blockedUntil: until, reason, updatedAt: now })
-          .onConflict((oc) => oc.column("key").doUpdateSet({ blockedUntil: until, reason, updatedAt: now }))
-          .execute();
+        // the later of the two blocks holds (read under the row lock on PostgreSQL, the write lock on SQLite)
+        await db.insertInto("RateLimit").values({ key, tat: now, blockedUntil: null, reason: null, updatedAt: now }).onConflict((oc) => oc.column("key").doNothing()).execute();
+        let q = db.selectFrom("RateLimit").select("blockedUntil").where("key", "=", key);
+        if (dialect.rowLocks) q = q.forUpdate();
+        const r = await q.executeTakeFirst();
+        if (r?.blockedUntil && asDate(r.blockedUntil).getTime() >= until.getTime()) return;
+        await db.updateTable("RateLimit").set({ blockedUntil: until, reason, updatedAt: now }).where("key", "=", key).execute();
       },
-      async notBefore(key, at, now) {
-        // one statement (the row lock of the update is enough); a key never taken yet gets its row
-        const r = await db.updateTable("RateLimit").set({ tat: at, updatedAt: now }).where("key", "=", key).where("tat", "<", at).executeTakeFirst();
-        if (Number(r.numUpdatedRows) === 0) {
-          await db.insertInto("RateLimit").values({ key, tat: at, blockedUntil: null, reason: null, updatedAt: now }).onConflict((oc) => oc.column("key").doNothing()).execute();
-        }
-      },
+      notBefore: (key, at, now) => notBefore(key, at, now),
       async unblock(key, now) {
         await db.updateTable("RateLimit").set({ blockedUntil: null, reason: null, updatedAt: now }).where("key", "=", key).execute();
       },
       async get(key) {
-        const r = await db.selectFrom("RateLimit").selectAll().where("key", "=", key).executeTakeFirst();
+        const [r] = (await shaped(db, "rates.get", [key], (key) => db.selectFrom("RateLimit").selectAll().where("key", "=", key))).rows;
         return r ? { key: r.key, tat: asDate(r.tat), blockedUntil: r.blockedUntil ? asDate(r.blockedUntil) : null, reason: r.reason } : null;
       },
     },
@@ -1590,32 +1668,26 @@ const asDate = (v: unknown): Date => (v instanceof Date ? v : new Date(String(v)
 /** The head of each order key of the queue (its oldest pending message), when its attempt time has come. */
 async function outboxDue(db: Kysely<Database>, now: Date, limit: number, channel?: OutboxChannel): Promise<OutboxMessage[]> {
   // The head of each order key (its oldest pending message, among the 5,000 oldest pending), due
-  // when its attempt time has come.
-  let oldest = db.selectFrom("OutboxMessage").selectAll().where("status", "=", "pending");
+  // when its attempt time has come. Ranked on a few narrow columns; only the due heads are read whole.
+  let oldest = db.selectFrom("OutboxMessage").select(["id", "orderKey", "seq", "nextAttemptAt"]).where("status", "=", "pending");
   if (channel) oldest = oldest.where("channel", "=", channel);
   oldest = oldest.orderBy("seq").limit(5000);
   const ranked = db
     .selectFrom(oldest.as("p"))
     .selectAll()
     .select(sql<number>`ROW_NUMBER() OVER (PARTITION BY "orderKey" ORDER BY "seq")`.as("rank"));
-  const heads = await db.selectFrom(ranked.as("r")).selectAll().where("rank", "=", 1).orderBy("seq").execute();
+  const heads = await db.selectFrom(ranked.as("r")).select(["id", "nextAttemptAt"]).where("rank", "=", 1).orderBy("seq").execute();
   const t = now.getTime();
-  const out: OutboxMessage[] = [];
+  const ids: string[] = [];
   for (const r of heads) {
-    if (out.length >= limit) break;
-    const m = toMessage(r as unknown as Row<"OutboxMessage">);
+    if (ids.length >= limit) break;
     // read back through a sub-select, SQLite's DateTime text has lost its declared type
-    const at = m.nextAttemptAt instanceof Date ? m.nextAttemptAt : new Date(String(m.nextAttemptAt));
-    if (at.getTime() <= t)
-      out.push({
-        ...m,
-        nextAttemptAt: at,
-        createdAt: asDate(m.createdAt),
-        deliveredAt: m.deliveredAt === null ? null : asDate(m.deliveredAt),
-        claimedUntil: m.claimedUntil === null ? null : asDate(m.claimedUntil),
-      });
+    const at = r.nextAttemptAt instanceof Date ? r.nextAttemptAt : new Date(String(r.nextAttemptAt));
+    if (at.getTime() <= t) ids.push(r.id);
   }
-  return out;
+  if (!ids.length) return [];
+  const rows = await db.selectFrom("OutboxMessage").selectAll().where("id", "in", ids).orderBy("seq").execute();
+  return rows.map(toMessage);
 }
 
 // ---- the store --------------------------------------------------------------------------------

@@ -46,6 +46,7 @@ const TOKEN = new Set(["invalid_auth", "token_revoked", "account_inactive", "not
 export const WORKSPACE_KEY = "slack:workspace";
 const RETRY_FOR_MS = 72 * 3600_000;
 const MAX_INLINE_WAIT_MS = 2000;
+const WINDOW_SLOTS = 100;
 
 export interface SlackPacing {
   /** chat.postMessage per channel (Slack: about 1 a second) */
@@ -116,6 +117,8 @@ export class SlackDelivery {
   private stopped = false;
   private timer: NodeJS.Timeout | null = null;
   private probeTimer: NodeJS.Timeout | null = null;
+  private wakeTimer: NodeJS.Timeout | null = null;
+  private wakeAt = 0;
   private readonly pacing: SlackPacing;
   private readonly leaseMs: number;
   private paused: { reason: string; since: Date } | null = null;
@@ -160,6 +163,20 @@ export class SlackDelivery {
     });
   };
 
+  /** A pass at `at` (the end of a 429's block); the earliest of those asked for. */
+  private wake(at: Date): void {
+    if (this.stopped) return;
+    const ms = Math.max(0, at.getTime() - Date.now());
+    if (this.wakeTimer && this.wakeAt <= at.getTime()) return;
+    if (this.wakeTimer) clearTimeout(this.wakeTimer);
+    this.wakeAt = at.getTime();
+    this.wakeTimer = setTimeout(() => {
+      this.wakeTimer = null;
+      this.kick();
+    }, ms);
+    this.wakeTimer.unref();
+  }
+
   /** Resolves once nothing of Slack's is due or being delivered (tests, bench); gives up after `timeoutMs`. */
   async idle(timeoutMs = 20_000): Promise<void> {
     const end = Date.now() + timeoutMs;
@@ -183,6 +200,8 @@ export class SlackDelivery {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     if (this.probeTimer) clearTimeout(this.probeTimer);
+    if (this.wakeTimer) clearTimeout(this.wakeTimer);
+    this.wakeTimer = null;
     await this.running;
   }
 
@@ -193,11 +212,15 @@ export class SlackDelivery {
     const ws = await deps.store.rates.get(WORKSPACE_KEY);
     if (ws?.blockedUntil && ws.blockedUntil.getTime() > Date.now()) {
       if (ws.reason && TOKEN.has(ws.reason)) this.pauseSeen(ws.reason);
+      // a 429's Retry-After (another replica's, maybe): back as soon as it ends, not at the next poll
+      else this.wake(ws.blockedUntil);
       return;
     }
     if (this.paused) await this.resumed();
+    // rows claimed at once: half a second of the workspace's budget (its calls reserve their slots up to 2 s ahead)
+    const limit = Math.max(20, Math.ceil(this.keysOf("chat.postMessage", undefined)[0]!.burst! / 2));
     for (let round = 0; round < 50 && !this.stopped; round++) {
-      const rows = await deps.store.outbox.claim({ channel: "slack", now: queueNow(deps), leaseMs: this.leaseMs, limit: 20 });
+      const rows = await deps.store.outbox.claim({ channel: "slack", now: queueNow(deps), leaseMs: this.leaseMs, limit });
       if (!rows.length) return;
       const outcomes = await Promise.all(rows.map((m) => this.deliver(m)));
       if (outcomes.some((o) => o === "paused")) return;
@@ -232,6 +255,8 @@ export class SlackDelivery {
         return "paused";
       }
       if (err instanceof TargetFailed) {
+        // a person's notice Slack cannot deliver goes to Teams when Teams can reach them (issue 13)
+        if (await this.handToTeams(m, err.reason)) return "delivered";
         await deps.store.outbox.markFailed(m.id, err.reason, null);
         log.warn({ id: m.id, type: m.type, dispute: m.orderKey, reason: err.reason }, "Slack delivery given up: its target cannot be reached");
         return "later";
@@ -244,6 +269,25 @@ export class SlackDelivery {
       log.warn({ id: m.id, type: m.type, dispute: m.orderKey, attempts, giveUp, err: String(err) }, "Slack delivery failed");
       return "later";
     }
+  }
+
+  /**
+   * With Teams on, a reminder or an opener's notice whose person Slack cannot reach (not in the workspace, DMs closed)
+   * is handed to Teams when Accord can reach them there: one row of the same payload, this one delivered.
+   */
+  private async handToTeams(m: OutboxMessage, reason: string): Promise<boolean> {
+    const { deps, log } = this.o;
+    if (!(deps.chatQueue ?? []).includes("teams") || (m.type !== REMINDER && m.type !== OPENER_UPDATE)) return false;
+    const email = (JSON.parse(m.payload) as { email?: string }).email;
+    if (!email) return false;
+    const [f] = await deps.store.teams.routes([email]);
+    if (!f?.teams || f.teamsUnreachable) return false;
+    await deps.store.transaction(async (tx) => {
+      await tx.outbox.add([{ id: `${m.id}:teams`, channel: "teams", type: m.type, orderKey: m.orderKey, payload: m.payload, createdAt: deps.clock() }]);
+      await tx.outbox.markDelivered(m.id, deps.clock());
+    });
+    log.warn({ id: m.id, type: m.type, dispute: m.orderKey, email, reason }, "cannot reach them in Slack: the notice goes to Teams");
+    return true;
   }
 
   // ---- a dispute's change --------------------------------------------------------------------
@@ -379,7 +423,9 @@ export class SlackDelivery {
         : undefined;
     const msg = reminderMessage(card, people.options, line, snooze);
     await ctx.post("reminder", { channel, text: msg.text, blocks: msg.blocks, unfurl_links: false });
-    if (p.kind === "reminder") await this.queueRefresh(deps.store, p);
+    // the copies of the card show the moved follow-up date: rendered again after it (none posted: nothing to do;
+    // a copy is only posted by a later row of this dispute, from its state then)
+    if (p.kind === "reminder" && (await gateway.state.cards.forDispute(d.id)).length) await this.queueRefresh(deps.store, p);
     this.o.onDelivered?.([d.ownerEmail]);
   }
 
@@ -493,10 +539,15 @@ export class SlackDelivery {
 
   // ---- pacing and the call -------------------------------------------------------------------
 
-  /** The pacing keys of a call. */
+  /** The pacing keys of a call: the workspace's window first, then its channel's or its method's. */
   keysOf(method: string, channel: string | undefined): RateKey[] {
     const p = this.pacing;
-    const keys: RateKey[] = [{ key: WORKSPACE_KEY, intervalMs: 1000 / p.workspacePerSec, burst: Math.max(1, Math.round(p.workspacePerSec)) }];
+    // a sliding window, as Slack counts: a second's worth at once after a quiet spell, then one as each leaves it
+    // (at most WINDOW_SLOTS rows: a faster cap keeps its rate over a window shorter than a second)
+    const burst = Math.min(WINDOW_SLOTS, Math.max(1, Math.round(p.workspacePerSec)));
+    // (1 % longer than a second: a slot's next call must not reach Slack within the same second, whatever the
+    // rounding of the clocks and timers)
+    const keys: RateKey[] = [{ key: WORKSPACE_KEY, intervalMs: 1010 / p.workspacePerSec, burst, window: true }];
     // posts: Slack's limit is per channel, with a small margin against the network's jitter
     if (method === "chat.postMessage" && channel) keys.push({ key: `slack:channel:${channel}`, intervalMs: 1050 / p.channelPerSec, burst: 1 });
     else if (method === "chat.update") keys.push({ key: "slack:method:chat.update", intervalMs: 60_000 / p.updatePerMin, burst: 10 });
@@ -504,29 +555,45 @@ export class SlackDelivery {
     return keys;
   }
 
-  /** Waits for the call's pacing slots (here when short, else the row is deferred), then calls Slack once. */
+  /**
+   * Reserves the call's pacing slots (one round trip, for the earliest instant every key allows) and waits for it
+   * here when it is near, else the row is deferred; then calls Slack once.
+   */
   async pacedCall<T>(method: string, args: Record<string, unknown>, budget: { started: number }): Promise<T> {
     const { deps } = this.o;
     const keys = this.keysOf(method, typeof args.channel === "string" ? args.channel : undefined);
-    for (;;) {
-      const wait = await deps.store.rates.take(keys, new Date());
-      if (!wait) break;
-      // a long wait, or one that would outlast the lease: the row goes back to the queue until then
-      if (wait > MAX_INLINE_WAIT_MS || Date.now() + wait - budget.started > this.leaseMs / 2) throw new Defer(wait, `pacing ${method}`);
-      await new Promise((r) => setTimeout(r, wait));
+    const windowMs = keys[0]!.intervalMs * (keys[0]!.burst ?? 1);
+    let at: Date;
+    for (let tries = 0; ; tries++) {
+      // a process too busy to use its reservations in time: the row goes back to the queue
+      if (tries >= 5) throw new Defer(windowMs, `pacing ${method}: reservations not used in time`);
+      const now = new Date();
+      // a wait that would outlast the lease, or a long one: the row goes back to the queue until then
+      const maxWait = Math.max(0, Math.min(MAX_INLINE_WAIT_MS, this.leaseMs / 2 - (now.getTime() - budget.started)));
+      const r = await deps.store.rates.reserve(keys, now, maxWait);
+      if (!r.taken) throw new Defer(r.waitMs, `pacing ${method}`);
+      at = new Date(now.getTime() + r.inMs);
+      if (r.inMs > 0) {
+        await new Promise((done) => setTimeout(done, r.inMs));
+        // a 429 met meanwhile (by any replica) blocks the workspace (a post's) or the method (another call's): the
+        // slot is left unused, none is sent into the block
+        const st = await deps.store.rates.get(method === "chat.postMessage" ? WORKSPACE_KEY : keys[1]!.key);
+        if (st?.blockedUntil && st.blockedUntil.getTime() > Date.now()) continue;
+      }
+      // a reservation this process could not use in time (its event loop was held): the slot is held for two
+      // windows from `at`, a call leaving much later could meet the next one in it; left unused, another taken
+      if (Date.now() - at.getTime() <= windowMs / 2) break;
     }
     try {
       return (await this.o.gateway.client.apiCall(method, args)) as T;
     } catch (err) {
       throw await this.classify(method, args, err);
     } finally {
-      // The slot was taken when the call left; under load it may reach Slack late. Posts in a channel are
-      // spaced from when the call came back too, so two never reach Slack within the channel's interval.
-      const channel = keys.find((k) => k.key.startsWith("slack:channel:"));
-      if (channel) {
-        const now = new Date();
-        await deps.store.rates.notBefore(channel.key, new Date(now.getTime() + channel.intervalMs), now).catch((err: unknown) => this.o.log.warn({ err, key: channel.key }, "pacing: could not record a post's completion"));
-      }
+      // The slots were taken for when the call left; under load it may reach Slack late. The workspace's slot,
+      // and a post's channel (a key of burst 1), are counted from when the call came back too, so a later call in
+      // that slot never reaches Slack within the window (the interval) of this one.
+      const now = new Date();
+      await deps.store.rates.settle(keys, at, now, now).catch((err: unknown) => this.o.log.warn({ err, method }, "pacing: could not record a call's completion"));
     }
   }
 
@@ -536,9 +603,16 @@ export class SlackDelivery {
     if (e.code === "slack_webapi_rate_limited_error") {
       const ms = Math.max(1, e.retryAfter ?? 1) * 1000;
       const now = new Date();
+      const until = new Date(now.getTime() + ms);
       const [, key] = this.keysOf(method, typeof args.channel === "string" ? args.channel : undefined);
-      await deps.store.rates.block(key!.key, new Date(now.getTime() + ms), "ratelimited", now);
-      this.o.log.warn({ method, retryAfterMs: ms, key: key!.key }, "Slack rate limit: every replica waits Retry-After");
+      // Whose limit it was: a post's channel was kept under its pace by the channel key (shared by the replicas),
+      // so Slack refusing a post is the workspace's limit (or a burst it answers everywhere): the whole workspace
+      // waits, not only that channel, else every other channel's post meets the same 429. Another method: Slack
+      // counts it per method per workspace, its own key waits.
+      const keys = method === "chat.postMessage" ? [key!.key, WORKSPACE_KEY] : [key!.key];
+      for (const k of keys) await deps.store.rates.block(k, until, "ratelimited", now);
+      this.wake(until);
+      this.o.log.warn({ method, retryAfterMs: ms, keys }, "Slack rate limit: every replica waits Retry-After");
       return new Defer(ms, "429");
     }
     if (e.code === "slack_webapi_platform_error") {

@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { openDispute } from "../app/openDispute.ts";
 import { OWNER_NOTICE } from "../app/chatQueue.ts";
+import { nudgeDispute } from "../app/nudgeDispute.ts";
+import { REMINDER } from "../app/remindFollowUps.ts";
 import { startHarness, USERS, type Harness } from "../slack/testing/harness.ts";
 import { teamsEnv } from "./testing/activities.ts";
 import { startFakeConnector, type FakeConnector } from "./testing/fakeConnector.ts";
@@ -62,5 +64,15 @@ describe("Slack and Teams together", () => {
     expect(cards).toHaveLength(1);
     expect(JSON.stringify(cards[0]!.activity)).toContain(dispute.number);
     expect(await s.outbox.list({ status: "dead", type: OWNER_NOTICE })).toEqual([]);
+    // a nudge routed to Slack (her last platform) is handed to Teams the same way, once
+    const r = await nudgeDispute(h.accord.deps, { dispute: dispute.id, byEmail: USERS.carla.email });
+    expect(r.sent).toBe(true);
+    expect((await s.outbox.list({ type: REMINDER })).map((m) => m.channel)).toEqual(["slack"]);
+    await h.idle();
+    await h.accord.teamsDelivery!.idle();
+    const after = teamsCards(connector, "a:nadia");
+    expect(after).toHaveLength(2);
+    expect(JSON.stringify(after[1]!.activity)).toContain("Carla Control");
+    expect((await s.outbox.list({ type: REMINDER })).map((m) => [m.channel, m.status])).toEqual([["slack", "delivered"], ["teams", "delivered"]]);
   }, 40_000);
 });
