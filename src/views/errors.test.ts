@@ -240,3 +240,12 @@ describe("coded error messages", () => {
     expect(errorText(err, locale)).not.toContain("dispute_not_found");
   });
 });
+
+describe("French elision", () => {
+  it("« impossible d'envoyer un rappel », « impossible de le retirer »", () => {
+    const text = (command: Command | "remind") => errorText(errorOf({ key: "illegal_transition", params: { number: "D-1", status: "withdrawn", command } } as ErrorMessage), "fr");
+    expect(text("remind")).toBe("Le litige D-1 est retiré\u00a0: impossible d'envoyer un rappel.");
+    expect(text("withdraw")).toBe("Le litige D-1 est retiré\u00a0: impossible de le retirer.");
+    expect(text("follow_up")).toBe("Le litige D-1 est retiré\u00a0: impossible de fixer son prochain suivi.");
+  });
+});

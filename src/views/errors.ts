@@ -222,7 +222,8 @@ export const FR: Catalogue = {
   already_owner: (p) => `Le litige ${p.number} est déjà confié à ${p.email}.`,
   customer_already_flagged: (p) =>
     p.number ? `${p.ref ? `Le client ${p.ref}` : "Ce client"} est déjà signalé en litige par ${p.number}.` : "Ce client a déjà un litige client ouvert.",
-  illegal_transition: (p) => `Le litige ${p.number} est ${FR_STATUS[p.status]} : impossible de ${FR_COMMAND[p.command]}.`,
+  // « impossible d'envoyer un rappel », « impossible de le retirer »
+  illegal_transition: (p) => `Le litige ${p.number} est ${FR_STATUS[p.status]} : impossible ${/^[aeiouyéèêh]/i.test(FR_COMMAND[p.command]) ? "d'" : "de "}${FR_COMMAND[p.command]}.`,
   stale_version: (p) => `Le litige ${p.number} a été modifié entre-temps : rien n'a été enregistré.`,
   no_holds_to_release: (p) => `Le litige ${p.number} n'a aucun blocage à libérer.`,
   statement_required: () => "Les mots du client sont obligatoires.",
