@@ -106,7 +106,7 @@ describe("Accord in the Agents Playground", () => {
     for (const d of open) expect(shown).toContain(d.number);
     // the row of our dispute: its Open button is an Action.Submit whose data Teams sends back as a message value
     const row = card.body.find((b: { type: string }) => b.type === "ColumnSet" && texts(b).some((t) => t.includes(dispute.number)));
-    const button = row.columns[1].items[0].actions[0];
+    const button = row.columns.flatMap((c: any) => c.items).flatMap((i: any) => i.actions ?? []).find((a: { title: string }) => a.title === "Ouvrir");
     expect(button).toMatchObject({ type: "Action.Submit", title: "Ouvrir" });
     await pg.submitCard(m.messageId, button.data);
     const opened = await pg.nextBotMessage(`the card of ${dispute.number} from Open`, (x) => x.attachments.length > 0 && texts(x.attachments[0]!.content.body)[0] === header());
