@@ -98,6 +98,10 @@ export interface DisputeTable {
   updatedAt: Date;
   /** Set only for an open customer-level dispute (its customer id): unique, so one per customer. */
   openCustomerFlagId: number | null;
+  /** The sum of its DisputeItem amounts (minor units of `currency`), written with the items. */
+  disputedAmount: Generated<number>;
+  /** Its FollowUp's firstMissedOn (null: not overdue), written with it. */
+  firstMissedOn: string | null;
 }
 
 export interface DisputeItemTable {
@@ -123,6 +127,15 @@ export interface HoldTable {
   amount: number;
   kind: string;
   since: Date;
+  /** The item's currency, copied when the hold is written (the digest sums holds per currency without reading Item). */
+  currency: Generated<string>;
+}
+
+/** The amount a dispute holds per currency: its Hold rows summed, rewritten with them. */
+export interface DisputeHeldTable {
+  disputeId: number;
+  currency: string;
+  amount: number;
 }
 
 export interface SettingTable {
@@ -308,6 +321,7 @@ export interface Database {
   DisputeItem: DisputeItemTable;
   TimelineEntry: TimelineEntryTable;
   Hold: HoldTable;
+  DisputeHeld: DisputeHeldTable;
   Setting: SettingTable;
   Counter: CounterTable;
   OutboxMessage: OutboxMessageTable;
@@ -351,7 +365,7 @@ export const COLUMN_KINDS = {
     "TeamsReach.since",
   ],
   boolean: ["Reason.active", "Reason.holdsDunning", "Person.notifyOpenerUpdates", "DigestSubscription.always"],
-  bigint: ["Item.amount", "Item.openAmount", "Dispute.concededAmount", "DisputeItem.amount", "Hold.amount"],
+  bigint: ["Item.amount", "Item.openAmount", "Dispute.concededAmount", "DisputeItem.amount", "Hold.amount", "Dispute.disputedAmount", "DisputeHeld.amount"],
 } as const;
 
 // ---- Run-time description ----------------------------------------------------------------------
@@ -411,10 +425,12 @@ export const TABLES = {
     outcome: "text?", outcomeNote: "text?", creditNoteRef: "text?", concededAmount: "bigint?", rootCause: "text?",
     creditNoteSeenAt: "datetime?", holdsReleasedAt: "datetime?", closedAt: "datetime?", closedByEmail: "text?",
     version: "int default", openedAt: "datetime", updatedAt: "datetime", openCustomerFlagId: "int?",
+    disputedAmount: "bigint default", firstMissedOn: "text?",
   },
   DisputeItem: { disputeId: "int", itemId: "int", amount: "bigint" },
   TimelineEntry: { id: "int default", disputeId: "int", type: "text", at: "datetime", byEmail: "text?", text: "text?", data: "text?" },
-  Hold: { itemId: "int", disputeId: "int", amount: "bigint", kind: "text", since: "datetime" },
+  Hold: { itemId: "int", disputeId: "int", amount: "bigint", kind: "text", since: "datetime", currency: "text default" },
+  DisputeHeld: { disputeId: "int", currency: "text", amount: "bigint" },
   Setting: { key: "text", value: "text", updatedAt: "datetime" },
   Counter: { name: "text", value: "int" },
   OutboxMessage: {

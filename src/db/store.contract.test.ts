@@ -1623,6 +1623,66 @@ describe.each([
     expect((await factsOf(s, { reasonCode: "nope" })).open.count).toBe(0);
   });
 
+  it(t("digest facts: a dispute's stored disputed total agrees with its items after open, edit, ledger sync, resolve and reopen; a hold keeps its item's currency; overdue follows FollowUp"), async () => {
+    const { acme, reason, f1, f2 } = await seed(s);
+    const itemsTotal = async (id: number) => (await s.disputes.byId(id))!.items.reduce((sum, i) => sum + i.amount, 0);
+    /** the stored totals the manager view and the digest read, per open dispute, checked against the items */
+    const stored = async () => {
+      const briefs = await s.overview.briefs({ order: "oldest", limit: 100 });
+      for (const b of briefs) expect(b.amount, b.number).toBe(await itemsTotal(b.disputeId));
+      return Object.fromEntries(briefs.map((b) => [b.number, b.amount]));
+    };
+    const facts = () => factsOf(s, { since: null });
+    // open
+    const d = await s.disputes.create(disputeOf({ customerId: acme.id, reasonId: reason.id, items: [{ itemId: f1.id, amount: 100_00 }] }));
+    const e = await s.disputes.create(disputeOf({ customerId: acme.id, reasonId: reason.id, items: [{ itemId: f2.id, amount: 5_00 }] }));
+    const flag = await s.disputes.create(disputeOf({ customerId: acme.id, reasonId: reason.id, scope: "customer", items: [] }));
+    expect(await stored()).toEqual({ [d.number]: 100_00, [e.number]: 5_00, [flag.number]: 0 });
+    // edit: an amount changed and an item added, then an item removed
+    const d2: Dispute = { ...d, items: [{ itemId: f1.id, amount: 60_00 }, { itemId: f2.id, amount: 40_50 }], version: 2 };
+    await s.disputes.update(d2, 1);
+    expect(await stored()).toEqual({ [d.number]: 100_50, [e.number]: 5_00, [flag.number]: 0 });
+    const d3: Dispute = { ...d2, items: [{ itemId: f2.id, amount: 40_50 }], version: 3 };
+    await s.disputes.update(d3, 2);
+    expect((await stored())[d.number]).toBe(40_50);
+    expect((await facts()).open.amounts).toEqual({ EUR: 45_50 });
+    // ledger sync: a payment shrinks F2 and its currency changes; the holds are re-derived, the disputed amounts stay
+    await s.holds.replaceForCustomers([acme.id], [{ itemId: f2.id, disputeId: d.id, amount: 40_50, kind: "dispute" }, { itemId: f2.id, disputeId: e.id, amount: 5_00, kind: "dispute" }], later(10));
+    expect((await facts()).held).toEqual({ EUR: 45_50 });
+    await addItem(s, acme.id, "F2", { openAmount: 20_00, currency: "USD" });
+    await s.holds.replaceForCustomers([acme.id], [{ itemId: f2.id, disputeId: d.id, amount: 15_00, kind: "dispute" }, { itemId: f2.id, disputeId: e.id, amount: 5_00, kind: "dispute" }], later(11));
+    expect((await facts()).held).toEqual({ USD: 20_00 });
+    expect(await stored()).toEqual({ [d.number]: 40_50, [e.number]: 5_00, [flag.number]: 0 });
+    // the currency alone changes back: the same holds, now in EUR
+    await addItem(s, acme.id, "F2", { openAmount: 20_00, currency: "EUR" });
+    await s.holds.replaceForCustomers([acme.id], [{ itemId: f2.id, disputeId: d.id, amount: 15_00, kind: "dispute" }, { itemId: f2.id, disputeId: e.id, amount: 5_00, kind: "dispute" }], later(12));
+    expect((await facts()).held).toEqual({ EUR: 20_00 });
+    // a hold released, then all of them: the sums per dispute follow
+    await s.holds.replaceForCustomers([acme.id], [{ itemId: f2.id, disputeId: e.id, amount: 5_00, kind: "dispute" }], later(13));
+    expect((await facts()).held).toEqual({ EUR: 5_00 });
+    expect((await factsOf(s, { ownerEmail: "rep@acme.test" })).held).toEqual({ EUR: 5_00 });
+    await s.holds.replaceForCustomers([acme.id], [], later(14));
+    expect((await facts()).held).toEqual({});
+    // resolve: no longer open, still counted among the opened with its amount
+    const r = resolved(d3, resolution({ concededAmount: 10_00 }));
+    await s.disputes.update(r, 3);
+    expect(await stored()).toEqual({ [e.number]: 5_00, [flag.number]: 0 });
+    expect((await facts()).opened.amounts).toEqual({ EUR: 45_50 });
+    expect(await itemsTotal(d.id)).toBe(40_50);
+    // reopen
+    await s.disputes.update({ ...r, status: "open", resolution: null, closedAt: null, closedByEmail: null, version: r.version + 1 }, r.version);
+    expect(await stored()).toEqual({ [d.number]: 40_50, [e.number]: 5_00, [flag.number]: 0 });
+    expect((await facts()).open).toMatchObject({ count: 3, amounts: { EUR: 45_50 } });
+    // a missed follow-up makes it overdue until the owner acts (FollowUp and its mirror on the dispute)
+    await s.followUps.put({ disputeId: e.id, firstMissedOn: "2025-03-08", unanswered: 1, lastReminderAt: later(20) }, later(20));
+    expect((await facts()).open).toMatchObject({ overdue: 1 });
+    expect((await facts()).late.owners[0]).toMatchObject({ overdue: 1, worst: { disputeId: e.id } });
+    expect((await s.overview.briefs({ order: "overdue", limit: 1 }))[0]).toMatchObject({ disputeId: e.id, firstMissedOn: "2025-03-08" });
+    await s.followUps.reset(e.id, later(21));
+    expect((await facts()).open).toMatchObject({ overdue: 0 });
+    expect((await facts()).late.owners.map((o) => o.overdue)).toEqual([]);
+  });
+
   it(t("digest subscriptions: one per channel and filters, subscribing again changes it, off removes the channel's; a run is recorded once"), async () => {
     const at = new Date("2026-12-03T10:00:00Z");
     const base = { platform: "slack" as const, channelId: "C1", time: "09:00", cadence: "daily" as const, always: false, reasonCode: null, ownerEmail: null, locale: "fr" as const, createdByEmail: "ann@acme.test" };

@@ -182,6 +182,9 @@ function disputeColumns(d: Dispute) {
     updatedAt: d.updatedAt,
     // the unique "one open customer-level dispute per customer"
     openCustomerFlagId: d.scope === "customer" && d.status === "open" ? d.customerId : null,
+    // the sum of its items' disputed amounts, written with them (create, update): the digest and the manager
+    // view sum Dispute rows instead of reading every dispute's DisputeItem rows
+    disputedAmount: d.items.reduce((s, i) => s + i.amount, 0),
   };
 }
 
@@ -363,8 +366,8 @@ export function repositoriesOn(db: Executor, dialect: Dialect): Repos {
       .leftJoin("Person as p", "p.email", "d.ownerEmail")
       .leftJoin("FollowUp as f", "f.disputeId", "d.id")
       .where("d.status", "=", "open");
-  /** An open dispute's disputed amount: a sub-select on DisputeItem's primary key (disputeId, itemId), per row read. */
-  const disputedAmount = sql<number>`coalesce((SELECT sum(di."amount") FROM "DisputeItem" di WHERE di."disputeId" = ${sql.ref("d.id")}), 0)`;
+  /** A dispute's disputed amount: the sum of its DisputeItem amounts, stored on the row with its items (disputeColumns). */
+  const disputedAmount = sql<number>`${sql.ref("d.disputedAmount")}`;
 
   /** The digest's filters on "Dispute" d (a reason code, an owner, a manager's team) as one condition. */
   const digestScope = (f: { reasonCode?: string | undefined; ownerEmail?: string | undefined; team?: string | undefined }): RawBuilder<SqlBool> => {
@@ -851,6 +854,31 @@ export function repositoriesOn(db: Executor, dialect: Dialect): Repos {
         for (const r of diff.remove) {
           await shaped(db, "holds.remove", [r.itemId, r.disputeId], (itemId, disputeId) => db.deleteFrom("Hold").where("itemId", "=", itemId).where("disputeId", "=", disputeId));
         }
+        // each hold carries its item's currency (the digest sums holds per currency without reading Item): set on
+        // the rows just inserted and brought up to date if the ledger changed an item's currency
+        await shaped(db, "holds.currency", [list(customerIds)], (ids) =>
+          db
+            .updateTable("Hold")
+            .set({ currency: sql<string>`(SELECT i."currency" FROM "Item" i WHERE i."id" = "Hold"."itemId")` })
+            .where("itemId", "in", (eb) => eb.selectFrom("Item as i").select("i.id").where(inParam("i.customerId", ids)))
+            .where(sql<SqlBool>`"currency" <> (SELECT i."currency" FROM "Item" i WHERE i."id" = "Hold"."itemId")`),
+        );
+        // and each dispute's holds summed per currency (DisputeHeld: the digest reads one row per dispute), upserted
+        // then pruned, so two writers of the same customer never collide on its primary key
+        const ofCustomers = (ids: unknown) => sql<SqlBool>`"itemId" IN (SELECT i."id" FROM "Item" i WHERE ${inParam("i.customerId", ids)})`;
+        await shaped(db, "holds.heldUpsert", [list(customerIds)], (ids) =>
+          db
+            .insertInto("DisputeHeld")
+            .columns(["disputeId", "currency", "amount"])
+            .expression(db.selectFrom("Hold").select(["disputeId", "currency", sql<number>`sum("amount")`.as("amount")]).where(ofCustomers(ids)).groupBy(["disputeId", "currency"]))
+            .onConflict((oc) => oc.columns(["disputeId", "currency"]).doUpdateSet({ amount: (eb) => eb.ref("excluded.amount") })),
+        );
+        await shaped(db, "holds.heldPrune", [list(customerIds)], (ids) =>
+          db
+            .deleteFrom("DisputeHeld")
+            .where("disputeId", "in", db.selectFrom("Dispute as d").select("d.id").where(inParam("d.customerId", ids)))
+            .where(sql<SqlBool>`NOT EXISTS (SELECT 1 FROM "Hold" h WHERE h."disputeId" = "DisputeHeld"."disputeId" AND h."currency" = "DisputeHeld"."currency")`),
+        );
         return diff.changes;
       },
       async list(filter) {
@@ -1167,9 +1195,12 @@ export function repositoriesOn(db: Executor, dialect: Dialect): Repos {
       async put(r, now) {
         const set = { firstMissedOn: r.firstMissedOn, unanswered: r.unanswered, lastReminderAt: r.lastReminderAt, updatedAt: now };
         await db.insertInto("FollowUp").values({ disputeId: r.disputeId, ...set }).onConflict((oc) => oc.column("disputeId").doUpdateSet(set)).execute();
+        // mirrored on the dispute (the digest counts overdue disputes without reading FollowUp); version and updatedAt untouched
+        await db.updateTable("Dispute").set({ firstMissedOn: r.firstMissedOn }).where("id", "=", r.disputeId).execute();
       },
       async reset(disputeId, now) {
         await db.updateTable("FollowUp").set({ firstMissedOn: null, unanswered: 0, updatedAt: now }).where("disputeId", "=", disputeId).execute();
+        await db.updateTable("Dispute").set({ firstMissedOn: null }).where("id", "=", disputeId).where("firstMissedOn", "is not", null).execute();
       },
       async addNotice(n) {
         const r = await db
@@ -1444,8 +1475,8 @@ export function repositoriesOn(db: Executor, dialect: Dialect): Repos {
       },
     },
 
-    // The digest's facts (issue 11): every count, sum, median and order computed by the database, one query per
-    // part, the same SQL text on both databases but for dialect.ts's fragments. Plain JSON in and out.
+    // The digest's facts (issue 11): every count, sum, median and order computed by the database, in seven
+    // statements, the same SQL text on both databases but for dialect.ts's fragments. Plain JSON in and out.
     digest: {
       async facts(q) {
         const now = new Date(q.now);
@@ -1456,26 +1487,58 @@ export function repositoriesOn(db: Executor, dialect: Dialect): Repos {
         const num = (v: unknown): number => Number(v ?? 0);
         const closedIn = since ? sql<SqlBool>`d."closedAt" > ${since} AND d."closedAt" <= ${now}` : sql<SqlBool>`d."closedAt" <= ${now}`;
         const openedIn = since ? sql<SqlBool>`d."openedAt" > ${since} AND d."openedAt" <= ${now}` : sql<SqlBool>`d."openedAt" <= ${now}`;
-        const overdue = sql<number>`CASE WHEN f."firstMissedOn" IS NOT NULL THEN 1 ELSE 0 END`;
-        const breached = sql<number>`CASE WHEN d."slaDueOn" < ${today} THEN 1 ELSE 0 END`;
         const DAY = 86_400_000;
         const ageFrom = (days: number) => new Date(now.getTime() - days * DAY);
-        // age in whole days since opened: 0–30 while under 31 days, …
-        const bucket = sql<string>`CASE WHEN d."openedAt" > ${ageFrom(31)} THEN '0-30' WHEN d."openedAt" > ${ageFrom(61)} THEN '31-60' WHEN d."openedAt" > ${ageFrom(91)} THEN '61-90' ELSE '90+' END`;
         const secs = dialect.secondsBetween("d.openedAt", "d.closedAt");
         const ownerLimit = Math.max(1, Math.floor(q.ownerLimit));
 
-        const [headline, held, opened, closed, median, late, reasons, oldest, chart] = await Promise.all([
-          sql<{ currency: string; n: unknown; amount: unknown; overdue: unknown; breached: unknown }>`
-            SELECT d."currency" AS currency, count(*) AS n, sum(${amount}) AS amount, sum(${overdue}) AS overdue, sum(${breached}) AS breached
-            FROM "Dispute" d LEFT JOIN "FollowUp" f ON f."disputeId" = d."id"
-            WHERE d."status" = 'open' AND ${scope}
-            GROUP BY d."currency" ORDER BY d."currency"`.execute(db),
-          sql<{ currency: string; amount: unknown }>`
-            SELECT i."currency" AS currency, sum(h."amount") AS amount
-            FROM "Hold" h JOIN "Item" i ON i."id" = h."itemId" JOIN "Dispute" d ON d."id" = h."disputeId"
-            WHERE ${scope}
-            GROUP BY i."currency" ORDER BY i."currency"`.execute(db),
+        const unscoped = q.reasonCode === undefined && q.ownerEmail === undefined && q.team === undefined;
+        // Each statement reads the open disputes once, from a covering index in its GROUP BY's order (no sort):
+        // the disputed amount and the first missed follow-up are columns of Dispute (written with the items and
+        // with FollowUp); the amount held, DisputeHeld's rows (a dispute's holds per currency, written with them).
+        const late = sql<SqlBool>`(d."firstMissedOn" IS NOT NULL OR d."slaDueOn" < ${today})`;
+        const [t31, t61, t91] = [ageFrom(31), ageFrom(61), ageFrom(91)];
+        type PartRow = { part: string; currency: string; code: string; labelFr: string; labelEn: string; bucket: string; n: unknown; amount: unknown; overdue: unknown; breached: unknown };
+        const [parts, held, opened, closed, median, lateOwners, oldest] = await Promise.all([
+          // headline per currency, split by reason, the chart: open disputes grouped by currency and reason (g) with
+          // their amount per age bucket (0–30 days while under 31 days, …; summed as the amounts opened after each
+          // edge, fewer comparisons a row than a range per bucket), rolled up three ways
+          sql<PartRow>`
+            WITH g AS (
+              SELECT d."currency" AS currency, d."reasonId" AS "reasonId", count(*) AS n, sum(d."disputedAmount") AS amount,
+                count(d."firstMissedOn") AS overdue, count(CASE WHEN d."slaDueOn" < ${today} THEN 1 END) AS breached,
+                coalesce(sum(CASE WHEN d."openedAt" > ${t31} THEN d."disputedAmount" END), 0) AS u31,
+                coalesce(sum(CASE WHEN d."openedAt" > ${t61} THEN d."disputedAmount" END), 0) AS u61,
+                coalesce(sum(CASE WHEN d."openedAt" > ${t91} THEN d."disputedAmount" END), 0) AS u91
+              FROM "Dispute" d WHERE d."status" = 'open' AND ${scope}
+              GROUP BY d."currency", d."reasonId"
+            )
+            SELECT x.part AS part, CASE WHEN x.part = 'b' THEN x."thenCurrency" ELSE x.currency END AS currency, x.code AS code, x."labelFr" AS "labelFr",
+              x."labelEn" AS "labelEn", x.bucket AS bucket, x.n AS n, x.amount AS amount, x.overdue AS overdue, x.breached AS breached
+            FROM (
+              SELECT 'a' AS part, g.currency AS currency, '' AS code, '' AS "labelFr", '' AS "labelEn", '' AS bucket, 0 AS "sortOrder", 0 AS "byCount", '' AS "thenCurrency",
+                sum(g.n) AS n, sum(g.amount) AS amount, sum(g.overdue) AS overdue, sum(g.breached) AS breached
+              FROM g GROUP BY g.currency
+              UNION ALL
+              SELECT 'b', '', r."code", r."labelFr", r."labelEn", '', r."sortOrder", -sum(sum(g.n)) OVER (PARTITION BY r."id"), g.currency, sum(g.n), sum(g.amount), 0, 0
+              FROM g JOIN "Reason" r ON r."id" = g."reasonId"
+              GROUP BY r."id", r."code", r."labelFr", r."labelEn", r."sortOrder", g.currency
+              UNION ALL
+              SELECT 'c', g.currency, r."code", r."labelFr", r."labelEn", b.bucket, r."sortOrder", 0, '', 0,
+                CASE b.bucket WHEN '0-30' THEN g.u31 WHEN '31-60' THEN g.u61 - g.u31 WHEN '61-90' THEN g.u91 - g.u61 ELSE g.amount - g.u91 END, 0, 0
+              FROM g JOIN "Reason" r ON r."id" = g."reasonId"
+                CROSS JOIN (SELECT '0-30' AS bucket UNION ALL SELECT '31-60' UNION ALL SELECT '61-90' UNION ALL SELECT '90+') b
+              WHERE CASE b.bucket WHEN '0-30' THEN g.u31 WHEN '31-60' THEN g.u61 - g.u31 WHEN '61-90' THEN g.u91 - g.u61 ELSE g.amount - g.u91 END > 0
+            ) x
+            ORDER BY x.part, x."byCount", x.currency, x."sortOrder", ${dialect.byteOrder("x.code")}, x."thenCurrency", x.bucket`.execute(db),
+          unscoped
+            ? sql<{ currency: string; amount: unknown }>`
+                SELECT h."currency" AS currency, sum(h."amount") AS amount FROM "DisputeHeld" h GROUP BY h."currency" ORDER BY h."currency"`.execute(db)
+            : sql<{ currency: string; amount: unknown }>`
+                SELECT h."currency" AS currency, sum(h."amount") AS amount
+                FROM "DisputeHeld" h JOIN "Dispute" d ON d."id" = h."disputeId"
+                WHERE ${scope}
+                GROUP BY h."currency" ORDER BY h."currency"`.execute(db),
           sql<{ currency: string; n: unknown; amount: unknown }>`
             SELECT d."currency" AS currency, count(*) AS n, sum(${amount}) AS amount
             FROM "Dispute" d WHERE ${openedIn} AND ${scope}
@@ -1489,46 +1552,34 @@ export function repositoriesOn(db: Executor, dialect: Dialect): Repos {
               SELECT ${secs} AS s, row_number() OVER (ORDER BY ${secs}) AS rn, count(*) OVER () AS cnt
               FROM "Dispute" d WHERE d."status" = 'resolved' AND ${closedIn} AND ${scope}
             ) x WHERE x.rn IN ((x.cnt + 1) / 2, (x.cnt + 2) / 2)`.execute(db),
+          // late owners (a missed follow-up or past the SLA) per owner and currency (pc), ranked, each with its worst:
+          // the oldest missed follow-up, then the oldest SLA date
           sql<{ email: string; name: string | null; slackUserId: string | null; n: unknown; overdue: unknown; breached: unknown; total: unknown; currency: string; amount: unknown; wId: unknown; wNumber: string; wVersion: unknown }>`
-            WITH late AS (
-              SELECT d."id" AS id, d."number" AS number, d."version" AS version, d."ownerEmail" AS email, d."currency" AS currency, ${amount} AS amount,
-                ${overdue} AS overdue, ${breached} AS breached,
-                row_number() OVER (PARTITION BY d."ownerEmail" ORDER BY coalesce(f."firstMissedOn", '9999-12-31'), coalesce(d."slaDueOn", '9999-12-31'), d."id") AS nth
-              FROM "Dispute" d LEFT JOIN "FollowUp" f ON f."disputeId" = d."id"
-              WHERE d."status" = 'open' AND (f."firstMissedOn" IS NOT NULL OR d."slaDueOn" < ${today}) AND ${scope}
+            WITH pc AS (
+              SELECT d."ownerEmail" AS email, d."currency" AS currency, count(*) AS n, count(d."firstMissedOn") AS overdue,
+                count(CASE WHEN d."slaDueOn" < ${today} THEN 1 END) AS breached, sum(d."disputedAmount") AS amount
+              FROM "Dispute" d WHERE d."status" = 'open' AND ${late} AND ${scope}
+              GROUP BY d."ownerEmail", d."currency"
             ), owners AS (
-              SELECT email, count(*) AS n, sum(overdue) AS overdue, sum(breached) AS breached,
-                row_number() OVER (ORDER BY count(*) DESC, sum(overdue) DESC, sum(breached) DESC, ${dialect.byteOrder("email")}) AS rank,
+              SELECT email, sum(n) AS n, sum(overdue) AS overdue, sum(breached) AS breached,
+                row_number() OVER (ORDER BY sum(n) DESC, sum(overdue) DESC, sum(breached) DESC, ${dialect.byteOrder("email")}) AS rank,
                 count(*) OVER () AS total
-              FROM late GROUP BY email
+              FROM pc GROUP BY email
+            ), top AS MATERIALIZED (
+              SELECT t.email AS email, t.n AS n, t.overdue AS overdue, t.breached AS breached, t.rank AS rank, t.total AS total,
+                (SELECT d."id" FROM "Dispute" d WHERE d."status" = 'open' AND d."ownerEmail" = t.email AND ${late} AND ${scope}
+                  ORDER BY coalesce(d."firstMissedOn", '9999-12-31'), coalesce(d."slaDueOn", '9999-12-31'), d."id" LIMIT 1) AS worst
+              FROM owners t WHERE t.rank <= ${ownerLimit}
             )
             SELECT o.email AS email, p."name" AS name, p."slackUserId" AS "slackUserId", o.n AS n, o.overdue AS overdue, o.breached AS breached,
-              o.total AS total, l.currency AS currency, sum(l.amount) AS amount, w.id AS "wId", w.number AS "wNumber", w.version AS "wVersion"
-            FROM owners o JOIN late l ON l.email = o.email JOIN late w ON w.email = o.email AND w.nth = 1 LEFT JOIN "Person" p ON p."email" = o.email
-            WHERE o.rank <= ${ownerLimit}
-            GROUP BY o.email, p."name", p."slackUserId", o.n, o.overdue, o.breached, o.rank, o.total, l.currency, w.id, w.number, w.version
-            ORDER BY o.rank, l.currency`.execute(db),
-          sql<{ code: string; labelFr: string; labelEn: string; currency: string; n: unknown; amount: unknown }>`
-            SELECT r."code" AS code, r."labelFr" AS "labelFr", r."labelEn" AS "labelEn", d."currency" AS currency, count(*) AS n, sum(${amount}) AS amount
-            FROM "Dispute" d JOIN "Reason" r ON r."id" = d."reasonId"
-            WHERE d."status" = 'open' AND ${scope}
-            GROUP BY r."id", r."code", r."labelFr", r."labelEn", r."sortOrder", d."currency"
-            ORDER BY sum(count(*)) OVER (PARTITION BY r."id") DESC, r."sortOrder", ${dialect.byteOrder("r.code")}, d."currency"`.execute(db),
+              o.total AS total, pc.currency AS currency, pc.amount AS amount, w."id" AS "wId", w."number" AS "wNumber", w."version" AS "wVersion"
+            FROM top o JOIN pc ON pc.email = o.email JOIN "Dispute" w ON w."id" = o.worst LEFT JOIN "Person" p ON p."email" = o.email
+            ORDER BY o.rank, pc.currency`.execute(db),
           repos.overview.briefs({ order: "oldest", limit: q.oldestLimit, reasonCode: q.reasonCode, ownerEmail: q.ownerEmail, ...(q.team !== undefined ? { managerEmail: q.team } : {}) }),
-          // the bucket is computed in a derived table: PostgreSQL would not match a GROUP BY expression whose parameters are other placeholders
-          sql<{ currency: string; bucket: string; code: string; labelFr: string; labelEn: string; amount: unknown }>`
-            SELECT x.currency AS currency, x.bucket AS bucket, x.code AS code, x."labelFr" AS "labelFr", x."labelEn" AS "labelEn", sum(x.amount) AS amount
-            FROM (
-              SELECT d."currency" AS currency, ${bucket} AS bucket, r."id" AS "reasonId", r."code" AS code, r."labelFr" AS "labelFr", r."labelEn" AS "labelEn",
-                r."sortOrder" AS "sortOrder", ${amount} AS amount
-              FROM "Dispute" d JOIN "Reason" r ON r."id" = d."reasonId"
-              WHERE d."status" = 'open' AND ${scope}
-            ) x
-            GROUP BY x.currency, x.bucket, x."reasonId", x.code, x."labelFr", x."labelEn", x."sortOrder"
-            HAVING sum(x.amount) > 0
-            ORDER BY x.currency, x."sortOrder", ${dialect.byteOrder("x.code")}, x.bucket`.execute(db),
         ]);
-
+        const headline = { rows: parts.rows.filter((r) => r.part === "a") };
+        const reasons = { rows: parts.rows.filter((r) => r.part === "b") };
+        const chart = { rows: parts.rows.filter((r) => r.part === "c") };
         const open = { count: 0, overdue: 0, slaBreached: 0, counts: {} as Record<string, number>, amounts: {} as Record<string, number> };
         for (const r of headline.rows) {
           open.count += num(r.n);
@@ -1538,7 +1589,7 @@ export function repositoriesOn(db: Executor, dialect: Dialect): Repos {
           open.amounts[r.currency] = num(r.amount);
         }
         const owners: DigestLateOwner[] = [];
-        for (const r of late.rows) {
+        for (const r of lateOwners.rows) {
           let o = owners[owners.length - 1];
           if (o?.email !== r.email) owners.push((o = { email: r.email, name: r.name ?? null, slackUserId: r.slackUserId ?? null, count: num(r.n), overdue: num(r.overdue), slaBreached: num(r.breached), amounts: {}, worst: { disputeId: num(r.wId), number: r.wNumber, version: num(r.wVersion) } }));
           o.amounts[r.currency] = num(r.amount);
@@ -1563,7 +1614,7 @@ export function repositoriesOn(db: Executor, dialect: Dialect): Repos {
             withdrawn: num(closed.rows.find((r) => r.status === "withdrawn")?.n),
             medianDays: m === null || m === undefined ? null : Math.round((Number(m) / 86_400) * 10) / 10,
           },
-          late: { ownersTotal: num(late.rows[0]?.total), owners },
+          late: { ownersTotal: num(lateOwners.rows[0]?.total), owners },
           reasons: split,
           oldest: oldest.map((b) => ({ ...b, openedAt: b.openedAt.toISOString() })),
           chart: chart.rows.map((r) => ({ currency: r.currency, bucket: r.bucket as DigestChartRow["bucket"], reasonCode: r.code, labelFr: r.labelFr, labelEn: r.labelEn, amount: num(r.amount) })),
