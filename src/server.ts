@@ -21,6 +21,7 @@ import { createLogger, type Logger } from "./logger.ts";
 import { openSandboxClock, startSandbox, type Sandbox } from "./sandbox/sandbox.ts";
 import { mountSlack, type MountedSlack } from "./slack/mount.ts";
 import { mountTeams, type MountedTeams } from "./teams/mount.ts";
+import { teamsDeliveryFor, type TeamsDelivery } from "./teams/delivery.ts";
 
 // Builds a whole Accord (database, use cases, HTTP server, jobs) from a Config. main.ts runs it;
 // tests run it in-process on a random port with a temporary database and a fixed clock.
@@ -48,6 +49,8 @@ export interface Accord {
   /** the scheduler's table of jobs (tests run a job at any `now` with `run`) */
   jobs: readonly Job[];
   stop(): Promise<void>;
+  /** present when Teams is configured: its deliverer (tests wait for it with `idle`) */
+  teamsDelivery?: TeamsDelivery;
 }
 
 /**
@@ -67,6 +70,8 @@ export async function openDeps(config: Config, opts: { log: Logger; clock?: () =
     publicUrl: config.publicUrl,
     // Slack (or the sandbox's) delivers chat effects: every change queues its rows for it
     chatQueue: config.slack ? ["slack"] : [],
+    // …and Teams' deliverer (src/teams/delivery.ts) when Teams is on: each platform's row, notices routed to one
+    ...(config.teams ? { chatQueue: [...(config.slack ? ["slack" as const] : []), "teams" as const] } : {}),
     listeners: [...(opts.listeners ?? [])],
     log: opts.log,
   };
@@ -97,12 +102,14 @@ export async function startAccord(config: Config, opts: AccordOptions = {}): Pro
     outbox.kick();
   }
   // other replicas' commits wake this one's deliverers (PostgreSQL NOTIFY); on SQLite, polling
-  if (opts.startJobs !== false && (outbox || config.slack)) {
+  let teamsDelivery: TeamsDelivery | undefined;
+  if (opts.startJobs !== false && (outbox || config.slack || config.teams)) {
     queueListener = listenForQueued(
       config.database,
       (channel) => {
         if (channel === "webhook") outbox?.kick();
         if (channel === "slack") slack?.delivery.kick();
+        if (channel === "teams") teamsDelivery?.kick();
       },
       { ...config.databaseOptions, log },
     );
@@ -122,6 +129,9 @@ export async function startAccord(config: Config, opts: AccordOptions = {}): Pro
       // a refused Slack token pauses deliveries (nothing is lost): degraded, still serving
       const chat = slack?.delivery.health();
       if (chat && chat.status !== "ok") return void res.json({ status: "degraded", database: store.dialect, migrations: "applied", slack: chat });
+      // a refused Teams token pauses Teams deliveries the same way (issue 13)
+      const teamsChat = await teamsDelivery?.health();
+      if (teamsChat && teamsChat.status !== "ok") return void res.json({ status: "degraded", database: store.dialect, migrations: "applied", teams: teamsChat });
       res.json({ status: "ready", database: store.dialect, migrations: "applied" });
     } catch {
       res.status(503).json({ status: "unavailable", database: store.dialect });
@@ -164,6 +174,12 @@ export async function startAccord(config: Config, opts: AccordOptions = {}): Pro
   // Teams (config.teams): the SDK at POST /api/messages on this same express app; without it, that path is a 404
   let teams: MountedTeams | undefined;
   if (config.teams) teams = await mountTeams({ app, deps, config, log });
+  // Teams' deliverer: the teams rows of the delivery queue (cards, notices, digests), woken by commits here
+  if (teams && config.teams) {
+    teamsDelivery = teamsDeliveryFor({ deps, teams, config: config.teams, log, leaseMs: config.collections.leaseMs, pollMs: config.collections.pollMs });
+    listeners.push(() => teamsDelivery?.kick());
+    if (opts.startJobs !== false) teamsDelivery.start();
+  }
   // The scheduler's jobs (src/jobs/scheduler.ts), ticked every ACCORD_TICK_SECONDS at the business clock: what
   // they queue goes out through the delivery queue (kicked here, and by NOTIFY / polling in the other replicas).
   const jobs: Job[] = [
@@ -171,8 +187,13 @@ export async function startAccord(config: Config, opts: AccordOptions = {}): Pro
       name: "followups.remind",
       everyMs: config.jobs.tickSeconds * 1000,
       async run(now) {
-        const outcome = await remindFollowUps(deps, now);
-        if (outcome.done) slack?.delivery.kick();
+        // the deliverers start after each small batch the job committed, not after the whole run
+        const kick = () => {
+          slack?.delivery.kick();
+          teamsDelivery?.kick();
+        };
+        const outcome = await remindFollowUps(deps, now, { onQueued: kick });
+        if (outcome.done) kick();
         return outcome;
       },
     },
@@ -182,7 +203,10 @@ export async function startAccord(config: Config, opts: AccordOptions = {}): Pro
       everyMs: config.jobs.tickSeconds * 1000,
       async run(now) {
         const outcome = await postDueDigests(deps, now);
-        if (outcome.done) slack?.delivery.kick();
+        if (outcome.done) {
+          slack?.delivery.kick();
+          teamsDelivery?.kick();
+        }
         return outcome;
       },
     },
@@ -223,6 +247,7 @@ export async function startAccord(config: Config, opts: AccordOptions = {}): Pro
     url,
     ...(slack ? { slack } : {}),
     ...(teams ? { teams } : {}),
+    ...(teamsDelivery ? { teamsDelivery } : {}),
     ...(sandbox ? { sandbox } : {}),
     jobs,
     stop() {
@@ -240,6 +265,7 @@ export async function startAccord(config: Config, opts: AccordOptions = {}): Pro
         await queueListener?.close();
         await outbox?.stop();
         await slack?.stop();
+        await teamsDelivery?.stop();
         await teams?.stop();
         await sandbox?.stop();
         await store.close();

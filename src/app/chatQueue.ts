@@ -1,5 +1,6 @@
 import type { Dispute, TimelineEvent } from "../domain/types.ts";
 import type { ChangeOrigin, Deps } from "./context.ts";
+import { noticePlatform } from "./chatRouting.ts";
 import type { OutboxChannel, Repos } from "./ports.ts";
 
 // The chat effects of a committed change, as rows of the delivery queue written in the change's own
@@ -24,6 +25,11 @@ export interface ChatChangePayload {
   thread: { channel: string; ts: string } | null;
   /** people whose lists changed besides the owner and the controller (a previous owner) */
   concerned: string[];
+  /**
+   * The platform that posts the owner's card (a new dispute, a reassignment) when several are on (issue 13: the one
+   * src/domain/chatRouting.ts picks); absent: every platform's deliverer posts it (rows of older versions: Slack's).
+   */
+  ownerPlatform?: "slack" | "teams";
 }
 
 export interface OwnerNoticePayload {
@@ -57,6 +63,12 @@ export async function queueChatChange(tx: Repos, deps: ChatQueueDeps, change: Ch
     thread: change.origin.thread ?? null,
     concerned: change.before && change.before.ownerEmail !== change.dispute.ownerEmail ? [change.before.ownerEmail] : [],
   };
+  // the owner's new card goes out on one platform only (issue 13)
+  const ownerCard = (change.opened ?? false) || change.events.some((e) => e.type === "reassigned");
+  if (ownerCard && channels.filter((c) => c === "slack" || c === "teams").length > 1) {
+    const to = await noticePlatform(tx, channels, change.dispute.ownerEmail);
+    if (to) payload.ownerPlatform = to;
+  }
   const text = JSON.stringify(payload);
   await tx.outbox.add(channels.map((channel) => ({ id: deps.newId(), channel, type: CHAT_CHANGE, orderKey: change.dispute.number, payload: text, createdAt: now })));
 }

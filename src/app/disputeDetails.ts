@@ -1,7 +1,7 @@
 import { heldByItem } from "../domain/holds.ts";
 import { disputedTotal } from "../domain/lifecycle.ts";
 import type { Customer, Dispute, Item, Reason, TimelineEvent } from "../domain/types.ts";
-import type { FollowUpRecord, Repos } from "./ports.ts";
+import type { Absence, FollowUpRecord, Repos } from "./ports.ts";
 
 // What every adapter shows of a dispute: the dispute with its customer, reason, items and holds.
 export interface DisputeDetails {
@@ -18,6 +18,8 @@ export interface DisputeDetails {
   followUp?: Pick<FollowUpRecord, "firstMissedOn" | "unanswered"> | null;
   /** notices to the owner that a chat platform could not deliver (dead queue rows), with the reason */
   undelivered?: { email: string; channel: string; reason: string; id: string }[];
+  /** the owner's absences (issue 11): a card rendered while they are away says until when, and who their deputy is; getDispute reads them */
+  ownerAbsences?: Absence[];
 }
 
 export async function loadDetails(tx: Repos, disputes: Dispute[], opts: { timeline?: boolean } = {}): Promise<DisputeDetails[]> {

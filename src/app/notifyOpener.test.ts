@@ -74,7 +74,7 @@ describe.each(["sqlite", "postgres"] as TestDatabase[])("the opener's notices on
   it("REST: PATCH /preferences turns a person's own notices off and on; a bad body or an unknown person is refused", async () => {
     const off = await a.call("PATCH", "/api/v1/preferences", { byEmail: "Claire@acme.fr", notifyOpenerUpdates: false });
     expect(off.status).toBe(200);
-    expect(off.body).toEqual({ preferences: { email: "claire@acme.fr", notifyOpenerUpdates: false } });
+    expect(off.body).toEqual({ preferences: { email: "claire@acme.fr", notifyOpenerUpdates: false, chatPlatform: null } });
     expect(await a.deps.store.people.openerUpdates("claire@acme.fr")).toBe(false);
     const bad = await a.call("PATCH", "/api/v1/preferences", { byEmail: "claire@acme.fr", notifyOpenerUpdates: "no" });
     expect(bad.status).toBe(400);

@@ -1,6 +1,7 @@
 import type { Dispute, Outcome, Person } from "../domain/types.ts";
 import type { ChatQueueDeps } from "./chatQueue.ts";
 import { actor } from "./actors.ts";
+import { noticeChannels } from "./chatRouting.ts";
 import type { Deps } from "./context.ts";
 import type { Repos } from "./ports.ts";
 
@@ -27,10 +28,11 @@ export type OpenerUpdatePayload = OpenerUpdate & {
 
 /** Inside the change's transaction. */
 export async function queueOpenerUpdate(tx: Repos, deps: ChatQueueDeps, dispute: Dispute, actor: Person, update: OpenerUpdate, now: Date): Promise<void> {
-  const channels = deps.chatQueue ?? [];
   const to = dispute.openedByEmail;
-  if (!channels.length || !to || to === actor.email) return;
+  if (!deps.chatQueue?.length || !to || to === actor.email) return;
   if ((await tx.people.openerUpdatesOff([to])).length) return;
+  // one platform when several are on (issue 13, src/app/chatRouting.ts)
+  const channels = (await noticeChannels(tx, deps.chatQueue, [to])).get(to) ?? [];
   const payload: OpenerUpdatePayload = { ...update, disputeId: dispute.id, number: dispute.number, email: to, byEmail: actor.email, at: now.toISOString() };
   const text = JSON.stringify(payload);
   await tx.outbox.add(channels.map((channel) => ({ id: deps.newId(), channel, type: OPENER_UPDATE, orderKey: dispute.number, payload: text, createdAt: now })));

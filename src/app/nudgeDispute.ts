@@ -5,6 +5,7 @@ import { assertCan } from "../domain/permissions.ts";
 import type { Dispute, TimelineEvent } from "../domain/types.ts";
 import { actor, customerOf, findDispute } from "./actors.ts";
 import { queueChatChange } from "./chatQueue.ts";
+import { noticeChannels } from "./chatRouting.ts";
 import { emit, type Deps } from "./context.ts";
 import { REMINDER, type ReminderPayload } from "./remindFollowUps.ts";
 
@@ -60,7 +61,9 @@ export async function nudgeDispute(deps: Deps, input: NudgeInput): Promise<Nudge
       disputeId: d.id, number: d.number, kind: "nudge", email: deputyEmail ?? d.ownerEmail, firstMissedOn: null, unanswered: 0, followUpOn: d.followUpOn, dueAt: now.toISOString(), byEmail: who.email,
       ...(cover.kind === "deputy" ? { onBehalfOf: { email: d.ownerEmail, name: owner?.name ?? null, untilOn: cover.untilOn } } : {}),
     };
-    await tx.outbox.add((deps.chatQueue ?? []).map((channel, j) => ({ id: ids[j]!, channel, type: REMINDER, orderKey: d.number, payload: JSON.stringify(payload), createdAt: now })));
+    // one platform when several are on (issue 13, src/app/chatRouting.ts)
+    const routed = (await noticeChannels(tx, deps.chatQueue, [payload.email])).get(payload.email) ?? [];
+    await tx.outbox.add((deps.chatQueue ?? []).flatMap((channel, j) => (routed.includes(channel) ? [{ id: ids[j]!, channel, type: REMINDER, orderKey: d.number, payload: JSON.stringify(payload), createdAt: now }] : [])));
     const events: TimelineEvent[] = [{ type: "nudged", at: now, byEmail: who.email, text: null, data: { to: deputyEmail ?? d.ownerEmail, ...(deputyEmail ? { onBehalfOf: d.ownerEmail } : {}) } }];
     await tx.disputes.appendEvents(d.id, events);
     await queueChatChange(tx, deps, { dispute: d, before: d, events, origin: {} }, now);

@@ -188,6 +188,12 @@ export interface Holds {
 export interface SettingsStore {
   get(): Promise<Settings>;
   save(settings: Settings): Promise<void>;
+  /**
+   * The settings, read to be changed: inside a transaction, no other transaction changes them until it ends
+   * (PostgreSQL: the row, created when missing, is locked; SQLite's write lock already serialises writers),
+   * so an edit worked out from them (one calendar day) never loses another's.
+   */
+  getForUpdate(): Promise<Settings>;
 }
 
 /** Who delivers a queued message: the collections system's webhook, or a chat platform. */
@@ -250,7 +256,16 @@ export interface RateKey {
   key: string;
   intervalMs: number;
   burst?: number;
+  /**
+   * A sliding window instead: at most `burst` calls in any `burst × intervalMs` (how Slack counts a workspace's
+   * calls: after a quiet spell a whole window's worth goes at once, and then one as each earlier call leaves the
+   * window). Its `burst` slots are rows `key#0`…; the key's own row holds its block.
+   */
+  window?: boolean;
 }
+
+/** A reservation: the slots are taken for a call `inMs` from now; or nothing is taken, try again in `waitMs`. */
+export type RateReservation = { taken: true; inMs: number } | { taken: false; waitMs: number };
 
 export interface RateState {
   key: string;
@@ -265,7 +280,23 @@ export interface Rates {
    * trying again (the longest of the keys that refuse; a blocked key until it is unblocked).
    */
   take(keys: readonly RateKey[], now: Date): Promise<number>;
-  /** No call on `key` before `until` (a 429's Retry-After; a token error: far ahead until `unblock`). */
+  /**
+   * Takes one call's slot on every key at once for the earliest instant they all allow, when that is at most
+   * `maxWaitMs` away (a blocked key allows nothing before its block ends); else nothing. One round trip whatever
+   * the wait: callers waiting for the same keys do not wake together to try again.
+   */
+  reserve(keys: readonly RateKey[], now: Date, maxWaitMs: number): Promise<RateReservation>;
+  /**
+   * A call made at `at` (what `reserve` answered: now + inMs) came back at `doneAt`: its slot of each window key
+   * (held for two windows since the reservation) is free again at `doneAt` plus the window, and each key of
+   * burst 1 not before `doneAt` plus its interval. However late the call reached Slack, the next call in its slot
+   * reaches Slack a whole window after it. One transaction; a second settle of the same call changes nothing.
+   */
+  settle(keys: readonly RateKey[], at: Date, doneAt: Date, now: Date): Promise<void>;
+  /**
+   * No call on `key` before `until` (a 429's Retry-After; a token error: far ahead until `unblock`). A key
+   * already blocked for longer stays so (a 429 never shortens a token pause or a longer Retry-After).
+   */
   block(key: string, until: Date, reason: string, now: Date): Promise<void>;
   unblock(key: string, now: Date): Promise<void>;
   /**
@@ -395,6 +426,39 @@ export interface TeamsRows {
   /** Where the person last used Accord ("slack" | "teams"); null when never recorded. */
   lastPlatform(email: string): Promise<"slack" | "teams" | null>;
   setLastPlatform(email: string, platform: "slack" | "teams"): Promise<void>;
+  /** Where these people can get notices (issue 13: routing, src/domain/chatRouting.ts); unknown emails are left out. */
+  routes(emails: string[]): Promise<ChatRouteFacts[]>;
+  /** The platform set in the person's profile (null: where they last used Accord); false for an unknown email. */
+  setChatPlatform(email: string, platform: "slack" | "teams" | null): Promise<boolean>;
+  /** Marks a person unreachable in Teams (the first `since` and the latest reason are kept). */
+  markUnreachable(email: string, reason: string, since: Date): Promise<void>;
+  /** The person can be reached again; true when they were marked unreachable. */
+  markReachable(email: string): Promise<boolean>;
+  /** Of these emails (all when not given), the people marked unreachable in Teams, by email. */
+  unreachable(emails?: string[]): Promise<TeamsUnreachable[]>;
+  /** The people marked unreachable whose personal chat with the bot was stored (installed, wrote) since they were marked. */
+  reachableAgain(): Promise<string[]>;
+}
+
+/** A person Accord cannot reach in Teams. */
+export interface TeamsUnreachable {
+  email: string;
+  reason: string;
+  since: Date;
+}
+
+/** What routing needs to know of a person: their ids on each platform, where they last used Accord, their profile's choice. */
+export interface ChatRouteFacts {
+  email: string;
+  slackUserId: string | null;
+  /** a Teams id or an Entra object id is known (pinned) */
+  teams: boolean;
+  teamsUserId: string | null;
+  aadObjectId: string | null;
+  lastPlatform: "slack" | "teams" | null;
+  chatPlatform: "slack" | "teams" | null;
+  /** marked unreachable in Teams */
+  teamsUnreachable: boolean;
 }
 
 /** Where a dispute's follow-up is at (the reminder job's part; the dispute keeps its followUpOn). */
@@ -546,6 +610,8 @@ export interface Absences {
   remove(personEmail: string, id: number): Promise<boolean>;
   /** the absences covering calendar date `on` of these people (all people when omitted) */
   absentOn(on: string, personEmails?: readonly string[]): Promise<Absence[]>;
+  /** the absences not over on calendar date `on` (untilOn >= on) of these people (all people when omitted), earliest first, at most `limit` */
+  endingFrom(on: string, opts?: { personEmails?: readonly string[]; limit?: number }): Promise<Absence[]>;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { seedLedger, startTestAccord, type TestAccord, type TestDatabase } from "../test/harness.ts";
-import { REMINDER, remindFollowUps, type ReminderPayload } from "./remindFollowUps.ts";
+import { REMIND_BATCH, REMINDER, remindFollowUps, type ReminderPayload } from "./remindFollowUps.ts";
 
 // The reminder job's use case on a real store (SQLite, then PostgreSQL), called with any `now`.
 
@@ -115,5 +115,24 @@ describe.each(["sqlite", "postgres"] as TestDatabase[])("remindFollowUps on %s",
     expect(await run("2026-03-14T10:00:00Z")).toEqual({ done: 0, failed: 0 });
     expect(await run("2026-03-13T20:00:00Z")).toEqual({ done: 0, failed: 0 });
     expect(await run("2026-03-16T08:00:00Z")).toEqual({ done: 1, failed: 0 });
+  });
+
+  it("tells the deliverers after each small batch of committed notices, not only at the end of the run", async () => {
+    for (let i = 0; i < 25; i++) {
+      const r = await a.call("POST", "/api/v1/disputes", {
+        customerRef: "C001", items: [{ ref: "F-1001", amount: "1.00" }], reasonCode: "price", statement: `Écart de prix, ligne ${i + 1}.`,
+        openedByEmail: "claire@acme.fr", ownerEmail: "paul@acme.fr", followUpOn: "2026-03-12",
+      });
+      expect(r.status).toBe(201);
+    }
+    // at each signal, what the queue holds already (read as a deliverer would, on its own connection)
+    const seen: Promise<number>[] = [];
+    const out = await remindFollowUps(deps(), new Date("2026-03-12T09:00:00Z"), { onQueued: () => void seen.push(a.deps.store.outbox.list({ channel: "slack", type: REMINDER }).then((l) => l.length)) });
+    expect(out).toEqual({ done: 25, failed: 0 });
+    expect(REMIND_BATCH).toBe(10);
+    // after 10, after 20, and the last 5
+    expect(seen).toHaveLength(3);
+    expect(await seen[0]).toBeGreaterThanOrEqual(10);
+    expect(await seen[2]).toBe(25);
   });
 });

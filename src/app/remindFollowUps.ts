@@ -3,6 +3,7 @@ import { dayIn } from "../domain/calendar.ts";
 import { addDays, todayIn } from "../domain/dates.ts";
 import { afterReminder, rulesOf, unansweredAt, whatIsDue, type FollowUpState, type NoticeKind } from "../domain/followups.ts";
 import type { TimelineEvent } from "../domain/types.ts";
+import { noticeChannels } from "./chatRouting.ts";
 import type { Deps } from "./context.ts";
 import type { FollowUpCandidate, Repos } from "./ports.ts";
 
@@ -14,6 +15,8 @@ import type { FollowUpCandidate, Repos } from "./ports.ts";
 // the dispute's version. One dispute that fails is counted and logged; the others go on.
 // An owner away on their local date (src/domain/absence.ts): the reminder goes to their deputy, without counting
 // as unanswered, or waits for their return; no escalation goes meanwhile.
+// After every REMIND_BATCH disputes the job signals the deliverers (`onQueued`), and it yields to the event loop
+// after each: the first reminders go out while the job is still running, and Slack acks are not held behind it.
 
 /** A reminder or an escalation to one person: platform-neutral, rendered by each deliverer at send time. */
 export const REMINDER = "dispute.reminder";
@@ -39,8 +42,20 @@ export interface ReminderPayload {
 }
 
 const PAGE = 200;
+/** Disputes handled between two signals to the deliverers (and two turns of the event loop). */
+export const REMIND_BATCH = 10;
 
-export async function remindFollowUps(deps: Pick<Deps, "store" | "newId" | "chatQueue" | "log">, now: Date): Promise<{ done: number; failed: number }> {
+export interface RemindOptions {
+  /**
+   * Called after each batch of REMIND_BATCH disputes whose notices were committed (and once at the end when the
+   * last batch queued something): the deliverers start on them while the job goes on, instead of after the
+   * whole run. After each dispute the job yields to the event loop, so the deliveries' calls and answers (and
+   * the Slack acks) are not held behind a long run of short transactions on SQLite.
+   */
+  onQueued?: () => void;
+}
+
+export async function remindFollowUps(deps: Pick<Deps, "store" | "newId" | "chatQueue" | "log">, now: Date, opts: RemindOptions = {}): Promise<{ done: number; failed: number }> {
   const settings = await deps.store.settings.get();
   const rules = rulesOf(settings);
   // the latest calendar day anywhere on Earth: whatIsDue decides per owner's time zone
@@ -48,6 +63,8 @@ export async function remindFollowUps(deps: Pick<Deps, "store" | "newId" | "chat
   let afterId = 0;
   let done = 0;
   let failed = 0;
+  let handled = 0;
+  let queuedSince = 0;
   for (;;) {
     const page = await deps.store.followUps.candidates({ on, afterId, limit: PAGE });
     if (!page.length) break;
@@ -58,14 +75,23 @@ export async function remindFollowUps(deps: Pick<Deps, "store" | "newId" | "chat
     if (todo.length) await deps.store.followUps.ensure(todo.map((c) => c.disputeId), now);
     for (const c of todo) {
       try {
-        done += await deps.store.transaction((tx) => remindOne(tx, deps, c.disputeId, now, settings.timezone, rules));
+        const sent = await deps.store.transaction((tx) => remindOne(tx, deps, c.disputeId, now, settings.timezone, rules));
+        done += sent;
+        queuedSince += sent;
       } catch (err) {
         failed++;
         deps.log.error({ err, dispute: c.number }, "follow-up reminder failed");
       }
+      if (++handled % REMIND_BATCH === 0) {
+        if (queuedSince) opts.onQueued?.();
+        queuedSince = 0;
+      }
+      // a turn of the event loop after each dispute: the deliveries' timers and Slack's answers are not held
+      await new Promise<void>((r) => setImmediate(r));
     }
     if (page.length < PAGE) break;
   }
+  if (queuedSince) opts.onQueued?.();
   return { done, failed };
 }
 
@@ -116,13 +142,16 @@ async function remindOne(
     const recipients = [...new Set(to.filter((e): e is string => !!e))];
     // a reminder counts itself; an escalation, the reminders that went unanswered (the last may still wait)
     const unanswered = n.kind === "reminder" ? state.unanswered : unansweredAt(state, now, rules);
+    // each recipient's notice on one platform when several are on (issue 13, src/app/chatRouting.ts)
+    const routed = await noticeChannels(tx, deps.chatQueue, recipients);
     const rows = recipients.flatMap((email, i) =>
-      (deps.chatQueue ?? []).map((channel, j) => {
+      (deps.chatQueue ?? []).flatMap((channel, j) => {
+        if (!routed.get(email)?.includes(channel)) return [];
         const payload: ReminderPayload = {
           disputeId, number: d.number, kind: n.kind, email, firstMissedOn: state.firstMissedOn, unanswered, followUpOn: state.followUpOn, wasDueOn, dueAt: n.dueAt.toISOString(),
           ...(deputy ? { onBehalfOf: { email: d.ownerEmail, name: owner?.name ?? null, untilOn: deputy.untilOn } } : {}),
         };
-        return { id: i === 0 ? ids[j]! : deps.newId(), channel, type: REMINDER, orderKey: d.number, payload: JSON.stringify(payload), createdAt: now };
+        return [{ id: i === 0 ? ids[j]! : deps.newId(), channel, type: REMINDER, orderKey: d.number, payload: JSON.stringify(payload), createdAt: now }];
       }),
     );
     await tx.outbox.add(rows);

@@ -25,7 +25,12 @@ import type { AgeBucket } from "../views/digestChartText.ts";
 // resolved dispute for five open ones, a third of them closed in the last days). Then, per backend, after
 // `warmup` runs, `n` runs of: the digest's facts (store.digest.facts, on SQLite off the event loop through
 // Connection.offLoopDb), the chart's aggregation alone (for reference), the chart's PNG, and one whole digest
-// (facts + PNG); the ratio to the goal; the baseline is a bare `SELECT count(*)` of the open disputes by the same path.
+// (facts + PNG); the ratio to the goal and the CPU time this process spent (the machine is shared: wall times
+// grow with its load, printed too); the baseline is a bare `SELECT count(*)` of the open disputes by the same path.
+// Small sizes to iterate (`--disputes 10000 --items 200000`), the full size for figures. The rows are written
+// as the store writes them (a dispute's disputed total and first missed follow-up, a hold's currency, the holds
+// summed per dispute); PostgreSQL
+// is vacuumed and analysed after the load, as autovacuum leaves it.
 
 const { values } = parseArgs({
   options: {
@@ -93,6 +98,8 @@ async function build(sink: Sink, reasons: { id: number; slaDays: number }[], now
   );
   const itemId = (c: number, i: number) => (c - 1) * PER_CUSTOMER + i + 1;
   const amountOf = (id: number) => 10_000 + (id % 97) * 1_000;
+  // a partial dispute on every third item of a dispute
+  const disputed = (n: number, item: number) => (n % 3 === 2 ? Math.floor(amountOf(item) / 2) : amountOf(item));
   await sink.table(
     "Item",
     ["id", "customerId", "ref", "kind", "issuedOn", "dueOn", "amount", "openAmount", "currency", "dunningLevel", "createdAt", "updatedAt"],
@@ -122,10 +129,12 @@ async function build(sink: Sink, reasons: { id: number; slaDays: number }[], now
     return { id: k + 1, c, open, items, reason: reasons[reasonIx]!, openedAt, overdue: open && k % 4 === 0, closedAt: open ? null : j % 3 === 0 ? now - (j % 5) * DAY : openedAt + 20 * DAY };
   };
   const ALL = DISPUTES + RESOLVED;
+  /** the first missed follow-up of an overdue dispute (on FollowUp and, mirrored, on Dispute) */
+  const missedOn = (k: number) => now - ((k % 20) + 1) * DAY;
   const PRIORITIES = ["low", "normal", "normal", "high", "urgent"];
   await sink.table(
     "Dispute",
-    ["id", "number", "customerId", "scope", "reasonId", "priority", "status", "statement", "ownerEmail", "openedByEmail", "followUpOn", "slaDueOn", "currency", "outcome", "closedAt", "closedByEmail", "version", "openedAt", "updatedAt"],
+    ["id", "number", "customerId", "scope", "reasonId", "priority", "status", "statement", "ownerEmail", "openedByEmail", "followUpOn", "slaDueOn", "currency", "outcome", "closedAt", "closedByEmail", "version", "openedAt", "updatedAt", "disputedAmount", "firstMissedOn"],
     (function* () {
       for (let k = 0; k < ALL; k++) {
         const d = dispute(k);
@@ -135,6 +144,7 @@ async function build(sink: Sink, reasons: { id: number; slaDays: number }[], now
           `Le client conteste la facture F-${d.items[0]} : prix non conforme au devis n°${k}.`, ownerEmail((k * 13) % OWNERS), controllerEmail(k % CONTROLLERS),
           d.open ? isoDay(followUp) : null, isoDay(d.openedAt + d.reason.slaDays * DAY), currencyOf(d.c), d.open ? null : "credit_note",
           d.closedAt === null ? null : t(d.closedAt), d.open ? null : controllerEmail(k % CONTROLLERS), d.open ? 1 : 2, t(d.openedAt), t(d.closedAt ?? d.openedAt),
+          d.items.reduce((s, item, n) => s + disputed(n, item), 0), d.overdue ? isoDay(missedOn(k)) : null,
         ];
       }
     })(),
@@ -145,20 +155,29 @@ async function build(sink: Sink, reasons: { id: number; slaDays: number }[], now
     (function* () {
       for (let k = 0; k < ALL; k++) {
         const d = dispute(k);
-        // a partial dispute on every third item of a dispute
-        for (const [n, item] of d.items.entries()) yield [d.id, item, n % 3 === 2 ? Math.floor(amountOf(item) / 2) : amountOf(item)];
+        for (const [n, item] of d.items.entries()) yield [d.id, item, disputed(n, item)];
       }
     })(),
   );
   await sink.table(
     "Hold",
-    ["itemId", "disputeId", "amount", "kind", "since"],
+    ["itemId", "disputeId", "amount", "kind", "since", "currency"],
     (function* () {
       for (let k = 0; k < DISPUTES; k++) {
         const d = dispute(k);
         // one reason in four does not hold dunning: no hold rows for its disputes
         if (d.reason.id % 4 === 0) continue;
-        for (const [n, item] of d.items.entries()) yield [item, d.id, n % 3 === 2 ? Math.floor(amountOf(item) / 2) : amountOf(item), "dispute", t(d.openedAt)];
+        for (const [n, item] of d.items.entries()) yield [item, d.id, disputed(n, item), "dispute", t(d.openedAt), currencyOf(d.c)];
+      }
+    })(),
+  );
+  await sink.table(
+    "DisputeHeld",
+    ["disputeId", "currency", "amount"],
+    (function* () {
+      for (let k = 0; k < DISPUTES; k++) {
+        const d = dispute(k);
+        if (d.reason.id % 4 !== 0) yield [d.id, currencyOf(d.c), d.items.reduce((s, item, n) => s + disputed(n, item), 0)];
       }
     })(),
   );
@@ -168,8 +187,7 @@ async function build(sink: Sink, reasons: { id: number; slaDays: number }[], now
     (function* () {
       for (let k = 0; k < DISPUTES; k += 4) {
         const d = dispute(k);
-        const missed = now - ((k % 20) + 1) * DAY;
-        yield [d.id, isoDay(missed), k % 6, t(now - DAY), t(now - DAY)];
+        yield [d.id, isoDay(missedOn(k)), k % 6, t(now - DAY), t(now - DAY)];
       }
     })(),
   );
@@ -216,20 +234,19 @@ function postgresSink(client: pg.Client): Sink {
 
 // ---- the measured queries -----------------------------------------------------------------------
 
-/** The chart's aggregation in SQL: disputed amount of open disputes in one currency, by age bucket (days since opened) and reason. */
+/** The chart's aggregation in SQL: disputed amount (stored on Dispute) of open disputes in one currency, by age bucket (days since opened) and reason. */
 function chartQuery(conn: Connection, currency: string, now: Date) {
   const d30 = new Date(now.getTime() - 30 * DAY);
   const d60 = new Date(now.getTime() - 60 * DAY);
   const d90 = new Date(now.getTime() - 90 * DAY);
   return conn.db
     .selectFrom("Dispute as d")
-    .innerJoin("DisputeItem as di", "di.disputeId", "d.id")
     .innerJoin("Reason as r", "r.id", "d.reasonId")
     .select([
       sql<string>`CASE WHEN d."openedAt" >= ${d30} THEN '0-30' WHEN d."openedAt" >= ${d60} THEN '31-60' WHEN d."openedAt" >= ${d90} THEN '61-90' ELSE '90+' END`.as("bucket"),
       "r.labelFr as reason",
       "r.sortOrder as sortOrder",
-      sql<number>`sum(di."amount")`.as("amount"),
+      sql<number>`sum(d."disputedAmount")`.as("amount"),
     ])
     .where("d.status", "=", "open")
     .where("d.currency", "=", currency)
@@ -241,16 +258,57 @@ function chartQuery(conn: Connection, currency: string, now: Date) {
 
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 
-async function measure(what: string, fn: () => Promise<unknown>): Promise<{ what: string; p50: number; p95: number }> {
+/**
+ * CPU time (ms) a local PostgreSQL server has used so far: its postmaster with the children it reaped (parallel
+ * workers) plus its live children (the backends), from /proc (Linux; null elsewhere or for a remote server).
+ */
+async function serverCpuProbe(conn: Connection): Promise<(() => number) | null> {
+  if (process.platform !== "linux") return null;
+  const stat = (pid: number | string): number[] | null => {
+    try {
+      const text = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+      return text.slice(text.lastIndexOf(")") + 2).split(" ").map(Number); // fields from the 3rd (state) on
+    } catch {
+      return null;
+    }
+  };
+  const backend = Number((await sql<{ pid: number }>`SELECT pg_backend_pid() AS pid`.execute(conn.db)).rows[0]!.pid);
+  const postmaster = stat(backend)?.[1]; // ppid
+  if (!postmaster || !stat(postmaster)) return null;
+  const tick = 1000 / 100; // USER_HZ
+  return () => {
+    const own = stat(postmaster)!;
+    let ticks = own[11]! + own[12]! + own[13]! + own[14]!; // utime, stime, cutime, cstime
+    for (const pid of fs.readdirSync("/proc")) {
+      if (!/^\d+$/.test(pid)) continue;
+      const f = stat(pid);
+      if (f?.[1] === postmaster) ticks += f[11]! + f[12]!;
+    }
+    return ticks * tick;
+  };
+}
+
+/**
+ * p50 and p95 of the wall time; the median CPU time of this process (all its threads: the SQLite reader's too);
+ * and, given a probe, the mean CPU time of the PostgreSQL server a run.
+ */
+async function measure(what: string, fn: () => Promise<unknown>, server: (() => number) | null = null): Promise<{ what: string; p50: number; p95: number; cpu: number; serverCpu: number | null }> {
   for (let i = 0; i < WARMUP; i++) await fn();
   const times: number[] = [];
+  const cpu: number[] = [];
+  const s0 = server?.() ?? 0;
   for (let i = 0; i < N; i++) {
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     await fn();
     times.push(performance.now() - t0);
+    const c = process.cpuUsage(c0);
+    cpu.push((c.user + c.system) / 1000);
   }
+  const serverCpu = server ? (server() - s0) / N : null;
   times.sort((a, b) => a - b);
-  return { what, p50: pct(times, 50), p95: pct(times, 95) };
+  cpu.sort((a, b) => a - b);
+  return { what, p50: pct(times, 50), p95: pct(times, 95), cpu: pct(cpu, 50), serverCpu };
 }
 
 async function benchOne(label: string, target: DatabaseTarget, buildData: (reasons: { id: number; slaDays: number }[], now: number) => Promise<void>): Promise<void> {
@@ -278,19 +336,22 @@ async function benchOne(label: string, target: DatabaseTarget, buildData: (reaso
     const sample = await facts();
     if (sample.open.count !== DISPUTES || chartOf(sample).length === 0 || sample.late.owners.length === 0) throw new Error("the digest's facts do not match the data");
     const q = chartQuery(conn, "EUR", new Date(now));
+    const server = target.kind === "postgres" ? await serverCpuProbe(conn) : null;
     const cells = chartOf(sample);
     const rows = [
-      await measure("baseline: SELECT count(*) of open disputes (off the loop)", () => conn.readOffLoop(count)),
-      await measure("digest facts (store.digest.facts, off the loop)", facts),
-      await measure("  (part) chart aggregation alone, EUR", () => conn.readOffLoop(q)),
-      await measure("chart PNG (echarts SVG + resvg)", async () => renderChartPng({ currency: "EUR", cells }, "fr")),
-      await measure("one digest: facts + chart PNG (the goal)", async () => renderChartPng({ currency: "EUR", cells: chartOf(await facts()) }, "fr")),
+      await measure("baseline: SELECT count(*) of open disputes (off the loop)", () => conn.readOffLoop(count), server),
+      await measure("digest facts (store.digest.facts, off the loop)", facts, server),
+      await measure("  (part) chart aggregation alone, EUR", () => conn.readOffLoop(q), server),
+      await measure("chart PNG (echarts SVG + resvg)", async () => renderChartPng({ currency: "EUR", cells }, "fr"), server),
+      await measure("one digest: facts + chart PNG (the goal)", async () => renderChartPng({ currency: "EUR", cells: chartOf(await facts()) }, "fr"), server),
     ];
     const base = rows[0]!.p50;
-    console.log(`${"".padEnd(62)} ${"p50".padStart(9)} ${"p95".padStart(9)} ${"× baseline".padStart(11)} ${"÷ goal".padStart(8)}`);
+    const withServer = rows.some((r) => r.serverCpu !== null);
+    console.log(`${"".padEnd(62)} ${"p50".padStart(9)} ${"p95".padStart(9)} ${"× baseline".padStart(11)} ${"÷ goal".padStart(8)} ${"CPU p50".padStart(10)}${withServer ? " server CPU" : ""}`);
     for (const r of rows) {
-      console.log(`${r.what.padEnd(62)} ${r.p50.toFixed(1).padStart(6)} ms ${r.p95.toFixed(1).padStart(6)} ms ${(r.p50 / base).toFixed(1).padStart(10)}× ${(r.p95 / GOAL_MS).toFixed(2).padStart(8)}`);
+      console.log(`${r.what.padEnd(62)} ${r.p50.toFixed(1).padStart(6)} ms ${r.p95.toFixed(1).padStart(6)} ms ${(r.p50 / base).toFixed(1).padStart(10)}× ${(r.p95 / GOAL_MS).toFixed(2).padStart(8)} ${r.cpu.toFixed(1).padStart(7)} ms${r.serverCpu !== null ? ` ${r.serverCpu.toFixed(1).padStart(7)} ms` : ""}`);
     }
+    console.log(`(÷ goal: p95 / ${GOAL_MS} ms; CPU p50: this process's threads${withServer ? "; server CPU: the PostgreSQL server's, mean a run" : ""}; load average ${os.loadavg()[0]!.toFixed(1)} on ${os.cpus().length} cores)`);
   } finally {
     await conn.close();
   }
@@ -321,7 +382,7 @@ async function main(): Promise<void> {
           await client.connect();
           try {
             await build(postgresSink(client), reasons, now);
-            await client.query("ANALYZE");
+            await client.query("VACUUM ANALYZE"); // what autovacuum does after a bulk load: statistics and the visibility map (index-only scans)
           } finally {
             await client.end();
           }

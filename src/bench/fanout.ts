@@ -1,4 +1,5 @@
 import fs from "node:fs";
+import inspector from "node:inspector";
 import os from "node:os";
 import path from "node:path";
 import pino from "pino";
@@ -19,7 +20,10 @@ import { METADATA_EVENT } from "../slack/delivery.ts";
 // Floor: the last reminder cannot reach Slack before (reminders - cap) / cap seconds (a sliding window lets the
 // first `cap` through at once) plus the 429 pauses served (one DM per reminder: the 1/s per channel never binds).
 // Prints the time from the job's start to the last reminder at the fake, the ratio to the floor, and counts
-// the reminders lost (an owner with none) and doubled (an owner with two).
+// the reminders lost (an owner with none) and doubled (an owner with two); with the fake's 429s by cause, the CPU
+// time of this process (instances and fake alike) and the machine's load average, since on a shared machine the
+// run is CPU-bound. BENCH_INSTANCES=1 (or 2) runs one of the two; BENCH_TRACE=1 prints the progress every 250 ms;
+// BENCH_PROFILE=dir writes a CPU profile of each run's delivery phase (dir/fanout-N.cpuprofile).
 
 const N = Number(process.env.BENCH_REMINDERS ?? 1000);
 const CAP = 100;
@@ -39,6 +43,11 @@ interface Outcome {
   job: number;
   queued: number;
   first: number;
+  /** CPU time of this process (the instances, the fake Slack) from the job's start to the last reminder */
+  cpu: number;
+  limitedBy: { burst: number; workspace: number; channel: number };
+  /** the machine's load average (1 min) at the start and at the end of the run: the bench is CPU-bound on a busy machine */
+  load: [number, number];
 }
 
 async function run(replicas: number): Promise<Outcome> {
@@ -80,26 +89,48 @@ async function run(replicas: number): Promise<Outcome> {
   fake.reset();
   fake.limits = { channelPerSec: 1, workspacePerSec: CAP };
   const limitedBefore = fake.limited;
+  const byBefore = { ...fake.limitedBy };
   const isReminder = (c: { method: string; args: Record<string, unknown> }) => c.method === "chat.postMessage" && String((c.args.metadata as { event_payload?: { key?: string } } | undefined)?.event_payload?.key ?? "").endsWith(":reminder");
   let posted = 0;
   let job = 0;
   let queued = 0;
+  let cpu = 0;
+  let load = 0;
   const bursts = [Math.floor(N * 0.3), Math.floor(N * 0.7)];
-  fake.on("stored", () => {
-    posted = [...fake.messages.values()].reduce((s, l) => s + l.length, 0);
+  fake.on("stored", (what: string) => {
+    if (what !== "chat.postMessage") return;
+    posted++;
     if (bursts.length && posted >= bursts[0]!) {
       bursts.shift();
       fake.rateLimitBurst(BURST_S);
     }
   });
   try {
+    const session = process.env.BENCH_PROFILE ? new inspector.Session() : null;
+    if (session) {
+      session.connect();
+      await new Promise((r) => session.post("Profiler.enable", () => session.post("Profiler.start", r)));
+    }
     const start = performance.now();
+    const cpu0 = process.cpuUsage();
+    const samples: string[] = [];
+    load = os.loadavg()[0]!;
+    const sampler = process.env.BENCH_TRACE ? setInterval(() => samples.push(`${((performance.now() - start) / 1000).toFixed(2)}s posted=${posted} limited=${fake.limited - limitedBefore} calls=${fake.calls.length}`), 250) : null;
     const outcomes = await Promise.all(instances.map((a) => a.jobs.find((j) => j.name === "followups.remind")!.run(AT)));
     job = (performance.now() - start) / 1000;
     queued = outcomes.reduce((s, o) => s + o.done, 0);
     const end = Date.now() + 600_000;
     while (posted < N && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
     const last = Math.max(...fake.calls.filter(isReminder).map((c) => c.at));
+    const used = process.cpuUsage(cpu0);
+    cpu = (used.user + used.system) / 1e6;
+    if (session) {
+      await new Promise<void>((r) => session.post("Profiler.stop", (_e, res) => {
+        fs.writeFileSync(`${process.env.BENCH_PROFILE}/fanout-${replicas}.cpuprofile`, JSON.stringify(res.profile));
+        r();
+      }));
+      session.disconnect();
+    }
     await Promise.all(instances.map((a) => a.slack!.idle()));
     let lost = 0;
     let doubled = 0;
@@ -108,9 +139,11 @@ async function run(replicas: number): Promise<Outcome> {
       if (got === 0) lost++;
       if (got > 1) doubled++;
     }
+    if (sampler) clearInterval(sampler);
+    if (samples.length) console.log(`N=${replicas}, every 250 ms:\n${samples.join("\n")}`);
     const served = fake.burstServedMs / 1000;
     const first = Math.min(...fake.calls.filter(isReminder).map((c) => c.at));
-    return { n: replicas, seconds: (last - start) / 1000, floor: (N - CAP) / CAP + served, lost, doubled, limited: fake.limited - limitedBefore, served, job, queued, first: (first - start) / 1000 };
+    return { n: replicas, seconds: (last - start) / 1000, floor: (N - CAP) / CAP + served, lost, doubled, limited: fake.limited - limitedBefore, served, job, queued, first: (first - start) / 1000, cpu, limitedBy: { burst: fake.limitedBy.burst - byBefore.burst, workspace: fake.limitedBy.workspace - byBefore.workspace, channel: fake.limitedBy.channel - byBefore.channel }, load: [load, os.loadavg()[0]!] };
   } finally {
     await Promise.all(instances.map((a) => a.stop()));
     await fake.close();
@@ -121,11 +154,11 @@ async function run(replicas: number): Promise<Outcome> {
 async function main(): Promise<void> {
   console.log(`Fan-out bench: ${N} due reminders to ${N} owners (one DM each), SQLite file; fake Slack: 1 post/s per channel, ${CAP} calls/s per workspace, two workspace-wide bursts of 429s (${BURST_S} s each); Accord pacing: its settings, SLACK_PACE_WORKSPACE_PER_SEC=${CAP}`);
   const outcomes: Outcome[] = [];
-  for (const n of [1, 2]) outcomes.push(await run(n));
+  for (const n of (process.env.BENCH_INSTANCES ?? "1,2").split(",").map(Number)) outcomes.push(await run(n));
   console.log("");
   for (const o of outcomes) {
     const ratio = o.seconds / o.floor;
-    console.log(`N=${o.n}: ${o.seconds.toFixed(2)} s for ${N} reminders; floor ${o.floor.toFixed(2)} s ((${N} - ${CAP})/${CAP} s + ${o.served.toFixed(1)} s of 429s served); x${ratio.toFixed(3)} · lost ${o.lost} · doubled ${o.doubled} · 429s from the fake ${o.limited} · job ${o.job.toFixed(2)} s (${o.queued} queued) · first reminder at ${o.first.toFixed(2)} s`);
+    console.log(`N=${o.n}: ${o.seconds.toFixed(2)} s for ${N} reminders; floor ${o.floor.toFixed(2)} s ((${N} - ${CAP})/${CAP} s + ${o.served.toFixed(1)} s of 429s served); x${ratio.toFixed(3)} · lost ${o.lost} · doubled ${o.doubled} · 429s from the fake ${o.limited} (burst ${o.limitedBy.burst}, workspace window ${o.limitedBy.workspace}, channel ${o.limitedBy.channel}) · job ${o.job.toFixed(2)} s (${o.queued} queued) · first reminder at ${o.first.toFixed(2)} s · CPU ${o.cpu.toFixed(1)} s · load ${o.load.map((l) => l.toFixed(1)).join(" → ")}`);
     console.log(`N=${o.n} goal: <= 1.1x the floor, 0 lost, 0 duplicated: ${ratio <= 1.1 && o.lost === 0 && o.doubled === 0 ? "met" : "NOT met"}`);
   }
 }

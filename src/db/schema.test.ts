@@ -456,10 +456,12 @@ describe("an existing SQLite database (made by the committed migrations)", () =>
 
     const after = dump(db);
     // every row as it was, plus the columns later migrations added, at their defaults
-    const added: Record<string, Record<string, unknown>> = { OutboxMessage: { channel: "webhook", claimedUntil: null }, Person: { notifyOpenerUpdates: 1n, aadObjectId: null, upn: null, lastPlatform: null } };
-    // and the tables later migrations created, empty
-    const created: Record<string, unknown[]> = { RateLimit: [], FollowUp: [], Notice: [], Chart: [], Absence: [], DigestSubscription: [], DigestRun: [], TeamsConversation: [], TeamsCard: [] };
-    expect(after).toEqual({ ...Object.fromEntries(Object.entries(before).map(([t, rows]) => [t, rows.map((r) => ({ ...r, ...added[t] }))])), ...created });
+    const added: Record<string, Record<string, unknown>> = { OutboxMessage: { channel: "webhook", claimedUntil: null }, Person: { notifyOpenerUpdates: 1n, aadObjectId: null, upn: null, lastPlatform: null, chatPlatform: null }, Hold: { currency: "EUR" } };
+    // and the ones backfilled per row: a dispute's disputed amount from its items (its first missed follow-up: none, FollowUp came later)
+    const backfilled: Record<string, (r: Record<string, unknown>) => Record<string, unknown>> = { Dispute: (r) => ({ disputedAmount: r.id === 21n ? 100_000n : 0n, firstMissedOn: null }) };
+    // and the tables later migrations created, empty (DisputeHeld backfilled from the holds)
+    const created: Record<string, unknown[]> = { RateLimit: [], FollowUp: [], Notice: [], Chart: [], Absence: [], DigestSubscription: [], DigestRun: [], TeamsConversation: [], TeamsCard: [], TeamsReach: [], DisputeHeld: [{ disputeId: 22n, currency: "EUR", amount: 123_456n }] };
+    expect(after).toEqual({ ...Object.fromEntries(Object.entries(before).map(([t, rows]) => [t, rows.map((r) => ({ ...r, ...added[t], ...backfilled[t]?.(r) }))])), ...created });
     // and the values are the ones written
     for (const [table, row] of ROWS) {
       const key = Object.entries(row).filter(([c]) => isKey(table, c));

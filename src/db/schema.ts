@@ -25,6 +25,8 @@ export interface PersonTable {
   upn: string | null;
   /** "slack" | "teams": where the person last used Accord */
   lastPlatform: string | null;
+  /** "slack" | "teams": where the person wants their notices (their profile); null: where they last used Accord (issue 13) */
+  chatPlatform: string | null;
 }
 
 export interface CustomerTable {
@@ -96,6 +98,10 @@ export interface DisputeTable {
   updatedAt: Date;
   /** Set only for an open customer-level dispute (its customer id): unique, so one per customer. */
   openCustomerFlagId: number | null;
+  /** The sum of its DisputeItem amounts (minor units of `currency`), written with the items. */
+  disputedAmount: Generated<number>;
+  /** Its FollowUp's firstMissedOn (null: not overdue), written with it. */
+  firstMissedOn: string | null;
 }
 
 export interface DisputeItemTable {
@@ -121,6 +127,15 @@ export interface HoldTable {
   amount: number;
   kind: string;
   since: Date;
+  /** The item's currency, copied when the hold is written (the digest sums holds per currency without reading Item). */
+  currency: Generated<string>;
+}
+
+/** The amount a dispute holds per currency: its Hold rows summed, rewritten with them. */
+export interface DisputeHeldTable {
+  disputeId: number;
+  currency: string;
+  amount: number;
 }
 
 export interface SettingTable {
@@ -223,6 +238,13 @@ export interface TeamsCardTable {
   postedAt: Date;
 }
 
+/** A person Accord cannot reach in Teams (the app not installed for them), since when and why (issue 13). */
+export interface TeamsReachTable {
+  email: string;
+  reason: string;
+  since: Date;
+}
+
 export interface FollowUpTable {
   id: Generated<number>;
   disputeId: number;
@@ -299,6 +321,7 @@ export interface Database {
   DisputeItem: DisputeItemTable;
   TimelineEntry: TimelineEntryTable;
   Hold: HoldTable;
+  DisputeHeld: DisputeHeldTable;
   Setting: SettingTable;
   Counter: CounterTable;
   OutboxMessage: OutboxMessageTable;
@@ -316,6 +339,7 @@ export interface Database {
   TeamsCard: TeamsCardTable;
   DigestSubscription: DigestSubscriptionTable;
   DigestRun: DigestRunTable;
+  TeamsReach: TeamsReachTable;
 }
 
 export type TableName = keyof Database;
@@ -338,9 +362,10 @@ export const COLUMN_KINDS = {
     "Absence.createdAt",
     "TeamsConversation.updatedAt", "TeamsCard.postedAt",
     "DigestSubscription.createdAt", "DigestSubscription.updatedAt", "DigestSubscription.coveredUntil", "DigestRun.dueAt", "DigestRun.createdAt",
+    "TeamsReach.since",
   ],
   boolean: ["Reason.active", "Reason.holdsDunning", "Person.notifyOpenerUpdates", "DigestSubscription.always"],
-  bigint: ["Item.amount", "Item.openAmount", "Dispute.concededAmount", "DisputeItem.amount", "Hold.amount"],
+  bigint: ["Item.amount", "Item.openAmount", "Dispute.concededAmount", "DisputeItem.amount", "Hold.amount", "Dispute.disputedAmount", "DisputeHeld.amount"],
 } as const;
 
 // ---- Run-time description ----------------------------------------------------------------------
@@ -379,6 +404,7 @@ export const TABLES = {
     id: "int default", email: "text", name: "text", role: "text", managerEmail: "text?", locale: "text default",
     timezone: "text default", slackUserId: "text?", teamsUserId: "text?", createdAt: "datetime default", updatedAt: "datetime",
     notifyOpenerUpdates: "boolean default", aadObjectId: "text?", upn: "text?", lastPlatform: "text?",
+    chatPlatform: "text?",
   },
   Customer: {
     id: "int default", ref: "text", name: "text", currency: "text default", salesRepEmail: "text?", controllerEmail: "text?",
@@ -399,10 +425,12 @@ export const TABLES = {
     outcome: "text?", outcomeNote: "text?", creditNoteRef: "text?", concededAmount: "bigint?", rootCause: "text?",
     creditNoteSeenAt: "datetime?", holdsReleasedAt: "datetime?", closedAt: "datetime?", closedByEmail: "text?",
     version: "int default", openedAt: "datetime", updatedAt: "datetime", openCustomerFlagId: "int?",
+    disputedAmount: "bigint default", firstMissedOn: "text?",
   },
   DisputeItem: { disputeId: "int", itemId: "int", amount: "bigint" },
   TimelineEntry: { id: "int default", disputeId: "int", type: "text", at: "datetime", byEmail: "text?", text: "text?", data: "text?" },
-  Hold: { itemId: "int", disputeId: "int", amount: "bigint", kind: "text", since: "datetime" },
+  Hold: { itemId: "int", disputeId: "int", amount: "bigint", kind: "text", since: "datetime", currency: "text default" },
+  DisputeHeld: { disputeId: "int", currency: "text", amount: "bigint" },
   Setting: { key: "text", value: "text", updatedAt: "datetime" },
   Counter: { name: "text", value: "int" },
   OutboxMessage: {
@@ -429,6 +457,7 @@ export const TABLES = {
     reasonCode: "text?", ownerEmail: "text?", locale: "text", createdByEmail: "text", createdAt: "datetime", updatedAt: "datetime", coveredUntil: "datetime?",
   },
   DigestRun: { id: "int default", subscriptionId: "int", dueAt: "datetime", outboxId: "text?", createdAt: "datetime" },
+  TeamsReach: { email: "text", reason: "text", since: "datetime" },
 } as const satisfies TablesSpec;
 
 // `satisfies` already rejects a missing or an extra column in the literal above; this also pins the key sets

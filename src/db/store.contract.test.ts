@@ -842,6 +842,39 @@ describe.each([
 
   // -- settings --
 
+  it(t("settings: read for update in a transaction: the defaults first, what was saved, what the transaction saved"), async () => {
+    expect(await s.transaction((tx) => tx.settings.getForUpdate())).toEqual(DEFAULT_SETTINGS);
+    expect(await s.settings.get()).toEqual(DEFAULT_SETTINGS);
+    const next = { ...DEFAULT_SETTINGS, calendar: { ...DEFAULT_SETTINGS.calendar, extraHolidays: ["2026-12-24"] } };
+    await s.transaction(async (tx) => {
+      const cur = await tx.settings.getForUpdate();
+      await tx.settings.save({ ...cur, calendar: next.calendar });
+      expect(await tx.settings.getForUpdate()).toEqual(next);
+    });
+    expect(await s.settings.get()).toEqual(next);
+    await s.settings.save(DEFAULT_SETTINGS);
+  });
+
+  it(t("settings: two transactions editing one calendar day each keep both"), async () => {
+    await s.settings.save(DEFAULT_SETTINGS);
+    let firstRead!: () => void;
+    const read = new Promise<void>((r) => (firstRead = r));
+    const add = (day: string, gap: boolean) =>
+      s.transaction(async (tx) => {
+        const cur = await tx.settings.getForUpdate();
+        if (gap) {
+          firstRead();
+          await new Promise((r) => setTimeout(r, 30)); // room for the other to read the same settings, were it not kept waiting
+        }
+        await tx.settings.save({ ...cur, calendar: { ...cur.calendar, extraHolidays: [...cur.calendar.extraHolidays, day].sort() } });
+      });
+    const first = add("2026-12-24", true);
+    await read;
+    await Promise.all([first, add("2026-12-31", false)]);
+    expect((await s.settings.get()).calendar.extraHolidays).toEqual(["2026-12-24", "2026-12-31"]);
+    await s.settings.save(DEFAULT_SETTINGS);
+  });
+
   it(t("settings: defaults first, then what was saved"), async () => {
     const s0 = await s.settings.get();
     expect(s0).toEqual(DEFAULT_SETTINGS);
@@ -1037,6 +1070,99 @@ describe.each([
     expect(got.filter((w) => w === 0)).toHaveLength(1);
   });
 
+  it(t("rates: a window key lets a window's worth through at once, then one as each earlier call leaves the window, for every replica"), async () => {
+    const at = (ms: number) => new Date(T0.getTime() + ms);
+    // at most 3 calls in any 300 ms
+    const ws = { key: "slack:workspace", intervalMs: 100, burst: 3, window: true };
+    const other = b.replica();
+    // a call as the deliverer makes it: a reservation for now, then settled when it came back (here at once)
+    const call = async (r: Store, ms: number) => {
+      const got = await r.rates.reserve([ws], at(ms), 0);
+      if (got.taken) await r.rates.settle([ws], at(ms), at(ms), at(ms));
+      return got.taken ? 0 : got.waitMs;
+    };
+    expect(await call(s, 0)).toBe(0);
+    expect(await call(other, 10)).toBe(0);
+    expect(await call(s, 20)).toBe(0);
+    // the fourth waits for the first to leave the window (at 300), not one interval
+    expect(await call(other, 30)).toBe(270);
+    expect(await call(s, 300)).toBe(0);
+    expect(await call(s, 305)).toBe(5);
+    expect(await call(other, 310)).toBe(0);
+    // after a quiet spell the whole window at once again
+    for (const r of [s, other, s]) expect(await call(r, 2000)).toBe(0);
+    expect(await call(other, 2000)).toBe(300);
+    // a block on the key holds its window too
+    await s.rates.block(ws.key, at(5000), "ratelimited", at(4000));
+    expect(await call(other, 4000)).toBe(1000);
+    expect(await call(other, 5000)).toBe(0);
+    // a call not settled yet (still out, or its process died) holds its slot for two windows
+    for (const ms of [6000, 6000]) expect(await call(s, ms)).toBe(0);
+    expect((await s.rates.reserve([ws], at(6000), 0)).taken).toBe(true);
+    for (const r of [s, other]) expect(await call(r, 6300)).toBe(0);
+    expect(await call(s, 6300)).toBe(300);
+  });
+
+  it(t("rates: a reservation takes every key's slot for the earliest instant they all allow, or nothing beyond the wait asked for"), async () => {
+    const at = (ms: number) => new Date(T0.getTime() + ms);
+    const ws = { key: "slack:workspace", intervalMs: 100, burst: 2, window: true };
+    const channel = { key: "slack:channel:C1", intervalMs: 1000 };
+    const other = b.replica();
+    expect(await s.rates.reserve([ws, channel], at(0), 0)).toEqual({ taken: true, inMs: 0 });
+    // the channel allows the next at 1000: not within 500 ms, nothing is taken
+    expect(await other.rates.reserve([ws, channel], at(100), 500)).toEqual({ taken: false, waitMs: 900 });
+    expect(await other.rates.reserve([ws, { key: "slack:channel:C2", intervalMs: 1000 }], at(100), 0)).toEqual({ taken: true, inMs: 0 });
+    // within 2 s: taken for 1000 (the workspace's window is then free again)
+    expect(await other.rates.reserve([ws, channel], at(100), 2000)).toEqual({ taken: true, inMs: 900 });
+    // the next callers queue behind those reservations instead of all trying again at once (a slot not settled
+    // yet is held for two windows)
+    expect(await s.rates.reserve([ws, { key: "slack:channel:C3", intervalMs: 1000 }], at(150), 2000)).toEqual({ taken: true, inMs: 350 });
+    expect(await s.rates.reserve([ws, { key: "slack:channel:C4", intervalMs: 1000 }], at(150), 2000)).toEqual({ taken: true, inMs: 750 });
+    // a blocked key: reserved for the end of its block when that is near enough, refused when it is not
+    await s.rates.block(channel.key, at(4000), "ratelimited", at(3000));
+    expect(await other.rates.reserve([channel], at(3000), 500)).toEqual({ taken: false, waitMs: 1000 });
+    expect(await other.rates.reserve([channel], at(3000), 1000)).toEqual({ taken: true, inMs: 1000 });
+  });
+
+  it(t("rates: replicas reserving a window key together never get more than its window's worth"), async () => {
+    const ws = { key: "slack:workspace", intervalMs: 100, burst: 2, window: true };
+    const replicas = [s, b.replica(), b.replica()];
+    const got = await Promise.all(replicas.flatMap((r) => [r.rates.reserve([ws], T0, 0), r.rates.reserve([ws], T0, 0)]));
+    expect(got.filter((g) => g.taken)).toHaveLength(2);
+  });
+
+  it(t("rates: a call that came back late keeps its window slot, and a burst-1 key, taken until its completion plus the window"), async () => {
+    const at = (ms: number) => new Date(T0.getTime() + ms);
+    const ws = { key: "slack:workspace", intervalMs: 100, burst: 2, window: true };
+    const channel = { key: "slack:channel:C1", intervalMs: 1000 };
+    expect(await s.rates.reserve([ws, channel], at(0), 0)).toEqual({ taken: true, inMs: 0 });
+    expect(await s.rates.reserve([ws], at(10), 0)).toEqual({ taken: true, inMs: 0 });
+    await s.rates.settle([ws], at(10), at(10), at(10));
+    // the first call took 150 ms: its slot is free at 350, not 200; its channel at 1150, not 1000
+    await b.replica().rates.settle([ws, channel], at(0), at(150), at(150));
+    expect(await s.rates.take([ws], at(200))).toBe(10);
+    expect(await s.rates.take([ws], at(210))).toBe(0);
+    expect(await s.rates.take([ws], at(300))).toBe(50);
+    expect(await s.rates.take([channel], at(1000))).toBe(150);
+    // settled again (a retry of the write): nothing moves
+    await s.rates.settle([ws, channel], at(0), at(50), at(400));
+    expect(await s.rates.take([ws], at(300))).toBe(50);
+    expect(await s.rates.take([channel], at(1100))).toBe(50);
+  });
+
+  it(t("rates: a block is never shortened: a shorter Retry-After leaves a longer one (or a token pause) in place"), async () => {
+    const at = (ms: number) => new Date(T0.getTime() + ms);
+    await s.rates.block("slack:workspace", at(999_999), "token_revoked", at(0));
+    await b.replica().rates.block("slack:workspace", at(2000), "ratelimited", at(1000));
+    expect(await s.rates.get("slack:workspace")).toMatchObject({ blockedUntil: at(999_999), reason: "token_revoked" });
+    await s.rates.unblock("slack:workspace", at(3000));
+    await s.rates.block("slack:workspace", at(5000), "ratelimited", at(3000));
+    await s.rates.block("slack:workspace", at(4000), "ratelimited", at(3500));
+    expect(await s.rates.get("slack:workspace")).toMatchObject({ blockedUntil: at(5000), reason: "ratelimited" });
+    await s.rates.block("slack:workspace", at(6000), "ratelimited", at(3600));
+    expect(await s.rates.get("slack:workspace")).toMatchObject({ blockedUntil: at(6000) });
+  });
+
   it(t("outbox: a message id is added once"), async () => {
     await s.outbox.add([msg("a1", "A", later(0))]);
     await expect(s.outbox.add([msg("a1", "B", later(1))])).rejects.toThrow();
@@ -1181,6 +1307,19 @@ describe.each([
     expect(await s.absences.listFor("ann@acme.test")).toEqual([a0]);
   });
 
+  it(t("absences: those not over on a date, earliest first, of some people or all, within a limit"), async () => {
+    const at = new Date("2026-12-01T10:00:00Z");
+    const past = await s.absences.add({ personEmail: "dan@acme.test", fromOn: "2026-11-01", untilOn: "2026-11-30", deputyEmail: null, createdAt: at });
+    const later = await s.absences.add({ personEmail: "dan@acme.test", fromOn: "2027-01-04", untilOn: "2027-01-08", deputyEmail: "eva@acme.test", createdAt: at });
+    const now = await s.absences.add({ personEmail: "eva@acme.test", fromOn: "2026-11-28", untilOn: "2026-12-01", deputyEmail: null, createdAt: at });
+    const ids = async (o?: Parameters<typeof s.absences.endingFrom>[1]) => (await s.absences.endingFrom("2026-12-01", o)).map((a) => a.id);
+    expect(await ids({ personEmails: ["dan@acme.test", "eva@acme.test"] })).toEqual([now.id, later.id]);
+    expect(await ids({ personEmails: ["dan@acme.test"] })).toEqual([later.id]);
+    expect(await ids({ personEmails: [] })).toEqual([]);
+    expect((await ids()).filter((id) => [past.id, now.id, later.id].includes(id))).toEqual([now.id, later.id]);
+    expect((await s.absences.endingFrom("2026-12-01", { personEmails: ["dan@acme.test", "eva@acme.test"], limit: 1 })).map((a) => a.id)).toEqual([now.id]);
+  });
+
   // -- teams (issue 13) --
 
   it(t("teams: a conversation reference is stored, refreshed in place, and found by user or by person"), async () => {
@@ -1255,6 +1394,44 @@ describe.each([
     expect(await s.teams.lastPlatform("ann@acme.test")).toBe("slack");
     expect(await s.teams.lastPlatform("nobody@acme.test")).toBeNull();
     expect((await s.people.byEmail("ann@acme.test"))?.teamsUserId).toBe("29:ann");
+  });
+
+  it(t("teams: routing facts, the profile's platform, people marked unreachable and found reachable again"), async () => {
+    await addPerson(s, "ann@acme.test");
+    await addPerson(s, "bob@acme.test");
+    await s.people.upsertMany([{ email: "bob@acme.test", name: "bob", role: "controller", slackUserId: "UBOB" }]);
+    await s.teams.pin("ann@acme.test", { aadObjectId: "aad-ann" });
+    await s.teams.setLastPlatform("ann@acme.test", "teams");
+    expect(await s.teams.routes(["bob@acme.test", "ann@acme.test", "nobody@acme.test", "ann@acme.test"])).toEqual([
+      { email: "ann@acme.test", slackUserId: null, teams: true, teamsUserId: null, aadObjectId: "aad-ann", lastPlatform: "teams", chatPlatform: null, teamsUnreachable: false },
+      { email: "bob@acme.test", slackUserId: "UBOB", teams: false, teamsUserId: null, aadObjectId: null, lastPlatform: null, chatPlatform: null, teamsUnreachable: false },
+    ]);
+    expect(await s.teams.routes([])).toEqual([]);
+    expect(await s.teams.setChatPlatform("bob@acme.test", "teams")).toBe(true);
+    expect(await s.teams.setChatPlatform("nobody@acme.test", "slack")).toBe(false);
+    expect((await s.teams.routes(["bob@acme.test"]))[0]?.chatPlatform).toBe("teams");
+    await s.teams.setChatPlatform("bob@acme.test", null);
+    expect((await s.teams.routes(["bob@acme.test"]))[0]?.chatPlatform).toBeNull();
+
+    // marked: the first instant stays, the latest reason is kept
+    await s.teams.markUnreachable("ann@acme.test", "not_installed", later(1));
+    await s.teams.markUnreachable("ann@acme.test", "403 Forbidden", later(2));
+    await s.teams.markUnreachable("bob@acme.test", "not_installed", later(1));
+    expect(await s.teams.unreachable(["ann@acme.test"])).toEqual([{ email: "ann@acme.test", reason: "403 Forbidden", since: later(1) }]);
+    expect((await s.teams.unreachable()).map((u) => u.email)).toEqual(["ann@acme.test", "bob@acme.test"]);
+    expect(await s.teams.unreachable([])).toEqual([]);
+    expect((await s.teams.routes(["ann@acme.test"]))[0]?.teamsUnreachable).toBe(true);
+    // a personal chat stored before the mark says nothing; one stored after it (installed, wrote) does
+    const chat = { conversationId: "a:ann", kind: "personal" as const, serviceUrl: "https://smba.example/", tenantId: "T1", teamsUserId: null, aadObjectId: "aad-ann", teamId: null, channelId: null };
+    await s.teams.putConversation({ ...chat, updatedAt: later(0) });
+    expect(await s.teams.reachableAgain()).toEqual([]);
+    await s.teams.putConversation({ ...chat, updatedAt: later(3) });
+    await s.teams.putConversation({ ...chat, conversationId: "19:chan", kind: "channel", aadObjectId: null, updatedAt: later(3) });
+    expect(await s.teams.reachableAgain()).toEqual(["ann@acme.test"]);
+    expect(await s.teams.markReachable("ann@acme.test")).toBe(true);
+    expect(await s.teams.markReachable("ann@acme.test")).toBe(false);
+    expect(await s.teams.reachableAgain()).toEqual([]);
+    expect((await s.teams.unreachable()).map((u) => u.email)).toEqual(["bob@acme.test"]);
   });
 
   // -- overview (manager view, digest) --
@@ -1444,6 +1621,66 @@ describe.each([
     expect(one.late.ownersTotal).toBe(2);
     expect(one.late.owners.map((o) => o.email)).toEqual(["sam@acme.test"]);
     expect((await factsOf(s, { reasonCode: "nope" })).open.count).toBe(0);
+  });
+
+  it(t("digest facts: a dispute's stored disputed total agrees with its items after open, edit, ledger sync, resolve and reopen; a hold keeps its item's currency; overdue follows FollowUp"), async () => {
+    const { acme, reason, f1, f2 } = await seed(s);
+    const itemsTotal = async (id: number) => (await s.disputes.byId(id))!.items.reduce((sum, i) => sum + i.amount, 0);
+    /** the stored totals the manager view and the digest read, per open dispute, checked against the items */
+    const stored = async () => {
+      const briefs = await s.overview.briefs({ order: "oldest", limit: 100 });
+      for (const b of briefs) expect(b.amount, b.number).toBe(await itemsTotal(b.disputeId));
+      return Object.fromEntries(briefs.map((b) => [b.number, b.amount]));
+    };
+    const facts = () => factsOf(s, { since: null });
+    // open
+    const d = await s.disputes.create(disputeOf({ customerId: acme.id, reasonId: reason.id, items: [{ itemId: f1.id, amount: 100_00 }] }));
+    const e = await s.disputes.create(disputeOf({ customerId: acme.id, reasonId: reason.id, items: [{ itemId: f2.id, amount: 5_00 }] }));
+    const flag = await s.disputes.create(disputeOf({ customerId: acme.id, reasonId: reason.id, scope: "customer", items: [] }));
+    expect(await stored()).toEqual({ [d.number]: 100_00, [e.number]: 5_00, [flag.number]: 0 });
+    // edit: an amount changed and an item added, then an item removed
+    const d2: Dispute = { ...d, items: [{ itemId: f1.id, amount: 60_00 }, { itemId: f2.id, amount: 40_50 }], version: 2 };
+    await s.disputes.update(d2, 1);
+    expect(await stored()).toEqual({ [d.number]: 100_50, [e.number]: 5_00, [flag.number]: 0 });
+    const d3: Dispute = { ...d2, items: [{ itemId: f2.id, amount: 40_50 }], version: 3 };
+    await s.disputes.update(d3, 2);
+    expect((await stored())[d.number]).toBe(40_50);
+    expect((await facts()).open.amounts).toEqual({ EUR: 45_50 });
+    // ledger sync: a payment shrinks F2 and its currency changes; the holds are re-derived, the disputed amounts stay
+    await s.holds.replaceForCustomers([acme.id], [{ itemId: f2.id, disputeId: d.id, amount: 40_50, kind: "dispute" }, { itemId: f2.id, disputeId: e.id, amount: 5_00, kind: "dispute" }], later(10));
+    expect((await facts()).held).toEqual({ EUR: 45_50 });
+    await addItem(s, acme.id, "F2", { openAmount: 20_00, currency: "USD" });
+    await s.holds.replaceForCustomers([acme.id], [{ itemId: f2.id, disputeId: d.id, amount: 15_00, kind: "dispute" }, { itemId: f2.id, disputeId: e.id, amount: 5_00, kind: "dispute" }], later(11));
+    expect((await facts()).held).toEqual({ USD: 20_00 });
+    expect(await stored()).toEqual({ [d.number]: 40_50, [e.number]: 5_00, [flag.number]: 0 });
+    // the currency alone changes back: the same holds, now in EUR
+    await addItem(s, acme.id, "F2", { openAmount: 20_00, currency: "EUR" });
+    await s.holds.replaceForCustomers([acme.id], [{ itemId: f2.id, disputeId: d.id, amount: 15_00, kind: "dispute" }, { itemId: f2.id, disputeId: e.id, amount: 5_00, kind: "dispute" }], later(12));
+    expect((await facts()).held).toEqual({ EUR: 20_00 });
+    // a hold released, then all of them: the sums per dispute follow
+    await s.holds.replaceForCustomers([acme.id], [{ itemId: f2.id, disputeId: e.id, amount: 5_00, kind: "dispute" }], later(13));
+    expect((await facts()).held).toEqual({ EUR: 5_00 });
+    expect((await factsOf(s, { ownerEmail: "rep@acme.test" })).held).toEqual({ EUR: 5_00 });
+    await s.holds.replaceForCustomers([acme.id], [], later(14));
+    expect((await facts()).held).toEqual({});
+    // resolve: no longer open, still counted among the opened with its amount
+    const r = resolved(d3, resolution({ concededAmount: 10_00 }));
+    await s.disputes.update(r, 3);
+    expect(await stored()).toEqual({ [e.number]: 5_00, [flag.number]: 0 });
+    expect((await facts()).opened.amounts).toEqual({ EUR: 45_50 });
+    expect(await itemsTotal(d.id)).toBe(40_50);
+    // reopen
+    await s.disputes.update({ ...r, status: "open", resolution: null, closedAt: null, closedByEmail: null, version: r.version + 1 }, r.version);
+    expect(await stored()).toEqual({ [d.number]: 40_50, [e.number]: 5_00, [flag.number]: 0 });
+    expect((await facts()).open).toMatchObject({ count: 3, amounts: { EUR: 45_50 } });
+    // a missed follow-up makes it overdue until the owner acts (FollowUp and its mirror on the dispute)
+    await s.followUps.put({ disputeId: e.id, firstMissedOn: "2025-03-08", unanswered: 1, lastReminderAt: later(20) }, later(20));
+    expect((await facts()).open).toMatchObject({ overdue: 1 });
+    expect((await facts()).late.owners[0]).toMatchObject({ overdue: 1, worst: { disputeId: e.id } });
+    expect((await s.overview.briefs({ order: "overdue", limit: 1 }))[0]).toMatchObject({ disputeId: e.id, firstMissedOn: "2025-03-08" });
+    await s.followUps.reset(e.id, later(21));
+    expect((await facts()).open).toMatchObject({ overdue: 0 });
+    expect((await facts()).late.owners.map((o) => o.overdue)).toEqual([]);
   });
 
   it(t("digest subscriptions: one per channel and filters, subscribing again changes it, off removes the channel's; a run is recorded once"), async () => {

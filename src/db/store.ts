@@ -13,6 +13,8 @@ import type {
   OutboxMessage,
   PostedCard,
   PostedTeamsCard,
+  RateKey,
+  RateReservation,
   TeamsConversationRef,
   Repos,
   Store,
@@ -58,13 +60,13 @@ const WRITES: { [K in keyof Repos]: readonly (keyof Repos[K])[] } = {
   counters: ["next"],
   runs: ["add"],
   slack: ["addCard", "removeCard", "putDmChannel", "firstSeen", "forget", "prune"],
-  rates: ["take", "block", "unblock", "notBefore"],
+  rates: ["take", "reserve", "settle", "block", "unblock", "notBefore"],
   followUps: ["ensure", "put", "reset", "addNotice"],
   overview: [],
   digest: ["subscribe", "unsubscribe", "addRun", "cover"],
   charts: ["put", "deleteExpired"],
   absences: ["add", "remove"],
-  teams: ["putConversation", "addCard", "removeCard", "pin", "setLastPlatform"],
+  teams: ["putConversation", "addCard", "removeCard", "pin", "setLastPlatform", "setChatPlatform", "markUnreachable", "markReachable"],
 };
 
 /**
@@ -81,7 +83,7 @@ const MULTI_STATEMENT: { [K in keyof Repos]?: readonly (keyof Repos[K])[] } = {
   disputes: ["create", "update"],
   holds: ["replaceForCustomers"],
   outbox: ["add", "claim"],
-  rates: ["take", "block"],
+  rates: ["take", "reserve", "settle", "block"],
   digest: ["subscribe"],
 };
 
@@ -180,6 +182,9 @@ function disputeColumns(d: Dispute) {
     updatedAt: d.updatedAt,
     // the unique "one open customer-level dispute per customer"
     openCustomerFlagId: d.scope === "customer" && d.status === "open" ? d.customerId : null,
+    // the sum of its items' disputed amounts, written with them (create, update): the digest and the manager
+    // view sum Dispute rows instead of reading every dispute's DisputeItem rows
+    disputedAmount: d.items.reduce((s, i) => s + i.amount, 0),
   };
 }
 
@@ -256,6 +261,97 @@ export function repositoriesOn(db: Executor, dialect: Dialect): Repos {
       .select(DISPUTE.map((c) => `d.${c}` as const))
       .select(dialect.disputeItemsJson("d.id").as("items"));
 
+  // Pacing (rates): one row per GCRA key; a window key's row holds its block and `burst` slot rows its calls.
+  // Every call of the deliverer runs these: their queries are shapes, compiled once (a slot list is one parameter).
+  const slotNames = (k: RateKey): string[] => Array.from({ length: Math.max(1, k.burst ?? 1) }, (_, i) => `${k.key}#${i}`);
+  type RateRow = { key: string; tat: unknown; blockedUntil: unknown };
+  const setTat = (key: string, tat: Date, now: Date) =>
+    shaped(db, "rates.setTat", [tat, now, key], (tat, now, key) => db.updateTable("RateLimit").set({ tat, updatedAt: now }).where("key", "=", key));
+  const createRows = async (keys: readonly string[], now: Date) => {
+    for (let i = 0; i < keys.length; i += 1000)
+      await db
+        .insertInto("RateLimit")
+        .values(keys.slice(i, i + 1000).map((key) => ({ key, tat: now, blockedUntil: null, reason: null, updatedAt: now })))
+        .onConflict((oc) => oc.column("key").doNothing())
+        .execute();
+  };
+  const notBefore = async (key: string, at: Date, now: Date): Promise<void> => {
+    // one statement (the row lock of the update is enough); a key never taken yet gets its row
+    const r = await shaped(db, "rates.notBefore", [at, now, key], (at, now, key) => db.updateTable("RateLimit").set({ tat: at, updatedAt: now }).where("key", "=", key).where("tat", "<", at));
+    if (Number(r.numAffectedRows ?? 0) === 0) {
+      await db.insertInto("RateLimit").values({ key, tat: at, blockedUntil: null, reason: null, updatedAt: now }).onConflict((oc) => oc.column("key").doNothing()).execute();
+    }
+  };
+  const reserveSlots = async (keys: readonly RateKey[], now: Date, maxWaitMs: number): Promise<RateReservation> => {
+    if (!keys.length) return { taken: true, inMs: 0 };
+    const names = [...new Set(keys.map((k) => k.key))].sort();
+    // the keys' own rows under their row locks (PostgreSQL: in key order, so two callers never wait on each
+    // other crosswise): every caller of a window key waits here, so its slots are read and moved by one at a time
+    const locked = async () =>
+      (
+        await shaped(db, `rates.rows:${dialect.rowLocks}`, [list(names)], (names) => {
+          const q = db.selectFrom("RateLimit").select(["key", "tat", "blockedUntil"]).where(inParam("key", names)).orderBy("key");
+          return dialect.rowLocks ? q.forUpdate() : q;
+        })
+      ).rows as RateRow[];
+    let rows = new Map((await locked()).map((r) => [r.key, r]));
+    // a key's first call creates its row (once; every later call only reads and moves it)
+    if (rows.size < names.length) {
+      await createRows(names.filter((key) => !rows.has(key)), now);
+      rows = new Map((await locked()).map((r) => [r.key, r]));
+    }
+    const t = now.getTime();
+    // the earliest instant every key allows
+    let at = t;
+    const slotOf = new Map<RateKey, string>();
+    for (const k of keys) {
+      const r = rows.get(k.key);
+      if (!r) continue;
+      const blocked = r.blockedUntil ? asDate(r.blockedUntil).getTime() : 0;
+      at = Math.max(at, blocked);
+      if (k.window) {
+        // the slot free first (and how many there are: the first call, or a larger burst, creates the missing ones)
+        const all = slotNames(k);
+        const first = async () =>
+          (
+            await shaped(db, "rates.firstSlot", [list(all)], (all) =>
+              db
+                .selectFrom("RateLimit")
+                .select(["key", "tat", sql<number>`COUNT(*) OVER ()`.as("n")])
+                .where(inParam("key", all))
+                .orderBy("tat")
+                .orderBy("key")
+                .limit(1),
+            )
+          ).rows[0] as { key: string; tat: unknown; n: unknown } | undefined;
+        let slot = await first();
+        if (!slot || Number(slot.n) < all.length) {
+          await createRows(all, now);
+          slot = await first();
+        }
+        slotOf.set(k, slot!.key);
+        at = Math.max(at, asDate(slot!.tat).getTime());
+      } else {
+        at = Math.max(at, asDate(r.tat).getTime() - ((k.burst ?? 1) - 1) * k.intervalMs);
+      }
+    }
+    if (at - t > maxWaitMs) return { taken: false, waitMs: at - t };
+    for (const k of keys) {
+      const r = rows.get(k.key);
+      if (!r) continue;
+      const slot = slotOf.get(k);
+      // held for two windows until the call is settled (its completion plus one window): however late the call
+      // leaves after `at`, no other call can take its slot before it has come back
+      // (marked `held`: a settle moves only a slot still held, never one another call settled at the same instant)
+      if (slot)
+        await shaped(db, "rates.holdSlot", [new Date(at + 2 * (k.burst ?? 1) * k.intervalMs), now, slot], (tat, now, key) =>
+          db.updateTable("RateLimit").set({ tat, reason: "held", updatedAt: now }).where("key", "=", key),
+        );
+      else await setTat(k.key, new Date(Math.max(asDate(r.tat).getTime(), at) + k.intervalMs), now);
+    }
+    return { taken: true, inMs: at - t };
+  };
+
   const disputeById = async (id: number): Promise<Dispute | null> => {
     const [r] = (await shaped(db, "disputes.byId", [id], (id) => disputeSelect().where("d.id", "=", id))).rows;
     return r ? toDispute(r as DisputeRow, dialect) : null;
@@ -270,8 +366,8 @@ export function repositoriesOn(db: Executor, dialect: Dialect): Repos {
       .leftJoin("Person as p", "p.email", "d.ownerEmail")
       .leftJoin("FollowUp as f", "f.disputeId", "d.id")
       .where("d.status", "=", "open");
-  /** An open dispute's disputed amount: a sub-select on DisputeItem's primary key (disputeId, itemId), per row read. */
-  const disputedAmount = sql<number>`coalesce((SELECT sum(di."amount") FROM "DisputeItem" di WHERE di."disputeId" = ${sql.ref("d.id")}), 0)`;
+  /** A dispute's disputed amount: the sum of its DisputeItem amounts, stored on the row with its items (disputeColumns). */
+  const disputedAmount = sql<number>`${sql.ref("d.disputedAmount")}`;
 
   /** The digest's filters on "Dispute" d (a reason code, an owner, a manager's team) as one condition. */
   const digestScope = (f: { reasonCode?: string | undefined; ownerEmail?: string | undefined; team?: string | undefined }): RawBuilder<SqlBool> => {
@@ -758,6 +854,31 @@ export function repositoriesOn(db: Executor, dialect: Dialect): Repos {
         for (const r of diff.remove) {
           await shaped(db, "holds.remove", [r.itemId, r.disputeId], (itemId, disputeId) => db.deleteFrom("Hold").where("itemId", "=", itemId).where("disputeId", "=", disputeId));
         }
+        // each hold carries its item's currency (the digest sums holds per currency without reading Item): set on
+        // the rows just inserted and brought up to date if the ledger changed an item's currency
+        await shaped(db, "holds.currency", [list(customerIds)], (ids) =>
+          db
+            .updateTable("Hold")
+            .set({ currency: sql<string>`(SELECT i."currency" FROM "Item" i WHERE i."id" = "Hold"."itemId")` })
+            .where("itemId", "in", (eb) => eb.selectFrom("Item as i").select("i.id").where(inParam("i.customerId", ids)))
+            .where(sql<SqlBool>`"currency" <> (SELECT i."currency" FROM "Item" i WHERE i."id" = "Hold"."itemId")`),
+        );
+        // and each dispute's holds summed per currency (DisputeHeld: the digest reads one row per dispute), upserted
+        // then pruned, so two writers of the same customer never collide on its primary key
+        const ofCustomers = (ids: unknown) => sql<SqlBool>`"itemId" IN (SELECT i."id" FROM "Item" i WHERE ${inParam("i.customerId", ids)})`;
+        await shaped(db, "holds.heldUpsert", [list(customerIds)], (ids) =>
+          db
+            .insertInto("DisputeHeld")
+            .columns(["disputeId", "currency", "amount"])
+            .expression(db.selectFrom("Hold").select(["disputeId", "currency", sql<number>`sum("amount")`.as("amount")]).where(ofCustomers(ids)).groupBy(["disputeId", "currency"]))
+            .onConflict((oc) => oc.columns(["disputeId", "currency"]).doUpdateSet({ amount: (eb) => eb.ref("excluded.amount") })),
+        );
+        await shaped(db, "holds.heldPrune", [list(customerIds)], (ids) =>
+          db
+            .deleteFrom("DisputeHeld")
+            .where("disputeId", "in", db.selectFrom("Dispute as d").select("d.id").where(inParam("d.customerId", ids)))
+            .where(sql<SqlBool>`NOT EXISTS (SELECT 1 FROM "Hold" h WHERE h."disputeId" = "DisputeHeld"."disputeId" AND h."currency" = "DisputeHeld"."currency")`),
+        );
         return diff.changes;
       },
       async list(filter) {
@@ -790,6 +911,16 @@ export function repositoriesOn(db: Executor, dialect: Dialect): Repos {
           .values({ key: "company", value: text, updatedAt: now })
           .onConflict((oc) => oc.column("key").doUpdateSet({ value: text, updatedAt: now }))
           .execute();
+      },
+      async getForUpdate() {
+        if (!dialect.rowLocks) {
+          const r = await db.selectFrom("Setting").select("value").where("key", "=", "company").executeTakeFirst();
+          return parsedSettings(r?.value ?? null);
+        }
+        // the row to lock: the defaults' when none was saved yet (a caller that does not save rolls it back with its transaction, or leaves the defaults)
+        await db.insertInto("Setting").values({ key: "company", value: JSON.stringify(DEFAULT_SETTINGS), updatedAt: new Date() }).onConflict((oc) => oc.column("key").doNothing()).execute();
+        const r = await db.selectFrom("Setting").select("value").where("key", "=", "company").forUpdate().executeTakeFirst();
+        return parsedSettings(r?.value ?? null);
       },
     },
 
@@ -967,61 +1098,46 @@ export function repositoriesOn(db: Executor, dialect: Dialect): Repos {
     // lock (SQLite) and moved on in the same short transaction.
     rates: {
       async take(keys, now) {
-        if (!keys.length) return 0;
-        const names = [...new Set(keys.map((k) => k.key))];
-        const locked = () => {
-          const q = db.selectFrom("RateLimit").selectAll().where("key", "in", names);
-          return dialect.rowLocks ? q.forUpdate() : q;
-        };
-        let rows = new Map((await locked().execute()).map((r) => [r.key, r]));
-        // a key's first call creates its row (once; every later call only reads and moves it)
-        if (rows.size < names.length) {
-          await db
-            .insertInto("RateLimit")
-            .values(names.filter((key) => !rows.has(key)).map((key) => ({ key, tat: now, blockedUntil: null, reason: null, updatedAt: now })))
-            .onConflict((oc) => oc.column("key").doNothing())
-            .execute();
-          rows = new Map((await locked().execute()).map((r) => [r.key, r]));
-        }
-        const t = now.getTime();
-        let wait = 0;
-        const next: { key: string; tat: Date }[] = [];
-        for (const k of keys) {
-          const r = rows.get(k.key);
-          if (!r) continue;
-          const blocked = r.blockedUntil ? asDate(r.blockedUntil).getTime() : 0;
-          if (blocked > t) {
-            wait = Math.max(wait, blocked - t);
-            continue;
+        const r = await reserveSlots(keys, now, 0);
+        return r.taken ? 0 : r.waitMs;
+      },
+      async reserve(keys, now, maxWaitMs) {
+        return reserveSlots(keys, now, maxWaitMs);
+      },
+      async settle(keys, at, doneAt, now) {
+        for (const key of keys) {
+          if (key.window) {
+            const windowMs = (key.burst ?? 1) * key.intervalMs;
+            const from = new Date(at.getTime() + 2 * windowMs);
+            const to = new Date(doneAt.getTime() + windowMs);
+            if (to.getTime() === from.getTime()) continue;
+            // the slots are interchangeable: any one reserved for `at` (and not settled yet) is this call's (one statement)
+            await shaped(db, "rates.settle", [to, now, list(slotNames(key)), from], (to, now, all, from) =>
+              db
+                .updateTable("RateLimit")
+                .set({ tat: to, reason: null, updatedAt: now })
+                .where("key", "=", (eb) => eb.selectFrom("RateLimit").select("key").where(inParam("key", all)).where("reason", "=", "held").where("tat", "=", from).limit(1)),
+            );
+          } else if ((key.burst ?? 1) === 1) {
+            await notBefore(key.key, new Date(doneAt.getTime() + key.intervalMs), now);
           }
-          const tat = Math.max(asDate(r.tat).getTime(), t);
-          const over = tat - t - ((k.burst ?? 1) - 1) * k.intervalMs;
-          if (over > 0) wait = Math.max(wait, over);
-          else next.push({ key: k.key, tat: new Date(tat + k.intervalMs) });
         }
-        if (wait > 0) return wait;
-        for (const n of next) await db.updateTable("RateLimit").set({ tat: n.tat, updatedAt: now }).where("key", "=", n.key).execute();
-        return 0;
       },
       async block(key, until, reason, now) {
-        await db
-          .insertInto("RateLimit")
-          .values({ key, tat: now, blockedUntil: until, reason, updatedAt: now })
-          .onConflict((oc) => oc.column("key").doUpdateSet({ blockedUntil: until, reason, updatedAt: now }))
-          .execute();
+        // the later of the two blocks holds (read under the row lock on PostgreSQL, the write lock on SQLite)
+        await db.insertInto("RateLimit").values({ key, tat: now, blockedUntil: null, reason: null, updatedAt: now }).onConflict((oc) => oc.column("key").doNothing()).execute();
+        let q = db.selectFrom("RateLimit").select("blockedUntil").where("key", "=", key);
+        if (dialect.rowLocks) q = q.forUpdate();
+        const r = await q.executeTakeFirst();
+        if (r?.blockedUntil && asDate(r.blockedUntil).getTime() >= until.getTime()) return;
+        await db.updateTable("RateLimit").set({ blockedUntil: until, reason, updatedAt: now }).where("key", "=", key).execute();
       },
-      async notBefore(key, at, now) {
-        // one statement (the row lock of the update is enough); a key never taken yet gets its row
-        const r = await db.updateTable("RateLimit").set({ tat: at, updatedAt: now }).where("key", "=", key).where("tat", "<", at).executeTakeFirst();
-        if (Number(r.numUpdatedRows) === 0) {
-          await db.insertInto("RateLimit").values({ key, tat: at, blockedUntil: null, reason: null, updatedAt: now }).onConflict((oc) => oc.column("key").doNothing()).execute();
-        }
-      },
+      notBefore: (key, at, now) => notBefore(key, at, now),
       async unblock(key, now) {
         await db.updateTable("RateLimit").set({ blockedUntil: null, reason: null, updatedAt: now }).where("key", "=", key).execute();
       },
       async get(key) {
-        const r = await db.selectFrom("RateLimit").selectAll().where("key", "=", key).executeTakeFirst();
+        const [r] = (await shaped(db, "rates.get", [key], (key) => db.selectFrom("RateLimit").selectAll().where("key", "=", key))).rows;
         return r ? { key: r.key, tat: asDate(r.tat), blockedUntil: r.blockedUntil ? asDate(r.blockedUntil) : null, reason: r.reason } : null;
       },
     },
@@ -1079,10 +1195,13 @@ export function repositoriesOn(db: Executor, dialect: Dialect): Repos {
       async put(r, now) {
         const set = { firstMissedOn: r.firstMissedOn, unanswered: r.unanswered, lastReminderAt: r.lastReminderAt, updatedAt: now };
         await db.insertInto("FollowUp").values({ disputeId: r.disputeId, ...set }).onConflict((oc) => oc.column("disputeId").doUpdateSet(set)).execute();
+        // mirrored on the dispute (the digest counts overdue disputes without reading FollowUp); version and updatedAt untouched
+        await db.updateTable("Dispute").set({ firstMissedOn: r.firstMissedOn }).where("id", "=", r.disputeId).execute();
       },
       async reset(disputeId, now) {
-        // every owner's action of every use case runs this: compiled once (shapes.ts)
+        // every owner's action of every use case runs these: compiled once (shapes.ts)
         await shaped(db, "followUps.reset", [now, disputeId], (now, id) => db.updateTable("FollowUp").set({ firstMissedOn: null, unanswered: 0, updatedAt: now }).where("disputeId", "=", id));
+        await shaped(db, "followUps.reset:dispute", [disputeId], (id) => db.updateTable("Dispute").set({ firstMissedOn: null }).where("id", "=", id).where("firstMissedOn", "is not", null));
       },
       async addNotice(n) {
         const r = await db
@@ -1120,6 +1239,12 @@ export function repositoriesOn(db: Executor, dialect: Dialect): Repos {
         let q = db.selectFrom("Absence").selectAll().where("fromOn", "<=", on).where("untilOn", ">=", on);
         if (personEmails) q = q.where("personEmail", "in", [...personEmails]);
         return (await q.orderBy("personEmail").orderBy("id").execute()).map(toAbsence);
+      },
+      async endingFrom(on, opts = {}) {
+        if (opts.personEmails && !opts.personEmails.length) return [];
+        let q = db.selectFrom("Absence").selectAll().where("untilOn", ">=", on);
+        if (opts.personEmails) q = q.where("personEmail", "in", [...opts.personEmails]);
+        return (await q.orderBy("fromOn").orderBy("id").limit(opts.limit ?? 1000).execute()).map(toAbsence);
       },
     },
 
@@ -1207,6 +1332,52 @@ export function repositoriesOn(db: Executor, dialect: Dialect): Repos {
       },
       async setLastPlatform(email, platform) {
         await db.updateTable("Person").set({ lastPlatform: platform }).where("email", "=", email).where((eb) => eb.or([eb("lastPlatform", "is", null), eb("lastPlatform", "!=", platform)])).execute();
+      },
+      async routes(emails) {
+        if (!emails.length) return [];
+        const platform = (v: string | null) => (v === "slack" || v === "teams" ? v : null);
+        const rows = await db
+          .selectFrom("Person as p")
+          .leftJoin("TeamsReach as r", "r.email", "p.email")
+          .select(["p.email", "p.slackUserId", "p.teamsUserId", "p.aadObjectId", "p.lastPlatform", "p.chatPlatform", "r.email as unreachable"])
+          .where("p.email", "in", [...new Set(emails)])
+          .orderBy("p.email")
+          .execute();
+        return rows.map((r) => ({
+          email: r.email, slackUserId: r.slackUserId, teams: Boolean(r.teamsUserId || r.aadObjectId), teamsUserId: r.teamsUserId, aadObjectId: r.aadObjectId,
+          lastPlatform: platform(r.lastPlatform), chatPlatform: platform(r.chatPlatform), teamsUnreachable: r.unreachable !== null,
+        }));
+      },
+      async setChatPlatform(email, platform) {
+        const r = await db.updateTable("Person").set({ chatPlatform: platform }).where("email", "=", email).executeTakeFirst();
+        return Number(r.numUpdatedRows) > 0;
+      },
+      async markUnreachable(email, reason, since) {
+        await db.insertInto("TeamsReach").values({ email, reason, since }).onConflict((oc) => oc.column("email").doUpdateSet({ reason })).execute();
+      },
+      async markReachable(email) {
+        const r = await db.deleteFrom("TeamsReach").where("email", "=", email).executeTakeFirst();
+        return Number(r.numDeletedRows) > 0;
+      },
+      async unreachable(emails) {
+        if (emails && !emails.length) return [];
+        let q = db.selectFrom("TeamsReach").selectAll();
+        if (emails) q = q.where("email", "in", [...new Set(emails)]);
+        return (await q.orderBy("email").execute()).map((r) => ({ email: r.email, reason: r.reason, since: r.since }));
+      },
+      async reachableAgain() {
+        const rows = await db
+          .selectFrom("TeamsReach as r")
+          .innerJoin("Person as p", "p.email", "r.email")
+          .innerJoin("TeamsConversation as c", (j) =>
+            j.on("c.kind", "=", "personal").on((eb) => eb.or([eb.and([eb("c.teamsUserId", "is not", null), eb("c.teamsUserId", "=", eb.ref("p.teamsUserId"))]), eb.and([eb("c.aadObjectId", "is not", null), eb("c.aadObjectId", "=", eb.ref("p.aadObjectId"))])])),
+          )
+          .select("r.email")
+          .where("c.updatedAt", ">", (eb) => eb.ref("r.since"))
+          .distinct()
+          .orderBy("r.email")
+          .execute();
+        return rows.map((r) => r.email);
       },
     },
 
@@ -1305,8 +1476,8 @@ export function repositoriesOn(db: Executor, dialect: Dialect): Repos {
       },
     },
 
-    // The digest's facts (issue 11): every count, sum, median and order computed by the database, one query per
-    // part, the same SQL text on both databases but for dialect.ts's fragments. Plain JSON in and out.
+    // The digest's facts (issue 11): every count, sum, median and order computed by the database, in seven
+    // statements, the same SQL text on both databases but for dialect.ts's fragments. Plain JSON in and out.
     digest: {
       async facts(q) {
         const now = new Date(q.now);
@@ -1317,26 +1488,58 @@ export function repositoriesOn(db: Executor, dialect: Dialect): Repos {
         const num = (v: unknown): number => Number(v ?? 0);
         const closedIn = since ? sql<SqlBool>`d."closedAt" > ${since} AND d."closedAt" <= ${now}` : sql<SqlBool>`d."closedAt" <= ${now}`;
         const openedIn = since ? sql<SqlBool>`d."openedAt" > ${since} AND d."openedAt" <= ${now}` : sql<SqlBool>`d."openedAt" <= ${now}`;
-        const overdue = sql<number>`CASE WHEN f."firstMissedOn" IS NOT NULL THEN 1 ELSE 0 END`;
-        const breached = sql<number>`CASE WHEN d."slaDueOn" < ${today} THEN 1 ELSE 0 END`;
         const DAY = 86_400_000;
         const ageFrom = (days: number) => new Date(now.getTime() - days * DAY);
-        // age in whole days since opened: 0–30 while under 31 days, …
-        const bucket = sql<string>`CASE WHEN d."openedAt" > ${ageFrom(31)} THEN '0-30' WHEN d."openedAt" > ${ageFrom(61)} THEN '31-60' WHEN d."openedAt" > ${ageFrom(91)} THEN '61-90' ELSE '90+' END`;
         const secs = dialect.secondsBetween("d.openedAt", "d.closedAt");
         const ownerLimit = Math.max(1, Math.floor(q.ownerLimit));
 
-        const [headline, held, opened, closed, median, late, reasons, oldest, chart] = await Promise.all([
-          sql<{ currency: string; n: unknown; amount: unknown; overdue: unknown; breached: unknown }>`
-            SELECT d."currency" AS currency, count(*) AS n, sum(${amount}) AS amount, sum(${overdue}) AS overdue, sum(${breached}) AS breached
-            FROM "Dispute" d LEFT JOIN "FollowUp" f ON f."disputeId" = d."id"
-            WHERE d."status" = 'open' AND ${scope}
-            GROUP BY d."currency" ORDER BY d."currency"`.execute(db),
-          sql<{ currency: string; amount: unknown }>`
-            SELECT i."currency" AS currency, sum(h."amount") AS amount
-            FROM "Hold" h JOIN "Item" i ON i."id" = h."itemId" JOIN "Dispute" d ON d."id" = h."disputeId"
-            WHERE ${scope}
-            GROUP BY i."currency" ORDER BY i."currency"`.execute(db),
+        const unscoped = q.reasonCode === undefined && q.ownerEmail === undefined && q.team === undefined;
+        // Each statement reads the open disputes once, from a covering index in its GROUP BY's order (no sort):
+        // the disputed amount and the first missed follow-up are columns of Dispute (written with the items and
+        // with FollowUp); the amount held, DisputeHeld's rows (a dispute's holds per currency, written with them).
+        const late = sql<SqlBool>`(d."firstMissedOn" IS NOT NULL OR d."slaDueOn" < ${today})`;
+        const [t31, t61, t91] = [ageFrom(31), ageFrom(61), ageFrom(91)];
+        type PartRow = { part: string; currency: string; code: string; labelFr: string; labelEn: string; bucket: string; n: unknown; amount: unknown; overdue: unknown; breached: unknown };
+        const [parts, held, opened, closed, median, lateOwners, oldest] = await Promise.all([
+          // headline per currency, split by reason, the chart: open disputes grouped by currency and reason (g) with
+          // their amount per age bucket (0–30 days while under 31 days, …; summed as the amounts opened after each
+          // edge, fewer comparisons a row than a range per bucket), rolled up three ways
+          sql<PartRow>`
+            WITH g AS (
+              SELECT d."currency" AS currency, d."reasonId" AS "reasonId", count(*) AS n, sum(d."disputedAmount") AS amount,
+                count(d."firstMissedOn") AS overdue, count(CASE WHEN d."slaDueOn" < ${today} THEN 1 END) AS breached,
+                coalesce(sum(CASE WHEN d."openedAt" > ${t31} THEN d."disputedAmount" END), 0) AS u31,
+                coalesce(sum(CASE WHEN d."openedAt" > ${t61} THEN d."disputedAmount" END), 0) AS u61,
+                coalesce(sum(CASE WHEN d."openedAt" > ${t91} THEN d."disputedAmount" END), 0) AS u91
+              FROM "Dispute" d WHERE d."status" = 'open' AND ${scope}
+              GROUP BY d."currency", d."reasonId"
+            )
+            SELECT x.part AS part, CASE WHEN x.part = 'b' THEN x."thenCurrency" ELSE x.currency END AS currency, x.code AS code, x."labelFr" AS "labelFr",
+              x."labelEn" AS "labelEn", x.bucket AS bucket, x.n AS n, x.amount AS amount, x.overdue AS overdue, x.breached AS breached
+            FROM (
+              SELECT 'a' AS part, g.currency AS currency, '' AS code, '' AS "labelFr", '' AS "labelEn", '' AS bucket, 0 AS "sortOrder", 0 AS "byCount", '' AS "thenCurrency",
+                sum(g.n) AS n, sum(g.amount) AS amount, sum(g.overdue) AS overdue, sum(g.breached) AS breached
+              FROM g GROUP BY g.currency
+              UNION ALL
+              SELECT 'b', '', r."code", r."labelFr", r."labelEn", '', r."sortOrder", -sum(sum(g.n)) OVER (PARTITION BY r."id"), g.currency, sum(g.n), sum(g.amount), 0, 0
+              FROM g JOIN "Reason" r ON r."id" = g."reasonId"
+              GROUP BY r."id", r."code", r."labelFr", r."labelEn", r."sortOrder", g.currency
+              UNION ALL
+              SELECT 'c', g.currency, r."code", r."labelFr", r."labelEn", b.bucket, r."sortOrder", 0, '', 0,
+                CASE b.bucket WHEN '0-30' THEN g.u31 WHEN '31-60' THEN g.u61 - g.u31 WHEN '61-90' THEN g.u91 - g.u61 ELSE g.amount - g.u91 END, 0, 0
+              FROM g JOIN "Reason" r ON r."id" = g."reasonId"
+                CROSS JOIN (SELECT '0-30' AS bucket UNION ALL SELECT '31-60' UNION ALL SELECT '61-90' UNION ALL SELECT '90+') b
+              WHERE CASE b.bucket WHEN '0-30' THEN g.u31 WHEN '31-60' THEN g.u61 - g.u31 WHEN '61-90' THEN g.u91 - g.u61 ELSE g.amount - g.u91 END > 0
+            ) x
+            ORDER BY x.part, x."byCount", x.currency, x."sortOrder", ${dialect.byteOrder("x.code")}, x."thenCurrency", x.bucket`.execute(db),
+          unscoped
+            ? sql<{ currency: string; amount: unknown }>`
+                SELECT h."currency" AS currency, sum(h."amount") AS amount FROM "DisputeHeld" h GROUP BY h."currency" ORDER BY h."currency"`.execute(db)
+            : sql<{ currency: string; amount: unknown }>`
+                SELECT h."currency" AS currency, sum(h."amount") AS amount
+                FROM "DisputeHeld" h JOIN "Dispute" d ON d."id" = h."disputeId"
+                WHERE ${scope}
+                GROUP BY h."currency" ORDER BY h."currency"`.execute(db),
           sql<{ currency: string; n: unknown; amount: unknown }>`
             SELECT d."currency" AS currency, count(*) AS n, sum(${amount}) AS amount
             FROM "Dispute" d WHERE ${openedIn} AND ${scope}
@@ -1350,46 +1553,34 @@ export function repositoriesOn(db: Executor, dialect: Dialect): Repos {
               SELECT ${secs} AS s, row_number() OVER (ORDER BY ${secs}) AS rn, count(*) OVER () AS cnt
               FROM "Dispute" d WHERE d."status" = 'resolved' AND ${closedIn} AND ${scope}
             ) x WHERE x.rn IN ((x.cnt + 1) / 2, (x.cnt + 2) / 2)`.execute(db),
+          // late owners (a missed follow-up or past the SLA) per owner and currency (pc), ranked, each with its worst:
+          // the oldest missed follow-up, then the oldest SLA date
           sql<{ email: string; name: string | null; slackUserId: string | null; n: unknown; overdue: unknown; breached: unknown; total: unknown; currency: string; amount: unknown; wId: unknown; wNumber: string; wVersion: unknown }>`
-            WITH late AS (
-              SELECT d."id" AS id, d."number" AS number, d."version" AS version, d."ownerEmail" AS email, d."currency" AS currency, ${amount} AS amount,
-                ${overdue} AS overdue, ${breached} AS breached,
-                row_number() OVER (PARTITION BY d."ownerEmail" ORDER BY coalesce(f."firstMissedOn", '9999-12-31'), coalesce(d."slaDueOn", '9999-12-31'), d."id") AS nth
-              FROM "Dispute" d LEFT JOIN "FollowUp" f ON f."disputeId" = d."id"
-              WHERE d."status" = 'open' AND (f."firstMissedOn" IS NOT NULL OR d."slaDueOn" < ${today}) AND ${scope}
+            WITH pc AS (
+              SELECT d."ownerEmail" AS email, d."currency" AS currency, count(*) AS n, count(d."firstMissedOn") AS overdue,
+                count(CASE WHEN d."slaDueOn" < ${today} THEN 1 END) AS breached, sum(d."disputedAmount") AS amount
+              FROM "Dispute" d WHERE d."status" = 'open' AND ${late} AND ${scope}
+              GROUP BY d."ownerEmail", d."currency"
             ), owners AS (
-              SELECT email, count(*) AS n, sum(overdue) AS overdue, sum(breached) AS breached,
-                row_number() OVER (ORDER BY count(*) DESC, sum(overdue) DESC, sum(breached) DESC, ${dialect.byteOrder("email")}) AS rank,
+              SELECT email, sum(n) AS n, sum(overdue) AS overdue, sum(breached) AS breached,
+                row_number() OVER (ORDER BY sum(n) DESC, sum(overdue) DESC, sum(breached) DESC, ${dialect.byteOrder("email")}) AS rank,
                 count(*) OVER () AS total
-              FROM late GROUP BY email
+              FROM pc GROUP BY email
+            ), top AS MATERIALIZED (
+              SELECT t.email AS email, t.n AS n, t.overdue AS overdue, t.breached AS breached, t.rank AS rank, t.total AS total,
+                (SELECT d."id" FROM "Dispute" d WHERE d."status" = 'open' AND d."ownerEmail" = t.email AND ${late} AND ${scope}
+                  ORDER BY coalesce(d."firstMissedOn", '9999-12-31'), coalesce(d."slaDueOn", '9999-12-31'), d."id" LIMIT 1) AS worst
+              FROM owners t WHERE t.rank <= ${ownerLimit}
             )
             SELECT o.email AS email, p."name" AS name, p."slackUserId" AS "slackUserId", o.n AS n, o.overdue AS overdue, o.breached AS breached,
-              o.total AS total, l.currency AS currency, sum(l.amount) AS amount, w.id AS "wId", w.number AS "wNumber", w.version AS "wVersion"
-            FROM owners o JOIN late l ON l.email = o.email JOIN late w ON w.email = o.email AND w.nth = 1 LEFT JOIN "Person" p ON p."email" = o.email
-            WHERE o.rank <= ${ownerLimit}
-            GROUP BY o.email, p."name", p."slackUserId", o.n, o.overdue, o.breached, o.rank, o.total, l.currency, w.id, w.number, w.version
-            ORDER BY o.rank, l.currency`.execute(db),
-          sql<{ code: string; labelFr: string; labelEn: string; currency: string; n: unknown; amount: unknown }>`
-            SELECT r."code" AS code, r."labelFr" AS "labelFr", r."labelEn" AS "labelEn", d."currency" AS currency, count(*) AS n, sum(${amount}) AS amount
-            FROM "Dispute" d JOIN "Reason" r ON r."id" = d."reasonId"
-            WHERE d."status" = 'open' AND ${scope}
-            GROUP BY r."id", r."code", r."labelFr", r."labelEn", r."sortOrder", d."currency"
-            ORDER BY sum(count(*)) OVER (PARTITION BY r."id") DESC, r."sortOrder", ${dialect.byteOrder("r.code")}, d."currency"`.execute(db),
+              o.total AS total, pc.currency AS currency, pc.amount AS amount, w."id" AS "wId", w."number" AS "wNumber", w."version" AS "wVersion"
+            FROM top o JOIN pc ON pc.email = o.email JOIN "Dispute" w ON w."id" = o.worst LEFT JOIN "Person" p ON p."email" = o.email
+            ORDER BY o.rank, pc.currency`.execute(db),
           repos.overview.briefs({ order: "oldest", limit: q.oldestLimit, reasonCode: q.reasonCode, ownerEmail: q.ownerEmail, ...(q.team !== undefined ? { managerEmail: q.team } : {}) }),
-          // the bucket is computed in a derived table: PostgreSQL would not match a GROUP BY expression whose parameters are other placeholders
-          sql<{ currency: string; bucket: string; code: string; labelFr: string; labelEn: string; amount: unknown }>`
-            SELECT x.currency AS currency, x.bucket AS bucket, x.code AS code, x."labelFr" AS "labelFr", x."labelEn" AS "labelEn", sum(x.amount) AS amount
-            FROM (
-              SELECT d."currency" AS currency, ${bucket} AS bucket, r."id" AS "reasonId", r."code" AS code, r."labelFr" AS "labelFr", r."labelEn" AS "labelEn",
-                r."sortOrder" AS "sortOrder", ${amount} AS amount
-              FROM "Dispute" d JOIN "Reason" r ON r."id" = d."reasonId"
-              WHERE d."status" = 'open' AND ${scope}
-            ) x
-            GROUP BY x.currency, x.bucket, x."reasonId", x.code, x."labelFr", x."labelEn", x."sortOrder"
-            HAVING sum(x.amount) > 0
-            ORDER BY x.currency, x."sortOrder", ${dialect.byteOrder("x.code")}, x.bucket`.execute(db),
         ]);
-
+        const headline = { rows: parts.rows.filter((r) => r.part === "a") };
+        const reasons = { rows: parts.rows.filter((r) => r.part === "b") };
+        const chart = { rows: parts.rows.filter((r) => r.part === "c") };
         const open = { count: 0, overdue: 0, slaBreached: 0, counts: {} as Record<string, number>, amounts: {} as Record<string, number> };
         for (const r of headline.rows) {
           open.count += num(r.n);
@@ -1399,7 +1590,7 @@ export function repositoriesOn(db: Executor, dialect: Dialect): Repos {
           open.amounts[r.currency] = num(r.amount);
         }
         const owners: DigestLateOwner[] = [];
-        for (const r of late.rows) {
+        for (const r of lateOwners.rows) {
           let o = owners[owners.length - 1];
           if (o?.email !== r.email) owners.push((o = { email: r.email, name: r.name ?? null, slackUserId: r.slackUserId ?? null, count: num(r.n), overdue: num(r.overdue), slaBreached: num(r.breached), amounts: {}, worst: { disputeId: num(r.wId), number: r.wNumber, version: num(r.wVersion) } }));
           o.amounts[r.currency] = num(r.amount);
@@ -1424,7 +1615,7 @@ export function repositoriesOn(db: Executor, dialect: Dialect): Repos {
             withdrawn: num(closed.rows.find((r) => r.status === "withdrawn")?.n),
             medianDays: m === null || m === undefined ? null : Math.round((Number(m) / 86_400) * 10) / 10,
           },
-          late: { ownersTotal: num(late.rows[0]?.total), owners },
+          late: { ownersTotal: num(lateOwners.rows[0]?.total), owners },
           reasons: split,
           oldest: oldest.map((b) => ({ ...b, openedAt: b.openedAt.toISOString() })),
           chart: chart.rows.map((r) => ({ currency: r.currency, bucket: r.bucket as DigestChartRow["bucket"], reasonCode: r.code, labelFr: r.labelFr, labelEn: r.labelEn, amount: num(r.amount) })),
@@ -1529,32 +1720,26 @@ const asDate = (v: unknown): Date => (v instanceof Date ? v : new Date(String(v)
 /** The head of each order key of the queue (its oldest pending message), when its attempt time has come. */
 async function outboxDue(db: Kysely<Database>, now: Date, limit: number, channel?: OutboxChannel): Promise<OutboxMessage[]> {
   // The head of each order key (its oldest pending message, among the 5,000 oldest pending), due
-  // when its attempt time has come.
-  let oldest = db.selectFrom("OutboxMessage").selectAll().where("status", "=", "pending");
+  // when its attempt time has come. Ranked on a few narrow columns; only the due heads are read whole.
+  let oldest = db.selectFrom("OutboxMessage").select(["id", "orderKey", "seq", "nextAttemptAt"]).where("status", "=", "pending");
   if (channel) oldest = oldest.where("channel", "=", channel);
   oldest = oldest.orderBy("seq").limit(5000);
   const ranked = db
     .selectFrom(oldest.as("p"))
     .selectAll()
     .select(sql<number>`ROW_NUMBER() OVER (PARTITION BY "orderKey" ORDER BY "seq")`.as("rank"));
-  const heads = await db.selectFrom(ranked.as("r")).selectAll().where("rank", "=", 1).orderBy("seq").execute();
+  const heads = await db.selectFrom(ranked.as("r")).select(["id", "nextAttemptAt"]).where("rank", "=", 1).orderBy("seq").execute();
   const t = now.getTime();
-  const out: OutboxMessage[] = [];
+  const ids: string[] = [];
   for (const r of heads) {
-    if (out.length >= limit) break;
-    const m = toMessage(r as unknown as Row<"OutboxMessage">);
+    if (ids.length >= limit) break;
     // read back through a sub-select, SQLite's DateTime text has lost its declared type
-    const at = m.nextAttemptAt instanceof Date ? m.nextAttemptAt : new Date(String(m.nextAttemptAt));
-    if (at.getTime() <= t)
-      out.push({
-        ...m,
-        nextAttemptAt: at,
-        createdAt: asDate(m.createdAt),
-        deliveredAt: m.deliveredAt === null ? null : asDate(m.deliveredAt),
-        claimedUntil: m.claimedUntil === null ? null : asDate(m.claimedUntil),
-      });
+    const at = r.nextAttemptAt instanceof Date ? r.nextAttemptAt : new Date(String(r.nextAttemptAt));
+    if (at.getTime() <= t) ids.push(r.id);
   }
-  return out;
+  if (!ids.length) return [];
+  const rows = await db.selectFrom("OutboxMessage").selectAll().where("id", "in", ids).orderBy("seq").execute();
+  return rows.map(toMessage);
 }
 
 // ---- the store --------------------------------------------------------------------------------

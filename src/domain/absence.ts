@@ -54,3 +54,45 @@ export function noticesWhileAway<N extends { kind: string }>(cover: ReminderCove
   if (cover.kind === "owner") return [...due];
   return due.filter((n) => (n.kind === "reminder" ? cover.kind === "deputy" : n.kind === "sla_breach"));
 }
+
+/**
+ * The owner's absence as a card shows it (issue 11): away on `today` until `untilOn` (absences that follow
+ * on without a gap run together), with the deputy of the absence covering today that ends last and names
+ * one. Null when they are at work today.
+ */
+export function awayOn(email: string, today: string, absences: readonly AbsenceSpan[]): { untilOn: string; deputyEmail: string | null } | null {
+  const mine = absences.filter((a) => a.personEmail === email);
+  const now = mine.filter((a) => covers(a, today));
+  if (!now.length) return null;
+  let untilOn = now.reduce((m, a) => (a.untilOn > m ? a.untilOn : m), now[0]!.untilOn);
+  // as reminderCover: of the absences covering today, the one ending last that names a deputy
+  const deputyEmail = [...now].sort((x, y) => (x.untilOn < y.untilOn ? 1 : x.untilOn > y.untilOn ? -1 : 0)).find((a) => a.deputyEmail && a.deputyEmail !== email)?.deputyEmail ?? null;
+  for (let next = mine.find((a) => a.fromOn <= addDays(untilOn, 1) && a.untilOn > untilOn); next; next = mine.find((a) => a.fromOn <= addDays(untilOn, 1) && a.untilOn > untilOn)) {
+    untilOn = next.untilOn;
+  }
+  return { untilOn, deputyEmail };
+}
+
+/** A problem with an absence being declared, on the field it is about (the use case reports the first). */
+export type AbsenceProblem =
+  | { field: "fromOn"; key: "absence_in_past"; params: { value: string; today: string } }
+  | { field: "untilOn"; key: "date_out_of_range"; params: { field: string; value: string; min: string } }
+  | { field: "deputyEmail"; key: "deputy_is_self"; params: { email: string } }
+  | { field: "deputyEmail"; key: "deputy_absent"; params: { email: string; fromOn: string; untilOn: string } };
+
+/**
+ * What is wrong with declaring `personEmail` away fromOn..untilOn (valid ISO dates) with `deputyEmail`, on
+ * the company's `today`: a start in the past (an absence starts today at the earliest), an end before the
+ * start, oneself as deputy, a deputy who is away on some of those dates. Empty when it may be saved.
+ */
+export function absenceProblems(a: { personEmail: string; fromOn: string; untilOn: string; deputyEmail: string | null; today: string; deputyAbsences: readonly AbsenceSpan[] }): AbsenceProblem[] {
+  const out: AbsenceProblem[] = [];
+  if (a.fromOn < a.today) out.push({ field: "fromOn", key: "absence_in_past", params: { value: a.fromOn, today: a.today } });
+  if (a.untilOn < a.fromOn) out.push({ field: "untilOn", key: "date_out_of_range", params: { field: "untilOn", value: a.untilOn, min: a.fromOn } });
+  if (a.deputyEmail && a.deputyEmail === a.personEmail) out.push({ field: "deputyEmail", key: "deputy_is_self", params: { email: a.deputyEmail } });
+  else if (a.deputyEmail) {
+    const clash = a.deputyAbsences.find((d) => d.personEmail === a.deputyEmail && d.fromOn <= a.untilOn && a.fromOn <= d.untilOn);
+    if (clash) out.push({ field: "deputyEmail", key: "deputy_absent", params: { email: a.deputyEmail, fromOn: clash.fromOn, untilOn: clash.untilOn } });
+  }
+  return out;
+}

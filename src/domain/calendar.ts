@@ -60,17 +60,42 @@ export function nextWorkingDay(iso: string, rules: CalendarRules): string {
 const hm = (s: string) => ({ hour: Number(s.slice(0, 2)), minute: Number(s.slice(3, 5)) });
 
 /** The instant working hours start on a calendar day in a time zone (09:00 Paris on 2026-12-03). */
+// A day's working-hour bounds in a zone are asked for again and again (the reminder job, for every candidate
+// of a big morning): remembered, a few thousand at most (a time-zone computation each otherwise).
+const bounds = new Map<string, number>();
+function atTimeOn(iso: string, tz: string, time: string): Date {
+  const k = `${iso}|${tz}|${time}`;
+  let t = bounds.get(k);
+  if (t === undefined) {
+    t = DateTime.fromISO(iso, { zone: tz }).set({ ...hm(time), second: 0, millisecond: 0 }).toMillis();
+    if (bounds.size >= 5000) bounds.clear();
+    bounds.set(k, t);
+  }
+  return new Date(t);
+}
+
 export function workStartOn(iso: string, tz: string, hours: WorkingHours): Date {
-  return DateTime.fromISO(iso, { zone: tz }).set({ ...hm(hours.start), second: 0, millisecond: 0 }).toJSDate();
+  return atTimeOn(iso, tz, hours.start);
 }
 
 export function workEndOn(iso: string, tz: string, hours: WorkingHours): Date {
-  return DateTime.fromISO(iso, { zone: tz }).set({ ...hm(hours.end), second: 0, millisecond: 0 }).toJSDate();
+  return atTimeOn(iso, tz, hours.end);
 }
 
-/** The calendar date of an instant in a time zone. */
+/**
+ * The calendar date of an instant in a time zone. Every zone's offset since the 1970s is a multiple of 15 minutes, so a local
+ * midnight falls on a quarter hour of UTC: within one quarter hour the date is the same (remembered, as above).
+ */
+const days = new Map<string, string>();
 export function dayIn(tz: string, at: Date): string {
-  return DateTime.fromJSDate(at, { zone: tz }).toISODate()!;
+  const k = `${tz}|${Math.floor(at.getTime() / 900_000)}`;
+  let day = days.get(k);
+  if (day === undefined) {
+    day = DateTime.fromJSDate(at, { zone: tz }).toISODate()!;
+    if (days.size >= 5000) days.clear();
+    days.set(k, day);
+  }
+  return day;
 }
 
 /** Whether `at` falls within working hours on a working day, in the person's time zone. */

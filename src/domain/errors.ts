@@ -118,6 +118,15 @@ export interface ErrorParams {
 
   // the digest (issue 11)
   digest_time_invalid: { value: string };
+
+  // App Home: absences, the company calendar, the escalation ladder (issue 11)
+  absence_in_past: { value: IsoDate; today: IsoDate };
+  deputy_absent: { email: string; fromOn: IsoDate; untilOn: IsoDate };
+  calendar_day_past: { value: IsoDate; today: IsoDate };
+  calendar_day_off: { value: IsoDate };
+  calendar_day_not_off: { value: IsoDate };
+  escalation_count_invalid: { priority: "low" | "normal" | "high" | "urgent"; rung: "controllerAfter" | "managerAfter"; value: string; max: number };
+  escalation_order: { priority: "low" | "normal" | "high" | "urgent"; controllerAfter: number; managerAfter: number };
 }
 export type MessageKey = keyof ErrorParams;
 

@@ -18,6 +18,7 @@ import { agedBalance, customerStatement, dunnableOf, exportFormat } from "../app
 import { resolveDispute } from "../app/resolveDispute.ts";
 import { getSettings, updateSettings } from "../app/settings.ts";
 import { setOpenerUpdates } from "../app/notifyOpener.ts";
+import { chatPlatformOf, setChatPlatform } from "../app/chatPlatform.ts";
 import { setFollowUp } from "../app/setFollowUp.ts";
 import { syncLedger, type LedgerImporter } from "../app/syncLedger.ts";
 import { withdrawDispute } from "../app/withdrawDispute.ts";
@@ -162,8 +163,9 @@ export function apiRouter(deps: Deps, tokens: ApiToken[], ledger: LedgerImporter
   // ---- a person's own preferences ----
   r.patch("/preferences", need("disputes"), async (req, res) => {
     const b = parse(S.patchPreferencesBody, req.body);
-    const on = await setOpenerUpdates(deps, { byEmail: b.byEmail, on: b.notifyOpenerUpdates });
-    res.json({ preferences: { email: b.byEmail, notifyOpenerUpdates: on } });
+    const on = b.notifyOpenerUpdates !== undefined ? await setOpenerUpdates(deps, { byEmail: b.byEmail, on: b.notifyOpenerUpdates }) : null;
+    const chatPlatform = b.chatPlatform !== undefined ? await setChatPlatform(deps, { byEmail: b.byEmail, platform: b.chatPlatform }) : await chatPlatformOf(deps, b.byEmail);
+    res.json({ preferences: { email: b.byEmail, notifyOpenerUpdates: on ?? (await deps.store.people.openerUpdates(b.byEmail)), chatPlatform } });
   });
 
   // ---- disputes ----

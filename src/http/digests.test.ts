@@ -39,7 +39,9 @@ describe("/digests", () => {
     expect(sales.status).toBe(403);
     const salesOff = await a.call("DELETE", "/api/v1/digests?byEmail=paul@acme.fr&channelId=C0DIGEST");
     expect(salesOff.status).toBe(403);
-    expect((await a.call("POST", "/api/v1/digests", { byEmail: "marc@acme.fr", channelId: "C0DIGEST", platform: "teams" })).status).toBe(400);
+    // a Teams conversation id is not a Slack channel id (Teams channels: platform "teams", src/teams/digest.test.ts)
+    expect((await a.call("POST", "/api/v1/digests", { byEmail: "marc@acme.fr", channelId: "19:litiges@thread.tacv2" })).status).toBe(400);
+    expect((await a.call("POST", "/api/v1/digests", { byEmail: "marc@acme.fr", channelId: "C0 DIGEST", platform: "teams" })).status).toBe(400);
     expect((await a.call("GET", "/api/v1/digests")).body.digests).toEqual([]);
   });
 });

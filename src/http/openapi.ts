@@ -44,8 +44,8 @@ export function openApiDocument(): unknown {
       "/items": { post: op("Upsert ledger items by customer and ref (atomic)", scoped("ledger", { requestBody: body(S.peopleBody) })) },
       "/reasons": { get: op("List dispute reasons", scoped("admin|disputes")), post: op("Create a reason (admins)", scoped("admin", { requestBody: body(S.createReasonBody) }), { "201": ok("{ reason }") }) },
       "/reasons/{code}": { patch: op("Rename, reorder, deactivate, change defaults (admins)", scoped("admin", { parameters: [{ name: "code", in: "path", required: true, schema: { type: "string" } }], requestBody: body(S.patchReasonBody) })) },
-      "/preferences": { patch: op("A person's own preferences: `notifyOpenerUpdates` (told when someone else resolves, withdraws or reassigns a dispute they opened)", scoped("disputes", { requestBody: body(S.patchPreferencesBody) }), { "200": ok("{ preferences }") }) },
-      "/settings": { get: op("Company settings", scoped("admin")), patch: op("Change company settings (admins)", scoped("admin", { requestBody: body(S.patchSettingsBody) })) },
+      "/preferences": { patch: op("A person's own preferences: `notifyOpenerUpdates` (told when someone else resolves, withdraws or reassigns a dispute they opened), `chatPlatform` (`slack`, `teams`, or null: where their notices go when both are on)", scoped("disputes", { requestBody: body(S.patchPreferencesBody) }), { "200": ok("{ preferences }") }) },
+      "/settings": { get: op("Company settings", scoped("admin")), patch: op("Change company settings (admins); escalation counts are whole numbers 1..50 or null, managerAfter not below controllerAfter (422 naming escalation.<priority>.<rung>)", scoped("admin", { requestBody: body(S.patchSettingsBody) })) },
       "/disputes": {
         get: op("List disputes, newest first, a page at a time: `limit` 1..500 (default 100); the answer's `next` is the `cursor` of the next page (null on the last)", scoped("disputes", { parameters: query(S.listDisputesQuery) }), { "200": ok("{ disputes, next }") }),
         post: op("Open a dispute (Idempotency-Key honoured)", scoped("disputes", { parameters: [{ name: "Idempotency-Key", in: "header", required: false, schema: { type: "string" } }], requestBody: body(S.openDisputeBody) }), { "201": ok("{ dispute }") }),
@@ -66,7 +66,7 @@ export function openApiDocument(): unknown {
       "/people/{email}/absences": {
         get: op("A person's absences, earliest first", scoped("disputes|admin", { parameters: [emailParam] }), { "200": ok("{ absences }") }),
         post: op(
-          "Mark a person absent (fromOn..untilOn inclusive) with an optional deputy who gets their follow-up reminders meanwhile; byEmail: the person, their manager or an admin; refusals (422, 403) in byEmail's language",
+          "Mark a person absent (fromOn..untilOn inclusive, fromOn today at the earliest) with an optional deputy, not away on those dates, who gets their follow-up reminders meanwhile; byEmail: the person, their manager or an admin; the same absence again answers the one there; refusals (422, 403) in byEmail's language",
           scoped("disputes|admin", { parameters: [emailParam], requestBody: body(S.absenceBody) }),
           { "201": ok("{ absence }") },
         ),

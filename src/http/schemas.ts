@@ -115,7 +115,15 @@ export const createReasonBody = z
 export const patchReasonBody = z.object({ byEmail: email, ...optionalReasonFields }).strict();
 export const patchSettingsBody = z.object({ byEmail: email }).catchall(z.unknown());
 /** A person's own preferences (issue 11): `byEmail` is the person whose preference changes. */
-export const patchPreferencesBody = z.object({ byEmail: email, notifyOpenerUpdates: z.boolean() }).strict();
+export const patchPreferencesBody = z
+  .object({
+    byEmail: email,
+    notifyOpenerUpdates: z.boolean().optional(),
+    // issue 13: where their notices go when Slack and Teams are both on (null: where they last used Accord)
+    chatPlatform: z.enum(["slack", "teams"]).nullable().optional(),
+  })
+  .strict()
+  .refine((b) => b.notifyOpenerUpdates !== undefined || b.chatPlatform !== undefined, { message: "give notifyOpenerUpdates, chatPlatform or both", path: ["notifyOpenerUpdates"] });
 
 export const previewQuery = z.object({
   on: isoDate.optional(),
@@ -151,12 +159,24 @@ export const absenceBody = z
   .strict();
 export const absenceDeleteQuery = z.object({ byEmail: email.optional() });
 
-// channels' digests (issue 11): Slack only for now (the subscriptions' platform column is ready for Teams)
-const digestChannel = z.string().min(1).max(50).regex(/^[A-Za-z0-9_-]+$/).meta({ description: "the chat channel id (Slack: C…, G… or D…)" });
+// channels' digests (issue 11), in Slack or (issue 13) in a Teams channel
+const SLACK_CHANNEL = /^[A-Za-z0-9_-]{1,50}$/;
+const digestChannel = z
+  .string()
+  .min(1)
+  .max(200)
+  .regex(/^[A-Za-z0-9_:@.=-]+$/)
+  .meta({ description: "the chat channel id (Slack: C…, G… or D…; Teams: the channel's conversation id, 19:…@thread.tacv2)" });
+const digestPlatform = z.enum(["slack", "teams"]).optional().meta({ description: "slack (default) or teams" });
+/** A Slack channel id is Slack's shape; a Teams conversation id may hold `:`, `@` and `.`. */
+const slackShaped = (v: { platform?: "slack" | "teams" | undefined; channelId?: string | undefined }, ctx: z.RefinementCtx) => {
+  if ((v.platform ?? "slack") === "slack" && v.channelId !== undefined && !SLACK_CHANNEL.test(v.channelId))
+    ctx.addIssue({ code: "custom", path: ["channelId"], message: "a Slack channel id (C…, G… or D…)" });
+};
 export const digestBody = z
   .object({
     byEmail: email.meta({ description: "who subscribes it: a controller, manager or admin" }),
-    platform: z.enum(["slack"]).optional(),
+    platform: digestPlatform,
     channelId: digestChannel,
     time: z.string().max(10).optional().meta({ description: "HH:MM in the company's time zone (default 09:00)" }),
     cadence: z.enum(["daily", "weekly"]).optional().meta({ description: "daily: every working day (default); weekly: the week's first working day" }),
@@ -165,6 +185,7 @@ export const digestBody = z
     ownerEmail: email.optional(),
     locale: z.enum(LOCALES).optional().meta({ description: "the digest's language (default: byEmail's)" }),
   })
-  .strict();
-export const digestQuery = z.object({ platform: z.enum(["slack"]).optional(), channelId: digestChannel.optional() });
-export const digestDeleteQuery = z.object({ byEmail: email, platform: z.enum(["slack"]).optional(), channelId: digestChannel });
+  .strict()
+  .superRefine(slackShaped);
+export const digestQuery = z.object({ platform: digestPlatform, channelId: digestChannel.optional() }).superRefine(slackShaped);
+export const digestDeleteQuery = z.object({ byEmail: email, platform: digestPlatform, channelId: digestChannel }).superRefine(slackShaped);

@@ -3,8 +3,12 @@ import { commentDispute } from "../app/commentDispute.ts";
 import { openDispute } from "../app/openDispute.ts";
 import { CHAT_CHANGE } from "../app/chatQueue.ts";
 import { freshPostgresDatabase } from "../test/postgres.ts";
-import { METADATA_EVENT } from "./delivery.ts";
-import { startHarness, USERS, type Harness } from "./testing/harness.ts";
+import { METADATA_EVENT, WORKSPACE_KEY } from "./delivery.ts";
+import { dmOf, NOW, SECRET, startHarness, USERS, type Harness } from "./testing/harness.ts";
+import path from "node:path";
+import pino from "pino";
+import { loadConfig } from "../config.ts";
+import { startAccord, type Accord } from "../server.ts";
 
 // The Slack deliverer against the fake Web API, at Slack's real pacing (1 post a second per channel):
 // what the people in Slack end up seeing, and what the fake saw arrive.
@@ -18,14 +22,22 @@ afterEach(async () => {
   cleanup = [];
 });
 
-async function start(database: "sqlite" | "postgres", env: Record<string, string> = {}): Promise<Harness> {
+async function start(database: "sqlite" | "postgres", env: Record<string, string> = {}): Promise<Harness & { env: Record<string, string> }> {
   const pg = database === "postgres" ? await freshPostgresDatabase("delivery") : null;
   const h = await startHarness({ env: { ...PACED, ...(pg ? { DATABASE_URL: pg.url } : {}), ...env } });
   cleanup.push(async () => {
     await h.stop();
     await pg?.drop();
   });
-  return h;
+  return { ...h, env: { ...PACED, DATABASE_URL: pg ? pg.url : `file:${path.join(h.dir, "a.db")}`, ...env } };
+}
+
+/** Another Accord on the harness's database (a second replica: its own store, delivery and memory), stopped after the test. */
+async function replica(h: Harness & { env: Record<string, string> }): Promise<Accord> {
+  const config = loadConfig({ PORT: "0", LOG_LEVEL: "silent", SLACK_SIGNING_SECRET: SECRET, SLACK_BOT_TOKEN: "xoxb-test", SLACK_API_URL: h.fake.apiUrl, OUTBOX_POLL_MS: "200", ...h.env }, h.dir);
+  const accord = await startAccord(config, { clock: () => NOW, logger: pino({ level: "silent" }) });
+  cleanup.push(() => accord.stop());
+  return accord;
 }
 
 const api = (h: Harness, method: string, path: string) =>
@@ -138,6 +150,54 @@ describe.each(["sqlite", "postgres"] as const)("Slack delivery on %s", (database
     const [ninaCard] = h.fake.posts("D0NINA");
     expect(JSON.stringify(ninaCard?.blocks)).toContain(d.number);
     expect(channelCard()).not.toContain("n'a pas pu être remis");
+  }, 40_000);
+
+  it("a 429 on one channel's post pauses the whole workspace for its Retry-After: no replica sends anything to Slack before it ends, then everything goes", async () => {
+    const h = await start(database);
+    const store = h.accord.deps.store;
+    await h.accord.slack!.delivery.stop();
+    // the owners' Slack ids and DMs are known: every call of this test is one of the deliverer's paced calls
+    await store.people.upsertMany([USERS.sam, USERS.sid].map((u) => ({ email: u.email, name: u.name, role: "sales" as const, locale: u.locale, slackUserId: u.id })));
+    for (const u of [USERS.sam, USERS.sid]) await h.accord.slack!.state.dmChannels.put(u.id, dmOf(u), new Date());
+    const openFor = (ownerEmail: string, item: string) => openDispute(h.accord.deps, { customerRef: "C001", items: [{ ref: item }], reasonCode: "price", statement: "Prix non conforme au devis", ownerEmail, openedByEmail: USERS.carla.email });
+    await openFor(USERS.sam.email, "F-2026-001");
+    // replica A posts Sam's card; Slack answers 429, Retry-After 2 s
+    h.fake.script("chat.postMessage", { status: 429, retryAfter: 2 });
+    const mark = h.fake.mark;
+    h.accord.slack!.delivery.start();
+    const limited = await h.fake.waitFor((c) => c.method === "chat.postMessage", 10_000, mark);
+    await until("the workspace paused", async () => (await store.rates.get(WORKSPACE_KEY))?.blockedUntil);
+    await h.accord.slack!.delivery.stop();
+    expect(h.fake.calls.filter((c) => c.seq > limited.seq)).toEqual([]);
+    // meanwhile a dispute for Sid, whose DM and the disputes channel are other channels; replica B delivers it
+    // all, knowing of the 429 only what the database says
+    await openFor(USERS.sid.email, "F-2026-002");
+    const b = await replica(h);
+    await until("both cards and both channel copies", () => h.fake.posts(dmOf(USERS.sam)).length === 1 && h.fake.posts(dmOf(USERS.sid)).length === 1 && h.fake.posts("C0DISPUTES").length === 2);
+    await b.slack!.idle();
+    // (B's Slack app checks its token with auth.test when it starts: not a delivery)
+    const after = h.fake.calls.filter((c) => c.seq > limited.seq && c.method !== "auth.test");
+    expect(new Set(after.filter((c) => c.method === "chat.postMessage").map((c) => c.args.channel))).toEqual(new Set([dmOf(USERS.sam), dmOf(USERS.sid), "C0DISPUTES"]));
+    // nothing reached Slack, in any channel, before Retry-After had run out (counted from the refused post's arrival)
+    for (const c of after) expect(c.at - limited.at).toBeGreaterThanOrEqual(2000);
+    expect(await store.outbox.list({ status: "pending", channel: "slack" })).toEqual([]);
+  }, 40_000);
+
+  it("a 429 on another method (chat.update) pauses that method's key, not the workspace; the card is updated once it ends", async () => {
+    const h = await start(database);
+    const store = h.accord.deps.store;
+    const d = await open(h);
+    const dm = dmOf(USERS.sam);
+    h.fake.script("chat.update", { status: 429, retryAfter: 2 });
+    const mark = h.fake.mark;
+    await commentDispute(h.accord.deps, { dispute: d.id, byEmail: USERS.carla.email, text: "Bon de livraison demandé" });
+    await until("chat.update refused", () => h.fake.callsOf("chat.update").find((c) => c.seq > mark));
+    await until("chat.update paused", async () => (await store.rates.get("slack:method:chat.update"))?.blockedUntil);
+    expect((await store.rates.get(WORKSPACE_KEY))?.blockedUntil ?? null).toBeNull();
+    await h.idle();
+    // once the pause ended: the card updated, its line in the thread once
+    expect(JSON.stringify(h.fake.posts(dm)[0]!.blocks)).toContain("Bon de livraison demandé");
+    expect(texts(h.fake.thread(dm, h.fake.posts(dm)[0]!.ts)).filter((t) => t.includes("Bon de livraison"))).toHaveLength(1);
   }, 40_000);
 
   it("a refused token pauses every delivery (readiness says degraded), nothing is lost, and the admins are told once it works again", async () => {

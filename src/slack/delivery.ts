@@ -5,14 +5,12 @@ import { getDispute } from "../app/getDispute.ts";
 import type { OutboxMessage, RateKey } from "../app/ports.ts";
 import { previewNotice } from "../app/previewNotice.ts";
 import { REMINDER, type ReminderPayload } from "../app/remindFollowUps.ts";
-import { NUDGE_TEXT } from "../views/nudgeText.ts";
 import { OPENER_UPDATE, type OpenerUpdatePayload } from "../app/notifyOpener.ts";
 import { DIGEST_POST, type DigestPostPayload } from "../app/digests.ts";
 import { digestSlackMessage } from "./digestPost.ts";
 import { OPENER_TEXT } from "../views/openerText.ts";
-import { dayIn } from "../domain/calendar.ts";
-import { FOLLOWUP_TEXT, overdueLine, shortDate } from "../views/followupText.ts";
-import { onBehalfOfLine } from "../views/absenceText.ts";
+import { FOLLOWUP_TEXT } from "../views/followupText.ts";
+import { reminderLine } from "../views/reminderLine.ts";
 import type { Locale, Person } from "../domain/types.ts";
 import { formatEvent } from "../views/disputeCard.ts";
 import { t } from "../views/i18n.ts";
@@ -48,6 +46,7 @@ const TOKEN = new Set(["invalid_auth", "token_revoked", "account_inactive", "not
 export const WORKSPACE_KEY = "slack:workspace";
 const RETRY_FOR_MS = 72 * 3600_000;
 const MAX_INLINE_WAIT_MS = 2000;
+const WINDOW_SLOTS = 100;
 
 export interface SlackPacing {
   /** chat.postMessage per channel (Slack: about 1 a second) */
@@ -106,7 +105,7 @@ export function backoffMs(attempts: number): number {
  * The queue's instant: the later of the business clock (rows are written with it) and the wall clock
  * (leases, backoff and Slack's limits are real time); the same in production.
  */
-function queueNow(deps: Deps): Date {
+export function queueNow(deps: Deps): Date {
   const b = deps.clock().getTime();
   const w = Date.now();
   return new Date(Math.max(b, w));
@@ -118,6 +117,8 @@ export class SlackDelivery {
   private stopped = false;
   private timer: NodeJS.Timeout | null = null;
   private probeTimer: NodeJS.Timeout | null = null;
+  private wakeTimer: NodeJS.Timeout | null = null;
+  private wakeAt = 0;
   private readonly pacing: SlackPacing;
   private readonly leaseMs: number;
   private paused: { reason: string; since: Date } | null = null;
@@ -162,6 +163,20 @@ export class SlackDelivery {
     });
   };
 
+  /** A pass at `at` (the end of a 429's block); the earliest of those asked for. */
+  private wake(at: Date): void {
+    if (this.stopped) return;
+    const ms = Math.max(0, at.getTime() - Date.now());
+    if (this.wakeTimer && this.wakeAt <= at.getTime()) return;
+    if (this.wakeTimer) clearTimeout(this.wakeTimer);
+    this.wakeAt = at.getTime();
+    this.wakeTimer = setTimeout(() => {
+      this.wakeTimer = null;
+      this.kick();
+    }, ms);
+    this.wakeTimer.unref();
+  }
+
   /** Resolves once nothing of Slack's is due or being delivered (tests, bench); gives up after `timeoutMs`. */
   async idle(timeoutMs = 20_000): Promise<void> {
     const end = Date.now() + timeoutMs;
@@ -185,6 +200,8 @@ export class SlackDelivery {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     if (this.probeTimer) clearTimeout(this.probeTimer);
+    if (this.wakeTimer) clearTimeout(this.wakeTimer);
+    this.wakeTimer = null;
     await this.running;
   }
 
@@ -195,11 +212,15 @@ export class SlackDelivery {
     const ws = await deps.store.rates.get(WORKSPACE_KEY);
     if (ws?.blockedUntil && ws.blockedUntil.getTime() > Date.now()) {
       if (ws.reason && TOKEN.has(ws.reason)) this.pauseSeen(ws.reason);
+      // a 429's Retry-After (another replica's, maybe): back as soon as it ends, not at the next poll
+      else this.wake(ws.blockedUntil);
       return;
     }
     if (this.paused) await this.resumed();
+    // rows claimed at once: half a second of the workspace's budget (its calls reserve their slots up to 2 s ahead)
+    const limit = Math.max(20, Math.ceil(this.keysOf("chat.postMessage", undefined)[0]!.burst! / 2));
     for (let round = 0; round < 50 && !this.stopped; round++) {
-      const rows = await deps.store.outbox.claim({ channel: "slack", now: queueNow(deps), leaseMs: this.leaseMs, limit: 20 });
+      const rows = await deps.store.outbox.claim({ channel: "slack", now: queueNow(deps), leaseMs: this.leaseMs, limit });
       if (!rows.length) return;
       const outcomes = await Promise.all(rows.map((m) => this.deliver(m)));
       if (outcomes.some((o) => o === "paused")) return;
@@ -234,6 +255,8 @@ export class SlackDelivery {
         return "paused";
       }
       if (err instanceof TargetFailed) {
+        // a person's notice Slack cannot deliver goes to Teams when Teams can reach them (issue 13)
+        if (await this.handToTeams(m, err.reason)) return "delivered";
         await deps.store.outbox.markFailed(m.id, err.reason, null);
         log.warn({ id: m.id, type: m.type, dispute: m.orderKey, reason: err.reason }, "Slack delivery given up: its target cannot be reached");
         return "later";
@@ -246,6 +269,25 @@ export class SlackDelivery {
       log.warn({ id: m.id, type: m.type, dispute: m.orderKey, attempts, giveUp, err: String(err) }, "Slack delivery failed");
       return "later";
     }
+  }
+
+  /**
+   * With Teams on, a reminder or an opener's notice whose person Slack cannot reach (not in the workspace, DMs closed)
+   * is handed to Teams when Accord can reach them there: one row of the same payload, this one delivered.
+   */
+  private async handToTeams(m: OutboxMessage, reason: string): Promise<boolean> {
+    const { deps, log } = this.o;
+    if (!(deps.chatQueue ?? []).includes("teams") || (m.type !== REMINDER && m.type !== OPENER_UPDATE)) return false;
+    const email = (JSON.parse(m.payload) as { email?: string }).email;
+    if (!email) return false;
+    const [f] = await deps.store.teams.routes([email]);
+    if (!f?.teams || f.teamsUnreachable) return false;
+    await deps.store.transaction(async (tx) => {
+      await tx.outbox.add([{ id: `${m.id}:teams`, channel: "teams", type: m.type, orderKey: m.orderKey, payload: m.payload, createdAt: deps.clock() }]);
+      await tx.outbox.markDelivered(m.id, deps.clock());
+    });
+    log.warn({ id: m.id, type: m.type, dispute: m.orderKey, email, reason }, "cannot reach them in Slack: the notice goes to Teams");
+    return true;
   }
 
   // ---- a dispute's change --------------------------------------------------------------------
@@ -287,7 +329,8 @@ export class SlackDelivery {
     const owner = known.get(x.dispute.ownerEmail) ?? null;
     const posted: PostedCard[] = [];
     const ownerHasCard = () => copies.some((c) => c.kind === "dm" && c.viewerEmail === x.dispute.ownerEmail);
-    if (((p.opened && p.notifyOwner) || reassigned) && !ownerHasCard()) {
+    // with Teams on too, the owner's card goes where routing sent it (issue 13: p.ownerPlatform)
+    if (((p.opened && p.notifyOwner) || reassigned) && !ownerHasCard() && (p.ownerPlatform ?? "slack") === "slack") {
       const copy = await this.postOwnerCard(ctx, m, { disputeId: x.dispute.id, number: x.dispute.number, email: x.dispute.ownerEmail, notice: p.opened }, owner, async () => {
         const notice = p.opened && owner ? (await previewNotice(deps, { dispute: x.dispute.id, locale: owner.locale, link: `\`/dispute show ${x.dispute.number}\`` })).text : undefined;
         return cardMessage(await render({ kind: "dm", viewerEmail: x.dispute.ownerEmail }), people.options, notice ? { notice } : {});
@@ -363,18 +406,7 @@ export class SlackDelivery {
     const people = await peopleIndex(deps, emailsOf(x));
     const locale = person.locale;
     const w = FOLLOWUP_TEXT[locale];
-    const ownerName = people.refs.get(d.ownerEmail)?.name ?? d.ownerEmail;
-    const wasDue = p.wasDueOn ?? dayIn(person.timezone, new Date(p.dueAt));
-    const overdue = p.firstMissedOn ? overdueLine(p.firstMissedOn, p.unanswered, locale) : null;
-    const line =
-      p.kind === "nudge"
-        ? (p.onBehalfOf ? onBehalfOfLine(p.onBehalfOf.name ?? ownerName, p.onBehalfOf.untilOn, locale) : "") + NUDGE_TEXT[locale].line(p.byEmail ? (people.refs.get(p.byEmail)?.name ?? p.byEmail) : "Accord", d.number)
-        : p.kind === "reminder"
-        ? (p.onBehalfOf ? onBehalfOfLine(p.onBehalfOf.name ?? ownerName, p.onBehalfOf.untilOn, locale) : "") +
-          [w.reminderDue(d.number, shortDate(wasDue, locale)), ...(p.followUpOn ? [w.nextReminder(shortDate(p.followUpOn, locale))] : [])].join(" ")
-        : p.kind === "sla_breach"
-          ? w.slaBreached(d.number, ownerName)
-          : `${w.escalatedTo(ownerName, p.unanswered, d.number)}${overdue ? ` (${overdue})` : ""}`;
+    const line = reminderLine(p, d, (email) => people.refs.get(email)?.name ?? email, person);
     const card = (await cardFor(deps, x, person, locale, people, await today(deps))).card;
     const snooze =
       person.email === d.ownerEmail
@@ -391,7 +423,9 @@ export class SlackDelivery {
         : undefined;
     const msg = reminderMessage(card, people.options, line, snooze);
     await ctx.post("reminder", { channel, text: msg.text, blocks: msg.blocks, unfurl_links: false });
-    if (p.kind === "reminder") await this.queueRefresh(deps.store, p);
+    // the copies of the card show the moved follow-up date: rendered again after it (none posted: nothing to do;
+    // a copy is only posted by a later row of this dispute, from its state then)
+    if (p.kind === "reminder" && (await gateway.state.cards.forDispute(d.id)).length) await this.queueRefresh(deps.store, p);
     this.o.onDelivered?.([d.ownerEmail]);
   }
 
@@ -474,6 +508,17 @@ export class SlackDelivery {
 
   private async recordUndelivered(m: OutboxMessage, p: OwnerNoticePayload, reason: string): Promise<void> {
     const { deps } = this.o;
+    // with Teams on and the person reachable there, the owner's notice goes to Teams instead (issue 13)
+    if ((deps.chatQueue ?? []).includes("teams")) {
+      const [f] = await deps.store.teams.routes([p.email]);
+      if (f?.teams && !f.teamsUnreachable) {
+        const handed = `${m.id}:owner:teams`;
+        if (!(await deps.store.outbox.list({ orderKey: m.orderKey, type: OWNER_NOTICE, channel: "teams" })).some((r) => r.id === handed))
+          await deps.store.outbox.add([{ id: handed, channel: "teams", type: OWNER_NOTICE, orderKey: m.orderKey, payload: JSON.stringify(p), createdAt: deps.clock() }]);
+        this.o.log.warn({ email: p.email, dispute: p.number, reason }, "the owner cannot be reached in Slack: the notice goes to Teams");
+        return;
+      }
+    }
     const id = `${m.id}:owner`;
     if ((await deps.store.outbox.list({ orderKey: m.orderKey, type: OWNER_NOTICE })).some((r) => r.id === id)) return;
     await deps.store.transaction(async (tx) => {
@@ -487,15 +532,22 @@ export class SlackDelivery {
   /** A change row with no events: every copy rendered again (after a notice was given up or delivered). */
   private async queueRefresh(tx: Pick<Deps["store"], "outbox">, p: Pick<OwnerNoticePayload, "disputeId" | "number">): Promise<void> {
     const payload: ChatChangePayload = { disputeId: p.disputeId, number: p.number, opened: false, notifyOwner: false, events: [], thread: null, concerned: [] };
-    await tx.outbox.add([{ id: this.o.deps.newId(), channel: "slack", type: CHAT_CHANGE, orderKey: p.number, payload: JSON.stringify(payload), createdAt: this.o.deps.clock() }]);
+    // every chat platform's copies (issue 13: the notice went out on one platform only)
+    const channels = (this.o.deps.chatQueue ?? []).filter((c) => c === "slack" || c === "teams");
+    await tx.outbox.add((channels.length ? channels : ["slack" as const]).map((channel) => ({ id: this.o.deps.newId(), channel, type: CHAT_CHANGE, orderKey: p.number, payload: JSON.stringify(payload), createdAt: this.o.deps.clock() })));
   }
 
   // ---- pacing and the call -------------------------------------------------------------------
 
-  /** The pacing keys of a call. */
+  /** The pacing keys of a call: the workspace's window first, then its channel's or its method's. */
   keysOf(method: string, channel: string | undefined): RateKey[] {
     const p = this.pacing;
-    const keys: RateKey[] = [{ key: WORKSPACE_KEY, intervalMs: 1000 / p.workspacePerSec, burst: Math.max(1, Math.round(p.workspacePerSec)) }];
+    // a sliding window, as Slack counts: a second's worth at once after a quiet spell, then one as each leaves it
+    // (at most WINDOW_SLOTS rows: a faster cap keeps its rate over a window shorter than a second)
+    const burst = Math.min(WINDOW_SLOTS, Math.max(1, Math.round(p.workspacePerSec)));
+    // (1 % longer than a second: a slot's next call must not reach Slack within the same second, whatever the
+    // rounding of the clocks and timers)
+    const keys: RateKey[] = [{ key: WORKSPACE_KEY, intervalMs: 1010 / p.workspacePerSec, burst, window: true }];
     // posts: Slack's limit is per channel, with a small margin against the network's jitter
     if (method === "chat.postMessage" && channel) keys.push({ key: `slack:channel:${channel}`, intervalMs: 1050 / p.channelPerSec, burst: 1 });
     else if (method === "chat.update") keys.push({ key: "slack:method:chat.update", intervalMs: 60_000 / p.updatePerMin, burst: 10 });
@@ -503,29 +555,45 @@ export class SlackDelivery {
     return keys;
   }
 
-  /** Waits for the call's pacing slots (here when short, else the row is deferred), then calls Slack once. */
+  /**
+   * Reserves the call's pacing slots (one round trip, for the earliest instant every key allows) and waits for it
+   * here when it is near, else the row is deferred; then calls Slack once.
+   */
   async pacedCall<T>(method: string, args: Record<string, unknown>, budget: { started: number }): Promise<T> {
     const { deps } = this.o;
     const keys = this.keysOf(method, typeof args.channel === "string" ? args.channel : undefined);
-    for (;;) {
-      const wait = await deps.store.rates.take(keys, new Date());
-      if (!wait) break;
-      // a long wait, or one that would outlast the lease: the row goes back to the queue until then
-      if (wait > MAX_INLINE_WAIT_MS || Date.now() + wait - budget.started > this.leaseMs / 2) throw new Defer(wait, `pacing ${method}`);
-      await new Promise((r) => setTimeout(r, wait));
+    const windowMs = keys[0]!.intervalMs * (keys[0]!.burst ?? 1);
+    let at: Date;
+    for (let tries = 0; ; tries++) {
+      // a process too busy to use its reservations in time: the row goes back to the queue
+      if (tries >= 5) throw new Defer(windowMs, `pacing ${method}: reservations not used in time`);
+      const now = new Date();
+      // a wait that would outlast the lease, or a long one: the row goes back to the queue until then
+      const maxWait = Math.max(0, Math.min(MAX_INLINE_WAIT_MS, this.leaseMs / 2 - (now.getTime() - budget.started)));
+      const r = await deps.store.rates.reserve(keys, now, maxWait);
+      if (!r.taken) throw new Defer(r.waitMs, `pacing ${method}`);
+      at = new Date(now.getTime() + r.inMs);
+      if (r.inMs > 0) {
+        await new Promise((done) => setTimeout(done, r.inMs));
+        // a 429 met meanwhile (by any replica) blocks the workspace (a post's) or the method (another call's): the
+        // slot is left unused, none is sent into the block
+        const st = await deps.store.rates.get(method === "chat.postMessage" ? WORKSPACE_KEY : keys[1]!.key);
+        if (st?.blockedUntil && st.blockedUntil.getTime() > Date.now()) continue;
+      }
+      // a reservation this process could not use in time (its event loop was held): the slot is held for two
+      // windows from `at`, a call leaving much later could meet the next one in it; left unused, another taken
+      if (Date.now() - at.getTime() <= windowMs / 2) break;
     }
     try {
       return (await this.o.gateway.client.apiCall(method, args)) as T;
     } catch (err) {
       throw await this.classify(method, args, err);
     } finally {
-      // The slot was taken when the call left; under load it may reach Slack late. Posts in a channel are
-      // spaced from when the call came back too, so two never reach Slack within the channel's interval.
-      const channel = keys.find((k) => k.key.startsWith("slack:channel:"));
-      if (channel) {
-        const now = new Date();
-        await deps.store.rates.notBefore(channel.key, new Date(now.getTime() + channel.intervalMs), now).catch((err: unknown) => this.o.log.warn({ err, key: channel.key }, "pacing: could not record a post's completion"));
-      }
+      // The slots were taken for when the call left; under load it may reach Slack late. The workspace's slot,
+      // and a post's channel (a key of burst 1), are counted from when the call came back too, so a later call in
+      // that slot never reaches Slack within the window (the interval) of this one.
+      const now = new Date();
+      await deps.store.rates.settle(keys, at, now, now).catch((err: unknown) => this.o.log.warn({ err, method }, "pacing: could not record a call's completion"));
     }
   }
 
@@ -535,9 +603,16 @@ export class SlackDelivery {
     if (e.code === "slack_webapi_rate_limited_error") {
       const ms = Math.max(1, e.retryAfter ?? 1) * 1000;
       const now = new Date();
+      const until = new Date(now.getTime() + ms);
       const [, key] = this.keysOf(method, typeof args.channel === "string" ? args.channel : undefined);
-      await deps.store.rates.block(key!.key, new Date(now.getTime() + ms), "ratelimited", now);
-      this.o.log.warn({ method, retryAfterMs: ms, key: key!.key }, "Slack rate limit: every replica waits Retry-After");
+      // Whose limit it was: a post's channel was kept under its pace by the channel key (shared by the replicas),
+      // so Slack refusing a post is the workspace's limit (or a burst it answers everywhere): the whole workspace
+      // waits, not only that channel, else every other channel's post meets the same 429. Another method: Slack
+      // counts it per method per workspace, its own key waits.
+      const keys = method === "chat.postMessage" ? [key!.key, WORKSPACE_KEY] : [key!.key];
+      for (const k of keys) await deps.store.rates.block(k, until, "ratelimited", now);
+      this.wake(until);
+      this.o.log.warn({ method, retryAfterMs: ms, keys }, "Slack rate limit: every replica waits Retry-After");
       return new Defer(ms, "429");
     }
     if (e.code === "slack_webapi_platform_error") {

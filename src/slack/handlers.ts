@@ -6,6 +6,7 @@ import { registerCardForms } from "./listeners/cardForms.ts";
 import { registerCommands } from "./listeners/commands.ts";
 import { registerEvents } from "./listeners/events.ts";
 import { registerHome } from "./listeners/home.ts";
+import { registerHomeSections } from "./listeners/homeSections.ts";
 import { registerNewDispute } from "./listeners/newDispute.ts";
 import { registerSnooze } from "./listeners/snooze.ts";
 import { registerNudge } from "./listeners/nudge.ts";
@@ -26,6 +27,7 @@ export function registerHandlers(app: App, h: HandlerContext): void {
   registerHome(app, k);
   registerSnooze(app, k);
   registerNudge(app, k);
+  registerHomeSections(app, k);
   // last: its catch-all answers the actions no other listener took
   registerEvents(app, k);
 }

@@ -7,6 +7,8 @@ import { buildDisputeCard } from "../views/disputeCard.ts";
 import { newDisputeForm, pickReasonForm, templateForm } from "../views/forms.ts";
 import { buildCustomerChoice, buildDisputeList, buildHome } from "../views/lists.ts";
 import { DEFAULT_SETTINGS } from "../domain/settings.ts";
+import { calendarYear } from "../app/companyCalendar.ts";
+import { buildAbsencesSection, buildCalendarSection, buildEscalationSection } from "../views/homeSections.ts";
 import { NOTICE_PLACEHOLDERS } from "../domain/template.ts";
 import { ACTION_IDS, CALLBACK_IDS, cardMessage, COMMAND, formModal, homeView, listMessage, reminderMessage, SHORTCUT_ID } from "./blocks.ts";
 import { SLACK_EVENTS_PATH } from "./mount.ts";
@@ -56,6 +58,10 @@ function renderedActionIds(): Set<string> {
   add(homeView(buildHome(mineOf(2), admin, "en", { maxCards: 5, admin: { reasons, templates: DEFAULT_SETTINGS.noticeTemplate, placeholders: NOTICE_PLACEHOLDERS } })).blocks);
   add(homeView({ ...buildHome(mineOf(0), admin, "en", { maxCards: 5 }), openerUpdates: { title: "t", text: "x", button: { label: "Stop telling me", value: "off" } } }).blocks);
   add(listMessage(buildDisputeList([open], admin, "en", { today, max: 5 })).blocks);
+  // the App Home sections of issue 11 and their forms
+  const managed = { today, forOthers: true, more: 0, absences: [{ id: 1, personEmail: "sam@acme.test", fromOn: today, untilOn: today, deputyEmail: null, createdAt: new Date(), personName: "Sam", deputyName: null }] };
+  const year = calendarYear(DEFAULT_SETTINGS, new Date(`${today}T09:00:00Z`), "en");
+  add(homeView({ ...buildHome(mineOf(0), admin, "en", { maxCards: 5 }), absences: buildAbsencesSection(managed, admin, "en"), calendar: buildCalendarSection(year, "en"), escalation: buildEscalationSection(DEFAULT_SETTINGS.escalation, "en") }).blocks);
   add(listMessage(buildDisputeList([open], personOf(open.dispute.ownerEmail, { role: "sales" }), "en", { today, max: 5 })).blocks);
   add(listMessage(buildCustomerChoice([customer], "en"), ACTION_IDS.customerPick).blocks);
   const defaults = { today, customer, reason: reasons[0]!, ownerEmail: null, followUpOn: null, slaDueOn: null, priority: "normal" as const };
@@ -84,7 +90,7 @@ describe("every declared entry point is handled", () => {
 
   it("every callback_id", async () => {
     for (const id of CALLBACK_IDS) {
-      const meta = id === "form.card" ? { m: "card", a: "comment", d: 1, v: 1 } : id === "form.new" ? { m: "new", scope: "items" } : id === "form.reason" ? { m: "reason" } : { m: id.slice(5) };
+      const meta = id === "form.card" ? { m: "card", a: "comment", d: 1, v: 1 } : id === "form.new" ? { m: "new", scope: "items" } : id === "form.reason" ? { m: "reason" } : id === "form.calendar" ? { m: "calendar", a: "close" } : { m: id.slice(5) };
       handled(await h.sim.viewSubmission(USERS.carla, { id: `V${id}`, callback_id: id, private_metadata: JSON.stringify(meta), blocks: [], hash: "h" }, {}));
     }
   });
@@ -105,6 +111,7 @@ describe("every declared entry point is handled", () => {
       ...["tomorrow", "in3days", "nextMonday", "date"].map(ACTION_IDS.snooze),
       ACTION_IDS.homeOpenerUpdates,
       ACTION_IDS.listMenu,
+      ...(["absence_add", "absence_remove", "calendar_close", "calendar_reopen", "escalation"] as const).map(ACTION_IDS.homeSection),
     ];
     for (const id of expected) expect(ids, id).toContain(id);
     const view = { id: "V1", type: "modal", callback_id: "form.new", private_metadata: JSON.stringify({ m: "new", scope: "items", c: "C001" }), blocks: [], hash: "h", state: { values: {} } };

@@ -10,6 +10,9 @@ import { buildHome } from "../views/lists.ts";
 import { buildTeamSection } from "../views/teamView.ts";
 import { homeView, type OpenerSettingView, type RenderOptions, type SlackHome } from "./blocks.ts";
 import { OPENER_TEXT } from "../views/openerText.ts";
+import { unreachableOwners } from "../app/teamsReach.ts";
+import { teamsReachHomeText } from "../views/teamsDeliveryText.ts";
+import { buildAbsencesSection, buildCalendarSection, buildEscalationSection } from "../views/homeSections.ts";
 
 // Glue between use cases, view models and Block Kit for the things rendered in several places.
 
@@ -32,6 +35,7 @@ export const emailsOf = (x: DisputeDetails): string[] => [
   x.dispute.openedByEmail,
   ...(x.dispute.closedByEmail ? [x.dispute.closedByEmail] : []),
   ...(x.timeline ?? []).flatMap((e) => [e.byEmail ?? "", typeof e.data?.from === "string" ? e.data.from : "", typeof e.data?.to === "string" ? e.data.to : ""]),
+  ...(x.ownerAbsences ?? []).flatMap((a) => (a.deputyEmail ? [a.deputyEmail] : [])),
 ];
 
 /** The company's calendar day (a use case's answer: the adapter does not work it out). */
@@ -52,14 +56,23 @@ export const MAX_HOME_CARDS = 35;
 export const TEAM_ROWS_PER_OWNER = 3;
 
 export async function renderHome(deps: Deps, viewer: Person): Promise<SlackHome> {
-  const { mine, admin: settings, team: overview } = await getHome(deps, { viewerEmail: viewer.email });
+  const { mine, admin: settings, team: overview, absences } = await getHome(deps, { viewerEmail: viewer.email });
   const people = await peopleIndex(deps, mine.disputes.flatMap((d) => [d.dispute.ownerEmail, d.dispute.openedByEmail]));
   const admin = settings ? { reasons: settings.reasons, templates: settings.noticeTemplate, placeholders: NOTICE_PLACEHOLDERS } : undefined;
   const team = overview ? buildTeamSection(overview, viewer.locale, { rowsPerOwner: TEAM_ROWS_PER_OWNER }) : null;
   const home = buildHome(mine, viewer, viewer.locale, { maxCards: MAX_HOME_CARDS, people: people.refs, admin, team });
   // the opener's notices setting, for whoever may open disputes
   const openerUpdates = home.newDispute ? openerSetting(await deps.store.people.openerUpdates(viewer.email), viewer.locale) : null;
-  return homeView({ ...home, openerUpdates }, people.options);
+  // owners of these disputes Accord cannot reach in Teams (issue 13): said under the summary (no block of its own)
+  const away = await unreachableOwners(deps, viewer.email, mine);
+  if (away.length) home.summary = `${home.summary}\n${teamsReachHomeText(away, viewer.locale)}`;
+  // issue 11: « Mes absences » for everyone, the calendar and the escalation ladder for admins
+  const sections = {
+    absences: buildAbsencesSection(absences, viewer, viewer.locale),
+    calendar: settings ? buildCalendarSection(settings.calendar, viewer.locale) : null,
+    escalation: settings ? buildEscalationSection(settings.escalation, viewer.locale) : null,
+  };
+  return homeView({ ...home, openerUpdates, ...sections }, people.options);
 }
 
 /** The App Home's opener's notices setting: on, with "Stop telling me"; off, with "Tell me". */

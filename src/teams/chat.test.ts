@@ -41,7 +41,9 @@ async function say(from: TeamsUser, text: string | undefined, opts: { locale?: s
   const before = connector.posted().length;
   const res = await postActivity(accord.url, messageActivity({ serviceUrl: connector.url, from, locale: opts.locale ?? "fr-FR", ...(text !== undefined ? { text } : {}), ...(opts.value ? { value: opts.value } : {}), ...(opts.scope ? { scope: opts.scope } : {}) }));
   expect(res.status).toBe(200);
-  return connector.posted().slice(before);
+  // the Teams deliverer's own messages (an owner's card sent once they write: they carry a summary) are not answers
+  await accord.teamsDelivery?.idle();
+  return connector.posted().slice(before).filter((p) => !("summary" in p.activity));
 }
 const only = async (...args: Parameters<typeof say>) => {
   const posted = await say(...args);
@@ -227,9 +229,11 @@ describe("personal chat commands", () => {
     const row = (all.body as Json[]).find((x) => x.type === "ColumnSet")!;
     const open = row.columns[1].items[0].actions[0];
     expect(open).toMatchObject({ type: "Action.Submit", title: "Open", data: { accord: JSON.stringify({ t: "show", d: b.id }) } });
-    const shown = cardOf(await only(SOPHIE, undefined, { value: open.data }));
+    const shownPost = await only(SOPHIE, undefined, { value: open.data });
+    const shown = cardOf(shownPost);
     expect(shown.body[0].text).toContain(b.number);
-    expect(await s().teams.cardsOf(b.id)).toHaveLength(1);
+    // recorded for in-place updates (besides the owner's card the deliverer sent her when she first wrote)
+    expect((await s().teams.cardsOf(b.id)).filter((c) => c.activityId === shownPost.activityId)).toHaveLength(1);
   });
 
   it("list: nothing to show, a word it does not know", async () => {

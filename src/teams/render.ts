@@ -15,6 +15,8 @@ export const emailsOfDispute = (x: DisputeDetails): string[] => [
   x.dispute.openedByEmail,
   ...(x.dispute.closedByEmail ? [x.dispute.closedByEmail] : []),
   ...(x.timeline ?? []).flatMap((e) => [e.byEmail ?? "", typeof e.data?.from === "string" ? e.data.from : "", typeof e.data?.to === "string" ? e.data.to : ""]),
+  // the deputy of an absent owner, named on the card's « Absent jusqu’au … — suppléant : … » line (issue 11)
+  ...(x.ownerAbsences ?? []).flatMap((a) => (a.deputyEmail ? [a.deputyEmail] : [])),
 ];
 
 /**

@@ -328,7 +328,7 @@ const GENERATORS: Record<string, Generator> = {
       fc.constant("/digests"),
       fc.tuple(byEmail, fc.constantFrom("C0DIGEST", "C1"), q(k)).map(([e, c, rest]): [string, string][] => [["byEmail", e], ["channelId", c], ...rest.filter(([n]) => n !== "byEmail" && n !== "channelId")]),
     ),
-  "PATCH /preferences": (_c, k) => withBody(fc.constant("/preferences"), mutated(record({ byEmail, notifyOpenerUpdates: fc.boolean() }, ["byEmail", "notifyOpenerUpdates"]), bodyFields(k))),
+  "PATCH /preferences": (_c, k) => withBody(fc.constant("/preferences"), mutated(record({ byEmail, notifyOpenerUpdates: fc.boolean(), chatPlatform: fc.constantFrom("slack", "teams", null) }, ["byEmail", "notifyOpenerUpdates"]), bodyFields(k))),
   "GET /dunning/holds": (_c, k) => get(fc.constant("/dunning/holds"), q(k, { customer: CUSTOMERS })),
   "GET /dunning/preview": (_c, k) => get(fc.constant("/dunning/preview"), q(k)),
   "POST /dunning/runs": (_c, k) =>
@@ -453,10 +453,12 @@ const actionValue = fc.oneof(
   fc.record({ t: fc.constant("nudge"), d: disputeRef }).map((x) => JSON.stringify(x)),
   fc.record({ t: fc.constant("customer"), c: fc.constantFrom("C001", "C002", "NOPE", "") }).map((x) => JSON.stringify(x)),
   fc.constantFrom('{"t":"new"}', '{"t":"preview"}', '{"t":"admin","a":"add_reason"}', '{"t":"admin","a":"edit_reason"}', '{"t":"admin","a":"edit_template"}', "price", "C001", "F-2026-001"),
+  fc.constantFrom('{"t":"section","a":"absence"}', '{"t":"section","a":"close_day"}', '{"t":"section","a":"reopen_day"}', '{"t":"section","a":"escalation"}'),
+  fc.record({ t: fc.constant("absence_remove"), id: fc.constantFrom(1, 2, 99), p: fc.constantFrom("sam@acme.test", "carla@acme.test", "nobody@x.test") }).map((x) => JSON.stringify(x)),
   weirdString.filter((s) => s.length < 3000),
 );
-const actionId = fc.constantFrom(...CARD.map((a) => `card.${a}`), "card.more", "list.show", "customer.pick", "home.new", "admin.add_reason", "admin.edit_reason", "admin.edit_template", "form.preview", "dispute.nudge", "list.menu", "customer", "items", "reason", "pick", "owner", "nope.x", "");
-const FIELDS = ["customer", "items", "reason", "statement", "owner", "follow_up", "priority", "notify", "partials", "amount_1", "amount_2", "text", "on", "outcome", "conceded", "credit_note_ref", "root_cause", "note", "to", "code", "label_fr", "label_en", "active", "sort_order", "follow_up_days", "sla_days", "holds", "fr", "en", "pick"];
+const actionId = fc.constantFrom(...CARD.map((a) => `card.${a}`), "card.more", "list.show", "customer.pick", "home.new", "admin.add_reason", "admin.edit_reason", "admin.edit_template", "form.preview", "dispute.nudge", "list.menu", "customer", "items", "reason", "pick", "owner", "nope.x", "", "home.absence_add", "home.absence_remove", "home.calendar_close", "home.calendar_reopen", "home.escalation");
+const FIELDS = ["customer", "items", "reason", "statement", "owner", "follow_up", "priority", "notify", "partials", "amount_1", "amount_2", "text", "on", "outcome", "conceded", "credit_note_ref", "root_cause", "note", "to", "code", "label_fr", "label_en", "active", "sort_order", "follow_up_days", "sla_days", "holds", "fr", "en", "pick", "personEmail", "fromOn", "untilOn", "deputyEmail", "escalation.urgent.controllerAfter", "escalation.low.managerAfter", "slaBreach"];
 const blockId = fc.oneof(fc.constantFrom(...FIELDS).chain((id) => fc.constantFrom(id, `${id}:k1`, `${id}:`)), weirdString.filter((s) => s.length < 100));
 const goodText = fc.oneof(
   fc.constantFrom("C001", "Boulangerie", "price", "Le prix est faux", "2026-03-20", "2026-02-30", "100.00", "abc", "-5", "F-2026-001 10,00", "rejected", "credit_note", "litigation", "yes", "high", "U0SAM", "U0MONA", "3", "fz_new"),
@@ -476,7 +478,7 @@ const meta = fc.oneof(
   o({ m: fc.constant("new"), scope: f(fc.constantFrom("items", "customer")), c: f(fc.constantFrom("C001", "C002", "NOPE")), i: f(fc.array(fc.constantFrom(1, 2, 3, 99), { maxLength: 3 })), ch: f(channelId) }).map(jsonTextOf),
   o({ m: fc.constant("card"), a: f(fc.constantFrom(...CARD)), d: f(disputeRef), v: f(fc.constantFrom(1, 2, 3)) }).map(jsonTextOf),
   o({ m: fc.constant("reason"), code: f(fc.constantFrom("price", "other", "fz_new")) }).map(jsonTextOf),
-  fc.constantFrom('{"m":"template"}', '{"m":"info"}', ""),
+  fc.constantFrom('{"m":"template"}', '{"m":"info"}', "", '{"m":"absence"}', '{"m":"calendar","a":"close"}', '{"m":"calendar","a":"reopen"}', '{"m":"escalation"}'),
   weirdString.filter((s) => s.length < 4000),
 );
 function jsonTextOf(v: unknown): string {
@@ -485,7 +487,7 @@ function jsonTextOf(v: unknown): string {
 const view = o({
   id: f(fc.constantFrom("V1", "V2", "VNOPE")),
   type: f(fc.constantFrom("modal", "home")),
-  callback_id: f(fc.constantFrom("form.new", "form.card", "form.reason", "form.template", "form.info", "nope", "")),
+  callback_id: f(fc.constantFrom("form.new", "form.card", "form.reason", "form.template", "form.info", "nope", "", "form.absence", "form.calendar", "form.escalation")),
   private_metadata: f(meta),
   hash: f(fc.constant("h1")),
   state: f(o({ values: f(stateValues) })),

@@ -27,6 +27,10 @@ export const actionPayload = z.discriminatedUnion("t", [
   z.object({ t: z.literal("nudge"), d: id }),
   /** admin section */
   z.object({ t: z.literal("admin"), a: z.enum(["add_reason", "edit_reason", "edit_template"]) }),
+  /** App Home sections (issue 11): open the form of « Mes absences » (anyone), of the calendar and the escalation ladder (admins) */
+  z.object({ t: z.literal("section"), a: z.enum(["absence", "close_day", "reopen_day", "escalation"]) }),
+  /** App Home « Mes absences »: delete this absence of this person */
+  z.object({ t: z.literal("absence_remove"), id, p: z.string().min(1).max(254) }),
 ]);
 export type ActionPayload = z.infer<typeof actionPayload>;
 
@@ -72,6 +76,10 @@ export const formMeta = z.discriminatedUnion("m", [
   }),
   z.object({ m: z.literal("reason"), code: z.string().max(40).optional() }),
   z.object({ m: z.literal("template") }),
+  /** App Home (issue 11): declare an absence; close or reopen a calendar day; the escalation ladder */
+  z.object({ m: z.literal("absence") }),
+  z.object({ m: z.literal("calendar"), a: z.enum(["close", "reopen"]) }),
+  z.object({ m: z.literal("escalation") }),
   /** read-only views (notice preview, stale dispute) */
   z.object({ m: z.literal("info") }),
 ]);

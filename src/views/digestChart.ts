@@ -8,10 +8,18 @@
 // disputes in several currencies makes one chart per currency.
 import { createRequire } from "node:module";
 import { Resvg } from "@resvg/resvg-js";
-import * as echarts from "echarts";
+import { BarChart } from "echarts/charts";
+import { GridComponent, LegendComponent, TitleComponent } from "echarts/components";
+import * as echarts from "echarts/core";
+import { SVGRenderer } from "echarts/renderers";
 import { currencyDigits, displayAmount } from "../domain/money.ts";
 import type { Locale } from "../domain/types.ts";
+import { outlineTexts, readOutlineFont, type OutlineFont } from "./chartGlyphs.ts";
 import { AGE_BUCKETS, DIGEST_CHART_TEXT, type AgeBucket } from "./digestChartText.ts";
+
+// only what the chart draws: every update runs the processors of every registered component (the full bundle
+// registers them all), so a chart of its own few costs less to lay out, for the same SVG
+echarts.use([BarChart, GridComponent, LegendComponent, TitleComponent, SVGRenderer]);
 
 export const CHART_WIDTH = 800;
 export const CHART_HEIGHT = 450;
@@ -39,9 +47,14 @@ export interface DigestChartInput {
 // Colour-blind-safe palette (Okabe–Ito), one colour per reason in order.
 const PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"];
 
-/** Major units with no decimals, for the value axis: « 12 000 € » / "€12,000". */
+const axisFormats = new Map<string, Intl.NumberFormat>();
+
+/** Major units with no decimals, for the value axis: « 12 000 € » / "€12,000" (one formatter per locale and currency, made once). */
 function axisAmount(major: number, currency: string, locale: Locale): string {
-  return new Intl.NumberFormat(locale === "fr" ? "fr-FR" : "en-GB", { style: "currency", currency, maximumFractionDigits: 0, minimumFractionDigits: 0 }).format(major);
+  const key = `${locale}:${currency}`;
+  let f = axisFormats.get(key);
+  if (!f) axisFormats.set(key, (f = new Intl.NumberFormat(locale === "fr" ? "fr-FR" : "en-GB", { style: "currency", currency, maximumFractionDigits: 0, minimumFractionDigits: 0 })));
+  return f.format(major);
 }
 
 /** The chart as SVG text. Pure: same input, same output. */
@@ -115,9 +128,16 @@ export function renderChartPng(input: DigestChartInput, lang: Locale): Buffer {
   return rasterise(digestChartSvg(input, lang));
 }
 
-/** SVG text -> PNG bytes with the bundled DejaVu Sans and no system fonts. */
+let outlineFont: OutlineFont | null = null;
+
+/**
+ * SVG text -> PNG bytes with the bundled DejaVu Sans and no system fonts. The labels reach resvg as outlines
+ * of that font, read once per process (chartGlyphs.ts: resvg-js would read the font file again for each label);
+ * one it cannot outline stays text, drawn by resvg with the same font file.
+ */
 export function rasterise(svg: string): Buffer {
-  const resvg = new Resvg(svg, {
+  outlineFont ??= readOutlineFont(CHART_FONT_FILE);
+  const resvg = new Resvg(outlineTexts(svg, outlineFont), {
     background: CHART_BACKGROUND,
     font: { loadSystemFonts: false, fontFiles: [CHART_FONT_FILE], defaultFontFamily: CHART_FONT_FAMILY, sansSerifFamily: CHART_FONT_FAMILY },
   });

@@ -1,3 +1,4 @@
+import { TEAMS_DELIVERY_TEXT } from "./teamsDeliveryText.ts";
 import type { DisputeDetails } from "../app/disputeDetails.ts";
 import { displayDate } from "../domain/dates.ts";
 import { displayAmount } from "../domain/money.ts";
@@ -6,6 +7,7 @@ import type { Locale, Person, TimelineEvent } from "../domain/types.ts";
 import { CARD_ACTIONS, encodeAction, type CardAction } from "./actions.ts";
 import { overdueLine } from "./followupText.ts";
 import { NUDGE_TEXT } from "./nudgeText.ts";
+import { awayLine, type AwayLine } from "./homeSections.ts";
 import { t, type Messages } from "./i18n.ts";
 
 // The dispute card as a platform-neutral view model: what a viewer sees of a dispute at a glance and
@@ -54,6 +56,8 @@ export interface DisputeCardView {
   actions: CardActionView[];
   /** Nudge the owner now (issue 11): for a controller, manager or admin who is not the owner, on an open dispute */
   nudge?: { label: string; value: string };
+  /** the owner is away today (issue 11): « Absent jusqu’au 12 déc. — suppléant : Marie » (renderers may mention the deputy) */
+  away?: AwayLine;
   /** one line for lists and notifications */
   summary: string;
 }
@@ -165,7 +169,9 @@ export function buildDisputeCard(x: DisputeDetails, viewer: Person | null, local
   if (d.resolution) notes.push(m.card.resolution(m.outcome[d.resolution.outcome], d.closedByEmail ? personRef(d.closedByEmail, opts.people).name : "", d.resolution.note));
   if (x.allPaid) notes.push(m.card.allPaid);
   // the owner's notice that could not be delivered: shown to everyone but the owner (the controller acts on it)
-  for (const u of x.undelivered ?? []) if (viewer?.email !== u.email) notes.push(m.delivery.undelivered(personRef(u.email, opts.people).name, u.reason));
+  // (in Teams: a person the app is not installed for, their notice kept until they can be reached; issue 13)
+  for (const u of x.undelivered ?? [])
+    if (viewer?.email !== u.email) notes.push(u.channel === "teams" ? TEAMS_DELIVERY_TEXT[locale].unreachable(personRef(u.email, opts.people).name) : m.delivery.undelivered(personRef(u.email, opts.people).name, u.reason));
 
   const last = [...(x.timeline ?? [])].reverse().find((e) => e.type === "commented");
   const lastUpdate = last ? m.card.lastUpdate(last.byEmail ? personRef(last.byEmail, opts.people).name : m.timeline.system, date(last.at.toISOString().slice(0, 10)), last.text ?? "") : null;
@@ -179,6 +185,7 @@ export function buildDisputeCard(x: DisputeDetails, viewer: Person | null, local
     value: encodeAction({ t: "card", a, d: d.id, v: d.version }),
   }));
 
+  const away = open && x.ownerAbsences?.length ? awayLine(d.ownerEmail, opts.today, x.ownerAbsences, locale, opts.people) : null;
   const mayNudge = !!viewer && !opts.readOnly && open && viewer.email !== d.ownerEmail && can(viewer, "nudge", d, x.customer);
 
   const title = `${d.number} · ${x.customer.name}`;
@@ -198,6 +205,7 @@ export function buildDisputeCard(x: DisputeDetails, viewer: Person | null, local
     lastUpdate,
     actions,
     ...(mayNudge ? { nudge: { label: NUDGE_TEXT[locale].button, value: encodeAction({ t: "nudge", d: d.id }) } } : {}),
+    ...(away ? { away } : {}),
     summary: `${d.number} · ${x.customer.name} · ${reasonLabel(x.reason, locale)} · ${d.scope === "customer" ? m.card.wholeCustomer : money(x.disputedAmount)} · ${m.status[d.status]}${
       d.followUpOn && open ? ` · ${m.field.followUp} ${date(d.followUpOn)}${overdue ? ` ⚠ ${m.card.overdue}` : ""}` : ""
     }`,

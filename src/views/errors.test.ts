@@ -84,6 +84,13 @@ const SAMPLES: { [K in MessageKey]: ErrorParams[K] } = {
   absence_not_found: { id: 7 },
   deputy_is_self: { email: "sid@acme.test" },
   digest_time_invalid: { value: "midi" },
+  absence_in_past: { value: "2026-03-09", today: "2026-03-10" },
+  deputy_absent: { email: "sid@acme.test", fromOn: "2026-03-12", untilOn: "2026-03-20" },
+  calendar_day_past: { value: "2026-01-01", today: "2026-03-10" },
+  calendar_day_off: { value: "2026-05-01" },
+  calendar_day_not_off: { value: "2026-03-11" },
+  escalation_count_invalid: { priority: "urgent", rung: "managerAfter", value: "deux", max: 50 },
+  escalation_order: { priority: "high", controllerAfter: 3, managerAfter: 2 },
 };
 
 /** Optional parameters left out, and every status, command, role and action: rendered too. */
@@ -231,5 +238,14 @@ describe("coded error messages", () => {
     expect(err.message).toContain("dispute_not_found");
     expect(errorText(err, locale)).toContain("D-2026-0042");
     expect(errorText(err, locale)).not.toContain("dispute_not_found");
+  });
+});
+
+describe("French elision", () => {
+  it("« impossible d'envoyer un rappel », « impossible de le retirer »", () => {
+    const text = (command: Command | "remind") => errorText(errorOf({ key: "illegal_transition", params: { number: "D-1", status: "withdrawn", command } } as ErrorMessage), "fr");
+    expect(text("remind")).toBe("Le litige D-1 est retiré\u00a0: impossible d'envoyer un rappel.");
+    expect(text("withdraw")).toBe("Le litige D-1 est retiré\u00a0: impossible de le retirer.");
+    expect(text("follow_up")).toBe("Le litige D-1 est retiré\u00a0: impossible de fixer son prochain suivi.");
   });
 });

@@ -8,6 +8,9 @@ import { frenchTypography } from "./typography.ts";
 
 export { frenchTypography };
 
+const EN_PRIORITY = { low: "Low", normal: "Normal", high: "High", urgent: "Urgent" } as const;
+const FR_PRIORITY = { low: "Basse", normal: "Normale", high: "Haute", urgent: "Urgente" } as const;
+
 // The one renderer of coded errors (DESIGN.md examples 8 and 12): a message key and its typed parameters
 // -> a sentence in the viewer's language, amounts and dates formatted for their locale. Chat surfaces use
 // errorText(err, locale); the REST API uses apiMessage(err) (English, decimal strings "2930.38 EUR",
@@ -146,6 +149,15 @@ export const EN: Catalogue = {
   absence_not_found: (p) => `No absence ${p.id} for this person.`,
   deputy_is_self: (p) => `${p.email} cannot be their own deputy: choose someone else.`,
   digest_time_invalid: (p) => `"${p.value}" is not a time: give it as HH:MM, for instance 08:30.`,
+  absence_in_past: (p, f) => `An absence cannot start in the past: ${f.date(p.value)} is before today (${f.date(p.today)}).`,
+  deputy_absent: (p, f) => `${p.email} is away too from ${f.date(p.fromOn)} to ${f.date(p.untilOn)}: choose another deputy.`,
+  calendar_day_past: (p, f) => `${f.date(p.value)} is in the past (today is ${f.date(p.today)}): only days to come can change.`,
+  calendar_day_off: (p, f) => `${f.date(p.value)} is already a non-working day.`,
+  calendar_day_not_off: (p, f) => `${f.date(p.value)} is a working day already.`,
+  escalation_count_invalid: (p, f) =>
+    `${EN_PRIORITY[p.priority]}, ${p.rung === "controllerAfter" ? "controller" : "manager"}: ${f.q(p.value)} is not a whole number from 1 to ${f.count(p.max)} (leave it empty for never).`,
+  escalation_order: (p) =>
+    `${EN_PRIORITY[p.priority]}: the manager (after ${p.managerAfter}) cannot be told before the controller (after ${p.controllerAfter}).`,
 };
 
 // ---- French ------------------------------------------------------------------------------------------
@@ -210,7 +222,8 @@ export const FR: Catalogue = {
   already_owner: (p) => `Le litige ${p.number} est déjà confié à ${p.email}.`,
   customer_already_flagged: (p) =>
     p.number ? `${p.ref ? `Le client ${p.ref}` : "Ce client"} est déjà signalé en litige par ${p.number}.` : "Ce client a déjà un litige client ouvert.",
-  illegal_transition: (p) => `Le litige ${p.number} est ${FR_STATUS[p.status]} : impossible de ${FR_COMMAND[p.command]}.`,
+  // « impossible d'envoyer un rappel », « impossible de le retirer »
+  illegal_transition: (p) => `Le litige ${p.number} est ${FR_STATUS[p.status]} : impossible ${/^[aeiouyéèêh]/i.test(FR_COMMAND[p.command]) ? "d'" : "de "}${FR_COMMAND[p.command]}.`,
   stale_version: (p) => `Le litige ${p.number} a été modifié entre-temps : rien n'a été enregistré.`,
   no_holds_to_release: (p) => `Le litige ${p.number} n'a aucun blocage à libérer.`,
   statement_required: () => "Les mots du client sont obligatoires.",
@@ -254,6 +267,15 @@ export const FR: Catalogue = {
   absence_not_found: (p) => `Aucune absence n° ${p.id} pour cette personne.`,
   deputy_is_self: (p) => `${p.email} ne peut pas être son propre suppléant : choisissez quelqu'un d'autre.`,
   digest_time_invalid: (p) => `« ${p.value} » n'est pas une heure : indiquez-la par exemple sous la forme 08h30.`,
+  absence_in_past: (p, f) => `Une absence ne peut pas commencer dans le passé : le ${f.date(p.value)} est avant aujourd'hui (${f.date(p.today)}).`,
+  deputy_absent: (p, f) => `Une absence de ${p.email} couvre déjà une partie de ces dates (du ${f.date(p.fromOn)} au ${f.date(p.untilOn)}) : choisissez un autre suppléant.`,
+  calendar_day_past: (p, f) => `Le ${f.date(p.value)} est passé (nous sommes le ${f.date(p.today)}) : seuls les jours à venir peuvent changer.`,
+  calendar_day_off: (p, f) => `Le ${f.date(p.value)} est déjà un jour non travaillé.`,
+  calendar_day_not_off: (p, f) => `Le ${f.date(p.value)} est déjà un jour travaillé.`,
+  escalation_count_invalid: (p, f) =>
+    `${FR_PRIORITY[p.priority]}, ${p.rung === "controllerAfter" ? "chargé de recouvrement" : "manager"} : ${f.q(p.value)} n'est pas un nombre entier de 1 à ${f.count(p.max)} (laissez vide pour jamais).`,
+  escalation_order: (p) =>
+    `${FR_PRIORITY[p.priority]} : le manager (après ${p.managerAfter}) ne peut pas être prévenu avant le chargé de recouvrement (après ${p.controllerAfter}).`,
 };
 
 /** What an untranslated error says in French, by code. */

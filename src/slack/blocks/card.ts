@@ -45,6 +45,11 @@ export function cardBlocks(card: DisputeCardView, o: RenderOptions = {}, extra: 
     type: "section",
     fields: card.fields.slice(0, LIMITS.sectionFields).map((f) => mrkdwn(clip(`*${esc(f.label)}*\n${fieldValue(f, o)}`, LIMITS.fieldText))),
   });
+  // the owner is away (issue 11): until when, and their deputy, mentioned when their Slack id is known
+  if (card.away) {
+    const deputy = card.away.deputy ? (o.mention?.(card.away.deputy.email) ?? esc(card.away.deputy.name)) : "";
+    blocks.push({ type: "context", elements: [mrkdwn(clip(`${esc(card.away.prefix)}${deputy}`, LIMITS.sectionText))] });
+  }
   const itemLines = card.items.lines.map((l) => `• ${esc(l)}`);
   if (card.items.more) itemLines.push(`_${esc(card.items.more)}_`);
   blocks.push({ type: "section", text: mrkdwn(clip(`*${esc(card.items.label)}*\n${itemLines.join("\n")}`, LIMITS.sectionText)) });

@@ -1,6 +1,8 @@
 import type { HomeView } from "../../views/lists.ts";
 import type { DecideView, TeamSectionView } from "../../views/teamView.ts";
+import type { AbsencesSectionView, CalendarSectionView, EscalationSectionView } from "../../views/homeSections.ts";
 import { actionElements } from "./card.ts";
+import { absencesBlocks, calendarBlocks, escalationBlocks } from "./homeSections.ts";
 import { ACTION_IDS, clip, esc, escClip, LIMITS, mrkdwn, plain, type Block, type RenderOptions, type SlackHome } from "./kit.ts";
 
 // Block Kit renderer of the App Home tab. Pure.
@@ -30,7 +32,14 @@ export interface OpenerSettingView {
   button: { label: string; value: "on" | "off" };
 }
 
-export function homeView(home: HomeView & { openerUpdates?: OpenerSettingView | null }, o: RenderOptions = {}): SlackHome {
+/** The App Home sections of issue 11 (src/views/homeSections.ts): « Mes absences » for everyone, the calendar and the ladder for admins. */
+export interface HomeSections {
+  absences?: AbsencesSectionView | null;
+  calendar?: CalendarSectionView | null;
+  escalation?: EscalationSectionView | null;
+}
+
+export function homeView(home: HomeView & { openerUpdates?: OpenerSettingView | null } & HomeSections, o: RenderOptions = {}): SlackHome {
   const top: Block[] = [{ type: "header", text: plain(home.title, LIMITS.headerText) }];
   top.push({
     type: "section",
@@ -67,9 +76,12 @@ export function homeView(home: HomeView & { openerUpdates?: OpenerSettingView | 
     admin.push({ type: "context", elements: [mrkdwn(escClip(a.placeholders, LIMITS.sectionText))] });
     admin.push({ type: "actions", elements: [{ type: "button", action_id: ACTION_IDS.admin("edit_template"), text: plain(a.editTemplate.label, LIMITS.buttonText), value: a.editTemplate.value }] });
   }
+  if (home.calendar) admin.push(...calendarBlocks(home.calendar));
+  if (home.escalation) admin.push(...escalationBlocks(home.escalation));
+  const mine = home.absences ? absencesBlocks(home.absences) : [];
 
   // the manager view: at most TEAM_BLOCKS when the viewer has cards of their own, so those still show
-  const free = LIMITS.viewBlocks - top.length - admin.length - 2;
+  const free = LIMITS.viewBlocks - top.length - admin.length - mine.length - 2;
   const team = home.team ? teamBlocks(home.team, home.cards.length ? Math.min(TEAM_BLOCKS, free) : free) : [];
 
   const cards: Block[] = [];
@@ -88,7 +100,7 @@ export function homeView(home: HomeView & { openerUpdates?: OpenerSettingView | 
   const hidden = home.cards.length - shown;
   const more = home.more ?? (hidden > 0 ? `+${hidden}` : null);
   if (more || hidden > 0) cards.push({ type: "context", elements: [mrkdwn(esc(hidden > 0 && home.more ? `${home.more} (+${hidden})` : (more ?? "")))] });
-  return { type: "home", blocks: [...top, ...team, ...(cards.length ? [{ type: "divider" }, ...cards] : []), ...admin] };
+  return { type: "home", blocks: [...top, ...team, ...(cards.length ? [{ type: "divider" }, ...cards] : []), ...mine, ...admin] };
 }
 
 // ---- manager view (issue 11) -----------------------------------------------------------------------

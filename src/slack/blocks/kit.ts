@@ -68,9 +68,11 @@ export const ACTION_IDS = {
   homeOpenerUpdates: "home.opener_updates",
   /** a list row's menu (Open, Nudge) when the viewer may nudge its owner: the option values say which */
   listMenu: "list.menu",
+  /** App Home sections (issue 11): « Mes absences » (declare, delete), « Calendrier » (close, reopen a day), « Escalade » (edit) */
+  homeSection: (a: "absence_add" | "absence_remove" | "calendar_close" | "calendar_reopen" | "escalation") => `home.${a}`,
 } as const;
 /** Modal callback ids: one per kind of form (the form metadata says which). */
-export const CALLBACK_IDS = ["form.new", "form.card", "form.reason", "form.template", "form.info"] as const;
+export const CALLBACK_IDS = ["form.new", "form.card", "form.reason", "form.template", "form.info", "form.absence", "form.calendar", "form.escalation"] as const;
 export const SHORTCUT_ID = "dispute_from_message";
 export const COMMAND = "/dispute";
 

@@ -29,7 +29,7 @@ export function registerEvents(app: App, k: Kit): void {
     await flush();
   });
 
-  app.action(/^(?!card\.|list\.show$|customer\.pick$|home\.new$|admin\.|form\.preview$|customer$|items$|reason$|pick$)/, async ({ ack, body }) => {
+  app.action(/^(?!card\.|list\.show$|customer\.pick$|home\.new$|home\.absence_|home\.calendar_|home\.escalation$|admin\.|form\.preview$|customer$|items$|reason$|pick$)/, async ({ ack, body }) => {
     await ack();
     await flush();
     const b = body as AnyBody;

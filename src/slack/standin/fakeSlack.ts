@@ -79,6 +79,8 @@ export class FakeSlack extends EventEmitter {
    */
   limits: { channelPerSec: number; workspacePerSec: number } | null = null;
   limited = 0;
+  /** the 429s by cause: a burst, the workspace's window, a channel's window (the benches) */
+  limitedBy = { burst: 0, workspace: 0, channel: 0 };
   /**
    * A workspace-wide burst of 429s (the benches): until `until` (performance.now()), every call is answered
    * 429 with the Retry-After left, counted in `limited`; `servedMs` sums the pauses served.
@@ -245,10 +247,13 @@ export class FakeSlack extends EventEmitter {
     const left = this.burstUntil - performance.now();
     if (left > 0) {
       this.limited++;
+      this.limitedBy.burst++;
       return send(429, { ok: false, error: "ratelimited" }, { "retry-after": String(Math.ceil(left / 1000)) });
     }
-    if (this.limits && this.overLimit(method, args)) {
+    const over = this.limits ? this.overLimit(method, args) : null;
+    if (over) {
       this.limited++;
+      this.limitedBy[over]++;
       return send(429, { ok: false, error: "ratelimited" }, { "retry-after": "1" });
     }
     const scripted = this.scripts.get(method)?.shift();
@@ -277,7 +282,7 @@ export class FakeSlack extends EventEmitter {
   }
 
   /** Sliding one-second windows: the workspace's calls, and each channel's posts. */
-  private overLimit(method: string, args: Record<string, unknown>): boolean {
+  private overLimit(method: string, args: Record<string, unknown>): "workspace" | "channel" | null {
     const now = performance.now();
     const hit = (key: string, max: number) => {
       const w = (this.windows.get(key) ?? []).filter((t) => now - t < 1000);
@@ -286,8 +291,8 @@ export class FakeSlack extends EventEmitter {
       w.push(now);
       return false;
     };
-    if (hit("workspace", this.limits!.workspacePerSec)) return true;
-    return method === "chat.postMessage" && typeof args.channel === "string" && hit(`channel:${args.channel}`, this.limits!.channelPerSec);
+    if (hit("workspace", this.limits!.workspacePerSec)) return "workspace";
+    return method === "chat.postMessage" && typeof args.channel === "string" && hit(`channel:${args.channel}`, this.limits!.channelPerSec) ? "channel" : null;
   }
 
   private record(method: string, args: Record<string, unknown>, token: string | null): void {

@@ -1,6 +1,9 @@
 import type { DisputeDefaults } from "../../app/proposeDisputeDefaults.ts";
 import type { ItemChoice } from "../../app/searchItems.ts";
 import { DEFAULT_SETTINGS } from "../../domain/settings.ts";
+import { calendarYear } from "../../app/companyCalendar.ts";
+import { nonWorkingDays } from "../../domain/calendarDays.ts";
+import { absenceForm, buildAbsencesSection, buildCalendarSection, buildEscalationSection, closeDayForm, escalationForm, reopenDayForm } from "../../views/homeSections.ts";
 import { NOTICE_PLACEHOLDERS } from "../../domain/template.ts";
 import { CARD_ACTIONS } from "../../views/actions.ts";
 import { buildDisputeCard } from "../../views/disputeCard.ts";
@@ -77,6 +80,28 @@ export function blockKitSurfaces(): Surface[] {
   // Home: small, empty, the admin worst case
   home("home: admin, 60 disputes", homeView(buildHome(mineOf(60, 200), admin, "fr", { maxCards: 60, admin: { reasons: reasons100, templates: { fr: "<f>".repeat(100), en: "e".repeat(300) }, placeholders: NOTICE_PLACEHOLDERS } })));
   home("home: controller, empty", homeView(buildHome(mineOf(0, 0), controller, "fr", { maxCards: 35 })));
+
+  // App Home sections of issue 11 (« Mes absences », « Calendrier », « Escalade ») and their forms
+  const managed = {
+    today, forOthers: true, more: 3,
+    absences: [
+      { id: 1, personEmail: "ada@acme.test", fromOn: "2026-03-12", untilOn: "2026-03-20", deputyEmail: "sam@acme.test", createdAt: new Date(`${today}T09:00:00Z`), personName: "Ada <Admin>", deputyName: "Sam & Co" },
+      { id: 2, personEmail: "sam@acme.test", fromOn: "2026-12-24", untilOn: "2027-01-02", deputyEmail: null, createdAt: new Date(`${today}T09:00:00Z`), personName: "Sam", deputyName: null },
+    ],
+  };
+  const year = calendarYear({ ...DEFAULT_SETTINGS, calendar: { country: "FR", extraHolidays: ["2026-12-24", "2027-01-02"], removedHolidays: ["2026-05-08"] } }, new Date(`${today}T09:00:00Z`), "fr");
+  home("home: admin with absences, calendar and escalation", homeView({
+    ...buildHome(mineOf(2, 2), admin, "fr", { maxCards: 35, admin: { reasons: reasons100.slice(0, 5), templates: DEFAULT_SETTINGS.noticeTemplate, placeholders: NOTICE_PLACEHOLDERS } }),
+    absences: buildAbsencesSection(managed, admin, "fr"),
+    calendar: buildCalendarSection(year, "fr"),
+    escalation: buildEscalationSection(DEFAULT_SETTINGS.escalation, "fr"),
+  }));
+  for (const locale of ["fr", "en"] as const) {
+    modal(`absence ${locale}`, formModal(absenceForm({ forOthers: true, admin: true, today, personEmail: "ada@acme.test" }, locale), { slackIdOf: () => "U0ADA" }));
+    modal(`calendar close ${locale}`, formModal(closeDayForm(today, locale)));
+    modal(`calendar reopen ${locale}`, formModal(reopenDayForm(year, nonWorkingDays(DEFAULT_SETTINGS.calendar, 2027, locale), locale)));
+    modal(`escalation ${locale}`, formModal(escalationForm(DEFAULT_SETTINGS.escalation, locale)));
+  }
 
   // lists and replies
   const list = Array.from({ length: 30 }, (_, i) => detailsOf({ id: i + 1, items: 3 }));

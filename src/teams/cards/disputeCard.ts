@@ -105,6 +105,8 @@ function render(view: DisputeCardView, lang: Locale, opts: TeamsCardOptions): Ad
     type: "FactSet",
     facts: view.fields.map((f) => ({ title: f.label, value: f.warn ? `⚠ ${f.value}` : f.value })),
   });
+  // the owner is away (issue 11): until when, and their deputy
+  if (view.away) body.push(text(view.away.text, { spacing: "Small", color: "Accent" }));
   body.push(text(view.items.label, { weight: "Bolder", spacing: "Medium" }));
   for (const l of view.items.lines) body.push(text(`• ${l}`, { spacing: "None" }));
   if (view.items.more) body.push(text(view.items.more, { isSubtle: true, spacing: "None" }));

@@ -24,6 +24,8 @@ import type { AdaptiveJson } from "../cards/disputeCard.ts";
 import { digest, identifyViewer, localeOf, unexpected, viewerCard, withNotice, words, type CardNotice, sdkHandlerContext, type TeamsHandlerContext, type TeamsInvoke } from "./invoke.ts";
 import type { App } from "@microsoft/teams.apps";
 import type { TeamsKit } from "../mount.ts";
+import { TEAMS_LIST_NUDGE_VERB } from "../cards/chatCards.ts";
+import { handleListNudge } from "./listNudge.ts";
 
 // The dispute card's Action.Execute (invoke `adaptiveCard/action`): the same use cases as Slack's card forms
 // (src/slack/listeners/cardForms.ts), the clicking person found by their Teams ids. The invoke's answer is the
@@ -184,6 +186,12 @@ export async function handleCardAction(h: TeamsHandlerContext, activity: TeamsIn
     const refreshed = parseTeamsRefresh(verb, data);
     if (refreshed !== null) return card(await freshCard(h, refreshed, viewer, locale));
 
+    // a personal chat list row's Nudge: the list again, a notice on top (src/teams/listeners/listNudge.ts)
+    if (verb === TEAMS_LIST_NUDGE_VERB) {
+      const r = await handleListNudge(h, data, viewer, locale);
+      return typeof r === "string" ? message(r) : card(r);
+    }
+
     const about = disputeOf(data);
     if (!viewer) return about ? card(await freshCard(h, about, null, locale, { text: teamsActionText(locale).notKnown, style: "attention" })) : message(teamsActionText(locale).notKnown);
 
@@ -203,9 +211,10 @@ export async function handleCardAction(h: TeamsHandlerContext, activity: TeamsIn
       await RUN[action]({ deps: h.deps, base: { dispute: meta.d, byEmail: viewer.email, version: meta.v, once }, v: values, to });
     } catch (err) {
       if (!(err instanceof AccordError)) throw err;
-      // the dispute changed meanwhile (or its status no longer allows this): the card as it is now
-      if (err.code === "stale_version" || err.code === "illegal_transition")
-        return card(await freshCard(h, meta.d, viewer, locale, { text: teamsActionText(locale).staleCard, style: "attention" }));
+      // the dispute changed meanwhile: the card as it is now
+      if (err.code === "stale_version") return card(await freshCard(h, meta.d, viewer, locale, { text: teamsActionText(locale).staleCard, style: "attention" }));
+      // its status no longer allows this (withdrawing a withdrawn dispute): why, as Slack says it, above the card as it is now
+      if (err.code === "illegal_transition") return card(await freshCard(h, meta.d, viewer, locale, { text: words(h, err, locale, "card.action"), style: "attention" }));
       if (err.code === "not_found" && err.key === "dispute_not_found") return message(words(h, err, locale, "card.action"));
       if (err.code === "forbidden") return card(await freshCard(h, meta.d, viewer, locale, { text: words(h, err, locale, "card.action"), style: "attention" }));
       // a field the person can correct: the inputs again, the error under the field (else above them)

@@ -38,6 +38,9 @@ export type TaskResponse =
 
 const message = (value: string): TaskResponse => ({ task: { type: "message", value } });
 
+/** The data key of the follow-up date the dialog proposed (the reason's default when it was shown). */
+const PROPOSED_FOLLOW_UP = "proposedFollowUp";
+
 /** The invoices offered as static choices once the customer is known (more: by type-ahead). */
 const STATIC_ITEMS = 100;
 
@@ -190,7 +193,15 @@ async function renderDialog(deps: Deps, s: DialogState): Promise<TaskResponse> {
         break;
     }
   }
-  const submit = (title: string, step: Step, style?: "positive"): AdaptiveJson => ({ type: "Action.Submit", title, data: { [DIALOG_KEY]: NEW_DISPUTE, step, key: s.key }, ...(style ? { style } : {}) });
+  // the follow-up date the form proposes (the reason's days): submitted unchanged, it is the reason's default, so
+  // that another reason chosen afterwards brings its own (as Slack's form refreshes on the reason)
+  const proposed = defaults.followUpOn ?? null;
+  const submit = (title: string, step: Step, style?: "positive"): AdaptiveJson => ({
+    type: "Action.Submit",
+    title,
+    data: { [DIALOG_KEY]: NEW_DISPUTE, step, key: s.key, ...(proposed ? { [PROPOSED_FOLLOW_UP]: proposed } : {}) },
+    ...(style ? { style } : {}),
+  });
   const actions = [submit(form.submit ?? m.form.create, "submit", "positive"), ...(s.scope === "items" ? [submit(w.showItems, "items")] : []), submit(m.form.preview, "preview")];
   const content: AdaptiveJson = { type: "AdaptiveCard", $schema: "http://adaptivecards.io/schemas/adaptive-card.json", version: "1.5", lang: locale, body, actions };
   return { task: { type: "continue", value: { title: form.title, width: "medium", height: "large", card: { contentType: "application/vnd.microsoft.card.adaptive", content } } } };
@@ -244,6 +255,8 @@ export async function handleDialogSubmit(h: TeamsHandlerContext, activity: Teams
     const m = t(locale);
     const w = teamsActionText(locale);
     const values = valuesOf(data);
+    // the proposed follow-up left as it was is no choice: the reason's default applies (the reason may have changed)
+    if (values.follow_up && str(values.follow_up) === str(data[PROPOSED_FOLLOW_UP])) delete values.follow_up;
     const step: Step = data.step === "items" || data.step === "preview" ? data.step : "submit";
     const key = /^[\w-]{8,64}$/.test(str(data.key)) ? str(data.key) : crypto.randomUUID();
     const scope = values.scope === "customer" ? "customer" : "items";

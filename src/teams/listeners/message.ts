@@ -1,29 +1,25 @@
 import type { App } from "@microsoft/teams.apps";
 import { getDispute } from "../../app/getDispute.ts";
-import { findPeople } from "../../app/findPeople.ts";
-import { listChatDisputes } from "../../app/listChatDisputes.ts";
-import { companyToday } from "../../app/settings.ts";
 import { AccordError } from "../../domain/errors.ts";
 import { can } from "../../domain/permissions.ts";
 import type { Locale, Person } from "../../domain/types.ts";
 import { parseAction } from "../../views/actions.ts";
 import { onlyRolesText } from "../../views/help.ts";
 import { t } from "../../views/i18n.ts";
-import { buildDisputeList } from "../../views/lists.ts";
 import { localeOfActivity, teamsChatText } from "../../views/teamsChatText.ts";
 import { PAYLOAD_KEY } from "../cards/actions.ts";
-import { disputeListCard, newDisputeCard } from "../cards/chatCards.ts";
+import { newDisputeCard } from "../cards/chatCards.ts";
 import { parseChatCommand, type TeamsChatCommand } from "../chatCommand.ts";
 import type { TeamsKit } from "../mount.ts";
+import { isDigestCommand, teamsDigestCommand } from "../digest.ts";
 import { teamsDisputeCard } from "../render.ts";
+import { teamsListCard } from "../listCard.ts";
 import { arrive, cardMessage, failureText, textMessage, turnOf, type Arrival, type Turn } from "./turn.ts";
 
 // Messages written to Accord in Teams. Personal chat: `help`, `new`, `list [mine|overdue|all]`, `show D-…` (French
 // words too), and the list's Open buttons (an Action.Submit comes back as a message with a `value`). In a channel
 // or group chat (where Accord is mentioned): the channel's help. Every message first stores the conversation
 // reference and pins the person (src/teams/listeners/turn.ts); Teams becomes their last-used platform.
-
-const MAX_LIST = 20;
 
 /** The help a person sees: `new` only for those who may open disputes. */
 export function helpMessage(locale: Locale, viewer: Person | null): string {
@@ -57,10 +53,7 @@ async function show(c: Call, dispute: string | number): Promise<void> {
 
 async function list(c: Call, scope: "mine" | "overdue" | "all"): Promise<void> {
   const { kit, turn, viewer, locale } = c;
-  const found = await listChatDisputes(kit.deps, { viewerEmail: viewer.email, scope });
-  const people = await findPeople(kit.deps, { emails: found.slice(0, MAX_LIST).flatMap((d) => [d.dispute.ownerEmail, d.dispute.openedByEmail]) });
-  const view = buildDisputeList(found, viewer, locale, { today: await companyToday(kit.deps), max: MAX_LIST, people: new Map(people.map((p) => [p.email, { email: p.email, name: p.name }])) });
-  await turn.send(cardMessage(disputeListCard(view, teamsChatText(locale).listScope[scope], locale)));
+  await turn.send(cardMessage(await teamsListCard(kit.deps, viewer, locale, scope)));
 }
 
 async function command(c: Call, cmd: TeamsChatCommand): Promise<void> {
@@ -97,6 +90,8 @@ export async function onMessage(kit: TeamsKit, turn: Turn): Promise<void> {
     locale = viewer.locale;
     await kit.deps.store.teams.setLastPlatform(viewer.email, "teams");
     const w = teamsChatText(locale);
+    // `digest here|off` / `digest` (a channel's digest, src/teams/digest.ts), in any conversation
+    if (isDigestCommand(a.text)) return void (await turn.send(textMessage(await teamsDigestCommand(kit.deps, { viewer, where: { conversationId: arrival.ref.conversationId, kind: arrival.ref.kind }, text: a.text ?? "" }))));
     if (arrival.ref.kind !== "personal") return void (await turn.send(textMessage(`${helpMessage(locale, viewer)}\n\n${w.helpChannel}`)));
     const c: Call = { kit, turn, arrival, viewer, locale };
     // a card's Action.Submit (the list's Open): its data comes back as the message's value

@@ -43,8 +43,8 @@ export interface FakeConnector {
   bearerTokens(): string[];
   /** registers a member the member lookup answers with (in any conversation) */
   addMember(member: FakeMember): void;
-  /** the next `n` Bot Connector calls (not token requests) get this status (default 503) */
-  failNext(n: number, status?: number): void;
+  /** the next `n` Bot Connector calls (not token requests) get this status (default 503), with Retry-After (seconds) when given */
+  failNext(n: number, status?: number, retryAfterSeconds?: number): void;
   close(): Promise<void>;
 }
 
@@ -69,9 +69,9 @@ async function readBody(req: IncomingMessage): Promise<unknown> {
   }
 }
 
-function send(res: ServerResponse, status: number, body: unknown): void {
+function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text) });
+  res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text), ...headers });
   res.end(text);
 }
 
@@ -84,6 +84,7 @@ export async function startFakeConnector(): Promise<FakeConnector> {
   const created: ReturnType<FakeConnector["created"]> = [];
   let failures = 0;
   let failStatus = 503;
+  let failRetryAfter: number | undefined;
   let seq = 0;
 
   const server: Server = createServer((req, res) => {
@@ -99,7 +100,7 @@ export async function startFakeConnector(): Promise<FakeConnector> {
       }
       if (failures > 0) {
         failures--;
-        return send(res, failStatus, { error: { code: "ServiceError", message: "fake connector failure" } });
+        return send(res, failStatus, { error: { code: "ServiceError", message: "fake connector failure" } }, failRetryAfter !== undefined ? { "retry-after": String(failRetryAfter) } : {});
       }
       const obj = (body && typeof body === "object" ? body : {}) as Record<string, unknown>;
       let m: RegExpMatchArray | null;
@@ -141,9 +142,10 @@ export async function startFakeConnector(): Promise<FakeConnector> {
         .filter((h) => h.startsWith("Bearer "))
         .map((h) => h.slice("Bearer ".length)),
     addMember: (member) => void members.set(member.id, member),
-    failNext: (n, status = 503) => {
+    failNext: (n, status = 503, retryAfterSeconds) => {
       failures = n;
       failStatus = status;
+      failRetryAfter = retryAfterSeconds;
     },
     close: () =>
       new Promise<void>((resolve, reject) => {
