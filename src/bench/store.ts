@@ -28,7 +28,10 @@ import { kyselyStore, migrateDatabase } from "../db/store.ts";
 // (captured from Kysely's compiled queries, BEGIN and COMMIT included) replayed in the same order directly
 // on better-sqlite3 prepared statements, on a second database seeded the same way, each operation's
 // statements right after the store ran them (the same machine load for both): what the store costs
-// beyond the driver (goal: SQLite ≤ 1.5× the floor). PostgreSQL: TEST_DATABASE_URL, else an embedded server.
+// beyond the driver (goal: SQLite ≤ 1.5× the floor). Also the CPU time of the four writes, store and floor
+// (process.cpuUsage around each): on a shared machine the wall times include waiting for a core, more of it
+// for the longer of the two. `--n` / `--warmup` / `--customers` / `--items` give a smaller run while iterating.
+// PostgreSQL: TEST_DATABASE_URL, else an embedded server.
 
 const { values } = parseArgs({
   options: {
@@ -92,13 +95,23 @@ type Captured = { sql: string; params: readonly unknown[] }[];
 /** Replays one operation's statements on the floor's database; returns the time taken. */
 type Replay = (statements: Captured) => number;
 
+/** CPU time (ms, this process) of each operation: unlike wall time, it leaves out waiting for a core on a busy machine. */
+const cpuSince = (start: NodeJS.CpuUsage) => {
+  const d = process.cpuUsage(start);
+  return (d.user + d.system) / 1000;
+};
+
 const emptyTimes = () => Object.fromEntries(OPS.map((o) => [o, [] as number[]])) as Record<Op, number[]>;
 
 /**
  * The use-case sequence on `target`. With `replay` (SQLite), each operation's captured statements are
  * replayed on the floor right after it ran, so both see the same machine load (the host may be busy).
  */
-async function run(name: string, target: DatabaseTarget, replay?: { run: Replay; times: Record<Op, number[]> }): Promise<Record<Op, number[]>> {
+async function run(
+  name: string,
+  target: DatabaseTarget,
+  replay?: { run: Replay; times: Record<Op, number[]>; cpu: { store: Record<Op, number[]>; floor: Record<Op, number[]> } },
+): Promise<Record<Op, number[]>> {
   await migrateDatabase(target);
   let current: Captured | null = null;
   const store = kyselyStore(connect(target, replay ? { onQuery: (sql, params) => current?.push({ sql, params }) } : {}));
@@ -118,14 +131,22 @@ async function run(name: string, target: DatabaseTarget, replay?: { run: Replay;
     let i = 0;
     const timed = async <T>(op: Op, keep: boolean, fn: () => Promise<T>): Promise<T> => {
       const statements: Captured = (current = []);
+      const c0 = process.cpuUsage();
       const t0 = performance.now();
       const r = await fn();
       const t = performance.now() - t0;
+      const c = cpuSince(c0);
       current = null;
       if (keep) times[op].push(t);
       if (replay) {
+        const fc0 = process.cpuUsage();
         const f = replay.run(statements);
-        if (keep) replay.times[op].push(f);
+        const fc = cpuSince(fc0);
+        if (keep) {
+          replay.times[op].push(f);
+          replay.cpu.store[op].push(c);
+          replay.cpu.floor[op].push(fc);
+        }
         if (i === printed) for (const q of statements) process.stderr.write(`${op}: ${q.sql}\n`);
       }
       return r;
@@ -230,6 +251,7 @@ async function main(): Promise<void> {
     if (DB !== "postgres") {
       const f = await openFloor(path.join(dir, "floor.db"));
       const bare = emptyTimes();
+      const cpu = { store: emptyTimes(), floor: emptyTimes() };
       let statements = 0;
       let ops = 0;
       let lite: Record<Op, number[]>;
@@ -237,6 +259,7 @@ async function main(): Promise<void> {
         lite = await run("sqlite", { kind: "sqlite", file: path.join(dir, "store.db") }, {
           run: (list) => ((statements += list.length), ops++, f.replay(list)),
           times: bare,
+          cpu,
         });
       } finally {
         await f.close();
@@ -250,6 +273,10 @@ async function main(): Promise<void> {
           ["floor", bare],
         ],
         [0, 1],
+      );
+      const cpuOf = (t: Record<Op, number[]>) => OPS.slice(0, 4).reduce((sum, op) => sum + mean(t[op]), 0);
+      console.log(
+        `4 writes, CPU time (this process's, not waiting for a core): sqlite ${ms(cpuOf(cpu.store)).trim()} ms, floor ${ms(cpuOf(cpu.floor)).trim()} ms, x${(cpuOf(cpu.store) / cpuOf(cpu.floor)).toFixed(2)}`,
       );
     }
     if (DB !== "sqlite") {

@@ -118,6 +118,14 @@ const pgPoolRun =
   (q) =>
     pool.query(q.sql, q.parameters as unknown[]).then(pgResult);
 
+/** One Kysely per pooled client, made at its first transaction and reused by the next ones (the store's repositories over it too). */
+const onClient = new WeakMap<pg.ClientBase, Kysely<Database>>();
+function kyselyOfClient(client: pg.ClientBase): Kysely<Database> {
+  let k = onClient.get(client);
+  if (!k) onClient.set(client, (k = kyselyOver("postgres", pgRun(client))));
+  return k;
+}
+
 /** One client (a transaction): queries a use case starts together (Promise.all) are sent one after the other. */
 function pgRun(client: pg.ClientBase): Run {
   let tail: Promise<unknown> = Promise.resolve();
@@ -189,6 +197,12 @@ export function connect(target: DatabaseTarget, opts: DatabaseOptions = {}): Con
     const session = new SqliteSession(raw, { ...(opts.lockTimeoutMs ? { lockTimeoutMs: opts.lockTimeoutMs } : {}), ...(opts.onQuery ? { onQuery: opts.onQuery } : {}) });
     // top level: a fresh token per query, so it waits for any open transaction
     const db = kyselyOver("sqlite", (q) => runOn(session, {}, q));
+    // Transactions: one Kysely for all of them, running on the token of the transaction open now (this
+    // connection runs one at a time), so the store builds its repositories over it once, not per
+    // transaction (bench:store). The store hands use cases guarded repositories that refuse calls once
+    // their transaction has ended, so an old transaction's handle never reaches a later one.
+    let current: SessionToken = {};
+    const trx = kyselyOver("sqlite", (q) => runOn(session, current, q));
     const offLoop = canReadOffLoop(target.file) ? new OffLoopReader(target.file) : null;
     let closed: Promise<void> | null = null;
     return {
@@ -198,13 +212,16 @@ export function connect(target: DatabaseTarget, opts: DatabaseOptions = {}): Con
       async transaction(fn) {
         const token: SessionToken = {};
         await session.begin(token);
+        current = token;
         let result;
         try {
-          result = await fn(kyselyOver("sqlite", (q) => runOn(session, token, q)));
+          result = await fn(trx);
         } catch (e) {
+          current = {};
           session.end(token, "ROLLBACK");
           throw e;
         }
+        current = {};
         session.end(token, "COMMIT");
         return result;
       },
@@ -233,7 +250,7 @@ export function connect(target: DatabaseTarget, opts: DatabaseOptions = {}): Con
         await client.query("BEGIN");
         let result;
         try {
-          result = await fn(kyselyOver("postgres", pgRun(client)));
+          result = await fn(kyselyOfClient(client));
         } catch (e) {
           await client.query("ROLLBACK").catch((err: Error) => (broken = err));
           throw e;

@@ -107,11 +107,29 @@ export function toSqliteParam(v: unknown): unknown {
   return v;
 }
 
+/**
+ * DateTime texts read lately and their instants: a use case reads the same rows again and again (a
+ * customer's disputes for every hold re-derivation), and a Map lookup costs less than parsing the text.
+ * Each read still gets a Date of its own. Emptied when full.
+ */
+const readTimes = new Map<string, number>();
+const MAX_READ_TIMES = 20_000;
+
+function readSqliteTime(v: unknown): Date {
+  if (typeof v !== "string") return fromSqliteTime(v);
+  const ms = readTimes.get(v);
+  if (ms !== undefined) return new Date(ms);
+  const d = fromSqliteTime(v);
+  if (readTimes.size >= MAX_READ_TIMES) readTimes.clear();
+  readTimes.set(v, d.getTime());
+  return d;
+}
+
 /** How a result column is read back, from its declared type; null: as it comes. */
 export function sqliteColumnReader(declaredType: string | null): ((v: unknown) => unknown) | null {
   switch (declaredType?.toUpperCase()) {
     case "DATETIME":
-      return (v) => (v === null ? null : fromSqliteTime(v));
+      return (v) => (v === null ? null : readSqliteTime(v));
     case "BOOLEAN":
       return (v) => (v === null ? null : v !== 0 && v !== 0n);
     default:

@@ -345,7 +345,8 @@ describe.each(["sqlite", "postgres"] as const)("import on %s", (backend) => {
     await seed(db);
     const result = await importText(db, FRENCH_ERP);
     expect(result.creditNotes).toEqual([{ customerId: await customerId(db, "C001"), ref: "AV-2001" }]);
-    const ids = await Promise.all(["C001", "C002", "C003"].map((r) => customerId(db, r)));
+    const ids: number[] = [];
+    for (const r of ["C001", "C002", "C003"]) ids.push(await customerId(db, r)); // one connection: one query at a time
     expect(result.customerIds).toEqual(ids.sort((a, b) => a - b));
     const changed = await importText(db, FRENCH_ERP.replace("AV-2001;C001;Avoir;20/01/2026;20/01/2026;-120,00;-120,00", "AV-2001;C001;Avoir;20/01/2026;20/01/2026;-120,00;-20,00"));
     expect(changed.creditNotes).toEqual([{ customerId: await customerId(db, "C001"), ref: "AV-2001" }]);

@@ -37,14 +37,19 @@ function ticker() {
 }
 
 /** A second connection that holds `BEGIN IMMEDIATE` (the write lock) for `ms`. */
-function holdWriteLock(file: string, ms: number): Promise<void> {
+/** Another connection holds the write lock for `ms`; `released()` says whether it has let go yet (so a test
+ *  asserts what happened before the release, not how many milliseconds it took on a busy machine). */
+function holdWriteLock(file: string, ms: number): Promise<void> & { released: () => boolean } {
   const other = openSqlite(file);
   other.exec("BEGIN IMMEDIATE");
   other.prepare(`INSERT INTO "Counter" ("name", "value") VALUES ('other', 1)`).run();
-  return sleep(ms).then(() => {
+  let done = false;
+  const p = sleep(ms).then(() => {
     other.exec("COMMIT");
     other.close();
+    done = true;
   });
+  return Object.assign(p, { released: () => done });
 }
 
 describe("store on SQLite: locking", () => {
@@ -73,19 +78,18 @@ describe("store on SQLite: locking", () => {
       return t.counters.next("other");
     });
     // reads do not wait for the write lock (WAL), nor for the transaction waiting for it
-    const r0 = performance.now();
     expect((await store.customers.byRef("C1"))?.name).toBe("Acme");
-    expect(performance.now() - r0).toBeLessThan(50);
+    expect(held.released()).toBe(false);
     // a top-level write waits too, behind the transaction
     const write = store.counters.next("top");
     expect(await tx).toBe(2); // it saw the other connection's committed row
     const waited = performance.now() - t0;
     expect(await write).toBe(1);
     await held;
-    const { maxGap, ticks } = tick.stop();
+    const { ticks } = tick.stop();
     expect(waited).toBeGreaterThanOrEqual(450);
-    expect(maxGap).toBeLessThan(100);
-    expect(ticks).toBeGreaterThan(20);
+    // the event loop kept turning while the transaction waited (a blocking wait would let the 10 ms timer fire once)
+    expect(ticks).toBeGreaterThan(10);
     expect((await store.customers.byRef("C1"))?.name).toBe("Acme SA");
   });
 
@@ -95,7 +99,6 @@ describe("store on SQLite: locking", () => {
       { customerId: c!.id, ref: "F1", kind: "invoice", issuedOn: "2026-01-01", dueOn: "2026-02-01", amount: 100, openAmount: 100, currency: "EUR" },
     ]);
     const held = holdWriteLock(file, 400);
-    const t0 = performance.now();
     const reads: Promise<unknown>[] = [
       store.people.byEmail("a@x"),
       store.people.byEmails(["a@x"]),
@@ -133,7 +136,7 @@ describe("store on SQLite: locking", () => {
       store.runs.list(5),
     ];
     await Promise.all(reads);
-    expect(performance.now() - t0).toBeLessThan(100);
+    expect(held.released()).toBe(false);
     await held;
   });
 
@@ -146,11 +149,12 @@ describe("store on SQLite: locking", () => {
       const err = await quick.transaction(async (t) => t.counters.next("x")).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(StoreBusyError);
       expect(performance.now() - t0).toBeGreaterThanOrEqual(240);
-      expect(performance.now() - t0).toBeLessThan(450);
       const top = await quick.counters.next("x").catch((e: unknown) => e);
       expect(top).toBeInstanceOf(StoreBusyError);
+      // both gave up while the other connection still held the lock
+      expect(held.released()).toBe(false);
       await held;
-      expect(tick.stop().maxGap).toBeLessThan(100);
+      expect(tick.stop().ticks).toBeGreaterThan(10);
       expect(await quick.counters.next("x")).toBe(1);
     } finally {
       await quick.close();
@@ -167,7 +171,7 @@ describe("store on SQLite: locking", () => {
       expect(performance.now() - t0).toBeGreaterThanOrEqual(250);
       expect(await state.firstSeen("ev1", new Date())).toBe(false);
       await held;
-      expect(tick.stop().maxGap).toBeLessThan(100);
+      expect(tick.stop().ticks).toBeGreaterThan(5);
     }
   });
 

@@ -1200,8 +1200,9 @@ export function repositoriesOn(db: Executor, dialect: Dialect): Repos {
         await db.updateTable("Dispute").set({ firstMissedOn: r.firstMissedOn }).where("id", "=", r.disputeId).execute();
       },
       async reset(disputeId, now) {
-        await db.updateTable("FollowUp").set({ firstMissedOn: null, unanswered: 0, updatedAt: now }).where("disputeId", "=", disputeId).execute();
-        await db.updateTable("Dispute").set({ firstMissedOn: null }).where("id", "=", disputeId).where("firstMissedOn", "is not", null).execute();
+        // every owner's action of every use case runs these: compiled once (shapes.ts)
+        await shaped(db, "followUps.reset", [now, disputeId], (now, id) => db.updateTable("FollowUp").set({ firstMissedOn: null, unanswered: 0, updatedAt: now }).where("disputeId", "=", id));
+        await shaped(db, "followUps.reset:dispute", [disputeId], (id) => db.updateTable("Dispute").set({ firstMissedOn: null }).where("id", "=", id).where("firstMissedOn", "is not", null));
       },
       async addNotice(n) {
         const r = await db
@@ -1747,6 +1748,15 @@ async function outboxDue(db: Kysely<Database>, now: Date, limit: number, channel
 /** The store over a connection: top-level calls (writes each in a transaction of their own) and `transaction`. */
 export function kyselyStore(conn: Connection): Store {
   const { db, dialect } = conn;
+  // The repositories over a transaction's Kysely, built once per Kysely instance: connect.ts reuses one
+  // for every transaction of a SQLite connection and one per pooled PostgreSQL client (building them,
+  // a hundred closures, cost more than a short transaction's SQL).
+  const built = new WeakMap<Executor, Repos>();
+  const reposOf = (trx: Executor): Repos => {
+    let r = built.get(trx);
+    if (!r) built.set(trx, (r = repositoriesOn(trx, dialect)));
+    return r;
+  };
   const direct = repositoriesOn(db, dialect) as unknown as Record<string, Record<string, (...a: unknown[]) => Promise<unknown>>>;
   const top: Record<string, Record<string, (...a: unknown[]) => Promise<unknown>>> = {};
   for (const [collection, methods] of Object.entries(direct)) {
@@ -1761,7 +1771,7 @@ export function kyselyStore(conn: Connection): Store {
       top[collection]![name] = ownTransaction
         ? (...args) =>
             conn.transaction(async (trx) => {
-              const repos = repositoriesOn(trx, dialect) as unknown as Record<string, Record<string, (...a: unknown[]) => Promise<unknown>>>;
+              const repos = reposOf(trx) as unknown as Record<string, Record<string, (...a: unknown[]) => Promise<unknown>>>;
               return repos[collection]![name]!(...args);
             })
         : fn;
@@ -1776,8 +1786,7 @@ export function kyselyStore(conn: Connection): Store {
     transaction<T>(fn: (tx: Repos) => Promise<T>): Promise<T> {
       return conn.transaction(async (trx) => {
         let open = true;
-        const repos = repositoriesOn(trx, dialect);
-        const guarded = guard(repos, () => open, trx, dialect.name === "sqlite");
+        const guarded = guard(reposOf(trx), () => open, trx, dialect.name === "sqlite");
         try {
           return await fn(guarded);
         } finally {
@@ -1802,7 +1811,7 @@ export function kyselyStore(conn: Connection): Store {
           await sql`TRUNCATE ${sql.join(tables.map((t) => sql.id(t)))} RESTART IDENTITY CASCADE`.execute(trx);
         }
         let open = true;
-        const guarded = guard(repositoriesOn(trx, dialect), () => open, trx, dialect.name === "sqlite");
+        const guarded = guard(reposOf(trx), () => open, trx, dialect.name === "sqlite");
         try {
           return await fn(guarded);
         } finally {
@@ -1815,43 +1824,57 @@ export function kyselyStore(conn: Connection): Store {
 }
 
 /**
- * Repositories that refuse calls once their transaction has ended (a use case kept them too long). Each
- * collection is wrapped when the use case first touches it (a transaction uses a few of them).
+ * Repositories that refuse calls once their transaction has ended (a use case kept them too long). A
+ * transaction costs two proxies and what it touches: a collection's methods are wrapped when the use
+ * case first reads them (a transaction uses a few of a hundred), not each collection eagerly (defining
+ * accessors on a fresh object per transaction cost more than a short transaction's SQL, bench:store).
+ * The proxies forward everything else to the repositories (`{ ...tx }` copies the guarded collections).
  */
 function guard(repos: Repos, isOpen: () => boolean, trx: Kysely<Database>, savepoints: boolean): Repos {
-  const out = {} as Record<string, Record<string, unknown>>;
   let sequence = 0;
-  const wrap = (collection: string, methods: Record<string, (...a: unknown[]) => Promise<unknown>>) => {
-    const wrapped: Record<string, unknown> = {};
-    const multi = savepoints ? ((MULTI_STATEMENT[collection as keyof Repos] ?? []) as readonly string[]) : [];
-    for (const name in methods) {
-      const fn = methods[name]!;
-      const call = multi.includes(name)
-        ? async (...args: unknown[]) => {
-            const sp = `"port_${++sequence}"`;
-            await trx.executeQuery(CompiledQuery.raw(`SAVEPOINT ${sp}`));
-            try {
-              const r = await fn(...args);
-              await trx.executeQuery(CompiledQuery.raw(`RELEASE SAVEPOINT ${sp}`));
-              return r;
-            } catch (e) {
-              await trx.executeQuery(CompiledQuery.raw(`ROLLBACK TO SAVEPOINT ${sp}`));
-              await trx.executeQuery(CompiledQuery.raw(`RELEASE SAVEPOINT ${sp}`));
-              throw e;
-            }
-          }
-        : fn;
-      wrapped[name] = (...args: unknown[]) =>
-        isOpen() ? call(...args) : Promise.reject(new Error("This transaction is already closed: use the store, not a transaction's repositories, after it ended"));
-    }
-    return wrapped;
+  type Method = (...a: unknown[]) => Promise<unknown>;
+  const withSavepoint =
+    (fn: Method): Method =>
+    async (...args) => {
+      const sp = `"port_${++sequence}"`;
+      await trx.executeQuery(CompiledQuery.raw(`SAVEPOINT ${sp}`));
+      try {
+        const r = await fn(...args);
+        await trx.executeQuery(CompiledQuery.raw(`RELEASE SAVEPOINT ${sp}`));
+        return r;
+      } catch (e) {
+        await trx.executeQuery(CompiledQuery.raw(`ROLLBACK TO SAVEPOINT ${sp}`));
+        await trx.executeQuery(CompiledQuery.raw(`RELEASE SAVEPOINT ${sp}`));
+        throw e;
+      }
+    };
+  const guarded =
+    (call: Method): Method =>
+    (...args) =>
+      isOpen() ? call(...args) : Promise.reject(new Error("This transaction is already closed: use the store, not a transaction's repositories, after it ended"));
+  const collection = (name: string, methods: Record<string, Method>): Record<string, Method> => {
+    const multi = savepoints ? ((MULTI_STATEMENT[name as keyof Repos] ?? []) as readonly string[]) : [];
+    const made = new Map<string, Method>();
+    return new Proxy(methods, {
+      get(target, key) {
+        const fn = Reflect.get(target, key) as unknown;
+        if (typeof key !== "string" || typeof fn !== "function") return fn;
+        let w = made.get(key);
+        if (!w) made.set(key, (w = guarded(multi.includes(key) ? withSavepoint(fn as Method) : (fn as Method))));
+        return w;
+      },
+    });
   };
-  const all = repos as unknown as Record<string, Record<string, (...a: unknown[]) => Promise<unknown>>>;
-  for (const collection in all) {
-    let wrapped: Record<string, unknown> | undefined;
-    Object.defineProperty(out, collection, { enumerable: true, get: () => (wrapped ??= wrap(collection, all[collection]!)) });
-  }
-  return out as unknown as Repos;
+  const collections = new Map<string, Record<string, Method>>();
+  return new Proxy(repos as unknown as Record<string, Record<string, Method>>, {
+    get(target, key) {
+      const methods = Reflect.get(target, key) as Record<string, Method> | undefined;
+      if (typeof key !== "string" || methods === undefined) return methods;
+      let c = collections.get(key);
+      if (!c) collections.set(key, (c = collection(key, methods)));
+      return c;
+    },
+  }) as unknown as Repos;
 }
 
 /** Applies the committed migrations of the database's provider (on PostgreSQL under an advisory lock); returns the names applied. */

@@ -33,11 +33,23 @@ function dayFormatter(timezone: string): Intl.DateTimeFormat {
   return f;
 }
 
+/**
+ * The last answer per time zone and the UTC second it is for. Every offset in the time zone database is
+ * a whole number of seconds, so a zone's date changes only on a whole UTC second: within one second the
+ * answer is the same (a use case asks several times; Intl's formatToParts costs microseconds each).
+ */
+const lastToday = new Map<string, { second: number; date: string }>();
+
 /** The calendar date of `now` in a time zone (IANA name). */
 export function todayIn(timezone: string, now: Date): string {
+  const second = Math.floor(now.getTime() / 1000);
+  const last = lastToday.get(timezone);
+  if (last && last.second === second) return last.date;
   const parts = dayFormatter(timezone).formatToParts(now);
   const get = (t: string) => parts.find((p) => p.type === t)!.value;
-  return `${get("year")}-${get("month")}-${get("day")}`;
+  const date = `${get("year")}-${get("month")}-${get("day")}`;
+  if (Number.isFinite(second)) lastToday.set(timezone, { second, date });
+  return date;
 }
 
 export function addDays(iso: string, days: number): string {

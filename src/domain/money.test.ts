@@ -202,4 +202,15 @@ describe("todayIn", () => {
   ])("%s: %s in %s -> %s", (_, instant, zone, expected) => {
     expect(todayIn(zone, new Date(instant))).toBe(expected);
   });
+
+  it("answers from its last second only within that second: the last millisecond before midnight, then midnight", () => {
+    expect(todayIn("Europe/Paris", new Date("2026-03-09T22:59:59.000Z"))).toBe("2026-03-09");
+    expect(todayIn("Europe/Paris", new Date("2026-03-09T22:59:59.999Z"))).toBe("2026-03-09");
+    expect(todayIn("Europe/Paris", new Date("2026-03-09T23:00:00.000Z"))).toBe("2026-03-10");
+    expect(todayIn("UTC", new Date("2026-03-09T23:00:00.000Z"))).toBe("2026-03-09");
+    expect(todayIn("Europe/Paris", new Date("2026-03-09T22:59:59.999Z"))).toBe("2026-03-09");
+    // a zone with a second-level historical offset (Paris mean time, +00:09:21, before 1911)
+    expect(todayIn("Europe/Paris", new Date("1900-01-01T23:50:38.999Z"))).toBe("1900-01-01");
+    expect(todayIn("Europe/Paris", new Date("1900-01-01T23:50:39.000Z"))).toBe("1900-01-02");
+  });
 });
