@@ -19,6 +19,7 @@ import type { GatewayLog, SlackGateway } from "./gateway.ts";
 import type { PostedCard } from "./ports.ts";
 import { cardFor, channelViewer, emailsOf, peopleIndex, today, type PeopleIndex } from "./render.ts";
 import type { DisputeDetails } from "../app/disputeDetails.ts";
+import { PassLoop } from "../app/passLoop.ts";
 
 /** What a reminder's copy is about (PostedCard.notice): the reminder, and who owned the dispute when it was sent. */
 type ReminderNotice = ReminderPayload & { ownerEmail: string };
@@ -116,11 +117,7 @@ export function queueNow(deps: Deps): Date {
   return new Date(Math.max(b, w));
 }
 
-export class SlackDelivery {
-  private running: Promise<void> | null = null;
-  private again = false;
-  private stopped = false;
-  private timer: NodeJS.Timeout | null = null;
+export class SlackDelivery extends PassLoop {
   private probeTimer: NodeJS.Timeout | null = null;
   private wakeTimer: NodeJS.Timeout | null = null;
   private wakeAt = 0;
@@ -129,44 +126,10 @@ export class SlackDelivery {
   private paused: { reason: string; since: Date } | null = null;
 
   constructor(private readonly o: SlackDeliveryOptions) {
+    super({ name: "Slack", log: o.log, pollMs: o.pollMs });
     this.pacing = o.pacing ?? DEFAULT_PACING;
     this.leaseMs = o.leaseMs ?? 30_000;
   }
-
-  start(): void {
-    this.stopped = false;
-    const poll = () => {
-      if (this.stopped) return;
-      this.timer = setTimeout(() => {
-        this.kick();
-        poll();
-      }, this.o.pollMs ?? 1000);
-      this.timer.unref();
-    };
-    poll();
-    this.kick();
-  }
-
-  /** Delivers what is due now (after a commit here, or a NOTIFY from another replica). */
-  kick = (): void => {
-    if (this.stopped) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.running = (async () => {
-      do {
-        this.again = false;
-        try {
-          await this.pass();
-        } catch (err) {
-          this.o.log.error({ err }, "Slack delivery pass failed");
-        }
-      } while (this.again && !this.stopped);
-    })().finally(() => {
-      this.running = null;
-    });
-  };
 
   /** A pass at `at` (the end of a 429's block); the earliest of those asked for. */
   private wake(at: Date): void {
@@ -184,16 +147,12 @@ export class SlackDelivery {
 
   /** Resolves once nothing of Slack's is due or being delivered (tests, bench); gives up after `timeoutMs`. */
   async idle(timeoutMs = 20_000): Promise<void> {
-    const end = Date.now() + timeoutMs;
-    while (Date.now() < end) {
-      if (this.running) await this.running;
+    await this.idleUntil(async () => {
+      if (this.paused) return true;
       const due = await this.o.deps.store.outbox.due(queueNow(this.o.deps), 1, "slack");
       const waiting = await this.o.deps.store.outbox.list({ status: "pending", channel: "slack", limit: 1 });
-      if (!due.length && !waiting.length && !this.running) return;
-      if (this.paused) return;
-      if (!this.running) this.kick();
-      await new Promise((r) => setTimeout(r, 20));
-    }
+      return !due.length && !waiting.length;
+    }, timeoutMs);
   }
 
   /** The workspace pause, for /readyz. */
@@ -202,17 +161,15 @@ export class SlackDelivery {
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
     if (this.probeTimer) clearTimeout(this.probeTimer);
     if (this.wakeTimer) clearTimeout(this.wakeTimer);
     this.wakeTimer = null;
-    await this.running;
+    await this.stopLoop();
   }
 
   // ---- a pass --------------------------------------------------------------------------------
 
-  private async pass(): Promise<void> {
+  protected async pass(): Promise<void> {
     const { deps } = this.o;
     const ws = await deps.store.rates.get(WORKSPACE_KEY);
     if (ws?.blockedUntil && ws.blockedUntil.getTime() > Date.now()) {

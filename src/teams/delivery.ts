@@ -26,6 +26,7 @@ import { teamsDigestCard } from "./digest.ts";
 import type { MountedTeams } from "./mount.ts";
 import { TokenError } from "./token.ts";
 import { ADAPTIVE_CARD, ConnectorError, TeamsConnectorClient as TeamsConnectorClientImpl, type TeamsActivity, type TeamsConnectorClient } from "./deliveryClient.ts";
+import { PassLoop } from "../app/passLoop.ts";
 
 // Delivers the Teams rows of the delivery queue (src/app/chatQueue.ts; issue 13), in every replica at once, on the
 // queue's generic parts (claims with a lease, one dispute's rows in order, the shared pacing of store.rates, the
@@ -222,66 +223,24 @@ async function queueCardRefresh(deps: Deps, of: Pick<OutboxMessage, "orderKey" |
   if (rows.length) await deps.store.outbox.add(rows);
 }
 
-export class TeamsDelivery {
-  private running: Promise<void> | null = null;
-  private again = false;
-  private stopped = false;
-  private timer: NodeJS.Timeout | null = null;
+export class TeamsDelivery extends PassLoop {
   private lastReachCheck = 0;
   private readonly pacing: TeamsPacing;
   private readonly leaseMs: number;
 
   constructor(private readonly o: TeamsDeliveryOptions) {
+    super({ name: "Teams", log: o.log, pollMs: o.pollMs });
     this.pacing = o.pacing ?? DEFAULT_TEAMS_PACING;
     this.leaseMs = o.leaseMs ?? 30_000;
   }
 
-  start(): void {
-    this.stopped = false;
-    const poll = () => {
-      if (this.stopped) return;
-      this.timer = setTimeout(() => {
-        this.kick();
-        poll();
-      }, this.o.pollMs ?? 1000);
-      this.timer.unref();
-    };
-    poll();
-    this.kick();
-  }
-
-  /** Delivers what is due now (after a commit here, or a NOTIFY from another replica). */
-  kick = (): void => {
-    if (this.stopped) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.running = (async () => {
-      do {
-        this.again = false;
-        try {
-          await this.pass();
-        } catch (err) {
-          this.o.log.error({ err }, "Teams delivery pass failed");
-        }
-      } while (this.again && !this.stopped);
-    })().finally(() => {
-      this.running = null;
-    });
-  };
-
   /** Resolves once nothing of Teams' is due or being delivered (tests); gives up after `timeoutMs`. */
   async idle(timeoutMs = 20_000): Promise<void> {
-    const end = Date.now() + timeoutMs;
-    while (Date.now() < end) {
-      if (this.running) await this.running;
+    await this.idleUntil(async () => {
       const due = await this.o.deps.store.outbox.due(queueNow(this.o.deps), 1, "teams");
       const waiting = await this.o.deps.store.outbox.list({ status: "pending", channel: "teams", limit: 1 });
-      if (!due.length && !waiting.length && !this.running) return;
-      if (!this.running) this.kick();
-      await new Promise((r) => setTimeout(r, 20));
-    }
+      return !due.length && !waiting.length;
+    }, timeoutMs);
   }
 
   /** The token pause (every replica's, from the database), for /readyz. */
@@ -292,12 +251,10 @@ export class TeamsDelivery {
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    await this.running;
+    await this.stopLoop();
   }
 
-  private async pass(): Promise<void> {
+  protected async pass(): Promise<void> {
     const { deps } = this.o;
     if (Date.now() - this.lastReachCheck >= (this.o.reachCheckMs ?? 60_000)) {
       this.lastReachCheck = Date.now();
