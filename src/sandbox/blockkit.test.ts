@@ -1,29 +1,20 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { blockKitSurfaces, type Surface } from "../slack/testing/surfaces.ts";
-import { openBrowser, ROOT, startSandboxAccord, type Browser, type SandboxRun } from "./testing.ts";
+import { ROOT, sandboxInBrowser } from "./testing.ts";
 
 // The sandbox page draws every Block Kit surface Accord renders: each surface of the renderer's snapshot
 // suite (and the variants it checks against Slack's limits) is fed to the page's own renderer in Chromium;
 // any block or element it cannot draw is marked `data-unknown-*` and fails the test.
 
-let run: SandboxRun;
-let browser: Browser;
 let page: Page;
 
-beforeAll(async () => {
-  run = await startSandboxAccord();
-  browser = await openBrowser();
-  page = browser.page;
-  await page.goto(`${run.accord.url}/`);
+sandboxInBrowser({}, async (s) => {
+  page = s.page;
+  await page.goto(`${s.run.accord.url}/`);
   await page.waitForSelector("body[data-ready]");
-}, 90_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await run?.stop();
 });
 
 /** The little of the DOM the page-side callbacks use (the project compiles without the DOM library). */

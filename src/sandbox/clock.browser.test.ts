@@ -1,8 +1,8 @@
 import type { Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { DIGEST_CHANNEL } from "./channels.ts";
 import { sandboxUserId } from "./standin.ts";
-import { openBrowser, screenshot, startSandboxAccord, type Browser, type SandboxRun } from "./testing.ts";
+import { sandboxInBrowser, screenshot, type SandboxRun } from "./testing.ts";
 
 // The sandbox's clock in headless Chromium, through the page only, as the manager (French): the header shows the
 // sandbox's time (Tuesday 8 December 2026, 16:00 in Paris); « Avancer à demain 9 h 00 » moves it to Wednesday 09:00;
@@ -13,20 +13,11 @@ const START = "2026-12-08T15:00:00.000Z";
 /** no periodic tick during the test: only the clock's buttons run the jobs (what they ran is then theirs alone) */
 const QUIET_SCHEDULER = { ACCORD_TICK_SECONDS: "3600" };
 let run: SandboxRun;
-let browser: Browser;
 let page: Page;
 
-beforeAll(async () => {
-  run = await startSandboxAccord({ env: QUIET_SCHEDULER, now: START });
+sandboxInBrowser({ env: QUIET_SCHEDULER, now: START }, async (s) => {
+  ({ run, page } = s);
   await run.accord.slack!.delivery.idle(30_000);
-  browser = await openBrowser();
-  page = browser.page;
-  page.setDefaultTimeout(15_000);
-}, 90_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await run?.stop();
 });
 
 describe("the sandbox's clock, in a browser", () => {

@@ -1,11 +1,11 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { previewDunning } from "../app/dunning.ts";
 import type { Customer, Item, Person } from "../domain/types.ts";
 import { sandboxUserId } from "./standin.ts";
-import { openBrowser, ROOT, screenshot, startSandboxAccord, type Browser, type SandboxRun } from "./testing.ts";
+import { ROOT, sandboxInBrowser, screenshot, type Browser, type SandboxRun } from "./testing.ts";
 
 // The whole story in headless Chromium, through the page only: as the controller, open a dispute on two
 // items with a partial amount; as the sales rep, add an update and resolve it with a credit note; watch the
@@ -69,17 +69,9 @@ async function asPerson(email: string, lang: "fr" | "en"): Promise<void> {
   await page.waitForFunction((l) => (globalThis as unknown as { document: { documentElement: { lang: string } } }).document.documentElement.lang === l, lang);
 }
 
-beforeAll(async () => {
-  run = await startSandboxAccord();
+sandboxInBrowser({}, async (s) => {
+  ({ run, browser, page } = s);
   target = await pickTarget();
-  browser = await openBrowser();
-  page = browser.page;
-  page.setDefaultTimeout(15_000);
-}, 90_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await run?.stop();
 });
 
 describe("the sandbox story, in a browser", () => {

@@ -4,6 +4,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import pino from "pino";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
+import { afterAll, beforeAll } from "vitest";
 import { loadConfig } from "../config.ts";
 import { startAccord, type Accord } from "../server.ts";
 
@@ -84,4 +85,43 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   const file = path.join(SCREENSHOTS, `${name}.png`);
   await page.screenshot({ path: file });
   return file;
+}
+
+export interface SandboxInBrowser {
+  readonly run: SandboxRun;
+  readonly browser: Browser;
+  readonly page: Page;
+}
+
+/**
+ * The browser tests' set-up: a sandbox Accord (`opts` as for startSandboxAccord) and a headless Chromium page,
+ * started before the file's tests (then `ready`, e.g. a first page load) and stopped after them.
+ */
+export function sandboxInBrowser(opts: Parameters<typeof startSandboxAccord>[0] = {}, ready?: (s: SandboxInBrowser) => Promise<void>): SandboxInBrowser {
+  let run: SandboxRun | undefined;
+  let browser: Browser | undefined;
+  const s: SandboxInBrowser = {
+    get run() {
+      if (!run) throw new Error("the sandbox is not started yet (use it inside a test)");
+      return run;
+    },
+    get browser() {
+      if (!browser) throw new Error("the browser is not open yet (use it inside a test)");
+      return browser;
+    },
+    get page() {
+      return s.browser.page;
+    },
+  };
+  beforeAll(async () => {
+    run = await startSandboxAccord(opts);
+    browser = await openBrowser();
+    browser.page.setDefaultTimeout(15_000);
+    await ready?.(s);
+  }, 90_000);
+  afterAll(async () => {
+    await browser?.close();
+    await run?.stop();
+  });
+  return s;
 }
