@@ -1,10 +1,6 @@
-import { afterEach, describe, expect, it } from "vitest";
-import fs from "node:fs";
-import { freshPostgresDatabase } from "../test/postgres.ts";
+import { describe, expect, it } from "vitest";
 import { METADATA_EVENT } from "./delivery.ts";
-import { FakeSlack } from "./standin/fakeSlack.ts";
-import { addUsers } from "./testing/harness.ts";
-import { procs, quiet, seedDueReminders, worker, workerEnv } from "./testing/workers.ts";
+import { quiet, worker, workerEnv, workerTests } from "./testing/workers.ts";
 
 // The reminder job in an Accord process (src/slack/testing/reminderWorker.ts, a child process) killed with
 // SIGKILL at the tenth reminder post Slack takes (it applies it; the process never hears the answer), then started
@@ -14,33 +10,12 @@ import { procs, quiet, seedDueReminders, worker, workerEnv } from "./testing/wor
 // message metadata, looked for with conversations.history, keeps the delivery from posting again what the dead
 // process posted).
 
-let cleanup: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const p of procs) if (p.exitCode === null && p.signalCode === null) p.kill("SIGKILL");
-  for (const c of cleanup.reverse()) await c().catch(() => undefined);
-  cleanup = [];
-});
+const { backends, seed } = workerTests("reminders_crash");
 
-const BACKENDS = [
-  { backend: "sqlite", database: async () => undefined },
-  {
-    backend: "postgresql",
-    database: async () => {
-      const pg = await freshPostgresDatabase("reminders_crash", { migrate: false });
-      cleanup.push(pg.drop);
-      return pg.url;
-    },
-  },
-] as const;
-
-describe.each(BACKENDS)("$backend", ({ database }) => {
+describe.each(backends)("$backend", ({ database }) => {
   it("a process killed with SIGKILL in the middle of 30 reminder posts, then restarted: each owner's DM gets its reminder exactly once", async () => {
-    const fake = await FakeSlack.start();
-    cleanup.push(() => fake.close());
-    addUsers(fake);
-    const seeded = await seedDueReminders(fake, 30, "KC", await database());
-    cleanup.push(async () => fs.rmSync(seeded.dir, { recursive: true, force: true }));
-    fake.reset();
+    const seeded = await seed(database, 30, "KC");
+    const { fake } = seeded;
     // posts spaced, so that the kill lands in the middle of the run; a short lease, so the restart takes over soon
     const env = workerEnv(seeded.databaseUrl, fake, { SLACK_PACE_WORKSPACE_PER_SEC: "20", OUTBOX_LEASE_MS: "1000" });
 

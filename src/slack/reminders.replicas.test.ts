@@ -1,10 +1,6 @@
-import fs from "node:fs";
-import { afterEach, describe, expect, it } from "vitest";
-import { freshPostgresDatabase } from "../test/postgres.ts";
+import { describe, expect, it } from "vitest";
 import { METADATA_EVENT } from "./delivery.ts";
-import { FakeSlack } from "./standin/fakeSlack.ts";
-import { addUsers } from "./testing/harness.ts";
-import { procs, quiet, seedDueReminders, worker, workerEnv } from "./testing/workers.ts";
+import { quiet, worker, workerEnv, workerTests } from "./testing/workers.ts";
 
 // Two Accord processes (src/slack/testing/reminderWorker.ts, child processes) on one database — a SQLite file,
 // and a PostgreSQL database (embedded, or TEST_DATABASE_URL's server) — ticking the reminder job over the same
@@ -12,33 +8,12 @@ import { procs, quiet, seedDueReminders, worker, workerEnv } from "./testing/wor
 // the notice ledger in the job: the write lock on SQLite, FOR UPDATE SKIP LOCKED on PostgreSQL; the lease in the
 // delivery).
 
-let cleanup: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const p of procs) if (p.exitCode === null && p.signalCode === null) p.kill("SIGKILL");
-  for (const c of cleanup.reverse()) await c().catch(() => undefined);
-  cleanup = [];
-});
+const { backends, seed } = workerTests("reminders_replicas");
 
-const BACKENDS = [
-  { backend: "sqlite", database: async () => undefined },
-  {
-    backend: "postgresql",
-    database: async () => {
-      const pg = await freshPostgresDatabase("reminders_replicas", { migrate: false });
-      cleanup.push(pg.drop);
-      return pg.url;
-    },
-  },
-] as const;
-
-describe.each(BACKENDS)("$backend", ({ database }) => {
+describe.each(backends)("$backend", ({ database }) => {
   it("two processes ticking the reminder job at once over 40 due disputes: each owner's DM gets its reminder once", async () => {
-    const fake = await FakeSlack.start();
-    cleanup.push(() => fake.close());
-    addUsers(fake);
-    const seeded = await seedDueReminders(fake, 40, "RR", await database());
-    cleanup.push(async () => fs.rmSync(seeded.dir, { recursive: true, force: true }));
-    fake.reset();
+    const seeded = await seed(database, 40, "RR");
+    const { fake } = seeded;
     const env = workerEnv(seeded.databaseUrl, fake, { SLACK_PACE_WORKSPACE_PER_SEC: "1000" });
     const workers = [worker(env), worker(env)];
     const queued = await Promise.all(workers.map((w) => w.ran));

@@ -1,8 +1,11 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
 import path from "node:path";
+import { afterEach } from "vitest";
 import { openDispute } from "../../app/openDispute.ts";
-import type { FakeSlack } from "../standin/fakeSlack.ts";
-import { SECRET, startSeededAccord, USERS } from "./harness.ts";
+import { freshPostgresDatabase } from "../../test/postgres.ts";
+import { FakeSlack } from "../standin/fakeSlack.ts";
+import { addUsers, SECRET, startSeededAccord, USERS } from "./harness.ts";
 import { addOwners, owners } from "./replicas.ts";
 
 // The reminder job's process tests (src/slack/reminders.*.test.ts): a database (a SQLite file, or the PostgreSQL
@@ -87,4 +90,40 @@ export function worker(env: Record<string, string>): { proc: ChildProcess; ran: 
   });
   ran.catch(() => undefined);
   return { proc, ran };
+}
+
+/**
+ * The worker tests' set-up: after each test, the workers left are killed and what the test made is removed; each
+ * backend (a SQLite file; a fresh PostgreSQL database named after `name`, embedded or TEST_DATABASE_URL's server)
+ * with `seed(database, n, prefix)`: a fake Slack with the team's users and `n` owners whose disputes are due at AT
+ * (seedDueReminders), its call log cleared.
+ */
+export function workerTests(name: string) {
+  let cleanup: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    for (const p of procs) if (p.exitCode === null && p.signalCode === null) p.kill("SIGKILL");
+    for (const c of cleanup.reverse()) await c().catch(() => undefined);
+    cleanup = [];
+  });
+  const backends = [
+    { backend: "sqlite", database: async (): Promise<string | undefined> => undefined },
+    {
+      backend: "postgresql",
+      database: async (): Promise<string | undefined> => {
+        const pg = await freshPostgresDatabase(name, { migrate: false });
+        cleanup.push(pg.drop);
+        return pg.url;
+      },
+    },
+  ] as const;
+  async function seed(database: () => Promise<string | undefined>, n: number, prefix: string) {
+    const fake = await FakeSlack.start();
+    cleanup.push(() => fake.close());
+    addUsers(fake);
+    const seeded = await seedDueReminders(fake, n, prefix, await database());
+    cleanup.push(async () => fs.rmSync(seeded.dir, { recursive: true, force: true }));
+    fake.reset();
+    return { fake, ...seeded };
+  }
+  return { backends, seed };
 }
