@@ -1,25 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDispute } from "../app/openDispute.ts";
-import { actionIds, NOW, startHarness, USERS, type Harness, dmOf, runJob } from "./testing/harness.ts";
+import { actionIds, NOW, USERS, type Harness, dmOf, runJob, openPriceDispute, startQuietHarness } from "./testing/harness.ts";
 
 // Absences through Slack (issue 11): the reminder of an away owner reaches their deputy's DM, saying on
 // whose behalf and until when, in the deputy's language, without Snooze (the owner's own button).
 
 let h: Harness;
 let clock = NOW;
-beforeAll(async () => {
-  h = await startHarness({ clock: () => clock, env: { ACCORD_TICK_SECONDS: "3600" } });
-});
+beforeAll(async () => void (h = await startQuietHarness(() => clock)));
 afterAll(async () => h?.stop());
 
 const remind = (at: Date) => runJob(h, "followups.remind", at);
 
 describe("a deputy's reminder through Slack", () => {
   it("the deputy's DM says « En l’absence de … (jusqu’au …), vous êtes son suppléant », the owner gets nothing", async () => {
-    const { dispute } = await openDispute(h.accord.deps, {
-      customerRef: "C001", items: [{ ref: "F-2026-001" }], reasonCode: "price", statement: "Prix non conforme au devis",
-      ownerEmail: USERS.sam.email, openedByEmail: USERS.carla.email, followUpOn: "2026-03-12", priority: "normal",
-    });
+    const dispute = await openPriceDispute(h, USERS.sam, "2026-03-12");
     await h.accord.deps.store.absences.add({ personEmail: USERS.sam.email, fromOn: "2026-03-11", untilOn: "2026-12-12", deputyEmail: USERS.sid.email, createdAt: NOW });
     await h.idle();
     const ownerBefore = h.fake.posts(dmOf(USERS.sam)).length;

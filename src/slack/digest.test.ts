@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDispute } from "../app/openDispute.ts";
-import { actionIds, buttonValue, dmOf, NOW, runJob, startHarness, USERS, type Harness } from "./testing/harness.ts";
+import { actionIds, buttonValue, dmOf, NOW, runJob, startHarness, USERS, type Harness, openPriceDispute } from "./testing/harness.ts";
 
 // The digest end to end (issue 11) against the fake Slack: subscribing a channel (Accord must be in it), the
 // scheduler's tick at the due time posting the digest once with its buttons, a Nudge click from the digest.
@@ -27,10 +26,7 @@ describe("the digest in a Slack channel", () => {
   let number = "";
 
   it("Accord not in the channel: the answer says how to add it, nothing is subscribed", async () => {
-    const { dispute } = await openDispute(h.accord.deps, {
-      customerRef: "C001", items: [{ ref: "F-2026-001" }], reasonCode: "price", statement: "Prix non conforme au devis",
-      ownerEmail: USERS.sid.email, openedByEmail: USERS.carla.email, followUpOn: "2026-03-20", priority: "normal",
-    });
+    const dispute = await openPriceDispute(h, USERS.sid, "2026-03-20");
     number = dispute.number;
     await h.idle();
     expect(await command(USERS.mona, "digest here 09:00")).toBe(

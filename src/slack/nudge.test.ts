@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDispute } from "../app/openDispute.ts";
-import { actionIds, buttonValue, NOW, startHarness, USERS, type Harness, dmOf } from "./testing/harness.ts";
+import { actionIds, buttonValue, NOW, USERS, type Harness, dmOf, openPriceDispute, startQuietHarness } from "./testing/harness.ts";
 
 // Nudge end to end (issue 11): the controller's card has Nudge, the owner's does not; a click sends the owner a
 // DM with the card (through the delivery queue) and answers the clicker privately; a second click within the
@@ -8,9 +8,7 @@ import { actionIds, buttonValue, NOW, startHarness, USERS, type Harness, dmOf } 
 
 let h: Harness;
 let clock = NOW;
-beforeAll(async () => {
-  h = await startHarness({ clock: () => clock, env: { ACCORD_TICK_SECONDS: "3600" } });
-});
+beforeAll(async () => void (h = await startQuietHarness(() => clock)));
 afterAll(async () => h?.stop());
 
 
@@ -19,10 +17,7 @@ describe("Nudge through Slack", () => {
   let nudge: string | null = null;
 
   it("the controller's card offers Nudge; the owner's own card does not", async () => {
-    const { dispute } = await openDispute(h.accord.deps, {
-      customerRef: "C001", items: [{ ref: "F-2026-001" }], reasonCode: "price", statement: "Prix non conforme au devis",
-      ownerEmail: USERS.sid.email, openedByEmail: USERS.carla.email, followUpOn: "2026-03-20", priority: "normal",
-    });
+    const dispute = await openPriceDispute(h, USERS.sid, "2026-03-20");
     number = dispute.number;
     await h.idle();
     const ownerCard = h.fake.posts(dmOf(USERS.sid)).at(-1)!;

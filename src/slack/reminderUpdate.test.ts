@@ -3,7 +3,7 @@ import { openDispute } from "../app/openDispute.ts";
 import { shortDate } from "../views/followupText.ts";
 import type { StoredMessage } from "./standin/fakeSlack.ts";
 import { opt, submitted, text } from "./testing/forms.ts";
-import { actionIds, buttonValue, dmOf, NOW, runJob, startHarness, USERS, type Harness } from "./testing/harness.ts";
+import { actionIds, buttonValue, dmOf, NOW, runJob, USERS, type Harness, openPriceDispute, startQuietHarness } from "./testing/harness.ts";
 
 // Acting on the reminder itself (issue 11): the owner's reminder DM offers Snooze, Add update, Reassign and
 // Resolve; Add update there opens the card's modal, and its submission saves the update on the timeline, renders
@@ -13,9 +13,7 @@ import { actionIds, buttonValue, dmOf, NOW, runJob, startHarness, USERS, type Ha
 
 let h: Harness;
 let clock = NOW;
-beforeAll(async () => {
-  h = await startHarness({ clock: () => clock, env: { ACCORD_TICK_SECONDS: "3600" } });
-});
+beforeAll(async () => void (h = await startQuietHarness(() => clock)));
 afterAll(async () => h?.stop());
 
 /** The reminder message as the fake Slack holds it now (after every chat.update). */
@@ -24,10 +22,7 @@ const snoozes = (blocks: unknown[]) => actionIds(blocks).filter((a) => a.startsW
 
 describe("Add update from the reminder", () => {
   it("the reminder has Snooze, Add update, Reassign and Resolve; Add update saves, updates the reminder and threads the line", async () => {
-    const { dispute } = await openDispute(h.accord.deps, {
-      customerRef: "C001", items: [{ ref: "F-2026-001" }], reasonCode: "price", statement: "Prix non conforme au devis",
-      ownerEmail: USERS.sid.email, openedByEmail: USERS.carla.email, followUpOn: "2026-03-12", priority: "normal",
-    });
+    const dispute = await openPriceDispute(h, USERS.sid, "2026-03-12");
     await h.idle();
     const T1 = new Date("2026-03-12T09:00:00.000Z");
     clock = T1;

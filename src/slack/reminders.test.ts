@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDispute } from "../app/openDispute.ts";
-import { actionIds, buttonValue, NOW, startHarness, USERS, type Harness, dmOf, runJob } from "./testing/harness.ts";
+import { actionIds, buttonValue, NOW, USERS, type Harness, dmOf, runJob, openPriceDispute, startQuietHarness } from "./testing/harness.ts";
 
 // Follow-up reminders end to end (issue 11): the reminder job at a `now` in working hours, the owner's DM
 // with the card and Snooze in their language, a snooze moving the follow-up date, an escalation without
@@ -8,10 +8,8 @@ import { actionIds, buttonValue, NOW, startHarness, USERS, type Harness, dmOf, r
 
 let h: Harness;
 let clock = NOW;
-beforeAll(async () => {
-  // the background tick stays out of the way: the test runs the job itself, at the instants it chooses
-  h = await startHarness({ clock: () => clock, env: { ACCORD_TICK_SECONDS: "3600" } });
-});
+// the background tick stays out of the way: the test runs the job itself, at the instants it chooses
+beforeAll(async () => void (h = await startQuietHarness(() => clock)));
 afterAll(async () => h?.stop());
 
 const remind = (at: Date) => runJob(h, "followups.remind", at);
@@ -24,10 +22,7 @@ describe("follow-up reminders through Slack", () => {
   const T1 = new Date("2026-03-12T09:00:00.000Z");
 
   it("the owner's DM gets the reminder with the card and Snooze, in their language", async () => {
-    const { dispute } = await openDispute(h.accord.deps, {
-      customerRef: "C001", items: [{ ref: "F-2026-001" }], reasonCode: "price", statement: "Prix non conforme au devis",
-      ownerEmail: USERS.sid.email, openedByEmail: USERS.carla.email, followUpOn: "2026-03-12", priority: "normal",
-    });
+    const dispute = await openPriceDispute(h, USERS.sid, "2026-03-12");
     id = dispute.id;
     number = dispute.number;
     await h.idle();

@@ -1,15 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDispute } from "../app/openDispute.ts";
-import { actionIds, buttonValue, NOW, startHarness, USERS, type Harness, dmOf, runJob } from "./testing/harness.ts";
+import { actionIds, buttonValue, NOW, USERS, type Harness, dmOf, runJob, openPriceDispute, startQuietHarness } from "./testing/harness.ts";
 
 // Snooze (issue 11), the owner's last choice offered first on their next reminder, and a double click on
 // one reminder's button moving the date once with one timeline line.
 
 let h: Harness;
 let clock = NOW;
-beforeAll(async () => {
-  h = await startHarness({ clock: () => clock, env: { ACCORD_TICK_SECONDS: "3600" } });
-});
+beforeAll(async () => void (h = await startQuietHarness(() => clock)));
 afterAll(async () => h?.stop());
 
 const remind = (at: Date) => runJob(h, "followups.remind", at);
@@ -17,10 +14,7 @@ const snoozes = (blocks: unknown[]) => actionIds(blocks).filter((a) => a.startsW
 
 describe("Snooze: the last choice first, and once per click", () => {
   it("a double click on « Dans 3 jours » moves the date once; the next reminder offers « Dans 3 jours » first", async () => {
-    const { dispute } = await openDispute(h.accord.deps, {
-      customerRef: "C001", items: [{ ref: "F-2026-001" }], reasonCode: "price", statement: "Prix non conforme au devis",
-      ownerEmail: USERS.sid.email, openedByEmail: USERS.carla.email, followUpOn: "2026-03-12", priority: "normal",
-    });
+    const dispute = await openPriceDispute(h, USERS.sid, "2026-03-12");
     await h.idle();
     // Thursday 12 March 2026, 10:00 in Paris
     const T1 = new Date("2026-03-12T09:00:00.000Z");

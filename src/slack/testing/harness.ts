@@ -2,7 +2,9 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import pino from "pino";
+import { openDispute } from "../../app/openDispute.ts";
 import { loadConfig } from "../../config.ts";
+import type { Dispute } from "../../domain/types.ts";
 import type { JobOutcome } from "../../jobs/scheduler.ts";
 import { startAccord, type Accord } from "../../server.ts";
 import { FakeSlack, type FakeUser } from "../standin/fakeSlack.ts";
@@ -159,3 +161,17 @@ export const dmOf = (u: { id: string }): string => `D${u.id.replace(/^U/, "")}`;
 
 /** Runs one of Accord's scheduled jobs at the instant the test chooses. */
 export const runJob = (h: Harness, name: string, at: Date): Promise<JobOutcome> => h.accord.jobs.find((j) => j.name === name)!.run(at);
+
+/** The follow-up tests' harness: the background tick out of the way (each test runs the jobs at the instants it chooses). */
+export function startQuietHarness(clock: () => Date): Promise<Harness> {
+  return startHarness({ clock, env: { ACCORD_TICK_SECONDS: "3600" } });
+}
+
+/** A normal-priority price dispute on C001's F-2026-001, opened by Carla for `owner`, its next follow-up on `followUpOn`. */
+export async function openPriceDispute(h: Harness, owner: { email: string }, followUpOn: string): Promise<Dispute> {
+  const { dispute } = await openDispute(h.accord.deps, {
+    customerRef: "C001", items: [{ ref: "F-2026-001" }], reasonCode: "price", statement: "Prix non conforme au devis",
+    ownerEmail: owner.email, openedByEmail: USERS.carla.email, followUpOn, priority: "normal",
+  });
+  return dispute;
+}
