@@ -18,24 +18,29 @@ import { joinCheckpointer } from "../db/checkpointer.ts";
 import { openSqlite } from "../db/sqlite.ts";
 import { kyselyStore, migrateDatabase } from "../db/store.ts";
 
-// `npm run bench:store [-- --db sqlite|postgres|all --n 300 --warmup 30 --customers 20 --items 50 --webhook]`
-// The same use-case sequence on each backend, each on a fresh database, one dispute at a time:
+// `npm run bench:store [-- --db sqlite|postgres|all --n 300 --rounds 3 --warmup 30 --customers 20 --items 50 --webhook]`
+// The same use-case sequence on each backend, each round on fresh databases, one dispute at a time:
 // open a dispute on one invoice, comment it, set its follow-up, resolve it (credit note, so its hold
 // stays as credit_pending), then read it back by number. Dispute i is on customer i mod `customers`,
 // each with `items` open invoices (every change re-derives the holds of its customer: its open items and
-// the disputes that may hold them, so the cost grows with those). Prints mean and p99 per operation.
-// The store is built as src/server.ts builds it. The floor: every SQL statement the SQLite run sent
-// (captured from Kysely's compiled queries, BEGIN and COMMIT included) replayed in the same order directly
-// on better-sqlite3 prepared statements, on a second database seeded the same way, each operation's
-// statements right after the store ran them (the same machine load for both): what the store costs
-// beyond the driver (goal: SQLite ≤ 1.5× the floor). Also the CPU time of the four writes, store and floor
-// (process.cpuUsage around each): on a shared machine the wall times include waiting for a core, more of it
-// for the longer of the two. `--n` / `--warmup` / `--customers` / `--items` give a smaller run while iterating.
+// the disputes that may hold them, so the cost grows with those). Prints mean, p99 and median per
+// operation over every timed operation of every round (`--rounds`: more samples for the p99, the same
+// workload in each round). The store is built as src/server.ts builds it. The floor: the SQL statements
+// the store sends (captured from Kysely's compiled queries, BEGIN, COMMIT and savepoints included)
+// replayed in the same order directly on better-sqlite3 prepared statements, on its own database seeded
+// the same way: what the store costs beyond the driver (goal: SQLite ≤ 1.5× the floor). Each operation
+// runs first on an untimed shadow store (a third database) that captures its statements; then the timed
+// store and the floor run it one right after the other, taking turns going first (see `run`), and the
+// timed store must have sent the shadow's very statements. Also the same table in CPU time
+// (process.cpuUsage around each run): on a shared machine the wall times include waiting for a core (and
+// garbage collections waiting for their helper threads), more of it for the longer of the two.
+// `--n` / `--rounds` / `--warmup` / `--customers` / `--items` give a smaller run while iterating.
 // PostgreSQL: TEST_DATABASE_URL, else an embedded server.
 
 const { values } = parseArgs({
   options: {
     n: { type: "string", default: "300" },
+    rounds: { type: "string", default: "3" },
     warmup: { type: "string", default: "30" },
     customers: { type: "string", default: "20" },
     items: { type: "string", default: "50" },
@@ -47,8 +52,9 @@ const N = Number(values.n);
 const WARMUP = Number(values.warmup);
 const CUSTOMERS = Number(values.customers);
 const ITEMS = Number(values.items);
-if (![N, WARMUP, CUSTOMERS, ITEMS].every((v) => Number.isSafeInteger(v) && v >= 0) || N < 1 || CUSTOMERS < 1 || ITEMS * CUSTOMERS < WARMUP + N) {
-  console.error("usage: npm run bench:store -- [--n N] [--warmup N] [--customers N] [--items N per customer, customers x items >= warmup + n] [--webhook]");
+const ROUNDS = Number(values.rounds);
+if (![N, WARMUP, CUSTOMERS, ITEMS, ROUNDS].every((v) => Number.isSafeInteger(v) && v >= 0) || N < 1 || CUSTOMERS < 1 || ROUNDS < 1 || ITEMS * CUSTOMERS < WARMUP + N) {
+  console.error("usage: npm run bench:store -- [--n N] [--rounds N] [--warmup N] [--customers N] [--items N per customer, customers x items >= warmup + n] [--webhook]");
   process.exit(2);
 }
 const MODE = values.webhook ? "webhook" : "embedded";
@@ -103,58 +109,95 @@ const cpuSince = (start: NodeJS.CpuUsage) => {
 
 const emptyTimes = () => Object.fromEntries(OPS.map((o) => [o, [] as number[]])) as Record<Op, number[]>;
 
+/** One store on a fresh, seeded database, with the statements it sends captured while `capture` is set. */
+async function openSide(target: DatabaseTarget, captureQueries: boolean): Promise<{ store: Store; deps: Deps; capture: Captured | null }> {
+  await migrateDatabase(target);
+  const side: { store: Store; deps: Deps; capture: Captured | null } = { store: null as never, deps: null as never, capture: null };
+  side.store = kyselyStore(connect(target, captureQueries ? { onQuery: (sql, params) => side.capture?.push({ sql, params }) } : {}));
+  await seed(side.store);
+  side.deps = {
+    store: side.store,
+    clock: () => new Date(),
+    newId: () => crypto.randomUUID(),
+    collectionsMode: MODE,
+    publicUrl: "http://localhost:3000",
+    listeners: [],
+    log: { info: () => undefined, warn: () => undefined, error: () => undefined },
+  };
+  return side;
+}
+
+/** What a step's result must agree on between the shadow and the timed store (the same sequence on both). */
+const fingerprint = (r: unknown): string => {
+  const d = (r as { dispute?: { number: number; version: number } } | null)?.dispute ?? (r as { number: number; version: number } | null);
+  return d ? `${d.number}:${d.version}` : "null";
+};
+
 /**
- * The use-case sequence on `target`. With `replay` (SQLite), each operation's captured statements are
- * replayed on the floor right after it ran, so both see the same machine load (the host may be busy).
+ * The use-case sequence on `target`. With `floor` (SQLite), each operation first runs on a shadow store
+ * (a third database seeded the same way, untimed) whose statements are captured; then the timed store runs
+ * it and the floor replays the captured statements, one right after the other, taking turns going first
+ * (operation k of dispute i: the store first when i + k is even). Both see the same machine load, and
+ * neither always runs the same statements right after the other did (the second runs on warmer CPU caches:
+ * measured 0.012 ms before and 0.0086 ms after the store's run for the floor's byNumber, a third of that
+ * operation's whole gap when the floor always went second). The timed store's statements are checked
+ * against the shadow's: the same texts in the same order, every operation.
  */
 async function run(
   name: string,
   target: DatabaseTarget,
-  replay?: { run: Replay; times: Record<Op, number[]>; cpu: { store: Record<Op, number[]>; floor: Record<Op, number[]> } },
-): Promise<Record<Op, number[]>> {
-  await migrateDatabase(target);
-  let current: Captured | null = null;
-  const store = kyselyStore(connect(target, replay ? { onQuery: (sql, params) => current?.push({ sql, params }) } : {}));
-  const times = emptyTimes();
+  times: Record<Op, number[]>,
+  floor?: { replay: Replay; times: Record<Op, number[]>; cpu: { store: Record<Op, number[]>; floor: Record<Op, number[]> }; shadow: DatabaseTarget; counted: { statements: number; ops: number } },
+): Promise<void> {
+  const main = await openSide(target, Boolean(floor));
+  const shadow = floor ? await openSide(floor.shadow, true) : null;
   const printed = process.env.BENCH_PRINT_SQL ? WARMUP : -1;
   try {
-    await seed(store);
-    const deps: Deps = {
-      store,
-      clock: () => new Date(),
-      newId: () => crypto.randomUUID(),
-      collectionsMode: MODE,
-      publicUrl: "http://localhost:3000",
-      listeners: [],
-      log: { info: () => undefined, warn: () => undefined, error: () => undefined },
-    };
     let i = 0;
-    const timed = async <T>(op: Op, keep: boolean, fn: () => Promise<T>): Promise<T> => {
-      const statements: Captured = (current = []);
+    const timed = async <T>(op: Op, keep: boolean, call: (deps: Deps) => Promise<T>): Promise<T> => {
+      if (!floor || !shadow) {
+        const t0 = performance.now();
+        const r = await call(main.deps);
+        if (keep) times[op].push(performance.now() - t0);
+        return r;
+      }
+      const statements: Captured = (shadow.capture = []);
+      const expected = fingerprint(await call(shadow.deps));
+      shadow.capture = null;
+      let f = 0;
+      let fc = 0;
+      const onFloor = () => {
+        const fc0 = process.cpuUsage();
+        f = floor.replay(statements);
+        fc = cpuSince(fc0);
+      };
+      const storeFirst = (i + OPS.indexOf(op)) % 2 === 0;
+      if (!storeFirst) onFloor();
+      const ran: Captured = (main.capture = []);
       const c0 = process.cpuUsage();
       const t0 = performance.now();
-      const r = await fn();
+      const r = await call(main.deps);
       const t = performance.now() - t0;
       const c = cpuSince(c0);
-      current = null;
-      if (keep) times[op].push(t);
-      if (replay) {
-        const fc0 = process.cpuUsage();
-        const f = replay.run(statements);
-        const fc = cpuSince(fc0);
-        if (keep) {
-          replay.times[op].push(f);
-          replay.cpu.store[op].push(c);
-          replay.cpu.floor[op].push(fc);
-        }
-        if (i === printed) for (const q of statements) process.stderr.write(`${op}: ${q.sql}\n`);
+      main.capture = null;
+      if (storeFirst) onFloor();
+      if (fingerprint(r) !== expected || ran.length !== statements.length || ran.some((q, j) => q.sql !== statements[j]!.sql))
+        throw new Error(`${op} of dispute ${i}: the timed store did not send the shadow's statements (${ran.length} against ${statements.length}): the floor would not be the same work`);
+      floor.counted.statements += statements.length;
+      floor.counted.ops++;
+      if (keep) {
+        times[op].push(t);
+        floor.times[op].push(f);
+        floor.cpu.store[op].push(c);
+        floor.cpu.floor[op].push(fc);
       }
+      if (i === printed) for (const q of statements) process.stderr.write(`${op}: ${q.sql}\n`);
       return r;
     };
     for (; i < WARMUP + N; i++) {
       const keep = i >= WARMUP;
       const c = i % CUSTOMERS;
-      const { dispute } = await timed("open", keep, () =>
+      const { dispute } = await timed("open", keep, (deps) =>
         openDispute(deps, {
           customerRef: customerRef(c),
           items: [{ ref: itemRef(c, Math.floor(i / CUSTOMERS)), amount: "100.00" }],
@@ -163,18 +206,18 @@ async function run(
           openedByEmail: CONTROLLER,
         }),
       );
-      const commented = await timed("comment", keep, () => commentDispute(deps, { dispute: dispute.number, byEmail: SALES, text: `On regarde (${i}).` }));
-      const f = await timed("follow-up", keep, () => setFollowUp(deps, { dispute: dispute.number, byEmail: SALES, on: "2027-06-15", version: commented.version }));
-      await timed("resolve", keep, () =>
+      const commented = await timed("comment", keep, (deps) => commentDispute(deps, { dispute: dispute.number, byEmail: SALES, text: `On regarde (${i}).` }));
+      const f = await timed("follow-up", keep, (deps) => setFollowUp(deps, { dispute: dispute.number, byEmail: SALES, on: "2027-06-15", version: commented.version }));
+      await timed("resolve", keep, (deps) =>
         resolveDispute(deps, { dispute: dispute.number, byEmail: CONTROLLER, version: f.version, outcome: "credit_note", note: "Avoir accordé", creditNoteRef: `AV-${i}`, concededAmount: "40.00" }),
       );
-      await timed("byNumber (read)", keep, () => store.disputes.byNumber(dispute.number));
+      await timed("byNumber (read)", keep, (deps) => deps.store.disputes.byNumber(dispute.number));
     }
   } finally {
-    await store.close();
+    await main.store.close();
+    await shadow?.store.close();
   }
   process.stderr.write(`${name}: done\n`);
-  return times;
 }
 
 /**
@@ -243,29 +286,26 @@ function table(columns: [string, Record<Op, number[]>][], ratioOf?: [number, num
 
 async function main(): Promise<void> {
   console.log(
-    `Store bench: ${N} disputes (after ${WARMUP} warm-up) over ${CUSTOMERS} customers of ${ITEMS} open invoices, ${MODE} collections mode, Node ${process.version}; times in ms`,
+    `Store bench: ${ROUNDS} round${ROUNDS > 1 ? "s" : ""} (each on fresh databases) of ${N} disputes (after ${WARMUP} warm-up) over ${CUSTOMERS} customers of ${ITEMS} open invoices, ${MODE} collections mode, Node ${process.version}; times in ms, every timed operation of every round counted (${ROUNDS * N} samples an operation)`,
   );
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "accord-bench-store-"));
   let server: PostgresServer | null = null;
   try {
     if (DB !== "postgres") {
-      const f = await openFloor(path.join(dir, "floor.db"));
       const bare = emptyTimes();
       const cpu = { store: emptyTimes(), floor: emptyTimes() };
-      let statements = 0;
-      let ops = 0;
-      let lite: Record<Op, number[]>;
-      try {
-        lite = await run("sqlite", { kind: "sqlite", file: path.join(dir, "store.db") }, {
-          run: (list) => ((statements += list.length), ops++, f.replay(list)),
-          times: bare,
-          cpu,
-        });
-      } finally {
-        await f.close();
+      const counted = { statements: 0, ops: 0 };
+      const lite = emptyTimes();
+      for (let r = 0; r < ROUNDS; r++) {
+        const f = await openFloor(path.join(dir, `floor-${r}.db`));
+        try {
+          await run(`sqlite, round ${r + 1}`, { kind: "sqlite", file: path.join(dir, `store-${r}.db`) }, lite, { replay: f.replay, times: bare, cpu, shadow: { kind: "sqlite", file: path.join(dir, `shadow-${r}.db`) }, counted });
+        } finally {
+          await f.close();
+        }
       }
       console.log(
-        `\nSQLite (Kysely store) against the floor (the same ${(statements / ops).toFixed(1)} statements per operation on average, replayed on better-sqlite3 right after each operation); goal ≤ x1.50:`,
+        `\nSQLite (Kysely store) against the floor (the same ${(counted.statements / counted.ops).toFixed(1)} statements per operation on average, replayed on better-sqlite3 beside each operation, the two taking turns going first); goal ≤ x1.50:`,
       );
       table(
         [
@@ -274,21 +314,30 @@ async function main(): Promise<void> {
         ],
         [0, 1],
       );
-      const cpuOf = (t: Record<Op, number[]>) => OPS.slice(0, 4).reduce((sum, op) => sum + mean(t[op]), 0);
       console.log(
-        `4 writes, CPU time (this process's, not waiting for a core): sqlite ${ms(cpuOf(cpu.store)).trim()} ms, floor ${ms(cpuOf(cpu.floor)).trim()} ms, x${(cpuOf(cpu.store) / cpuOf(cpu.floor)).toFixed(2)}`,
+        "\nThe same operations in CPU time (process.cpuUsage around each run: this process's threads, not the waits for a core that other processes on the machine cause):",
+      );
+      table(
+        [
+          ["sqlite cpu", cpu.store],
+          ["floor cpu", cpu.floor],
+        ],
+        [0, 1],
       );
     }
     if (DB !== "sqlite") {
       server = await startPostgresServer();
-      const pgdb = await createDatabase(server.adminUrl, "bench_store", { migrate: false });
-      try {
-        const onPg = await run("postgres", { kind: "postgres", url: pgdb.url });
-        console.log(`\nPostgreSQL (${server.embedded ? "embedded server, fsync off" : "TEST_DATABASE_URL"}):`);
-        table([["postgres", onPg]]);
-      } finally {
-        await pgdb.drop();
+      const onPg = emptyTimes();
+      for (let r = 0; r < ROUNDS; r++) {
+        const pgdb = await createDatabase(server.adminUrl, `bench_store_${r}`, { migrate: false });
+        try {
+          await run(`postgres, round ${r + 1}`, { kind: "postgres", url: pgdb.url }, onPg);
+        } finally {
+          await pgdb.drop();
+        }
       }
+      console.log(`\nPostgreSQL (${server.embedded ? "embedded server, fsync off" : "TEST_DATABASE_URL"}):`);
+      table([["postgres", onPg]]);
     }
   } finally {
     await server?.stop();
