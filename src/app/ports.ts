@@ -1,4 +1,4 @@
-import type { HoldKind, HoldRow } from "../domain/holds.ts";
+import type { HoldingDispute, HoldKind, HoldRow } from "../domain/holds.ts";
 import type { Settings } from "../domain/settings.ts";
 import type {
   Customer,
@@ -146,8 +146,8 @@ export interface Disputes {
   /** Amounts that open disputes (other than `exceptDisputeId`) claim on these items. */
   openClaims(itemIds: number[], exceptDisputeId?: number): Promise<ItemClaim[]>;
   openCustomerLevel(customerId: number): Promise<Dispute | null>;
-  /** Disputes that may hold something (domain `mayHold`) for these customers. */
-  holdingFor(customerIds: number[]): Promise<Dispute[]>;
+  /** Disputes that may hold something (domain `mayHold`) for these customers: what the hold rules read of them. */
+  holdingFor(customerIds: number[]): Promise<HoldingDispute[]>;
   /** Customers (of `customerIds`, or all) with an open customer-level dispute, ascending. */
   flaggedCustomers(customerIds?: number[]): Promise<number[]>;
   /** Customers (of `customerIds`, or all) that have at least one dispute that may hold something (domain `mayHold`). */

@@ -77,12 +77,20 @@ export const dialects: Record<DialectName, Dialect> = { sqlite: sqliteDialect, p
 
 // ---- SQLite value conversion ------------------------------------------------------------------
 
+/** The last instant written and its text. */
+let lastWritten = { ms: Number.NaN, text: "" };
+
 /**
  * A DateTime as Prisma 6 writes it on SQLite (timestampFormat "iso8601"): TEXT `2026-03-10T09:00:00.000+00:00`.
  * Existing databases hold this form, so the store keeps writing it.
  */
 export function toSqliteTime(d: Date): string {
-  return d.toISOString().replace("Z", "+00:00");
+  // a use case writes the same instant several times (its `now`: updatedAt, the timeline's at, a hold's since)
+  const ms = d.getTime();
+  if (ms === lastWritten.ms) return lastWritten.text;
+  const text = d.toISOString().replace("Z", "+00:00");
+  lastWritten = { ms, text };
+  return text;
 }
 
 /**

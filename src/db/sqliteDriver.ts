@@ -14,7 +14,9 @@ import { sqliteColumnReader, toSqliteParam } from "./dialect.ts";
 //   for it to end (it must neither see nor land inside another caller's uncommitted writes).
 
 type Statement = BetterSqlite3.Statement<unknown[], unknown>;
-type Reader = [name: string, read: (v: unknown) => unknown][];
+/** The result columns read back (dialect.ts), as two lists: names[i] read by reads[i]. */
+type Reader = { names: string[]; reads: ((v: unknown) => unknown)[] };
+type Prepared = { stmt: Statement; returnsRows: boolean; reader: Reader | null };
 
 const FIRST_BACKOFF_MS = 5;
 const MAX_BACKOFF_MS = 200;
@@ -85,7 +87,7 @@ export interface SqliteSessionOptions {
 
 /** The shared state of one better-sqlite3 connection used by Kysely. */
 export class SqliteSession {
-  private readonly statements = new Map<string, { stmt: Statement; reader: Reader | null }>();
+  private readonly statements = new Map<string, Prepared>();
   private readonly writers = new Mutex();
   private owner: SessionToken | null = null;
   private idle: Promise<void> | null = null;
@@ -99,20 +101,23 @@ export class SqliteSession {
     this.lockTimeoutMs = opts.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS;
   }
 
-  private prepared(text: string): { stmt: Statement; reader: Reader | null } {
+  private prepared(text: string): Prepared {
     let p = this.statements.get(text);
     if (!p) {
       const stmt = this.db.prepare(text) as Statement;
       let reader: Reader | null = null;
       if (stmt.reader) {
-        const r: Reader = [];
+        const r: Reader = { names: [], reads: [] };
         for (const c of stmt.columns()) {
           const read = sqliteColumnReader(c.type);
-          if (read) r.push([c.name, read]);
+          if (read) {
+            r.names.push(c.name);
+            r.reads.push(read);
+          }
         }
-        reader = r.length ? r : null;
+        reader = r.names.length ? r : null;
       }
-      p = { stmt, reader };
+      p = { stmt, returnsRows: stmt.reader, reader };
       if (this.statements.size >= MAX_CACHED_STATEMENTS) this.statements.clear();
       this.statements.set(text, p);
     }
@@ -122,7 +127,7 @@ export class SqliteSession {
   /** Runs one statement now, synchronously. */
   run(text: string, parameters: readonly unknown[]): QueryResult<unknown> {
     this.opts.onQuery?.(text, parameters);
-    const { stmt, reader } = this.prepared(text);
+    const { stmt, returnsRows, reader } = this.prepared(text);
     let params = parameters as unknown[];
     for (let i = 0; i < params.length; i++) {
       const v = params[i];
@@ -131,9 +136,16 @@ export class SqliteSession {
         break;
       }
     }
-    if (stmt.reader) {
+    if (returnsRows) {
       const rows = stmt.all(params) as Record<string, unknown>[];
-      if (reader) for (const row of rows) for (const [name, read] of reader) row[name] = read(row[name]);
+      if (reader) {
+        // indexed loops: iterating with destructuring allocated an iterator and a pair per column per row
+        const { names, reads } = reader;
+        for (let r = 0; r < rows.length; r++) {
+          const row = rows[r]!;
+          for (let c = 0; c < names.length; c++) row[names[c]!] = reads[c]!(row[names[c]!]);
+        }
+      }
       return { rows };
     }
     const { changes, lastInsertRowid } = stmt.run(params);

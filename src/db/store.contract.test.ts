@@ -691,6 +691,23 @@ describe.each([
     expect(await s.disputes.holdingFor([gamma.id])).toEqual([]);
     expect(await s.disputes.holdingFor([])).toEqual([]);
     expect((await s.disputes.customersWithHoldingDisputes()).sort((a, b) => a - b)).toEqual([acme.id, beta.id]);
+    // only what the hold rules read, each as the whole dispute has it
+    for (const h of await s.disputes.holdingFor([acme.id, beta.id])) {
+      const d = (await s.disputes.byId(h.id))!;
+      expect(h).toEqual({
+        id: d.id,
+        customerId: d.customerId,
+        scope: d.scope,
+        status: d.status,
+        reasonId: d.reasonId,
+        items: d.items,
+        resolution: d.resolution ? { outcome: d.resolution.outcome, concededAmount: d.resolution.concededAmount } : null,
+        creditNoteSeenAt: d.creditNoteSeenAt,
+        holdsReleasedAt: d.holdsReleasedAt,
+        openedAt: d.openedAt,
+      });
+    }
+    expect((await s.disputes.holdingFor([acme.id]))[1]!.resolution).toEqual({ outcome: "credit_note", concededAmount: resolution().concededAmount });
   });
 
   it(t("disputes: awaitingCreditNotes of a customer by credit note ref"), async () => {

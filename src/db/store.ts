@@ -22,7 +22,7 @@ import type {
 } from "../app/ports.ts";
 import { diffDisputeItems, diffHolds } from "../domain/diffs.ts";
 import { fail } from "../domain/errors.ts";
-import { mayHold, type HoldKind } from "../domain/holds.ts";
+import { mayHold, type HoldingDispute, type HoldKind } from "../domain/holds.ts";
 import { customerSearchKey, normalizeSearch } from "../domain/search.ts";
 import { todayIn } from "../domain/dates.ts";
 import { DEFAULT_SETTINGS, settingsSchema, type Settings } from "../domain/settings.ts";
@@ -120,11 +120,35 @@ const toCustomer = (r: CustomerRow): Customer => r;
 const toItem = (r: ItemRow): Item => r as ItemRow & { kind: ItemKind; dunningLevel: DunningLevel };
 const toReason = (r: ReasonRow): Reason => r as ReasonRow & { priority: Priority };
 
-function toDispute(r: DisputeRow, dialect: Dialect): Dispute {
-  const items = dialect
-    .jsonValue<[number, number][]>(r.items)
+/** A dispute's items from their JSON sub-select (dialect.disputeItemsJson), by item id. */
+function disputeItems(json: unknown, dialect: Dialect): Dispute["items"] {
+  return dialect
+    .jsonValue<[number, number][]>(json)
     .map(([itemId, amount]) => ({ itemId: Number(itemId), amount: Number(amount) }))
     .sort((a, b) => a.itemId - b.itemId);
+}
+
+/** The columns the hold rules read of a dispute (HoldingDispute), its items' JSON aside. */
+const HOLDING = ["id", "customerId", "scope", "status", "reasonId", "outcome", "concededAmount", "creditNoteSeenAt", "holdsReleasedAt", "openedAt"] as const;
+type HoldingRow = Pick<Row<"Dispute">, (typeof HOLDING)[number]> & { items: unknown };
+
+function toHoldingDispute(r: HoldingRow, dialect: Dialect): HoldingDispute {
+  return {
+    id: r.id,
+    customerId: r.customerId,
+    scope: r.scope as Dispute["scope"],
+    status: r.status as Dispute["status"],
+    reasonId: r.reasonId,
+    items: disputeItems(r.items, dialect),
+    resolution: r.outcome ? { outcome: r.outcome as Outcome, concededAmount: r.concededAmount } : null,
+    creditNoteSeenAt: r.creditNoteSeenAt,
+    holdsReleasedAt: r.holdsReleasedAt,
+    openedAt: r.openedAt,
+  };
+}
+
+function toDispute(r: DisputeRow, dialect: Dialect): Dispute {
+  const items = disputeItems(r.items, dialect);
   return {
     id: r.id,
     number: r.number,
@@ -709,10 +733,22 @@ export function repositoriesOn(db: Executor, dialect: Dialect): Repos {
       },
       async holdingFor(customerIds) {
         if (!customerIds.length) return [];
+        // only what the hold rules read (every change of a customer's dispute runs this over all its holding disputes)
         const r = await shaped(db, "disputes.holdingFor", [list(customerIds)], (ids) =>
-          disputeSelect().where(inParam("d.customerId", ids)).where("d.status", "in", ["open", "resolved"]).orderBy("d.id"),
+          db
+            .selectFrom("Dispute as d")
+            .select(HOLDING.map((c) => `d.${c}` as const))
+            .select(dialect.disputeItemsJson("d.id").as("items"))
+            .where(inParam("d.customerId", ids))
+            .where("d.status", "in", ["open", "resolved"])
+            .orderBy("d.id"),
         );
-        return r.rows.map((row) => toDispute(row as DisputeRow, dialect)).filter(mayHold);
+        const out: HoldingDispute[] = [];
+        for (const row of r.rows) {
+          const d = toHoldingDispute(row as HoldingRow, dialect);
+          if (mayHold(d)) out.push(d);
+        }
+        return out;
       },
       async customersWithHoldingDisputes(customerIds) {
         // Candidates by status only; which of them may hold is the domain's rule (mayHold).

@@ -18,15 +18,23 @@ export interface HoldRow {
   kind: HoldKind;
 }
 
+/**
+ * What the hold rules read of a dispute: a whole Dispute is one, and the store's `holdingFor` loads only
+ * these columns (a customer's every change re-derives its holds from all its holding disputes).
+ */
+export type HoldingDispute = Pick<Dispute, "id" | "customerId" | "scope" | "status" | "reasonId" | "items" | "creditNoteSeenAt" | "holdsReleasedAt" | "openedAt"> & {
+  resolution: Pick<NonNullable<Dispute["resolution"]>, "outcome" | "concededAmount"> | null;
+};
+
 export interface HoldInput {
   items: Item[];
-  disputes: Dispute[];
+  disputes: HoldingDispute[];
   reasons: Map<number, Reason>;
   customerPolicy: "flag" | "hold";
 }
 
 /** Which disputes can hold anything at all (the repositories load only these). */
-export function mayHold(d: Dispute): boolean {
+export function mayHold(d: Pick<HoldingDispute, "status" | "resolution" | "creditNoteSeenAt" | "holdsReleasedAt">): boolean {
   if (d.status === "open") return true;
   if (d.status !== "resolved" || !d.resolution) return false;
   if (d.resolution.outcome === "credit_note") return !d.creditNoteSeenAt && (d.resolution.concededAmount ?? 0) > 0;
@@ -34,14 +42,15 @@ export function mayHold(d: Dispute): boolean {
   return false;
 }
 
-function wanted(d: Dispute, input: HoldInput, openInvoices: Item[]): HoldRow[] {
+/** The kind of a holding dispute's holds; null: it holds nothing (its reason does not hold dunning). */
+function kindOf(d: HoldingDispute, holdsDunning: boolean): HoldKind | null {
+  if (d.status === "open") return holdsDunning ? (d.scope === "customer" ? "customer" : "dispute") : null;
+  return d.resolution?.outcome === "litigation" ? "litigation" : "credit_pending";
+}
+
+function wanted(d: HoldingDispute, input: HoldInput, openInvoices: Item[]): HoldRow[] {
   if (!mayHold(d)) return [];
-  const holdsDunning = input.reasons.get(d.reasonId)?.holdsDunning ?? true;
-  const kindFor = (): HoldKind | null => {
-    if (d.status === "open") return holdsDunning ? (d.scope === "customer" ? "customer" : "dispute") : null;
-    return d.resolution?.outcome === "litigation" ? "litigation" : "credit_pending";
-  };
-  const kind = kindFor();
+  const kind = kindOf(d, input.reasons.get(d.reasonId)?.holdsDunning ?? true);
   if (!kind) return [];
   if (d.scope === "customer") {
     if (input.customerPolicy !== "hold" || kind === "credit_pending") return [];
