@@ -17,7 +17,7 @@ export async function syncHolds(tx: Repos, deps: EffectDeps, customerIds: number
   if (!ids.length) return [];
   await tx.customers.lock(ids);
   const [items, disputes, reasons, settings] = await Promise.all([
-    tx.items.ofCustomers(ids, { openOnly: true }),
+    tx.items.openForHolds(ids),
     tx.disputes.holdingFor(ids),
     tx.reasons.list(),
     tx.settings.get(),

@@ -1,4 +1,4 @@
-import type { HoldingDispute, HoldKind, HoldRow } from "../domain/holds.ts";
+import type { HoldingDispute, HoldingItem, HoldKind, HoldRow } from "../domain/holds.ts";
 import type { Settings } from "../domain/settings.ts";
 import type {
   Customer,
@@ -87,6 +87,8 @@ export interface Items {
   byRefs(customerId: number, refs: string[]): Promise<Item[]>;
   ofCustomer(customerId: number, filter?: { openOnly?: boolean }): Promise<Item[]>;
   ofCustomers(customerIds: number[], filter?: { openOnly?: boolean }): Promise<Item[]>;
+  /** The items of these customers with a non-zero open amount, as `ofCustomers` orders them: what the hold rules read of each (syncHolds). */
+  openForHolds(customerIds: number[]): Promise<HoldingItem[]>;
   /** All items with a non-zero open amount (the dunning run's input), by customer id, due date, ref. */
   allOpen(filter?: { customerIds?: number[]; customerIdRange?: { from: number; to: number } }): Promise<Item[]>;
   /** Ids of the customers that have an item with a non-zero open amount, ascending, after `afterCustomerId`: at most `limit` (a page of the dunning preview). */

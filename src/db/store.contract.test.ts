@@ -366,6 +366,11 @@ describe.each([
     expect((await s.items.ofCustomer(acme.id, { openOnly: true })).map((i) => i.ref)).toEqual(["F1", "F3", "AV1"]);
     expect((await s.items.ofCustomers([acme.id, beta.id], { openOnly: true })).map((i) => i.ref)).toEqual(["G1", "F1", "F3", "AV1"]);
     expect((await s.items.ofCustomers([beta.id])).map((i) => i.ref)).toEqual(["G1", "G0"]);
+    // what the hold rules read of the same open items, in the same order
+    expect(await s.items.openForHolds([acme.id, beta.id])).toEqual(
+      (await s.items.ofCustomers([acme.id, beta.id], { openOnly: true })).map((i) => ({ id: i.id, customerId: i.customerId, kind: i.kind, openAmount: i.openAmount })),
+    );
+    expect(await s.items.openForHolds([])).toEqual([]);
     expect((await s.items.allOpen()).map((i) => i.ref)).toEqual(["F1", "F3", "AV1", "G1"]);
     expect((await s.items.allOpen({ customerIds: [beta.id] })).map((i) => i.ref)).toEqual(["G1"]);
     expect(await s.items.allOpen({ customerIds: [] })).toEqual([]);

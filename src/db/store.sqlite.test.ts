@@ -114,6 +114,7 @@ describe("store on SQLite: locking", () => {
       store.items.byRefs(c!.id, ["F1"]),
       store.items.ofCustomer(c!.id),
       store.items.ofCustomers([c!.id], { openOnly: true }),
+      store.items.openForHolds([c!.id]),
       store.items.allOpen(),
       store.reasons.list(),
       store.reasons.byCode("price"),

@@ -26,8 +26,11 @@ export type HoldingDispute = Pick<Dispute, "id" | "customerId" | "scope" | "stat
   resolution: Pick<NonNullable<Dispute["resolution"]>, "outcome" | "concededAmount"> | null;
 };
 
+/** What the hold rules read of an item: a whole Item is one (the store's `items.openForHolds` loads only these). */
+export type HoldingItem = Pick<Item, "id" | "customerId" | "kind" | "openAmount">;
+
 export interface HoldInput {
-  items: Item[];
+  items: HoldingItem[];
   disputes: HoldingDispute[];
   reasons: Map<number, Reason>;
   customerPolicy: "flag" | "hold";
@@ -48,7 +51,7 @@ function kindOf(d: HoldingDispute, holdsDunning: boolean): HoldKind | null {
   return d.resolution?.outcome === "litigation" ? "litigation" : "credit_pending";
 }
 
-function wanted(d: HoldingDispute, input: HoldInput, openInvoices: Item[]): HoldRow[] {
+function wanted(d: HoldingDispute, input: HoldInput, openInvoices: HoldingItem[]): HoldRow[] {
   if (!mayHold(d)) return [];
   const kind = kindOf(d, input.reasons.get(d.reasonId)?.holdsDunning ?? true);
   if (!kind) return [];
