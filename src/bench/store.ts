@@ -107,6 +107,40 @@ const cpuSince = (start: NodeJS.CpuUsage) => {
   return (d.user + d.system) / 1000;
 };
 
+/** The timed runs (SQLite, kept samples), in time order, and the garbage collections of the whole run: which GC began inside which run. */
+const windows: { side: "store" | "floor"; op: Op; start: number; end: number }[] = [];
+const collections: { start: number; duration: number }[] = [];
+const gcObserver = new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) collections.push({ start: e.startTime, duration: e.duration });
+});
+
+function printCollections(): void {
+  const sorted = [...windows].sort((a, b) => a.start - b.start);
+  const hits = new Map<string, { n: number; ms: number }>();
+  for (const g of collections) {
+    let lo = 0;
+    let hi = sorted.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (sorted[mid]!.start <= g.start) lo = mid;
+      else hi = mid - 1;
+    }
+    const w = sorted[lo];
+    if (!w || g.start < w.start || g.start > w.end) continue;
+    const k = `${w.side} ${w.op}`;
+    const h = hits.get(k) ?? { n: 0, ms: 0 };
+    h.n++;
+    h.ms += g.duration;
+    hits.set(k, h);
+  }
+  const cell = (side: string, op: Op) => {
+    const h = hits.get(`${side} ${op}`) ?? { n: 0, ms: 0 };
+    return `${side} ${h.n} (${((100 * h.n) / (ROUNDS * N)).toFixed(1)} %, ${h.ms.toFixed(1)} ms)`;
+  };
+  console.log(`\nGarbage collections that began inside a timed run (of ${collections.length} in the whole process; a run they land in is one of the slowest: compare with 1 % for the p99):`);
+  for (const op of OPS) console.log(`${op.padEnd(18)}${cell("store", op).padEnd(34)}${cell("floor", op)}`);
+}
+
 const emptyTimes = () => Object.fromEntries(OPS.map((o) => [o, [] as number[]])) as Record<Op, number[]>;
 
 /** One store on a fresh, seeded database, with the statements it sends captured while `capture` is set. */
@@ -166,8 +200,10 @@ async function run(
       shadow.capture = null;
       let f = 0;
       let fc = 0;
+      let fStart = 0;
       const onFloor = () => {
         const fc0 = process.cpuUsage();
+        fStart = performance.now();
         f = floor.replay(statements);
         fc = cpuSince(fc0);
       };
@@ -186,6 +222,7 @@ async function run(
       floor.counted.statements += statements.length;
       floor.counted.ops++;
       if (keep) {
+        windows.push({ side: "store", op, start: t0, end: t0 + t }, { side: "floor", op, start: fStart, end: fStart + f });
         times[op].push(t);
         floor.times[op].push(f);
         floor.cpu.store[op].push(c);
@@ -294,6 +331,7 @@ async function main(): Promise<void> {
     if (DB !== "postgres") {
       const bare = emptyTimes();
       const cpu = { store: emptyTimes(), floor: emptyTimes() };
+      gcObserver.observe({ entryTypes: ["gc"] });
       const counted = { statements: 0, ops: 0 };
       const lite = emptyTimes();
       for (let r = 0; r < ROUNDS; r++) {
@@ -324,6 +362,10 @@ async function main(): Promise<void> {
         ],
         [0, 1],
       );
+      // the observer's entries arrive on a later turn of the event loop
+      await new Promise((r) => setTimeout(r, 50));
+      gcObserver.disconnect();
+      printCollections();
     }
     if (DB !== "sqlite") {
       server = await startPostgresServer();
