@@ -211,7 +211,7 @@ export function connect(target: DatabaseTarget, opts: DatabaseOptions = {}): Con
       db,
       async transaction(fn) {
         const token: SessionToken = {};
-        await session.begin(token);
+        if (!session.tryBegin(token)) await session.begin(token);
         current = token;
         let result;
         try {
