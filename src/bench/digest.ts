@@ -2,20 +2,16 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
-import { pipeline } from "node:stream/promises";
 import { parseArgs } from "node:util";
 import { sql } from "kysely";
 import pg from "pg";
-import { from as copyFrom } from "pg-copy-streams";
 import { ensureDefaultReasons } from "../app/reasons.ts";
 import { connect, type Connection, type DatabaseTarget } from "../db/connect.ts";
-import { toSqliteParam } from "../db/dialect.ts";
 import { createDatabase, startPostgresServer, type PostgresServer } from "../db/postgresServer.ts";
-import { openSqlite } from "../db/sqlite.ts";
 import { kyselyStore, migrateDatabase } from "../db/store.ts";
-import { customerSearchKey } from "../domain/search.ts";
 import { renderChartPng, type DigestChartCell } from "../views/digestChart.ts";
 import type { AgeBucket } from "../views/digestChartText.ts";
+import { DAY, invoiceAmount, isoDay, itemIdOf, postgresSink, seedLedger, sqliteSink, type Sink, type Value } from "./seed.ts";
 
 // `npm run bench:digest [-- --db sqlite|postgres|all --disputes 100000 --items 1000000 --n 30 --warmup 5]`
 // The daily digest at scale (issue 11, goal ≤ 150 ms a digest on each backend, chart included). Builds, in a
@@ -65,13 +61,6 @@ const managerEmail = (m: number) => `manager${m}@acme.test`;
 const controllerEmail = (c: number) => `controller${c}@acme.test`;
 const CURRENCIES = ["EUR", "EUR", "EUR", "EUR", "EUR", "EUR", "EUR", "USD", "USD", "GBP"] as const;
 const currencyOf = (c: number) => CURRENCIES[c % CURRENCIES.length]!;
-const DAY = 86_400_000;
-const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
-
-type Value = string | number | Date | null;
-interface Sink {
-  table(name: string, columns: string[], rows: Iterable<Value[]>): Promise<void>;
-}
 
 /** Customer c (1..CUSTOMERS) has items (c-1)*PER+1..; open dispute k is on customer k mod CUSTOMERS, run k div CUSTOMERS of ten items. */
 async function build(sink: Sink, reasons: { id: number; slaDays: number }[], now: number): Promise<void> {
@@ -80,41 +69,16 @@ async function build(sink: Sink, reasons: { id: number; slaDays: number }[], now
     "Person",
     ["email", "name", "role", "managerEmail", "locale", "timezone", "notifyOpenerUpdates", "createdAt", "updatedAt"],
     [
-      ...Array.from({ length: MANAGERS }, (_, m): Value[] => [managerEmail(m), `Manager ${m}`, "manager", null, m % 3 ? "fr" : "en", "Europe/Paris", 1, t(now), t(now)]),
-      ...Array.from({ length: CONTROLLERS }, (_, c): Value[] => [controllerEmail(c), `Controller ${c}`, "controller", managerEmail(c % MANAGERS), "fr", "Europe/Paris", 1, t(now), t(now)]),
-      ...Array.from({ length: OWNERS }, (_, o): Value[] => [ownerEmail(o), `Owner ${o}`, "sales", managerEmail(o % MANAGERS), "fr", "Europe/Paris", 1, t(now), t(now)]),
+      ...Array.from({ length: MANAGERS }, (_, m): Value[] => [managerEmail(m), `Manager ${m}`, "manager", null, m % 3 ? "fr" : "en", "Europe/Paris", true, t(now), t(now)]),
+      ...Array.from({ length: CONTROLLERS }, (_, c): Value[] => [controllerEmail(c), `Controller ${c}`, "controller", managerEmail(c % MANAGERS), "fr", "Europe/Paris", true, t(now), t(now)]),
+      ...Array.from({ length: OWNERS }, (_, o): Value[] => [ownerEmail(o), `Owner ${o}`, "sales", managerEmail(o % MANAGERS), "fr", "Europe/Paris", true, t(now), t(now)]),
     ],
   );
-  await sink.table(
-    "Customer",
-    ["id", "ref", "name", "currency", "salesRepEmail", "controllerEmail", "searchKey", "createdAt", "updatedAt"],
-    (function* () {
-      for (let c = 1; c <= CUSTOMERS; c++) {
-        const ref = `C${String(c).padStart(6, "0")}`;
-        const name = `Client ${c} SARL`;
-        yield [c, ref, name, currencyOf(c), ownerEmail(c % OWNERS), controllerEmail(c % CONTROLLERS), customerSearchKey({ ref, name }), t(now), t(now)];
-      }
-    })(),
-  );
-  const itemId = (c: number, i: number) => (c - 1) * PER_CUSTOMER + i + 1;
-  const amountOf = (id: number) => 10_000 + (id % 97) * 1_000;
+  await seedLedger(sink, { customers: CUSTOMERS, perCustomer: PER_CUSTOMER, now, currencyOf, salesRepOf: (c) => ownerEmail(c % OWNERS), controllerOf: (c) => controllerEmail(c % CONTROLLERS) });
+  const itemId = (c: number, i: number) => itemIdOf({ perCustomer: PER_CUSTOMER }, c, i);
+  const amountOf = invoiceAmount;
   // a partial dispute on every third item of a dispute
   const disputed = (n: number, item: number) => (n % 3 === 2 ? Math.floor(amountOf(item) / 2) : amountOf(item));
-  await sink.table(
-    "Item",
-    ["id", "customerId", "ref", "kind", "issuedOn", "dueOn", "amount", "openAmount", "currency", "dunningLevel", "createdAt", "updatedAt"],
-    (function* () {
-      for (let c = 1; c <= CUSTOMERS; c++) {
-        for (let i = 0; i < PER_CUSTOMER; i++) {
-          const id = itemId(c, i);
-          const due = now - ((id % 120) + 1) * DAY;
-          const credit = i % 10 === 9;
-          const amount = credit ? -5_000 : amountOf(id);
-          yield [id, c, `${credit ? "AV" : "F"}-${id}`, credit ? "credit_note" : "invoice", isoDay(due - 30 * DAY), isoDay(due), amount, amount, currencyOf(c), "none", t(now), t(now)];
-        }
-      }
-    })(),
-  );
   const RESOLVED = Math.floor(DISPUTES / 5);
   const span = 365 * DAY;
   // k < DISPUTES: open; DISPUTES ≤ k < DISPUTES + RESOLVED: resolved, on items 5..6 of the customer's first run
@@ -191,45 +155,6 @@ async function build(sink: Sink, reasons: { id: number; slaDays: number }[], now
       }
     })(),
   );
-}
-
-function sqliteSink(file: string): Sink & { close(): void } {
-  const db = openSqlite(file);
-  db.pragma("synchronous = OFF");
-  return {
-    async table(name, columns, rows) {
-      const insert = db.prepare(`INSERT INTO "${name}" (${columns.map((c) => `"${c}"`).join(", ")}) VALUES (${columns.map(() => "?").join(", ")})`);
-      db.transaction(() => {
-        for (const r of rows) insert.run(r.map(toSqliteParam) as unknown[]);
-      })();
-    },
-    close: () => {
-      db.exec("ANALYZE");
-      db.close();
-    },
-  };
-}
-
-function postgresSink(client: pg.Client): Sink {
-  const cell = (v: Value) => (v === null ? "" : typeof v === "number" ? String(v) : v instanceof Date ? v.toISOString() : `"${v.replace(/"/g, '""')}"`);
-  return {
-    async table(name, columns, rows) {
-      const copy = client.query(copyFrom(`COPY "${name}" (${columns.map((c) => `"${c}"`).join(", ")}) FROM STDIN WITH (FORMAT csv)`));
-      async function* lines() {
-        let chunk = "";
-        for (const r of rows) {
-          chunk += r.map((v, i) => (columns[i] === "notifyOpenerUpdates" ? (v ? "true" : "false") : cell(v))).join(",") + "\n";
-          if (chunk.length > 1 << 20) {
-            yield chunk;
-            chunk = "";
-          }
-        }
-        if (chunk) yield chunk;
-      }
-      await pipeline(lines(), copy);
-      if (columns[0] === "id") await client.query(`SELECT setval(pg_get_serial_sequence('"${name}"', 'id'), (SELECT max(id) FROM "${name}"))`);
-    },
-  };
 }
 
 // ---- the measured queries -----------------------------------------------------------------------
@@ -365,7 +290,7 @@ async function main(): Promise<void> {
     if (DB !== "postgres") {
       const file = path.join(dir, "accord.db");
       await benchOne("SQLite", { kind: "sqlite", file }, async (reasons, now) => {
-        const sink = sqliteSink(file);
+        const sink = sqliteSink(file, { analyze: true });
         try {
           await build(sink, reasons, now);
         } finally {
