@@ -1,15 +1,15 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { performance } from "node:perf_hooks";
+import { monitorEventLoopDelay, performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import { sql } from "kysely";
 import pg from "pg";
 import { ensureDefaultReasons } from "../app/reasons.ts";
-import { connect, type Connection, type DatabaseTarget } from "../db/connect.ts";
+import { connect, READER_BEGIN, type Connection, type DatabaseTarget } from "../db/connect.ts";
 import { createDatabase, startPostgresServer, type PostgresServer } from "../db/postgresServer.ts";
 import { kyselyStore, migrateDatabase } from "../db/store.ts";
-import { renderChartPng, type DigestChartCell } from "../views/digestChart.ts";
+import { renderChartPng, renderChartPngAsync, type DigestChartCell } from "../views/digestChart.ts";
 import type { AgeBucket } from "../views/digestChartText.ts";
 import { DAY, invoiceAmount, isoDay, itemIdOf, postgresSink, seedLedger, sqliteSink, type Sink, type Value } from "./seed.ts";
 
@@ -35,6 +35,8 @@ const { values } = parseArgs({
     items: { type: "string", default: "1000000" },
     n: { type: "string", default: "30" },
     warmup: { type: "string", default: "5" },
+    /** PostgreSQL: EXPLAIN (ANALYZE, BUFFERS) of each of the facts' statements, after the figures */
+    explain: { type: "boolean", default: false },
   },
 });
 const DISPUTES = Number(values.disputes);
@@ -236,6 +238,53 @@ async function measure(what: string, fn: () => Promise<unknown>, server: (() => 
   return { what, p50: pct(times, 50), p95: pct(times, 95), cpu: pct(cpu, 50), serverCpu };
 }
 
+/**
+ * The server's side of one facts call: each statement it ran (caught at pg.Client#query, the reader's BEGIN and
+ * COMMIT left out), run again under EXPLAIN (ANALYZE, BUFFERS) on a connection of its own, in a transaction
+ * with the reader's settings (connect.ts): its execution time, buffers and plan.
+ */
+async function explainFacts(url: string, facts: () => Promise<unknown>): Promise<void> {
+  const seen: { text: string; values: unknown[] }[] = [];
+  const original = pg.Client.prototype.query;
+  pg.Client.prototype.query = function (this: pg.Client, text: unknown, params?: unknown) {
+    if (typeof text === "string" && !/^(BEGIN|COMMIT)\b/.test(text)) seen.push({ text, values: (params as unknown[] | undefined) ?? [] });
+    return (original as (...a: unknown[]) => unknown).call(this, text, params);
+  } as typeof original;
+  try {
+    await facts();
+  } finally {
+    pg.Client.prototype.query = original;
+  }
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    console.log(`\nEXPLAIN (ANALYZE, BUFFERS) of the ${seen.length} statements of one facts call:`);
+    for (const [i, q] of seen.entries()) {
+      await client.query(READER_BEGIN);
+      const r = await client.query(`EXPLAIN (ANALYZE, BUFFERS) ${q.text}`, q.values);
+      await client.query("COMMIT");
+      const lines = r.rows.map((row: Record<string, string>) => row["QUERY PLAN"]!);
+      const time = lines.find((l) => l.startsWith("Execution Time"));
+      console.log(`-- statement ${i + 1}: ${q.text.replace(/\s+/g, " ").trim().slice(0, 100)}… ${time ?? ""}`);
+      for (const l of lines) if (!l.startsWith("Execution Time")) console.log(`   ${l}`);
+    }
+  } finally {
+    await client.end();
+  }
+}
+
+/** The measure, with the longest event-loop stall seen while it ran (what a Slack ack beside the digest would wait). */
+async function stalls<T extends { what: string }>(run: () => Promise<T>): Promise<T> {
+  const h = monitorEventLoopDelay({ resolution: 1 });
+  h.enable();
+  try {
+    const r = await run();
+    return { ...r, what: `${r.what} [loop stall ≤ ${(h.max / 1e6).toFixed(0)} ms]` };
+  } finally {
+    h.disable();
+  }
+}
+
 async function benchOne(label: string, target: DatabaseTarget, buildData: (reasons: { id: number; slaDays: number }[], now: number) => Promise<void>): Promise<void> {
   const now = Date.now();
   const t0 = performance.now();
@@ -264,18 +313,20 @@ async function benchOne(label: string, target: DatabaseTarget, buildData: (reaso
     const server = target.kind === "postgres" ? await serverCpuProbe(conn) : null;
     const cells = chartOf(sample);
     const rows = [
-      await measure("baseline: SELECT count(*) of open disputes (off the loop)", () => conn.readOffLoop(count), server),
+      await stalls(() => measure("baseline: SELECT count(*) of open disputes (off the loop)", () => conn.readOffLoop(count), server)),
       await measure("digest facts (store.digest.facts, off the loop)", facts, server),
       await measure("  (part) chart aggregation alone, EUR", () => conn.readOffLoop(q), server),
-      await measure("chart PNG (echarts SVG + resvg)", async () => renderChartPng({ currency: "EUR", cells }, "fr"), server),
-      await measure("one digest: facts + chart PNG (the goal)", async () => renderChartPng({ currency: "EUR", cells: chartOf(await facts()) }, "fr"), server),
+      await measure("chart PNG (echarts SVG + resvg on libuv's pool)", () => renderChartPngAsync({ currency: "EUR", cells }, "fr"), server),
+      await stalls(() => measure("one digest: facts + chart PNG (the goal)", async () => renderChartPngAsync({ currency: "EUR", cells: chartOf(await facts()) }, "fr"), server)),
+      await stalls(() => measure("  (reference) the same, the PNG rasterised on the event loop", async () => renderChartPng({ currency: "EUR", cells: chartOf(await facts()) }, "fr"), server)),
     ];
     const base = rows[0]!.p50;
     const withServer = rows.some((r) => r.serverCpu !== null);
-    console.log(`${"".padEnd(62)} ${"p50".padStart(9)} ${"p95".padStart(9)} ${"× baseline".padStart(11)} ${"÷ goal".padStart(8)} ${"CPU p50".padStart(10)}${withServer ? " server CPU" : ""}`);
+    console.log(`${"".padEnd(86)} ${"p50".padStart(9)} ${"p95".padStart(9)} ${"× baseline".padStart(11)} ${"÷ goal".padStart(8)} ${"CPU p50".padStart(10)}${withServer ? " server CPU" : ""}`);
     for (const r of rows) {
-      console.log(`${r.what.padEnd(62)} ${r.p50.toFixed(1).padStart(6)} ms ${r.p95.toFixed(1).padStart(6)} ms ${(r.p50 / base).toFixed(1).padStart(10)}× ${(r.p95 / GOAL_MS).toFixed(2).padStart(8)} ${r.cpu.toFixed(1).padStart(7)} ms${r.serverCpu !== null ? ` ${r.serverCpu.toFixed(1).padStart(7)} ms` : ""}`);
+      console.log(`${r.what.padEnd(86)} ${r.p50.toFixed(1).padStart(6)} ms ${r.p95.toFixed(1).padStart(6)} ms ${(r.p50 / base).toFixed(1).padStart(10)}× ${(r.p95 / GOAL_MS).toFixed(2).padStart(8)} ${r.cpu.toFixed(1).padStart(7)} ms${r.serverCpu !== null ? ` ${r.serverCpu.toFixed(1).padStart(7)} ms` : ""}`);
     }
+    if (values.explain && target.kind === "postgres") await explainFacts(target.url, facts);
     console.log(`(÷ goal: p95 / ${GOAL_MS} ms; CPU p50: this process's threads${withServer ? "; server CPU: the PostgreSQL server's, mean a run" : ""}; load average ${os.loadavg()[0]!.toFixed(1)} on ${os.cpus().length} cores)`);
   } finally {
     await conn.close();
