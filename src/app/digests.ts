@@ -2,7 +2,7 @@ import { digestDueAt, parseDigestTime, worthPosting } from "../domain/digest.ts"
 import { invalid } from "../domain/errors.ts";
 import { assertCan } from "../domain/permissions.ts";
 import type { Locale, Person } from "../domain/types.ts";
-import { renderChartPngAsync } from "../views/digestChart.ts";
+import { renderChartPngOffThread } from "../views/chartThread.ts";
 import { buildDigestView, chartInputs, type DigestView } from "../views/digestView.ts";
 import { actor, person } from "./actors.ts";
 import { publishChart } from "./charts.ts";
@@ -133,7 +133,7 @@ export const DIGEST_OWNER_ROWS = 25;
 /**
  * A `digest.post` row's view at send time, the same for Slack and Teams: the facts of its window
  * (store.digest.facts, off the event loop) beside what to decide and the filters' names, then the first
- * `maxCharts` charts (one per currency; rasterised on libuv's pool, all at once) published at
+ * `maxCharts` charts (one per currency, all at once, drawn on the chart thread: chartThread.ts) published at
  * PUBLIC_URL/charts/…, while `slackIdOf` (Slack: mentions) finds the ids of the late owners the store has none
  * for (unknown people are named in bold). Null when the subscription was removed since the row was queued
  * (nothing is posted).
@@ -159,7 +159,7 @@ export async function digestViewOf(
     Promise.all(
       chartInputs(facts, locale)
         .slice(0, opts.maxCharts)
-        .map(async (input) => ({ currency: input.currency, url: (await publishChart(deps, await renderChartPngAsync(input, locale))).url })),
+        .map(async (input) => ({ currency: input.currency, url: (await publishChart(deps, await renderChartPngOffThread(input, locale))).url })),
     ),
     slackIdOf
       ? Promise.all(facts.late.owners.map(async (o) => {

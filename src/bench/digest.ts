@@ -9,6 +9,7 @@ import { ensureDefaultReasons } from "../app/reasons.ts";
 import { connect, READER_BEGIN, type Connection, type DatabaseTarget } from "../db/connect.ts";
 import { createDatabase, startPostgresServer, type PostgresServer } from "../db/postgresServer.ts";
 import { kyselyStore, migrateDatabase } from "../db/store.ts";
+import { renderChartPngOffThread, stopChartThread } from "../views/chartThread.ts";
 import { renderChartPng, renderChartPngAsync, type DigestChartCell } from "../views/digestChart.ts";
 import type { AgeBucket } from "../views/digestChartText.ts";
 import { DAY, invoiceAmount, isoDay, itemIdOf, postgresSink, seedLedger, sqliteSink, type Sink, type Value } from "./seed.ts";
@@ -316,9 +317,10 @@ async function benchOne(label: string, target: DatabaseTarget, buildData: (reaso
       await stalls(() => measure("baseline: SELECT count(*) of open disputes (off the loop)", () => conn.readOffLoop(count), server)),
       await measure("digest facts (store.digest.facts, off the loop)", facts, server),
       await measure("  (part) chart aggregation alone, EUR", () => conn.readOffLoop(q), server),
-      await measure("chart PNG (echarts SVG + resvg on libuv's pool)", () => renderChartPngAsync({ currency: "EUR", cells }, "fr"), server),
-      await stalls(() => measure("one digest: facts + chart PNG (the goal)", async () => renderChartPngAsync({ currency: "EUR", cells: chartOf(await facts()) }, "fr"), server)),
-      await stalls(() => measure("  (reference) the same, the PNG rasterised on the event loop", async () => renderChartPng({ currency: "EUR", cells: chartOf(await facts()) }, "fr"), server)),
+      await measure("chart PNG (echarts SVG + resvg, on the chart thread)", () => renderChartPngOffThread({ currency: "EUR", cells }, "fr"), server),
+      await stalls(() => measure("one digest: facts + chart PNG (the goal)", async () => renderChartPngOffThread({ currency: "EUR", cells: chartOf(await facts()) }, "fr"), server)),
+      await stalls(() => measure("  (reference) the PNG drawn on the loop, rasterised on libuv's pool", async () => renderChartPngAsync({ currency: "EUR", cells: chartOf(await facts()) }, "fr"), server)),
+      await stalls(() => measure("  (reference) the PNG all on the event loop", async () => renderChartPng({ currency: "EUR", cells: chartOf(await facts()) }, "fr"), server)),
     ];
     const base = rows[0]!.p50;
     const withServer = rows.some((r) => r.serverCpu !== null);
@@ -329,6 +331,7 @@ async function benchOne(label: string, target: DatabaseTarget, buildData: (reaso
     if (values.explain && target.kind === "postgres") await explainFacts(target.url, facts);
     console.log(`(÷ goal: p95 / ${GOAL_MS} ms; CPU p50: this process's threads${withServer ? "; server CPU: the PostgreSQL server's, mean a run" : ""}; load average ${os.loadavg()[0]!.toFixed(1)} on ${os.cpus().length} cores)`);
   } finally {
+    await stopChartThread();
     await conn.close();
   }
 }
