@@ -59,6 +59,7 @@ const envSchema = z
     TEAMS_LOGIN_ENDPOINT: z.url().optional(),
     TEAMS_OPENID_METADATA_URL: z.url().optional(),
     TEAMS_TOKEN_ISSUER: optionalString,
+    TEAMS_DISPUTES_CHANNEL: optionalString,
   })
   .superRefine((e, ctx) => {
     if (e.COLLECTIONS_MODE === "webhook") {
@@ -149,9 +150,17 @@ export interface TeamsConfig {
   endpoints: { loginEndpoint?: string; openIdMetadataUrl?: string; tokenIssuer?: string };
   /** TEAMS_SERVICE_URL: the Bot Connector base URL for messages not answering an activity (default Teams' global one). */
   serviceUrl: string;
+  /**
+   * TEAMS_DISPUTES_CHANNEL: a team channel (its conversation id) where every new dispute's card is also posted,
+   * read-only, and updated in place like the owner's copy; sent at the service URL of its stored reference.
+   */
+  disputesChannel?: string;
 }
 
 export const TEAMS_DEFAULT_SERVICE_URL = "https://smba.trafficmanager.net/teams";
+
+/** A team channel's conversation id (19:…@thread.tacv2, older teams @thread.skype), without a thread's ;messageid= */
+const TEAMS_CHANNEL_ID = /^19:[^\s;]+@thread\.[a-z0-9]+$/i;
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -167,6 +176,7 @@ function teamsProblems(e: {
   TEAMS_CLOUD?: string | undefined;
   TEAMS_LOGIN_ENDPOINT?: string | undefined;
   TEAMS_OPENID_METADATA_URL?: string | undefined;
+  TEAMS_DISPUTES_CHANNEL?: string | undefined;
 }): { path: string; message: string }[] {
   const out: { path: string; message: string }[] = [];
   const creds = { TEAMS_CLIENT_ID: e.TEAMS_CLIENT_ID, TEAMS_CLIENT_SECRET: e.TEAMS_CLIENT_SECRET, TEAMS_TENANT_ID: e.TEAMS_TENANT_ID };
@@ -184,6 +194,10 @@ function teamsProblems(e: {
     if (!isLoopback(e.HOST) && e.ACCORD_SANDBOX !== true) out.push({ path: "TEAMS_DEV_UNAUTHENTICATED", message: `accepts activities from anyone who reaches the port: listen on this machine only (HOST=127.0.0.1, not ${e.HOST})` });
   }
   if (e.TEAMS_CLOUD && !TEAMS_CLOUDS.some((c) => c.toLowerCase() === e.TEAMS_CLOUD!.toLowerCase())) out.push({ path: "TEAMS_CLOUD", message: `unknown cloud "${e.TEAMS_CLOUD}" (known: ${TEAMS_CLOUDS.join(", ")})` });
+  if (e.TEAMS_DISPUTES_CHANNEL) {
+    if (!TEAMS_CHANNEL_ID.test(e.TEAMS_DISPUTES_CHANNEL)) out.push({ path: "TEAMS_DISPUTES_CHANNEL", message: `a team channel's conversation id, 19:…@thread.tacv2 (in Teams: the channel's ⋯ → Get link to channel, the part after /channel/, decoded), not "${e.TEAMS_DISPUTES_CHANNEL}"` });
+    if (!given.length && e.TEAMS_DEV_UNAUTHENTICATED !== true) out.push({ path: "TEAMS_DISPUTES_CHANNEL", message: "Teams is off: set TEAMS_CLIENT_ID, TEAMS_CLIENT_SECRET and TEAMS_TENANT_ID (or TEAMS_DEV_UNAUTHENTICATED=true locally), or unset it" });
+  }
   if (e.NODE_ENV === "production") {
     for (const k of ["TEAMS_LOGIN_ENDPOINT", "TEAMS_OPENID_METADATA_URL"] as const) {
       const v = e[k];
@@ -290,6 +304,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
               ...(e.TEAMS_TOKEN_ISSUER ? { tokenIssuer: e.TEAMS_TOKEN_ISSUER } : {}),
             },
             serviceUrl: (e.TEAMS_SERVICE_URL ?? TEAMS_DEFAULT_SERVICE_URL).replace(/\/+$/, ""),
+            ...(e.TEAMS_DISPUTES_CHANNEL ? { disputesChannel: e.TEAMS_DISPUTES_CHANNEL } : {}),
           } satisfies TeamsConfig,
         }
       : {}),

@@ -83,4 +83,12 @@ describe("Teams settings", () => {
     expect(loadConfig({ NODE_ENV: "development", ...creds }).sandbox).toBe(false);
     expect(loadConfig({ NODE_ENV: "development", TEAMS_DEV_UNAUTHENTICATED: "true" }).sandbox).toBe(false);
   });
+
+  it("the disputes channel: a team channel's conversation id, with Teams on", () => {
+    expect(loadConfig({ NODE_ENV: "test", ...creds, TEAMS_DISPUTES_CHANNEL: "19:abc123@thread.tacv2" }).teams?.disputesChannel).toBe("19:abc123@thread.tacv2");
+    expect(loadConfig({ NODE_ENV: "test", ...creds }).teams).not.toHaveProperty("disputesChannel");
+    // a Slack channel id, a thread's link, a team's name: refused, naming the setting
+    for (const wrong of ["C0123ABCD", "19:abc123@thread.tacv2;messageid=1699", "Litiges"]) expect(problems({ ...creds, TEAMS_DISPUTES_CHANNEL: wrong })).toEqual([expect.stringMatching(/^TEAMS_DISPUTES_CHANNEL: a team channel's conversation id, 19:…@thread.tacv2/)]);
+    expect(problems({ TEAMS_DISPUTES_CHANNEL: "19:abc123@thread.tacv2" })).toEqual([expect.stringMatching(/^TEAMS_DISPUTES_CHANNEL: Teams is off/)]);
+  });
 });

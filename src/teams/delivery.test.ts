@@ -353,3 +353,72 @@ describe("routing with Slack and Teams both on", () => {
     expect((await s.outbox.list({ type: REMINDER })).map((m) => m.channel)).toEqual(["slack"]);
   }, 30_000);
 });
+
+describe("the Teams disputes channel (TEAMS_DISPUTES_CHANNEL)", () => {
+  const CHANNEL = "19:litiges@thread.tacv2";
+  const channelRef = (): TeamsConversationRef => ({
+    conversationId: CHANNEL, kind: "channel", serviceUrl: fake.url, tenantId: "tenant-1", teamsUserId: null, aadObjectId: null, teamId: "19:team@thread.tacv2", channelId: CHANNEL, updatedAt: a.deps.clock(),
+  });
+  const actionsOf = (activity: Record<string, unknown>) => {
+    const card = (activity.attachments as { content: Record<string, unknown> }[])[0]!.content;
+    return { actions: (card.actions as unknown[] | undefined) ?? [], refresh: card.refresh };
+  };
+
+  it("each new dispute's card also goes to the channel once, read-only, and every change updates it in place", async () => {
+    const deps = teamsDeps();
+    const s = a.deps.store;
+    await s.teams.pin("paul@acme.fr", { teamsUserId: "29:paul", aadObjectId: "aad-paul" });
+    await s.teams.putConversation(personalRef("a:paul", "29:paul", "aad-paul", a.deps.clock()));
+    // the channel's stored reference (Accord added to the team) gives the service URL: the configured one is never called
+    await s.teams.putConversation(channelRef());
+    const client = new TeamsConnectorClient({ token: async () => "test-token" });
+    delivery = new TeamsDelivery({ deps, client, botId: "28:bot", serviceUrl: "http://127.0.0.1:9", tenantId: "tenant-1", log: silent, pollMs: 50, disputesChannel: CHANNEL });
+    delivery.start();
+    const dispute = await open(deps);
+    await settle(delivery, deps);
+
+    expect(fake.posted().map((p) => p.conversationId)).toEqual(["a:paul", CHANNEL]);
+    const inChannel = fake.posted()[1]!;
+    expect(cardText(inChannel.activity)).toContain(dispute.number);
+    expect(cardText(inChannel.activity)).toContain("Boulangerie Dupont");
+    // read-only: no buttons, no per-user refresh (Paul's own copy has his actions)
+    expect(actionsOf(inChannel.activity)).toEqual({ actions: [], refresh: undefined });
+    expect(actionsOf(fake.posted()[0]!.activity).actions.length).toBeGreaterThan(0);
+    expect((await s.teams.cardsOf(dispute.id)).map((c) => [c.kind, c.conversationId, c.viewerEmail])).toEqual([["dm", "a:paul", "paul@acme.fr"], ["channel", CHANNEL, null]]);
+
+    await commentDispute(deps, { dispute: dispute.id, byEmail: "claire@acme.fr", text: "Avoir demandé au commercial" });
+    await settle(delivery, deps);
+    expect(fake.updated().map((u) => [u.conversationId, u.activityId])).toEqual([["a:paul", fake.posted()[0]!.activityId], [CHANNEL, inChannel.activityId]]);
+    expect(cardText(fake.updated()[1]!.activity)).toContain("Avoir demandé au commercial");
+    expect(actionsOf(fake.updated()[1]!.activity).actions).toEqual([]);
+    // a change is no new dispute: nothing posted again
+    expect(fake.posted()).toHaveLength(2);
+  }, 30_000);
+
+  it("no stored reference: sent at TEAMS_SERVICE_URL; a channel Accord is not in (404) is logged, not retried, the owner's card goes", async () => {
+    const deps = teamsDeps();
+    const s = a.deps.store;
+    await s.teams.pin("paul@acme.fr", { teamsUserId: "29:paul", aadObjectId: "aad-paul" });
+    await s.teams.putConversation(personalRef("a:paul", "29:paul", "aad-paul", a.deps.clock()));
+    // the configured service URL: a connector where the bot is in no channel
+    const other = await startFakeConnector();
+    other.failNext(100, 404);
+    const warned: string[] = [];
+    try {
+      const client = new TeamsConnectorClient({ token: async () => "test-token" });
+      delivery = new TeamsDelivery({ deps, client, botId: "28:bot", serviceUrl: other.url, tenantId: "tenant-1", log: { ...silent, warn: (_o: object, msg: string) => void warned.push(msg) }, pollMs: 50, disputesChannel: CHANNEL });
+      delivery.start();
+      const dispute = await open(deps);
+      await settle(delivery, deps);
+      expect(fake.posted().map((p) => p.conversationId)).toEqual(["a:paul"]);
+      expect(other.calls.filter((c) => c.method === "POST").map((c) => c.path)).toEqual([`/v3/conversations/${CHANNEL}/activities`]);
+      expect(warned).toContain("could not post to the Teams disputes channel (is Accord added to that team?)");
+      expect((await s.outbox.list({ channel: "teams", type: CHAT_CHANGE, orderKey: dispute.number }))[0]).toMatchObject({ status: "delivered", attempts: 0 });
+      expect((await s.teams.cardsOf(dispute.id)).map((c) => c.kind)).toEqual(["dm"]);
+    } finally {
+      await delivery?.stop();
+      delivery = null;
+      await other.close();
+    }
+  }, 30_000);
+});

@@ -20,7 +20,7 @@ import { encodeAction } from "../views/actions.ts";
 // the verb and date input of a reminder's Snooze, as the card action listener reads them (src/teams/listeners/cardAction.ts)
 import { PAYLOAD_KEY, SNOOZE_DATE_INPUT, TEAMS_SNOOZE_VERB } from "./cards/actions.ts";
 import { backoffMs, queueNow } from "../slack/delivery.ts";
-import { channelViewer, emailsOf } from "../slack/render.ts";
+import { emailsOf } from "../slack/render.ts";
 import { MAX_CARD_BYTES, renderDisputeAdaptiveCard, type AdaptiveJson } from "./cards/disputeCard.ts";
 import { teamsDigestCard } from "./digest.ts";
 import type { MountedTeams } from "./mount.ts";
@@ -100,6 +100,8 @@ export interface TeamsDeliveryOptions {
   /** how long every delivery waits after the bot's token was refused (401, no token) before trying again */
   tokenPauseMs?: number;
   onDelivered?: (emails: string[]) => void;
+  /** TEAMS_DISPUTES_CHANNEL: a team channel's conversation id where every new dispute's card is also posted, read-only */
+  disputesChannel?: string | undefined;
 }
 
 /** Wait (pacing, 429): no attempt counted. */
@@ -370,7 +372,8 @@ export class TeamsDelivery extends PassLoop {
     if (!later) {
       for (const copy of copies) {
         const loc = copy.kind === "dm" ? locale(copy.viewerEmail) : locale(x.dispute.openedByEmail);
-        const viewer = copy.kind === "dm" && copy.viewerEmail ? (c.known.get(copy.viewerEmail) ?? null) : channelViewer(loc);
+        // a channel's copy is read-only (no viewer): actions are taken in the personal chats
+        const viewer = copy.kind === "dm" && copy.viewerEmail ? (c.known.get(copy.viewerEmail) ?? null) : null;
         const ref = await deps.store.teams.conversation(copy.conversationId);
         const serviceUrl = ref?.serviceUrl ?? this.o.serviceUrl;
         try {
@@ -400,7 +403,30 @@ export class TeamsDelivery extends PassLoop {
         await this.unreachable(row, err);
       }
     }
+    // 3. the disputes channel's copy (TEAMS_DISPUTES_CHANNEL), once per dispute
+    if (p.opened) await this.postChannelCopy(x, copies, c, started);
     if (!later) this.o.onDelivered?.([x.dispute.ownerEmail, x.dispute.openedByEmail, ...p.concerned]);
+  }
+
+  /**
+   * A new dispute's read-only card in the disputes channel, recorded as a copy (kind "channel") so every later change
+   * updates it in place. Sent at the service URL of the channel's stored reference (kept when Accord was added to the
+   * team), else TEAMS_SERVICE_URL. A channel the bot is not in (403/404) or a refused card is logged, never retried:
+   * the owner's card is what matters.
+   */
+  private async postChannelCopy(x: DisputeDetails, copies: { kind: string }[], c: Awaited<ReturnType<TeamsDelivery["context"]>>, started: number): Promise<void> {
+    const { deps } = this.o;
+    const channel = this.o.disputesChannel;
+    if (!channel || copies.some((k) => k.kind === "channel")) return;
+    const locale = c.known.get(x.dispute.openedByEmail)?.locale ?? "fr";
+    const ref = await deps.store.teams.conversation(channel);
+    try {
+      const activityId = await this.paced(channel, started, () => this.o.client.send(ref?.serviceUrl ?? this.o.serviceUrl, channel, c.render(null, locale, null)));
+      await deps.store.teams.addCard({ disputeId: x.dispute.id, conversationId: channel, activityId, kind: "channel", viewerEmail: null, postedAt: deps.clock() });
+    } catch (err) {
+      if (!(err instanceof Gone || err instanceof TargetFailed)) throw err;
+      this.o.log.warn({ channel, reason: err.reason, stored: Boolean(ref) }, "could not post to the Teams disputes channel (is Accord added to that team?)");
+    }
   }
 
   private async postOwnerCard(x: DisputeDetails, p: OwnerNoticePayload, started: number, c: Awaited<ReturnType<TeamsDelivery["context"]>>): Promise<void> {
@@ -577,7 +603,7 @@ export class TeamsDelivery extends PassLoop {
 export function teamsDeliveryFor(input: {
   deps: Deps;
   teams: Pick<MountedTeams, "kit" | "botToken">;
-  config: { credentials: { clientId: string; tenantId: string } | null; serviceUrl: string };
+  config: { credentials: { clientId: string; tenantId: string } | null; serviceUrl: string; disputesChannel?: string | undefined };
   log: TeamsDeliveryLog;
   leaseMs?: number;
   pollMs?: number;
@@ -590,6 +616,7 @@ export function teamsDeliveryFor(input: {
     botId: `28:${config.credentials?.clientId ?? "accord-dev"}`,
     serviceUrl: config.serviceUrl,
     tenantId: config.credentials?.tenantId ?? null,
+    ...(config.disputesChannel ? { disputesChannel: config.disputesChannel } : {}),
     ...(input.leaseMs ? { leaseMs: input.leaseMs } : {}),
     ...(input.pollMs ? { pollMs: input.pollMs } : {}),
   });
