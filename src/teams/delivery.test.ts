@@ -422,3 +422,52 @@ describe("the Teams disputes channel (TEAMS_DISPUTES_CHANNEL)", () => {
     }
   }, 30_000);
 });
+
+describe("a Teams reminder is a copy of the dispute, rendered again in place", () => {
+  it("later changes update the reminder message (its line and Snooze as the dispute now is): one PUT per copy, changes collapsed", async () => {
+    const deps = teamsDeps();
+    const s = a.deps.store;
+    for (const [email, id] of [["paul@acme.fr", "paul"], ["sophie@acme.fr", "sophie"]] as const) {
+      await s.teams.pin(email, { teamsUserId: `29:${id}`, aadObjectId: `aad-${id}` });
+      await s.teams.putConversation(personalRef(`a:${id}`, `29:${id}`, `aad-${id}`, a.deps.clock()));
+    }
+    let d = startDelivery(deps);
+    const { dispute } = await openDispute(deps, { customerRef: "C001", items: [{ ref: "F-1001" }], reasonCode: "price", statement: "Prix non conforme au devis", ownerEmail: "paul@acme.fr", openedByEmail: "claire@acme.fr", followUpOn: "2026-03-11" });
+    await settle(d, deps);
+    // the follow-up passes: Paul's reminder, with the next reminder and his Snooze
+    await remindFollowUps(deps, new Date("2026-03-11T09:00:00Z"));
+    await settle(d, deps);
+    const posts = fake.posted();
+    expect(posts.map((p) => p.conversationId)).toEqual(["a:paul", "a:paul"]);
+    const reminder = posts[1]!;
+    expect(cardText(reminder.activity)).toContain(`le suivi du litige ${dispute.number} était prévu le 11 mars`);
+    expect(cardText(reminder.activity)).toContain("prochain rappel le");
+    expect(cardText(reminder.activity)).toContain("accord.snooze");
+    const copies = await s.teams.cardsOf(dispute.id);
+    expect(copies.map((k) => [k.kind, k.activityId, k.viewerEmail])).toEqual([["dm", posts[0]!.activityId, "paul@acme.fr"], ["reminder", reminder.activityId, "paul@acme.fr"]]);
+    expect(JSON.parse(copies[1]!.notice!)).toMatchObject({ kind: "reminder", email: "paul@acme.fr", ownerEmail: "paul@acme.fr", wasDueOn: "2026-03-11" });
+    // the reminder's own refresh updated the card, not the reminder it just posted
+    expect(fake.updated().map((u) => u.activityId)).toEqual([posts[0]!.activityId]);
+
+    // two changes while no deliverer runs: a comment, then Claire hands the dispute to Sophie
+    await d.stop();
+    const before = fake.updated().length;
+    await commentDispute(deps, { dispute: dispute.id, byEmail: "claire@acme.fr", text: "Voir avec le commercial" });
+    const now = await getDispute(deps, { dispute: dispute.id });
+    await reassignDispute(deps, { dispute: dispute.id, byEmail: "claire@acme.fr", version: now.dispute.version, toEmail: "sophie@acme.fr" });
+    d = startDelivery(deps);
+    await settle(d, deps);
+    const updates = fake.updated().slice(before);
+    // one PUT per copy (the two changes collapsed), Sophie's card posted
+    expect(updates.map((u) => u.activityId).sort()).toEqual([posts[0]!.activityId, reminder.activityId].sort());
+    expect(fake.posted().map((p) => p.conversationId)).toEqual(["a:paul", "a:paul", "a:sophie"]);
+    const again = updates.find((u) => u.activityId === reminder.activityId)!;
+    expect(again.conversationId).toBe("a:paul");
+    // what stays true stays (the follow-up that was due); what follows the state: no next reminder nor Snooze for Paul now
+    expect(cardText(again.activity)).toContain(`le suivi du litige ${dispute.number} était prévu le 11 mars`);
+    expect(cardText(again.activity)).not.toContain("prochain rappel");
+    expect(cardText(again.activity)).not.toContain("accord.snooze");
+    expect(cardText(again.activity)).toContain("Sophie Leroy");
+    expect(cardText(again.activity)).toContain("Voir avec le commercial");
+  }, 30_000);
+});

@@ -14,7 +14,7 @@ import type { Locale, Person } from "../domain/types.ts";
 import { buildDisputeCard, personRef, type DisputeCardView, type PersonRef } from "../views/disputeCard.ts";
 import { t } from "../views/i18n.ts";
 import { OPENER_TEXT } from "../views/openerText.ts";
-import { reminderLine } from "../views/reminderLine.ts";
+import { reminderCopyLine, type ReminderNotice } from "../views/reminderLine.ts";
 import { FOLLOWUP_TEXT } from "../views/followupText.ts";
 import { encodeAction } from "../views/actions.ts";
 // the verb and date input of a reminder's Snooze, as the card action listener reads them (src/teams/listeners/cardAction.ts)
@@ -364,20 +364,28 @@ export class TeamsDelivery extends PassLoop {
   private async deliverChange(m: OutboxMessage, p: ChatChangePayload, started: number): Promise<void> {
     const { deps } = this.o;
     const x = await getDispute(deps, { dispute: p.disputeId });
-    const c = await this.context(x, p.concerned);
+    let copies = await deps.store.teams.cardsOf(x.dispute.id);
+    // a reminder's copy (kind "reminder"): rendered again from what it is about, for its person
+    const notices = new Map(copies.flatMap((k) => (k.kind === "reminder" && k.notice ? [[k, JSON.parse(k.notice) as ReminderNotice] as const] : [])));
+    const c = await this.context(x, [...p.concerned, ...[...notices].flatMap(([k, n]) => [k.viewerEmail ?? "", n.byEmail ?? "", n.ownerEmail])]);
     const locale = (email: string | null): Locale => (email ? (c.known.get(email)?.locale ?? "fr") : "fr");
     // 1. every copy in place, as the dispute is now (skipped when a later change is already waiting)
     const later = await deps.store.outbox.pendingAfter({ channel: "teams", orderKey: m.orderKey, seq: m.seq, type: CHAT_CHANGE });
-    let copies = await deps.store.teams.cardsOf(x.dispute.id);
     if (!later) {
       for (const copy of copies) {
+        // the refresh a reminder's own delivery queued (no events, written before it was posted) finds it current already
+        if (copy.kind === "reminder" && !p.events.length && copy.postedAt.getTime() >= m.createdAt.getTime()) continue;
+        const person = copy.kind === "reminder" && copy.viewerEmail ? c.known.get(copy.viewerEmail) : undefined;
+        const notice = notices.get(copy);
+        if (copy.kind === "reminder" && (!person || !notice)) continue;
         const loc = copy.kind === "dm" ? locale(copy.viewerEmail) : locale(x.dispute.openedByEmail);
         // a channel's copy is read-only (no viewer): actions are taken in the personal chats
         const viewer = copy.kind === "dm" && copy.viewerEmail ? (c.known.get(copy.viewerEmail) ?? null) : null;
         const ref = await deps.store.teams.conversation(copy.conversationId);
         const serviceUrl = ref?.serviceUrl ?? this.o.serviceUrl;
+        const activity = person && notice ? this.reminderActivity(x, notice, person, c, await deps.store.disputes.lastSnooze(person.email)) : c.render(viewer, loc, null);
         try {
-          await this.paced(copy.conversationId, started, () => this.o.client.update(serviceUrl, copy.conversationId, copy.activityId, c.render(viewer, loc, null)));
+          await this.paced(copy.conversationId, started, () => this.o.client.update(serviceUrl, copy.conversationId, copy.activityId, activity));
         } catch (err) {
           if (!(err instanceof Gone)) throw err;
           this.o.log.warn({ conversation: copy.conversationId, activity: copy.activityId, reason: err.reason }, "Teams card copy gone: forgotten");
@@ -453,7 +461,9 @@ export class TeamsDelivery extends PassLoop {
   /**
    * A reminder, nudge, escalation or SLA breach: a new message in the person's personal chat, its line on top of the
    * card as it is now. Dropped when the dispute no longer needs it (closed, reassigned since). A reminder changed the
-   * card (the follow-up moved on): every copy is rendered again after it, on every platform.
+   * card (the follow-up moved on): every copy is rendered again after it, on every platform. The message is recorded
+   * as a copy of kind "reminder" (with what it is about): each later change renders it again in place, like the
+   * cards, so a reminder acted on shows what became of it (as Slack's).
    */
   private async deliverReminder(p: ReminderPayload, started: number): Promise<void> {
     const { deps } = this.o;
@@ -463,11 +473,26 @@ export class TeamsDelivery extends PassLoop {
     const c = await this.context(x, [p.email, ...(p.byEmail ? [p.byEmail] : [])]);
     const person = c.known.get(p.email);
     if (!person) throw new TargetFailed("person_unknown");
-    const line = reminderLine(p, d, c.name, person);
-    // the owner's Snooze (an escalation has none), as in Slack
+    const notice: ReminderNotice = { ...p, ownerEmail: d.ownerEmail };
+    const chat = await this.personalChat(person.email, started);
+    const last = person.email === d.ownerEmail ? await deps.store.disputes.lastSnooze(person.email) : null;
+    const activityId = await this.sendTo(person.email, chat, this.reminderActivity(x, notice, person, c, last, { followUpOn: p.followUpOn }), started);
+    if (p.kind === "reminder") await queueCardRefresh(deps, [{ orderKey: d.number, payload: JSON.stringify({ disputeId: d.id, number: d.number }) }]);
+    // the reminder is one of the dispute's copies from now on: rendered again in place by each later change
+    await deps.store.teams.addCard({ disputeId: d.id, conversationId: chat.conversationId, activityId, kind: "reminder", viewerEmail: person.email, postedAt: deps.clock(), notice: JSON.stringify(notice) });
+    this.o.onDelivered?.([d.ownerEmail]);
+  }
+
+  /**
+   * A reminder's message for `person` (posted by deliverReminder, rendered again by each later change): its line
+   * (src/views/reminderLine.ts reminderCopyLine, the same words as Slack) on top of the card as it is now, and the
+   * owner's Snooze while they own the open dispute (their last choice first).
+   */
+  private reminderActivity(x: DisputeDetails, p: ReminderNotice, person: Person, c: Awaited<ReturnType<TeamsDelivery["context"]>>, lastSnooze: string | null, at?: { followUpOn: string | null }): TeamsActivity {
+    const d = x.dispute;
     const w = FOLLOWUP_TEXT[person.locale];
     const snooze: SnoozeButtons | undefined =
-      person.email === d.ownerEmail
+      d.status === "open" && person.email === d.ownerEmail
         ? {
             disputeId: d.id,
             choices: [
@@ -477,13 +502,10 @@ export class TeamsDelivery extends PassLoop {
             ],
             pickLabel: w.snoozePickDate,
             saveLabel: t(person.locale).form.save,
-            last: await deps.store.disputes.lastSnooze(person.email),
+            last: lastSnooze,
           }
         : undefined;
-    const chat = await this.personalChat(person.email, started);
-    await this.sendTo(person.email, chat, c.render(person, person.locale, line, snooze), started);
-    if (p.kind === "reminder") await queueCardRefresh(deps, [{ orderKey: d.number, payload: JSON.stringify({ disputeId: d.id, number: d.number }) }]);
-    this.o.onDelivered?.([d.ownerEmail]);
+    return c.render(person, person.locale, reminderCopyLine(x, p, c.name, person, at), snooze);
   }
 
   /** The opener's notice: what happened and by whom, on top of the card as it is now. */
