@@ -60,6 +60,10 @@ const envSchema = z
     TEAMS_OPENID_METADATA_URL: z.url().optional(),
     TEAMS_TOKEN_ISSUER: optionalString,
     TEAMS_DISPUTES_CHANNEL: optionalString,
+    // Teams' limits per bot (src/teams/delivery.ts teamsRateKeys), shared by every replica
+    TEAMS_PACE_CONVERSATION_PER_SEC: z.coerce.number().int("a whole number of messages").min(1).max(1000).default(7),
+    TEAMS_PACE_CONVERSATION_PER_HOUR: z.coerce.number().int("a whole number of messages").min(2).max(1_000_000).default(1800),
+    TEAMS_PACE_BOT_PER_SEC: z.coerce.number().int("a whole number of calls").min(1).max(10_000).default(30),
   })
   .superRefine((e, ctx) => {
     if (e.COLLECTIONS_MODE === "webhook") {
@@ -73,6 +77,8 @@ const envSchema = z
     if (e.SLACK_APP_TOKEN && !e.SLACK_BOT_TOKEN) ctx.addIssue({ code: "custom", path: ["SLACK_BOT_TOKEN"], message: "required with SLACK_APP_TOKEN (Socket Mode)" });
     if (e.SLACK_APP_TOKEN && !e.SLACK_APP_TOKEN.startsWith("xapp-")) ctx.addIssue({ code: "custom", path: ["SLACK_APP_TOKEN"], message: "an app-level token starts with xapp-" });
     for (const p of teamsProblems(e)) ctx.addIssue({ code: "custom", path: [p.path], message: p.message });
+    if (e.TEAMS_PACE_CONVERSATION_PER_HOUR < e.TEAMS_PACE_CONVERSATION_PER_SEC)
+      ctx.addIssue({ code: "custom", path: ["TEAMS_PACE_CONVERSATION_PER_HOUR"], message: `at least TEAMS_PACE_CONVERSATION_PER_SEC (${e.TEAMS_PACE_CONVERSATION_PER_SEC}): an hour holds more than a second` });
     if (e.ACCORD_SANDBOX === true && (e.SLACK_SIGNING_SECRET || e.SLACK_BOT_TOKEN || e.SLACK_APP_TOKEN)) {
       ctx.addIssue({ code: "custom", path: ["ACCORD_SANDBOX"], message: "the sandbox is its own local workspace: unset the SLACK_* settings, or ACCORD_SANDBOX" });
     }
@@ -155,6 +161,8 @@ export interface TeamsConfig {
    * read-only, and updated in place like the owner's copy; sent at the service URL of its stored reference.
    */
   disputesChannel?: string;
+  /** TEAMS_PACE_*: messages per conversation a second and an hour, and every call of the bot a second (Teams: 7, 1,800, 30) */
+  pacing: { perSecond: number; perHour: number; botPerSecond: number };
 }
 
 export const TEAMS_DEFAULT_SERVICE_URL = "https://smba.trafficmanager.net/teams";
@@ -305,6 +313,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
             },
             serviceUrl: (e.TEAMS_SERVICE_URL ?? TEAMS_DEFAULT_SERVICE_URL).replace(/\/+$/, ""),
             ...(e.TEAMS_DISPUTES_CHANNEL ? { disputesChannel: e.TEAMS_DISPUTES_CHANNEL } : {}),
+            pacing: { perSecond: e.TEAMS_PACE_CONVERSATION_PER_SEC, perHour: e.TEAMS_PACE_CONVERSATION_PER_HOUR, botPerSecond: e.TEAMS_PACE_BOT_PER_SEC },
           } satisfies TeamsConfig,
         }
       : {}),

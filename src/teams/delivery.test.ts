@@ -288,6 +288,42 @@ describe.each(["sqlite", "postgres"] as const)("Teams delivery on %s", (db) => {
   }, 60_000);
 });
 
+describe("the pacing settings (TEAMS_PACE_*)", () => {
+  /** When each of `n` calls may go, taking the keys' slots at simulated instants (no waiting). */
+  async function schedule(keys: ReturnType<typeof teamsRateKeys>, n: number): Promise<number[]> {
+    let now = new Date("2026-03-10T09:00:00Z").getTime();
+    const at: number[] = [];
+    while (at.length < n) {
+      const wait = await a.deps.store.rates.take(keys, new Date(now));
+      if (wait) now += wait;
+      else at.push(now);
+    }
+    return at;
+  }
+  const most = (at: number[], windowMs: number) => {
+    let best = 0;
+    for (let i = 0, j = 0; i < at.length; i++) {
+      while (at[i]! - at[j]! >= windowMs) j++;
+      best = Math.max(best, i - j + 1);
+    }
+    return best;
+  };
+
+  it("other limits than Teams': never more than the settings allow in a second, an hour, bot-wide", async () => {
+    const pacing = { perSecond: 2, perHour: 100, botPerSecond: 5 };
+    const conv = await schedule(teamsRateKeys("a:paced", pacing).filter((k) => k.key !== "teams:bot"), 130);
+    expect(most(conv, 1000)).toBeLessThanOrEqual(2);
+    expect(most(conv, 1000)).toBe(2); // not needlessly slow
+    expect(most(conv, 3_600_000)).toBeLessThanOrEqual(100);
+    expect(conv[129]! - conv[0]!).toBeGreaterThan(3_600_000);
+    // bot-wide: the rate on average (5 a second over ten seconds), with a burst of half as many more after a quiet spell
+    const bot = await schedule(teamsRateKeys(null, pacing), 120);
+    expect(most(bot, 10_000)).toBeLessThanOrEqual(10 * 5 + 2);
+    expect(most(bot, 10_000)).toBeGreaterThanOrEqual(10 * 5);
+    expect(most(bot, 1000)).toBeLessThanOrEqual(5 + 2);
+  }, 60_000);
+});
+
 describe("routing with Slack and Teams both on", () => {
   const both: OutboxChannel[] = ["slack", "teams"];
 

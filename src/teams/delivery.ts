@@ -227,7 +227,8 @@ async function queueCardRefresh(deps: Deps, of: Pick<OutboxMessage, "orderKey" |
 
 export class TeamsDelivery extends PassLoop {
   private lastReachCheck = 0;
-  private readonly pacing: TeamsPacing;
+  /** the pacing in force (TEAMS_PACE_*, else Teams' limits) */
+  readonly pacing: TeamsPacing;
   private readonly leaseMs: number;
 
   constructor(private readonly o: TeamsDeliveryOptions) {
@@ -625,7 +626,7 @@ export class TeamsDelivery extends PassLoop {
 export function teamsDeliveryFor(input: {
   deps: Deps;
   teams: Pick<MountedTeams, "kit" | "botToken">;
-  config: { credentials: { clientId: string; tenantId: string } | null; serviceUrl: string; disputesChannel?: string | undefined };
+  config: { credentials: { clientId: string; tenantId: string } | null; serviceUrl: string; disputesChannel?: string | undefined; pacing?: TeamsPacing | undefined };
   log: TeamsDeliveryLog;
   leaseMs?: number;
   pollMs?: number;
@@ -639,6 +640,7 @@ export function teamsDeliveryFor(input: {
     serviceUrl: config.serviceUrl,
     tenantId: config.credentials?.tenantId ?? null,
     ...(config.disputesChannel ? { disputesChannel: config.disputesChannel } : {}),
+    ...(config.pacing ? { pacing: config.pacing } : {}),
     ...(input.leaseMs ? { leaseMs: input.leaseMs } : {}),
     ...(input.pollMs ? { pollMs: input.pollMs } : {}),
   });

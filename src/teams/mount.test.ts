@@ -34,6 +34,15 @@ describe("Teams mount", () => {
     expect((await accord.call("GET", "/healthz")).status).toBe(200);
   });
 
+  it("the Teams deliverer paces as TEAMS_PACE_* say, else at Teams' limits", async () => {
+    connector = await startFakeConnector();
+    accord = await startTestAccord({ ...teamsEnv({ connectorUrl: connector.url }), TEAMS_PACE_CONVERSATION_PER_SEC: "3", TEAMS_PACE_CONVERSATION_PER_HOUR: "900", TEAMS_PACE_BOT_PER_SEC: "15" }, { startJobs: false });
+    expect(accord.teamsDelivery?.pacing).toEqual({ perSecond: 3, perHour: 900, botPerSecond: 15 });
+    await accord.stop();
+    accord = await startTestAccord(teamsEnv({ connectorUrl: connector.url }), { startJobs: false });
+    expect(accord.teamsDelivery?.pacing).toEqual({ perSecond: 7, perHour: 1800, botPerSecond: 30 });
+  });
+
   it("answers in the person's language", async () => {
     connector = await startFakeConnector();
     accord = await startTestAccord(teamsEnv({ connectorUrl: connector.url }), { startJobs: false });
