@@ -81,6 +81,14 @@ const personalRef = (conversationId: string, teamsUserId: string, aadObjectId: s
   conversationId, kind: "personal", serviceUrl: fake.url, tenantId: "tenant-1", teamsUserId, aadObjectId, teamId: null, channelId: null, updatedAt: at,
 });
 
+/** People (paul → paul@acme.fr) who installed the app: their Teams ids pinned, their personal chat a:<name> stored. */
+async function installed(...names: string[]): Promise<void> {
+  for (const id of names) {
+    await a.deps.store.teams.pin(`${id}@acme.fr`, { teamsUserId: `29:${id}`, aadObjectId: `aad-${id}` });
+    await a.deps.store.teams.putConversation(personalRef(`a:${id}`, `29:${id}`, `aad-${id}`, a.deps.clock()));
+  }
+}
+
 describe.each(["sqlite", "postgres"] as const)("Teams delivery on %s", (db) => {
   beforeAll(() => {
     database = db;
@@ -123,10 +131,7 @@ describe.each(["sqlite", "postgres"] as const)("Teams delivery on %s", (db) => {
   it("a reassignment posts the card to the new owner's chat; the previous owner's copy is updated, not posted again", async () => {
     const deps = teamsDeps();
     const s = a.deps.store;
-    for (const [email, id] of [["paul@acme.fr", "paul"], ["sophie@acme.fr", "sophie"]] as const) {
-      await s.teams.pin(email, { teamsUserId: `29:${id}`, aadObjectId: `aad-${id}` });
-      await s.teams.putConversation(personalRef(`a:${id}`, `29:${id}`, `aad-${id}`, a.deps.clock()));
-    }
+    await installed("paul", "sophie");
     const d = startDelivery(deps);
     const dispute = await open(deps);
     await settle(d, deps);
@@ -403,8 +408,7 @@ describe("the Teams disputes channel (TEAMS_DISPUTES_CHANNEL)", () => {
   it("each new dispute's card also goes to the channel once, read-only, and every change updates it in place", async () => {
     const deps = teamsDeps();
     const s = a.deps.store;
-    await s.teams.pin("paul@acme.fr", { teamsUserId: "29:paul", aadObjectId: "aad-paul" });
-    await s.teams.putConversation(personalRef("a:paul", "29:paul", "aad-paul", a.deps.clock()));
+    await installed("paul");
     // the channel's stored reference (Accord added to the team) gives the service URL: the configured one is never called
     await s.teams.putConversation(channelRef());
     const client = new TeamsConnectorClient({ token: async () => "test-token" });
@@ -434,8 +438,7 @@ describe("the Teams disputes channel (TEAMS_DISPUTES_CHANNEL)", () => {
   it("no stored reference: sent at TEAMS_SERVICE_URL; a channel Accord is not in (404) is logged, not retried, the owner's card goes", async () => {
     const deps = teamsDeps();
     const s = a.deps.store;
-    await s.teams.pin("paul@acme.fr", { teamsUserId: "29:paul", aadObjectId: "aad-paul" });
-    await s.teams.putConversation(personalRef("a:paul", "29:paul", "aad-paul", a.deps.clock()));
+    await installed("paul");
     // the configured service URL: a connector where the bot is in no channel
     const other = await startFakeConnector();
     other.failNext(100, 404);
@@ -463,10 +466,7 @@ describe("a Teams reminder is a copy of the dispute, rendered again in place", (
   it("later changes update the reminder message (its line and Snooze as the dispute now is): one PUT per copy, changes collapsed", async () => {
     const deps = teamsDeps();
     const s = a.deps.store;
-    for (const [email, id] of [["paul@acme.fr", "paul"], ["sophie@acme.fr", "sophie"]] as const) {
-      await s.teams.pin(email, { teamsUserId: `29:${id}`, aadObjectId: `aad-${id}` });
-      await s.teams.putConversation(personalRef(`a:${id}`, `29:${id}`, `aad-${id}`, a.deps.clock()));
-    }
+    await installed("paul", "sophie");
     let d = startDelivery(deps);
     const { dispute } = await openDispute(deps, { customerRef: "C001", items: [{ ref: "F-1001" }], reasonCode: "price", statement: "Prix non conforme au devis", ownerEmail: "paul@acme.fr", openedByEmail: "claire@acme.fr", followUpOn: "2026-03-11" });
     await settle(d, deps);
