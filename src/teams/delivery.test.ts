@@ -77,6 +77,11 @@ async function open(deps: Deps, ownerEmail = "paul@acme.fr") {
 
 const cardText = (activity: Record<string, unknown>) => JSON.stringify((activity.attachments as { content: unknown }[])[0]!.content);
 
+const actionsOf = (activity: Record<string, unknown>) => {
+  const card = (activity.attachments as { content: Record<string, unknown> }[])[0]!.content;
+  return { actions: (card.actions as unknown[] | undefined) ?? [], refresh: card.refresh };
+};
+
 const personalRef = (conversationId: string, teamsUserId: string, aadObjectId: string, at: Date): TeamsConversationRef => ({
   conversationId, kind: "personal", serviceUrl: fake.url, tenantId: "tenant-1", teamsUserId, aadObjectId, teamId: null, channelId: null, updatedAt: at,
 });
@@ -400,10 +405,6 @@ describe("the Teams disputes channel (TEAMS_DISPUTES_CHANNEL)", () => {
   const channelRef = (): TeamsConversationRef => ({
     conversationId: CHANNEL, kind: "channel", serviceUrl: fake.url, tenantId: "tenant-1", teamsUserId: null, aadObjectId: null, teamId: "19:team@thread.tacv2", channelId: CHANNEL, updatedAt: a.deps.clock(),
   });
-  const actionsOf = (activity: Record<string, unknown>) => {
-    const card = (activity.attachments as { content: Record<string, unknown> }[])[0]!.content;
-    return { actions: (card.actions as unknown[] | undefined) ?? [], refresh: card.refresh };
-  };
 
   it("each new dispute's card also goes to the channel once, read-only, and every change updates it in place", async () => {
     const deps = teamsDeps();
@@ -479,6 +480,9 @@ describe("a Teams reminder is a copy of the dispute, rendered again in place", (
     expect(cardText(reminder.activity)).toContain(`le suivi du litige ${dispute.number} était prévu le 11 mars`);
     expect(cardText(reminder.activity)).toContain("prochain rappel le");
     expect(cardText(reminder.activity)).toContain("accord.snooze");
+    // rendered for Paul already: no refresh, which would bring back the card without the reminder's line
+    expect(actionsOf(reminder.activity).refresh).toBeUndefined();
+    expect(actionsOf(posts[0]!.activity).refresh).toMatchObject({ userIds: ["29:paul"] });
     const copies = await s.teams.cardsOf(dispute.id);
     expect(copies.map((k) => [k.kind, k.activityId, k.viewerEmail])).toEqual([["dm", posts[0]!.activityId, "paul@acme.fr"], ["reminder", reminder.activityId, "paul@acme.fr"]]);
     expect(JSON.parse(copies[1]!.notice!)).toMatchObject({ kind: "reminder", email: "paul@acme.fr", ownerEmail: "paul@acme.fr", wasDueOn: "2026-03-11" });

@@ -349,10 +349,11 @@ export class TeamsDelivery extends PassLoop {
     const known = new Map(found.map((p) => [p.email, p]));
     const day = await companyToday(deps);
     const reasons = await deps.store.reasons.list({ activeOnly: true });
-    const render = (viewer: Person | null, locale: Locale, line: string | null, snooze?: SnoozeButtons) => {
+    // refresh: the viewer's client fetches its own view (refresh.userIds); not on a reminder, whose line a refresh would drop
+    const render = (viewer: Person | null, locale: Locale, line: string | null, snooze?: SnoozeButtons, refresh = true) => {
       const view = buildDisputeCard(x, viewer, locale, { today: day, people: refs, followUp: x.followUp ?? null });
       const card = cardWithLine(view, locale, line, {
-        ...(viewer?.teamsUserId ? { userIds: [viewer.teamsUserId] } : {}),
+        ...(viewer?.teamsUserId && refresh ? { userIds: [viewer.teamsUserId] } : {}),
         reasons: reasons.map((r) => ({ value: r.code, label: locale === "fr" ? r.labelFr : r.labelEn })),
       }, snooze);
       return cardActivity(card, line ?? view.summary);
@@ -506,7 +507,8 @@ export class TeamsDelivery extends PassLoop {
             last: lastSnooze,
           }
         : undefined;
-    return c.render(person, person.locale, reminderCopyLine(x, p, c.name, person, at), snooze);
+    // rendered for its person already (a personal chat): no refresh, which would answer the card without the line
+    return c.render(person, person.locale, reminderCopyLine(x, p, c.name, person, at), snooze, false);
   }
 
   /** The opener's notice: what happened and by whom, on top of the card as it is now. */
