@@ -60,17 +60,26 @@ const HOUR_BURST = 60;
 export const TEAMS_BOT_KEY = "teams:bot";
 
 /**
+ * A GCRA key that never lets more than `perSecond` calls into any second, whenever they start: a burst of at most
+ * `burstCap` and an interval such that burst + (1 s / interval) <= perSecond, with a millisecond of margin against
+ * clock jitter (so the sustained rate is perSecond - burst).
+ */
+function perSecondKey(key: string, perSecond: number, burstCap: number): RateKey {
+  const burst = Math.min(burstCap, perSecond);
+  return burst >= perSecond ? { key, intervalMs: 1001, burst: perSecond } : { key, intervalMs: Math.ceil(1000 / (perSecond - burst)) + 1, burst };
+}
+
+/**
  * The pacing keys of a call in a conversation (GCRA, src/db/store.ts rates.take): bursts and intervals chosen so
- * that no second holds more than `perSecond` calls and no hour more than `perHour`, whenever they start.
+ * that no second holds more than `perSecond` calls (per conversation) or `botPerSecond` (the bot's calls, all
+ * conversations) and no hour more than `perHour`, whenever they start.
  */
 export function teamsRateKeys(conversationId: string | null, p: TeamsPacing = DEFAULT_TEAMS_PACING): RateKey[] {
-  const keys: RateKey[] = [{ key: TEAMS_BOT_KEY, intervalMs: Math.ceil(1000 / p.botPerSecond), burst: Math.max(1, Math.floor(p.botPerSecond / 2)) }];
+  const keys: RateKey[] = [perSecondKey(TEAMS_BOT_KEY, p.botPerSecond, Math.max(1, Math.floor(p.botPerSecond / 10)))];
   if (!conversationId) return keys;
-  const sb = Math.min(SECOND_BURST, p.perSecond);
   const hb = Math.min(HOUR_BURST, Math.floor(p.perHour / 2));
   keys.push(
-    // burst + (1 s / interval) <= perSecond, with a millisecond of margin against clock jitter
-    { key: `teams:conv:${conversationId}:s`, intervalMs: sb >= p.perSecond ? 1001 : Math.ceil(1000 / (p.perSecond - sb)) + 1, burst: sb >= p.perSecond ? p.perSecond : sb },
+    perSecondKey(`teams:conv:${conversationId}:s`, p.perSecond, SECOND_BURST),
     { key: `teams:conv:${conversationId}:h`, intervalMs: Math.ceil(3_600_000 / (p.perHour - hb)) + 1, burst: hb },
   );
   return keys;
