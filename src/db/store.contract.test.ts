@@ -1384,6 +1384,21 @@ describe.each([
     expect(await s.slack.cardsOf(d.id)).toEqual([dm, chan]);
   });
 
+  it(t("teams: a reminder's copy is recorded once with its notice, listed with the cards in posting order"), async () => {
+    const { acme, reason, f1 } = await seed(s);
+    const d = await s.disputes.create(disputeOf({ customerId: acme.id, reasonId: reason.id, items: [{ itemId: f1.id, amount: 100_00 }] }));
+    const dm = { disputeId: d.id, conversationId: "a:1", activityId: "act-1", kind: "dm" as const, viewerEmail: "ann@acme.test", postedAt: later(1) };
+    const reminder = { disputeId: d.id, conversationId: "a:1", activityId: "act-3", kind: "reminder" as const, viewerEmail: "ann@acme.test", postedAt: later(2), notice: '{"kind":"reminder","wasDueOn":"2026-03-12"}' };
+    await s.teams.addCard(dm);
+    await s.teams.addCard(reminder);
+    await s.teams.addCard({ ...reminder, notice: "{}", postedAt: later(4) }); // already recorded: stays
+    expect(await s.teams.cardsOf(d.id)).toEqual([dm, reminder]);
+    expect(await s.teams.cardAt("a:1", "act-3")).toEqual(reminder);
+    expect(await s.teams.cardAt("a:1", "act-1")).toEqual(dm); // a card has no notice
+    await s.teams.removeCard("a:1", "act-3");
+    expect(await s.teams.cardsOf(d.id)).toEqual([dm]);
+  });
+
   it(t("teams: a person is matched by pinned id, then email (any case), then UPN; pinning and the last platform"), async () => {
     await addPerson(s, "ann@acme.test");
     await addPerson(s, "bob@acme.test");

@@ -223,9 +223,10 @@ const toTeamsCard = (r: Row<"TeamsCard">): PostedTeamsCard => ({
   disputeId: r.disputeId,
   conversationId: r.conversationId,
   activityId: r.activityId,
-  kind: r.kind === "channel" ? "channel" : "dm",
+  kind: r.kind === "channel" ? "channel" : r.kind === "reminder" ? "reminder" : "dm",
   viewerEmail: r.viewerEmail,
   postedAt: r.postedAt,
+  ...(r.notice ? { notice: r.notice } : {}),
 });
 
 const toConversation = (r: Row<"TeamsConversation">): TeamsConversationRef => ({
@@ -1288,7 +1289,7 @@ export function repositoriesOn(db: Executor, dialect: Dialect): Repos {
         // a copy already recorded stays as it is
         await db
           .insertInto("TeamsCard")
-          .values({ disputeId: card.disputeId, conversationId: card.conversationId, activityId: card.activityId, kind: card.kind, viewerEmail: card.viewerEmail ?? null, postedAt: card.postedAt })
+          .values({ disputeId: card.disputeId, conversationId: card.conversationId, activityId: card.activityId, kind: card.kind, viewerEmail: card.viewerEmail ?? null, postedAt: card.postedAt, notice: card.notice ?? null })
           .onConflict((oc) => oc.columns(["conversationId", "activityId"]).doNothing())
           .execute();
       },
