@@ -305,6 +305,13 @@ export interface Rates {
    */
   notBefore(key: string, at: Date, now: Date): Promise<void>;
   get(key: string): Promise<RateState | null>;
+  /**
+   * A reservation for `at` left unused (its call was never made: the key was blocked meanwhile, or the process came
+   * too late for its slot): each key as if it had not been taken for `at` — a window slot still held for it free from
+   * `at` again, a key no later reservation moved since back to `at` — so the caller reserving again is not paced
+   * behind its own unused slot. A second release of the same reservation changes nothing.
+   */
+  release(keys: readonly RateKey[], at: Date, now: Date): Promise<void>;
 }
 
 export interface StoredResponse {

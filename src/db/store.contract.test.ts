@@ -1150,6 +1150,33 @@ describe.each([
     expect(await s.rates.take([channel], at(1100))).toBe(50);
   });
 
+  it(t("rates: a reservation left unused is given back: its window slot and its channel are free again from its instant, never before another call's"), async () => {
+    const at = (ms: number) => new Date(T0.getTime() + ms);
+    const ws = { key: "slack:workspace", intervalMs: 100, burst: 2, window: true };
+    const channel = { key: "slack:channel:C1", intervalMs: 1000 };
+    const other = b.replica();
+    // two calls fill the window; a third is reserved for when the first leaves it (300)
+    expect(await s.rates.reserve([ws, { key: "slack:channel:C2", intervalMs: 1000 }], at(0), 0)).toEqual({ taken: true, inMs: 0 });
+    await s.rates.settle([ws], at(0), at(0), at(0));
+    expect(await s.rates.reserve([ws], at(50), 0)).toEqual({ taken: true, inMs: 0 });
+    await s.rates.settle([ws], at(50), at(50), at(50));
+    expect(await s.rates.reserve([ws, channel], at(100), 2000)).toEqual({ taken: true, inMs: 100 });
+    // a 429 blocks the workspace until 1000 before it leaves: unused, given back (twice: the second changes nothing)
+    await other.rates.block(ws.key, at(1000), "ratelimited", at(150));
+    await s.rates.release([ws, channel], at(200), at(200));
+    await other.rates.release([ws, channel], at(200), at(210));
+    // reserved again for the block's end: neither its own window slot nor its own channel holds it back
+    expect(await other.rates.reserve([ws, channel], at(250), 2000)).toEqual({ taken: true, inMs: 750 });
+    expect(await s.rates.reserve([ws], at(250), 2000)).toEqual({ taken: true, inMs: 750 });
+    // the window is full again (both slots held for 1000): nothing before a slot is settled
+    expect(await s.rates.reserve([ws], at(250), 0)).toMatchObject({ taken: false });
+    // a channel another reservation moved on since stays where that one put it
+    expect(await s.rates.reserve([{ key: "slack:channel:C3", intervalMs: 1000 }], at(0), 0)).toEqual({ taken: true, inMs: 0 });
+    expect(await other.rates.reserve([{ key: "slack:channel:C3", intervalMs: 1000 }], at(500), 1000)).toEqual({ taken: true, inMs: 500 });
+    await s.rates.release([{ key: "slack:channel:C3", intervalMs: 1000 }], at(0), at(600));
+    expect(await s.rates.take([{ key: "slack:channel:C3", intervalMs: 1000 }], at(1000))).toBe(1000);
+  });
+
   it(t("rates: a block is never shortened: a shorter Retry-After leaves a longer one (or a token pause) in place"), async () => {
     const at = (ms: number) => new Date(T0.getTime() + ms);
     await s.rates.block("slack:workspace", at(999_999), "token_revoked", at(0));

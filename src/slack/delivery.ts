@@ -571,11 +571,16 @@ export class SlackDelivery extends PassLoop {
         // a 429 met meanwhile (by any replica) blocks the workspace (a post's) or the method (another call's): the
         // slot is left unused, none is sent into the block
         const st = await deps.store.rates.get(method === "chat.postMessage" ? WORKSPACE_KEY : keys[1]!.key);
-        if (st?.blockedUntil && st.blockedUntil.getTime() > Date.now()) continue;
+        if (st?.blockedUntil && st.blockedUntil.getTime() > Date.now()) {
+          // given back (its channel's slot too), so the next reservation is for the block's end, not behind this one
+          await this.release(keys, at, method);
+          continue;
+        }
       }
       // a reservation this process could not use in time (its event loop was held): the slot is held for two
-      // windows from `at`, a call leaving much later could meet the next one in it; left unused, another taken
+      // windows from `at`, a call leaving much later could meet the next one in it; given back unused, another taken
       if (Date.now() - at.getTime() <= windowMs / 2) break;
+      await this.release(keys, at, method);
     }
     try {
       return (await this.o.gateway.client.apiCall(method, args)) as T;
@@ -588,6 +593,11 @@ export class SlackDelivery extends PassLoop {
       const now = new Date();
       await deps.store.rates.settle(keys, at, now, now).catch((err: unknown) => this.o.log.warn({ err, method }, "pacing: could not record a call's completion"));
     }
+  }
+
+  /** A reservation left unused: its slots given back (a failure only costs the pace it would have cost anyway). */
+  private async release(keys: readonly RateKey[], at: Date, method: string): Promise<void> {
+    await this.o.deps.store.rates.release(keys, at, new Date()).catch((err: unknown) => this.o.log.warn({ err, method }, "pacing: could not give an unused reservation back"));
   }
 
   private async classify(method: string, args: Record<string, unknown>, err: unknown): Promise<Error> {
