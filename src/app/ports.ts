@@ -158,6 +158,11 @@ export interface Disputes {
   create(d: Dispute): Promise<Dispute>;
   /** Optimistic update: fails with stale_version if the stored version is not `expectedVersion`. */
   update(d: Dispute, expectedVersion: number): Promise<void>;
+  /**
+   * The reminder job's move of the follow-up date: that column only (version and updatedAt stay, like a comment);
+   * fails with stale_version if the stored version is not `expectedVersion` (an owner's change meanwhile wins).
+   */
+  moveFollowUp(id: number, followUpOn: string | null, expectedVersion: number): Promise<void>;
   appendEvents(disputeId: number, events: TimelineEvent[]): Promise<void>;
   timeline(disputeId: number): Promise<TimelineEvent[]>;
   /** The choice of this person's latest Snooze, on any dispute (a `follow_up_set` line with `data.snoozed`); null if none. */

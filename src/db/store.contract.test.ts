@@ -551,6 +551,20 @@ describe.each([
     expect(back?.version).toBe(3);
   });
 
+  it(t("disputes: moveFollowUp moves the follow-up date only, version and updatedAt kept; a stale version is refused"), async () => {
+    const { acme, reason, f1 } = await seed(s);
+    const d = await s.disputes.create(disputeOf({ customerId: acme.id, reasonId: reason.id, items: [{ itemId: f1.id, amount: 10_00 }] }));
+    await s.disputes.moveFollowUp(d.id, "2026-03-19", d.version);
+    expect(await s.disputes.byId(d.id)).toEqual({ ...d, followUpOn: "2026-03-19" });
+    // an owner's change meanwhile (a snooze: version 2) wins: the job's move is refused and nothing changes
+    await s.disputes.update({ ...d, followUpOn: "2026-04-01", version: 2, updatedAt: later(5) }, d.version);
+    await expectCode(s.disputes.moveFollowUp(d.id, "2026-03-26", d.version), "stale_version");
+    expect((await s.disputes.byId(d.id))?.followUpOn).toBe("2026-04-01");
+    await s.disputes.moveFollowUp(d.id, null, 2);
+    expect(await s.disputes.byId(d.id)).toMatchObject({ followUpOn: null, version: 2, updatedAt: later(5) });
+    await expectCode(s.disputes.moveFollowUp(999, "2026-03-26", 1), "stale_version");
+  });
+
   it(t("disputes: openClaims of open disputes on the items asked, except one dispute"), async () => {
     const { acme, reason, f1, f2 } = await seed(s);
     const a = await s.disputes.create(disputeOf({ customerId: acme.id, reasonId: reason.id, items: [{ itemId: f1.id, amount: 30_00 }] }));

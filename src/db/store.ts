@@ -52,7 +52,7 @@ const WRITES: { [K in keyof Repos]: readonly (keyof Repos[K])[] } = {
   customers: ["upsertMany", "lock"],
   items: ["upsertMany", "setDunning"],
   reasons: ["create", "update"],
-  disputes: ["create", "update", "appendEvents"],
+  disputes: ["create", "update", "appendEvents", "moveFollowUp"],
   holds: ["replaceForCustomers"],
   settings: ["save"],
   outbox: ["add", "claim", "markDelivered", "markFailed", "retry", "defer"],
@@ -809,6 +809,12 @@ export function repositoriesOn(db: Executor, dialect: Dialect): Repos {
             db.updateTable("DisputeItem").set({ amount }).where("disputeId", "=", id).where("itemId", "=", itemId),
           );
         }
+      },
+      async moveFollowUp(id, followUpOn, expectedVersion) {
+        const r = await shaped(db, "disputes.moveFollowUp", [followUpOn, id, expectedVersion], (followUpOn, id, version) =>
+          db.updateTable("Dispute").set({ followUpOn }).where("id", "=", id).where("version", "=", version),
+        );
+        if (Number(r.numAffectedRows) !== 1) fail("stale_version", "stale_version", { number: String(id) });
       },
       async appendEvents(disputeId, events) {
         if (!events.length) return;

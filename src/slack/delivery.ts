@@ -20,6 +20,7 @@ import type { PostedCard } from "./ports.ts";
 import { cardFor, channelViewer, emailsOf, peopleIndex, today, type PeopleIndex } from "./render.ts";
 import type { DisputeDetails } from "../app/disputeDetails.ts";
 import { PassLoop } from "../app/passLoop.ts";
+import { roundReads } from "./roundReads.ts";
 
 /** What a reminder's copy is about (PostedCard.notice): the reminder, and who owned the dispute when it was sent. */
 type ReminderNotice = ReminderPayload & { ownerEmail: string };
@@ -124,9 +125,13 @@ export class SlackDelivery extends PassLoop {
   private readonly pacing: SlackPacing;
   private readonly leaseMs: number;
   private paused: { reason: string; since: Date } | null = null;
+  /** the claim round: the settings and reasons a round's rows are rendered with are read once for it (roundReads) */
+  private round = 0;
+  private readonly o: SlackDeliveryOptions;
 
-  constructor(private readonly o: SlackDeliveryOptions) {
+  constructor(o: SlackDeliveryOptions) {
     super({ name: "Slack", log: o.log, pollMs: o.pollMs });
+    this.o = { ...o, deps: roundReads(o.deps, () => this.round) };
     this.pacing = o.pacing ?? DEFAULT_PACING;
     this.leaseMs = o.leaseMs ?? 30_000;
   }
@@ -182,6 +187,7 @@ export class SlackDelivery extends PassLoop {
     // rows claimed at once: half a second of the workspace's budget (its calls reserve their slots up to 2 s ahead)
     const limit = Math.max(20, Math.ceil(this.keysOf("chat.postMessage", undefined)[0]!.burst! / 2));
     for (let round = 0; round < 50 && !this.stopped; round++) {
+      this.round++;
       const rows = await deps.store.outbox.claim({ channel: "slack", now: queueNow(deps), leaseMs: this.leaseMs, limit });
       if (!rows.length) return;
       const outcomes = await Promise.all(rows.map((m) => this.deliver(m)));
