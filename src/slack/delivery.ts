@@ -375,12 +375,14 @@ export class SlackDelivery extends PassLoop {
     const x = await getDispute(deps, { dispute: p.disputeId });
     const d = x.dispute;
     if (d.status !== "open" || (p.kind === "reminder" && d.ownerEmail !== (p.onBehalfOf?.email ?? p.email)) || (p.kind === "nudge" && d.ownerEmail !== (p.onBehalfOf?.email ?? p.email))) return;
-    const [person] = await findPeople(deps, { emails: [p.email] });
+    // the recipient and the card's people in one read
+    const found = await findPeople(deps, { emails: [...new Set([p.email, ...emailsOf(x)])] });
+    const person = found.find((f) => f.email.toLowerCase() === p.email.trim().toLowerCase());
     if (!person) throw new TargetFailed("person_unknown");
     const slackId = await ctx.lookup(() => gateway.slackIdOf(person));
     if (!slackId) throw new TargetFailed("user_not_found");
     const channel = await ctx.lookup(() => gateway.dmChannel(slackId), "conversations.open");
-    const people = await peopleIndex(deps, emailsOf(x));
+    const people = await peopleIndex(deps, [], found);
     const notice: ReminderNotice = { ...p, ownerEmail: d.ownerEmail };
     const msg = await this.reminderView(x, notice, person, people, await today(deps), { followUpOn: p.followUpOn });
     const r = await ctx.post("reminder", { channel, text: msg.text, blocks: msg.blocks, unfurl_links: false });
