@@ -59,6 +59,11 @@ const envSchema = z
     TEAMS_LOGIN_ENDPOINT: z.url().optional(),
     TEAMS_OPENID_METADATA_URL: z.url().optional(),
     TEAMS_TOKEN_ISSUER: optionalString,
+    TEAMS_DISPUTES_CHANNEL: optionalString,
+    // Teams' limits per bot (src/teams/delivery.ts teamsRateKeys), shared by every replica
+    TEAMS_PACE_CONVERSATION_PER_SEC: z.coerce.number().int("a whole number of messages").min(1).max(1000).default(7),
+    TEAMS_PACE_CONVERSATION_PER_HOUR: z.coerce.number().int("a whole number of messages").min(2).max(1_000_000).default(1800),
+    TEAMS_PACE_BOT_PER_SEC: z.coerce.number().int("a whole number of calls").min(1).max(10_000).default(30),
   })
   .superRefine((e, ctx) => {
     if (e.COLLECTIONS_MODE === "webhook") {
@@ -72,6 +77,8 @@ const envSchema = z
     if (e.SLACK_APP_TOKEN && !e.SLACK_BOT_TOKEN) ctx.addIssue({ code: "custom", path: ["SLACK_BOT_TOKEN"], message: "required with SLACK_APP_TOKEN (Socket Mode)" });
     if (e.SLACK_APP_TOKEN && !e.SLACK_APP_TOKEN.startsWith("xapp-")) ctx.addIssue({ code: "custom", path: ["SLACK_APP_TOKEN"], message: "an app-level token starts with xapp-" });
     for (const p of teamsProblems(e)) ctx.addIssue({ code: "custom", path: [p.path], message: p.message });
+    if (e.TEAMS_PACE_CONVERSATION_PER_HOUR < e.TEAMS_PACE_CONVERSATION_PER_SEC)
+      ctx.addIssue({ code: "custom", path: ["TEAMS_PACE_CONVERSATION_PER_HOUR"], message: `at least TEAMS_PACE_CONVERSATION_PER_SEC (${e.TEAMS_PACE_CONVERSATION_PER_SEC}): an hour holds more than a second` });
     if (e.ACCORD_SANDBOX === true && (e.SLACK_SIGNING_SECRET || e.SLACK_BOT_TOKEN || e.SLACK_APP_TOKEN)) {
       ctx.addIssue({ code: "custom", path: ["ACCORD_SANDBOX"], message: "the sandbox is its own local workspace: unset the SLACK_* settings, or ACCORD_SANDBOX" });
     }
@@ -149,9 +156,19 @@ export interface TeamsConfig {
   endpoints: { loginEndpoint?: string; openIdMetadataUrl?: string; tokenIssuer?: string };
   /** TEAMS_SERVICE_URL: the Bot Connector base URL for messages not answering an activity (default Teams' global one). */
   serviceUrl: string;
+  /**
+   * TEAMS_DISPUTES_CHANNEL: a team channel (its conversation id) where every new dispute's card is also posted,
+   * read-only, and updated in place like the owner's copy; sent at the service URL of its stored reference.
+   */
+  disputesChannel?: string;
+  /** TEAMS_PACE_*: messages per conversation a second and an hour, and every call of the bot a second (Teams: 7, 1,800, 30) */
+  pacing: { perSecond: number; perHour: number; botPerSecond: number };
 }
 
 export const TEAMS_DEFAULT_SERVICE_URL = "https://smba.trafficmanager.net/teams";
+
+/** A team channel's conversation id (19:…@thread.tacv2, older teams @thread.skype), without a thread's ;messageid= */
+const TEAMS_CHANNEL_ID = /^19:[^\s;]+@thread\.[a-z0-9]+$/i;
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -167,6 +184,7 @@ function teamsProblems(e: {
   TEAMS_CLOUD?: string | undefined;
   TEAMS_LOGIN_ENDPOINT?: string | undefined;
   TEAMS_OPENID_METADATA_URL?: string | undefined;
+  TEAMS_DISPUTES_CHANNEL?: string | undefined;
 }): { path: string; message: string }[] {
   const out: { path: string; message: string }[] = [];
   const creds = { TEAMS_CLIENT_ID: e.TEAMS_CLIENT_ID, TEAMS_CLIENT_SECRET: e.TEAMS_CLIENT_SECRET, TEAMS_TENANT_ID: e.TEAMS_TENANT_ID };
@@ -184,6 +202,10 @@ function teamsProblems(e: {
     if (!isLoopback(e.HOST) && e.ACCORD_SANDBOX !== true) out.push({ path: "TEAMS_DEV_UNAUTHENTICATED", message: `accepts activities from anyone who reaches the port: listen on this machine only (HOST=127.0.0.1, not ${e.HOST})` });
   }
   if (e.TEAMS_CLOUD && !TEAMS_CLOUDS.some((c) => c.toLowerCase() === e.TEAMS_CLOUD!.toLowerCase())) out.push({ path: "TEAMS_CLOUD", message: `unknown cloud "${e.TEAMS_CLOUD}" (known: ${TEAMS_CLOUDS.join(", ")})` });
+  if (e.TEAMS_DISPUTES_CHANNEL) {
+    if (!TEAMS_CHANNEL_ID.test(e.TEAMS_DISPUTES_CHANNEL)) out.push({ path: "TEAMS_DISPUTES_CHANNEL", message: `a team channel's conversation id, 19:…@thread.tacv2 (in Teams: the channel's ⋯ → Get link to channel, the part after /channel/, decoded), not "${e.TEAMS_DISPUTES_CHANNEL}"` });
+    if (!given.length && e.TEAMS_DEV_UNAUTHENTICATED !== true) out.push({ path: "TEAMS_DISPUTES_CHANNEL", message: "Teams is off: set TEAMS_CLIENT_ID, TEAMS_CLIENT_SECRET and TEAMS_TENANT_ID (or TEAMS_DEV_UNAUTHENTICATED=true locally), or unset it" });
+  }
   if (e.NODE_ENV === "production") {
     for (const k of ["TEAMS_LOGIN_ENDPOINT", "TEAMS_OPENID_METADATA_URL"] as const) {
       const v = e[k];
@@ -290,6 +312,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
               ...(e.TEAMS_TOKEN_ISSUER ? { tokenIssuer: e.TEAMS_TOKEN_ISSUER } : {}),
             },
             serviceUrl: (e.TEAMS_SERVICE_URL ?? TEAMS_DEFAULT_SERVICE_URL).replace(/\/+$/, ""),
+            ...(e.TEAMS_DISPUTES_CHANNEL ? { disputesChannel: e.TEAMS_DISPUTES_CHANNEL } : {}),
+            pacing: { perSecond: e.TEAMS_PACE_CONVERSATION_PER_SEC, perHour: e.TEAMS_PACE_CONVERSATION_PER_HOUR, botPerSecond: e.TEAMS_PACE_BOT_PER_SEC },
           } satisfies TeamsConfig,
         }
       : {}),

@@ -1,10 +1,14 @@
 import { digestDueAt, parseDigestTime, worthPosting } from "../domain/digest.ts";
 import { invalid } from "../domain/errors.ts";
 import { assertCan } from "../domain/permissions.ts";
-import type { Locale } from "../domain/types.ts";
+import type { Locale, Person } from "../domain/types.ts";
+import { renderChartPngOffThread } from "../views/chartThread.ts";
+import { buildDigestView, chartInputs, type DigestView } from "../views/digestView.ts";
 import { actor, person } from "./actors.ts";
+import { publishChart } from "./charts.ts";
 import type { Deps } from "./context.ts";
 import type { DigestCadence, DigestSubscription } from "./ports.ts";
+import { whatToDecide } from "./whatToDecide.ts";
 
 // The daily digest's subscriptions and its job (issue 11). Controllers, managers and admins subscribe a channel
 // (`/dispute digest here …`), stop it, list it. The job `digests.post` asks the pure rules which subscriptions
@@ -121,4 +125,51 @@ export async function postDueDigests(deps: Pick<Deps, "store" | "newId" | "chatQ
     }
   }
   return { done, failed };
+}
+
+/** owner rows read for a posted digest: more than fit in a message, so each renderer fills its space and counts the rest */
+export const DIGEST_OWNER_ROWS = 25;
+
+/**
+ * A `digest.post` row's view at send time, the same for Slack and Teams: the facts of its window
+ * (store.digest.facts, off the event loop) beside what to decide and the filters' names, then the first
+ * `maxCharts` charts (one per currency, all at once, drawn on the chart thread: chartThread.ts) published at
+ * PUBLIC_URL/charts/…, while `slackIdOf` (Slack: mentions) finds the ids of the late owners the store has none
+ * for (unknown people are named in bold). Null when the subscription was removed since the row was queued
+ * (nothing is posted).
+ */
+export async function digestViewOf(
+  deps: Deps,
+  p: DigestPostPayload,
+  opts: { maxCharts: number; slackIdOf?: (person: Pick<Person, "email" | "slackUserId">) => Promise<string | null> },
+): Promise<DigestView | null> {
+  const sub = await deps.store.digest.subscription(p.subscriptionId);
+  if (!sub) return null;
+  const settings = await deps.store.settings.get();
+  const filters = { ...(p.reasonCode !== null ? { reasonCode: p.reasonCode } : {}), ...(p.ownerEmail !== null ? { ownerEmail: p.ownerEmail } : {}) };
+  const [facts, decide, reason, owner] = await Promise.all([
+    deps.store.digest.facts({ timezone: settings.timezone, now: p.dueAt, since: p.since, ownerLimit: DIGEST_OWNER_ROWS, oldestLimit: 5, ...filters }),
+    whatToDecide(deps, filters),
+    p.reasonCode !== null ? deps.store.reasons.byCode(p.reasonCode) : null,
+    p.ownerEmail !== null ? deps.store.people.byEmail(p.ownerEmail) : null,
+  ]);
+  const locale = p.locale;
+  const slackIdOf = opts.slackIdOf;
+  const [charts] = await Promise.all([
+    Promise.all(
+      chartInputs(facts, locale)
+        .slice(0, opts.maxCharts)
+        .map(async (input) => ({ currency: input.currency, url: (await publishChart(deps, await renderChartPngOffThread(input, locale))).url })),
+    ),
+    slackIdOf
+      ? Promise.all(facts.late.owners.map(async (o) => {
+          if (!o.slackUserId) o.slackUserId = await slackIdOf({ email: o.email, slackUserId: null }).catch(() => null);
+        }))
+      : null,
+  ]);
+  return buildDigestView({
+    facts, decide, charts, locale, timezone: settings.timezone,
+    reasonLabel: reason ? (locale === "fr" ? reason.labelFr : reason.labelEn) : p.reasonCode,
+    ownerName: owner ? owner.name : p.ownerEmail,
+  });
 }

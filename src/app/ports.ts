@@ -403,10 +403,13 @@ export interface PostedTeamsCard {
   disputeId: number;
   conversationId: string;
   activityId: string;
-  kind: "dm" | "channel";
+  /** a card (a personal chat's, the disputes channel's) or a reminder (a reminder, nudge or escalation with the card) */
+  kind: "dm" | "channel" | "reminder";
   /** Whose permissions the copy shows: the person of the personal chat; null for a channel copy. */
   viewerEmail: string | null;
   postedAt: Date;
+  /** a reminder's copy: what the message is about (the adapter's JSON), to render its line again */
+  notice?: string | null;
 }
 
 /** What Teams tells about a user, to find the Person: email, then UPN; the aadObjectId once pinned. */

@@ -1,21 +1,18 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { performance } from "node:perf_hooks";
-import { pipeline } from "node:stream/promises";
+import { monitorEventLoopDelay, performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import { sql } from "kysely";
 import pg from "pg";
-import { from as copyFrom } from "pg-copy-streams";
 import { ensureDefaultReasons } from "../app/reasons.ts";
-import { connect, type Connection, type DatabaseTarget } from "../db/connect.ts";
-import { toSqliteParam } from "../db/dialect.ts";
+import { connect, READER_BEGIN, type Connection, type DatabaseTarget } from "../db/connect.ts";
 import { createDatabase, startPostgresServer, type PostgresServer } from "../db/postgresServer.ts";
-import { openSqlite } from "../db/sqlite.ts";
 import { kyselyStore, migrateDatabase } from "../db/store.ts";
-import { customerSearchKey } from "../domain/search.ts";
-import { renderChartPng, type DigestChartCell } from "../views/digestChart.ts";
+import { renderChartPngOffThread, stopChartThread } from "../views/chartThread.ts";
+import { renderChartPng, renderChartPngAsync, type DigestChartCell } from "../views/digestChart.ts";
 import type { AgeBucket } from "../views/digestChartText.ts";
+import { DAY, invoiceAmount, isoDay, itemIdOf, postgresSink, seedLedger, sqliteSink, type Sink, type Value } from "./seed.ts";
 
 // `npm run bench:digest [-- --db sqlite|postgres|all --disputes 100000 --items 1000000 --n 30 --warmup 5]`
 // The daily digest at scale (issue 11, goal ≤ 150 ms a digest on each backend, chart included). Builds, in a
@@ -39,6 +36,8 @@ const { values } = parseArgs({
     items: { type: "string", default: "1000000" },
     n: { type: "string", default: "30" },
     warmup: { type: "string", default: "5" },
+    /** PostgreSQL: EXPLAIN (ANALYZE, BUFFERS) of each of the facts' statements, after the figures */
+    explain: { type: "boolean", default: false },
   },
 });
 const DISPUTES = Number(values.disputes);
@@ -65,13 +64,6 @@ const managerEmail = (m: number) => `manager${m}@acme.test`;
 const controllerEmail = (c: number) => `controller${c}@acme.test`;
 const CURRENCIES = ["EUR", "EUR", "EUR", "EUR", "EUR", "EUR", "EUR", "USD", "USD", "GBP"] as const;
 const currencyOf = (c: number) => CURRENCIES[c % CURRENCIES.length]!;
-const DAY = 86_400_000;
-const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
-
-type Value = string | number | Date | null;
-interface Sink {
-  table(name: string, columns: string[], rows: Iterable<Value[]>): Promise<void>;
-}
 
 /** Customer c (1..CUSTOMERS) has items (c-1)*PER+1..; open dispute k is on customer k mod CUSTOMERS, run k div CUSTOMERS of ten items. */
 async function build(sink: Sink, reasons: { id: number; slaDays: number }[], now: number): Promise<void> {
@@ -80,41 +72,16 @@ async function build(sink: Sink, reasons: { id: number; slaDays: number }[], now
     "Person",
     ["email", "name", "role", "managerEmail", "locale", "timezone", "notifyOpenerUpdates", "createdAt", "updatedAt"],
     [
-      ...Array.from({ length: MANAGERS }, (_, m): Value[] => [managerEmail(m), `Manager ${m}`, "manager", null, m % 3 ? "fr" : "en", "Europe/Paris", 1, t(now), t(now)]),
-      ...Array.from({ length: CONTROLLERS }, (_, c): Value[] => [controllerEmail(c), `Controller ${c}`, "controller", managerEmail(c % MANAGERS), "fr", "Europe/Paris", 1, t(now), t(now)]),
-      ...Array.from({ length: OWNERS }, (_, o): Value[] => [ownerEmail(o), `Owner ${o}`, "sales", managerEmail(o % MANAGERS), "fr", "Europe/Paris", 1, t(now), t(now)]),
+      ...Array.from({ length: MANAGERS }, (_, m): Value[] => [managerEmail(m), `Manager ${m}`, "manager", null, m % 3 ? "fr" : "en", "Europe/Paris", true, t(now), t(now)]),
+      ...Array.from({ length: CONTROLLERS }, (_, c): Value[] => [controllerEmail(c), `Controller ${c}`, "controller", managerEmail(c % MANAGERS), "fr", "Europe/Paris", true, t(now), t(now)]),
+      ...Array.from({ length: OWNERS }, (_, o): Value[] => [ownerEmail(o), `Owner ${o}`, "sales", managerEmail(o % MANAGERS), "fr", "Europe/Paris", true, t(now), t(now)]),
     ],
   );
-  await sink.table(
-    "Customer",
-    ["id", "ref", "name", "currency", "salesRepEmail", "controllerEmail", "searchKey", "createdAt", "updatedAt"],
-    (function* () {
-      for (let c = 1; c <= CUSTOMERS; c++) {
-        const ref = `C${String(c).padStart(6, "0")}`;
-        const name = `Client ${c} SARL`;
-        yield [c, ref, name, currencyOf(c), ownerEmail(c % OWNERS), controllerEmail(c % CONTROLLERS), customerSearchKey({ ref, name }), t(now), t(now)];
-      }
-    })(),
-  );
-  const itemId = (c: number, i: number) => (c - 1) * PER_CUSTOMER + i + 1;
-  const amountOf = (id: number) => 10_000 + (id % 97) * 1_000;
+  await seedLedger(sink, { customers: CUSTOMERS, perCustomer: PER_CUSTOMER, now, currencyOf, salesRepOf: (c) => ownerEmail(c % OWNERS), controllerOf: (c) => controllerEmail(c % CONTROLLERS) });
+  const itemId = (c: number, i: number) => itemIdOf({ perCustomer: PER_CUSTOMER }, c, i);
+  const amountOf = invoiceAmount;
   // a partial dispute on every third item of a dispute
   const disputed = (n: number, item: number) => (n % 3 === 2 ? Math.floor(amountOf(item) / 2) : amountOf(item));
-  await sink.table(
-    "Item",
-    ["id", "customerId", "ref", "kind", "issuedOn", "dueOn", "amount", "openAmount", "currency", "dunningLevel", "createdAt", "updatedAt"],
-    (function* () {
-      for (let c = 1; c <= CUSTOMERS; c++) {
-        for (let i = 0; i < PER_CUSTOMER; i++) {
-          const id = itemId(c, i);
-          const due = now - ((id % 120) + 1) * DAY;
-          const credit = i % 10 === 9;
-          const amount = credit ? -5_000 : amountOf(id);
-          yield [id, c, `${credit ? "AV" : "F"}-${id}`, credit ? "credit_note" : "invoice", isoDay(due - 30 * DAY), isoDay(due), amount, amount, currencyOf(c), "none", t(now), t(now)];
-        }
-      }
-    })(),
-  );
   const RESOLVED = Math.floor(DISPUTES / 5);
   const span = 365 * DAY;
   // k < DISPUTES: open; DISPUTES ≤ k < DISPUTES + RESOLVED: resolved, on items 5..6 of the customer's first run
@@ -191,45 +158,6 @@ async function build(sink: Sink, reasons: { id: number; slaDays: number }[], now
       }
     })(),
   );
-}
-
-function sqliteSink(file: string): Sink & { close(): void } {
-  const db = openSqlite(file);
-  db.pragma("synchronous = OFF");
-  return {
-    async table(name, columns, rows) {
-      const insert = db.prepare(`INSERT INTO "${name}" (${columns.map((c) => `"${c}"`).join(", ")}) VALUES (${columns.map(() => "?").join(", ")})`);
-      db.transaction(() => {
-        for (const r of rows) insert.run(r.map(toSqliteParam) as unknown[]);
-      })();
-    },
-    close: () => {
-      db.exec("ANALYZE");
-      db.close();
-    },
-  };
-}
-
-function postgresSink(client: pg.Client): Sink {
-  const cell = (v: Value) => (v === null ? "" : typeof v === "number" ? String(v) : v instanceof Date ? v.toISOString() : `"${v.replace(/"/g, '""')}"`);
-  return {
-    async table(name, columns, rows) {
-      const copy = client.query(copyFrom(`COPY "${name}" (${columns.map((c) => `"${c}"`).join(", ")}) FROM STDIN WITH (FORMAT csv)`));
-      async function* lines() {
-        let chunk = "";
-        for (const r of rows) {
-          chunk += r.map((v, i) => (columns[i] === "notifyOpenerUpdates" ? (v ? "true" : "false") : cell(v))).join(",") + "\n";
-          if (chunk.length > 1 << 20) {
-            yield chunk;
-            chunk = "";
-          }
-        }
-        if (chunk) yield chunk;
-      }
-      await pipeline(lines(), copy);
-      if (columns[0] === "id") await client.query(`SELECT setval(pg_get_serial_sequence('"${name}"', 'id'), (SELECT max(id) FROM "${name}"))`);
-    },
-  };
 }
 
 // ---- the measured queries -----------------------------------------------------------------------
@@ -311,6 +239,53 @@ async function measure(what: string, fn: () => Promise<unknown>, server: (() => 
   return { what, p50: pct(times, 50), p95: pct(times, 95), cpu: pct(cpu, 50), serverCpu };
 }
 
+/**
+ * The server's side of one facts call: each statement it ran (caught at pg.Client#query, the reader's BEGIN and
+ * COMMIT left out), run again under EXPLAIN (ANALYZE, BUFFERS) on a connection of its own, in a transaction
+ * with the reader's settings (connect.ts): its execution time, buffers and plan.
+ */
+async function explainFacts(url: string, facts: () => Promise<unknown>): Promise<void> {
+  const seen: { text: string; values: unknown[] }[] = [];
+  const original = pg.Client.prototype.query;
+  pg.Client.prototype.query = function (this: pg.Client, text: unknown, params?: unknown) {
+    if (typeof text === "string" && !/^(BEGIN|COMMIT)\b/.test(text)) seen.push({ text, values: (params as unknown[] | undefined) ?? [] });
+    return (original as (...a: unknown[]) => unknown).call(this, text, params);
+  } as typeof original;
+  try {
+    await facts();
+  } finally {
+    pg.Client.prototype.query = original;
+  }
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    console.log(`\nEXPLAIN (ANALYZE, BUFFERS) of the ${seen.length} statements of one facts call:`);
+    for (const [i, q] of seen.entries()) {
+      await client.query(READER_BEGIN);
+      const r = await client.query(`EXPLAIN (ANALYZE, BUFFERS) ${q.text}`, q.values);
+      await client.query("COMMIT");
+      const lines = r.rows.map((row: Record<string, string>) => row["QUERY PLAN"]!);
+      const time = lines.find((l) => l.startsWith("Execution Time"));
+      console.log(`-- statement ${i + 1}: ${q.text.replace(/\s+/g, " ").trim().slice(0, 100)}… ${time ?? ""}`);
+      for (const l of lines) if (!l.startsWith("Execution Time")) console.log(`   ${l}`);
+    }
+  } finally {
+    await client.end();
+  }
+}
+
+/** The measure, with the longest event-loop stall seen while it ran (what a Slack ack beside the digest would wait). */
+async function stalls<T extends { what: string }>(run: () => Promise<T>): Promise<T> {
+  const h = monitorEventLoopDelay({ resolution: 1 });
+  h.enable();
+  try {
+    const r = await run();
+    return { ...r, what: `${r.what} [loop stall ≤ ${(h.max / 1e6).toFixed(0)} ms]` };
+  } finally {
+    h.disable();
+  }
+}
+
 async function benchOne(label: string, target: DatabaseTarget, buildData: (reasons: { id: number; slaDays: number }[], now: number) => Promise<void>): Promise<void> {
   const now = Date.now();
   const t0 = performance.now();
@@ -339,20 +314,24 @@ async function benchOne(label: string, target: DatabaseTarget, buildData: (reaso
     const server = target.kind === "postgres" ? await serverCpuProbe(conn) : null;
     const cells = chartOf(sample);
     const rows = [
-      await measure("baseline: SELECT count(*) of open disputes (off the loop)", () => conn.readOffLoop(count), server),
+      await stalls(() => measure("baseline: SELECT count(*) of open disputes (off the loop)", () => conn.readOffLoop(count), server)),
       await measure("digest facts (store.digest.facts, off the loop)", facts, server),
       await measure("  (part) chart aggregation alone, EUR", () => conn.readOffLoop(q), server),
-      await measure("chart PNG (echarts SVG + resvg)", async () => renderChartPng({ currency: "EUR", cells }, "fr"), server),
-      await measure("one digest: facts + chart PNG (the goal)", async () => renderChartPng({ currency: "EUR", cells: chartOf(await facts()) }, "fr"), server),
+      await measure("chart PNG (echarts SVG + resvg, on the chart thread)", () => renderChartPngOffThread({ currency: "EUR", cells }, "fr"), server),
+      await stalls(() => measure("one digest: facts + chart PNG (the goal)", async () => renderChartPngOffThread({ currency: "EUR", cells: chartOf(await facts()) }, "fr"), server)),
+      await stalls(() => measure("  (reference) the PNG drawn on the loop, rasterised on libuv's pool", async () => renderChartPngAsync({ currency: "EUR", cells: chartOf(await facts()) }, "fr"), server)),
+      await stalls(() => measure("  (reference) the PNG all on the event loop", async () => renderChartPng({ currency: "EUR", cells: chartOf(await facts()) }, "fr"), server)),
     ];
     const base = rows[0]!.p50;
     const withServer = rows.some((r) => r.serverCpu !== null);
-    console.log(`${"".padEnd(62)} ${"p50".padStart(9)} ${"p95".padStart(9)} ${"× baseline".padStart(11)} ${"÷ goal".padStart(8)} ${"CPU p50".padStart(10)}${withServer ? " server CPU" : ""}`);
+    console.log(`${"".padEnd(86)} ${"p50".padStart(9)} ${"p95".padStart(9)} ${"× baseline".padStart(11)} ${"÷ goal".padStart(8)} ${"CPU p50".padStart(10)}${withServer ? " server CPU" : ""}`);
     for (const r of rows) {
-      console.log(`${r.what.padEnd(62)} ${r.p50.toFixed(1).padStart(6)} ms ${r.p95.toFixed(1).padStart(6)} ms ${(r.p50 / base).toFixed(1).padStart(10)}× ${(r.p95 / GOAL_MS).toFixed(2).padStart(8)} ${r.cpu.toFixed(1).padStart(7)} ms${r.serverCpu !== null ? ` ${r.serverCpu.toFixed(1).padStart(7)} ms` : ""}`);
+      console.log(`${r.what.padEnd(86)} ${r.p50.toFixed(1).padStart(6)} ms ${r.p95.toFixed(1).padStart(6)} ms ${(r.p50 / base).toFixed(1).padStart(10)}× ${(r.p95 / GOAL_MS).toFixed(2).padStart(8)} ${r.cpu.toFixed(1).padStart(7)} ms${r.serverCpu !== null ? ` ${r.serverCpu.toFixed(1).padStart(7)} ms` : ""}`);
     }
+    if (values.explain && target.kind === "postgres") await explainFacts(target.url, facts);
     console.log(`(÷ goal: p95 / ${GOAL_MS} ms; CPU p50: this process's threads${withServer ? "; server CPU: the PostgreSQL server's, mean a run" : ""}; load average ${os.loadavg()[0]!.toFixed(1)} on ${os.cpus().length} cores)`);
   } finally {
+    await stopChartThread();
     await conn.close();
   }
 }
@@ -365,7 +344,7 @@ async function main(): Promise<void> {
     if (DB !== "postgres") {
       const file = path.join(dir, "accord.db");
       await benchOne("SQLite", { kind: "sqlite", file }, async (reasons, now) => {
-        const sink = sqliteSink(file);
+        const sink = sqliteSink(file, { analyze: true });
         try {
           await build(sink, reasons, now);
         } finally {

@@ -6,18 +6,15 @@ import { Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { parseArgs } from "node:util";
 import pg from "pg";
-import { from as copyFrom } from "pg-copy-streams";
 import { loadConfig } from "../config.ts";
 import { connect, type DatabaseTarget } from "../db/connect.ts";
-import { toSqliteParam } from "../db/dialect.ts";
 import { createDatabase, startPostgresServer, type PostgresServer } from "../db/postgresServer.ts";
-import { openSqlite } from "../db/sqlite.ts";
 import { kyselyStore, migrateDatabase } from "../db/store.ts";
 import { ensureDefaultReasons } from "../app/reasons.ts";
 import { reconcileHolds } from "../app/ledgerChanged.ts";
-import { customerSearchKey } from "../domain/search.ts";
 import { createLogger } from "../logger.ts";
 import { startAccord, type Accord } from "../server.ts";
+import { customerRef, DAY, invoiceAmount, isoDay as iso, itemIdOf, postgresSink, seedLedger, sqliteSink, type Sink, type Value } from "./seed.ts";
 
 // `npm run bench:reads [-- --db sqlite|postgres --disputes 100000 --items 1000000 --customers 20000 --export 10000 --n 200]`
 // Large reads against an Accord started in this process (so the event loop measured is the server's):
@@ -65,17 +62,6 @@ const TOKEN = "bench-token-0123456789abcdef";
 const CONTROLLER = "claire@acme.test";
 const REPS = 20;
 const repEmail = (r: number) => `rep${r}@acme.test`;
-const customerRef = (c: number) => `C${String(c).padStart(6, "0")}`;
-const DAY = 86_400_000;
-const iso = (ms: number) => new Date(ms).toISOString().slice(0, 10);
-
-/** Dates go in as Date: SQLite gets the store's DateTime text (toSqliteParam), PostgreSQL ISO text. */
-type Value = string | number | Date | null;
-interface Sink {
-  /** Writes rows of one table (columns in this order). */
-  table(name: string, columns: string[], rows: Iterable<Value[]>): Promise<void>;
-}
-
 /** The ledger and the disputes, generated: customer c has items c*PER..; dispute k is on customer k mod CUSTOMERS, its (k div CUSTOMERS)th item. */
 async function build(sink: Sink, reasonIds: Map<string, number>): Promise<{ exportReason: string }> {
   const now = Date.now();
@@ -85,35 +71,10 @@ async function build(sink: Sink, reasonIds: Map<string, number>): Promise<{ expo
     ["email", "name", "role", "locale", "timezone", "createdAt", "updatedAt"],
     [[CONTROLLER, "Claire Martin", "controller", "fr", "Europe/Paris", t(now), t(now)], ...Array.from({ length: REPS }, (_, r): Value[] => [repEmail(r), `Rep ${r}`, "sales", "fr", "Europe/Paris", t(now), t(now)])],
   );
-  await sink.table(
-    "Customer",
-    ["id", "ref", "name", "currency", "salesRepEmail", "controllerEmail", "searchKey", "createdAt", "updatedAt"],
-    (function* () {
-      for (let c = 1; c <= CUSTOMERS; c++) {
-        const ref = customerRef(c);
-        const name = `Client ${c} SARL`;
-        yield [c, ref, name, "EUR", repEmail(c % REPS), CONTROLLER, customerSearchKey({ ref, name }), t(now), t(now)];
-      }
-    })(),
-  );
   // items: mostly overdue invoices (due 1..120 days ago), every 10th a credit note
-  const itemId = (c: number, i: number) => (c - 1) * PER_CUSTOMER + i + 1;
-  const amountOf = (id: number) => 10_000 + (id % 97) * 1_000;
-  await sink.table(
-    "Item",
-    ["id", "customerId", "ref", "kind", "issuedOn", "dueOn", "amount", "openAmount", "currency", "dunningLevel", "createdAt", "updatedAt"],
-    (function* () {
-      for (let c = 1; c <= CUSTOMERS; c++) {
-        for (let i = 0; i < PER_CUSTOMER; i++) {
-          const id = itemId(c, i);
-          const due = now - ((id % 120) + 1) * DAY;
-          const credit = i % 10 === 9;
-          const amount = credit ? -5_000 : amountOf(id);
-          yield [id, c, `${credit ? "AV" : "F"}-${id}`, credit ? "credit_note" : "invoice", iso(due - 30 * DAY), iso(due), amount, amount, "EUR", "none", t(now), t(now)];
-        }
-      }
-    })(),
-  );
+  await seedLedger(sink, { customers: CUSTOMERS, perCustomer: PER_CUSTOMER, now, currencyOf: () => "EUR", salesRepOf: (c) => repEmail(c % REPS), controllerOf: () => CONTROLLER });
+  const itemId = (c: number, i: number) => itemIdOf({ perCustomer: PER_CUSTOMER }, c, i);
+  const amountOf = invoiceAmount;
   // disputes: newest last (openedAt grows with the id), EXPORT of them (spread evenly) of the export's reason, one in 5 resolved
   const codes = [...reasonIds.keys()];
   const exportReason = "quality";
@@ -174,42 +135,6 @@ async function build(sink: Sink, reasonIds: Map<string, number>): Promise<{ expo
     })(),
   );
   return { exportReason };
-}
-
-function sqliteSink(file: string): Sink & { close(): void } {
-  const db = openSqlite(file);
-  db.pragma("synchronous = OFF");
-  return {
-    async table(name, columns, rows) {
-      const insert = db.prepare(`INSERT INTO "${name}" (${columns.map((c) => `"${c}"`).join(", ")}) VALUES (${columns.map(() => "?").join(", ")})`);
-      db.transaction(() => {
-        for (const r of rows) insert.run(r.map(toSqliteParam) as unknown[]);
-      })();
-    },
-    close: () => db.close(),
-  };
-}
-
-function postgresSink(client: pg.Client): Sink {
-  const cell = (v: Value) => (v === null ? "" : typeof v === "number" ? String(v) : v instanceof Date ? v.toISOString() : `"${v.replace(/"/g, '""')}"`);
-  return {
-    async table(name, columns, rows) {
-      const copy = client.query(copyFrom(`COPY "${name}" (${columns.map((c) => `"${c}"`).join(", ")}) FROM STDIN WITH (FORMAT csv)`));
-      async function* lines() {
-        let chunk = "";
-        for (const r of rows) {
-          chunk += r.map(cell).join(",") + "\n";
-          if (chunk.length > 1 << 20) {
-            yield chunk;
-            chunk = "";
-          }
-        }
-        if (chunk) yield chunk;
-      }
-      await pipeline(lines(), copy);
-      if (columns[0] === "id") await client.query(`SELECT setval(pg_get_serial_sequence('"${name}"', 'id'), (SELECT max(id) FROM "${name}"))`);
-    },
-  };
 }
 
 // ---- measuring --------------------------------------------------------------------------------

@@ -238,6 +238,8 @@ export interface TeamsCardTable {
   kind: string;
   viewerEmail: string | null;
   postedAt: Date;
+  /** a reminder's copy: what the message is about (the adapter's JSON), to render its line again */
+  notice: string | null;
 }
 
 /** A person Accord cannot reach in Teams (the app not installed for them), since when and why (issue 13). */
@@ -453,7 +455,7 @@ export const TABLES = {
     conversationId: "text", kind: "text", serviceUrl: "text", tenantId: "text?", teamsUserId: "text?", aadObjectId: "text?",
     teamId: "text?", channelId: "text?", updatedAt: "datetime",
   },
-  TeamsCard: { id: "int default", disputeId: "int", conversationId: "text", activityId: "text", kind: "text", viewerEmail: "text?", postedAt: "datetime" },
+  TeamsCard: { id: "int default", disputeId: "int", conversationId: "text", activityId: "text", kind: "text", viewerEmail: "text?", postedAt: "datetime", notice: "text?" },
   DigestSubscription: {
     id: "int default", platform: "text default", channelId: "text", filterKey: "text", time: "text", cadence: "text", always: "boolean default",
     reasonCode: "text?", ownerEmail: "text?", locale: "text", createdByEmail: "text", createdAt: "datetime", updatedAt: "datetime", coveredUntil: "datetime?",

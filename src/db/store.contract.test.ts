@@ -12,6 +12,7 @@ import { kyselyStore, migrateDatabase } from "./store.ts";
 import { customerIn, dispute, itemIn, personIn, reasonIn, resolution as baseResolution } from "../test/builders.ts";
 import { freshPostgresDatabase, type FreshPostgresDatabase } from "../test/postgres.ts";
 import { sql } from "kysely";
+import fc from "fast-check";
 
 // One contract, two databases: the one store (src/db/store.ts) on a temporary SQLite file per test and
 // on a fresh PostgreSQL database for this file, emptied before each test (ids restart at 1).
@@ -1424,6 +1425,21 @@ describe.each([
     expect(await s.slack.cardsOf(d.id)).toEqual([dm, chan]);
   });
 
+  it(t("teams: a reminder's copy is recorded once with its notice, listed with the cards in posting order"), async () => {
+    const { acme, reason, f1 } = await seed(s);
+    const d = await s.disputes.create(disputeOf({ customerId: acme.id, reasonId: reason.id, items: [{ itemId: f1.id, amount: 100_00 }] }));
+    const dm = { disputeId: d.id, conversationId: "a:1", activityId: "act-1", kind: "dm" as const, viewerEmail: "ann@acme.test", postedAt: later(1) };
+    const reminder = { disputeId: d.id, conversationId: "a:1", activityId: "act-3", kind: "reminder" as const, viewerEmail: "ann@acme.test", postedAt: later(2), notice: '{"kind":"reminder","wasDueOn":"2026-03-12"}' };
+    await s.teams.addCard(dm);
+    await s.teams.addCard(reminder);
+    await s.teams.addCard({ ...reminder, notice: "{}", postedAt: later(4) }); // already recorded: stays
+    expect(await s.teams.cardsOf(d.id)).toEqual([dm, reminder]);
+    expect(await s.teams.cardAt("a:1", "act-3")).toEqual(reminder);
+    expect(await s.teams.cardAt("a:1", "act-1")).toEqual(dm); // a card has no notice
+    await s.teams.removeCard("a:1", "act-3");
+    expect(await s.teams.cardsOf(d.id)).toEqual([dm]);
+  });
+
   it(t("teams: a person is matched by pinned id, then email (any case), then UPN; pinning and the last platform"), async () => {
     await addPerson(s, "ann@acme.test");
     await addPerson(s, "bob@acme.test");
@@ -1679,6 +1695,77 @@ describe.each([
     expect(one.late.ownersTotal).toBe(2);
     expect(one.late.owners.map((o) => o.email)).toEqual(["sam@acme.test"]);
     expect((await factsOf(s, { reasonCode: "nope" })).open.count).toBe(0);
+  });
+
+  it(t("digest facts: the one grouping agrees with a recount of random open disputes (per currency, reason, age bucket and late owner)"), async () => {
+    const acme = await addCustomer(s, "C001", { name: "Acme" });
+    const reasons = [await s.reasons.create(reasonIn("price", { sortOrder: 1 })), await s.reasons.create(reasonIn("quality", { sortOrder: 2 }))];
+    const owners = ["ann@acme.test", "bob@acme.test", "cy@acme.test"];
+    for (const o of owners.slice(0, 2)) await addPerson(s, o, { role: "sales" }); // cy is nobody's: no name
+    const now = new Date(NOW_ISO);
+    const DAY = 86_400_000;
+    type Made = { owner: string; currency: string; reason: (typeof reasons)[number]; amount: number; openedAt: Date; slaDueOn: string | null; missed: string | null };
+    const made: Made[] = [];
+    let n = 0;
+    const disputeArb = fc.record({
+      owner: fc.constantFrom(...owners),
+      currency: fc.constantFrom("EUR", "USD"),
+      reason: fc.constantFrom(...reasons),
+      amount: fc.integer({ min: 1, max: 5_000_00 }),
+      ageMinutes: fc.integer({ min: 0, max: 150 * 24 * 60 }),
+      slaDueOn: fc.option(fc.constantFrom("2025-03-01", "2025-03-09", "2025-03-10", "2025-03-11", "2025-05-01"), { nil: null }),
+      missed: fc.option(fc.constantFrom("2025-03-02", "2025-03-08"), { nil: null }),
+      status: fc.constantFrom("open", "open", "open", "resolved"),
+    });
+    await fc.assert(
+      fc.asyncProperty(fc.array(disputeArb, { minLength: 1, maxLength: 8 }), async (batch) => {
+        for (const x of batch) {
+          const item = await addItem(s, acme.id, `R${++n}`, { amount: x.amount, openAmount: x.amount, currency: x.currency });
+          const openedAt = new Date(now.getTime() - x.ageMinutes * 60_000);
+          const d = await s.disputes.create(disputeOf({ customerId: acme.id, reasonId: x.reason.id, currency: x.currency, ownerEmail: x.owner, items: [{ itemId: item.id, amount: x.amount }], slaDueOn: x.slaDueOn, openedAt }));
+          if (x.missed) await s.followUps.put({ disputeId: d.id, firstMissedOn: x.missed, unanswered: 1, lastReminderAt: openedAt }, openedAt);
+          if (x.status === "resolved") await s.disputes.update(resolved(d, resolution(), { closedAt: now }), d.version);
+          else made.push({ owner: x.owner, currency: x.currency, reason: x.reason, amount: x.amount, openedAt, slaDueOn: x.slaDueOn, missed: x.missed });
+        }
+        const f = await factsOf(s, { ownerLimit: 2 });
+        // the recount
+        const add = (m: Record<string, number>, k: string, v: number) => (m[k] = (m[k] ?? 0) + v);
+        const breached = (x: Made) => x.slaDueOn !== null && x.slaDueOn < "2025-03-10";
+        const late = (x: Made) => x.missed !== null || breached(x);
+        const counts: Record<string, number> = {};
+        const amounts: Record<string, number> = {};
+        for (const x of made) {
+          add(counts, x.currency, 1);
+          add(amounts, x.currency, x.amount);
+        }
+        expect(f.open).toEqual({ count: made.length, overdue: made.filter((x) => x.missed).length, slaBreached: made.filter(breached).length, counts, amounts });
+        const byReason = reasons
+          .map((r) => ({ r, xs: made.filter((x) => x.reason.id === r.id) }))
+          .filter((g) => g.xs.length)
+          .sort((p, q) => q.xs.length - p.xs.length || p.r.sortOrder - q.r.sortOrder);
+        expect(f.reasons.map((r) => [r.code, r.count, r.amounts])).toEqual(
+          byReason.map((g) => [g.r.code, g.xs.length, g.xs.reduce((m, x) => (add(m, x.currency, x.amount), m), {} as Record<string, number>)]),
+        );
+        const bucket = (x: Made) => {
+          const t = x.openedAt.getTime();
+          return t > now.getTime() - 31 * DAY ? "0-30" : t > now.getTime() - 61 * DAY ? "31-60" : t > now.getTime() - 91 * DAY ? "61-90" : "90+";
+        };
+        const chart: Record<string, number> = {};
+        for (const x of made) add(chart, `${x.currency} ${x.reason.code} ${bucket(x)}`, x.amount);
+        expect(Object.fromEntries(f.chart.map((c) => [`${c.currency} ${c.reasonCode} ${c.bucket}`, c.amount]))).toEqual(chart);
+        const lateOwners = owners
+          .map((email) => {
+            const xs = made.filter((x) => x.owner === email && late(x));
+            return { email, count: xs.length, overdue: xs.filter((x) => x.missed).length, slaBreached: xs.filter(breached).length, amounts: xs.reduce((m, x) => (add(m, x.currency, x.amount), m), {} as Record<string, number>) };
+          })
+          .filter((o) => o.count > 0)
+          .sort((p, q) => q.count - p.count || q.overdue - p.overdue || q.slaBreached - p.slaBreached || (p.email < q.email ? -1 : 1));
+        expect(f.late.ownersTotal).toBe(lateOwners.length);
+        expect(f.late.owners.map(({ email, count, overdue, slaBreached, amounts }) => ({ email, count, overdue, slaBreached, amounts }))).toEqual(lateOwners.slice(0, 2));
+        for (const o of f.late.owners) expect(o.name === null).toBe(o.email === "cy@acme.test");
+      }),
+      { numRuns: 12 },
+    );
   });
 
   it(t("digest facts: a dispute's stored disputed total agrees with its items after open, edit, ledger sync, resolve and reopen; a hold keeps its item's currency; overdue follows FollowUp"), async () => {

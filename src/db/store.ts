@@ -223,9 +223,10 @@ const toTeamsCard = (r: Row<"TeamsCard">): PostedTeamsCard => ({
   disputeId: r.disputeId,
   conversationId: r.conversationId,
   activityId: r.activityId,
-  kind: r.kind === "channel" ? "channel" : "dm",
+  kind: r.kind === "channel" ? "channel" : r.kind === "reminder" ? "reminder" : "dm",
   viewerEmail: r.viewerEmail,
   postedAt: r.postedAt,
+  ...(r.notice ? { notice: r.notice } : {}),
 });
 
 const toConversation = (r: Row<"TeamsConversation">): TeamsConversationRef => ({
@@ -1308,7 +1309,7 @@ export function repositoriesOn(db: Executor, dialect: Dialect): Repos {
         // a copy already recorded stays as it is
         await db
           .insertInto("TeamsCard")
-          .values({ disputeId: card.disputeId, conversationId: card.conversationId, activityId: card.activityId, kind: card.kind, viewerEmail: card.viewerEmail ?? null, postedAt: card.postedAt })
+          .values({ disputeId: card.disputeId, conversationId: card.conversationId, activityId: card.activityId, kind: card.kind, viewerEmail: card.viewerEmail ?? null, postedAt: card.postedAt, notice: card.notice ?? null })
           .onConflict((oc) => oc.columns(["conversationId", "activityId"]).doNothing())
           .execute();
       },
@@ -1497,7 +1498,7 @@ export function repositoriesOn(db: Executor, dialect: Dialect): Repos {
       },
     },
 
-    // The digest's facts (issue 11): every count, sum, median and order computed by the database, in seven
+    // The digest's facts (issue 11): every count, sum, median and order computed by the database, in six
     // statements, the same SQL text on both databases but for dialect.ts's fragments. Plain JSON in and out.
     digest: {
       async facts(q) {
@@ -1515,42 +1516,75 @@ export function repositoriesOn(db: Executor, dialect: Dialect): Repos {
         const ownerLimit = Math.max(1, Math.floor(q.ownerLimit));
 
         const unscoped = q.reasonCode === undefined && q.ownerEmail === undefined && q.team === undefined;
-        // Each statement reads the open disputes once, from a covering index in its GROUP BY's order (no sort):
-        // the disputed amount and the first missed follow-up are columns of Dispute (written with the items and
-        // with FollowUp); the amount held, DisputeHeld's rows (a dispute's holds per currency, written with them).
+        // The open disputes are read once, from a covering index in the GROUP BY's order (no sort): grouped by owner,
+        // currency and reason (base), then rolled up by currency and reason (the headline, the split by reason, the
+        // chart) and, for the late ones, by owner and currency (the late owners). The disputed amount and the first
+        // missed follow-up are columns of Dispute (written with the items and with FollowUp); the amount held,
+        // DisputeHeld's rows (a dispute's holds per currency, written with them).
         const late = sql<SqlBool>`(d."firstMissedOn" IS NOT NULL OR d."slaDueOn" < ${today})`;
         const [t31, t61, t91] = [ageFrom(31), ageFrom(61), ageFrom(91)];
-        type PartRow = { part: string; currency: string; code: string; labelFr: string; labelEn: string; bucket: string; n: unknown; amount: unknown; overdue: unknown; breached: unknown };
-        const [parts, held, opened, closed, median, lateOwners, oldest] = await Promise.all([
-          // headline per currency, split by reason, the chart: open disputes grouped by currency and reason (g) with
-          // their amount per age bucket (0–30 days while under 31 days, …; summed as the amounts opened after each
-          // edge, fewer comparisons a row than a range per bucket), rolled up three ways
+        type PartRow = {
+          part: string; currency: string; code: string; labelFr: string; labelEn: string; bucket: string; n: unknown; amount: unknown; overdue: unknown; breached: unknown;
+          email: string | null; name: string | null; slackUserId: string | null; total: unknown; wId: unknown; wNumber: string | null; wVersion: unknown;
+        };
+        const [parts, held, opened, closed, median, oldest] = await Promise.all([
+          // a: headline per currency; b: split by reason (per currency, reasons by count); c: the chart, amount per
+          // age bucket (0–30 days while under 31 days, …; summed as the amounts opened after each edge, fewer
+          // comparisons a row than a range per bucket); d: the late owners (a missed follow-up or past the SLA) per
+          // currency, ranked, each with its worst: the oldest missed follow-up, then the oldest SLA date
           sql<PartRow>`
-            WITH g AS (
-              SELECT d."currency" AS currency, d."reasonId" AS "reasonId", count(*) AS n, sum(d."disputedAmount") AS amount,
+            WITH base AS (
+              SELECT d."ownerEmail" AS email, d."currency" AS currency, d."reasonId" AS "reasonId", count(*) AS n, sum(d."disputedAmount") AS amount,
                 count(d."firstMissedOn") AS overdue, count(CASE WHEN d."slaDueOn" < ${today} THEN 1 END) AS breached,
+                count(CASE WHEN ${late} THEN 1 END) AS "lateN", coalesce(sum(CASE WHEN ${late} THEN d."disputedAmount" END), 0) AS "lateAmount",
                 coalesce(sum(CASE WHEN d."openedAt" > ${t31} THEN d."disputedAmount" END), 0) AS u31,
                 coalesce(sum(CASE WHEN d."openedAt" > ${t61} THEN d."disputedAmount" END), 0) AS u61,
                 coalesce(sum(CASE WHEN d."openedAt" > ${t91} THEN d."disputedAmount" END), 0) AS u91
               FROM "Dispute" d WHERE d."status" = 'open' AND ${scope}
-              GROUP BY d."currency", d."reasonId"
+              GROUP BY d."ownerEmail", d."currency", d."reasonId"
+            ), g AS (
+              SELECT b.currency AS currency, b."reasonId" AS "reasonId", sum(b.n) AS n, sum(b.amount) AS amount, sum(b.overdue) AS overdue,
+                sum(b.breached) AS breached, sum(b.u31) AS u31, sum(b.u61) AS u61, sum(b.u91) AS u91
+              FROM base b GROUP BY b.currency, b."reasonId"
+            ), pc AS (
+              -- a missed follow-up or a past SLA date makes a dispute late: its owner's overdue and breached are all late ones
+              SELECT b.email AS email, b.currency AS currency, sum(b."lateN") AS n, sum(b.overdue) AS overdue, sum(b.breached) AS breached, sum(b."lateAmount") AS amount
+              FROM base b WHERE b."lateN" > 0 GROUP BY b.email, b.currency
+            ), owners AS (
+              SELECT email, sum(n) AS n, sum(overdue) AS overdue, sum(breached) AS breached,
+                row_number() OVER (ORDER BY sum(n) DESC, sum(overdue) DESC, sum(breached) DESC, ${dialect.byteOrder("email")}) AS rank,
+                count(*) OVER () AS total
+              FROM pc GROUP BY email
+            ), top AS MATERIALIZED (
+              SELECT t.email AS email, t.n AS n, t.overdue AS overdue, t.breached AS breached, t.rank AS rank, t.total AS total,
+                (SELECT d."id" FROM "Dispute" d WHERE d."status" = 'open' AND d."ownerEmail" = t.email AND ${late} AND ${scope}
+                  ORDER BY coalesce(d."firstMissedOn", '9999-12-31'), coalesce(d."slaDueOn", '9999-12-31'), d."id" LIMIT 1) AS worst
+              FROM owners t WHERE t.rank <= ${ownerLimit}
             )
             SELECT x.part AS part, CASE WHEN x.part = 'b' THEN x."thenCurrency" ELSE x.currency END AS currency, x.code AS code, x."labelFr" AS "labelFr",
-              x."labelEn" AS "labelEn", x.bucket AS bucket, x.n AS n, x.amount AS amount, x.overdue AS overdue, x.breached AS breached
+              x."labelEn" AS "labelEn", x.bucket AS bucket, x.n AS n, x.amount AS amount, x.overdue AS overdue, x.breached AS breached,
+              x.email AS email, x.name AS name, x."slackUserId" AS "slackUserId", x.total AS total, x."wId" AS "wId", x."wNumber" AS "wNumber", x."wVersion" AS "wVersion"
             FROM (
               SELECT 'a' AS part, g.currency AS currency, '' AS code, '' AS "labelFr", '' AS "labelEn", '' AS bucket, 0 AS "sortOrder", 0 AS "byCount", '' AS "thenCurrency",
-                sum(g.n) AS n, sum(g.amount) AS amount, sum(g.overdue) AS overdue, sum(g.breached) AS breached
+                sum(g.n) AS n, sum(g.amount) AS amount, sum(g.overdue) AS overdue, sum(g.breached) AS breached,
+                CAST(NULL AS TEXT) AS email, CAST(NULL AS TEXT) AS name, CAST(NULL AS TEXT) AS "slackUserId", 0 AS total, 0 AS "wId", CAST(NULL AS TEXT) AS "wNumber", 0 AS "wVersion"
               FROM g GROUP BY g.currency
               UNION ALL
-              SELECT 'b', '', r."code", r."labelFr", r."labelEn", '', r."sortOrder", -sum(sum(g.n)) OVER (PARTITION BY r."id"), g.currency, sum(g.n), sum(g.amount), 0, 0
+              SELECT 'b', '', r."code", r."labelFr", r."labelEn", '', r."sortOrder", -sum(sum(g.n)) OVER (PARTITION BY r."id"), g.currency, sum(g.n), sum(g.amount), 0, 0,
+                NULL, NULL, NULL, 0, 0, NULL, 0
               FROM g JOIN "Reason" r ON r."id" = g."reasonId"
               GROUP BY r."id", r."code", r."labelFr", r."labelEn", r."sortOrder", g.currency
               UNION ALL
               SELECT 'c', g.currency, r."code", r."labelFr", r."labelEn", b.bucket, r."sortOrder", 0, '', 0,
-                CASE b.bucket WHEN '0-30' THEN g.u31 WHEN '31-60' THEN g.u61 - g.u31 WHEN '61-90' THEN g.u91 - g.u61 ELSE g.amount - g.u91 END, 0, 0
+                CASE b.bucket WHEN '0-30' THEN g.u31 WHEN '31-60' THEN g.u61 - g.u31 WHEN '61-90' THEN g.u91 - g.u61 ELSE g.amount - g.u91 END, 0, 0,
+                NULL, NULL, NULL, 0, 0, NULL, 0
               FROM g JOIN "Reason" r ON r."id" = g."reasonId"
                 CROSS JOIN (SELECT '0-30' AS bucket UNION ALL SELECT '31-60' UNION ALL SELECT '61-90' UNION ALL SELECT '90+') b
               WHERE CASE b.bucket WHEN '0-30' THEN g.u31 WHEN '31-60' THEN g.u61 - g.u31 WHEN '61-90' THEN g.u91 - g.u61 ELSE g.amount - g.u91 END > 0
+              UNION ALL
+              SELECT 'd', pc.currency, '', '', '', '', 0, o.rank, '', o.n, pc.amount, o.overdue, o.breached,
+                o.email, p."name", p."slackUserId", o.total, w."id", w."number", w."version"
+              FROM top o JOIN pc ON pc.email = o.email JOIN "Dispute" w ON w."id" = o.worst LEFT JOIN "Person" p ON p."email" = o.email
             ) x
             ORDER BY x.part, x."byCount", x.currency, x."sortOrder", ${dialect.byteOrder("x.code")}, x."thenCurrency", x.bucket`.execute(db),
           unscoped
@@ -1574,29 +1608,6 @@ export function repositoriesOn(db: Executor, dialect: Dialect): Repos {
               SELECT ${secs} AS s, row_number() OVER (ORDER BY ${secs}) AS rn, count(*) OVER () AS cnt
               FROM "Dispute" d WHERE d."status" = 'resolved' AND ${closedIn} AND ${scope}
             ) x WHERE x.rn IN ((x.cnt + 1) / 2, (x.cnt + 2) / 2)`.execute(db),
-          // late owners (a missed follow-up or past the SLA) per owner and currency (pc), ranked, each with its worst:
-          // the oldest missed follow-up, then the oldest SLA date
-          sql<{ email: string; name: string | null; slackUserId: string | null; n: unknown; overdue: unknown; breached: unknown; total: unknown; currency: string; amount: unknown; wId: unknown; wNumber: string; wVersion: unknown }>`
-            WITH pc AS (
-              SELECT d."ownerEmail" AS email, d."currency" AS currency, count(*) AS n, count(d."firstMissedOn") AS overdue,
-                count(CASE WHEN d."slaDueOn" < ${today} THEN 1 END) AS breached, sum(d."disputedAmount") AS amount
-              FROM "Dispute" d WHERE d."status" = 'open' AND ${late} AND ${scope}
-              GROUP BY d."ownerEmail", d."currency"
-            ), owners AS (
-              SELECT email, sum(n) AS n, sum(overdue) AS overdue, sum(breached) AS breached,
-                row_number() OVER (ORDER BY sum(n) DESC, sum(overdue) DESC, sum(breached) DESC, ${dialect.byteOrder("email")}) AS rank,
-                count(*) OVER () AS total
-              FROM pc GROUP BY email
-            ), top AS MATERIALIZED (
-              SELECT t.email AS email, t.n AS n, t.overdue AS overdue, t.breached AS breached, t.rank AS rank, t.total AS total,
-                (SELECT d."id" FROM "Dispute" d WHERE d."status" = 'open' AND d."ownerEmail" = t.email AND ${late} AND ${scope}
-                  ORDER BY coalesce(d."firstMissedOn", '9999-12-31'), coalesce(d."slaDueOn", '9999-12-31'), d."id" LIMIT 1) AS worst
-              FROM owners t WHERE t.rank <= ${ownerLimit}
-            )
-            SELECT o.email AS email, p."name" AS name, p."slackUserId" AS "slackUserId", o.n AS n, o.overdue AS overdue, o.breached AS breached,
-              o.total AS total, pc.currency AS currency, pc.amount AS amount, w."id" AS "wId", w."number" AS "wNumber", w."version" AS "wVersion"
-            FROM top o JOIN pc ON pc.email = o.email JOIN "Dispute" w ON w."id" = o.worst LEFT JOIN "Person" p ON p."email" = o.email
-            ORDER BY o.rank, pc.currency`.execute(db),
           repos.overview.briefs({ order: "oldest", limit: q.oldestLimit, reasonCode: q.reasonCode, ownerEmail: q.ownerEmail, ...(q.team !== undefined ? { managerEmail: q.team } : {}) }),
         ]);
         const headline = { rows: parts.rows.filter((r) => r.part === "a") };
@@ -1611,9 +1622,10 @@ export function repositoriesOn(db: Executor, dialect: Dialect): Repos {
           open.amounts[r.currency] = num(r.amount);
         }
         const owners: DigestLateOwner[] = [];
-        for (const r of lateOwners.rows) {
+        const lateRows = parts.rows.filter((r) => r.part === "d");
+        for (const r of lateRows) {
           let o = owners[owners.length - 1];
-          if (o?.email !== r.email) owners.push((o = { email: r.email, name: r.name ?? null, slackUserId: r.slackUserId ?? null, count: num(r.n), overdue: num(r.overdue), slaBreached: num(r.breached), amounts: {}, worst: { disputeId: num(r.wId), number: r.wNumber, version: num(r.wVersion) } }));
+          if (o?.email !== r.email) owners.push((o = { email: r.email!, name: r.name ?? null, slackUserId: r.slackUserId ?? null, count: num(r.n), overdue: num(r.overdue), slaBreached: num(r.breached), amounts: {}, worst: { disputeId: num(r.wId), number: r.wNumber!, version: num(r.wVersion) } }));
           o.amounts[r.currency] = num(r.amount);
         }
         const split: DigestReasonSplit[] = [];
@@ -1636,7 +1648,7 @@ export function repositoriesOn(db: Executor, dialect: Dialect): Repos {
             withdrawn: num(closed.rows.find((r) => r.status === "withdrawn")?.n),
             medianDays: m === null || m === undefined ? null : Math.round((Number(m) / 86_400) * 10) / 10,
           },
-          late: { ownersTotal: num(lateOwners.rows[0]?.total), owners },
+          late: { ownersTotal: num(lateRows[0]?.total), owners },
           reasons: split,
           oldest: oldest.map((b) => ({ ...b, openedAt: b.openedAt.toISOString() })),
           chart: chart.rows.map((r) => ({ currency: r.currency, bucket: r.bucket as DigestChartRow["bucket"], reasonCode: r.code, labelFr: r.labelFr, labelEn: r.labelEn, amount: num(r.amount) })),

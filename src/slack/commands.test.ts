@@ -70,6 +70,24 @@ describe("/dispute", () => {
     for (const n of Object.values(numbers)) expect(all).toContain(n);
   });
 
+  it("list: a row whose owner Accord cannot reach in Teams says so (not to that owner), in the reader's language", async () => {
+    const s = h.accord.deps.store;
+    await s.teams.markUnreachable(USERS.sam.email, "not_installed", h.accord.deps.clock());
+    try {
+      const carla = await run(USERS.carla, "list all");
+      expect(carla).toContain("⚠ Sam Sales n’est pas encore joignable dans Teams\u00a0: son avis est conservé jusqu’à ce qu’il ou elle ouvre Accord dans Teams.");
+      // only under Sam's row (the delivery dispute), not under Sid's
+      expect(carla.match(/joignable dans Teams/g)).toHaveLength(1);
+      expect(await run(USERS.sam, "list")).not.toContain("Teams");
+      await s.teams.markUnreachable(USERS.sid.email, "403", h.accord.deps.clock());
+      expect(await run(USERS.sam, "list all")).toContain("⚠ Sid Sales cannot be reached in Teams yet: their notice is kept until they open Accord there.");
+    } finally {
+      await s.teams.markReachable(USERS.sam.email);
+      await s.teams.markReachable(USERS.sid.email);
+    }
+    expect(await run(USERS.carla, "list all")).not.toContain("joignable");
+  });
+
   it("list owner: as Slack sends a picked mention and as typed text", async () => {
     const picked = await run(USERS.carla, `list all owner:<@${USERS.sid.id}|sid>`);
     expect(picked).toContain(numbers.price);

@@ -10,7 +10,7 @@ import { DIGEST_POST, type DigestPostPayload } from "../app/digests.ts";
 import { digestSlackMessage } from "./digestPost.ts";
 import { OPENER_TEXT } from "../views/openerText.ts";
 import { FOLLOWUP_TEXT } from "../views/followupText.ts";
-import { reminderLine } from "../views/reminderLine.ts";
+import { reminderCopyLine } from "../views/reminderLine.ts";
 import type { Locale, Person } from "../domain/types.ts";
 import { formatEvent } from "../views/disputeCard.ts";
 import { t } from "../views/i18n.ts";
@@ -408,11 +408,8 @@ export class SlackDelivery extends PassLoop {
     const open = d.status === "open";
     const locale = person.locale;
     const w = FOLLOWUP_TEXT[locale];
-    // what was about the state then follows it: the next reminder, the overdue line (reminderLine: the same words as Teams)
-    const stillTheirs = open && d.ownerEmail === (p.onBehalfOf?.email ?? p.email);
-    const next = at ? at.followUpOn : stillTheirs ? d.followUpOn : null;
-    const overdueNow = !!at || (open && !!x.followUp?.firstMissedOn);
-    const line = reminderLine({ ...p, followUpOn: next, firstMissedOn: overdueNow ? p.firstMissedOn : null }, { number: d.number, ownerEmail: p.ownerEmail }, (email) => people.refs.get(email)?.name ?? email, person);
+    // what was about the state then follows it: the next reminder, the overdue line (the same rule and words as Teams)
+    const line = reminderCopyLine(x, p, (email) => people.refs.get(email)?.name ?? email, person, at);
     const card = (await cardFor(deps, x, person, locale, people, day)).card;
     const snooze =
       open && person.email === d.ownerEmail

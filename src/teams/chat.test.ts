@@ -236,6 +236,25 @@ describe("personal chat commands", () => {
     expect((await s().teams.cardsOf(b.id)).filter((c) => c.activityId === shownPost.activityId)).toHaveLength(1);
   });
 
+  it("list: a row whose owner Accord cannot reach in Teams says so, to everyone but that owner", async () => {
+    const a = await openDispute();
+    await openDispute({ customerRef: "C002", items: [{ ref: "F-2001" }] });
+    // Sophie writes to Accord: she can be reached (her card goes out); Paul has not installed it
+    await say(SOPHIE, "aide");
+    expect((await s().teams.unreachable()).map((u) => u.email)).toEqual(["paul@acme.fr"]);
+    const warningsOf = (card: Json) => (card.body as Json[]).filter((x) => x.type === "ColumnSet").map((r): [string, string | null] => [r.columns[0].items[0].text as string, (r.columns[0].items[1]?.text as string | undefined) ?? null]);
+    const rows = warningsOf(cardOf(await only(CLAIRE, "liste")));
+    expect(rows).toHaveLength(2);
+    // Paul owns the C001 dispute: its row says it; Sophie's (C002) does not
+    expect(rows.find(([t]) => t.includes(a.number))![1]).toBe("⚠ Paul Durand n’est pas encore joignable dans Teams\u00a0: son avis est conservé jusqu’à ce qu’il ou elle ouvre Accord dans Teams.");
+    expect(rows.filter(([t]) => !t.includes(a.number)).map(([, w]) => w)).toEqual([null]);
+    // not to Paul himself (he is reading it in Teams)
+    expect(warningsOf(cardOf(await only(PAUL, "liste tous"))).map(([, w]) => w)).toEqual([null]);
+    // reachable again: gone
+    await s().teams.markReachable("paul@acme.fr");
+    expect(warningsOf(cardOf(await only(CLAIRE, "liste"))).map(([, w]) => w)).toEqual([null, null]);
+  });
+
   it("list: nothing to show, a word it does not know", async () => {
     const empty = cardOf(await only(CLAIRE, "liste mes"));
     expect((empty.body as Json[]).map((x) => x.text)).toContain("Aucun litige ne correspond.");

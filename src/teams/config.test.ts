@@ -29,6 +29,7 @@ describe("Teams settings", () => {
       cloud: "Public",
       endpoints: {},
       serviceUrl: "https://smba.trafficmanager.net/teams",
+      pacing: { perSecond: 7, perHour: 1800, botPerSecond: 30 },
     });
   });
 
@@ -82,5 +83,22 @@ describe("Teams settings", () => {
   it("Teams settings turn the automatic sandbox off", () => {
     expect(loadConfig({ NODE_ENV: "development", ...creds }).sandbox).toBe(false);
     expect(loadConfig({ NODE_ENV: "development", TEAMS_DEV_UNAUTHENTICATED: "true" }).sandbox).toBe(false);
+  });
+
+  it("the disputes channel: a team channel's conversation id, with Teams on", () => {
+    expect(loadConfig({ NODE_ENV: "test", ...creds, TEAMS_DISPUTES_CHANNEL: "19:abc123@thread.tacv2" }).teams?.disputesChannel).toBe("19:abc123@thread.tacv2");
+    expect(loadConfig({ NODE_ENV: "test", ...creds }).teams).not.toHaveProperty("disputesChannel");
+    // a Slack channel id, a thread's link, a team's name: refused, naming the setting
+    for (const wrong of ["C0123ABCD", "19:abc123@thread.tacv2;messageid=1699", "Litiges"]) expect(problems({ ...creds, TEAMS_DISPUTES_CHANNEL: wrong })).toEqual([expect.stringMatching(/^TEAMS_DISPUTES_CHANNEL: a team channel's conversation id, 19:…@thread.tacv2/)]);
+    expect(problems({ TEAMS_DISPUTES_CHANNEL: "19:abc123@thread.tacv2" })).toEqual([expect.stringMatching(/^TEAMS_DISPUTES_CHANNEL: Teams is off/)]);
+  });
+
+  it("the pacing: Teams' limits by default, settings like Slack's, each checked at start naming the setting", () => {
+    expect(loadConfig({ NODE_ENV: "test", ...creds, TEAMS_PACE_CONVERSATION_PER_SEC: "3", TEAMS_PACE_CONVERSATION_PER_HOUR: "600", TEAMS_PACE_BOT_PER_SEC: "12" }).teams?.pacing).toEqual({ perSecond: 3, perHour: 600, botPerSecond: 12 });
+    expect(problems({ ...creds, TEAMS_PACE_CONVERSATION_PER_SEC: "0" })).toEqual([expect.stringMatching(/^TEAMS_PACE_CONVERSATION_PER_SEC: /)]);
+    expect(problems({ ...creds, TEAMS_PACE_CONVERSATION_PER_SEC: "2.5" })).toEqual(["TEAMS_PACE_CONVERSATION_PER_SEC: a whole number of messages"]);
+    expect(problems({ ...creds, TEAMS_PACE_CONVERSATION_PER_HOUR: "lots" })).toEqual([expect.stringMatching(/^TEAMS_PACE_CONVERSATION_PER_HOUR: /)]);
+    expect(problems({ ...creds, TEAMS_PACE_BOT_PER_SEC: "-1" })).toEqual([expect.stringMatching(/^TEAMS_PACE_BOT_PER_SEC: /)]);
+    expect(problems({ ...creds, TEAMS_PACE_CONVERSATION_PER_SEC: "10", TEAMS_PACE_CONVERSATION_PER_HOUR: "5" })).toEqual(["TEAMS_PACE_CONVERSATION_PER_HOUR: at least TEAMS_PACE_CONVERSATION_PER_SEC (10): an hour holds more than a second"]);
   });
 });

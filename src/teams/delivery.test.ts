@@ -77,9 +77,22 @@ async function open(deps: Deps, ownerEmail = "paul@acme.fr") {
 
 const cardText = (activity: Record<string, unknown>) => JSON.stringify((activity.attachments as { content: unknown }[])[0]!.content);
 
+const actionsOf = (activity: Record<string, unknown>) => {
+  const card = (activity.attachments as { content: Record<string, unknown> }[])[0]!.content;
+  return { actions: (card.actions as unknown[] | undefined) ?? [], refresh: card.refresh };
+};
+
 const personalRef = (conversationId: string, teamsUserId: string, aadObjectId: string, at: Date): TeamsConversationRef => ({
   conversationId, kind: "personal", serviceUrl: fake.url, tenantId: "tenant-1", teamsUserId, aadObjectId, teamId: null, channelId: null, updatedAt: at,
 });
+
+/** People (paul → paul@acme.fr) who installed the app: their Teams ids pinned, their personal chat a:<name> stored. */
+async function installed(...names: string[]): Promise<void> {
+  for (const id of names) {
+    await a.deps.store.teams.pin(`${id}@acme.fr`, { teamsUserId: `29:${id}`, aadObjectId: `aad-${id}` });
+    await a.deps.store.teams.putConversation(personalRef(`a:${id}`, `29:${id}`, `aad-${id}`, a.deps.clock()));
+  }
+}
 
 describe.each(["sqlite", "postgres"] as const)("Teams delivery on %s", (db) => {
   beforeAll(() => {
@@ -123,10 +136,7 @@ describe.each(["sqlite", "postgres"] as const)("Teams delivery on %s", (db) => {
   it("a reassignment posts the card to the new owner's chat; the previous owner's copy is updated, not posted again", async () => {
     const deps = teamsDeps();
     const s = a.deps.store;
-    for (const [email, id] of [["paul@acme.fr", "paul"], ["sophie@acme.fr", "sophie"]] as const) {
-      await s.teams.pin(email, { teamsUserId: `29:${id}`, aadObjectId: `aad-${id}` });
-      await s.teams.putConversation(personalRef(`a:${id}`, `29:${id}`, `aad-${id}`, a.deps.clock()));
-    }
+    await installed("paul", "sophie");
     const d = startDelivery(deps);
     const dispute = await open(deps);
     await settle(d, deps);
@@ -288,6 +298,43 @@ describe.each(["sqlite", "postgres"] as const)("Teams delivery on %s", (db) => {
   }, 60_000);
 });
 
+describe("the pacing settings (TEAMS_PACE_*)", () => {
+  /** When each of `n` calls may go, taking the keys' slots at simulated instants (no waiting). */
+  async function schedule(keys: ReturnType<typeof teamsRateKeys>, n: number): Promise<number[]> {
+    let now = new Date("2026-03-10T09:00:00Z").getTime();
+    const at: number[] = [];
+    while (at.length < n) {
+      const wait = await a.deps.store.rates.take(keys, new Date(now));
+      if (wait) now += wait;
+      else at.push(now);
+    }
+    return at;
+  }
+  const most = (at: number[], windowMs: number) => {
+    let best = 0;
+    for (let i = 0, j = 0; i < at.length; i++) {
+      while (at[i]! - at[j]! >= windowMs) j++;
+      best = Math.max(best, i - j + 1);
+    }
+    return best;
+  };
+
+  it("other limits than Teams': never more than the settings allow in a second, an hour, bot-wide", async () => {
+    const pacing = { perSecond: 2, perHour: 100, botPerSecond: 5 };
+    const conv = await schedule(teamsRateKeys("a:paced", pacing).filter((k) => k.key !== "teams:bot"), 130);
+    expect(most(conv, 1000)).toBeLessThanOrEqual(2);
+    expect(most(conv, 1000)).toBe(2); // not needlessly slow
+    expect(most(conv, 3_600_000)).toBeLessThanOrEqual(100);
+    expect(conv[129]! - conv[0]!).toBeGreaterThan(3_600_000);
+    // bot-wide: never more than 5 in any second, bursts included, and not needlessly slow (4 a second sustained)
+    const bot = await schedule(teamsRateKeys(null, pacing), 120);
+    expect(most(bot, 1000)).toBeLessThanOrEqual(5);
+    expect(most(bot, 1000)).toBeGreaterThanOrEqual(4);
+    expect(most(bot, 10_000)).toBeLessThanOrEqual(10 * 5);
+    expect(most(bot, 10_000)).toBeGreaterThanOrEqual(10 * 4);
+  }, 60_000);
+});
+
 describe("routing with Slack and Teams both on", () => {
   const both: OutboxChannel[] = ["slack", "teams"];
 
@@ -351,5 +398,117 @@ describe("routing with Slack and Teams both on", () => {
     expect((await s.outbox.list({ channel: "teams", status: "dead" })).filter((m) => m.lastError?.startsWith(TEAMS_UNREACHABLE))).toEqual([]);
     await nudgeDispute(deps, { dispute: dispute.id, byEmail: "claire@acme.fr" });
     expect((await s.outbox.list({ type: REMINDER })).map((m) => m.channel)).toEqual(["slack"]);
+  }, 30_000);
+});
+
+describe("the Teams disputes channel (TEAMS_DISPUTES_CHANNEL)", () => {
+  const CHANNEL = "19:litiges@thread.tacv2";
+  const channelRef = (): TeamsConversationRef => ({
+    conversationId: CHANNEL, kind: "channel", serviceUrl: fake.url, tenantId: "tenant-1", teamsUserId: null, aadObjectId: null, teamId: "19:team@thread.tacv2", channelId: CHANNEL, updatedAt: a.deps.clock(),
+  });
+
+  it("each new dispute's card also goes to the channel once, read-only, and every change updates it in place", async () => {
+    const deps = teamsDeps();
+    const s = a.deps.store;
+    await installed("paul");
+    // the channel's stored reference (Accord added to the team) gives the service URL: the configured one is never called
+    await s.teams.putConversation(channelRef());
+    const client = new TeamsConnectorClient({ token: async () => "test-token" });
+    delivery = new TeamsDelivery({ deps, client, botId: "28:bot", serviceUrl: "http://127.0.0.1:9", tenantId: "tenant-1", log: silent, pollMs: 50, disputesChannel: CHANNEL });
+    delivery.start();
+    const dispute = await open(deps);
+    await settle(delivery, deps);
+
+    expect(fake.posted().map((p) => p.conversationId)).toEqual(["a:paul", CHANNEL]);
+    const inChannel = fake.posted()[1]!;
+    expect(cardText(inChannel.activity)).toContain(dispute.number);
+    expect(cardText(inChannel.activity)).toContain("Boulangerie Dupont");
+    // read-only: no buttons, no per-user refresh (Paul's own copy has his actions)
+    expect(actionsOf(inChannel.activity)).toEqual({ actions: [], refresh: undefined });
+    expect(actionsOf(fake.posted()[0]!.activity).actions.length).toBeGreaterThan(0);
+    expect((await s.teams.cardsOf(dispute.id)).map((c) => [c.kind, c.conversationId, c.viewerEmail])).toEqual([["dm", "a:paul", "paul@acme.fr"], ["channel", CHANNEL, null]]);
+
+    await commentDispute(deps, { dispute: dispute.id, byEmail: "claire@acme.fr", text: "Avoir demandé au commercial" });
+    await settle(delivery, deps);
+    expect(fake.updated().map((u) => [u.conversationId, u.activityId])).toEqual([["a:paul", fake.posted()[0]!.activityId], [CHANNEL, inChannel.activityId]]);
+    expect(cardText(fake.updated()[1]!.activity)).toContain("Avoir demandé au commercial");
+    expect(actionsOf(fake.updated()[1]!.activity).actions).toEqual([]);
+    // a change is no new dispute: nothing posted again
+    expect(fake.posted()).toHaveLength(2);
+  }, 30_000);
+
+  it("no stored reference: sent at TEAMS_SERVICE_URL; a channel Accord is not in (404) is logged, not retried, the owner's card goes", async () => {
+    const deps = teamsDeps();
+    const s = a.deps.store;
+    await installed("paul");
+    // the configured service URL: a connector where the bot is in no channel
+    const other = await startFakeConnector();
+    other.failNext(100, 404);
+    const warned: string[] = [];
+    try {
+      const client = new TeamsConnectorClient({ token: async () => "test-token" });
+      delivery = new TeamsDelivery({ deps, client, botId: "28:bot", serviceUrl: other.url, tenantId: "tenant-1", log: { ...silent, warn: (_o: object, msg: string) => void warned.push(msg) }, pollMs: 50, disputesChannel: CHANNEL });
+      delivery.start();
+      const dispute = await open(deps);
+      await settle(delivery, deps);
+      expect(fake.posted().map((p) => p.conversationId)).toEqual(["a:paul"]);
+      expect(other.calls.filter((c) => c.method === "POST").map((c) => c.path)).toEqual([`/v3/conversations/${CHANNEL}/activities`]);
+      expect(warned).toContain("could not post to the Teams disputes channel (is Accord added to that team?)");
+      expect((await s.outbox.list({ channel: "teams", type: CHAT_CHANGE, orderKey: dispute.number }))[0]).toMatchObject({ status: "delivered", attempts: 0 });
+      expect((await s.teams.cardsOf(dispute.id)).map((c) => c.kind)).toEqual(["dm"]);
+    } finally {
+      await delivery?.stop();
+      delivery = null;
+      await other.close();
+    }
+  }, 30_000);
+});
+
+describe("a Teams reminder is a copy of the dispute, rendered again in place", () => {
+  it("later changes update the reminder message (its line and Snooze as the dispute now is): one PUT per copy, changes collapsed", async () => {
+    const deps = teamsDeps();
+    const s = a.deps.store;
+    await installed("paul", "sophie");
+    let d = startDelivery(deps);
+    const { dispute } = await openDispute(deps, { customerRef: "C001", items: [{ ref: "F-1001" }], reasonCode: "price", statement: "Prix non conforme au devis", ownerEmail: "paul@acme.fr", openedByEmail: "claire@acme.fr", followUpOn: "2026-03-11" });
+    await settle(d, deps);
+    // the follow-up passes: Paul's reminder, with the next reminder and his Snooze
+    await remindFollowUps(deps, new Date("2026-03-11T09:00:00Z"));
+    await settle(d, deps);
+    const posts = fake.posted();
+    expect(posts.map((p) => p.conversationId)).toEqual(["a:paul", "a:paul"]);
+    const reminder = posts[1]!;
+    expect(cardText(reminder.activity)).toContain(`le suivi du litige ${dispute.number} était prévu le 11 mars`);
+    expect(cardText(reminder.activity)).toContain("prochain rappel le");
+    expect(cardText(reminder.activity)).toContain("accord.snooze");
+    // rendered for Paul already: no refresh, which would bring back the card without the reminder's line
+    expect(actionsOf(reminder.activity).refresh).toBeUndefined();
+    expect(actionsOf(posts[0]!.activity).refresh).toMatchObject({ userIds: ["29:paul"] });
+    const copies = await s.teams.cardsOf(dispute.id);
+    expect(copies.map((k) => [k.kind, k.activityId, k.viewerEmail])).toEqual([["dm", posts[0]!.activityId, "paul@acme.fr"], ["reminder", reminder.activityId, "paul@acme.fr"]]);
+    expect(JSON.parse(copies[1]!.notice!)).toMatchObject({ kind: "reminder", email: "paul@acme.fr", ownerEmail: "paul@acme.fr", wasDueOn: "2026-03-11" });
+    // the reminder's own refresh updated the card, not the reminder it just posted
+    expect(fake.updated().map((u) => u.activityId)).toEqual([posts[0]!.activityId]);
+
+    // two changes while no deliverer runs: a comment, then Claire hands the dispute to Sophie
+    await d.stop();
+    const before = fake.updated().length;
+    await commentDispute(deps, { dispute: dispute.id, byEmail: "claire@acme.fr", text: "Voir avec le commercial" });
+    const now = await getDispute(deps, { dispute: dispute.id });
+    await reassignDispute(deps, { dispute: dispute.id, byEmail: "claire@acme.fr", version: now.dispute.version, toEmail: "sophie@acme.fr" });
+    d = startDelivery(deps);
+    await settle(d, deps);
+    const updates = fake.updated().slice(before);
+    // one PUT per copy (the two changes collapsed), Sophie's card posted
+    expect(updates.map((u) => u.activityId).sort()).toEqual([posts[0]!.activityId, reminder.activityId].sort());
+    expect(fake.posted().map((p) => p.conversationId)).toEqual(["a:paul", "a:paul", "a:sophie"]);
+    const again = updates.find((u) => u.activityId === reminder.activityId)!;
+    expect(again.conversationId).toBe("a:paul");
+    // what stays true stays (the follow-up that was due); what follows the state: no next reminder nor Snooze for Paul now
+    expect(cardText(again.activity)).toContain(`le suivi du litige ${dispute.number} était prévu le 11 mars`);
+    expect(cardText(again.activity)).not.toContain("prochain rappel");
+    expect(cardText(again.activity)).not.toContain("accord.snooze");
+    expect(cardText(again.activity)).toContain("Sophie Leroy");
+    expect(cardText(again.activity)).toContain("Voir avec le commercial");
   }, 30_000);
 });

@@ -14,13 +14,13 @@ import type { Locale, Person } from "../domain/types.ts";
 import { buildDisputeCard, personRef, type DisputeCardView, type PersonRef } from "../views/disputeCard.ts";
 import { t } from "../views/i18n.ts";
 import { OPENER_TEXT } from "../views/openerText.ts";
-import { reminderLine } from "../views/reminderLine.ts";
+import { reminderCopyLine, type ReminderNotice } from "../views/reminderLine.ts";
 import { FOLLOWUP_TEXT } from "../views/followupText.ts";
 import { encodeAction } from "../views/actions.ts";
 // the verb and date input of a reminder's Snooze, as the card action listener reads them (src/teams/listeners/cardAction.ts)
 import { PAYLOAD_KEY, SNOOZE_DATE_INPUT, TEAMS_SNOOZE_VERB } from "./cards/actions.ts";
 import { backoffMs, queueNow } from "../slack/delivery.ts";
-import { channelViewer, emailsOf } from "../slack/render.ts";
+import { emailsOf } from "../slack/render.ts";
 import { MAX_CARD_BYTES, renderDisputeAdaptiveCard, type AdaptiveJson } from "./cards/disputeCard.ts";
 import { teamsDigestCard } from "./digest.ts";
 import type { MountedTeams } from "./mount.ts";
@@ -60,17 +60,26 @@ const HOUR_BURST = 60;
 export const TEAMS_BOT_KEY = "teams:bot";
 
 /**
+ * A GCRA key that never lets more than `perSecond` calls into any second, whenever they start: a burst of at most
+ * `burstCap` and an interval such that burst + (1 s / interval) <= perSecond, with a millisecond of margin against
+ * clock jitter (so the sustained rate is perSecond - burst).
+ */
+function perSecondKey(key: string, perSecond: number, burstCap: number): RateKey {
+  const burst = Math.min(burstCap, perSecond);
+  return burst >= perSecond ? { key, intervalMs: 1001, burst: perSecond } : { key, intervalMs: Math.ceil(1000 / (perSecond - burst)) + 1, burst };
+}
+
+/**
  * The pacing keys of a call in a conversation (GCRA, src/db/store.ts rates.take): bursts and intervals chosen so
- * that no second holds more than `perSecond` calls and no hour more than `perHour`, whenever they start.
+ * that no second holds more than `perSecond` calls (per conversation) or `botPerSecond` (the bot's calls, all
+ * conversations) and no hour more than `perHour`, whenever they start.
  */
 export function teamsRateKeys(conversationId: string | null, p: TeamsPacing = DEFAULT_TEAMS_PACING): RateKey[] {
-  const keys: RateKey[] = [{ key: TEAMS_BOT_KEY, intervalMs: Math.ceil(1000 / p.botPerSecond), burst: Math.max(1, Math.floor(p.botPerSecond / 2)) }];
+  const keys: RateKey[] = [perSecondKey(TEAMS_BOT_KEY, p.botPerSecond, Math.max(1, Math.floor(p.botPerSecond / 10)))];
   if (!conversationId) return keys;
-  const sb = Math.min(SECOND_BURST, p.perSecond);
   const hb = Math.min(HOUR_BURST, Math.floor(p.perHour / 2));
   keys.push(
-    // burst + (1 s / interval) <= perSecond, with a millisecond of margin against clock jitter
-    { key: `teams:conv:${conversationId}:s`, intervalMs: sb >= p.perSecond ? 1001 : Math.ceil(1000 / (p.perSecond - sb)) + 1, burst: sb >= p.perSecond ? p.perSecond : sb },
+    perSecondKey(`teams:conv:${conversationId}:s`, p.perSecond, SECOND_BURST),
     { key: `teams:conv:${conversationId}:h`, intervalMs: Math.ceil(3_600_000 / (p.perHour - hb)) + 1, burst: hb },
   );
   return keys;
@@ -100,6 +109,8 @@ export interface TeamsDeliveryOptions {
   /** how long every delivery waits after the bot's token was refused (401, no token) before trying again */
   tokenPauseMs?: number;
   onDelivered?: (emails: string[]) => void;
+  /** TEAMS_DISPUTES_CHANNEL: a team channel's conversation id where every new dispute's card is also posted, read-only */
+  disputesChannel?: string | undefined;
 }
 
 /** Wait (pacing, 429): no attempt counted. */
@@ -225,7 +236,8 @@ async function queueCardRefresh(deps: Deps, of: Pick<OutboxMessage, "orderKey" |
 
 export class TeamsDelivery extends PassLoop {
   private lastReachCheck = 0;
-  private readonly pacing: TeamsPacing;
+  /** the pacing in force (TEAMS_PACE_*, else Teams' limits) */
+  readonly pacing: TeamsPacing;
   private readonly leaseMs: number;
 
   constructor(private readonly o: TeamsDeliveryOptions) {
@@ -346,10 +358,11 @@ export class TeamsDelivery extends PassLoop {
     const known = new Map(found.map((p) => [p.email, p]));
     const day = await companyToday(deps);
     const reasons = await deps.store.reasons.list({ activeOnly: true });
-    const render = (viewer: Person | null, locale: Locale, line: string | null, snooze?: SnoozeButtons) => {
+    // refresh: the viewer's client fetches its own view (refresh.userIds); not on a reminder, whose line a refresh would drop
+    const render = (viewer: Person | null, locale: Locale, line: string | null, snooze?: SnoozeButtons, refresh = true) => {
       const view = buildDisputeCard(x, viewer, locale, { today: day, people: refs, followUp: x.followUp ?? null });
       const card = cardWithLine(view, locale, line, {
-        ...(viewer?.teamsUserId ? { userIds: [viewer.teamsUserId] } : {}),
+        ...(viewer?.teamsUserId && refresh ? { userIds: [viewer.teamsUserId] } : {}),
         reasons: reasons.map((r) => ({ value: r.code, label: locale === "fr" ? r.labelFr : r.labelEn })),
       }, snooze);
       return cardActivity(card, line ?? view.summary);
@@ -362,19 +375,28 @@ export class TeamsDelivery extends PassLoop {
   private async deliverChange(m: OutboxMessage, p: ChatChangePayload, started: number): Promise<void> {
     const { deps } = this.o;
     const x = await getDispute(deps, { dispute: p.disputeId });
-    const c = await this.context(x, p.concerned);
+    let copies = await deps.store.teams.cardsOf(x.dispute.id);
+    // a reminder's copy (kind "reminder"): rendered again from what it is about, for its person
+    const notices = new Map(copies.flatMap((k) => (k.kind === "reminder" && k.notice ? [[k, JSON.parse(k.notice) as ReminderNotice] as const] : [])));
+    const c = await this.context(x, [...p.concerned, ...[...notices].flatMap(([k, n]) => [k.viewerEmail ?? "", n.byEmail ?? "", n.ownerEmail])]);
     const locale = (email: string | null): Locale => (email ? (c.known.get(email)?.locale ?? "fr") : "fr");
     // 1. every copy in place, as the dispute is now (skipped when a later change is already waiting)
     const later = await deps.store.outbox.pendingAfter({ channel: "teams", orderKey: m.orderKey, seq: m.seq, type: CHAT_CHANGE });
-    let copies = await deps.store.teams.cardsOf(x.dispute.id);
     if (!later) {
       for (const copy of copies) {
+        // the refresh a reminder's own delivery queued (no events, written before it was posted) finds it current already
+        if (copy.kind === "reminder" && !p.events.length && copy.postedAt.getTime() >= m.createdAt.getTime()) continue;
+        const person = copy.kind === "reminder" && copy.viewerEmail ? c.known.get(copy.viewerEmail) : undefined;
+        const notice = notices.get(copy);
+        if (copy.kind === "reminder" && (!person || !notice)) continue;
         const loc = copy.kind === "dm" ? locale(copy.viewerEmail) : locale(x.dispute.openedByEmail);
-        const viewer = copy.kind === "dm" && copy.viewerEmail ? (c.known.get(copy.viewerEmail) ?? null) : channelViewer(loc);
+        // a channel's copy is read-only (no viewer): actions are taken in the personal chats
+        const viewer = copy.kind === "dm" && copy.viewerEmail ? (c.known.get(copy.viewerEmail) ?? null) : null;
         const ref = await deps.store.teams.conversation(copy.conversationId);
         const serviceUrl = ref?.serviceUrl ?? this.o.serviceUrl;
+        const activity = person && notice ? this.reminderActivity(x, notice, person, c, await deps.store.disputes.lastSnooze(person.email)) : c.render(viewer, loc, null);
         try {
-          await this.paced(copy.conversationId, started, () => this.o.client.update(serviceUrl, copy.conversationId, copy.activityId, c.render(viewer, loc, null)));
+          await this.paced(copy.conversationId, started, () => this.o.client.update(serviceUrl, copy.conversationId, copy.activityId, activity));
         } catch (err) {
           if (!(err instanceof Gone)) throw err;
           this.o.log.warn({ conversation: copy.conversationId, activity: copy.activityId, reason: err.reason }, "Teams card copy gone: forgotten");
@@ -400,7 +422,30 @@ export class TeamsDelivery extends PassLoop {
         await this.unreachable(row, err);
       }
     }
+    // 3. the disputes channel's copy (TEAMS_DISPUTES_CHANNEL), once per dispute
+    if (p.opened) await this.postChannelCopy(x, copies, c, started);
     if (!later) this.o.onDelivered?.([x.dispute.ownerEmail, x.dispute.openedByEmail, ...p.concerned]);
+  }
+
+  /**
+   * A new dispute's read-only card in the disputes channel, recorded as a copy (kind "channel") so every later change
+   * updates it in place. Sent at the service URL of the channel's stored reference (kept when Accord was added to the
+   * team), else TEAMS_SERVICE_URL. A channel the bot is not in (403/404) or a refused card is logged, never retried:
+   * the owner's card is what matters.
+   */
+  private async postChannelCopy(x: DisputeDetails, copies: { kind: string }[], c: Awaited<ReturnType<TeamsDelivery["context"]>>, started: number): Promise<void> {
+    const { deps } = this.o;
+    const channel = this.o.disputesChannel;
+    if (!channel || copies.some((k) => k.kind === "channel")) return;
+    const locale = c.known.get(x.dispute.openedByEmail)?.locale ?? "fr";
+    const ref = await deps.store.teams.conversation(channel);
+    try {
+      const activityId = await this.paced(channel, started, () => this.o.client.send(ref?.serviceUrl ?? this.o.serviceUrl, channel, c.render(null, locale, null)));
+      await deps.store.teams.addCard({ disputeId: x.dispute.id, conversationId: channel, activityId, kind: "channel", viewerEmail: null, postedAt: deps.clock() });
+    } catch (err) {
+      if (!(err instanceof Gone || err instanceof TargetFailed)) throw err;
+      this.o.log.warn({ channel, reason: err.reason, stored: Boolean(ref) }, "could not post to the Teams disputes channel (is Accord added to that team?)");
+    }
   }
 
   private async postOwnerCard(x: DisputeDetails, p: OwnerNoticePayload, started: number, c: Awaited<ReturnType<TeamsDelivery["context"]>>): Promise<void> {
@@ -427,7 +472,9 @@ export class TeamsDelivery extends PassLoop {
   /**
    * A reminder, nudge, escalation or SLA breach: a new message in the person's personal chat, its line on top of the
    * card as it is now. Dropped when the dispute no longer needs it (closed, reassigned since). A reminder changed the
-   * card (the follow-up moved on): every copy is rendered again after it, on every platform.
+   * card (the follow-up moved on): every copy is rendered again after it, on every platform. The message is recorded
+   * as a copy of kind "reminder" (with what it is about): each later change renders it again in place, like the
+   * cards, so a reminder acted on shows what became of it (as Slack's).
    */
   private async deliverReminder(p: ReminderPayload, started: number): Promise<void> {
     const { deps } = this.o;
@@ -437,11 +484,26 @@ export class TeamsDelivery extends PassLoop {
     const c = await this.context(x, [p.email, ...(p.byEmail ? [p.byEmail] : [])]);
     const person = c.known.get(p.email);
     if (!person) throw new TargetFailed("person_unknown");
-    const line = reminderLine(p, d, c.name, person);
-    // the owner's Snooze (an escalation has none), as in Slack
+    const notice: ReminderNotice = { ...p, ownerEmail: d.ownerEmail };
+    const chat = await this.personalChat(person.email, started);
+    const last = person.email === d.ownerEmail ? await deps.store.disputes.lastSnooze(person.email) : null;
+    const activityId = await this.sendTo(person.email, chat, this.reminderActivity(x, notice, person, c, last, { followUpOn: p.followUpOn }), started);
+    if (p.kind === "reminder") await queueCardRefresh(deps, [{ orderKey: d.number, payload: JSON.stringify({ disputeId: d.id, number: d.number }) }]);
+    // the reminder is one of the dispute's copies from now on: rendered again in place by each later change
+    await deps.store.teams.addCard({ disputeId: d.id, conversationId: chat.conversationId, activityId, kind: "reminder", viewerEmail: person.email, postedAt: deps.clock(), notice: JSON.stringify(notice) });
+    this.o.onDelivered?.([d.ownerEmail]);
+  }
+
+  /**
+   * A reminder's message for `person` (posted by deliverReminder, rendered again by each later change): its line
+   * (src/views/reminderLine.ts reminderCopyLine, the same words as Slack) on top of the card as it is now, and the
+   * owner's Snooze while they own the open dispute (their last choice first).
+   */
+  private reminderActivity(x: DisputeDetails, p: ReminderNotice, person: Person, c: Awaited<ReturnType<TeamsDelivery["context"]>>, lastSnooze: string | null, at?: { followUpOn: string | null }): TeamsActivity {
+    const d = x.dispute;
     const w = FOLLOWUP_TEXT[person.locale];
     const snooze: SnoozeButtons | undefined =
-      person.email === d.ownerEmail
+      d.status === "open" && person.email === d.ownerEmail
         ? {
             disputeId: d.id,
             choices: [
@@ -451,13 +513,11 @@ export class TeamsDelivery extends PassLoop {
             ],
             pickLabel: w.snoozePickDate,
             saveLabel: t(person.locale).form.save,
-            last: await deps.store.disputes.lastSnooze(person.email),
+            last: lastSnooze,
           }
         : undefined;
-    const chat = await this.personalChat(person.email, started);
-    await this.sendTo(person.email, chat, c.render(person, person.locale, line, snooze), started);
-    if (p.kind === "reminder") await queueCardRefresh(deps, [{ orderKey: d.number, payload: JSON.stringify({ disputeId: d.id, number: d.number }) }]);
-    this.o.onDelivered?.([d.ownerEmail]);
+    // rendered for its person already (a personal chat): no refresh, which would answer the card without the line
+    return c.render(person, person.locale, reminderCopyLine(x, p, c.name, person, at), snooze, false);
   }
 
   /** The opener's notice: what happened and by whom, on top of the card as it is now. */
@@ -577,7 +637,7 @@ export class TeamsDelivery extends PassLoop {
 export function teamsDeliveryFor(input: {
   deps: Deps;
   teams: Pick<MountedTeams, "kit" | "botToken">;
-  config: { credentials: { clientId: string; tenantId: string } | null; serviceUrl: string };
+  config: { credentials: { clientId: string; tenantId: string } | null; serviceUrl: string; disputesChannel?: string | undefined; pacing?: TeamsPacing | undefined };
   log: TeamsDeliveryLog;
   leaseMs?: number;
   pollMs?: number;
@@ -590,6 +650,8 @@ export function teamsDeliveryFor(input: {
     botId: `28:${config.credentials?.clientId ?? "accord-dev"}`,
     serviceUrl: config.serviceUrl,
     tenantId: config.credentials?.tenantId ?? null,
+    ...(config.disputesChannel ? { disputesChannel: config.disputesChannel } : {}),
+    ...(config.pacing ? { pacing: config.pacing } : {}),
     ...(input.leaseMs ? { leaseMs: input.leaseMs } : {}),
     ...(input.pollMs ? { pollMs: input.pollMs } : {}),
   });

@@ -1,17 +1,12 @@
-import { publishChart } from "../app/charts.ts";
 import type { Deps } from "../app/context.ts";
-import { listDigests, subscribeDigest, unsubscribeDigest, type DigestPostPayload } from "../app/digests.ts";
+import { digestViewOf, listDigests, subscribeDigest, unsubscribeDigest, type DigestPostPayload } from "../app/digests.ts";
 import type { DigestSubscription } from "../app/ports.ts";
-import { whatToDecide } from "../app/whatToDecide.ts";
 import { AccordError } from "../domain/errors.ts";
 import { assertCan } from "../domain/permissions.ts";
 import type { Locale, Person } from "../domain/types.ts";
 import { parseDigestArgs } from "../slack/digestCommand.ts";
-import { DIGEST_OWNER_ROWS } from "../slack/digestPost.ts";
 import { timeWords } from "../slack/listeners/digest.ts";
-import { renderChartPng } from "../views/digestChart.ts";
 import { DIGEST_TEXT } from "../views/digestText.ts";
-import { buildDigestView, chartInputs } from "../views/digestView.ts";
 import { errorText } from "../views/errors.ts";
 import { teamsDeliveryText } from "../views/teamsDeliveryText.ts";
 import { MAX_TEAMS_CHARTS, renderDigestAdaptiveCard } from "./digestCard.ts";
@@ -25,30 +20,11 @@ import type { AdaptiveJson } from "./cards/disputeCard.ts";
 
 /** The digest card of a row; null when the subscription was removed since (nothing is posted). */
 export async function teamsDigestCard(deps: Deps, p: DigestPostPayload): Promise<{ card: AdaptiveJson; text: string } | null> {
-  const sub = await deps.store.digest.subscription(p.subscriptionId);
-  if (!sub) return null;
-  const settings = await deps.store.settings.get();
-  const filters = { ...(p.reasonCode !== null ? { reasonCode: p.reasonCode } : {}), ...(p.ownerEmail !== null ? { ownerEmail: p.ownerEmail } : {}) };
-  const [facts, decide, reason, owner] = await Promise.all([
-    deps.store.digest.facts({ timezone: settings.timezone, now: p.dueAt, since: p.since, ownerLimit: DIGEST_OWNER_ROWS, oldestLimit: 5, ...filters }),
-    whatToDecide(deps, filters),
-    p.reasonCode !== null ? deps.store.reasons.byCode(p.reasonCode) : null,
-    p.ownerEmail !== null ? deps.store.people.byEmail(p.ownerEmail) : null,
-  ]);
-  const locale = p.locale;
-  const charts: { currency: string; url: string }[] = [];
-  for (const input of chartInputs(facts, locale).slice(0, MAX_TEAMS_CHARTS)) {
-    const { url } = await publishChart(deps, renderChartPng(input, locale));
-    charts.push({ currency: input.currency, url });
-  }
-  const view = buildDigestView({
-    facts, decide, charts, locale, timezone: settings.timezone,
-    reasonLabel: reason ? (locale === "fr" ? reason.labelFr : reason.labelEn) : p.reasonCode,
-    ownerName: owner ? owner.name : p.ownerEmail,
-  });
+  const view = await digestViewOf(deps, p, { maxCharts: MAX_TEAMS_CHARTS });
+  if (!view) return null;
   // the commands the view names are Slack's; in Teams they are typed without "/dispute"
   const teamsView = { ...view, moreOwners: (n: number) => forTeams(view.moreOwners(n)) };
-  return { card: renderDigestAdaptiveCard(teamsView, locale), text: view.text };
+  return { card: renderDigestAdaptiveCard(teamsView, p.locale), text: view.text };
 }
 
 /** Slack's command words as Teams users type them: `/dispute digest here` → `digest here`. */

@@ -34,6 +34,28 @@ describe("Teams mount", () => {
     expect((await accord.call("GET", "/healthz")).status).toBe(200);
   });
 
+  it("the Teams deliverer paces as TEAMS_PACE_* say, else at Teams' limits", async () => {
+    connector = await startFakeConnector();
+    accord = await startTestAccord({ ...teamsEnv({ connectorUrl: connector.url }), TEAMS_PACE_CONVERSATION_PER_SEC: "3", TEAMS_PACE_CONVERSATION_PER_HOUR: "900", TEAMS_PACE_BOT_PER_SEC: "15" }, { startJobs: false });
+    expect(accord.teamsDelivery?.pacing).toEqual({ perSecond: 3, perHour: 900, botPerSecond: 15 });
+    await accord.stop();
+    accord = await startTestAccord(teamsEnv({ connectorUrl: connector.url }), { startJobs: false });
+    expect(accord.teamsDelivery?.pacing).toEqual({ perSecond: 7, perHour: 1800, botPerSecond: 30 });
+  });
+
+  it("TEAMS_DISPUTES_CHANNEL: a dispute opened over REST gets its read-only card in that channel", async () => {
+    connector = await startFakeConnector();
+    accord = await startTestAccord({ ...teamsEnv({ connectorUrl: connector.url }), TEAMS_DISPUTES_CHANNEL: "19:litiges@thread.tacv2" }, { startJobs: false });
+    await seedLedger(accord);
+    const r = await accord.call("POST", "/api/v1/disputes", { customerRef: "C001", items: [{ ref: "F-1001" }], reasonCode: "price", statement: "Prix non conforme au devis", openedByEmail: "claire@acme.fr" });
+    expect(r.status).toBe(201);
+    await accord.teamsDelivery?.idle();
+    const inChannel = connector.posted().filter((p) => p.conversationId === "19:litiges@thread.tacv2");
+    expect(inChannel).toHaveLength(1);
+    expect(JSON.stringify(inChannel[0]!.activity)).toContain(r.body.dispute.number);
+    expect((await accord.deps.store.teams.cardsOf(r.body.dispute.id)).map((c) => c.kind)).toContain("channel");
+  });
+
   it("answers in the person's language", async () => {
     connector = await startFakeConnector();
     accord = await startTestAccord(teamsEnv({ connectorUrl: connector.url }), { startJobs: false });

@@ -1,6 +1,6 @@
 import { Resvg } from "@resvg/resvg-js";
 import { describe, expect, it } from "vitest";
-import { CHART_FONT_FILE, CHART_HEIGHT, CHART_WIDTH, digestChartSvg, renderChartPng, type DigestChartInput } from "./digestChart.ts";
+import { CHART_FONT_FILE, CHART_HEIGHT, CHART_WIDTH, digestChartSvg, renderChartPng, renderChartPngAsync, type DigestChartInput } from "./digestChart.ts";
 
 const input: DigestChartInput = {
   currency: "EUR",
@@ -55,6 +55,13 @@ describe("digest chart", () => {
     expect(ihdr(png)).toEqual({ width: CHART_WIDTH, height: CHART_HEIGHT });
     // bars, text and grid lines: well over 3% of the picture is not background
     expect(nonBackgroundPixels(png)).toBeGreaterThan(CHART_WIDTH * CHART_HEIGHT * 0.03);
+  });
+
+  it("renders the same PNG on libuv's thread pool (renderChartPngAsync) as inline", async () => {
+    const [a, b] = await Promise.all([renderChartPngAsync(input, "fr"), renderChartPngAsync({ currency: "EUR", cells: [] }, "en")]);
+    expect(a.equals(renderChartPng(input, "fr"))).toBe(true);
+    expect(b.equals(renderChartPng({ currency: "EUR", cells: [] }, "en"))).toBe(true);
+    expect(a.equals(b)).toBe(false);
   });
 
   it("draws more ink with bars than without", () => {

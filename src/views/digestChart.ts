@@ -7,7 +7,7 @@
 // One currency per chart: amounts are never summed across currencies (domain/money.ts). A caller with
 // disputes in several currencies makes one chart per currency.
 import { createRequire } from "node:module";
-import { Resvg } from "@resvg/resvg-js";
+import { renderAsync, Resvg, type ResvgRenderOptions } from "@resvg/resvg-js";
 import { BarChart } from "echarts/charts";
 import { GridComponent, LegendComponent, TitleComponent } from "echarts/components";
 import * as echarts from "echarts/core";
@@ -128,7 +128,20 @@ export function renderChartPng(input: DigestChartInput, lang: Locale): Buffer {
   return rasterise(digestChartSvg(input, lang));
 }
 
+/**
+ * The same PNG, rasterised on libuv's thread pool (resvg-js `renderAsync`): the event loop keeps serving Slack
+ * and Teams while resvg draws; only echarts' layout (the SVG text) and the PNG's encoding run on it.
+ */
+export async function renderChartPngAsync(input: DigestChartInput, lang: Locale): Promise<Buffer> {
+  return rasteriseAsync(digestChartSvg(input, lang));
+}
+
 let outlineFont: OutlineFont | null = null;
+
+const RESVG_OPTIONS: ResvgRenderOptions = {
+  background: CHART_BACKGROUND,
+  font: { loadSystemFonts: false, fontFiles: [CHART_FONT_FILE], defaultFontFamily: CHART_FONT_FAMILY, sansSerifFamily: CHART_FONT_FAMILY },
+};
 
 /**
  * SVG text -> PNG bytes with the bundled DejaVu Sans and no system fonts. The labels reach resvg as outlines
@@ -137,9 +150,11 @@ let outlineFont: OutlineFont | null = null;
  */
 export function rasterise(svg: string): Buffer {
   outlineFont ??= readOutlineFont(CHART_FONT_FILE);
-  const resvg = new Resvg(outlineTexts(svg, outlineFont), {
-    background: CHART_BACKGROUND,
-    font: { loadSystemFonts: false, fontFiles: [CHART_FONT_FILE], defaultFontFamily: CHART_FONT_FAMILY, sansSerifFamily: CHART_FONT_FAMILY },
-  });
-  return resvg.render().asPng();
+  return new Resvg(outlineTexts(svg, outlineFont), RESVG_OPTIONS).render().asPng();
+}
+
+/** rasterise() with the drawing on libuv's thread pool: the same bytes. */
+export async function rasteriseAsync(svg: string): Promise<Buffer> {
+  outlineFont ??= readOutlineFont(CHART_FONT_FILE);
+  return (await renderAsync(outlineTexts(svg, outlineFont), RESVG_OPTIONS)).asPng();
 }

@@ -3,10 +3,11 @@ import type { MyDisputes } from "../app/listMyDisputes.ts";
 import { displayAmount } from "../domain/money.ts";
 import type { Locale, Person, Reason } from "../domain/types.ts";
 import { encodeAction } from "./actions.ts";
-import { buildDisputeCard, reasonLabel, type DisputeCardView, type PersonRef } from "./disputeCard.ts";
+import { buildDisputeCard, personRef, reasonLabel, type DisputeCardView, type PersonRef } from "./disputeCard.ts";
 import { t } from "./i18n.ts";
 import { can } from "../domain/permissions.ts";
 import { NUDGE_TEXT } from "./nudgeText.ts";
+import { TEAMS_GAPS_TEXT } from "./teamsGapsText.ts";
 import type { TeamSectionView } from "./teamView.ts";
 
 // Lists (the /dispute list answer) and App Home as platform-neutral view models.
@@ -18,19 +19,23 @@ export interface DisputeListView {
     disputeId: number; text: string; overdue: boolean; button: { label: string; value: string };
     /** the viewer may nudge this row's owner (issue 11): Open and Nudge in the row's menu */
     nudge?: { label: string; value: string };
+    /** the owner cannot be reached in Teams (TeamsReach): said under the row, to everyone but the owner */
+    warning?: string;
   }[];
   more: string | null;
 }
 
-export function buildDisputeList(list: DisputeDetails[], viewer: Person, locale: Locale, opts: { today: string; max: number; people?: Map<string, PersonRef> }): DisputeListView {
+export function buildDisputeList(list: DisputeDetails[], viewer: Person, locale: Locale, opts: { today: string; max: number; people?: Map<string, PersonRef>; unreachable?: ReadonlySet<string> }): DisputeListView {
   const m = t(locale);
   const rows = list.slice(0, opts.max).map((x) => {
     const card = buildDisputeCard(x, viewer, locale, { today: opts.today, readOnly: true, ...(opts.people ? { people: opts.people } : {}) });
     const d = x.dispute;
     const mayNudge = d.status === "open" && viewer.email !== d.ownerEmail && can(viewer, "nudge", d, x.customer);
+    const unreachable = d.status === "open" && viewer.email !== d.ownerEmail && !!opts.unreachable?.has(d.ownerEmail);
     return {
       disputeId: d.id, text: card.summary, overdue: card.overdue, button: { label: m.list.open, value: encodeAction({ t: "show", d: d.id }) },
       ...(mayNudge ? { nudge: { label: NUDGE_TEXT[locale].button, value: encodeAction({ t: "nudge", d: d.id }) } } : {}),
+      ...(unreachable ? { warning: TEAMS_GAPS_TEXT[locale].listUnreachable(personRef(d.ownerEmail, opts.people).name) } : {}),
     };
   });
   return {

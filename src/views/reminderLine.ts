@@ -21,3 +21,28 @@ export function reminderLine(p: ReminderPayload, d: Pick<Dispute, "number" | "ow
   if (p.kind === "sla_breach") return w.slaBreached(d.number, ownerName);
   return `${w.escalatedTo(ownerName, p.unanswered, d.number)}${overdue ? ` (${overdue})` : ""}`;
 }
+
+/** What a reminder's copy is about (the copy's notice, JSON): the reminder, and who owned the dispute when it was sent. */
+export type ReminderNotice = ReminderPayload & { ownerEmail: string };
+
+/**
+ * The line of a reminder's copy, as posted and as rendered again after each later change (Slack's and Teams'
+ * deliverers): what stays true stays (the follow-up that was due, who escalated, who nudged); what was about the
+ * state then follows it: the next reminder only while the dispute is open with a follow-up date and still theirs,
+ * an escalation's overdue line only while the dispute is overdue. `at` overrides the follow-up date (the post: the
+ * job's date after this reminder).
+ */
+export function reminderCopyLine(
+  x: { dispute: Pick<Dispute, "number" | "status" | "ownerEmail" | "followUpOn">; followUp?: { firstMissedOn: string | null } | null },
+  p: ReminderNotice,
+  nameOf: (email: string) => string,
+  recipient: { locale: Locale; timezone: string },
+  at?: { followUpOn: string | null },
+): string {
+  const d = x.dispute;
+  const open = d.status === "open";
+  const stillTheirs = open && d.ownerEmail === (p.onBehalfOf?.email ?? p.email);
+  const next = at ? at.followUpOn : stillTheirs ? d.followUpOn : null;
+  const overdueNow = !!at || (open && !!x.followUp?.firstMissedOn);
+  return reminderLine({ ...p, followUpOn: next, firstMissedOn: overdueNow ? p.firstMissedOn : null }, { number: d.number, ownerEmail: p.ownerEmail }, nameOf, recipient);
+}

@@ -82,7 +82,8 @@ export function listMessage(list: DisputeListView, actionId: string = ACTION_IDS
   for (const r of rows) {
     blocks.push({
       type: "section",
-      text: mrkdwn(escClip(`${r.overdue ? "⚠ " : ""}${r.text}`, LIMITS.sectionText)),
+      // (the owner cannot be reached in Teams: said under the row, as on Teams' list)
+      text: mrkdwn(escClip(`${r.overdue ? "⚠ " : ""}${r.text}${r.warning ? `\n${r.warning}` : ""}`, LIMITS.sectionText)),
       // a row whose owner the viewer may nudge: one menu (Open, Nudge), a section having room for one accessory
       accessory: r.nudge
         ? { type: "overflow", action_id: ACTION_IDS.listMenu, options: [r.button, r.nudge].map((o) => ({ text: plain(o.label, LIMITS.optionText), value: o.value })) }

@@ -1,3 +1,4 @@
+import { unreachableOwners } from "../../app/teamsReach.ts";
 import type { App } from "@slack/bolt";
 import { findCustomer } from "../../app/findCustomer.ts";
 import { getDispute } from "../../app/getDispute.ts";
@@ -70,7 +71,8 @@ export function registerCommands(app: App, k: Kit): void {
     list: async ({ viewer, cmd, say }) => {
       const found = await listInput(cmd.filters, viewer);
       const people = await peopleIndex(deps, found.slice(0, MAX_LIST).flatMap((d) => [d.dispute.ownerEmail, d.dispute.openedByEmail]));
-      return say(listMessage(buildDisputeList(found, viewer, viewer.locale, { today: await today(deps), max: MAX_LIST, people: people.refs })));
+      const unreachable = new Set((await unreachableOwners(deps, viewer.email, { disputes: found.slice(0, MAX_LIST) })).map((u) => u.email));
+      return say(listMessage(buildDisputeList(found, viewer, viewer.locale, { today: await today(deps), max: MAX_LIST, people: people.refs, unreachable })));
     },
     digest: ({ body, viewer, cmd, say }) => digestCommand(k, { body, viewer, args: cmd.args, say }),
     export: async ({ userId, viewer, cmd, say }) => {

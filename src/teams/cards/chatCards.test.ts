@@ -39,4 +39,12 @@ describe("the Teams list card", () => {
     expect(shown).toBeLessThan(120);
     expect((c.body as AdaptiveJson[]).at(-1)).toMatchObject({ type: "TextBlock", text: `+${120 - shown}` });
   });
+
+  it("says under a row when its owner cannot be reached in Teams", () => {
+    const warning = "⚠ Paul Durand n’est pas encore joignable dans Teams\u00a0: son avis est conservé jusqu’à ce qu’il ou elle ouvre Accord dans Teams.";
+    const c = disputeListCard(list([{ ...row(1, true), warning }, row(2, false)]), "Vos litiges", "fr");
+    const cells = (c.body as AdaptiveJson[]).filter((n) => n.type === "ColumnSet").map((r) => JSON.parse(JSON.stringify(r)).columns[0].items as AdaptiveJson[]);
+    expect(cells[0]).toEqual([expect.objectContaining({ text: row(1, true).text }), { type: "TextBlock", text: warning, wrap: true, color: "Attention", size: "Small", spacing: "None" }]);
+    expect(cells[1]).toHaveLength(1);
+  });
 });

@@ -52,7 +52,16 @@ export function disputeListCard(list: DisputeListView, heading: string, lang: Lo
     type: "ColumnSet",
     separator: true,
     columns: [
-      { type: "Column", width: "stretch", verticalContentAlignment: "Center", items: [text(`${r.overdue ? "⚠ " : ""}${r.text}`, r.overdue ? { color: "Attention" } : {})] },
+      {
+        type: "Column",
+        width: "stretch",
+        verticalContentAlignment: "Center",
+        items: [
+          text(`${r.overdue ? "⚠ " : ""}${r.text}`, r.overdue ? { color: "Attention" } : {}),
+          // the owner cannot be reached in Teams (their notice is kept), as on the card and in App Home
+          ...(r.warning ? [text(r.warning, { color: "Attention", size: "Small", spacing: "None" })] : []),
+        ],
+      },
       {
         type: "Column",
         width: "auto",

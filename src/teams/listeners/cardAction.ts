@@ -1,19 +1,11 @@
-import { commentDispute } from "../../app/commentDispute.ts";
 import type { Deps } from "../../app/context.ts";
-import { editDispute } from "../../app/editDispute.ts";
 import { findPeople } from "../../app/findPeople.ts";
 import { getDispute } from "../../app/getDispute.ts";
+import { formText as str, runDisputeAction } from "../../app/runDisputeAction.ts";
 import { nudgeDispute } from "../../app/nudgeDispute.ts";
-import { reassignDispute } from "../../app/reassignDispute.ts";
-import { releaseHolds } from "../../app/releaseHolds.ts";
-import { reopenDispute } from "../../app/reopenDispute.ts";
-import { resolveDispute } from "../../app/resolveDispute.ts";
-import { setFollowUp } from "../../app/setFollowUp.ts";
 import { snoozeFollowUp } from "../../app/snoozeFollowUp.ts";
-import { withdrawDispute } from "../../app/withdrawDispute.ts";
-import { AccordError, invalid } from "../../domain/errors.ts";
-import { toWellFormed } from "../../domain/text.ts";
-import type { Locale, Outcome, Person, Priority } from "../../domain/types.ts";
+import { AccordError } from "../../domain/errors.ts";
+import type { Locale, Person } from "../../domain/types.ts";
 import { encodeAction, parseAction, type CardAction } from "../../views/actions.ts";
 import { FOLLOWUP_TEXT, shortDate } from "../../views/followupText.ts";
 import { t } from "../../views/i18n.ts";
@@ -45,37 +37,6 @@ interface ActionValue {
   action?: { verb?: unknown; data?: unknown };
   trigger?: unknown;
 }
-
-interface Call {
-  deps: Deps;
-  base: { dispute: number; byEmail: string; version: number; once: string };
-  v: Record<string, string>;
-  /** the Accord person picked for Reassign (an email from Accord's people search; an Entra object id Teams may send instead) */
-  to: string | null;
-}
-
-const str = (v: string | undefined): string => (v ? toWellFormed(v.trim()) : "");
-
-/** Each card action's use case, with the values read as the person typed them: the use case checks everything. */
-const RUN: Record<CardAction, (c: Call) => Promise<unknown>> = {
-  comment: ({ deps, base, v }) => commentDispute(deps, { ...base, text: str(v.text) }),
-  reassign: ({ deps, base, v, to }) => reassignDispute(deps, { ...base, toEmail: to ?? invalid("toEmail", "owner_unknown", {}), note: str(v.note) || undefined }),
-  follow_up: ({ deps, base, v }) => setFollowUp(deps, { ...base, on: str(v.on), note: str(v.note) || undefined }),
-  resolve: ({ deps, base, v }) =>
-    resolveDispute(deps, {
-      ...base,
-      outcome: str(v.outcome) as Outcome,
-      note: str(v.note),
-      creditNoteRef: str(v.credit_note_ref) || null,
-      concededAmount: str(v.conceded) || null,
-      rootCause: str(v.root_cause) || null,
-    }),
-  withdraw: ({ deps, base, v }) => withdrawDispute(deps, { ...base, note: str(v.note) }),
-  reopen: ({ deps, base, v }) => reopenDispute(deps, { ...base, note: str(v.note) }),
-  release_holds: ({ deps, base, v }) => releaseHolds(deps, { ...base, note: str(v.note) }),
-  edit: ({ deps, base, v }) =>
-    editDispute(deps, { ...base, reasonCode: str(v.reason) || undefined, priority: (str(v.priority) || undefined) as Priority | undefined, statement: str(v.statement) || undefined, note: str(v.note) || undefined }),
-};
 
 /** The use cases' field names -> the card's input field ids (ACTION_INPUTS). */
 const FIELD_OF: Record<string, string> = {
@@ -208,7 +169,7 @@ export async function handleCardAction(h: TeamsHandlerContext, activity: TeamsIn
     // a double click sends the same values from the same card: applied once
     const once = `teams:${activity.conversation.id}:${activity.replyToId ?? ""}:${action}:${meta.d}:${meta.v}:${digest(values)}`;
     try {
-      await RUN[action]({ deps: h.deps, base: { dispute: meta.d, byEmail: viewer.email, version: meta.v, once }, v: values, to });
+      await runDisputeAction(h.deps, action, { base: { dispute: meta.d, byEmail: viewer.email, version: meta.v, once }, values, to });
     } catch (err) {
       if (!(err instanceof AccordError)) throw err;
       // the dispute changed meanwhile: the card as it is now

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "TeamsCard" ADD COLUMN "notice" TEXT;
