@@ -160,6 +160,11 @@ export interface Disputes {
   create(d: Dispute): Promise<Dispute>;
   /** Optimistic update: fails with stale_version if the stored version is not `expectedVersion`. */
   update(d: Dispute, expectedVersion: number): Promise<void>;
+  /**
+   * The reminder job's move of the follow-up date: that column only (version and updatedAt stay, like a comment);
+   * fails with stale_version if the stored version is not `expectedVersion` (an owner's change meanwhile wins).
+   */
+  moveFollowUp(id: number, followUpOn: string | null, expectedVersion: number): Promise<void>;
   appendEvents(disputeId: number, events: TimelineEvent[]): Promise<void>;
   timeline(disputeId: number): Promise<TimelineEvent[]>;
   /** The choice of this person's latest Snooze, on any dispute (a `follow_up_set` line with `data.snoozed`); null if none. */
@@ -307,6 +312,13 @@ export interface Rates {
    */
   notBefore(key: string, at: Date, now: Date): Promise<void>;
   get(key: string): Promise<RateState | null>;
+  /**
+   * A reservation for `at` left unused (its call was never made: the key was blocked meanwhile, or the process came
+   * too late for its slot): each key as if it had not been taken for `at` — a window slot still held for it free from
+   * `at` again, a key no later reservation moved since back to `at` — so the caller reserving again is not paced
+   * behind its own unused slot. A second release of the same reservation changes nothing.
+   */
+  release(keys: readonly RateKey[], at: Date, now: Date): Promise<void>;
 }
 
 export interface StoredResponse {

@@ -2,17 +2,20 @@ import { noticesWhileAway, reminderCover } from "../domain/absence.ts";
 import { dayIn } from "../domain/calendar.ts";
 import { addDays, todayIn } from "../domain/dates.ts";
 import { afterReminder, rulesOf, unansweredAt, whatIsDue, type FollowUpState, type NoticeKind } from "../domain/followups.ts";
-import type { TimelineEvent } from "../domain/types.ts";
+import type { Reason, TimelineEvent } from "../domain/types.ts";
 import { noticeChannels } from "./chatRouting.ts";
 import type { Deps } from "./context.ts";
-import type { FollowUpCandidate, Repos } from "./ports.ts";
+import type { Absence, FollowUpCandidate, Repos } from "./ports.ts";
 
 // The reminder job's use case (issue 11): at `now`, every notice due (whatIsDue) is sent once. Each dispute is
 // handled in a short transaction of its own that locks its follow-up record (another process skips it), records
 // the notice in the ledger (UNIQUE dispute, kind, due instant: a notice recorded already is not sent again) and
 // writes, in the same transaction, the delivery-queue row that carries it and the timeline line. A reminder left
 // unanswered moves the follow-up date on by the reason's days: the job's move, like a comment, does not change
-// the dispute's version. One dispute that fails is counted and logged; the others go on.
+// the dispute's version (disputes.moveFollowUp: that column only, refused when an owner's change came meanwhile).
+// The reasons (their follow-up days) are read once a run and the absences once a page and day, not once a dispute;
+// the dispute, its follow-up record and its owner are read under the lock. One dispute that fails is counted and
+// logged; the others go on.
 // An owner away on their local date (src/domain/absence.ts): the reminder goes to their deputy, without counting
 // as unanswered, or waits for their return; no escalation goes meanwhile.
 // After every REMIND_BATCH disputes the job signals the deliverers (`onQueued`), and it yields to the event loop
@@ -58,6 +61,8 @@ export interface RemindOptions {
 export async function remindFollowUps(deps: Pick<Deps, "store" | "newId" | "chatQueue" | "log">, now: Date, opts: RemindOptions = {}): Promise<{ done: number; failed: number }> {
   const settings = await deps.store.settings.get();
   const rules = rulesOf(settings);
+  // read once a run (a page for the absences), not once a dispute: the reasons' follow-up days, who is away on a day
+  const reasons = new Map((await deps.store.reasons.list()).map((r) => [r.id, r]));
   // the latest calendar day anywhere on Earth: whatIsDue decides per owner's time zone
   const on = addDays(todayIn("UTC", now), 1);
   let afterId = 0;
@@ -73,9 +78,17 @@ export async function remindFollowUps(deps: Pick<Deps, "store" | "newId" | "chat
     const due = new Set(whatIsDue(now, page.map(stateOf), rules).map((n) => n.disputeId));
     const todo = page.filter((c) => due.has(c.disputeId));
     if (todo.length) await deps.store.followUps.ensure(todo.map((c) => c.disputeId), now);
+    // who is away, per owner's local day: read before the disputes' transactions (the store's one SQLite connection
+    // is theirs meanwhile), once a page and day
+    const away = new Map<string, Absence[]>();
+    for (const c of todo) {
+      const day = dayIn(stateOf(c).ownerTz, now);
+      if (!away.has(day)) away.set(day, await deps.store.absences.absentOn(day));
+    }
+    const read: PageReads = { reason: (id) => reasons.get(id), absentOn: (day) => away.get(day) };
     for (const c of todo) {
       try {
-        const sent = await deps.store.transaction((tx) => remindOne(tx, deps, c.disputeId, now, settings.timezone, rules));
+        const sent = await deps.store.transaction((tx) => remindOne(tx, deps, c.disputeId, now, settings.timezone, rules, read));
         done += sent;
         queuedSince += sent;
       } catch (err) {
@@ -95,6 +108,13 @@ export async function remindFollowUps(deps: Pick<Deps, "store" | "newId" | "chat
   return { done, failed };
 }
 
+/** What the job reads once for a page of disputes instead of once a dispute (a reason added meanwhile: read then). */
+interface PageReads {
+  reason(id: number): Reason | undefined;
+  /** undefined: a day not read for the page (the owner's time zone changed since): read in the transaction */
+  absentOn(day: string): Absence[] | undefined;
+}
+
 async function remindOne(
   tx: Repos,
   deps: Pick<Deps, "newId" | "chatQueue">,
@@ -102,11 +122,12 @@ async function remindOne(
   now: Date,
   companyTz: string,
   rules: ReturnType<typeof rulesOf>,
+  read: PageReads,
 ): Promise<number> {
   if (!(await tx.followUps.lock(disputeId))) return 0; // another process has it
   const d = await tx.disputes.byId(disputeId);
   if (!d || d.status !== "open") return 0;
-  const [record, owner, reason] = await Promise.all([tx.followUps.get(disputeId), tx.people.byEmail(d.ownerEmail), tx.reasons.byId(d.reasonId)]);
+  const [record, owner, reason] = await Promise.all([tx.followUps.get(disputeId), tx.people.byEmail(d.ownerEmail), read.reason(d.reasonId) ?? tx.reasons.byId(d.reasonId)]);
   // decided again under the lock, from what is stored now
   let state: FollowUpState = {
     disputeId,
@@ -120,7 +141,8 @@ async function remindOne(
   };
   // the owner away (on their local date): their deputy gets the reminder, or it waits for their return;
   // no escalation goes and a reminder sent meanwhile does not count as unanswered
-  const cover = reminderCover(d.ownerEmail, dayIn(state.ownerTz, now), await tx.absences.absentOn(dayIn(state.ownerTz, now)));
+  const day = dayIn(state.ownerTz, now);
+  const cover = reminderCover(d.ownerEmail, day, read.absentOn(day) ?? (await tx.absences.absentOn(day)));
   const notices = noticesWhileAway(cover, whatIsDue(now, [state], rules));
   const wasDueOn = d.followUpOn;
   const events: TimelineEvent[] = [];
@@ -165,7 +187,7 @@ async function remindOne(
     sent++;
   }
   if (!sent) return 0;
-  if (moved) await tx.disputes.update({ ...d, followUpOn: state.followUpOn }, d.version); // the job's move: same version
+  if (moved) await tx.disputes.moveFollowUp(d.id, state.followUpOn, d.version); // the job's move: same version
   await tx.followUps.put(state, now);
   await tx.disputes.appendEvents(disputeId, events);
   return sent;

@@ -23,7 +23,9 @@ import { METADATA_EVENT } from "../slack/delivery.ts";
 // the reminders lost (an owner with none) and doubled (an owner with two); with the fake's 429s by cause, the CPU
 // time of this process (instances and fake alike) and the machine's load average, since on a shared machine the
 // run is CPU-bound. BENCH_INSTANCES=1 (or 2) runs one of the two; BENCH_TRACE=1 prints the progress every 250 ms;
-// BENCH_PROFILE=dir writes a CPU profile of each run's delivery phase (dir/fanout-N.cpuprofile).
+// BENCH_PROFILE=dir writes a CPU profile of each run's delivery phase (dir/fanout-N.cpuprofile); BENCH_HISTOGRAM=1
+// prints, per 100 ms from the job's start, the reminders the fake accepted and the calls it refused (429), the longest
+// gaps between two accepted reminders and the calls by method: where the time above the floor goes.
 
 const N = Number(process.env.BENCH_REMINDERS ?? 1000);
 const CAP = 100;
@@ -48,6 +50,41 @@ interface Outcome {
   limitedBy: { burst: number; workspace: number; channel: number };
   /** the machine's load average (1 min) at the start and at the end of the run: the bench is CPU-bound on a busy machine */
   load: [number, number];
+  /** CPU time of this process while the job ran (deliveries already going meanwhile), and the SQL statements run then and in all */
+  cpuJob: number;
+  statementsJob: number;
+  statementsAll: number;
+  /** BENCH_HISTOGRAM: the lines to print */
+  histogram: string[];
+}
+
+/**
+ * Where the time goes: per 100 ms from `start`, the reminders accepted ("+n") and the calls refused ("-n", 429s),
+ * ten buckets a line; then the five longest gaps between two accepted reminders and the calls by method.
+ */
+export function histogram(start: number, accepted: readonly number[], refused: readonly number[], calls: readonly { at: number; method: string }[]): string[] {
+  const bucket = (t: number) => Math.max(0, Math.floor((t - start) / 100));
+  const n = Math.max(0, ...accepted.map(bucket), ...refused.map(bucket)) + 1;
+  const ok = new Array<number>(n).fill(0);
+  const no = new Array<number>(n).fill(0);
+  for (const t of accepted) ok[bucket(t)]!++;
+  for (const t of refused) no[bucket(t)]!++;
+  const lines: string[] = [];
+  for (let s = 0; s * 10 < n; s++) {
+    const cells = ok.slice(s * 10, s * 10 + 10).map((a, i) => {
+      const r = no[s * 10 + i]!;
+      return `${a}${r > 0 ? `-${r}` : ""}`.padStart(6);
+    });
+    lines.push(`${String(s).padStart(3)} s |${cells.join("")}`);
+  }
+  const sorted = [...accepted].sort((a, b) => a - b);
+  const gaps = sorted.slice(1).map((t, i) => ({ from: sorted[i]! - start, ms: t - sorted[i]! }));
+  gaps.sort((a, b) => b.ms - a.ms);
+  lines.push(`longest gaps between accepted reminders: ${gaps.slice(0, 5).map((g) => `${Math.round(g.ms)} ms after ${(g.from / 1000).toFixed(2)} s`).join(", ")}`);
+  const methods = new Map<string, number>();
+  for (const c of calls) methods.set(c.method, (methods.get(c.method) ?? 0) + 1);
+  lines.push(`calls at the fake: ${[...methods].map(([m, k]) => `${m} ${k}`).join(", ")}`);
+  return lines;
 }
 
 async function run(replicas: number): Promise<Outcome> {
@@ -85,7 +122,25 @@ async function run(replicas: number): Promise<Outcome> {
     dir,
   );
   const instances: Accord[] = [];
-  for (let i = 0; i < replicas; i++) instances.push(await startAccord(config, { clock: () => AT, logger: pino({ level: "silent" }) }));
+  fake.reset();
+  // every SQL statement the instances run, counted (SQLite's session hook): the job's and the deliveries'
+  let statements = 0;
+  const bySql = new Map<string, number>();
+  const counted = {
+    ...config,
+    databaseOptions: {
+      ...config.databaseOptions,
+      onQuery: (sql: string) => {
+        statements++;
+        if (process.env.BENCH_STATEMENTS) bySql.set(sql, (bySql.get(sql) ?? 0) + 1);
+      },
+    },
+  };
+  for (let i = 0; i < replicas; i++) instances.push(await startAccord(counted, { clock: () => AT, logger: pino({ level: "silent" }) }));
+  // each instance's start-up call (Bolt's auth.test, answered after startAccord resolves) is over before the clock
+  // starts: an unpaced call in the first second would take one of the workspace's 100 and cost a 429 not in the floor
+  for (const end = Date.now() + 10_000; fake.callsOf("auth.test").length < replicas && Date.now() < end; ) await new Promise((r) => setTimeout(r, 10));
+  await new Promise((r) => setTimeout(r, 50));
   fake.reset();
   fake.limits = { channelPerSec: 1, workspacePerSec: CAP };
   const limitedBefore = fake.limited;
@@ -96,10 +151,15 @@ async function run(replicas: number): Promise<Outcome> {
   let queued = 0;
   let cpu = 0;
   let load = 0;
+  let cpuJob = 0;
+  let statementsJob = 0;
+  let statementsAll = 0;
+  const accepted: number[] = [];
   const bursts = [Math.floor(N * 0.3), Math.floor(N * 0.7)];
   fake.on("stored", (what: string) => {
     if (what !== "chat.postMessage") return;
     posted++;
+    accepted.push(performance.now());
     if (bursts.length && posted >= bursts[0]!) {
       bursts.shift();
       fake.rateLimitBurst(BURST_S);
@@ -116,14 +176,19 @@ async function run(replicas: number): Promise<Outcome> {
     const samples: string[] = [];
     load = os.loadavg()[0]!;
     const sampler = process.env.BENCH_TRACE ? setInterval(() => samples.push(`${((performance.now() - start) / 1000).toFixed(2)}s posted=${posted} limited=${fake.limited - limitedBefore} calls=${fake.calls.length}`), 250) : null;
+    const statements0 = statements;
     const outcomes = await Promise.all(instances.map((a) => a.jobs.find((j) => j.name === "followups.remind")!.run(AT)));
     job = (performance.now() - start) / 1000;
+    const jobUsed = process.cpuUsage(cpu0);
+    cpuJob = (jobUsed.user + jobUsed.system) / 1e6;
+    statementsJob = statements - statements0;
     queued = outcomes.reduce((s, o) => s + o.done, 0);
     const end = Date.now() + 600_000;
     while (posted < N && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
     const last = Math.max(...fake.calls.filter(isReminder).map((c) => c.at));
     const used = process.cpuUsage(cpu0);
     cpu = (used.user + used.system) / 1e6;
+    statementsAll = statements - statements0;
     if (session) {
       await new Promise<void>((r) => session.post("Profiler.stop", (_e, res) => {
         fs.writeFileSync(`${process.env.BENCH_PROFILE}/fanout-${replicas}.cpuprofile`, JSON.stringify(res.profile));
@@ -143,7 +208,10 @@ async function run(replicas: number): Promise<Outcome> {
     if (samples.length) console.log(`N=${replicas}, every 250 ms:\n${samples.join("\n")}`);
     const served = fake.burstServedMs / 1000;
     const first = Math.min(...fake.calls.filter(isReminder).map((c) => c.at));
-    return { n: replicas, seconds: (last - start) / 1000, floor: (N - CAP) / CAP + served, lost, doubled, limited: fake.limited - limitedBefore, served, job, queued, first: (first - start) / 1000, cpu, limitedBy: { burst: fake.limitedBy.burst - byBefore.burst, workspace: fake.limitedBy.workspace - byBefore.workspace, channel: fake.limitedBy.channel - byBefore.channel }, load: [load, os.loadavg()[0]!] };
+    const lines = process.env.BENCH_HISTOGRAM ? histogram(start, accepted, fake.limitedAt.filter((t) => t >= start), fake.calls.filter((c) => c.at >= start)) : [];
+    // BENCH_STATEMENTS=1: the statements run most (seeding and start-up included), with their count
+    if (process.env.BENCH_STATEMENTS) lines.push(...[...bySql].sort((a, b) => b[1] - a[1]).slice(0, 40).map(([q, k]) => `${String(k).padStart(7)}  ${q.replace(/\s+/g, " ").slice(0, 180)}`));
+    return { histogram: lines, cpuJob, statementsJob, statementsAll, n: replicas, seconds: (last - start) / 1000, floor: (N - CAP) / CAP + served, lost, doubled, limited: fake.limited - limitedBefore, served, job, queued, first: (first - start) / 1000, cpu, limitedBy: { burst: fake.limitedBy.burst - byBefore.burst, workspace: fake.limitedBy.workspace - byBefore.workspace, channel: fake.limitedBy.channel - byBefore.channel }, load: [load, os.loadavg()[0]!] };
   } finally {
     await Promise.all(instances.map((a) => a.stop()));
     await fake.close();
@@ -159,6 +227,8 @@ async function main(): Promise<void> {
   for (const o of outcomes) {
     const ratio = o.seconds / o.floor;
     console.log(`N=${o.n}: ${o.seconds.toFixed(2)} s for ${N} reminders; floor ${o.floor.toFixed(2)} s ((${N} - ${CAP})/${CAP} s + ${o.served.toFixed(1)} s of 429s served); x${ratio.toFixed(3)} · lost ${o.lost} · doubled ${o.doubled} · 429s from the fake ${o.limited} (burst ${o.limitedBy.burst}, workspace window ${o.limitedBy.workspace}, channel ${o.limitedBy.channel}) · job ${o.job.toFixed(2)} s (${o.queued} queued) · first reminder at ${o.first.toFixed(2)} s · CPU ${o.cpu.toFixed(1)} s · load ${o.load.map((l) => l.toFixed(1)).join(" → ")}`);
+    console.log(`N=${o.n} per reminder: CPU ${((o.cpu * 1000) / N).toFixed(2)} ms (${((o.cpuJob * 1000) / N).toFixed(2)} ms while the job ran, deliveries included, ${(((o.cpu - o.cpuJob) * 1000) / N).toFixed(2)} ms after it) · SQL statements ${(o.statementsAll / N).toFixed(1)} (${(o.statementsJob / N).toFixed(1)} while the job ran)`);
+    if (o.histogram.length) console.log(`N=${o.n}, per 100 ms from the job's start (+accepted reminders -429s), then the statements run most:\n${o.histogram.join("\n")}`);
     console.log(`N=${o.n} goal: <= 1.1x the floor, 0 lost, 0 duplicated: ${ratio <= 1.1 && o.lost === 0 && o.doubled === 0 ? "met" : "NOT met"}`);
   }
 }

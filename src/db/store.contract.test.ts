@@ -557,6 +557,20 @@ describe.each([
     expect(back?.version).toBe(3);
   });
 
+  it(t("disputes: moveFollowUp moves the follow-up date only, version and updatedAt kept; a stale version is refused"), async () => {
+    const { acme, reason, f1 } = await seed(s);
+    const d = await s.disputes.create(disputeOf({ customerId: acme.id, reasonId: reason.id, items: [{ itemId: f1.id, amount: 10_00 }] }));
+    await s.disputes.moveFollowUp(d.id, "2026-03-19", d.version);
+    expect(await s.disputes.byId(d.id)).toEqual({ ...d, followUpOn: "2026-03-19" });
+    // an owner's change meanwhile (a snooze: version 2) wins: the job's move is refused and nothing changes
+    await s.disputes.update({ ...d, followUpOn: "2026-04-01", version: 2, updatedAt: later(5) }, d.version);
+    await expectCode(s.disputes.moveFollowUp(d.id, "2026-03-26", d.version), "stale_version");
+    expect((await s.disputes.byId(d.id))?.followUpOn).toBe("2026-04-01");
+    await s.disputes.moveFollowUp(d.id, null, 2);
+    expect(await s.disputes.byId(d.id)).toMatchObject({ followUpOn: null, version: 2, updatedAt: later(5) });
+    await expectCode(s.disputes.moveFollowUp(999, "2026-03-26", 1), "stale_version");
+  });
+
   it(t("disputes: openClaims of open disputes on the items asked, except one dispute"), async () => {
     const { acme, reason, f1, f2 } = await seed(s);
     const a = await s.disputes.create(disputeOf({ customerId: acme.id, reasonId: reason.id, items: [{ itemId: f1.id, amount: 30_00 }] }));
@@ -1171,6 +1185,33 @@ describe.each([
     await s.rates.settle([ws, channel], at(0), at(50), at(400));
     expect(await s.rates.take([ws], at(300))).toBe(50);
     expect(await s.rates.take([channel], at(1100))).toBe(50);
+  });
+
+  it(t("rates: a reservation left unused is given back: its window slot and its channel are free again from its instant, never before another call's"), async () => {
+    const at = (ms: number) => new Date(T0.getTime() + ms);
+    const ws = { key: "slack:workspace", intervalMs: 100, burst: 2, window: true };
+    const channel = { key: "slack:channel:C1", intervalMs: 1000 };
+    const other = b.replica();
+    // two calls fill the window; a third is reserved for when the first leaves it (300)
+    expect(await s.rates.reserve([ws, { key: "slack:channel:C2", intervalMs: 1000 }], at(0), 0)).toEqual({ taken: true, inMs: 0 });
+    await s.rates.settle([ws], at(0), at(0), at(0));
+    expect(await s.rates.reserve([ws], at(50), 0)).toEqual({ taken: true, inMs: 0 });
+    await s.rates.settle([ws], at(50), at(50), at(50));
+    expect(await s.rates.reserve([ws, channel], at(100), 2000)).toEqual({ taken: true, inMs: 100 });
+    // a 429 blocks the workspace until 1000 before it leaves: unused, given back (twice: the second changes nothing)
+    await other.rates.block(ws.key, at(1000), "ratelimited", at(150));
+    await s.rates.release([ws, channel], at(200), at(200));
+    await other.rates.release([ws, channel], at(200), at(210));
+    // reserved again for the block's end: neither its own window slot nor its own channel holds it back
+    expect(await other.rates.reserve([ws, channel], at(250), 2000)).toEqual({ taken: true, inMs: 750 });
+    expect(await s.rates.reserve([ws], at(250), 2000)).toEqual({ taken: true, inMs: 750 });
+    // the window is full again (both slots held for 1000): nothing before a slot is settled
+    expect(await s.rates.reserve([ws], at(250), 0)).toMatchObject({ taken: false });
+    // a channel another reservation moved on since stays where that one put it
+    expect(await s.rates.reserve([{ key: "slack:channel:C3", intervalMs: 1000 }], at(0), 0)).toEqual({ taken: true, inMs: 0 });
+    expect(await other.rates.reserve([{ key: "slack:channel:C3", intervalMs: 1000 }], at(500), 1000)).toEqual({ taken: true, inMs: 500 });
+    await s.rates.release([{ key: "slack:channel:C3", intervalMs: 1000 }], at(0), at(600));
+    expect(await s.rates.take([{ key: "slack:channel:C3", intervalMs: 1000 }], at(1000))).toBe(1000);
   });
 
   it(t("rates: a block is never shortened: a shorter Retry-After leaves a longer one (or a token pause) in place"), async () => {

@@ -52,7 +52,7 @@ const WRITES: { [K in keyof Repos]: readonly (keyof Repos[K])[] } = {
   customers: ["upsertMany", "lock"],
   items: ["upsertMany", "setDunning"],
   reasons: ["create", "update"],
-  disputes: ["create", "update", "appendEvents"],
+  disputes: ["create", "update", "appendEvents", "moveFollowUp"],
   holds: ["replaceForCustomers"],
   settings: ["save"],
   outbox: ["add", "claim", "markDelivered", "markFailed", "retry", "defer"],
@@ -60,7 +60,7 @@ const WRITES: { [K in keyof Repos]: readonly (keyof Repos[K])[] } = {
   counters: ["next"],
   runs: ["add"],
   slack: ["addCard", "removeCard", "putDmChannel", "firstSeen", "forget", "prune"],
-  rates: ["take", "reserve", "settle", "block", "unblock", "notBefore"],
+  rates: ["take", "reserve", "settle", "block", "unblock", "notBefore", "release"],
   followUps: ["ensure", "put", "reset", "addNotice"],
   overview: [],
   digest: ["subscribe", "unsubscribe", "addRun", "cover"],
@@ -83,7 +83,7 @@ const MULTI_STATEMENT: { [K in keyof Repos]?: readonly (keyof Repos[K])[] } = {
   disputes: ["create", "update"],
   holds: ["replaceForCustomers"],
   outbox: ["add", "claim"],
-  rates: ["take", "reserve", "settle", "block"],
+  rates: ["take", "reserve", "settle", "block", "release"],
   digest: ["subscribe"],
 };
 
@@ -308,6 +308,16 @@ export function repositoriesOn(db: Executor, dialect: Dialect): Repos {
       await db.insertInto("RateLimit").values({ key, tat: at, blockedUntil: null, reason: null, updatedAt: now }).onConflict((oc) => oc.column("key").doNothing()).execute();
     }
   };
+  // A window slot held for a reservation (`from`: its instant plus two windows) moved to `to`: settled (the call's
+  // completion plus the window) or released (the reservation's instant). The slots are interchangeable: any one held
+  // for that instant and not settled yet is this call's (one statement); none such (settled already): nothing moves.
+  const moveHeldSlot = (key: RateKey, from: Date, to: Date, now: Date) =>
+    shaped(db, "rates.settle", [to, now, list(slotNames(key)), from], (to, now, all, from) =>
+      db
+        .updateTable("RateLimit")
+        .set({ tat: to, reason: null, updatedAt: now })
+        .where("key", "=", (eb) => eb.selectFrom("RateLimit").select("key").where(inParam("key", all)).where("reason", "=", "held").where("tat", "=", from).limit(1)),
+    );
   const reserveSlots = async (keys: readonly RateKey[], now: Date, maxWaitMs: number): Promise<RateReservation> => {
     if (!keys.length) return { taken: true, inMs: 0 };
     const names = [...new Set(keys.map((k) => k.key))].sort();
@@ -845,6 +855,12 @@ export function repositoriesOn(db: Executor, dialect: Dialect): Repos {
           );
         }
       },
+      async moveFollowUp(id, followUpOn, expectedVersion) {
+        const r = await shaped(db, "disputes.moveFollowUp", [followUpOn, id, expectedVersion], (followUpOn, id, version) =>
+          db.updateTable("Dispute").set({ followUpOn }).where("id", "=", id).where("version", "=", version),
+        );
+        if (Number(r.numAffectedRows) !== 1) fail("stale_version", "stale_version", { number: String(id) });
+      },
       async appendEvents(disputeId, events) {
         if (!events.length) return;
         const rows = events.map((e) => ({ disputeId, type: e.type, at: e.at, byEmail: e.byEmail ?? null, text: e.text ?? null, data: e.data ? JSON.stringify(e.data) : null }));
@@ -1157,13 +1173,7 @@ export function repositoriesOn(db: Executor, dialect: Dialect): Repos {
             const from = new Date(at.getTime() + 2 * windowMs);
             const to = new Date(doneAt.getTime() + windowMs);
             if (to.getTime() === from.getTime()) continue;
-            // the slots are interchangeable: any one reserved for `at` (and not settled yet) is this call's (one statement)
-            await shaped(db, "rates.settle", [to, now, list(slotNames(key)), from], (to, now, all, from) =>
-              db
-                .updateTable("RateLimit")
-                .set({ tat: to, reason: null, updatedAt: now })
-                .where("key", "=", (eb) => eb.selectFrom("RateLimit").select("key").where(inParam("key", all)).where("reason", "=", "held").where("tat", "=", from).limit(1)),
-            );
+            await moveHeldSlot(key, from, to, now);
           } else if ((key.burst ?? 1) === 1) {
             await notBefore(key.key, new Date(doneAt.getTime() + key.intervalMs), now);
           }
@@ -1179,6 +1189,16 @@ export function repositoriesOn(db: Executor, dialect: Dialect): Repos {
         await db.updateTable("RateLimit").set({ blockedUntil: until, reason, updatedAt: now }).where("key", "=", key).execute();
       },
       notBefore: (key, at, now) => notBefore(key, at, now),
+      async release(keys, at, now) {
+        for (const key of keys) {
+          if (key.window) await moveHeldSlot(key, new Date(at.getTime() + 2 * (key.burst ?? 1) * key.intervalMs), at, now);
+          // (a key another reservation moved since stays where it is: never earlier than what that one was given)
+          else
+            await shaped(db, "rates.release", [at, now, key.key, new Date(at.getTime() + key.intervalMs)], (at, now, key, moved) =>
+              db.updateTable("RateLimit").set({ tat: at, updatedAt: now }).where("key", "=", key).where("tat", "=", moved),
+            );
+        }
+      },
       async unblock(key, now) {
         await db.updateTable("RateLimit").set({ blockedUntil: null, reason: null, updatedAt: now }).where("key", "=", key).execute();
       },

@@ -20,6 +20,7 @@ import type { PostedCard } from "./ports.ts";
 import { cardFor, channelViewer, emailsOf, peopleIndex, today, type PeopleIndex } from "./render.ts";
 import type { DisputeDetails } from "../app/disputeDetails.ts";
 import { PassLoop } from "../app/passLoop.ts";
+import { roundReads } from "./roundReads.ts";
 
 /** What a reminder's copy is about (PostedCard.notice): the reminder, and who owned the dispute when it was sent. */
 type ReminderNotice = ReminderPayload & { ownerEmail: string };
@@ -124,9 +125,13 @@ export class SlackDelivery extends PassLoop {
   private readonly pacing: SlackPacing;
   private readonly leaseMs: number;
   private paused: { reason: string; since: Date } | null = null;
+  /** the claim round: the settings and reasons a round's rows are rendered with are read once for it (roundReads) */
+  private round = 0;
+  private readonly o: SlackDeliveryOptions;
 
-  constructor(private readonly o: SlackDeliveryOptions) {
+  constructor(o: SlackDeliveryOptions) {
     super({ name: "Slack", log: o.log, pollMs: o.pollMs });
+    this.o = { ...o, deps: roundReads(o.deps, () => this.round) };
     this.pacing = o.pacing ?? DEFAULT_PACING;
     this.leaseMs = o.leaseMs ?? 30_000;
   }
@@ -182,6 +187,7 @@ export class SlackDelivery extends PassLoop {
     // rows claimed at once: half a second of the workspace's budget (its calls reserve their slots up to 2 s ahead)
     const limit = Math.max(20, Math.ceil(this.keysOf("chat.postMessage", undefined)[0]!.burst! / 2));
     for (let round = 0; round < 50 && !this.stopped; round++) {
+      this.round++;
       const rows = await deps.store.outbox.claim({ channel: "slack", now: queueNow(deps), leaseMs: this.leaseMs, limit });
       if (!rows.length) return;
       const outcomes = await Promise.all(rows.map((m) => this.deliver(m)));
@@ -369,12 +375,14 @@ export class SlackDelivery extends PassLoop {
     const x = await getDispute(deps, { dispute: p.disputeId });
     const d = x.dispute;
     if (d.status !== "open" || (p.kind === "reminder" && d.ownerEmail !== (p.onBehalfOf?.email ?? p.email)) || (p.kind === "nudge" && d.ownerEmail !== (p.onBehalfOf?.email ?? p.email))) return;
-    const [person] = await findPeople(deps, { emails: [p.email] });
+    // the recipient and the card's people in one read
+    const found = await findPeople(deps, { emails: [...new Set([p.email, ...emailsOf(x)])] });
+    const person = found.find((f) => f.email.toLowerCase() === p.email.trim().toLowerCase());
     if (!person) throw new TargetFailed("person_unknown");
     const slackId = await ctx.lookup(() => gateway.slackIdOf(person));
     if (!slackId) throw new TargetFailed("user_not_found");
     const channel = await ctx.lookup(() => gateway.dmChannel(slackId), "conversations.open");
-    const people = await peopleIndex(deps, emailsOf(x));
+    const people = await peopleIndex(deps, [], found);
     const notice: ReminderNotice = { ...p, ownerEmail: d.ownerEmail };
     const msg = await this.reminderView(x, notice, person, people, await today(deps), { followUpOn: p.followUpOn });
     const r = await ctx.post("reminder", { channel, text: msg.text, blocks: msg.blocks, unfurl_links: false });
@@ -568,11 +576,16 @@ export class SlackDelivery extends PassLoop {
         // a 429 met meanwhile (by any replica) blocks the workspace (a post's) or the method (another call's): the
         // slot is left unused, none is sent into the block
         const st = await deps.store.rates.get(method === "chat.postMessage" ? WORKSPACE_KEY : keys[1]!.key);
-        if (st?.blockedUntil && st.blockedUntil.getTime() > Date.now()) continue;
+        if (st?.blockedUntil && st.blockedUntil.getTime() > Date.now()) {
+          // given back (its channel's slot too), so the next reservation is for the block's end, not behind this one
+          await this.release(keys, at, method);
+          continue;
+        }
       }
       // a reservation this process could not use in time (its event loop was held): the slot is held for two
-      // windows from `at`, a call leaving much later could meet the next one in it; left unused, another taken
+      // windows from `at`, a call leaving much later could meet the next one in it; given back unused, another taken
       if (Date.now() - at.getTime() <= windowMs / 2) break;
+      await this.release(keys, at, method);
     }
     try {
       return (await this.o.gateway.client.apiCall(method, args)) as T;
@@ -585,6 +598,11 @@ export class SlackDelivery extends PassLoop {
       const now = new Date();
       await deps.store.rates.settle(keys, at, now, now).catch((err: unknown) => this.o.log.warn({ err, method }, "pacing: could not record a call's completion"));
     }
+  }
+
+  /** A reservation left unused: its slots given back (a failure only costs the pace it would have cost anyway). */
+  private async release(keys: readonly RateKey[], at: Date, method: string): Promise<void> {
+    await this.o.deps.store.rates.release(keys, at, new Date()).catch((err: unknown) => this.o.log.warn({ err, method }, "pacing: could not give an unused reservation back"));
   }
 
   private async classify(method: string, args: Record<string, unknown>, err: unknown): Promise<Error> {

@@ -81,6 +81,8 @@ export class FakeSlack extends EventEmitter {
   limited = 0;
   /** the 429s by cause: a burst, the workspace's window, a channel's window (the benches) */
   limitedBy = { burst: 0, workspace: 0, channel: 0 };
+  /** when each of those 429s was answered (performance.now()): the benches' histograms */
+  readonly limitedAt: number[] = [];
   /**
    * A workspace-wide burst of 429s (the benches): until `until` (performance.now()), every call is answered
    * 429 with the Retry-After left, counted in `limited`; `servedMs` sums the pauses served.
@@ -263,12 +265,14 @@ export class FakeSlack extends EventEmitter {
     if (left > 0) {
       this.limited++;
       this.limitedBy.burst++;
+      this.limitedAt.push(performance.now());
       return send(429, { ok: false, error: "ratelimited" }, { "retry-after": String(Math.ceil(left / 1000)) });
     }
     const over = this.limits ? this.overLimit(method, args) : null;
     if (over) {
       this.limited++;
       this.limitedBy[over]++;
+      this.limitedAt.push(performance.now());
       return send(429, { ok: false, error: "ratelimited" }, { "retry-after": "1" });
     }
     const scripted = this.scripts.get(method)?.shift();
