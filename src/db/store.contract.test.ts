@@ -1011,6 +1011,23 @@ describe.each([
     expect((await s.outbox.list({ channel: "slack" })).map((m) => m.id)).toEqual(["s1"]);
   });
 
+  it(t("outbox: claim takes the oldest heads up to its limit, past keys with a backlog, and says which were claimed before"), async () => {
+    // key A has a backlog of 8 ahead of everyone else; then one row each for B..E
+    await s.outbox.add([...Array.from({ length: 8 }, (_, i) => msg(`a${i}`, "A", later(0))), ...["B", "C", "D", "E"].map((k) => msg(`${k.toLowerCase()}1`, k, later(1)))]);
+    // not due yet: nothing
+    expect(await s.outbox.claim({ channel: "webhook", now: new Date(later(0).getTime() - 1), leaseMs: 1000, limit: 3 })).toEqual([]);
+    const first = await s.outbox.claim({ channel: "webhook", now: later(2), leaseMs: 1000, limit: 3 });
+    expect(first.map((m) => [m.id, m.reclaimed])).toEqual([
+      ["a0", false],
+      ["b1", false],
+      ["c1", false],
+    ]);
+    expect((await s.outbox.claim({ channel: "webhook", now: later(2), leaseMs: 1000, limit: 3 })).map((m) => m.id)).toEqual(["d1", "e1"]);
+    // the leases run out with no outcome: claimed again, flagged as such
+    const again = await s.outbox.claim({ channel: "webhook", now: later(5), leaseMs: 1000, limit: 10 });
+    expect(again.map((m) => [m.id, m.reclaimed])).toEqual(["a0", "b1", "c1", "d1", "e1"].map((id) => [id, true]));
+  });
+
   it(t("outbox: replicas claiming together never get the same message"), async () => {
     const keys = Array.from({ length: 60 }, (_, i) => `K${i % 20}`);
     await s.outbox.add(keys.map((k, i) => msg(`m${i}`, k, later(0))));

@@ -82,7 +82,8 @@ const MULTI_STATEMENT: { [K in keyof Repos]?: readonly (keyof Repos[K])[] } = {
   reasons: ["create"],
   disputes: ["create", "update"],
   holds: ["replaceForCustomers"],
-  outbox: ["add", "claim"],
+  // (outbox.claim: one statement on PostgreSQL; on SQLite every write has its transaction anyway)
+  outbox: ["add"],
   rates: ["take", "reserve", "settle", "block", "release"],
   digest: ["subscribe"],
 };
@@ -1013,26 +1014,61 @@ export function repositoriesOn(db: Executor, dialect: Dialect): Repos {
         }
       },
       async claim({ channel, now, leaseMs, limit }) {
-        const heads = await outboxDue(db, now, limit * 4, channel);
-        const t = now.getTime();
-        const free = heads.filter((m) => !m.claimedUntil || m.claimedUntil.getTime() <= t);
-        if (!free.length) return [];
-        const ids = free.map((m) => m.id);
-        // Under the lock (PostgreSQL: rows another replica is claiming are skipped), still pending and free.
-        let q = db
-          .selectFrom("OutboxMessage")
-          .select("id")
-          .where("id", "in", ids)
-          .where("status", "=", "pending")
-          .where((eb) => eb.or([eb("claimedUntil", "is", null), eb("claimedUntil", "<=", now)]))
-          .orderBy("seq")
-          .limit(limit);
-        if (dialect.rowLocks) q = q.forUpdate().skipLocked();
-        const mine = new Set((await q.execute()).map((r) => r.id));
-        if (!mine.size) return [];
-        const claimedUntil = new Date(t + leaseMs);
-        await db.updateTable("OutboxMessage").set({ claimedUntil }).where("id", "in", [...mine]).execute();
-        return free.filter((m) => mine.has(m.id)).map((m) => ({ ...m, claimedUntil, reclaimed: m.claimedUntil !== null }));
+        // The head of each order key (no earlier pending row of its key in the channel), due and free, oldest first:
+        // one statement walking the (channel, status, seq) index up to `limit` heads, each head checked on the
+        // (orderKey, seq) index; nothing ranks or sorts every pending row. Under the lock (PostgreSQL: rows another
+        // replica is claiming are skipped; SQLite: the write lock of the claim's transaction).
+        const claimedUntil = new Date(now.getTime() + leaseMs);
+        // (compiled once: src/db/shapes.ts; `channel` and `now` each stand for both of their uses)
+        const heads = (channel: OutboxChannel, now: Date, limit: number) =>
+          db
+            .selectFrom("OutboxMessage as o")
+            .where("o.channel", "=", channel)
+            .where("o.status", "=", "pending")
+            .where("o.nextAttemptAt", "<=", now)
+            .where((eb) => eb.or([eb("o.claimedUntil", "is", null), eb("o.claimedUntil", "<=", now)]))
+            .where((eb) =>
+              eb.not(
+                eb.exists(
+                  eb
+                    .selectFrom("OutboxMessage as e")
+                    .select("e.id")
+                    .whereRef("e.orderKey", "=", "o.orderKey")
+                    .where("e.channel", "=", channel)
+                    .where("e.status", "=", "pending")
+                    .whereRef("e.seq", "<", "o.seq"),
+                ),
+              ),
+            )
+            .orderBy("o.seq")
+            .limit(limit);
+        if (dialect.rowLocks) {
+          // PostgreSQL: one statement, no transaction around it (the heads locked, skipping those another replica is
+          // claiming, and leased at once; each row's lease before this claim tells whether it is `reclaimed`)
+          const { rows } = await shaped(db, "outbox.claim:locked", [claimedUntil, channel, now, limit], (until, channel, now, limit) =>
+            db
+              .updateTable("OutboxMessage as m")
+              .from(heads(channel, now, limit).select(["o.id as claimedId", "o.claimedUntil as before"]).forUpdate().skipLocked().as("c"))
+              .set({ claimedUntil: until })
+              .whereRef("m.id", "=", "c.claimedId")
+              .returningAll("m")
+              .returning("c.before"),
+          );
+          return rows
+            .map((r) => ({ ...toMessage(r as unknown as Row<"OutboxMessage">), reclaimed: r.before !== null }))
+            .sort((a, b) => a.seq - b.seq);
+        }
+        // SQLite: under the write lock of the claim's own transaction
+        const found = (await shaped(db, "outbox.claim:heads", [channel, now, limit], (channel, now, limit) => heads(channel, now, limit).selectAll("o"))).rows.map((r) =>
+          toMessage(r as Row<"OutboxMessage">),
+        );
+        if (!found.length) return [];
+        await db
+          .updateTable("OutboxMessage")
+          .set({ claimedUntil })
+          .where("id", "in", found.map((m) => m.id))
+          .execute();
+        return found.map((m) => ({ ...m, claimedUntil, reclaimed: m.claimedUntil !== null }));
       },
       async retry(id, now) {
         const r = await db
