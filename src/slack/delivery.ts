@@ -1,3 +1,4 @@
+import { chatRow } from "../app/chatRows.ts";
 import type { Deps } from "../app/context.ts";
 import { CHAT_CHANGE, eventsOf, OWNER_NOTICE, type ChatChangePayload, type OwnerNoticePayload } from "../app/chatQueue.ts";
 import { findPeople } from "../app/findPeople.ts";
@@ -200,11 +201,12 @@ export class SlackDelivery extends PassLoop {
     const { deps, log } = this.o;
     const ctx = new StepContext(this, m, Date.now());
     try {
-      if (m.type === CHAT_CHANGE) await this.deliverChange(m, JSON.parse(m.payload) as ChatChangePayload, ctx);
-      else if (m.type === OWNER_NOTICE) await this.deliverOwnerNotice(m, JSON.parse(m.payload) as OwnerNoticePayload, ctx);
-      else if (m.type === REMINDER) await this.deliverReminder(m, JSON.parse(m.payload) as ReminderPayload, ctx);
-      else if (m.type === OPENER_UPDATE) await this.deliverOpenerUpdate(JSON.parse(m.payload) as OpenerUpdatePayload, ctx);
-      else if (m.type === DIGEST_POST) await this.deliverDigest(JSON.parse(m.payload) as DigestPostPayload, ctx);
+      const row = chatRow(m);
+      if (row?.type === CHAT_CHANGE) await this.deliverChange(m, row.payload, ctx);
+      else if (row?.type === OWNER_NOTICE) await this.deliverOwnerNotice(m, row.payload, ctx);
+      else if (row?.type === REMINDER) await this.deliverReminder(m, row.payload, ctx);
+      else if (row?.type === OPENER_UPDATE) await this.deliverOpenerUpdate(row.payload, ctx);
+      else if (row?.type === DIGEST_POST) await this.deliverDigest(row.payload, ctx);
       else throw new TargetFailed(`no Slack delivery for messages of type ${m.type}`);
       await deps.store.outbox.markDelivered(m.id, deps.clock());
       return "delivered";

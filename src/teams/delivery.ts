@@ -1,4 +1,5 @@
 import { CHAT_CHANGE, OWNER_NOTICE, type ChatChangePayload, type OwnerNoticePayload } from "../app/chatQueue.ts";
+import { chatRow } from "../app/chatRows.ts";
 import { TEAMS_UNREACHABLE } from "../app/chatRouting.ts";
 import type { Deps } from "../app/context.ts";
 import { DIGEST_POST, type DigestPostPayload } from "../app/digests.ts";
@@ -292,12 +293,12 @@ export class TeamsDelivery extends PassLoop {
     const { deps, log } = this.o;
     const started = Date.now();
     try {
-      const payload = JSON.parse(m.payload) as unknown;
-      if (m.type === CHAT_CHANGE) await this.deliverChange(m, payload as ChatChangePayload, started);
-      else if (m.type === OWNER_NOTICE) await this.deliverOwnerNotice(payload as OwnerNoticePayload, started);
-      else if (m.type === REMINDER) await this.deliverReminder(payload as ReminderPayload, started);
-      else if (m.type === OPENER_UPDATE) await this.deliverOpenerUpdate(payload as OpenerUpdatePayload, started);
-      else if (m.type === DIGEST_POST) await this.deliverDigest(payload as DigestPostPayload, started);
+      const row = chatRow(m);
+      if (row?.type === CHAT_CHANGE) await this.deliverChange(m, row.payload, started);
+      else if (row?.type === OWNER_NOTICE) await this.deliverOwnerNotice(row.payload, started);
+      else if (row?.type === REMINDER) await this.deliverReminder(row.payload, started);
+      else if (row?.type === OPENER_UPDATE) await this.deliverOpenerUpdate(row.payload, started);
+      else if (row?.type === DIGEST_POST) await this.deliverDigest(row.payload, started);
       else throw new TargetFailed(`no Teams delivery for messages of type ${m.type}`);
       await deps.store.outbox.markDelivered(m.id, deps.clock());
       return "delivered";
