@@ -41,6 +41,8 @@ describe("the sandbox's clock, in a browser", () => {
 
   it("« Avancer à demain 9 h 00 »: the clock says Wednesday 09:00, the digest is in #litiges-direction", async () => {
     await page.locator("#clock-tomorrow").click();
+    // the answer's toast (the page's own refresh may show the new time before the jobs' answer is back)
+    await page.locator("#toast:not([hidden])").waitFor({ timeout: 30_000 });
     await page.locator('#clock-date[data-now="2026-12-09T08:00:00.000Z"]').waitFor();
     expect(await page.locator("#clock-date").innerText()).toMatch(/^mer\. 9 déc\. 2026,? 09:00$/);
     await expect(page.locator("#toast").innerText()).resolves.toMatch(/^Horloge avancée au mer\. 9 déc\. 2026,? 09:00\u00a0: [1-9]\d* rappels? ou escalades?, 1 synthèse publiée\.$/);
