@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { METADATA_EVENT } from "./delivery.ts";
-import { quiet, worker, workerEnv, workerTests } from "./testing/workers.ts";
+import { delivered, worker, workerEnv, workerTests } from "./testing/workers.ts";
 
 // The reminder job in an Accord process (src/slack/testing/reminderWorker.ts, a child process) killed with
 // SIGKILL at the tenth reminder post Slack takes (it applies it; the process never hears the answer), then started
@@ -45,12 +45,12 @@ describe.each(backends)("$backend", ({ database }) => {
 
     const second = worker(env);
     expect(await second.ran).toBe(0); // the notices are in the ledger: the job queues nothing again
-    await quiet(fake);
+    const queue = await delivered(fake, seeded.databaseUrl);
     second.proc.kill("SIGTERM");
 
     for (const o of seeded.list) {
       const posts = fake.posts(`D${o.id.slice(1)}`);
-      expect(posts, o.name).toHaveLength(1);
+      expect(posts, `${o.name} (queue: ${queue.get(seeded.numbers.get(o.id)!)})`).toHaveLength(1);
       expect(posts[0]!.metadata?.event_type).toBe(METADATA_EVENT);
       expect(posts[0]!.text).toContain(seeded.numbers.get(o.id)!);
     }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { METADATA_EVENT } from "./delivery.ts";
-import { quiet, worker, workerEnv, workerTests } from "./testing/workers.ts";
+import { delivered, worker, workerEnv, workerTests } from "./testing/workers.ts";
 
 // Two Accord processes (src/slack/testing/reminderWorker.ts, child processes) on one database — a SQLite file,
 // and a PostgreSQL database (embedded, or TEST_DATABASE_URL's server) — ticking the reminder job over the same
@@ -18,12 +18,12 @@ describe.each(backends)("$backend", ({ database }) => {
     const workers = [worker(env), worker(env)];
     const queued = await Promise.all(workers.map((w) => w.ran));
     expect(queued.reduce((s, n) => s + n, 0)).toBe(40);
-    await quiet(fake);
+    const queue = await delivered(fake, seeded.databaseUrl);
     for (const w of workers) w.proc.kill("SIGTERM");
 
     for (const o of seeded.list) {
       const posts = fake.posts(`D${o.id.slice(1)}`);
-      expect(posts, o.name).toHaveLength(1);
+      expect(posts, `${o.name} (queue: ${queue.get(seeded.numbers.get(o.id)!)})`).toHaveLength(1);
       expect(posts[0]!.metadata?.event_type).toBe(METADATA_EVENT);
       expect(posts[0]!.text).toContain(seeded.numbers.get(o.id)!);
     }

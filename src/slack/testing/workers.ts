@@ -3,6 +3,8 @@ import fs from "node:fs";
 import path from "node:path";
 import { afterEach } from "vitest";
 import { openDispute } from "../../app/openDispute.ts";
+import { parseDatabaseUrl } from "../../db/connect.ts";
+import { openStore } from "../../db/store.ts";
 import { freshPostgresDatabase } from "../../test/postgres.ts";
 import { FakeSlack } from "../standin/fakeSlack.ts";
 import { addUsers, SECRET, startSeededAccord, USERS } from "./harness.ts";
@@ -126,4 +128,26 @@ export function workerTests(name: string) {
     return { fake, ...seeded };
   }
   return { backends, seed };
+}
+
+/**
+ * Waits until the queue holds no pending Slack row any more (the workers deliver them: a row deferred by a 429 or
+ * its pacing may come after a quiet spell), then until Slack has been quiet; gives up after a minute. Returns the
+ * queue's Slack rows by dispute number as it ends ("delivered", "dead: reason"...), for the tests' messages.
+ */
+export async function delivered(fake: FakeSlack, databaseUrl: string): Promise<Map<string, string>> {
+  const { store } = await openStore(parseDatabaseUrl(databaseUrl));
+  try {
+    const end = Date.now() + 60_000;
+    while (Date.now() < end && (await store.outbox.list({ status: "pending", channel: "slack", limit: 1 })).length) await new Promise((r) => setTimeout(r, 250));
+    await quiet(fake);
+    const rows = new Map<string, string>();
+    for (const m of await store.outbox.list({ channel: "slack", limit: 10_000 })) {
+      const was = rows.get(m.orderKey);
+      rows.set(m.orderKey, `${was ? `${was}; ` : ""}${m.type} ${m.status}${m.lastError ? `: ${m.lastError}` : ""}`);
+    }
+    return rows;
+  } finally {
+    await store.close();
+  }
 }
