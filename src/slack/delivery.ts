@@ -187,7 +187,7 @@ export class SlackDelivery extends PassLoop {
     if (this.paused) await this.resumed();
     // rows claimed at once: half a second of the workspace's budget (its calls reserve their slots up to 2 s ahead)
     const limit = Math.max(20, Math.ceil(this.keysOf("chat.postMessage", undefined)[0]!.burst! / 2));
-    for (let round = 0; round < 50 && !this.stopped; round++) {
+    for (let claims = 0; claims < 50 && !this.stopped; claims++) {
       this.round++;
       const rows = await deps.store.outbox.claim({ channel: "slack", now: queueNow(deps), leaseMs: this.leaseMs, limit });
       if (!rows.length) return;
