@@ -63,7 +63,10 @@ describe("the sandbox after a restart on the same database", () => {
     // a reply in the card's thread: a comment, that the card then shows as the last update
     const card = cardOf((await api(first).state(owner)).timeline, dispute.number)[0]!;
     expect((await api(first).post("/message", { user: owner, text: "Avant le redémarrage : j'appelle l'acheteur.", threadTs: card.ts })).ok).toBe(true);
-    const before = await until(first, owner, (t) => words(cardOf(t, dispute.number)[0]!).includes("j'appelle l'acheteur"), "the card showing the comment");
+    await until(first, owner, (t) => words(cardOf(t, dispute.number)[0]!).includes("j'appelle l'acheteur"), "the card showing the comment");
+    // everything queued delivered first (the demo's own cards and thread lines too): the DM as it is before the stop
+    await first.accord.slack!.delivery.idle(30_000);
+    const before = (await api(first).state(owner)).timeline;
     const cardBefore = cardOf(before, dispute.number)[0]!;
     expect(cardBefore.replies.map((r) => r.text)).toContain("Avant le redémarrage : j'appelle l'acheteur.");
     const everyTs = before.flatMap((e) => [e.ts, ...e.replies.map((r) => r.ts)]);
