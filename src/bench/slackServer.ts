@@ -28,7 +28,16 @@ async function main(): Promise<void> {
   } else {
     const n = Number(count ?? 40);
     // bench:slack -- --db postgres hands the child a PostgreSQL database (default: a temporary SQLite file)
-    const env: Record<string, string> = process.env.BENCH_DATABASE_URL ? { DATABASE_URL: process.env.BENCH_DATABASE_URL } : {};
+    // Accord's pacing as bench:replicas sets it (100 posts/s per channel, 1,000 calls/s per workspace), so the figure
+    // measures Accord, not the pacing. Not the harness's 10,000/s: its window (100 slots) would last 10 ms, and a call
+    // that leaves more than half a window after its reservation gives the slot back and reserves again: on
+    // PostgreSQL under load (a few ms a round trip) rows were deferred again and again, and cards waited seconds.
+    const env: Record<string, string> = {
+      SLACK_PACE_CHANNEL_PER_SEC: "100",
+      SLACK_PACE_WORKSPACE_PER_SEC: "1000",
+      SLACK_PACE_UPDATE_PER_MIN: "60000",
+      ...(process.env.BENCH_DATABASE_URL ? { DATABASE_URL: process.env.BENCH_DATABASE_URL } : {}),
+    };
     const { accord } = await startSeededAccord(apiUrl, { items: 1, clock: () => new Date(), env });
     // One owner, one customer and one dispute per card: each action of the bench lands on its own
     // dispute, DM and customer (nothing serialises on a shared customer's row lock).
