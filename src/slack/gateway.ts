@@ -3,6 +3,7 @@ import type { Deps } from "../app/context.ts";
 import { identifyChatUser } from "../app/identifyChatUser.ts";
 import type { Person } from "../domain/types.ts";
 import type { SlackState } from "./ports.ts";
+import { slackFetch } from "./transport.ts";
 
 // The Web API as Accord uses it: every call through one wrapper that honours 429 Retry-After
 // (the client rejects rate-limited calls; we wait and retry a few times), people matched by email
@@ -130,6 +131,7 @@ export function webClient(token: string, apiUrl: string | undefined, logger: imp
     rejectRateLimitedCalls: true,
     retryConfig: apiUrl ? { retries: 0 } : { retries: 2, factor: 2, minTimeout: 300, maxTimeout: 2000 },
     timeout: 10_000,
+    fetch: slackFetch,
     logger,
   });
 }

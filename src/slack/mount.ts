@@ -8,6 +8,7 @@ import { SlackGateway, webClient, type GatewayLog } from "./gateway.ts";
 import { slackRequestGuard } from "./guard.ts";
 import { registerHandlers } from "./handlers.ts";
 import { slackState, type SlackState } from "./ports.ts";
+import { slackFetch } from "./transport.ts";
 
 // Mounts Slack on Accord's express app: Bolt's single endpoint POST /slack/events (events, slash
 // commands, interactivity, options), or Socket Mode when SLACK_APP_TOKEN is set. Returns the
@@ -77,7 +78,7 @@ export async function mountSlack(input: MountSlackInput): Promise<MountedSlack> 
     onDelivered: (emails) => cards?.homesOf(emails),
   });
   cards = new CardPublisher({ deps, gateway, delivery, log, homeDebounceMs: input.homeDebounceMs ?? 200 });
-  const clientOptions = { ...(slack.apiUrl ? { slackApiUrl: slack.apiUrl } : {}), retryConfig: slack.apiUrl ? { retries: 0 } : { retries: 2, factor: 2, minTimeout: 300, maxTimeout: 2000 } };
+  const clientOptions = { ...(slack.apiUrl ? { slackApiUrl: slack.apiUrl } : {}), fetch: slackFetch, retryConfig: slack.apiUrl ? { retries: 0 } : { retries: 2, factor: 2, minTimeout: 300, maxTimeout: 2000 } };
 
   let bolt: App;
   let receiver: ExpressReceiver | null = null;
